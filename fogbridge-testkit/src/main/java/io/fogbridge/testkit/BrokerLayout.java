@@ -1,0 +1,84 @@
+package io.fogbridge.testkit;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * What a {@link KafkaBroker} must find again when it restarts on the same data directory: the
+ * cluster id it was formatted with and its three ports.
+ *
+ * <p>On-disk layout of a broker data directory:
+ *
+ * <pre>
+ *   &lt;dataDir&gt;/fogbridge-broker.properties   this record (cluster.id, client.port, internal.port, controller.port)
+ *   &lt;dataDir&gt;/kafka-logs/                     Kafka's log dir, also the KRaft metadata log dir
+ * </pre>
+ *
+ * The controller port is part of the static quorum configuration ({@code controller.quorum.voters}),
+ * so it is kept stable across restarts, as is the client port clients and proxies point at.
+ */
+record BrokerLayout(Path dataDir, String clusterId, int clientPort, int internalPort, int controllerPort) {
+
+    private static final String FILE = "fogbridge-broker.properties";
+
+    Path logDir() {
+        return dataDir.resolve("kafka-logs");
+    }
+
+    boolean formatted() {
+        return Files.isRegularFile(logDir().resolve("meta.properties"));
+    }
+
+    /**
+     * Loads the layout saved in {@code dataDir}, or makes a new one. A non-zero {@code clientPort}
+     * overrides the saved one; zero keeps the saved port, or picks a free one on first start.
+     */
+    static BrokerLayout loadOrCreate(Path dataDir, int clientPort) {
+        Path file = dataDir.resolve(FILE);
+        try {
+            Files.createDirectories(dataDir);
+            if (Files.isRegularFile(file)) {
+                Properties saved = new Properties();
+                try (Reader in = Files.newBufferedReader(file)) {
+                    saved.load(in);
+                }
+                int savedClient = Integer.parseInt(saved.getProperty("client.port"));
+                BrokerLayout layout = new BrokerLayout(
+                        dataDir,
+                        saved.getProperty("cluster.id"),
+                        clientPort == 0 ? savedClient : clientPort,
+                        Integer.parseInt(saved.getProperty("internal.port")),
+                        Integer.parseInt(saved.getProperty("controller.port")));
+                layout.save();
+                return layout;
+            }
+            BrokerLayout layout = new BrokerLayout(
+                    dataDir,
+                    Uuid.randomUuid().toString(), // Kafka's own id format
+                    clientPort == 0 ? TestEnv.freePort() : clientPort,
+                    TestEnv.freePort(),
+                    TestEnv.freePort());
+            layout.save();
+            return layout;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare broker data dir " + dataDir, e);
+        }
+    }
+
+    private void save() throws IOException {
+        Properties p = new Properties();
+        p.setProperty("cluster.id", clusterId);
+        p.setProperty("client.port", Integer.toString(clientPort));
+        p.setProperty("internal.port", Integer.toString(internalPort));
+        p.setProperty("controller.port", Integer.toString(controllerPort));
+        try (Writer out = Files.newBufferedWriter(dataDir.resolve(FILE))) {
+            p.store(out, "fogbridge testkit KafkaBroker: kept so a restart finds the same cluster and ports");
+        }
+    }
+}
