@@ -1,0 +1,91 @@
+package io.fogbridge.gateway.demo;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A demo device: an MQTT 5 client that publishes one reading per period, at QoS 1, and waits for
+ * the PUBACK before the next, as a real sensor with a small buffer would. Subclasses say what a
+ * reading is. Not thread-safe; {@link DemoDevices} runs each on its own scheduler slot.
+ */
+abstract class SimulatedDevice implements AutoCloseable {
+
+    protected final String name;
+    protected final Random random;
+    private final Mqtt5AsyncClient client;
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
+
+    SimulatedDevice(String name, String host, int port, long seed) {
+        this.name = name;
+        this.random = new Random(seed);
+        this.client = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("demo-" + name)
+                .serverHost(host)
+                .serverPort(port)
+                .automaticReconnect()
+                .initialDelay(200, TimeUnit.MILLISECONDS)
+                .maxDelay(5, TimeUnit.SECONDS)
+                .applyAutomaticReconnect()
+                .buildAsync();
+    }
+
+    void connect(Duration timeout) throws Exception {
+        client.connectWith().cleanStart(true).send().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Publishes the next reading unless the previous one is still waiting for its PUBACK. */
+    final void tick() {
+        if (!inFlight.isDone() || !client.getState().isConnected()) {
+            return;
+        }
+        Reading reading = next();
+        inFlight = client.publishWith()
+                .topic(reading.topic())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .contentType("application/json")
+                .payload(reading.json().getBytes(StandardCharsets.UTF_8))
+                .send()
+                .whenComplete((result, error) -> {
+                    if (error == null && result.getError().isEmpty()) {
+                        acknowledged.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                });
+    }
+
+    abstract Reading next();
+
+    long acknowledged() {
+        return acknowledged.get();
+    }
+
+    long failed() {
+        return failed.get();
+    }
+
+    Mqtt5AsyncClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.disconnect().get(2, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // Shutting down: a device that cannot say goodbye is simply gone.
+        }
+    }
+
+    record Reading(String topic, String json) {}
+}
