@@ -1,0 +1,108 @@
+package io.fogbridge.mqtt;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of the {@link EmbeddedMqttBroker}. Immutable; build with {@link #builder(Path)}.
+ *
+ * @param listeners       plain TCP listeners; port 0 = pick a free port (see {@link EmbeddedMqttBroker#boundListeners()})
+ * @param maxPayloadBytes largest PUBLISH payload accepted ({@code mqtt.maxPayload}); a larger one gets the sender
+ *                        disconnected with reason 0x95 (packet too large)
+ * @param workDir         directory the broker owns: its generated {@code conf/}, {@code data/} and empty
+ *                        {@code extensions/} folders live here. Regenerated on every start.
+ * @param ackTimeout      how long a QoS 1 PUBACK may wait for the uplink (the spool's durable append); after that the
+ *                        device gets reason 0x83 (implementation specific error) and should retransmit
+ * @param allowAnonymous  whether clients without credentials may connect. Only {@code true} is supported until device
+ *                        authentication exists; see {@link SenderResolver} for where it plugs in.
+ * @param startTimeout    how long {@link EmbeddedMqttBroker#start} waits for the broker to listen
+ */
+public record EmbeddedBrokerOptions(
+        List<ListenerAddress> listeners,
+        int maxPayloadBytes,
+        Path workDir,
+        Duration ackTimeout,
+        boolean allowAnonymous,
+        Duration startTimeout) {
+
+    /** {@code mqtt.maxPayload} default: 256 KiB. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+    public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    public EmbeddedBrokerOptions {
+        listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners"));
+        Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(ackTimeout, "ackTimeout");
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("mqtt.listeners: at least one listener is needed");
+        }
+        if (maxPayloadBytes < 1 || maxPayloadBytes > BrokerWorkDir.MAX_PACKET_SIZE_LIMIT - BrokerWorkDir.HEADER_ROOM) {
+            throw new IllegalArgumentException("mqtt.maxPayload: " + maxPayloadBytes + " bytes is outside 1.."
+                    + (BrokerWorkDir.MAX_PACKET_SIZE_LIMIT - BrokerWorkDir.HEADER_ROOM));
+        }
+        // HiveMQ's extension SDK accepts async timeouts of whole seconds, at least one.
+        if (ackTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("mqtt.ackTimeout: " + ackTimeout + " is shorter than 1 s");
+        }
+        if (!allowAnonymous) {
+            throw new IllegalArgumentException(
+                    "mqtt.allowAnonymous: false is not supported yet (device authentication is not built)");
+        }
+    }
+
+    public static Builder builder(Path workDir) {
+        return new Builder(workDir);
+    }
+
+    /** Not thread-safe; one builder per options object. */
+    public static final class Builder {
+        private List<ListenerAddress> listeners = List.of(new ListenerAddress("0.0.0.0", 1883));
+        private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private final Path workDir;
+        private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
+        private boolean allowAnonymous = true;
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder(Path workDir) {
+            this.workDir = workDir;
+        }
+
+        public Builder listeners(List<ListenerAddress> listeners) {
+            this.listeners = listeners;
+            return this;
+        }
+
+        public Builder listener(String host, int port) {
+            return listeners(List.of(new ListenerAddress(host, port)));
+        }
+
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        public Builder ackTimeout(Duration ackTimeout) {
+            this.ackTimeout = ackTimeout;
+            return this;
+        }
+
+        public Builder allowAnonymous(boolean allowAnonymous) {
+            this.allowAnonymous = allowAnonymous;
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        public EmbeddedBrokerOptions build() {
+            return new EmbeddedBrokerOptions(
+                    listeners, maxPayloadBytes, workDir, ackTimeout, allowAnonymous, startTimeout);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.fogbridge.mqtt;
+
+import com.codahale.metrics.Counting;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Metric;
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
+import com.hivemq.extension.sdk.api.services.Services;
+import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.api.Uplink;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's MQTT bus: an embedded HiveMQ CE broker whose every device PUBLISH goes through the
+ * {@link Uplink} before the device is acknowledged (see {@link UplinkPublishInterceptor} for the exact guarantee).
+ * Local subscribers receive every publish the uplink accepted or kept local, as on any broker.
+ *
+ * <p><b>Lifecycle.</b> {@link #start(Uplink)} once: generates HiveMQ's folders under {@code workDir}, starts the broker
+ * and returns once it listens; if anything fails it stops what it started and throws, leaving no non-daemon thread.
+ * {@link #close()} stops the broker (clients are disconnected; publishes waiting for the uplink are not acknowledged,
+ * so devices retransmit after reconnecting). Thread-safe.
+ *
+ * <p><b>Logging.</b> HiveMQ's own logging bootstrap is disabled: it would reset the host's logback configuration.
+ * HiveMQ logs through the gateway's logging under {@code com.hivemq}.
+ *
+ * <p><b>Ports.</b> A listener with port 0 gets a free port chosen just before start (HiveMQ does not report the port
+ * it bound), published by {@link #boundListeners()}.
+ */
+public final class EmbeddedMqttBroker implements ProtocolAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
+    private static final String CONNECTIONS_METRIC = "com.hivemq.networking.connections.current";
+
+    private final EmbeddedBrokerOptions options;
+    private final MqttMetrics metrics;
+    private final Clock clock;
+    private final SenderResolver senders;
+    private EmbeddedHiveMQ hivemq;
+    private volatile boolean ready;
+    private volatile List<ListenerAddress> boundListeners = List.of();
+
+    /**
+     * @param options         broker settings
+     * @param registryOrNull  where to register {@code fogbridge.mqtt.*} meters; null for none
+     */
+    public EmbeddedMqttBroker(EmbeddedBrokerOptions options, MeterRegistry registryOrNull) {
+        this(options, registryOrNull, Clock.systemUTC(), SenderResolver.ANONYMOUS);
+    }
+
+    EmbeddedMqttBroker(
+            EmbeddedBrokerOptions options, MeterRegistry registryOrNull, Clock clock, SenderResolver senders) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.metrics = new MqttMetrics(registryOrNull);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.senders = Objects.requireNonNull(senders, "senders");
+        metrics.gauge("fogbridge.mqtt.connections", "clients connected to the embedded MQTT broker", this::connections);
+    }
+
+    @Override
+    public String name() {
+        return "mqtt";
+    }
+
+    @Override
+    public synchronized void start(Uplink uplink) throws Exception {
+        Objects.requireNonNull(uplink, "uplink");
+        if (hivemq != null) {
+            throw new IllegalStateException("the embedded MQTT broker can be started only once");
+        }
+        List<ListenerAddress> listeners = withFreePorts(options.listeners());
+        BrokerWorkDir folders = new BrokerWorkDir(options.workDir());
+        folders.prepare(listeners, options.maxPayloadBytes());
+        UplinkExtension extension = new UplinkExtension(interceptor(uplink), metrics);
+        hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(folders.configFolder())
+                .withDataFolder(folders.dataFolder())
+                .withExtensionsFolder(folders.extensionsFolder())
+                .withEmbeddedExtension(EmbeddedExtension.builder()
+                        .withId("fogbridge-uplink")
+                        .withName("Fogbridge uplink")
+                        .withVersion("1")
+                        .withPriority(1000)
+                        .withStartPriority(1000)
+                        .withExtensionMain(extension)
+                        .build())
+                .withoutLoggingBootstrap()
+                .build();
+        try {
+            hivemq.start().get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!extension.started()) {
+                throw new IllegalStateException("the uplink extension did not start; publishes would bypass the spool");
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            stopBroker();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("embedded MQTT broker did not start on " + listeners + ": " + cause, cause);
+        } catch (InterruptedException e) {
+            stopBroker();
+            throw e;
+        }
+        boundListeners = List.copyOf(listeners);
+        ready = true;
+        log.info("embedded MQTT broker listening on {}", listeners);
+    }
+
+    /** The listeners as bound, with the ports chosen for port 0. Empty before start. */
+    public List<ListenerAddress> boundListeners() {
+        return boundListeners;
+    }
+
+    /** The port of the first listener: a convenience for single-listener setups and tests. */
+    public int port() {
+        List<ListenerAddress> bound = boundListeners;
+        if (bound.isEmpty()) {
+            throw new IllegalStateException("the embedded MQTT broker is not started");
+        }
+        return bound.getFirst().port();
+    }
+
+    @Override
+    public boolean ready() {
+        return ready;
+    }
+
+    @Override
+    public synchronized void close() {
+        ready = false;
+        stopBroker();
+    }
+
+    private UplinkPublishInterceptor interceptor(Uplink uplink) {
+        return new UplinkPublishInterceptor(
+                uplink,
+                options.maxPayloadBytes(),
+                options.ackTimeout(),
+                clock,
+                senders,
+                metrics,
+                (clientId, reason) -> Services.clientService()
+                        .disconnectClient(clientId, false, DisconnectReasonCode.PACKET_TOO_LARGE, reason));
+    }
+
+    private void stopBroker() {
+        EmbeddedHiveMQ broker = hivemq;
+        if (broker == null) {
+            return;
+        }
+        try {
+            broker.stop().get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            broker.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("interrupted while stopping the embedded MQTT broker");
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.warn("embedded MQTT broker did not stop cleanly", e);
+        }
+    }
+
+    private long connections() {
+        EmbeddedHiveMQ broker = hivemq;
+        if (broker == null || !ready) {
+            return 0;
+        }
+        Metric metric = broker.getMetricRegistry().getMetrics().get(CONNECTIONS_METRIC);
+        if (metric instanceof Counting counting) {
+            return counting.getCount();
+        }
+        if (metric instanceof Gauge<?> gauge && gauge.getValue() instanceof Number number) {
+            return number.longValue();
+        }
+        return 0;
+    }
+
+    /**
+     * Replaces port 0 by a port free right now. Another process could take it before HiveMQ binds; start then fails
+     * loudly, which is acceptable for the tests and demos that use port 0.
+     */
+    private static List<ListenerAddress> withFreePorts(List<ListenerAddress> listeners) {
+        List<ListenerAddress> resolved = new ArrayList<>();
+        for (ListenerAddress listener : listeners) {
+            if (listener.port() != 0) {
+                resolved.add(listener);
+                continue;
+            }
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(listener.host()))) {
+                resolved.add(new ListenerAddress(listener.host(), probe.getLocalPort()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find a free port on " + listener.host(), e);
+            }
+        }
+        return resolved;
+    }
+}

@@ -1,0 +1,75 @@
+package io.fogbridge.mqtt;
+
+import io.fogbridge.api.QoS;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The MQTT stage's meters. With a null registry every call is a no-op, so callers never check.
+ *
+ * <ul>
+ *   <li>{@code fogbridge.mqtt.received} (tag {@code qos}): publishes handed to the uplink
+ *   <li>{@code fogbridge.mqtt.rejected} (tag {@code reason}): publishes refused to the sender, by reason
+ *   <li>{@code fogbridge.mqtt.connections}: connected clients (embedded broker)
+ *   <li>{@code fogbridge.mqtt.external.connected}: 1 while the external bridge is connected and subscribed
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+final class MqttMetrics {
+
+    /** Rejection reasons used as tag values; a small fixed set keeps the Prometheus series bounded. */
+    static final String TOO_LARGE = "too-large";
+
+    static final String TIMEOUT = "timeout";
+    static final String ERROR = "error";
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Counter receivedQos0;
+    private final Counter receivedQos1;
+
+    MqttMetrics(MeterRegistry registryOrNull) {
+        this.registry = registryOrNull;
+        this.receivedQos0 = receivedCounter("0");
+        this.receivedQos1 = receivedCounter("1");
+    }
+
+    void received(QoS qos) {
+        Counter counter = qos == QoS.AT_MOST_ONCE ? receivedQos0 : receivedQos1;
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    void rejected(String reason) {
+        if (registry == null) {
+            return;
+        }
+        rejected.computeIfAbsent(reason, r -> Counter.builder("fogbridge.mqtt.rejected")
+                        .description("MQTT publishes refused to the sender, by reason")
+                        .tag("reason", r)
+                        .register(registry))
+                .increment();
+    }
+
+    void gauge(String name, String description, Supplier<Number> value) {
+        if (registry != null) {
+            Gauge.builder(name, value).description(description).register(registry);
+        }
+    }
+
+    private Counter receivedCounter(String qos) {
+        if (registry == null) {
+            return null;
+        }
+        return Counter.builder("fogbridge.mqtt.received")
+                .description("MQTT publishes handed to the uplink, by QoS")
+                .tag("qos", qos)
+                .register(registry);
+    }
+}

@@ -1,0 +1,67 @@
+package io.fogbridge.mqtt;
+
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
+import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ServerInitiatedDisconnectInput;
+import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Our embedded HiveMQ extension: puts the {@link UplinkPublishInterceptor} on every client and counts oversize
+ * refusals. {@link #started()} lets the broker check that the extension really runs: a broker without it would
+ * acknowledge publishes that were never spooled, so it must not be reported ready.
+ */
+final class UplinkExtension implements ExtensionMain {
+
+    private final UplinkPublishInterceptor interceptor;
+    private final MqttMetrics metrics;
+    private final CountDownLatch started = new CountDownLatch(1);
+
+    UplinkExtension(UplinkPublishInterceptor interceptor, MqttMetrics metrics) {
+        this.interceptor = interceptor;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        Services.initializerRegistry()
+                .setClientInitializer((client, context) -> context.addPublishInboundInterceptor(interceptor));
+        Services.eventRegistry().setClientLifecycleEventListener(provider -> new TooLargeCounter(metrics));
+        started.countDown();
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
+
+    boolean started() {
+        return started.getCount() == 0;
+    }
+
+    /** Counts 0x95 disconnects, whether HiveMQ's decoder refused the packet or our interceptor did. */
+    private record TooLargeCounter(MqttMetrics metrics) implements ClientLifecycleEventListener {
+
+        @Override
+        public void onServerInitiatedDisconnect(ServerInitiatedDisconnectInput input) {
+            if (input.getReasonCode().orElse(null) == DisconnectedReasonCode.PACKET_TOO_LARGE) {
+                metrics.rejected(MqttMetrics.TOO_LARGE);
+            }
+        }
+
+        @Override
+        public void onMqttConnectionStart(ConnectionStartInput input) {}
+
+        @Override
+        public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {}
+
+        @Override
+        public void onDisconnect(DisconnectEventInput input) {}
+    }
+}

@@ -1,0 +1,151 @@
+package io.fogbridge.mqtt;
+
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import io.fogbridge.api.InboundMessage;
+import io.fogbridge.api.Outcome;
+import io.fogbridge.api.QoS;
+import io.fogbridge.api.Uplink;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands every device PUBLISH on the embedded broker to the {@link Uplink} and answers the device by the outcome.
+ *
+ * <p><b>Guarantee.</b> QoS 1 (and 2, served as at-least-once): the PUBLISH is parked with
+ * {@link PublishInboundOutput#async} and HiveMQ sends the PUBACK only when {@link Async#resume()} is called, which
+ * happens when the uplink's future completed. Accepted or Local: the publish goes on to local subscribers too and the
+ * PUBACK is a success. Rejected: local delivery is prevented and the PUBACK carries the {@link RejectionReply} code
+ * (HiveMQ disconnects a 3.1.1 client instead). If the uplink has not answered within {@code ackTimeout}, HiveMQ
+ * answers 0x83 itself; a record that lands in the spool after that is a duplicate once the device retransmits.
+ * QoS 0 is handed over without waiting: at most once never delays the sender.
+ *
+ * <p><b>Threads.</b> Runs on HiveMQ's small extension executor (2 threads): it never blocks. HiveMQ handles one
+ * intercepted publish per client at a time, so per-connection ordering is kept.
+ */
+final class UplinkPublishInterceptor implements PublishInboundInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(UplinkPublishInterceptor.class);
+
+    private final Uplink uplink;
+    private final int maxPayloadBytes;
+    private final Duration ackTimeout;
+    private final Clock clock;
+    private final SenderResolver senders;
+    private final MqttMetrics metrics;
+    /** Disconnects a client with reason 0x95; given as a function so the interceptor stays testable. */
+    private final BiConsumer<String, String> disconnectTooLarge;
+
+    UplinkPublishInterceptor(
+            Uplink uplink,
+            int maxPayloadBytes,
+            Duration ackTimeout,
+            Clock clock,
+            SenderResolver senders,
+            MqttMetrics metrics,
+            BiConsumer<String, String> disconnectTooLarge) {
+        this.uplink = uplink;
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.ackTimeout = ackTimeout;
+        this.clock = clock;
+        this.senders = senders;
+        this.metrics = metrics;
+        this.disconnectTooLarge = disconnectTooLarge;
+    }
+
+    @Override
+    public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+        long arrivalTime = clock.millis();
+        PublishPacket packet = input.getPublishPacket();
+        ByteBuffer payload = packet.getPayload().orElse(ByteBuffer.allocate(0));
+        if (payload.remaining() > maxPayloadBytes) {
+            refuseTooLarge(input, output, payload.remaining());
+            return;
+        }
+        QoS qos = QoS.ofMqtt(packet.getQos().getQosNumber());
+        InboundMessage message = new InboundMessage(
+                packet.getTopic(),
+                bytesOf(payload),
+                qos,
+                senders.senderOf(input),
+                packet.getContentType().orElse(null),
+                arrivalTime);
+        metrics.received(qos);
+        if (qos == QoS.AT_MOST_ONCE) {
+            accept(message).whenComplete(this::countAtMostOnce);
+            return;
+        }
+        Async<PublishInboundOutput> async = output.async(
+                ackTimeout,
+                TimeoutFallback.FAILURE,
+                AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                "not confirmed durable within " + ackTimeout.toMillis() + " ms");
+        accept(message).whenComplete((outcome, failure) -> answer(async, outcome, failure));
+    }
+
+    private CompletableFuture<Outcome> accept(InboundMessage message) {
+        try {
+            return uplink.accept(message);
+        } catch (RuntimeException e) { // the uplink broke its contract; answer the device, keep the broker up
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void answer(Async<PublishInboundOutput> async, Outcome outcome, Throwable failure) {
+        if (async.getStatus() != Async.Status.RUNNING) {
+            // HiveMQ already answered with the timeout fallback; the device will retransmit.
+            metrics.rejected(MqttMetrics.TIMEOUT);
+            return;
+        }
+        PublishInboundOutput output = async.getOutput();
+        if (failure != null) {
+            log.warn("uplink failed on an MQTT publish; answering the device with an error", failure);
+            refuse(output, RejectionReply.failure(), "internal error");
+        } else if (outcome instanceof Outcome.Rejected rejected) {
+            refuse(output, RejectionReply.of(rejected), rejected.reason());
+        }
+        async.resume();
+    }
+
+    private void refuse(PublishInboundOutput output, RejectionReply reply, String reason) {
+        output.preventPublishDelivery(reply.code(), reason == null ? reply.metricReason() : reason);
+        metrics.rejected(reply.metricReason());
+    }
+
+    private void countAtMostOnce(Outcome outcome, Throwable failure) {
+        // No one to answer at QoS 0; the message has already gone on to local subscribers.
+        if (failure != null) {
+            log.warn("uplink failed on a QoS 0 MQTT publish; it is lost", failure);
+            metrics.rejected(MqttMetrics.ERROR);
+        } else if (outcome instanceof Outcome.Rejected rejected) {
+            metrics.rejected(RejectionReply.of(rejected).metricReason());
+        }
+    }
+
+    private void refuseTooLarge(PublishInboundInput input, PublishInboundOutput output, int size) {
+        String reason = "payload of " + size + " bytes exceeds mqtt.maxPayload (" + maxPayloadBytes + " bytes)";
+        if (input.getPublishPacket().getQos().getQosNumber() == 0) {
+            output.preventPublishDelivery();
+        } else {
+            output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, reason);
+        }
+        // Counted by the lifecycle listener when the 0x95 disconnect happens, like oversize packets HiveMQ refuses.
+        disconnectTooLarge.accept(input.getClientInformation().getClientId(), reason);
+    }
+
+    private static byte[] bytesOf(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,61 @@
+package io.fogbridge.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fogbridge.api.InboundMessage;
+import io.fogbridge.api.Outcome;
+import io.fogbridge.api.Uplink;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A fake of our own {@link Uplink}: records every call and either answers at once ({@link #answerWith}) or holds the
+ * future for the test to complete ({@link #hold()}).
+ */
+final class ControllableUplink implements Uplink {
+
+    record Call(InboundMessage message, CompletableFuture<Outcome> future) {}
+
+    private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+    private volatile Function<InboundMessage, Outcome> answer = m -> new Outcome.Accepted(io.fogbridge.api.Lane.BULK, 1);
+
+    @Override
+    public CompletableFuture<Outcome> accept(InboundMessage message) {
+        CompletableFuture<Outcome> future = new CompletableFuture<>();
+        calls.add(new Call(message, future));
+        Function<InboundMessage, Outcome> now = answer;
+        if (now != null) {
+            future.complete(now.apply(message));
+        }
+        return future;
+    }
+
+    ControllableUplink answerWith(Outcome outcome) {
+        answer = m -> outcome;
+        return this;
+    }
+
+    ControllableUplink hold() {
+        answer = null;
+        return this;
+    }
+
+    /** The next call, waiting up to 15 s; fails the test when none comes. */
+    Call next() throws InterruptedException {
+        Call call = calls.poll(15, TimeUnit.SECONDS);
+        assertThat(call).as("a call to Uplink.accept").isNotNull();
+        return call;
+    }
+
+    /** The next call within a short while, or null. */
+    Call poll(long millis) throws InterruptedException {
+        return calls.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    void clear() {
+        calls.clear();
+    }
+}
