@@ -1,0 +1,71 @@
+package io.fogbridge.pipeline;
+
+import io.fogbridge.api.Headers;
+import io.fogbridge.api.InboundMessage;
+import io.fogbridge.api.QoS;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the Kafka record headers of a routed message, always in this order:
+ *
+ * <ol>
+ *   <li>{@code device_id} — when known (device routes always; configured routes from a {@code +device} capture or
+ *       the sender's identity)
+ *   <li>{@code tenant_id} — when known (same rule, {@code +tenant})
+ *   <li>{@code gateway_id}
+ *   <li>{@code content-type} — the sender's (MQTT 5, HTTP, CoAP), else {@value #DEFAULT_CONTENT_TYPE}: the payload
+ *       is passed on unchanged and is opaque to us, and RFC 2046 names that type for opaque bytes; so consumers can
+ *       rely on the header being present
+ *   <li>{@code creation-time} — arrival at the edge, ms since epoch
+ *   <li>{@code qos} — {@code 0} or {@code 1}: the guarantee the gateway applied (the route's override, else the
+ *       sender's)
+ *   <li>{@code mqtt-topic} — the topic as published (before short forms were filled in)
+ *   <li>the route's own headers (command responses: {@code correlation-id}, {@code status})
+ *   <li>the configured labels, each as a header named by its key
+ * </ol>
+ *
+ * {@code fog-seq} is added later by the forwarder, which knows the spool sequence. Immutable and thread-safe.
+ */
+public final class Enricher {
+
+    public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+    private final String gatewayId;
+    private final Map<String, String> labels;
+
+    /**
+     * @param labels site, location, node labels …: header name → value, in the order they are added
+     * @throws IllegalArgumentException when a label takes a contract header name
+     */
+    public Enricher(String gatewayId, Map<String, String> labels) {
+        this.gatewayId = Objects.requireNonNull(gatewayId, "gatewayId");
+        for (String name : labels.keySet()) {
+            if (ContractHeaders.isReserved(name)) {
+                throw new IllegalArgumentException("label '" + name + "' collides with a contract header name");
+            }
+        }
+        this.labels = new LinkedHashMap<>(labels);
+    }
+
+    public Map<String, String> headers(InboundMessage message, RouteDecision.Forward forward, QoS effectiveQos) {
+        Map<String, String> headers = new LinkedHashMap<>(16 + labels.size() * 2);
+        if (forward.device() != null) {
+            headers.put(Headers.DEVICE_ID, forward.device());
+        }
+        if (forward.tenant() != null) {
+            headers.put(Headers.TENANT_ID, forward.tenant());
+        }
+        headers.put(Headers.GATEWAY_ID, gatewayId);
+        String contentType = message.contentType();
+        headers.put(
+                Headers.CONTENT_TYPE, contentType == null || contentType.isEmpty() ? DEFAULT_CONTENT_TYPE : contentType);
+        headers.put(Headers.CREATION_TIME, Long.toString(message.arrivalTime()));
+        headers.put(Headers.QOS, Integer.toString(effectiveQos.mqttLevel()));
+        headers.put(Headers.MQTT_TOPIC, message.topic());
+        headers.putAll(forward.extraHeaders());
+        headers.putAll(labels);
+        return headers;
+    }
+}
