@@ -27,14 +27,21 @@ final class ControllableUplink implements Uplink {
         CompletableFuture<Outcome> future = new CompletableFuture<>();
         calls.add(new Call(message, future));
         Function<InboundMessage, Outcome> now = answer;
-        if (now != null) {
-            future.complete(now.apply(message));
+        Outcome outcome = now == null ? null : now.apply(message);
+        if (outcome != null) {
+            future.complete(outcome);
         }
         return future;
     }
 
     ControllableUplink answerWith(Outcome outcome) {
         answer = m -> outcome;
+        return this;
+    }
+
+    /** Answers each call by a function of the message (may return null to hold that one). */
+    ControllableUplink answering(Function<InboundMessage, Outcome> answer) {
+        this.answer = answer;
         return this;
     }
 

@@ -1,0 +1,169 @@
+package io.fogbridge.mqtt;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of the {@link ExternalMqttBridge} ({@code mqtt.external.*}). Immutable; build with {@link #builder}.
+ *
+ * @param uri             the broker, {@code tcp://host:port} (port defaults to 1883)
+ * @param clientId        fixed client id: it names the persistent session, so it must not change between restarts
+ * @param filters         plain MQTT topic filters to take (the gateway passes its routes' filters)
+ * @param sharedGroup     when set, subscribe {@code $share/<group>/<filter>} so several gateways split the load;
+ *                        null for a plain subscription
+ * @param username        optional; null for anonymous
+ * @param password        optional; only used with a username
+ * @param maxPayloadBytes larger messages are acknowledged to the broker, counted and dropped (they can never fit)
+ * @param sessionExpiry   how long the broker keeps our session (and queues for us) while we are away
+ * @param reconnectMaxDelay longest wait between reconnect attempts; they start at {@link #RECONNECT_INITIAL_DELAY}
+ * @param retryMaxDelay   longest wait between attempts to hand a message the uplink refused as retriable (spool full)
+ * @param startTimeout    how long {@link ExternalMqttBridge#start} waits to be connected and subscribed
+ */
+public record ExternalBrokerOptions(
+        URI uri,
+        String clientId,
+        List<String> filters,
+        String sharedGroup,
+        String username,
+        String password,
+        int maxPayloadBytes,
+        Duration sessionExpiry,
+        Duration reconnectMaxDelay,
+        Duration retryMaxDelay,
+        Duration startTimeout) {
+
+    public static final Duration RECONNECT_INITIAL_DELAY = Duration.ofMillis(500);
+
+    public ExternalBrokerOptions {
+        Objects.requireNonNull(uri, "uri");
+        if (!"tcp".equals(uri.getScheme()) && !"mqtt".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("mqtt.external.uri: '" + uri + "' must be tcp://host:port");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("mqtt.external.uri: '" + uri + "' has no host");
+        }
+        if (clientId == null || clientId.isBlank()) {
+            throw new IllegalArgumentException("mqtt.external.clientId: must not be blank");
+        }
+        filters = List.copyOf(Objects.requireNonNull(filters, "filters"));
+        if (filters.isEmpty()) {
+            throw new IllegalArgumentException("mqtt.external: no topic filter to subscribe (no route?)");
+        }
+        if (sharedGroup != null && (sharedGroup.isBlank() || sharedGroup.matches(".*[/+#].*"))) {
+            throw new IllegalArgumentException(
+                    "mqtt.external.sharedGroup: '" + sharedGroup + "' must be non-blank, without / + #");
+        }
+        if (maxPayloadBytes < 1) {
+            throw new IllegalArgumentException("mqtt.maxPayload: must be positive");
+        }
+        Objects.requireNonNull(sessionExpiry, "sessionExpiry");
+        Objects.requireNonNull(reconnectMaxDelay, "reconnectMaxDelay");
+        Objects.requireNonNull(retryMaxDelay, "retryMaxDelay");
+        Objects.requireNonNull(startTimeout, "startTimeout");
+    }
+
+    public int port() {
+        return uri.getPort() < 0 ? 1883 : uri.getPort();
+    }
+
+    /** The filters as subscribed: with the shared-subscription prefix when a group is set. */
+    public List<String> subscriptions() {
+        return sharedGroup == null
+                ? filters
+                : filters.stream().map(f -> "$share/" + sharedGroup + "/" + f).toList();
+    }
+
+    /** Starts options for a gateway; the client id defaults to {@code fogbridge-<gatewayId>}. */
+    public static Builder builder(URI uri, String gatewayId) {
+        return new Builder(uri, "fogbridge-" + gatewayId);
+    }
+
+    @Override
+    public String toString() { // keeps the password out of logs
+        return "ExternalBrokerOptions[uri=" + uri + ", clientId=" + clientId + ", filters=" + filters
+                + ", sharedGroup=" + sharedGroup + ", username=" + username + "]";
+    }
+
+    /** Not thread-safe. */
+    public static final class Builder {
+        private final URI uri;
+        private String clientId;
+        private List<String> filters = List.of();
+        private String sharedGroup;
+        private String username;
+        private String password;
+        private int maxPayloadBytes = EmbeddedBrokerOptions.DEFAULT_MAX_PAYLOAD_BYTES;
+        private Duration sessionExpiry = Duration.ofDays(7);
+        private Duration reconnectMaxDelay = Duration.ofSeconds(30);
+        private Duration retryMaxDelay = Duration.ofSeconds(10);
+        private Duration startTimeout = Duration.ofSeconds(30);
+
+        private Builder(URI uri, String clientId) {
+            this.uri = uri;
+            this.clientId = clientId;
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
+        public Builder filters(List<String> filters) {
+            this.filters = filters;
+            return this;
+        }
+
+        public Builder sharedGroup(String sharedGroup) {
+            this.sharedGroup = sharedGroup;
+            return this;
+        }
+
+        public Builder credentials(String username, String password) {
+            this.username = username;
+            this.password = password;
+            return this;
+        }
+
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        public Builder sessionExpiry(Duration sessionExpiry) {
+            this.sessionExpiry = sessionExpiry;
+            return this;
+        }
+
+        public Builder reconnectMaxDelay(Duration reconnectMaxDelay) {
+            this.reconnectMaxDelay = reconnectMaxDelay;
+            return this;
+        }
+
+        public Builder retryMaxDelay(Duration retryMaxDelay) {
+            this.retryMaxDelay = retryMaxDelay;
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        public ExternalBrokerOptions build() {
+            return new ExternalBrokerOptions(
+                    uri,
+                    clientId,
+                    filters,
+                    sharedGroup,
+                    username,
+                    password,
+                    maxPayloadBytes,
+                    sessionExpiry,
+                    reconnectMaxDelay,
+                    retryMaxDelay,
+                    startTimeout);
+        }
+    }
+}

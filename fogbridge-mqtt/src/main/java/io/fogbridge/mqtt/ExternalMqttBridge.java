@@ -1,0 +1,251 @@
+package io.fogbridge.mqtt;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import io.fogbridge.api.DeviceRef;
+import io.fogbridge.api.InboundMessage;
+import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.api.QoS;
+import io.fogbridge.api.Uplink;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * External-broker mode: the gateway is a client of an existing broker (mosquitto …) and takes the routed topics
+ * from it, acknowledging each message to the broker only once the uplink made it durable.
+ *
+ * <p><b>Session.</b> MQTT 5, fixed client id, no clean start, long session expiry, QoS 1 subscriptions (optionally
+ * shared): while the gateway is down or disconnected the broker keeps queueing for it, and every message not yet
+ * acknowledged is redelivered on the next connection. Subscriptions are (re)made on every connect, because a broker
+ * that lost its state (a mosquitto restart without persistence) comes back without our session.
+ *
+ * <p><b>Acknowledgement.</b> Manual; see {@link ManualAckHandoff} for what each outcome does.
+ *
+ * <p><b>Lifecycle.</b> {@link #start} connects and returns once subscribed; if that does not happen within
+ * {@code startTimeout} it closes and throws. Afterwards it reconnects on its own with exponential backoff (0.5 s up to
+ * {@code reconnectMaxDelay}); {@link #ready()} is false while disconnected. {@link #close()} disconnects without
+ * acknowledging what is in flight, so the broker keeps it for the next start. Thread-safe.
+ */
+public final class ExternalMqttBridge implements ProtocolAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ExternalMqttBridge.class);
+
+    private final ExternalBrokerOptions options;
+    private final MqttMetrics metrics;
+    private final Clock clock;
+    private final ScheduledExecutorService retries;
+    /** Incremented on every connect and on close: a message's acknowledgement is only valid in its own connection. */
+    private final AtomicLong connection = new AtomicLong();
+
+    private volatile boolean connected;
+    private volatile boolean subscribed;
+    private volatile boolean closed;
+    private Mqtt5AsyncClient client;
+    private ManualAckHandoff handoff;
+
+    public ExternalMqttBridge(ExternalBrokerOptions options, MeterRegistry registryOrNull) {
+        this(options, registryOrNull, Clock.systemUTC());
+    }
+
+    ExternalMqttBridge(ExternalBrokerOptions options, MeterRegistry registryOrNull, Clock clock) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.metrics = new MqttMetrics(registryOrNull);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "fogbridge-mqtt-bridge-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        metrics.gauge(
+                "fogbridge.mqtt.external.connected",
+                "1 while connected and subscribed to the external MQTT broker",
+                () -> ready() ? 1 : 0);
+    }
+
+    @Override
+    public String name() {
+        return "mqtt-external";
+    }
+
+    @Override
+    public synchronized void start(Uplink uplink) throws Exception {
+        Objects.requireNonNull(uplink, "uplink");
+        if (client != null || closed) {
+            throw new IllegalStateException("the external MQTT bridge can be started only once");
+        }
+        handoff = new ManualAckHandoff(uplink, metrics, retries, options.retryMaxDelay());
+        client = clientBuilder().buildAsync();
+        // Registered before connecting: a resumed session delivers its backlog right after CONNACK. ALL, not
+        // SUBSCRIBED: this client instance has no record of subscriptions made by the previous run.
+        client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish, true);
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(options.sessionExpiry().toSeconds())
+                .send()
+                .whenComplete((connAck, failure) -> {
+                    if (failure != null) {
+                        log.warn("cannot connect to {} yet ({}); retrying", options.uri(), failure.toString());
+                    }
+                });
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        while (!ready()) {
+            if (System.nanoTime() > deadline) {
+                close();
+                throw new TimeoutException("not connected and subscribed to " + options.uri() + " within "
+                        + options.startTimeout().toSeconds() + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public boolean ready() {
+        return connected && subscribed && !closed;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        connection.incrementAndGet();
+        retries.shutdownNow();
+        if (client != null) {
+            try {
+                // Normal disconnect keeps the session (its expiry was set on connect): in-flight messages stay
+                // unacknowledged at the broker and come back on the next start.
+                client.disconnect().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("disconnect from {} did not complete cleanly: {}", options.uri(), e.toString());
+            }
+        }
+    }
+
+    private Mqtt5ClientBuilder clientBuilder() {
+        Mqtt5ClientBuilder builder = Mqtt5Client.builder()
+                .identifier(options.clientId())
+                .serverHost(options.uri().getHost())
+                .serverPort(options.port())
+                .automaticReconnect()
+                .initialDelay(ExternalBrokerOptions.RECONNECT_INITIAL_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                .maxDelay(options.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
+                .applyAutomaticReconnect()
+                .addConnectedListener(this::onConnected)
+                .addDisconnectedListener(this::onDisconnected);
+        if (options.username() != null) {
+            builder = builder.simpleAuth()
+                    .username(options.username())
+                    .password(options.password() == null
+                            ? new byte[0]
+                            : options.password().getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        return builder;
+    }
+
+    private void onConnected(MqttClientConnectedContext context) {
+        long current = connection.incrementAndGet();
+        connected = true;
+        log.info("connected to external MQTT broker {} as {}", options.uri(), options.clientId());
+        client.subscribe(subscribeAll()).whenComplete((subAck, failure) -> onSubscribed(current, subAck, failure));
+    }
+
+    private void onSubscribed(long forConnection, Mqtt5SubAck subAck, Throwable failure) {
+        if (forConnection != connection.get()) {
+            return;
+        }
+        if (failure != null) {
+            log.warn("subscribing {} at {} failed: {}", options.subscriptions(), options.uri(), failure.toString());
+            return;
+        }
+        if (subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
+            // A refused filter (ACL, bad shared-subscription syntax) is a configuration error: stay not ready.
+            log.error("{} refused subscriptions {}: {}", options.uri(), options.subscriptions(), subAck.getReasonCodes());
+            return;
+        }
+        subscribed = true;
+        log.info("subscribed to {} at {}", options.subscriptions(), options.uri());
+    }
+
+    private void onDisconnected(MqttClientDisconnectedContext context) {
+        connection.incrementAndGet();
+        if (closed) {
+            context.getReconnector().reconnect(false);
+            return;
+        }
+        boolean wasReady = ready();
+        connected = false;
+        subscribed = false;
+        if (wasReady) {
+            log.warn("lost external MQTT broker {} ({}); reconnecting", options.uri(), context.getCause().toString());
+        }
+    }
+
+    private Mqtt5Subscribe subscribeAll() {
+        List<Mqtt5Subscription> subscriptions = options.subscriptions().stream()
+                .map(filter -> Mqtt5Subscription.builder()
+                        .topicFilter(filter)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        // Re-subscribing on reconnect must not replay retained messages the uplink already has.
+                        .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
+                        .build())
+                .toList();
+        return Mqtt5Subscribe.builder().addSubscriptions(subscriptions).build();
+    }
+
+    private void onPublish(Mqtt5Publish publish) {
+        long arrivalTime = clock.millis();
+        long receivedOn = connection.get();
+        Runnable acknowledge = () -> acknowledge(publish, receivedOn);
+        byte[] payload = publish.getPayloadAsBytes();
+        if (payload.length > options.maxPayloadBytes()) {
+            log.warn("dropping a {} byte message on {}: over mqtt.maxPayload", payload.length, publish.getTopic());
+            metrics.rejected(MqttMetrics.TOO_LARGE);
+            acknowledge.run();
+            return;
+        }
+        QoS qos = QoS.ofMqtt(publish.getQos().getCode());
+        InboundMessage message = new InboundMessage(
+                publish.getTopic().toString(),
+                payload,
+                qos,
+                // The broker does not say who published; the sender is the connection we received it on.
+                DeviceRef.anonymous(options.clientId()),
+                publish.getContentType().map(Object::toString).orElse(null),
+                arrivalTime);
+        metrics.received(qos);
+        handoff.handOff(message, acknowledge, () -> !closed && connection.get() == receivedOn);
+    }
+
+    private void acknowledge(Mqtt5Publish publish, long receivedOn) {
+        if (closed || connection.get() != receivedOn) {
+            return; // that connection is gone; the broker redelivers to the next one
+        }
+        try {
+            publish.acknowledge();
+        } catch (IllegalStateException e) {
+            log.debug("acknowledge of a message on {} refused: {}", publish.getTopic(), e.toString());
+        }
+    }
+}
