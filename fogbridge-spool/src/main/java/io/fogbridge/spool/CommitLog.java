@@ -1,0 +1,183 @@
+package io.fogbridge.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * A lane's committed position, kept crash-safe as an append-only log of CRC'd entries.
+ *
+ * <pre>
+ * committed.log: entries of 16 bytes, back to back
+ *   0  4  magic "FBCM" (0x4642434D)
+ *   4  8  committed sequence
+ *   12 4  CRC32C of bytes 0..11
+ * </pre>
+ *
+ * The position is the highest sequence among valid entries: commits only grow, so a torn or
+ * damaged entry can only make the position fall back to an older one, which re-delivers records
+ * (allowed) and never skips any. When the log grows past {@link #COMPACT_AT} entries it is
+ * replaced by a one-entry log: write {@code committed.log.tmp}, fsync, rename over, fsync the
+ * directory. A crash at any step leaves either the old or the new log.
+ *
+ * <p>Not thread-safe: the spool's writer thread owns it.
+ */
+final class CommitLog implements AutoCloseable {
+    static final String FILE = "committed.log";
+    static final String TMP = FILE + ".tmp";
+    static final int ENTRY = 16;
+    static final int MAGIC = 0x4642434D;
+    private static final int COMPACT_AT = 4096;
+
+    private final Path dir;
+    private FileChannel channel;
+    private long size;
+    private long position;
+    private boolean dirty;
+    private final ByteBuffer entry = ByteBuffer.allocate(ENTRY);
+
+    private CommitLog(Path dir, FileChannel channel, long size, long position) {
+        this.dir = dir;
+        this.channel = channel;
+        this.size = size;
+        this.position = position;
+    }
+
+    /** Opens (or creates) the log in {@code dir}; drops a leftover temp file of an interrupted compaction. */
+    static CommitLog open(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve(TMP));
+        Path file = dir.resolve(FILE);
+        long position = read(file);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        long size = ch.size() - ch.size() % ENTRY;
+        // a torn last entry is cut so that new entries stay aligned
+        ch.truncate(size);
+        return new CommitLog(dir, ch, size, position);
+    }
+
+    /** The committed sequence recorded in {@code file}, -1 when there is none or no valid entry. Read-only. */
+    static long read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return -1;
+        }
+        byte[] all = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(all);
+        long best = -1;
+        for (int off = 0; off + ENTRY <= all.length; off += ENTRY) {
+            if (valid(b, off)) {
+                best = Math.max(best, b.getLong(off + 4));
+            }
+        }
+        return best;
+    }
+
+    /** Counts entries that fail their CRC (for the inspector). */
+    static int damagedEntries(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        byte[] all = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(all);
+        int bad = all.length % ENTRY == 0 ? 0 : 1;
+        for (int off = 0; off + ENTRY <= all.length; off += ENTRY) {
+            if (!valid(b, off)) {
+                bad++;
+            }
+        }
+        return bad;
+    }
+
+    private static boolean valid(ByteBuffer b, int off) {
+        if (b.getInt(off) != MAGIC) {
+            return false;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(b.slice(off, 12));
+        return (int) crc.getValue() == b.getInt(off + 12);
+    }
+
+    private static ByteBuffer encode(ByteBuffer b, long seq) {
+        b.clear().putInt(MAGIC).putLong(seq);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, 12);
+        return b.putInt((int) crc.getValue()).flip();
+    }
+
+    /** The highest sequence written (durable only after {@link #force}). */
+    long position() {
+        return position;
+    }
+
+    /** Appends an entry for {@code seq} if it raises the position; not durable until {@link #force}. */
+    void append(long seq) throws IOException {
+        if (seq <= position) {
+            return;
+        }
+        if (size >= (long) COMPACT_AT * ENTRY) {
+            compact(seq);
+            return;
+        }
+        ByteBuffer b = encode(entry, seq);
+        while (b.hasRemaining()) {
+            size += channel.write(b, size);
+        }
+        position = seq;
+        dirty = true;
+    }
+
+    boolean dirty() {
+        return dirty;
+    }
+
+    void force() throws IOException {
+        if (dirty) {
+            channel.force(false);
+            dirty = false;
+        }
+    }
+
+    private void compact(long seq) throws IOException {
+        Path tmp = dir.resolve(TMP);
+        try (FileChannel t = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer b = encode(entry, seq);
+            while (b.hasRemaining()) {
+                t.write(b);
+            }
+            t.force(true);
+        }
+        channel.close();
+        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(dir);
+        channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        size = ENTRY;
+        position = seq;
+        dirty = false;
+    }
+
+    /** fsyncs a directory so that created, renamed or deleted entries in it are durable. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some platforms cannot open directories; Linux, the target, can
+            if (System.getProperty("os.name", "").toLowerCase().contains("win")) {
+                return;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing buffered in the JVM; the OS has every written byte
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.fogbridge.spool;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Dropped-record counts by reason. Thread-safe. */
+final class DropCounters {
+    static final String DROP_OLDEST = "drop-oldest";
+    static final String DROP_NEWEST = "drop-newest";
+    static final String MAX_AGE = "max-age";
+    static final String CORRUPT = "corrupt";
+    static final String BLOCK_TIMEOUT = "block-timeout";
+
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+    DropCounters() {
+        for (String r : new String[] {DROP_OLDEST, DROP_NEWEST, MAX_AGE, CORRUPT, BLOCK_TIMEOUT}) {
+            counts.put(r, new LongAdder());
+        }
+    }
+
+    void add(String reason, long n) {
+        if (n > 0) {
+            counts.computeIfAbsent(reason, r -> new LongAdder()).add(n);
+        }
+    }
+
+    long get(String reason) {
+        LongAdder a = counts.get(reason);
+        return a == null ? 0 : a.sum();
+    }
+
+    Map<String, Long> snapshot() {
+        Map<String, Long> m = new TreeMap<>();
+        counts.forEach((k, v) -> m.put(k, v.sum()));
+        return Map.copyOf(m);
+    }
+}

@@ -1,0 +1,206 @@
+package io.fogbridge.spool;
+
+import io.fogbridge.api.Lane;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one {@link Lane}: its segments, its sequence counter and its committed position.
+ *
+ * <p><b>Threads.</b> Not thread-safe. Every field is guarded by the owning spool's state lock;
+ * only the spool's writer thread changes the segment list and {@link #nextSeq}.
+ */
+final class LaneLog {
+    private static final Logger LOG = LoggerFactory.getLogger(LaneLog.class);
+
+    final Lane lane;
+    final Path dir;
+    final List<SegmentFile> segments = new ArrayList<>();
+    final CommitLog commitLog;
+    /** The sequence the next append gets. */
+    long nextSeq;
+    /** The highest sequence the cursor committed (maybe not yet durable). */
+    long requestedCommit;
+    /** The highest committed sequence known to be on disk; segments at or below it may go. */
+    long durableCommit;
+    /** Records at or below this were counted as dropped (max-age, drop-oldest, corrupt) already. */
+    long droppedThrough = -1;
+
+    private LaneLog(Lane lane, Path dir, CommitLog commitLog) {
+        this.lane = lane;
+        this.dir = dir;
+        this.commitLog = commitLog;
+        this.requestedCommit = commitLog.position();
+        this.durableCommit = commitLog.position();
+    }
+
+    /**
+     * Opens the lane's directory and recovers it: scans every segment, truncates a torn tail,
+     * skips and counts damaged ranges, deletes segments the durable commit covers, and makes
+     * sure there is an active segment. Never fails on damaged content, only on I/O errors.
+     */
+    static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops) throws IOException {
+        Path dir = spoolDir.resolve(lane.id());
+        Files.createDirectories(dir);
+        CommitLog commits = CommitLog.open(dir);
+        // the position may only be in the page cache (interval policy, or a crash before its fsync):
+        // make it durable before anything is deleted on its strength
+        commits.force();
+        CommitLog.syncDirectory(dir);
+        LaneLog log = new LaneLog(lane, dir, commits);
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> SegmentFile.baseOf(p) >= 0).sorted().toList();
+        }
+        long committed = commits.position();
+        long expected = -1;
+        SegmentScanner scanner = new SegmentScanner(1 << 20);
+        for (int i = 0; i < files.size(); i++) {
+            SegmentFile seg = SegmentFile.open(files.get(i), lane, true);
+            boolean last = i == files.size() - 1;
+            long nextBase = last ? -1 : SegmentFile.baseOf(files.get(i + 1));
+            log.recoverSegment(seg, scanner, last, nextBase, committed, drops);
+            log.segments.add(seg);
+            expected = Math.max(expected, Math.max(seg.base - 1, seg.lastSeq));
+        }
+        log.nextSeq = Math.max(expected, committed) + 1;
+        log.droppedThrough = committed;
+        if (log.segments.isEmpty()) {
+            log.segments.add(SegmentFile.create(dir, lane, log.nextSeq));
+            CommitLog.syncDirectory(dir);
+        }
+        for (SegmentFile s : log.segments) {
+            s.sealed = s != log.active();
+        }
+        log.deleteCommitted();
+        return log;
+    }
+
+    private void recoverSegment(
+            SegmentFile seg, SegmentScanner scanner, boolean last, long nextBase, long committed, DropCounters drops)
+            throws IOException {
+        if (seg.headerDamaged) {
+            if (seg.size <= SegmentFile.HEADER && last) {
+                LOG.warn("spool {}: segment {} has no complete header (crash while creating it); rewriting it", lane.id(), seg);
+                seg.rewriteHeader();
+                seg.truncate(SegmentFile.HEADER);
+                return;
+            }
+            LOG.warn("spool {}: segment {} has a damaged header; scanning its records anyway", lane.id(), seg);
+        }
+        long[] expect = {seg.base};
+        long[] lost = {0};
+        SegmentScanner.Result r = scanner.scan(
+                seg,
+                SegmentFile.HEADER,
+                seg.size,
+                seg.base - 1,
+                (buf, off, len, pos) -> {
+                    long seq = RecordFormat.sequence(buf, off);
+                    lost[0] += countLost(expect[0], seq, committed);
+                    expect[0] = seq + 1;
+                    seg.noteRecord(seq, pos, RecordFormat.arrival(buf, off));
+                    return true;
+                },
+                (from, to) -> {
+                    seg.damaged.add(new long[] {from, to});
+                    LOG.warn("spool {}: segment {} damaged bytes [{}, {}) skipped", lane.id(), seg, from, to);
+                });
+        if (r.tailStart() >= 0) {
+            long tailBytes = seg.size - r.tailStart();
+            if (nextBase > expect[0]) {
+                // damage at the end of a sealed segment: the next segment's base says how many records it held
+                lost[0] += countLost(expect[0], nextBase, committed);
+                seg.damaged.add(new long[] {r.tailStart(), seg.size});
+            } else if (r.tailLooksLikeRecord() && expect[0] > committed) {
+                // a complete record whose CRC fails is damage, not a torn write: count it
+                lost[0] += 1;
+                seg.damaged.add(new long[] {r.tailStart(), seg.size});
+            }
+            if (last) {
+                LOG.warn("spool {}: segment {} truncated {} bytes of torn or damaged tail at {}", lane.id(), seg, tailBytes, r.tailStart());
+                seg.truncate(r.tailStart());
+            }
+        }
+        seg.size = Math.min(seg.size, r.tailStart() >= 0 ? r.tailStart() : seg.size);
+        seg.visibleSize = seg.size;
+        if (lost[0] > 0) {
+            LOG.error("spool {}: {} records lost to damage in segment {}", lane.id(), lost[0], seg);
+            drops.add(DropCounters.CORRUPT, lost[0]);
+        }
+    }
+
+    /** Records missing between {@code expected} and {@code seq} that were not committed yet. */
+    private static long countLost(long expected, long seq, long committed) {
+        long from = Math.max(expected, committed + 1);
+        return Math.max(0, seq - from);
+    }
+
+    SegmentFile active() {
+        return segments.get(segments.size() - 1);
+    }
+
+    /** Deletes leading segments whose every sequence is at or below the durable commit; returns bytes freed. */
+    long deleteCommitted() throws IOException {
+        long freed = 0;
+        while (segments.size() > 1 && segments.get(1).base - 1 <= durableCommit) {
+            SegmentFile s = segments.remove(0);
+            freed += s.size;
+            s.delete();
+        }
+        return freed;
+    }
+
+    /** The segment that holds (or would hold) {@code seq}: the last with base at or below it, else the first. */
+    SegmentFile segmentFor(long seq) {
+        SegmentFile found = segments.get(0);
+        for (SegmentFile s : segments) {
+            if (s.base <= seq) {
+                found = s;
+            } else {
+                break;
+            }
+        }
+        return found;
+    }
+
+    SegmentFile after(SegmentFile s) {
+        int i = segments.indexOf(s);
+        return i >= 0 && i + 1 < segments.size() ? segments.get(i + 1) : null;
+    }
+
+    long bytes() {
+        long b = 0;
+        for (SegmentFile s : segments) {
+            b += s.size;
+        }
+        return b;
+    }
+
+    /** Floor under which records are committed or already counted as dropped. */
+    long settledThrough() {
+        return Math.max(requestedCommit, droppedThrough);
+    }
+
+    long uncommitted() {
+        long n = 0;
+        long floor = settledThrough();
+        for (SegmentFile s : segments) {
+            n += s.countAbove(floor);
+        }
+        return n;
+    }
+
+    void close() {
+        for (SegmentFile s : segments) {
+            s.close();
+        }
+        commitLog.close();
+    }
+}

@@ -1,0 +1,27 @@
+package io.fogbridge.spool;
+
+import io.fogbridge.api.Lane;
+import java.util.concurrent.CompletableFuture;
+
+/** An append handed from a caller to the writer thread; the writer alone touches {@link #sequence}. */
+final class PendingAppend {
+    /** Wakes the writer without an append (a commit, or close). */
+    static final PendingAppend WAKE = new PendingAppend(null, null, 0, null, 0);
+
+    final byte[] record;
+    final Lane lane;
+    final long arrival;
+    final CompletableFuture<Long> future;
+    /** System.nanoTime() after which a waiting append (block policy) fails. */
+    final long deadlineNanos;
+
+    long sequence = -1;
+
+    PendingAppend(byte[] record, Lane lane, long arrival, CompletableFuture<Long> future, long deadlineNanos) {
+        this.record = record;
+        this.lane = lane;
+        this.arrival = arrival;
+        this.future = future;
+        this.deadlineNanos = deadlineNanos;
+    }
+}

@@ -1,0 +1,214 @@
+package io.fogbridge.spool;
+
+import io.fogbridge.api.Envelope;
+import io.fogbridge.api.Lane;
+import io.fogbridge.api.QoS;
+import io.fogbridge.api.SpooledRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * Encodes and decodes one spool record; the byte layout is documented on {@link SegmentFile}.
+ * Stateless and thread-safe, except {@link Decoder}, which caches strings and belongs to one reader.
+ */
+final class RecordFormat {
+    /** Start-of-record marker; lets a scan find the next record after damage without a CRC per byte. */
+    static final short MARKER = (short) 0xFB5A;
+
+    static final int MARKER_OFFSET = 0;
+    static final int LENGTH_OFFSET = 2;
+    static final int CRC_OFFSET = 6;
+    /** marker + body length + CRC32C. */
+    static final int PREFIX = 10;
+
+    static final int SEQ_OFFSET = PREFIX;
+    static final int ARRIVAL_OFFSET = PREFIX + 8;
+    /** Smallest possible body: seq, arrival, creation, qos, lane, empty topic, null key, no headers, empty payload. */
+    static final int MIN_BODY = 8 + 8 + 8 + 1 + 1 + 2 + 4 + 2 + 4;
+    /** Largest accepted body; bigger appends are refused (a broker's packet limit is far lower). */
+    static final int MAX_BODY = 16 << 20;
+
+    private RecordFormat() {}
+
+    /**
+     * Encodes a record with sequence 0 and no CRC; {@link #seal} fills both in once the writer
+     * has assigned the sequence. Runs on the appending thread, so the writer only copies bytes.
+     */
+    static byte[] encode(Envelope e, long arrival) {
+        byte[] topic = utf8(e.topic());
+        byte[] key = e.key() == null ? null : utf8(e.key());
+        int headerBytes = 2;
+        byte[][] hk = new byte[e.headers().size()][];
+        byte[][] hv = new byte[e.headers().size()][];
+        int i = 0;
+        for (Map.Entry<String, String> h : e.headers().entrySet()) {
+            hk[i] = utf8(h.getKey());
+            hv[i] = utf8(h.getValue() == null ? "" : h.getValue());
+            if (hk[i].length > 0xFFFF) {
+                throw new IllegalArgumentException("header name longer than 65535 bytes");
+            }
+            headerBytes += 2 + hk[i].length + 4 + hv[i].length;
+            i++;
+        }
+        if (topic.length > 0xFFFF) {
+            throw new IllegalArgumentException("topic longer than 65535 bytes");
+        }
+        if (hk.length > 0xFFFF) {
+            throw new IllegalArgumentException("more than 65535 headers");
+        }
+        long body = 8L + 8 + 8 + 1 + 1 + 2 + topic.length + 4 + (key == null ? 0 : key.length) + headerBytes + 4
+                + e.payload().length;
+        if (body > MAX_BODY) {
+            throw new IllegalArgumentException("record of " + body + " bytes exceeds the spool's limit of " + MAX_BODY);
+        }
+        ByteBuffer b = ByteBuffer.allocate(PREFIX + (int) body);
+        b.putShort(MARKER).putInt((int) body).putInt(0);
+        b.putLong(0).putLong(arrival).putLong(e.creationTime());
+        b.put((byte) e.qos().mqttLevel()).put((byte) e.lane().ordinal());
+        b.putShort((short) topic.length).put(topic);
+        if (key == null) {
+            b.putInt(-1);
+        } else {
+            b.putInt(key.length).put(key);
+        }
+        b.putShort((short) hk.length);
+        for (int j = 0; j < hk.length; j++) {
+            b.putShort((short) hk[j].length).put(hk[j]).putInt(hv[j].length).put(hv[j]);
+        }
+        b.putInt(e.payload().length).put(e.payload());
+        return b.array();
+    }
+
+    /** Writes the sequence and then the CRC32C over the body. */
+    static void seal(byte[] record, long sequence) {
+        ByteBuffer b = ByteBuffer.wrap(record);
+        b.putLong(SEQ_OFFSET, sequence);
+        CRC32C crc = new CRC32C();
+        crc.update(record, PREFIX, record.length - PREFIX);
+        b.putInt(CRC_OFFSET, (int) crc.getValue());
+    }
+
+    /** Outcome of {@link #check}: a record of that total length, or one of these negatives. */
+    static final int INCOMPLETE = 0;
+
+    static final int INVALID = -1;
+
+    /**
+     * Checks for a valid record at {@code off}, given {@code avail} readable bytes there.
+     *
+     * @return the record's total length; {@link #INCOMPLETE} if the header looks right but the
+     *     bytes run past {@code avail}; {@link #INVALID} on a wrong marker, length or CRC
+     */
+    static int check(ByteBuffer buf, int off, int avail) {
+        if (avail < PREFIX) {
+            return avail >= 2 && buf.getShort(off) != MARKER ? INVALID : INCOMPLETE;
+        }
+        if (buf.getShort(off + MARKER_OFFSET) != MARKER) {
+            return INVALID;
+        }
+        int body = buf.getInt(off + LENGTH_OFFSET);
+        if (body < MIN_BODY || body > MAX_BODY) {
+            return INVALID;
+        }
+        if (PREFIX + body > avail) {
+            return INCOMPLETE;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(buf.slice(off + PREFIX, body));
+        return (int) crc.getValue() == buf.getInt(off + CRC_OFFSET) ? PREFIX + body : INVALID;
+    }
+
+    static long sequence(ByteBuffer buf, int off) {
+        return buf.getLong(off + SEQ_OFFSET);
+    }
+
+    static long arrival(ByteBuffer buf, int off) {
+        return buf.getLong(off + ARRIVAL_OFFSET);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Turns checked records back into {@link SpooledRecord}s. Reuses the previous record's topic,
+     * key and header-name strings when the bytes are equal: replay decodes millions of records
+     * that mostly share them. Not thread-safe.
+     */
+    static final class Decoder {
+        private final StringCache topics = new StringCache();
+        private final StringCache keys = new StringCache();
+        private final StringCache names = new StringCache();
+
+        /** Decodes the record at {@code off}, which {@link #check} accepted. */
+        SpooledRecord decode(ByteBuffer buf, int off) {
+            int p = off + PREFIX;
+            long seq = buf.getLong(p);
+            long arrival = buf.getLong(p + 8);
+            long creation = buf.getLong(p + 16);
+            QoS qos = QoS.ofMqtt(buf.get(p + 24));
+            Lane lane = Lane.values()[buf.get(p + 25) & 1];
+            p += 26;
+            int topicLen = buf.getShort(p) & 0xFFFF;
+            String topic = topics.get(buf, p + 2, topicLen);
+            p += 2 + topicLen;
+            int keyLen = buf.getInt(p);
+            String key = keyLen < 0 ? null : keys.get(buf, p + 4, keyLen);
+            p += 4 + Math.max(0, keyLen);
+            int count = buf.getShort(p) & 0xFFFF;
+            p += 2;
+            Map<String, String> headers = count == 0 ? Map.of() : new LinkedHashMap<>(count * 2);
+            for (int i = 0; i < count; i++) {
+                int nl = buf.getShort(p) & 0xFFFF;
+                String name = names.get(buf, p + 2, nl);
+                p += 2 + nl;
+                int vl = buf.getInt(p);
+                headers.put(name, string(buf, p + 4, vl));
+                p += 4 + vl;
+            }
+            int payloadLen = buf.getInt(p);
+            byte[] payload = new byte[payloadLen];
+            buf.get(p + 4, payload);
+            return new SpooledRecord(lane, seq, arrival, new Envelope(topic, key, headers, payload, creation, qos, lane));
+        }
+
+        private static String string(ByteBuffer buf, int off, int len) {
+            byte[] b = new byte[len];
+            buf.get(off, b);
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Remembers the last few decoded strings by their bytes. */
+    private static final class StringCache {
+        private final byte[][] bytes = new byte[8][];
+        private final String[] strings = new String[8];
+        private int next;
+
+        String get(ByteBuffer buf, int off, int len) {
+            outer:
+            for (int i = 0; i < bytes.length; i++) {
+                byte[] b = bytes[i];
+                if (b == null || b.length != len) {
+                    continue;
+                }
+                for (int j = 0; j < len; j++) {
+                    if (b[j] != buf.get(off + j)) {
+                        continue outer;
+                    }
+                }
+                return strings[i];
+            }
+            byte[] b = new byte[len];
+            buf.get(off, b);
+            String s = new String(b, StandardCharsets.UTF_8);
+            bytes[next] = b;
+            strings[next] = s;
+            next = (next + 1) & 7;
+            return s;
+        }
+    }
+}

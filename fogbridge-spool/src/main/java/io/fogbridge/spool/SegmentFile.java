@@ -1,0 +1,253 @@
+package io.fogbridge.spool;
+
+import io.fogbridge.api.Lane;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One segment of a lane's log: a file named after the sequence of its first record.
+ *
+ * <h2>On-disk layout (all integers big-endian)</h2>
+ *
+ * <pre>
+ * &lt;spool dir&gt;/
+ *   fogbridge-spool          marker file, "fogbridge-spool 1"
+ *   priority/ bulk/          one log per {@link Lane}, each with its own sequence numbers
+ *     00000000000000000000.seg   segments, named by base sequence, 20 digits, zero-padded
+ *     committed.log              the lane's commit log, see {@link CommitLog}
+ *
+ * segment file
+ *   offset size  field
+ *   0      4     magic "FBSG" (0x46425347)
+ *   4      1     format version (1)
+ *   5      1     lane ordinal (0 priority, 1 bulk)
+ *   6      2     reserved (0)
+ *   8      8     base sequence (the same as the file name)
+ *   16    ...    records, back to back, sequences strictly increasing from the base
+ *
+ * record (a record never spans segments)
+ *   0      2     marker 0xFB5A (lets recovery find the next record after damage)
+ *   2      4     body length B (bytes from offset 10 to the end of the record)
+ *   6      4     CRC32C of the B body bytes
+ *   10     8     sequence
+ *   18     8     arrival time, ms since epoch (set by the spool's clock)
+ *   26     8     creation time, ms since epoch (Envelope.creationTime)
+ *   34     1     QoS (MQTT level 0/1)
+ *   35     1     lane ordinal
+ *   36     2     topic length T, then T bytes UTF-8
+ *   .      4     key length K (-1 = no key), then K bytes UTF-8
+ *   .      2     header count H, then H times: 2 name length N, N bytes UTF-8, 4 value length V, V bytes UTF-8
+ *   .      4     payload length P, then the P payload bytes unchanged
+ * </pre>
+ *
+ * A record is valid when its marker, length and CRC agree and its sequence is above the one
+ * before it. Bytes after the last valid record of the newest segment are a torn write and are
+ * truncated at recovery; an invalid stretch with valid records after it is damage, skipped.
+ *
+ * <p><b>Threads.</b> Not thread-safe by itself. The spool's writer thread alone writes, rolls and
+ * deletes; {@link #visibleSize}, {@link #sealed} and {@link #deleted} publish its progress to the
+ * cursor, which reads with positional reads (safe alongside writes). Record metadata (counts,
+ * first/last sequence, index) is guarded by the spool's state lock.
+ */
+final class SegmentFile {
+    static final int HEADER = 16;
+    static final int MAGIC = 0x46425347;
+    static final byte VERSION = 1;
+    static final String SUFFIX = ".seg";
+    /** One sparse-index entry per this many records: enough to seek and to tell the oldest age. */
+    private static final int INDEX_EVERY = 64;
+
+    final Path path;
+    final Lane lane;
+    final long base;
+    private final FileChannel channel;
+
+    /** Bytes written so far (writer thread only). */
+    long size;
+    /** Bytes the cursor may read: records up to here are as durable as the policy promises. */
+    volatile long visibleSize;
+    /** No more records will be added and {@link #visibleSize} is final. */
+    volatile boolean sealed;
+    volatile boolean deleted;
+    /** The header did not validate at recovery (records are still scanned and used). */
+    boolean headerDamaged;
+
+    long firstSeq = -1;
+    long lastSeq = -1;
+    long count;
+    long firstArrival = -1;
+    long lastArrival = -1;
+    /** Byte ranges [from, to) recovery found damaged. */
+    final List<long[]> damaged = new ArrayList<>();
+
+    private long[] idxSeq = new long[16];
+    private long[] idxPos = new long[16];
+    private long[] idxArrival = new long[16];
+    private int idxLen;
+
+    private SegmentFile(Path path, Lane lane, long base, FileChannel channel) {
+        this.path = path;
+        this.lane = lane;
+        this.base = base;
+        this.channel = channel;
+    }
+
+    static String fileName(long base) {
+        return String.format("%020d%s", base, SUFFIX);
+    }
+
+    /** The base sequence a file name stands for, or -1 when it is not a segment name. */
+    static long baseOf(Path file) {
+        String n = file.getFileName().toString();
+        if (!n.endsWith(SUFFIX) || n.length() != 20 + SUFFIX.length()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(n.substring(0, 20));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Creates a new, empty segment (header written, not yet fsynced). */
+    static SegmentFile create(Path dir, Lane lane, long base) throws IOException {
+        Path p = dir.resolve(fileName(base));
+        FileChannel ch = FileChannel.open(
+                p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        SegmentFile s = new SegmentFile(p, lane, base, ch);
+        ByteBuffer h = header(lane, base);
+        while (h.hasRemaining()) {
+            ch.write(h, h.position());
+        }
+        s.size = HEADER;
+        s.visibleSize = HEADER;
+        return s;
+    }
+
+    /** Opens an existing segment; {@code writable} false for the read-only inspector. */
+    static SegmentFile open(Path file, Lane lane, boolean writable) throws IOException {
+        FileChannel ch = writable
+                ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(file, StandardOpenOption.READ);
+        long base = baseOf(file);
+        SegmentFile s = new SegmentFile(file, lane, base, ch);
+        s.size = ch.size();
+        ByteBuffer h = ByteBuffer.allocate(HEADER);
+        while (h.hasRemaining() && ch.read(h, h.position()) > 0) {}
+        s.headerDamaged = h.hasRemaining() || !h.flip().equals(header(lane, base));
+        return s;
+    }
+
+    static ByteBuffer header(Lane lane, long base) {
+        return ByteBuffer.allocate(HEADER)
+                .putInt(MAGIC)
+                .put(VERSION)
+                .put((byte) lane.ordinal())
+                .putShort((short) 0)
+                .putLong(base)
+                .flip();
+    }
+
+    /** Rewrites the header in place (recovery of a file whose header never reached the disk). */
+    void rewriteHeader() throws IOException {
+        ByteBuffer h = header(lane, base);
+        while (h.hasRemaining()) {
+            channel.write(h, h.position());
+        }
+        headerDamaged = false;
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    /** Appends the buffer's remaining bytes at {@link #size}. */
+    void write(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            size += channel.write(src, size);
+        }
+    }
+
+    void force() throws IOException {
+        channel.force(false);
+    }
+
+    int read(ByteBuffer dst, long position) throws IOException {
+        return channel.read(dst, position);
+    }
+
+    void truncate(long newSize) throws IOException {
+        channel.truncate(newSize);
+        size = newSize;
+        visibleSize = newSize;
+    }
+
+    /** Records one more record's metadata; called in sequence order. */
+    void noteRecord(long seq, long position, long arrival) {
+        if (count % INDEX_EVERY == 0) {
+            if (idxLen == idxSeq.length) {
+                idxSeq = Arrays.copyOf(idxSeq, idxLen * 2);
+                idxPos = Arrays.copyOf(idxPos, idxLen * 2);
+                idxArrival = Arrays.copyOf(idxArrival, idxLen * 2);
+            }
+            idxSeq[idxLen] = seq;
+            idxPos[idxLen] = position;
+            idxArrival[idxLen] = arrival;
+            idxLen++;
+        }
+        if (firstSeq < 0) {
+            firstSeq = seq;
+            firstArrival = arrival;
+        }
+        lastSeq = seq;
+        lastArrival = arrival;
+        count++;
+    }
+
+    /** The index entry at or before {@code seq}: {position, sequence, arrival}; the header end if none. */
+    long[] floor(long seq) {
+        int i = Arrays.binarySearch(idxSeq, 0, idxLen, seq);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        return i < 0 ? new long[] {HEADER, base, firstArrival} : new long[] {idxPos[i], idxSeq[i], idxArrival[i]};
+    }
+
+    /** Records in this segment above {@code floorSeq}; sequences are contiguous except for counted damage. */
+    long countAbove(long floorSeq) {
+        if (count == 0 || lastSeq <= floorSeq) {
+            return 0;
+        }
+        if (firstSeq > floorSeq) {
+            return count;
+        }
+        return lastSeq - floorSeq;
+    }
+
+    void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a read/write channel after a successful force cannot lose data
+        }
+    }
+
+    /** Closes and removes the file. The caller made sure nothing it holds is still needed. */
+    void delete() throws IOException {
+        deleted = true;
+        close();
+        Files.deleteIfExists(path);
+    }
+
+    @Override
+    public String toString() {
+        return lane.id() + "/" + path.getFileName();
+    }
+}

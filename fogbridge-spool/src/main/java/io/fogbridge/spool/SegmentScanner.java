@@ -1,0 +1,150 @@
+package io.fogbridge.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Walks the records of a segment with large positional reads (one read per megabyte, not per
+ * record), and finds the next valid record after damage. Used by recovery, the cursor and the
+ * inspector. Not thread-safe: one scanner per reader.
+ */
+final class SegmentScanner {
+
+    /** Receives each valid record; {@code buf} holds it at {@code off}. Return false to stop after it. */
+    interface Visitor {
+        boolean record(ByteBuffer buf, int off, int length, long position);
+    }
+
+    /**
+     * How a scan ended.
+     *
+     * @param end         position after the last record consumed (or after skipped damage)
+     * @param tailStart   start of invalid bytes that run to the limit with no valid record after them, or -1
+     * @param tailLooksLikeRecord the tail is a complete record with a bad CRC (damage, not a torn write)
+     */
+    record Result(long end, long tailStart, boolean tailLooksLikeRecord) {}
+
+    /** Receives damaged ranges [from, to) that have valid records after them. */
+    interface DamageListener {
+        void damaged(long from, long to);
+    }
+
+    private ByteBuffer buf;
+    private long bufPos;
+    private int bufLen;
+    private SegmentFile file;
+    private long limit;
+
+    SegmentScanner(int capacity) {
+        this.buf = ByteBuffer.allocate(capacity);
+    }
+
+    /**
+     * Scans {@code file} from {@code from} up to {@code limit}, visiting records with a sequence
+     * above {@code lastSeq}.
+     */
+    Result scan(SegmentFile file, long from, long limit, long lastSeq, Visitor visitor, DamageListener damage)
+            throws IOException {
+        if (this.file != file) {
+            bufLen = 0;
+        }
+        this.file = file;
+        this.limit = limit;
+        long p = from;
+        while (p < limit) {
+            int avail = ensure(p, RecordFormat.PREFIX);
+            int off = (int) (p - bufPos);
+            int r = RecordFormat.check(buf, off, avail);
+            if (r == RecordFormat.INCOMPLETE) {
+                if (p + avail >= limit) {
+                    return new Result(p, p, false);
+                }
+                int need = avail >= RecordFormat.PREFIX ? RecordFormat.PREFIX + buf.getInt(off + RecordFormat.LENGTH_OFFSET) : RecordFormat.PREFIX;
+                ensure(p, need);
+                continue;
+            }
+            if (r > 0) {
+                long seq = RecordFormat.sequence(buf, off);
+                if (seq > lastSeq) {
+                    lastSeq = seq;
+                    boolean more = visitor.record(buf, off, r, p);
+                    p += r;
+                    if (!more) {
+                        return new Result(p, -1, false);
+                    }
+                    continue;
+                }
+            }
+            boolean looksLikeRecord = looksLikeCompleteRecord(p);
+            long next = resync(p + 1, lastSeq);
+            if (next < 0) {
+                return new Result(p, p, looksLikeRecord);
+            }
+            damage.damaged(p, next);
+            p = next;
+        }
+        return new Result(p, -1, false);
+    }
+
+    private boolean looksLikeCompleteRecord(long p) throws IOException {
+        int avail = ensure(p, RecordFormat.PREFIX);
+        int off = (int) (p - bufPos);
+        if (avail < RecordFormat.PREFIX || buf.getShort(off) != RecordFormat.MARKER) {
+            return false;
+        }
+        int body = buf.getInt(off + RecordFormat.LENGTH_OFFSET);
+        return body >= RecordFormat.MIN_BODY && body <= RecordFormat.MAX_BODY && p + RecordFormat.PREFIX + body <= limit;
+    }
+
+    /** The position of the next valid record after {@code from} with a sequence above {@code lastSeq}, or -1. */
+    private long resync(long from, long lastSeq) throws IOException {
+        for (long q = from; q + RecordFormat.PREFIX <= limit; q++) {
+            int avail = ensure(q, RecordFormat.PREFIX);
+            int off = (int) (q - bufPos);
+            if (buf.getShort(off) != RecordFormat.MARKER) {
+                continue;
+            }
+            int body = buf.getInt(off + RecordFormat.LENGTH_OFFSET);
+            if (body < RecordFormat.MIN_BODY || body > RecordFormat.MAX_BODY || q + RecordFormat.PREFIX + body > limit) {
+                continue;
+            }
+            avail = ensure(q, RecordFormat.PREFIX + body);
+            off = (int) (q - bufPos);
+            if (RecordFormat.check(buf, off, avail) > 0 && RecordFormat.sequence(buf, off) > lastSeq) {
+                return q;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Makes at least {@code n} bytes at {@code p} available in the buffer (fewer at the limit).
+     *
+     * @return the bytes available at {@code p}, never past the limit
+     */
+    private int ensure(long p, int n) throws IOException {
+        long want = Math.min(n, limit - p);
+        if (p < bufPos || p + want > bufPos + bufLen) {
+            if (buf.capacity() < n) {
+                buf = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2));
+            }
+            buf.clear();
+            int max = (int) Math.min(buf.capacity(), limit - p);
+            buf.limit(max);
+            while (buf.hasRemaining()) {
+                int r = file.read(buf, p + buf.position());
+                if (r < 0) {
+                    break;
+                }
+            }
+            bufPos = p;
+            bufLen = buf.position();
+            buf.clear();
+            if (bufLen < max) {
+                // the file is shorter than the limit said (truncated under us): the scan ends there
+                limit = p + bufLen;
+            }
+        }
+        return (int) Math.min(bufPos + bufLen - p, limit - p);
+    }
+}

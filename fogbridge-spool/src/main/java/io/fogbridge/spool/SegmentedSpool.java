@@ -1,0 +1,295 @@
+package io.fogbridge.spool;
+
+import io.fogbridge.api.Envelope;
+import io.fogbridge.api.Lane;
+import io.fogbridge.api.Spool;
+import io.fogbridge.api.SpoolCursor;
+import io.fogbridge.api.SpoolException;
+import io.fogbridge.api.SpoolStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The durable spool: one segmented, CRC-checked log per {@link Lane} on local disk, a single
+ * writer thread doing group commit, and one forwarder cursor. See {@link SegmentFile} for the
+ * bytes on disk, {@link CommitLog} for the committed position, {@link FsyncPolicy} for what an
+ * acknowledged append survives.
+ *
+ * <p><b>Guarantees.</b> A completed {@link #append} future means the record is on disk as the
+ * fsync policy promises; it is then delivered by the cursor (maybe more than once after a crash)
+ * until committed, unless dropped by {@code drop-oldest}, {@code maxAge} or disk damage, all
+ * counted in {@link #stats()} by reason. Sequences within a lane are strictly increasing and never
+ * reused, also across restarts. A segment is deleted only when a durable commit covers it, so a
+ * crash at any point leaves a spool that opens; recovery truncates torn tails and skips (and
+ * counts) damaged records instead of failing.
+ *
+ * <p><b>Threads.</b> Thread-safe. {@code append} only encodes the record and enqueues it: no I/O
+ * and no waiting on the calling thread. Futures complete on the {@code fogbridge-spool-ack}
+ * thread, in append order per lane. The cursor belongs to one thread.
+ *
+ * <p><b>Lifecycle.</b> {@link #open} recovers and locks the directory (one process at a time);
+ * {@link #close} fails appends still waiting for room, syncs everything written, completes their
+ * futures and releases the directory.
+ */
+public final class SegmentedSpool implements Spool {
+    static final String MARKER_FILE = "fogbridge-spool";
+    private static final String LOCK_FILE = ".lock";
+
+    final SpoolOptions options;
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the writer publishes records. */
+    final Condition dataArrived = lock.newCondition();
+    final LaneLog[] lanes;
+    final DropCounters drops;
+    final LongAdder appended = new LongAdder();
+    final LongAdder committedRecords = new LongAdder();
+    /** Segment bytes on disk, all lanes, including written-but-unsynced ones. Guarded by {@link #lock}. */
+    long bytes;
+
+    volatile boolean closed;
+
+    private final LinkedBlockingQueue<PendingAppend> inbox = new LinkedBlockingQueue<>();
+    private final ExecutorService completer;
+    private final Thread writer;
+    private final ForwarderCursor cursor;
+    private final FileChannel lockChannel;
+    private final FileLock fileLock;
+
+    private SegmentedSpool(SpoolOptions options, LaneLog[] lanes, DropCounters drops, FileChannel lockChannel, FileLock fileLock) {
+        this.options = options;
+        this.lanes = lanes;
+        this.drops = drops;
+        this.lockChannel = lockChannel;
+        this.fileLock = fileLock;
+        for (LaneLog l : lanes) {
+            bytes += l.bytes();
+        }
+        this.cursor = new ForwarderCursor(this);
+        this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "fogbridge-spool-ack"));
+        this.writer = daemon(new SpoolWriter(this, inbox, completer), "fogbridge-spool-writer");
+        writer.start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Opens the spool in {@code options.directory()}, creating it if needed, and recovers it.
+     *
+     * @throws IOException when the directory cannot be used (in use by another process, not
+     *     writable, disk error). Damaged content never makes it fail.
+     */
+    public static SegmentedSpool open(SpoolOptions options) throws IOException {
+        Path dir = options.directory();
+        Files.createDirectories(dir);
+        Path marker = dir.resolve(MARKER_FILE);
+        if (!Files.exists(marker)) {
+            Files.writeString(marker, "fogbridge-spool 1\n", StandardCharsets.UTF_8);
+        }
+        FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock fileLock;
+        try {
+            fileLock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lockChannel.close();
+            throw new IOException("spool directory " + dir + " is in use by this process already", e);
+        } catch (IOException e) {
+            lockChannel.close();
+            throw e;
+        }
+        if (fileLock == null) {
+            lockChannel.close();
+            throw new IOException("spool directory " + dir + " is in use by another process");
+        }
+        try {
+            DropCounters drops = new DropCounters();
+            LaneLog[] lanes = new LaneLog[Lane.values().length];
+            for (Lane l : Lane.values()) {
+                lanes[l.ordinal()] = LaneLog.recover(dir, l, drops);
+            }
+            CommitLog.syncDirectory(dir);
+            return new SegmentedSpool(options, lanes, drops, lockChannel, fileLock);
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the encoded record is larger than a segment can hold
+     */
+    @Override
+    public CompletableFuture<Long> append(Envelope envelope) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new SpoolException.Closed());
+        }
+        byte[] record = RecordFormat.encode(envelope, options.clock().millis());
+        if (record.length > options.segmentBytes() - SegmentFile.HEADER) {
+            throw new IllegalArgumentException("record of " + record.length + " bytes does not fit a segment of "
+                    + options.segmentBytes() + " bytes (spool.segment-bytes)");
+        }
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        PendingAppend p = new PendingAppend(
+                record, envelope.lane(), RecordFormat.arrival(java.nio.ByteBuffer.wrap(record), 0), future,
+                System.nanoTime() + options.blockTimeout().toNanos());
+        inbox.add(p);
+        if (closed && inbox.remove(p)) {
+            future.completeExceptionally(new SpoolException.Closed());
+        }
+        return future;
+    }
+
+    @Override
+    public SpoolCursor cursor() {
+        return cursor;
+    }
+
+    void commit(Lane lane, long sequence) {
+        lock.lock();
+        try {
+            LaneLog l = lanes[lane.ordinal()];
+            long seq = Math.min(sequence, l.nextSeq - 1);
+            if (seq <= l.requestedCommit) {
+                return;
+            }
+            long before = l.uncommitted();
+            l.requestedCommit = seq;
+            committedRecords.add(Math.max(0, before - l.uncommitted()));
+        } finally {
+            lock.unlock();
+        }
+        inbox.offer(PendingAppend.WAKE);
+    }
+
+    @Override
+    public SpoolStats stats() {
+        long records = 0;
+        long oldest = -1;
+        List<long[]> probes = new ArrayList<>();
+        List<SegmentFile> probed = new ArrayList<>();
+        lock.lock();
+        try {
+            for (LaneLog l : lanes) {
+                records += l.uncommitted();
+                long floor = l.settledThrough();
+                for (SegmentFile s : l.segments) {
+                    if (s.countAbove(floor) > 0) {
+                        if (s.firstSeq > floor) {
+                            oldest = oldest < 0 ? s.firstArrival : Math.min(oldest, s.firstArrival);
+                        } else {
+                            long[] idx = s.floor(floor + 1);
+                            probes.add(new long[] {idx[0], idx[1], floor + 1, s.visibleSize, idx[2]});
+                            probed.add(s);
+                        }
+                        break;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < probes.size(); i++) {
+            long a = exactArrival(probed.get(i), probes.get(i));
+            oldest = oldest < 0 ? a : Math.min(oldest, a);
+        }
+        return new SpoolStats(records, bytes(), oldest, appended.sum(), committedRecords.sum(), drops.snapshot());
+    }
+
+    private long bytes() {
+        lock.lock();
+        try {
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The arrival time of the first uncommitted record in a partly committed segment: read from
+     * disk (at most one index stride, outside the lock); the index entry's time if that fails.
+     */
+    static long exactArrival(SegmentFile s, long[] probe) {
+        long[] found = {probe[4]};
+        try {
+            new SegmentScanner(64 << 10).scan(s, probe[0], probe[3], probe[1] - 1, (buf, off, len, pos) -> {
+                if (RecordFormat.sequence(buf, off) >= probe[2]) {
+                    found[0] = RecordFormat.arrival(buf, off);
+                    return false;
+                }
+                return true;
+            }, (from, to) -> {});
+        } catch (IOException e) {
+            // segment deleted under us: the index entry's time is a close lower bound
+        }
+        return found[0];
+    }
+
+    /** Registers the spool's gauges and counters ({@code fogbridge.spool.*}); a null registry does nothing. */
+    public SegmentedSpool bindMetrics(MeterRegistry registry) {
+        if (registry != null) {
+            SpoolMetrics.bind(this, registry);
+        }
+        return this;
+    }
+
+    public SpoolOptions options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inbox.offer(PendingAppend.WAKE);
+        lock.lock();
+        try {
+            dataArrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writer.join();
+            completer.shutdown();
+            completer.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            for (LaneLog l : lanes) {
+                l.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            fileLock.release();
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // the lock goes with the process anyway
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.fogbridge.spool;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Spool meters: {@code fogbridge.spool.records} (uncommitted), {@code .bytes},
+ * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason}}.
+ * Gauges read {@link SegmentedSpool#stats()} at scrape time; nothing is counted twice.
+ */
+final class SpoolMetrics {
+    private SpoolMetrics() {}
+
+    static void bind(SegmentedSpool spool, MeterRegistry r) {
+        Gauge.builder("fogbridge.spool.records", spool, s -> s.stats().records())
+                .description("records appended and not yet committed")
+                .register(r);
+        Gauge.builder("fogbridge.spool.bytes", spool, s -> s.stats().bytes())
+                .baseUnit("bytes")
+                .description("segment bytes on disk")
+                .register(r);
+        Gauge.builder("fogbridge.spool.oldest.age.seconds", spool, s -> {
+                    long oldest = s.stats().oldestArrival();
+                    return oldest < 0 ? 0 : Math.max(0, s.options.clock().millis() - oldest) / 1000.0;
+                })
+                .description("age of the oldest uncommitted record")
+                .register(r);
+        FunctionCounter.builder("fogbridge.spool.appended", spool, s -> s.appended.sum()).register(r);
+        FunctionCounter.builder("fogbridge.spool.committed", spool, s -> s.committedRecords.sum()).register(r);
+        for (String reason : spool.drops.snapshot().keySet()) {
+            FunctionCounter.builder("fogbridge.spool.dropped", spool.drops, d -> d.get(reason))
+                    .tag("reason", reason)
+                    .description("records dropped, by reason")
+                    .register(r);
+        }
+    }
+}

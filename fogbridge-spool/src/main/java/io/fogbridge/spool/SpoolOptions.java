@@ -1,0 +1,90 @@
+package io.fogbridge.spool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * Configuration of a {@link SegmentedSpool}. Immutable; build with {@link #builder(Path)}.
+ *
+ * @param directory    the spool's own directory (created if missing); one process at a time
+ * @param maxBytes     bound on segment bytes on disk, all lanes (default 1 GiB)
+ * @param maxAge       records older than this are dropped (reason {@code max-age}); {@link Duration#ZERO} = unlimited
+ * @param fsync        durability of an acknowledged append (default {@code group})
+ * @param whenFull     policy at {@code maxBytes} (default {@code block})
+ * @param segmentBytes segment file size before rolling (default 64 MiB, at most {@code maxBytes / 2})
+ * @param blockTimeout how long an append may wait for room under {@code block} (default 30 s)
+ * @param clock        arrival times and {@code maxAge}; tests inject their own
+ */
+public record SpoolOptions(
+        Path directory,
+        long maxBytes,
+        Duration maxAge,
+        FsyncPolicy fsync,
+        FullPolicy whenFull,
+        long segmentBytes,
+        Duration blockTimeout,
+        InstantSource clock) {
+
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
+    public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+    /** Smallest accepted segment size: a few records plus the header. */
+    public static final long MIN_SEGMENT_BYTES = 4096;
+
+    public SpoolOptions {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(maxAge, "maxAge");
+        Objects.requireNonNull(fsync, "fsync");
+        Objects.requireNonNull(whenFull, "whenFull");
+        Objects.requireNonNull(blockTimeout, "blockTimeout");
+        Objects.requireNonNull(clock, "clock");
+        if (segmentBytes < MIN_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("spool.segment-bytes must be >= " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
+        }
+        if (maxBytes < 2 * segmentBytes) {
+            throw new IllegalArgumentException("spool.max-bytes (" + maxBytes
+                    + ") must be at least twice spool.segment-bytes (" + segmentBytes + ")");
+        }
+        if (maxAge.isNegative()) {
+            throw new IllegalArgumentException("spool.max-age must not be negative, got " + maxAge);
+        }
+        if (blockTimeout.isNegative()) {
+            throw new IllegalArgumentException("spool.block-timeout must not be negative, got " + blockTimeout);
+        }
+    }
+
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /** Not thread-safe. */
+    public static final class Builder {
+        private final Path directory;
+        private long maxBytes = DEFAULT_MAX_BYTES;
+        private Duration maxAge = Duration.ZERO;
+        private FsyncPolicy fsync = FsyncPolicy.group();
+        private FullPolicy whenFull = FullPolicy.BLOCK;
+        private long segmentBytes = -1;
+        private Duration blockTimeout = Duration.ofSeconds(30);
+        private InstantSource clock = InstantSource.system();
+
+        private Builder(Path directory) {
+            this.directory = directory;
+        }
+
+        public Builder maxBytes(long v) { this.maxBytes = v; return this; }
+        public Builder maxAge(Duration v) { this.maxAge = v; return this; }
+        public Builder fsync(FsyncPolicy v) { this.fsync = v; return this; }
+        public Builder whenFull(FullPolicy v) { this.whenFull = v; return this; }
+        /** Default: 64 MiB, or {@code maxBytes / 4} when that is smaller. */
+        public Builder segmentBytes(long v) { this.segmentBytes = v; return this; }
+        public Builder blockTimeout(Duration v) { this.blockTimeout = v; return this; }
+        public Builder clock(InstantSource v) { this.clock = v; return this; }
+
+        public SpoolOptions build() {
+            long seg = segmentBytes > 0 ? segmentBytes : Math.max(MIN_SEGMENT_BYTES, Math.min(DEFAULT_SEGMENT_BYTES, maxBytes / 4));
+            return new SpoolOptions(directory, maxBytes, maxAge, fsync, whenFull, seg, blockTimeout, clock);
+        }
+    }
+}
