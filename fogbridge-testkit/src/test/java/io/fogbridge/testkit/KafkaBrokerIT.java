@@ -78,6 +78,62 @@ class KafkaBrokerIT {
         }
     }
 
+    @Test
+    void clientsBehindAFaultProxyLoseAndRegainTheBroker() throws Exception {
+        int brokerPort = TestEnv.freePort();
+        try (FaultProxy proxy = FaultProxy.start("127.0.0.1", brokerPort);
+                KafkaBroker kafka = KafkaBroker.builder(dir)
+                        .port(brokerPort)
+                        .advertisedPort(proxy.port())
+                        .start()) {
+            assertThat(kafka.bootstrapServers()).isEqualTo(proxy.address());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                producer.send(new ProducerRecord<>("t.proxy", "k", "before")).get(30, TimeUnit.SECONDS);
+                proxy.cut();
+                var during = producer.send(new ProducerRecord<>("t.proxy", "k", "during"));
+                Thread.sleep(1_000);
+                assertThat(during).isNotDone();
+                proxy.restore();
+                during.get(30, TimeUnit.SECONDS);
+            }
+            // Read directly, bypassing the proxy.
+            assertThat(values(readAll(kafka.directBootstrapServers(), "t.proxy", 2))).containsExactly("before", "during");
+        }
+    }
+
+    @Test
+    void runsAsAChildProcessThatPrintsReady() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(
+                        java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                        KafkaBroker.class.getName(), dir.toString(), "0", "--exit-on-stdin-eof")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            String line;
+            String bootstrap = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("READY ")) {
+                    bootstrap = line.substring("READY ".length());
+                    break;
+                }
+            }
+            assertThat(bootstrap).startsWith("127.0.0.1:");
+            produce(bootstrap, "t.child", "hi");
+            assertThat(values(readAll(bootstrap, "t.child", 1))).containsExactly("hi");
+        } finally {
+            child.getOutputStream().close(); // --exit-on-stdin-eof: stops the broker
+            if (!child.waitFor(30, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
     static KafkaProducer<String, String> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
