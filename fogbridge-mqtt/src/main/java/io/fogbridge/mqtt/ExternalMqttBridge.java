@@ -147,6 +147,13 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
                 .identifier(options.clientId())
                 .serverHost(options.uri().getHost())
                 .serverPort(options.port())
+                // The client's default netty threads are non-daemon and, with a persistent session, outlive
+                // disconnect() until the session expiry (hivemq-mqtt-client issues #498, #633): with days of expiry
+                // they would keep the gateway's JVM from exiting. Daemon threads of our own avoid that.
+                .executorConfig()
+                .nettyExecutor(ExternalMqttBridge::startIoThread)
+                .nettyThreads(1)
+                .applyExecutorConfig()
                 .automaticReconnect()
                 .initialDelay(ExternalBrokerOptions.RECONNECT_INITIAL_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                 .maxDelay(options.reconnectMaxDelay().toMillis(), TimeUnit.MILLISECONDS)
@@ -162,6 +169,12 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
                     .applySimpleAuth();
         }
         return builder;
+    }
+
+    private static void startIoThread(Runnable eventLoop) {
+        Thread thread = new Thread(eventLoop, "fogbridge-mqtt-bridge-io");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private void onConnected(MqttClientConnectedContext context) {

@@ -155,6 +155,11 @@ class ExternalMqttBridgeIT {
             mosquittoPub("telemetry/acme/after-outage", "back");
             assertThat(text(uplink.next().message())).isEqualTo("back");
         }
+        // The MQTT client keeps its I/O thread while the persistent session could still be resumed; it must not
+        // keep a JVM alive (the default client threads would, see ExternalMqttBridge).
+        assertThat(Thread.getAllStackTraces().keySet())
+                .filteredOn(t -> t.getName().startsWith("fogbridge-mqtt-bridge"))
+                .allMatch(Thread::isDaemon);
     }
 
     private ExternalBrokerOptions.Builder options(String gatewayId) {
