@@ -1,0 +1,273 @@
+package io.fogbridge.gateway.config;
+
+import static io.fogbridge.gateway.config.GatewayConfigKeys.*;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the gateway's YAML file and the {@code FOGBRIDGE_*} environment overrides into a validated
+ * {@link GatewayConfig}, or fails with every problem found.
+ *
+ * <p>Environment: {@code FOGBRIDGE_} + the key's path upper-cased with dots as underscores
+ * ({@code FOGBRIDGE_KAFKA_BOOTSTRAPSERVERS} → {@code kafka.bootstrapServers}); the variable name is matched
+ * case-insensitively and wins over the file. Maps and lists take YAML flow syntax
+ * ({@code FOGBRIDGE_GATEWAY_LABELS='{site: plant-1}'}); an empty value unsets the key. A {@code FOGBRIDGE_} variable
+ * that names no key but starts like one ({@code FOGBRIDGE_SPOOL_FSYN}) is an error; others
+ * ({@code FOGBRIDGE_HOME}) belong to the launcher and are ignored.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+
+    private static final String ENV_PREFIX = "FOGBRIDGE_";
+    private static final Map<String, ConfigKey<?>> BY_PATH = new LinkedHashMap<>();
+    private static final Map<String, ConfigKey<?>> BY_ENV = new LinkedHashMap<>();
+    /** Mappings that group keys ({@code mqtt}, {@code mqtt.external}) → the names they may contain. */
+    private static final Map<String, Set<String>> SECTIONS = new LinkedHashMap<>();
+
+    static {
+        SECTIONS.put("", new LinkedHashSet<>());
+        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
+            BY_PATH.put(key.path(), key);
+            BY_ENV.put(key.envName(), key);
+            String path = key.path();
+            String parent = "";
+            for (String segment : path.split("\\.")) {
+                SECTIONS.get(parent).add(segment);
+                parent = parent.isEmpty() ? segment : parent + "." + segment;
+                if (!parent.equals(path)) {
+                    SECTIONS.computeIfAbsent(parent, p -> new LinkedHashSet<>());
+                }
+            }
+        }
+    }
+
+    private ConfigLoader() {}
+
+    /**
+     * Loads {@code file}, applies {@code env} (pass {@code System.getenv()}). {@code kafka.bootstrapServers} is
+     * required.
+     *
+     * @throws ConfigException with every problem found, each naming the file (or variable), line and key
+     */
+    public static GatewayConfig load(Path file, Map<String, String> env) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read: " + e.getClass().getSimpleName() + " "
+                    + e.getMessage()));
+        }
+        return load(file.toString(), text, env);
+    }
+
+    /** As {@link #load(Path, Map)}, from text; {@code source} names it in errors. */
+    public static GatewayConfig load(String source, String yaml, Map<String, String> env) throws ConfigException {
+        return load(source, yaml, env, true);
+    }
+
+    /**
+     * The embedded defaults of {@code fogbridge demo}: every key at its default, no routes, and no Kafka servers
+     * ({@code kafka().bootstrapServers()} is null: the demo starts a broker and sets it with
+     * {@link GatewayConfig#withKafka}).
+     */
+    public static GatewayConfig defaults() {
+        try {
+            return load("defaults", "", Map.of(), false);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("built-in defaults are invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static GatewayConfig load(String source, String yaml, Map<String, String> env, boolean requireKafka)
+            throws ConfigException {
+        Problems problems = new Problems();
+        ConfigNode root = YamlTreeReader.read(yaml, source, problems);
+        Map<String, ConfigNode> given = new HashMap<>();
+        if (root instanceof ConfigNode.Mapping mapping) {
+            collect(mapping, "", given, problems);
+        } else if (!ConfigNode.isUnset(root)) {
+            problems.add(root.origin(), "", "expected a mapping of " + String.join(", ", SECTIONS.get("")) + ", got "
+                    + ConfigNode.describe(root));
+        }
+        applyEnvironment(env, given, problems);
+        Values values = resolve(source, given, requireKafka, problems);
+        checkAcrossKeys(source, values, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.formatted());
+        }
+        return assemble(values);
+    }
+
+    /** Finds each key's node; reports unknown keys. A dotted key ({@code spool.fsync: group}) works as well. */
+    private static void collect(ConfigNode.Mapping mapping, String prefix, Map<String, ConfigNode> given, Problems problems) {
+        for (ConfigNode.Entry entry : mapping.entries()) {
+            String path = prefix.isEmpty() ? entry.key() : prefix + "." + entry.key();
+            if (BY_PATH.containsKey(path)) {
+                ConfigNode earlier = given.putIfAbsent(path, entry.value());
+                if (earlier != null) {
+                    problems.add(entry.keyOrigin(), path, "set twice (also on line " + earlier.origin().line() + ")");
+                }
+            } else if (SECTIONS.containsKey(path)) {
+                if (entry.value() instanceof ConfigNode.Mapping section) {
+                    collect(section, path, given, problems);
+                } else if (!ConfigNode.isUnset(entry.value())) {
+                    problems.add(entry.value().origin(), path, "expected a mapping of "
+                            + String.join(", ", SECTIONS.get(path)) + ", got " + ConfigNode.describe(entry.value()));
+                }
+            } else {
+                problems.add(entry.keyOrigin(), path, "unknown key" + suggestion(prefix, entry.key(), path));
+            }
+        }
+    }
+
+    private static String suggestion(String prefix, String name, String path) {
+        Set<String> siblings = SECTIONS.getOrDefault(prefix, Set.of());
+        var sibling = Suggestions.closest(name, siblings);
+        if (sibling.isPresent()) {
+            return ", did you mean '" + (prefix.isEmpty() ? "" : prefix + ".") + sibling.get() + "'?";
+        }
+        List<String> everything = new ArrayList<>(BY_PATH.keySet());
+        everything.addAll(SECTIONS.keySet());
+        return Suggestions.closest(path, everything).map(s -> ", did you mean '" + s + "'?").orElse("");
+    }
+
+    private static void applyEnvironment(Map<String, String> env, Map<String, ConfigNode> given, Problems problems) {
+        for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
+            String name = variable.getKey();
+            String upper = name.toUpperCase(Locale.ROOT);
+            if (!upper.startsWith(ENV_PREFIX)) {
+                continue;
+            }
+            ConfigKey<?> key = BY_ENV.get(upper);
+            Origin origin = Origin.env(name);
+            if (key == null) {
+                if (looksLikeOurs(upper)) {
+                    problems.add(origin, "", "names no config key"
+                            + Suggestions.closest(upper, BY_ENV.keySet()).map(s -> ", did you mean " + s + "?").orElse(""));
+                }
+                continue;
+            }
+            String value = variable.getValue();
+            if (value == null || value.isEmpty()) {
+                given.put(key.path(), new ConfigNode.Scalar(null, origin));
+            } else if (key.type().structured()) {
+                try {
+                    given.put(key.path(), YamlTreeReader.read(value, origin.source(), problems));
+                } catch (ConfigException e) {
+                    problems.add(origin, key.path(), "expected YAML flow syntax such as " + flowExample(key) + ": "
+                            + e.problems().getFirst());
+                }
+            } else {
+                given.put(key.path(), new ConfigNode.Scalar(value, origin));
+            }
+        }
+    }
+
+    private static boolean looksLikeOurs(String upperName) {
+        for (String section : SECTIONS.get("")) {
+            String start = ENV_PREFIX + section.toUpperCase(Locale.ROOT);
+            if (upperName.equals(start) || upperName.startsWith(start + "_")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String flowExample(ConfigKey<?> key) {
+        return key.type().describe().startsWith("list") ? "[{a: 1, b: 2}]" : "{a: 1, b: 2}";
+    }
+
+    /** Typed values of every top-level key, and where each came from. */
+    private record Values(Map<ConfigKey<?>, Object> values, Map<ConfigKey<?>, Origin> origins) {
+        @SuppressWarnings("unchecked")
+        <T> T get(ConfigKey<T> key) {
+            return (T) values.get(key);
+        }
+
+        boolean isSet(ConfigKey<?> key) {
+            return origins.containsKey(key);
+        }
+    }
+
+    private static Values resolve(String source, Map<String, ConfigNode> given, boolean requireKafka, Problems problems) {
+        Map<ConfigKey<?>, Object> values = new HashMap<>();
+        Map<ConfigKey<?>, Origin> origins = new HashMap<>();
+        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
+            ConfigNode node = given.get(key.path());
+            if (ConfigNode.isUnset(node)) {
+                if (key.isRequired() && (requireKafka || key != KAFKA_BOOTSTRAP_SERVERS)) {
+                    problems.add(node == null ? new Origin(source, 0) : node.origin(), key.path(),
+                            "required; set it in the file or with " + key.envName());
+                }
+                values.put(key, key.defaultValue());
+            } else {
+                values.put(key, key.type().read(node, key.path(), problems));
+                origins.put(key, node.origin());
+            }
+        }
+        return new Values(values, origins);
+    }
+
+    private static void checkAcrossKeys(String source, Values values, Problems problems) {
+        if (!values.isSet(MQTT_EXTERNAL_URI)) {
+            for (ConfigKey<?> key : List.of(
+                    MQTT_EXTERNAL_CLIENT_ID, MQTT_EXTERNAL_USERNAME, MQTT_EXTERNAL_PASSWORD, MQTT_EXTERNAL_SHARED_GROUP)) {
+                if (values.isSet(key)) {
+                    problems.add(values.origins().get(key), key.path(), "has no effect without mqtt.external.uri");
+                }
+            }
+        }
+        Long maxBytes = values.get(SPOOL_MAX_BYTES);
+        Long segmentBytes = values.get(SPOOL_SEGMENT_BYTES);
+        if (maxBytes != null && segmentBytes != null && maxBytes < segmentBytes) {
+            ConfigKey<?> blame = values.isSet(SPOOL_MAX_BYTES) ? SPOOL_MAX_BYTES : SPOOL_SEGMENT_BYTES;
+            problems.add(values.origins().getOrDefault(blame, new Origin(source, 0)), blame.path(),
+                    "spool.maxBytes (" + Units.formatSize(maxBytes) + ") must be at least spool.segmentBytes ("
+                            + Units.formatSize(segmentBytes) + ")");
+        }
+    }
+
+    private static GatewayConfig assemble(Values v) {
+        String id = v.get(GATEWAY_ID);
+        ExternalBroker external = null;
+        String uri = v.get(MQTT_EXTERNAL_URI);
+        if (uri != null) {
+            String authority = uri.substring("tcp://".length());
+            int colon = authority.lastIndexOf(':');
+            String clientId = v.get(MQTT_EXTERNAL_CLIENT_ID);
+            external = new ExternalBroker(
+                    uri,
+                    authority.substring(0, colon),
+                    Integer.parseInt(authority.substring(colon + 1)),
+                    clientId != null ? clientId : "fogbridge-" + id,
+                    v.get(MQTT_EXTERNAL_USERNAME),
+                    v.get(MQTT_EXTERNAL_PASSWORD),
+                    v.get(MQTT_EXTERNAL_SHARED_GROUP));
+        }
+        return new GatewayConfig(
+                new GatewaySettings(id, v.get(GATEWAY_DATA_DIR), v.get(GATEWAY_LABELS)),
+                new MqttSettings(v.get(MQTT_LISTENERS), v.get(MQTT_MAX_PAYLOAD), v.get(MQTT_ACK_TIMEOUT), external),
+                new KafkaSettings(v.get(KAFKA_BOOTSTRAP_SERVERS), v.get(KAFKA_PROPERTIES), v.get(KAFKA_MAX_IN_FLIGHT)),
+                new SpoolSettings(
+                        v.get(SPOOL_MAX_BYTES),
+                        v.get(SPOOL_MAX_AGE),
+                        v.get(SPOOL_FSYNC),
+                        v.get(SPOOL_WHEN_FULL),
+                        v.get(SPOOL_SEGMENT_BYTES)),
+                new HttpSettings(v.get(HTTP_HOST), v.get(HTTP_PORT)),
+                v.get(ROUTES));
+    }
+}

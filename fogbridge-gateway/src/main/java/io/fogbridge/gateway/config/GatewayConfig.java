@@ -1,0 +1,80 @@
+package io.fogbridge.gateway.config;
+
+import io.fogbridge.pipeline.Enricher;
+import io.fogbridge.pipeline.Route;
+import io.fogbridge.pipeline.RouteTable;
+import java.util.List;
+
+/**
+ * The whole, validated gateway configuration. Immutable. Made by {@link ConfigLoader}.
+ *
+ * @param routes the configured routes, parsed, in order (the built-in device routes are not listed: the
+ *               {@link RouteTable} adds them)
+ */
+public record GatewayConfig(
+        GatewaySettings gateway,
+        MqttSettings mqtt,
+        KafkaSettings kafka,
+        SpoolSettings spool,
+        HttpSettings http,
+        List<Route> routes) {
+
+    public GatewayConfig {
+        routes = List.copyOf(routes);
+    }
+
+    /** Built-in device routes, then {@link #routes()}. */
+    public RouteTable routeTable() {
+        return new RouteTable(routes);
+    }
+
+    /** Headers from {@code gateway.id} and {@code gateway.labels}. */
+    public Enricher enricher() {
+        return new Enricher(gateway.id(), gateway.labels());
+    }
+
+    public GatewayConfig withKafka(KafkaSettings kafka) {
+        return new GatewayConfig(gateway, mqtt, kafka, spool, http, routes);
+    }
+
+    /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */
+    public String summary() {
+        StringBuilder out = new StringBuilder();
+        out.append("gateway ").append(gateway.id()).append(", data in ").append(gateway.dataDir());
+        if (!gateway.labels().isEmpty()) {
+            out.append(", labels ").append(gateway.labels());
+        }
+        out.append('\n');
+        if (mqtt.externalMode()) {
+            out.append("mqtt: external broker ").append(mqtt.external().uri())
+                    .append(" as ").append(mqtt.external().clientId());
+        } else {
+            out.append("mqtt: embedded broker on ").append(mqtt.listeners());
+        }
+        out.append(", max payload ").append(Units.formatSize(mqtt.maxPayload())).append('\n');
+        out.append("kafka: ").append(kafka.bootstrapServers() == null ? "(demo broker)" : kafka.bootstrapServers());
+        if (!kafka.properties().isEmpty()) {
+            out.append(", properties ").append(kafka.properties().keySet());
+        }
+        out.append('\n');
+        out.append("spool: max ").append(Units.formatSize(spool.maxBytes()))
+                .append(", max age ").append(spool.maxAge().isZero() ? "unlimited" : Units.formatDuration(spool.maxAge()))
+                .append(", fsync ").append(spool.fsync())
+                .append(", when full ").append(spool.whenFull()).append('\n');
+        out.append("http: ").append(http.host()).append(':').append(http.port()).append('\n');
+        out.append("routes: ").append(routes.size()).append(" configured (after the built-in device routes)");
+        for (Route route : routes) {
+            out.append("\n  ").append(route.name()).append(": ").append(route.from().text())
+                    .append(" -> ").append(route.to().text());
+            if (route.key() != null) {
+                out.append(" key ").append(route.key().text());
+            }
+            out.append(" (").append(route.lane().id());
+            if (route.qos() != null) {
+                out.append(", qos ").append(route.qos().mqttLevel());
+            }
+            out.append(')');
+        }
+        return out.toString();
+    }
+}

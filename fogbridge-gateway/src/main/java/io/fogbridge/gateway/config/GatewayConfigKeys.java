@@ -1,0 +1,335 @@
+package io.fogbridge.gateway.config;
+
+import io.fogbridge.api.Lane;
+import io.fogbridge.api.QoS;
+import io.fogbridge.pipeline.ContractHeaders;
+import io.fogbridge.pipeline.DeviceRoutes;
+import io.fogbridge.pipeline.Route;
+import io.fogbridge.pipeline.RouteTable;
+import io.fogbridge.pipeline.TopicFilter;
+import io.fogbridge.pipeline.TopicTemplate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration key, defined once. The loader, the environment overrides and {@link ConfigReference} all
+ * read this list; adding a key here is all it takes to make it parse, validate, default, override and appear in the
+ * README's reference table (then use it where {@link ConfigLoader} builds the records).
+ */
+public final class GatewayConfigKeys {
+
+    private GatewayConfigKeys() {}
+
+    // ---- gateway ---------------------------------------------------------------------------------------------
+
+    public static final ConfigKey<String> GATEWAY_ID = ConfigKey.define(
+            "gateway.id",
+            ValueTypes.identifier(),
+            "edge-1",
+            "This gateway's name in the `gateway_id` and `fog-seq` headers and in client ids. Keep it stable across"
+                    + " restarts (consumers drop replayed duplicates by `fog-seq`) and unique per Kafka cluster.");
+
+    public static final ConfigKey<Path> GATEWAY_DATA_DIR = ConfigKey.define(
+            "gateway.dataDir",
+            ValueTypes.path(),
+            Path.of("data"),
+            "Where the spool and the broker keep their files. Relative paths start at the working directory; a"
+                    + " packaged install uses `/var/lib/fogbridge`.");
+
+    private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+    public static final ConfigKey<Map<String, String>> GATEWAY_LABELS = ConfigKey.define(
+            "gateway.labels",
+            ValueTypes.stringMap("map of name → text", name -> {
+                if (!LABEL_NAME.matcher(name).matches()) {
+                    return "label names use letters, digits, '.', '_' and '-'";
+                }
+                if (ContractHeaders.isReserved(name)) {
+                    return "collides with the contract header '" + name + "'; choose another label name";
+                }
+                return null;
+            }),
+            Map.of(),
+            "Added to every record as headers named by the key (site, location, node labels …). Contract header"
+                    + " names such as `device_id` are refused.");
+
+    // ---- mqtt ------------------------------------------------------------------------------------------------
+
+    public static final ConfigKey<String> LISTENER_HOST =
+            ConfigKey.required("mqtt.listeners[].host", ValueTypes.host(), "Address to listen on.");
+    public static final ConfigKey<Integer> LISTENER_PORT =
+            ConfigKey.required("mqtt.listeners[].port", ValueTypes.port(), "Port; 0 = any free port.");
+
+    private static final ItemSchema<MqttListener> LISTENER = new ItemSchema<>(
+            List.of(LISTENER_HOST, LISTENER_PORT),
+            (fields, problems) -> new MqttListener(fields.get(LISTENER_HOST), fields.get(LISTENER_PORT)));
+
+    public static final ConfigKey<List<MqttListener>> MQTT_LISTENERS = ConfigKey.define(
+                    "mqtt.listeners",
+                    ValueTypes.listOf("list of {host, port}", LISTENER, GatewayConfigKeys::checkListeners),
+                    List.of(new MqttListener("0.0.0.0", 1883)),
+                    "Listeners of the embedded MQTT broker (ignored with `mqtt.external.uri`).")
+            .defaultDescribedAs("`[{host: 0.0.0.0, port: 1883}]`");
+
+    public static final ConfigKey<Long> MQTT_MAX_PAYLOAD = ConfigKey.define(
+            "mqtt.maxPayload",
+            ValueTypes.size(1, 256L << 20),
+            256L << 10,
+            "Largest payload accepted; larger publishes are refused (MQTT 5 reason 0x95, disconnect for 3.1.1).");
+
+    public static final ConfigKey<Duration> MQTT_ACK_TIMEOUT = ConfigKey.define(
+            "mqtt.ackTimeout",
+            ValueTypes.duration(false),
+            Duration.ofSeconds(10),
+            "How long a QoS 1 publish may wait for the spool before the device gets an error instead of a PUBACK.");
+
+    public static final ConfigKey<String> MQTT_EXTERNAL_URI = ConfigKey.define(
+            "mqtt.external.uri",
+            ValueTypes.mqttUri(),
+            null,
+            "Use an existing broker (such as mosquitto) instead of the embedded one: `tcp://host:port`.");
+
+    public static final ConfigKey<String> MQTT_EXTERNAL_CLIENT_ID = ConfigKey.define(
+                    "mqtt.external.clientId",
+                    ValueTypes.identifier(),
+                    null,
+                    "Fixed client id of the gateway's persistent session on the external broker.")
+            .defaultDescribedAs("`fogbridge-` + `gateway.id`");
+
+    public static final ConfigKey<String> MQTT_EXTERNAL_USERNAME =
+            ConfigKey.define("mqtt.external.username", ValueTypes.string(), null, "User name on the external broker.");
+
+    public static final ConfigKey<String> MQTT_EXTERNAL_PASSWORD = ConfigKey.define(
+            "mqtt.external.password",
+            ValueTypes.string(),
+            null,
+            "Password on the external broker; prefer the environment variable to the file.");
+
+    public static final ConfigKey<String> MQTT_EXTERNAL_SHARED_GROUP = ConfigKey.define(
+            "mqtt.external.sharedGroup",
+            ValueTypes.identifier(),
+            "fogbridge",
+            "Shared-subscription group (`$share/<group>/…`), so several gateways can split one broker's traffic.");
+
+    // ---- kafka -----------------------------------------------------------------------------------------------
+
+    public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.required(
+            "kafka.bootstrapServers",
+            ValueTypes.bootstrapServers(),
+            "Kafka brokers to dial out to: `host:port[,host:port…]`. Required, except for `fogbridge demo`, which"
+                    + " starts its own.");
+
+    /** Set by the gateway itself; letting a passthrough property change them would break the delivery guarantee. */
+    static final Set<String> MANAGED_KAFKA_PROPERTIES = Set.of(
+            "bootstrap.servers",
+            "enable.idempotence",
+            "acks",
+            "key.serializer",
+            "value.serializer",
+            "max.in.flight.requests.per.connection");
+
+    public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = ConfigKey.define(
+            "kafka.properties",
+            ValueTypes.stringMap("map of Kafka client property → value", name -> {
+                if (name.equals("bootstrap.servers")) {
+                    return "set kafka.bootstrapServers instead";
+                }
+                if (name.equals("max.in.flight.requests.per.connection")) {
+                    return "set kafka.maxInFlight instead";
+                }
+                if (MANAGED_KAFKA_PROPERTIES.contains(name)) {
+                    return "is set by the gateway (idempotent producer, acks=all) and cannot be changed";
+                }
+                return null;
+            }),
+            Map.of(),
+            "Passed to the Kafka clients as they are: `security.protocol`, `ssl.*`, `sasl.*`, `client.dns.lookup` …"
+                    + " (not the ones the delivery guarantee depends on, such as `acks`).");
+
+    public static final ConfigKey<Integer> KAFKA_MAX_IN_FLIGHT = ConfigKey.define(
+            "kafka.maxInFlight",
+            ValueTypes.intRange(1, 5, "an integer 1-5"),
+            5,
+            "Unacknowledged produce requests per connection (1-5: the idempotent producer keeps order up to 5).");
+
+    // ---- spool -----------------------------------------------------------------------------------------------
+
+    public static final ConfigKey<Long> SPOOL_MAX_BYTES = ConfigKey.define(
+            "spool.maxBytes",
+            ValueTypes.size(1L << 20, Long.MAX_VALUE),
+            1L << 30,
+            "Bound on the spool's bytes on disk; at the bound `spool.whenFull` applies.");
+
+    public static final ConfigKey<Duration> SPOOL_MAX_AGE = ConfigKey.define(
+            "spool.maxAge",
+            ValueTypes.duration(true),
+            Duration.ZERO,
+            "Records older than this are dropped (counted in metrics); 0 = no age limit.");
+
+    public static final ConfigKey<String> SPOOL_FSYNC = ConfigKey.define(
+            "spool.fsync",
+            ValueTypes.fsyncPolicy(),
+            "group",
+            "`group`: acknowledge after fsync, with group commit (survives power loss). `interval:<ms>`: acknowledge"
+                    + " once the OS has the write, fsync every <ms> (survives a process crash; a power cut may lose"
+                    + " the last <ms>).");
+
+    public static final ConfigKey<String> SPOOL_WHEN_FULL = ConfigKey.define(
+            "spool.whenFull",
+            ValueTypes.oneOf("block", "drop-oldest", "drop-newest"),
+            "block",
+            "At the bound: `block` (devices wait for space, then get an error), `drop-oldest`, `drop-newest`."
+                    + " Every drop is counted and logged.");
+
+    public static final ConfigKey<Long> SPOOL_SEGMENT_BYTES = ConfigKey.define(
+            "spool.segmentBytes",
+            ValueTypes.size(64L << 10, 1L << 30),
+            64L << 20,
+            "Size of one segment file; space is freed a whole segment at a time.");
+
+    // ---- http ------------------------------------------------------------------------------------------------
+
+    public static final ConfigKey<String> HTTP_HOST = ConfigKey.define(
+            "http.host", ValueTypes.host(), "127.0.0.1", "Address of `/healthz`, `/readyz` and `/metrics`.");
+
+    public static final ConfigKey<Integer> HTTP_PORT =
+            ConfigKey.define("http.port", ValueTypes.port(), 8080, "Port of the operations endpoint; 0 = any free.");
+
+    // ---- routes ----------------------------------------------------------------------------------------------
+
+    public static final ConfigKey<String> ROUTE_NAME = ConfigKey.define(
+                    "routes[].name", ValueTypes.identifier(), null, "Name in metrics (`route` tag) and logs.")
+            .defaultDescribedAs("the `from` filter");
+    public static final ConfigKey<String> ROUTE_FROM = ConfigKey.required(
+            "routes[].from",
+            ValueTypes.string(),
+            "MQTT filter; `+name` captures a level, `+` matches one, `#` the rest: `factory/+site/lathe/+device/#`.");
+    public static final ConfigKey<String> ROUTE_TO = ConfigKey.required(
+            "routes[].to", ValueTypes.string(), "Kafka topic template using the captures: `fog.telemetry.{site}`.");
+    public static final ConfigKey<String> ROUTE_KEY = ConfigKey.define(
+                    "routes[].key", ValueTypes.string(), null, "Kafka key template: `{device}`.")
+            .defaultDescribedAs("the sender's device id, else its client id");
+    public static final ConfigKey<QoS> ROUTE_QOS = ConfigKey.define(
+                    "routes[].qos",
+                    ValueTypes.qos(),
+                    null,
+                    "Override the sender's QoS: 0 answers the device at once even for a QoS 1 publish, 1 waits"
+                            + " for the durable append.")
+            .defaultDescribedAs("as published");
+    public static final ConfigKey<Lane> ROUTE_LANE = ConfigKey.define(
+            "routes[].lane", ValueTypes.lane(), Lane.BULK, "Spool lane: `priority` drains before `bulk`.");
+
+    private static final ItemSchema<Route> ROUTE = new ItemSchema<>(
+            List.of(ROUTE_NAME, ROUTE_FROM, ROUTE_TO, ROUTE_KEY, ROUTE_QOS, ROUTE_LANE), GatewayConfigKeys::buildRoute);
+
+    public static final ConfigKey<List<Route>> ROUTES = ConfigKey.define(
+            "routes",
+            ValueTypes.listOf("list of {name?, from, to, key?, qos?, lane?}", ROUTE, GatewayConfigKeys::checkRoutes),
+            List.of(),
+            "What leaves the edge besides the device topics: first match wins, what nothing matches stays local.");
+
+    /** Top-level keys (not list item keys), in reference order. */
+    public static final List<ConfigKey<?>> ALL = List.of(
+            GATEWAY_ID,
+            GATEWAY_DATA_DIR,
+            GATEWAY_LABELS,
+            MQTT_LISTENERS,
+            MQTT_MAX_PAYLOAD,
+            MQTT_ACK_TIMEOUT,
+            MQTT_EXTERNAL_URI,
+            MQTT_EXTERNAL_CLIENT_ID,
+            MQTT_EXTERNAL_USERNAME,
+            MQTT_EXTERNAL_PASSWORD,
+            MQTT_EXTERNAL_SHARED_GROUP,
+            KAFKA_BOOTSTRAP_SERVERS,
+            KAFKA_PROPERTIES,
+            KAFKA_MAX_IN_FLIGHT,
+            SPOOL_MAX_BYTES,
+            SPOOL_MAX_AGE,
+            SPOOL_FSYNC,
+            SPOOL_WHEN_FULL,
+            SPOOL_SEGMENT_BYTES,
+            HTTP_HOST,
+            HTTP_PORT,
+            ROUTES);
+
+    /** The keys of list items, for the reference: each list key followed by its item keys. */
+    static List<ConfigKey<?>> itemKeys(ConfigKey<?> list) {
+        if (list == MQTT_LISTENERS) {
+            return LISTENER.keys();
+        }
+        if (list == ROUTES) {
+            return ROUTE.keys();
+        }
+        return List.of();
+    }
+
+    private static Route buildRoute(ItemSchema.Fields fields, Problems problems) {
+        TopicFilter filter;
+        try {
+            filter = TopicFilter.parse(fields.get(ROUTE_FROM));
+        } catch (IllegalArgumentException e) {
+            problems.add(fields.origin(ROUTE_FROM), fields.path(ROUTE_FROM), e.getMessage());
+            return null;
+        }
+        TopicTemplate to = template(fields, ROUTE_TO, filter, true, problems);
+        TopicTemplate key = fields.get(ROUTE_KEY) == null ? null : template(fields, ROUTE_KEY, filter, false, problems);
+        if (to == null || (fields.get(ROUTE_KEY) != null && key == null)) {
+            return null;
+        }
+        return new Route(fields.get(ROUTE_NAME), filter, to, key, fields.get(ROUTE_QOS), fields.get(ROUTE_LANE), Map.of());
+    }
+
+    private static TopicTemplate template(
+            ItemSchema.Fields fields, ConfigKey<String> key, TopicFilter filter, boolean kafkaTopic, Problems problems) {
+        try {
+            return kafkaTopic
+                    ? TopicTemplate.parseKafkaTopic(fields.get(key), filter.captureNames())
+                    : TopicTemplate.parse(fields.get(key), filter.captureNames());
+        } catch (IllegalArgumentException e) {
+            problems.add(fields.origin(key), fields.path(key), e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<ValueTypes.Problem> checkRoutes(List<Route> routes, List<ConfigNode> nodes) {
+        List<ValueTypes.Problem> problems = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        DeviceRoutes.ALL.forEach(r -> names.put(r.name(), "the built-in device route"));
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            Origin origin = nodes.get(i).origin();
+            String path = "routes[" + i + "]";
+            String taken = names.putIfAbsent(route.name(), path);
+            if (taken != null) {
+                problems.add(new ValueTypes.Problem(
+                        origin, path + ".name", "route name '" + route.name() + "' is already used by " + taken));
+            }
+            RouteTable.shadowing(routes.subList(0, i), route).ifPresent(earlier -> problems.add(new ValueTypes.Problem(
+                    origin,
+                    path + ".from",
+                    "never matches: '" + earlier.from().text() + "' ("
+                            + (DeviceRoutes.ALL.contains(earlier) ? "built-in route " : "route ") + earlier.name()
+                            + ") comes first and takes every topic '" + route.from().text() + "' matches")));
+        }
+        return problems;
+    }
+
+    private static List<ValueTypes.Problem> checkListeners(List<MqttListener> listeners, List<ConfigNode> nodes) {
+        List<ValueTypes.Problem> problems = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            MqttListener listener = listeners.get(i);
+            if (listener.port() != 0 && listeners.subList(0, i).contains(listener)) {
+                problems.add(new ValueTypes.Problem(
+                        nodes.get(i).origin(), "mqtt.listeners[" + i + "]", "listener " + listener + " is listed twice"));
+            }
+        }
+        return problems;
+    }
+}

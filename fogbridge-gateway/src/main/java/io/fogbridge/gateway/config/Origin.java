@@ -1,0 +1,23 @@
+package io.fogbridge.gateway.config;
+
+/**
+ * Where a config value came from: a file line, or an environment variable.
+ *
+ * @param source the file name as given to the loader, or {@code env NAME}
+ * @param line   1-based line in the file, or 0 when there is none (environment, defaults, whole-file problems)
+ */
+record Origin(String source, int line) {
+
+    static Origin env(String variable) {
+        return new Origin("env " + variable, 0);
+    }
+
+    boolean fromEnv() {
+        return source.startsWith("env ");
+    }
+
+    @Override
+    public String toString() {
+        return line > 0 ? source + ":" + line : source;
+    }
+}

@@ -1,0 +1,40 @@
+package io.fogbridge.gateway.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Collects every problem found in one load, so the user sees all of them at once. Not thread-safe; one per load.
+ */
+final class Problems {
+
+    private record Problem(Origin origin, String key, String message) {
+        String format() {
+            return key == null || key.isEmpty() ? origin + ": " + message : origin + ": " + key + ": " + message;
+        }
+    }
+
+    private final List<Problem> problems = new ArrayList<>();
+
+    void add(Origin origin, String key, String message) {
+        problems.add(new Problem(origin, key, message));
+    }
+
+    boolean isEmpty() {
+        return problems.isEmpty();
+    }
+
+    int size() {
+        return problems.size();
+    }
+
+    /** File problems in line order, then those of the whole file, then environment problems; stable otherwise. */
+    List<String> formatted() {
+        return problems.stream()
+                .sorted(Comparator.comparing((Problem p) -> p.origin().fromEnv())
+                        .thenComparingInt(p -> p.origin().line() > 0 ? p.origin().line() : Integer.MAX_VALUE))
+                .map(Problem::format)
+                .toList();
+    }
+}
