@@ -65,15 +65,16 @@ public final class DeviceRoutes {
         String tenant = captures.get(TENANT);
         String device = captures.get(DEVICE);
         if (tenant.isEmpty() || device.isEmpty()) {
-            return new RouteDecision.Refuse("topic names no tenant/device and the sender is not an authenticated device");
+            return new RouteDecision.Refuse(
+                    "topic names no tenant/device and the sender is not an authenticated device");
         }
         if (route == COMMAND_RESPONSE) {
             if (captures.get(REQUEST_ID).isEmpty()) {
                 return new RouteDecision.Refuse("command response without a request id");
             }
             if (!isStatusCode(captures.get(STATUS))) {
-                return new RouteDecision.Refuse(
-                        "command response status must be an HTTP-like code (200, 400 …), got '" + captures.get(STATUS) + "'");
+                return new RouteDecision.Refuse("command response status must be an HTTP-like code (200, 400 …), got '"
+                        + captures.get(STATUS) + "'");
             }
         }
         return table.render(route, captures, tenant, device, sender);

@@ -60,7 +60,8 @@ public final class Enricher {
         headers.put(Headers.GATEWAY_ID, gatewayId);
         String contentType = message.contentType();
         headers.put(
-                Headers.CONTENT_TYPE, contentType == null || contentType.isEmpty() ? DEFAULT_CONTENT_TYPE : contentType);
+                Headers.CONTENT_TYPE,
+                contentType == null || contentType.isEmpty() ? DEFAULT_CONTENT_TYPE : contentType);
         headers.put(Headers.CREATION_TIME, Long.toString(message.arrivalTime()));
         headers.put(Headers.QOS, Integer.toString(effectiveQos.mqttLevel()));
         headers.put(Headers.MQTT_TOPIC, message.topic());

@@ -68,7 +68,11 @@ public final class Pipeline implements Uplink {
     @Override
     public CompletableFuture<Outcome> accept(InboundMessage message) {
         if (message.payload().length > maxPayloadBytes) {
-            return reject("too-large", 413, "payload of " + message.payload().length + " bytes exceeds " + maxPayloadBytes, false);
+            return reject(
+                    "too-large",
+                    413,
+                    "payload of " + message.payload().length + " bytes exceeds " + maxPayloadBytes,
+                    false);
         }
         RouteDecision decision = routes.decide(message);
         return switch (decision) {
@@ -121,12 +125,13 @@ public final class Pipeline implements Uplink {
 
     private Outcome rejectedOutcome(Throwable failure) {
         Throwable cause = unwrap(failure);
-        String reason = switch (cause) {
-            case SpoolException.Full full -> "spool-full";
-            case SpoolException.Closed closed -> "spool-closed";
-            case SpoolException.Io io -> "spool-io";
-            default -> "spool-error";
-        };
+        String reason =
+                switch (cause) {
+                    case SpoolException.Full full -> "spool-full";
+                    case SpoolException.Closed closed -> "spool-closed";
+                    case SpoolException.Io io -> "spool-io";
+                    default -> "spool-error";
+                };
         boolean retriable = !(cause instanceof SpoolException se) || se.retriable();
         LOG.debug("append refused ({}): {}", reason, cause.toString());
         count(rejectedCounter(reason));
@@ -150,8 +155,7 @@ public final class Pipeline implements Uplink {
         if (registry == null) {
             return null;
         }
-        return rejected.computeIfAbsent(
-                reason, r -> registry.counter("fogbridge.pipeline.rejected", "reason", r));
+        return rejected.computeIfAbsent(reason, r -> registry.counter("fogbridge.pipeline.rejected", "reason", r));
     }
 
     private static void count(Counter counter) {
@@ -162,7 +166,8 @@ public final class Pipeline implements Uplink {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;

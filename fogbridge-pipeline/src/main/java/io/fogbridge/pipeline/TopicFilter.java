@@ -103,15 +103,14 @@ public final class TopicFilter {
                                 + "': use letters, digits and '_', starting with a letter");
                     }
                     if (names.contains(name)) {
-                        throw new IllegalArgumentException(
-                                "capture name '" + name + "' used twice in '" + text + "'");
+                        throw new IllegalArgumentException("capture name '" + name + "' used twice in '" + text + "'");
                     }
                     names.add(name);
                     values[i] = name;
                 }
             } else if (level.indexOf('+') >= 0) {
-                throw new IllegalArgumentException("'+' must start a level (as '+' or '+name'), got '" + level
-                        + "' in '" + text + "'");
+                throw new IllegalArgumentException(
+                        "'+' must start a level (as '+' or '+name'), got '" + level + "' in '" + text + "'");
             } else {
                 kinds[i] = Kind.LITERAL;
                 values[i] = level;
@@ -197,9 +196,7 @@ public final class TopicFilter {
      * topics.
      */
     public boolean covers(TopicFilter other) {
-        if (kinds[0] != Kind.LITERAL
-                && other.kinds[0] == Kind.LITERAL
-                && other.values[0].startsWith("$")) {
+        if (kinds[0] != Kind.LITERAL && other.kinds[0] == Kind.LITERAL && other.values[0].startsWith("$")) {
             return false;
         }
         for (int i = 0; i < kinds.length; i++) {
@@ -209,8 +206,7 @@ public final class TopicFilter {
             if (i >= other.kinds.length || other.kinds[i] == Kind.MULTI) {
                 return false;
             }
-            if (kinds[i] == Kind.LITERAL
-                    && (other.kinds[i] != Kind.LITERAL || !values[i].equals(other.values[i]))) {
+            if (kinds[i] == Kind.LITERAL && (other.kinds[i] != Kind.LITERAL || !values[i].equals(other.values[i]))) {
                 return false;
             }
         }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class EnricherTest {
 
-    private final RouteTable table = new RouteTable(
-            List.of(Route.of("svc", "local/+site/out", "fog.local.{site}", null, null, Lane.BULK)));
+    private final RouteTable table =
+            new RouteTable(List.of(Route.of("svc", "local/+site/out", "fog.local.{site}", null, null, Lane.BULK)));
 
     private static Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>();
@@ -32,7 +32,12 @@ class EnricherTest {
     @Test
     void deviceRouteHeadersInStableOrder() {
         InboundMessage message = new InboundMessage(
-                "telemetry/acme/pump-3/temp", new byte[0], QoS.AT_LEAST_ONCE, DeviceRef.anonymous("c"), "application/json", 1234L);
+                "telemetry/acme/pump-3/temp",
+                new byte[0],
+                QoS.AT_LEAST_ONCE,
+                DeviceRef.anonymous("c"),
+                "application/json",
+                1234L);
         assertThat(headers(message, QoS.AT_LEAST_ONCE))
                 .containsExactly(
                         Map.entry("device_id", "pump-3"),

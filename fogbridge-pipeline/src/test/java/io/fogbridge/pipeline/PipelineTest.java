@@ -54,8 +54,9 @@ class PipelineTest {
 
     @Test
     void envelopeCarriesRoutedTopicKeyHeadersAndPayload() {
-        pipeline(1024).accept(new InboundMessage(
-                "sensors/plant-9/m7", new byte[] {1, 2, 3}, QoS.AT_LEAST_ONCE, DEVICE, "text/plain", 42L));
+        pipeline(1024)
+                .accept(new InboundMessage(
+                        "sensors/plant-9/m7", new byte[] {1, 2, 3}, QoS.AT_LEAST_ONCE, DEVICE, "text/plain", 42L));
         Envelope envelope = spool.appended.getFirst();
         assertThat(envelope.topic()).isEqualTo("fog.sensors.plant-9");
         assertThat(envelope.key()).isEqualTo("m7");
@@ -102,19 +103,25 @@ class PipelineTest {
         spool.failWith(new SpoolException.Full("full"));
         assertThat(pipeline(1024).accept(message("telemetry/acme/pump-3", 10, QoS.AT_MOST_ONCE)))
                 .isCompletedWithValue(new Outcome.Accepted(Lane.BULK, -1));
-        assertThat(counter("fogbridge.pipeline.rejected", "reason", "spool-full")).isEqualTo(1);
+        assertThat(counter("fogbridge.pipeline.rejected", "reason", "spool-full"))
+                .isEqualTo(1);
     }
 
     @Test
     void oversizePayloadIsRejectedWith413() {
-        Outcome outcome = pipeline(100).accept(message("telemetry/acme/pump-3", 101, QoS.AT_LEAST_ONCE)).join();
+        Outcome outcome = pipeline(100)
+                .accept(message("telemetry/acme/pump-3", 101, QoS.AT_LEAST_ONCE))
+                .join();
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Rejected.class, r -> {
             assertThat(r.status()).isEqualTo(413);
             assertThat(r.retriable()).isFalse();
         });
         assertThat(spool.appended).isEmpty();
-        assertThat(counter("fogbridge.pipeline.rejected", "reason", "too-large")).isEqualTo(1);
-        assertThat(pipeline(100).accept(message("telemetry/acme/pump-3", 100, QoS.AT_LEAST_ONCE)).join())
+        assertThat(counter("fogbridge.pipeline.rejected", "reason", "too-large"))
+                .isEqualTo(1);
+        assertThat(pipeline(100)
+                        .accept(message("telemetry/acme/pump-3", 100, QoS.AT_LEAST_ONCE))
+                        .join())
                 .isInstanceOf(Outcome.Accepted.class);
     }
 
@@ -128,12 +135,18 @@ class PipelineTest {
 
     @Test
     void illegalRenderedTopicIsRejectedWith400() {
-        Outcome outcome = pipeline(1024).accept(message("sensors/bad site/m1", 1, QoS.AT_LEAST_ONCE)).join();
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.status()).isEqualTo(400));
+        Outcome outcome = pipeline(1024)
+                .accept(message("sensors/bad site/m1", 1, QoS.AT_LEAST_ONCE))
+                .join();
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.status())
+                .isEqualTo(400));
         assertThat(spool.appended).isEmpty();
-        assertThat(counter("fogbridge.pipeline.rejected", "reason", "invalid-topic")).isEqualTo(1);
+        assertThat(counter("fogbridge.pipeline.rejected", "reason", "invalid-topic"))
+                .isEqualTo(1);
         // the pipeline keeps serving others
-        assertThat(pipeline(1024).accept(message("sensors/site/m1", 1, QoS.AT_LEAST_ONCE)).join())
+        assertThat(pipeline(1024)
+                        .accept(message("sensors/site/m1", 1, QoS.AT_LEAST_ONCE))
+                        .join())
                 .isInstanceOf(Outcome.Accepted.class);
     }
 
@@ -147,7 +160,8 @@ class PipelineTest {
     private void assertRejected(SpoolException failure, String reason, boolean retriable) {
         FakeSpool failing = new FakeSpool().failWith(failure);
         Pipeline pipeline = new Pipeline(routes, new Enricher("edge-1", Map.of()), failing, 1024, registry);
-        Outcome outcome = pipeline.accept(message("telemetry/acme/pump-3", 1, QoS.AT_LEAST_ONCE)).join();
+        Outcome outcome = pipeline.accept(message("telemetry/acme/pump-3", 1, QoS.AT_LEAST_ONCE))
+                .join();
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Rejected.class, r -> {
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.retriable()).isEqualTo(retriable);
@@ -169,7 +183,8 @@ class PipelineTest {
         Pipeline pipeline = new Pipeline(routes, new Enricher("edge-1", Map.of()), spool, 10, null);
         assertThat(pipeline.accept(message("x", 1, QoS.AT_LEAST_ONCE))).isCompletedWithValue(Outcome.LOCAL);
         assertThat(pipeline.accept(message("x", 11, QoS.AT_LEAST_ONCE)).join()).isInstanceOf(Outcome.Rejected.class);
-        assertThat(pipeline.accept(message("telemetry/a/b", 1, QoS.AT_LEAST_ONCE)).join())
+        assertThat(pipeline.accept(message("telemetry/a/b", 1, QoS.AT_LEAST_ONCE))
+                        .join())
                 .isInstanceOf(Outcome.Accepted.class);
     }
 }

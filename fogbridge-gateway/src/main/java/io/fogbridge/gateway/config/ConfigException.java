@@ -12,9 +12,10 @@ public final class ConfigException extends Exception {
     private final List<String> problems;
 
     public ConfigException(List<String> problems) {
-        super(problems.size() == 1
-                ? problems.getFirst()
-                : problems.size() + " configuration problems:\n  " + String.join("\n  ", problems));
+        super(
+                problems.size() == 1
+                        ? problems.getFirst()
+                        : problems.size() + " configuration problems:\n  " + String.join("\n  ", problems));
         this.problems = List.copyOf(problems);
     }
 

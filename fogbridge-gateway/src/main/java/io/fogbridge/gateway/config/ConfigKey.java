@@ -57,7 +57,9 @@ public final class ConfigKey<T> {
 
     /** {@code FOGBRIDGE_} + path upper-cased, dots as underscores; null for list item keys. */
     public String envName() {
-        return path.contains("[]") ? null : "FOGBRIDGE_" + path.toUpperCase(Locale.ROOT).replace('.', '_');
+        return path.contains("[]")
+                ? null
+                : "FOGBRIDGE_" + path.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
     public String doc() {

@@ -67,8 +67,8 @@ public final class ConfigLoader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(List.of(file + ": cannot read: " + e.getClass().getSimpleName() + " "
-                    + e.getMessage()));
+            throw new ConfigException(
+                    List.of(file + ": cannot read: " + e.getClass().getSimpleName() + " " + e.getMessage()));
         }
         return load(file.toString(), text, env);
     }
@@ -99,8 +99,11 @@ public final class ConfigLoader {
         if (root instanceof ConfigNode.Mapping mapping) {
             collect(mapping, "", given, problems);
         } else if (!ConfigNode.isUnset(root)) {
-            problems.add(root.origin(), "", "expected a mapping of " + String.join(", ", SECTIONS.get("")) + ", got "
-                    + ConfigNode.describe(root));
+            problems.add(
+                    root.origin(),
+                    "",
+                    "expected a mapping of " + String.join(", ", SECTIONS.get("")) + ", got "
+                            + ConfigNode.describe(root));
         }
         applyEnvironment(env, given, problems);
         Values values = resolve(source, given, requireKafka, problems);
@@ -112,20 +115,27 @@ public final class ConfigLoader {
     }
 
     /** Finds each key's node; reports unknown keys. A dotted key ({@code spool.fsync: group}) works as well. */
-    private static void collect(ConfigNode.Mapping mapping, String prefix, Map<String, ConfigNode> given, Problems problems) {
+    private static void collect(
+            ConfigNode.Mapping mapping, String prefix, Map<String, ConfigNode> given, Problems problems) {
         for (ConfigNode.Entry entry : mapping.entries()) {
             String path = prefix.isEmpty() ? entry.key() : prefix + "." + entry.key();
             if (BY_PATH.containsKey(path)) {
                 ConfigNode earlier = given.putIfAbsent(path, entry.value());
                 if (earlier != null) {
-                    problems.add(entry.keyOrigin(), path, "set twice (also on line " + earlier.origin().line() + ")");
+                    problems.add(
+                            entry.keyOrigin(),
+                            path,
+                            "set twice (also on line " + earlier.origin().line() + ")");
                 }
             } else if (SECTIONS.containsKey(path)) {
                 if (entry.value() instanceof ConfigNode.Mapping section) {
                     collect(section, path, given, problems);
                 } else if (!ConfigNode.isUnset(entry.value())) {
-                    problems.add(entry.value().origin(), path, "expected a mapping of "
-                            + String.join(", ", SECTIONS.get(path)) + ", got " + ConfigNode.describe(entry.value()));
+                    problems.add(
+                            entry.value().origin(),
+                            path,
+                            "expected a mapping of " + String.join(", ", SECTIONS.get(path)) + ", got "
+                                    + ConfigNode.describe(entry.value()));
                 }
             } else {
                 problems.add(entry.keyOrigin(), path, "unknown key" + suggestion(prefix, entry.key(), path));
@@ -141,7 +151,9 @@ public final class ConfigLoader {
         }
         List<String> everything = new ArrayList<>(BY_PATH.keySet());
         everything.addAll(SECTIONS.keySet());
-        return Suggestions.closest(path, everything).map(s -> ", did you mean '" + s + "'?").orElse("");
+        return Suggestions.closest(path, everything)
+                .map(s -> ", did you mean '" + s + "'?")
+                .orElse("");
     }
 
     private static void applyEnvironment(Map<String, String> env, Map<String, ConfigNode> given, Problems problems) {
@@ -155,8 +167,13 @@ public final class ConfigLoader {
             Origin origin = Origin.env(name);
             if (key == null) {
                 if (looksLikeOurs(upper)) {
-                    problems.add(origin, "", "names no config key"
-                            + Suggestions.closest(upper, BY_ENV.keySet()).map(s -> ", did you mean " + s + "?").orElse(""));
+                    problems.add(
+                            origin,
+                            "",
+                            "names no config key"
+                                    + Suggestions.closest(upper, BY_ENV.keySet())
+                                            .map(s -> ", did you mean " + s + "?")
+                                            .orElse(""));
                 }
                 continue;
             }
@@ -167,8 +184,11 @@ public final class ConfigLoader {
                 try {
                     given.put(key.path(), YamlTreeReader.read(value, origin.source(), problems));
                 } catch (ConfigException e) {
-                    problems.add(origin, key.path(), "expected YAML flow syntax such as " + flowExample(key) + ": "
-                            + e.problems().getFirst());
+                    problems.add(
+                            origin,
+                            key.path(),
+                            "expected YAML flow syntax such as " + flowExample(key) + ": "
+                                    + e.problems().getFirst());
                 }
             } else {
                 given.put(key.path(), new ConfigNode.Scalar(value, origin));
@@ -202,14 +222,17 @@ public final class ConfigLoader {
         }
     }
 
-    private static Values resolve(String source, Map<String, ConfigNode> given, boolean requireKafka, Problems problems) {
+    private static Values resolve(
+            String source, Map<String, ConfigNode> given, boolean requireKafka, Problems problems) {
         Map<ConfigKey<?>, Object> values = new HashMap<>();
         Map<ConfigKey<?>, Origin> origins = new HashMap<>();
         for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
             ConfigNode node = given.get(key.path());
             if (ConfigNode.isUnset(node)) {
                 if (key.isRequired() && (requireKafka || key != KAFKA_BOOTSTRAP_SERVERS)) {
-                    problems.add(node == null ? new Origin(source, 0) : node.origin(), key.path(),
+                    problems.add(
+                            node == null ? new Origin(source, 0) : node.origin(),
+                            key.path(),
                             "required; set it in the file or with " + key.envName());
                 }
                 values.put(key, key.defaultValue());
@@ -224,7 +247,10 @@ public final class ConfigLoader {
     private static void checkAcrossKeys(String source, Values values, Problems problems) {
         if (!values.isSet(MQTT_EXTERNAL_URI)) {
             for (ConfigKey<?> key : List.of(
-                    MQTT_EXTERNAL_CLIENT_ID, MQTT_EXTERNAL_USERNAME, MQTT_EXTERNAL_PASSWORD, MQTT_EXTERNAL_SHARED_GROUP)) {
+                    MQTT_EXTERNAL_CLIENT_ID,
+                    MQTT_EXTERNAL_USERNAME,
+                    MQTT_EXTERNAL_PASSWORD,
+                    MQTT_EXTERNAL_SHARED_GROUP)) {
                 if (values.isSet(key)) {
                     problems.add(values.origins().get(key), key.path(), "has no effect without mqtt.external.uri");
                 }
@@ -234,7 +260,9 @@ public final class ConfigLoader {
         Long segmentBytes = values.get(SPOOL_SEGMENT_BYTES);
         if (maxBytes != null && segmentBytes != null && maxBytes < segmentBytes) {
             ConfigKey<?> blame = values.isSet(SPOOL_MAX_BYTES) ? SPOOL_MAX_BYTES : SPOOL_SEGMENT_BYTES;
-            problems.add(values.origins().getOrDefault(blame, new Origin(source, 0)), blame.path(),
+            problems.add(
+                    values.origins().getOrDefault(blame, new Origin(source, 0)),
+                    blame.path(),
                     "spool.maxBytes (" + Units.formatSize(maxBytes) + ") must be at least spool.segmentBytes ("
                             + Units.formatSize(segmentBytes) + ")");
         }

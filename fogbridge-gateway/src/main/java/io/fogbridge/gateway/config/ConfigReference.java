@@ -21,12 +21,17 @@ public final class ConfigReference {
         out.append("| Key | Type | Default | Environment | Description |\n");
         out.append("|---|---|---|---|---|\n");
         for (ConfigKey<?> key : rows()) {
-            out.append("| `").append(key.path()).append("` | ")
-                    .append(cell(key.typeDoc())).append(" | ")
+            out.append("| `")
+                    .append(key.path())
+                    .append("` | ")
+                    .append(cell(key.typeDoc()))
+                    .append(" | ")
                     .append(cell(key.defaultDoc()))
                     .append(" | ")
-                    .append(key.envName() == null ? "—" : "`" + key.envName() + "`").append(" | ")
-                    .append(cell(key.doc())).append(" |\n");
+                    .append(key.envName() == null ? "—" : "`" + key.envName() + "`")
+                    .append(" | ")
+                    .append(cell(key.doc()))
+                    .append(" |\n");
         }
         return out.toString();
     }

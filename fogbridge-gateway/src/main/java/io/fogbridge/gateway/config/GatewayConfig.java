@@ -46,8 +46,10 @@ public record GatewayConfig(
         }
         out.append('\n');
         if (mqtt.externalMode()) {
-            out.append("mqtt: external broker ").append(mqtt.external().uri())
-                    .append(" as ").append(mqtt.external().clientId());
+            out.append("mqtt: external broker ")
+                    .append(mqtt.external().uri())
+                    .append(" as ")
+                    .append(mqtt.external().clientId());
         } else {
             out.append("mqtt: embedded broker on ").append(mqtt.listeners());
         }
@@ -57,15 +59,24 @@ public record GatewayConfig(
             out.append(", properties ").append(kafka.properties().keySet());
         }
         out.append('\n');
-        out.append("spool: max ").append(Units.formatSize(spool.maxBytes()))
-                .append(", max age ").append(spool.maxAge().isZero() ? "unlimited" : Units.formatDuration(spool.maxAge()))
-                .append(", fsync ").append(spool.fsync())
-                .append(", when full ").append(spool.whenFull()).append('\n');
+        out.append("spool: max ")
+                .append(Units.formatSize(spool.maxBytes()))
+                .append(", max age ")
+                .append(spool.maxAge().isZero() ? "unlimited" : Units.formatDuration(spool.maxAge()))
+                .append(", fsync ")
+                .append(spool.fsync())
+                .append(", when full ")
+                .append(spool.whenFull())
+                .append('\n');
         out.append("http: ").append(http.host()).append(':').append(http.port()).append('\n');
         out.append("routes: ").append(routes.size()).append(" configured (after the built-in device routes)");
         for (Route route : routes) {
-            out.append("\n  ").append(route.name()).append(": ").append(route.from().text())
-                    .append(" -> ").append(route.to().text());
+            out.append("\n  ")
+                    .append(route.name())
+                    .append(": ")
+                    .append(route.from().text())
+                    .append(" -> ")
+                    .append(route.to().text());
             if (route.key() != null) {
                 out.append(" key ").append(route.key().text());
             }

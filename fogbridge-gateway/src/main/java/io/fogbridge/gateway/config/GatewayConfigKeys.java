@@ -283,11 +283,16 @@ public final class GatewayConfigKeys {
         if (to == null || (fields.get(ROUTE_KEY) != null && key == null)) {
             return null;
         }
-        return new Route(fields.get(ROUTE_NAME), filter, to, key, fields.get(ROUTE_QOS), fields.get(ROUTE_LANE), Map.of());
+        return new Route(
+                fields.get(ROUTE_NAME), filter, to, key, fields.get(ROUTE_QOS), fields.get(ROUTE_LANE), Map.of());
     }
 
     private static TopicTemplate template(
-            ItemSchema.Fields fields, ConfigKey<String> key, TopicFilter filter, boolean kafkaTopic, Problems problems) {
+            ItemSchema.Fields fields,
+            ConfigKey<String> key,
+            TopicFilter filter,
+            boolean kafkaTopic,
+            Problems problems) {
         try {
             return kafkaTopic
                     ? TopicTemplate.parseKafkaTopic(fields.get(key), filter.captureNames())
@@ -311,12 +316,15 @@ public final class GatewayConfigKeys {
                 problems.add(new ValueTypes.Problem(
                         origin, path + ".name", "route name '" + route.name() + "' is already used by " + taken));
             }
-            RouteTable.shadowing(routes.subList(0, i), route).ifPresent(earlier -> problems.add(new ValueTypes.Problem(
-                    origin,
-                    path + ".from",
-                    "never matches: '" + earlier.from().text() + "' ("
-                            + (DeviceRoutes.ALL.contains(earlier) ? "built-in route " : "route ") + earlier.name()
-                            + ") comes first and takes every topic '" + route.from().text() + "' matches")));
+            RouteTable.shadowing(routes.subList(0, i), route)
+                    .ifPresent(earlier -> problems.add(new ValueTypes.Problem(
+                            origin,
+                            path + ".from",
+                            "never matches: '" + earlier.from().text() + "' ("
+                                    + (DeviceRoutes.ALL.contains(earlier) ? "built-in route " : "route ")
+                                    + earlier.name()
+                                    + ") comes first and takes every topic '"
+                                    + route.from().text() + "' matches")));
         }
         return problems;
     }
@@ -327,7 +335,9 @@ public final class GatewayConfigKeys {
             MqttListener listener = listeners.get(i);
             if (listener.port() != 0 && listeners.subList(0, i).contains(listener)) {
                 problems.add(new ValueTypes.Problem(
-                        nodes.get(i).origin(), "mqtt.listeners[" + i + "]", "listener " + listener + " is listed twice"));
+                        nodes.get(i).origin(),
+                        "mqtt.listeners[" + i + "]",
+                        "listener " + listener + " is listed twice"));
             }
         }
         return problems;

@@ -67,7 +67,8 @@ final class ItemSchema<T> {
     /** @return the item, or null when something in it was wrong (reported) */
     T read(ConfigNode node, String itemPath, Problems problems) {
         if (!(node instanceof ConfigNode.Mapping mapping)) {
-            problems.add(node.origin(), itemPath, "expected a mapping of " + names() + ", got " + ConfigNode.describe(node));
+            problems.add(
+                    node.origin(), itemPath, "expected a mapping of " + names() + ", got " + ConfigNode.describe(node));
             return null;
         }
         Fields fields = new Fields(itemPath, mapping.origin());
@@ -78,9 +79,10 @@ final class ItemSchema<T> {
                 problems.add(
                         entry.keyOrigin(),
                         itemPath + "." + entry.key(),
-                        "unknown key" + Suggestions.closest(entry.key(), names())
-                                .map(s -> ", did you mean '" + s + "'?")
-                                .orElse(" (expected " + String.join(", ", names()) + ")"));
+                        "unknown key"
+                                + Suggestions.closest(entry.key(), names())
+                                        .map(s -> ", did you mean '" + s + "'?")
+                                        .orElse(" (expected " + String.join(", ", names()) + ")"));
             } else {
                 given.put(entry.key(), entry);
             }

@@ -11,7 +11,8 @@ import java.util.List;
  * @param ackTimeout how long a device's PUBACK may wait for the spool before the publish fails
  * @param external   the external broker, or null: embedded mode
  */
-public record MqttSettings(List<MqttListener> listeners, long maxPayload, Duration ackTimeout, ExternalBroker external) {
+public record MqttSettings(
+        List<MqttListener> listeners, long maxPayload, Duration ackTimeout, ExternalBroker external) {
 
     public MqttSettings {
         listeners = List.copyOf(listeners);

@@ -33,7 +33,8 @@ final class Problems {
     List<String> formatted() {
         return problems.stream()
                 .sorted(Comparator.comparing((Problem p) -> p.origin().fromEnv())
-                        .thenComparingInt(p -> p.origin().line() > 0 ? p.origin().line() : Integer.MAX_VALUE))
+                        .thenComparingInt(
+                                p -> p.origin().line() > 0 ? p.origin().line() : Integer.MAX_VALUE))
                 .map(Problem::format)
                 .toList();
     }

@@ -38,9 +38,9 @@ final class Units {
                     case "mb" -> 1_000_000L;
                     case "gb" -> 1_000_000_000L;
                     case "tb" -> 1_000_000_000_000L;
-                    default -> throw new IllegalArgumentException(
-                            "expected " + SIZE_EXAMPLES + " (units B, KiB, MiB, GiB, TiB, KB, MB, GB, TB), got '" + text
-                                    + "'");
+                    default ->
+                        throw new IllegalArgumentException("expected " + SIZE_EXAMPLES
+                                + " (units B, KiB, MiB, GiB, TiB, KB, MB, GB, TB), got '" + text + "'");
                 };
         try {
             return Math.multiplyExact(Long.parseLong(t.substring(0, split)), multiplier);
@@ -77,8 +77,9 @@ final class Units {
                 case "m" -> Duration.ofMinutes(amount);
                 case "h" -> Duration.ofHours(amount);
                 case "d" -> Duration.ofDays(amount);
-                default -> throw new IllegalArgumentException(
-                        "expected " + DURATION_EXAMPLES + " (units ms, s, m, h, d), got '" + text + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "expected " + DURATION_EXAMPLES + " (units ms, s, m, h, d), got '" + text + "'");
             };
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("duration '" + text + "' is too large");

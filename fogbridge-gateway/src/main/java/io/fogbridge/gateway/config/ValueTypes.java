@@ -45,7 +45,9 @@ final class ValueTypes {
                     problems.add(
                             node.origin(),
                             path,
-                            e.getMessage() != null ? e.getMessage() : "expected " + describe + ", got '" + scalar.text() + "'");
+                            e.getMessage() != null
+                                    ? e.getMessage()
+                                    : "expected " + describe + ", got '" + scalar.text() + "'");
                     return null;
                 }
             }
@@ -185,28 +187,36 @@ final class ValueTypes {
                     return choice;
                 }
             }
-            throw new IllegalArgumentException("expected one of " + String.join(", ", choices) + ", got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected one of " + String.join(", ", choices) + ", got '" + text + "'");
         });
     }
 
     static ValueType<Lane> lane() {
-        return scalar("priority | bulk", text -> {
-            try {
-                return Lane.ofId(text.strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("expected priority or bulk, got '" + text + "'");
-            }
-        }, Lane::id);
+        return scalar(
+                "priority | bulk",
+                text -> {
+                    try {
+                        return Lane.ofId(text.strip());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("expected priority or bulk, got '" + text + "'");
+                    }
+                },
+                Lane::id);
     }
 
     /** {@code 0}/{@code at-most-once} or {@code 1}/{@code at-least-once}. */
     static ValueType<QoS> qos() {
-        return scalar("0 | 1 | at-most-once | at-least-once", text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
-            case "0", "at-most-once" -> QoS.AT_MOST_ONCE;
-            case "1", "at-least-once" -> QoS.AT_LEAST_ONCE;
-            default -> throw new IllegalArgumentException(
-                    "expected 0 (at-most-once) or 1 (at-least-once), got '" + text + "'");
-        }, q -> Integer.toString(q.mqttLevel()));
+        return scalar(
+                "0 | 1 | at-most-once | at-least-once",
+                text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+                    case "0", "at-most-once" -> QoS.AT_MOST_ONCE;
+                    case "1", "at-least-once" -> QoS.AT_LEAST_ONCE;
+                    default ->
+                        throw new IllegalArgumentException(
+                                "expected 0 (at-most-once) or 1 (at-least-once), got '" + text + "'");
+                },
+                q -> Integer.toString(q.mqttLevel()));
     }
 
     /** {@code host:port[,host:port…]}; IPv6 hosts in brackets. */
@@ -216,7 +226,9 @@ final class ValueTypes {
             for (String server : text.split(",", -1)) {
                 String s = server.strip();
                 int colon = s.lastIndexOf(':');
-                boolean valid = colon > 0 && colon < s.length() - 1 && !s.substring(0, colon).isBlank();
+                boolean valid = colon > 0
+                        && colon < s.length() - 1
+                        && !s.substring(0, colon).isBlank();
                 if (valid) {
                     try {
                         int port = Integer.parseInt(s.substring(colon + 1));
@@ -269,7 +281,10 @@ final class ValueTypes {
             @Override
             public Map<String, String> read(ConfigNode node, String path, Problems problems) {
                 if (!(node instanceof ConfigNode.Mapping mapping)) {
-                    problems.add(node.origin(), path, "expected a mapping (" + describe + "), got " + ConfigNode.describe(node));
+                    problems.add(
+                            node.origin(),
+                            path,
+                            "expected a mapping (" + describe + "), got " + ConfigNode.describe(node));
                     return null;
                 }
                 Map<String, String> values = new LinkedHashMap<>();
@@ -280,7 +295,9 @@ final class ValueTypes {
                     if (refusal != null) {
                         problems.add(entry.keyOrigin(), keyPath, refusal);
                     } else if (!(entry.value() instanceof ConfigNode.Scalar scalar) || scalar.text() == null) {
-                        problems.add(entry.value().origin(), keyPath,
+                        problems.add(
+                                entry.value().origin(),
+                                keyPath,
                                 "expected a text value, got " + ConfigNode.describe(entry.value()));
                     } else {
                         values.put(entry.key(), scalar.text());
@@ -316,7 +333,10 @@ final class ValueTypes {
             @Override
             public List<T> read(ConfigNode node, String path, Problems problems) {
                 if (!(node instanceof ConfigNode.Sequence sequence)) {
-                    problems.add(node.origin(), path, "expected a list (" + describe + "), got " + ConfigNode.describe(node));
+                    problems.add(
+                            node.origin(),
+                            path,
+                            "expected a list (" + describe + "), got " + ConfigNode.describe(node));
                     return null;
                 }
                 List<T> items = new ArrayList<>();

@@ -34,7 +34,7 @@ final class YamlTreeReader {
             if (first == null) {
                 return new ConfigNode.Mapping(List.of(), new Origin(source, 1));
             }
-            ConfigNode root = readValue(parser, source, problems);
+            ConfigNode root = readValue(parser, source, problems, "");
             if (parser.nextToken() != null) {
                 problems.add(origin(parser, source), "", "only one YAML document is allowed ('---' starts another)");
             }
@@ -47,15 +47,17 @@ final class YamlTreeReader {
         }
     }
 
-    private static ConfigNode readValue(JsonParser parser, String source, Problems problems) throws IOException {
+    /** @param path the YAML path so far ({@code spool}, {@code routes[2]}), for duplicate-key messages */
+    private static ConfigNode readValue(JsonParser parser, String source, Problems problems, String path)
+            throws IOException {
         Origin origin = origin(parser, source);
         JsonToken token = parser.currentToken();
         return switch (token) {
-            case START_OBJECT -> readMapping(parser, source, problems, origin);
+            case START_OBJECT -> readMapping(parser, source, problems, origin, path);
             case START_ARRAY -> {
                 List<ConfigNode> items = new ArrayList<>();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(readValue(parser, source, problems));
+                    items.add(readValue(parser, source, problems, path + "[" + items.size() + "]"));
                 }
                 yield new ConfigNode.Sequence(List.copyOf(items), origin);
             }
@@ -64,18 +66,19 @@ final class YamlTreeReader {
         };
     }
 
-    private static ConfigNode readMapping(JsonParser parser, String source, Problems problems, Origin origin)
-            throws IOException {
+    private static ConfigNode readMapping(
+            JsonParser parser, String source, Problems problems, Origin origin, String path) throws IOException {
         List<ConfigNode.Entry> entries = new ArrayList<>();
         Map<String, Origin> seen = new HashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             Origin keyOrigin = origin(parser, source);
+            String keyPath = path.isEmpty() ? key : path + "." + key;
             parser.nextToken();
-            ConfigNode value = readValue(parser, source, problems);
+            ConfigNode value = readValue(parser, source, problems, keyPath);
             Origin earlier = seen.putIfAbsent(key, keyOrigin);
             if (earlier != null) {
-                problems.add(keyOrigin, key, "duplicate key (first set on line " + earlier.line() + ")");
+                problems.add(keyOrigin, keyPath, "duplicate key (first set on line " + earlier.line() + ")");
             } else {
                 entries.add(new ConfigNode.Entry(key, keyOrigin, value));
             }
@@ -106,7 +109,8 @@ final class YamlTreeReader {
                 if (marked.getContext() != null) {
                     text += " (" + marked.getContext().strip();
                     if (marked.getContextMark() != null) {
-                        text += " that starts on line " + (marked.getContextMark().getLine() + 1);
+                        text += " that starts on line "
+                                + (marked.getContextMark().getLine() + 1);
                     }
                     text += ")";
                 }

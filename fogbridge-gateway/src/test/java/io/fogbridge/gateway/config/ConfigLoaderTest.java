@@ -72,7 +72,8 @@ class ConfigLoaderTest {
         GatewayConfig config = load(FULL);
         assertThat(config.gateway().id()).isEqualTo("edge-7");
         assertThat(config.gateway().dataDir()).isEqualTo(Path.of("/var/lib/fogbridge"));
-        assertThat(config.gateway().labels()).containsExactly(Map.entry("site", "plant-1"), Map.entry("location", "hall-3"));
+        assertThat(config.gateway().labels())
+                .containsExactly(Map.entry("site", "plant-1"), Map.entry("location", "hall-3"));
         assertThat(config.mqtt().listeners())
                 .containsExactly(new MqttListener("0.0.0.0", 1883), new MqttListener("127.0.0.1", 1884));
         assertThat(config.mqtt().maxPayload()).isEqualTo(64 * 1024);
@@ -83,8 +84,8 @@ class ConfigLoaderTest {
                 .containsEntry("security.protocol", "SSL")
                 .containsEntry("linger.ms", "5");
         assertThat(config.kafka().maxInFlight()).isEqualTo(3);
-        assertThat(config.spool()).isEqualTo(
-                new SpoolSettings(2L << 30, Duration.ofDays(7), "interval:5", "drop-oldest", 32L << 20));
+        assertThat(config.spool())
+                .isEqualTo(new SpoolSettings(2L << 30, Duration.ofDays(7), "interval:5", "drop-oldest", 32L << 20));
         assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 9090));
         assertThat(config.routes()).hasSize(2);
         assertThat(config.routes().get(0).name()).isEqualTo("factory/+site/+device/temperature");
@@ -94,7 +95,9 @@ class ConfigLoaderTest {
         assertThat(config.routes().get(1).qos()).isEqualTo(QoS.AT_LEAST_ONCE);
         assertThat(config.routes().get(1).lane()).isEqualTo(Lane.PRIORITY);
         assertThat(config.routeTable().routes()).hasSize(5);
-        assertThat(config.summary()).contains("edge-7", "fog.alarms.{site}", "interval:5").doesNotContain("truststore.location: ");
+        assertThat(config.summary())
+                .contains("edge-7", "fog.alarms.{site}", "interval:5")
+                .doesNotContain("truststore.location: ");
     }
 
     @Test
@@ -134,7 +137,9 @@ class ConfigLoaderTest {
         GatewayConfig defaults = ConfigLoader.defaults();
         assertThat(defaults.kafka().bootstrapServers()).isNull();
         assertThat(defaults.spool().fsync()).isEqualTo("group");
-        assertThat(defaults.withKafka(defaults.kafka().withBootstrapServers("127.0.0.1:39092")).kafka().bootstrapServers())
+        assertThat(defaults.withKafka(defaults.kafka().withBootstrapServers("127.0.0.1:39092"))
+                        .kafka()
+                        .bootstrapServers())
                 .isEqualTo("127.0.0.1:39092");
     }
 
@@ -170,15 +175,16 @@ class ConfigLoaderTest {
                 http:
                   port: 99999
                 """);
-        assertThat(problems).containsExactly(
-                "config.yaml:2: gateway.id: expected letters, digits, '.', '_' or '-' (up to 64, starting with a letter"
-                        + " or digit), got 'bad id'",
-                "config.yaml:4: mqtt.maxPayload: expected a size such as 1000, 64KiB, 256MiB or 1GiB, got 'lots'",
-                "config.yaml:6: spool.fsync: expected 'group' or 'interval:<ms>', got 'sometimes'",
-                "config.yaml:7: spool.whenFull: expected one of block, drop-oldest, drop-newest, got 'explode'",
-                "config.yaml:9: http.port: expected a port 0-65535 (0 = any free port), got '99999'",
-                "config.yaml: kafka.bootstrapServers: required; set it in the file or with"
-                        + " FOGBRIDGE_KAFKA_BOOTSTRAPSERVERS");
+        assertThat(problems)
+                .containsExactly(
+                        "config.yaml:2: gateway.id: expected letters, digits, '.', '_' or '-' (up to 64, starting with a letter"
+                                + " or digit), got 'bad id'",
+                        "config.yaml:4: mqtt.maxPayload: expected a size such as 1000, 64KiB, 256MiB or 1GiB, got 'lots'",
+                        "config.yaml:6: spool.fsync: expected 'group' or 'interval:<ms>', got 'sometimes'",
+                        "config.yaml:7: spool.whenFull: expected one of block, drop-oldest, drop-newest, got 'explode'",
+                        "config.yaml:9: http.port: expected a port 0-65535 (0 = any free port), got '99999'",
+                        "config.yaml: kafka.bootstrapServers: required; set it in the file or with"
+                                + " FOGBRIDGE_KAFKA_BOOTSTRAPSERVERS");
     }
 
     @Test
@@ -208,8 +214,12 @@ class ConfigLoaderTest {
                 spool:
                   fsync: group
                   fsync: interval:5
-                """))
-                .containsExactly("config.yaml:4: fsync: duplicate key (first set on line 3)");
+                """)).containsExactly("config.yaml:4: spool.fsync: duplicate key (first set on line 3)");
+        assertThat(problems("""
+                kafka: {bootstrapServers: k:9092}
+                routes:
+                  - {from: a, to: fog.a, to: fog.b}
+                """)).containsExactly("config.yaml:3: routes[0].to: duplicate key (first set on line 3)");
     }
 
     @Test
@@ -221,13 +231,13 @@ class ConfigLoaderTest {
                   fsync: [group
                 http:
                   port: 1
-                """))
-                .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.problems()).hasSize(1);
-                    assertThat(e.problems().getFirst()).matches("config\\.yaml:[456]: YAML syntax error: .+");
-                });
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.problems()).hasSize(1);
+            assertThat(e.problems().getFirst()).matches("config\\.yaml:[456]: YAML syntax error: .+");
+        });
         assertThatThrownBy(() -> load("kafka:\n  bootstrapServers: k:9092\n bad: indentation: here\n"))
-                .isInstanceOfSatisfying(ConfigException.class,
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
                         e -> assertThat(e.problems().getFirst()).startsWith("config.yaml:3: YAML syntax error: "));
     }
 
@@ -330,7 +340,8 @@ class ConfigLoaderTest {
                 """))
                 .containsExactly("config.yaml:5: mqtt.listeners[1]: listener 0.0.0.0:1883 is listed twice");
         assertThat(problems("kafka: {bootstrapServers: k:9092}\nmqtt: {listeners: {host: x}}\n"))
-                .containsExactly("config.yaml:2: mqtt.listeners: expected a list (list of {host, port}), got a mapping");
+                .containsExactly(
+                        "config.yaml:2: mqtt.listeners: expected a list (list of {host, port}), got a mapping");
     }
 
     @Test
@@ -339,9 +350,11 @@ class ConfigLoaderTest {
         Files.writeString(file, "kafka:\n  bootstrapServers: k:9092\nspool:\n  fsync: sometimes\n");
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .containsExactly(file + ":4: spool.fsync: expected 'group' or 'interval:<ms>', got 'sometimes'"));
+                        .containsExactly(
+                                file + ":4: spool.fsync: expected 'group' or 'interval:<ms>', got 'sometimes'"));
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of()))
-                .isInstanceOfSatisfying(ConfigException.class,
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
                         e -> assertThat(e.problems().getFirst()).contains("missing.yaml: cannot read"));
     }
 }

@@ -18,7 +18,8 @@ class ConfigReferenceTest {
                 .contains("| `mqtt.maxPayload` | size (1000, 64KiB, 256MiB, 1GiB) | `256KiB` |")
                 .contains("| `kafka.bootstrapServers` | host:port[,host:port…] | required |")
                 .contains("| `routes[].lane` | priority \\| bulk | `bulk` | — |")
-                .contains("| `mqtt.external.clientId` | name of [A-Za-z0-9._-], up to 64 characters | `fogbridge-` + `gateway.id` |")
+                .contains(
+                        "| `mqtt.external.clientId` | name of [A-Za-z0-9._-], up to 64 characters | `fogbridge-` + `gateway.id` |")
                 .contains("| `mqtt.listeners` | list of {host, port} | `[{host: 0.0.0.0, port: 1883}]` |");
     }
 

@@ -46,7 +46,8 @@ class EnvironmentOverrideTest {
                         "FOGBRIDGE_ROUTES", "[{from: 'a/+x', to: 'fog.a.{x}'}]"));
         assertThat(config.gateway().labels()).containsEntry("site", "plant-2").containsEntry("rack", "r7");
         assertThat(config.mqtt().listeners()).containsExactly(new MqttListener("127.0.0.1", 1884));
-        assertThat(config.routes()).singleElement().satisfies(r -> assertThat(r.to().text()).isEqualTo("fog.a.{x}"));
+        assertThat(config.routes()).singleElement().satisfies(r -> assertThat(r.to().text())
+                .isEqualTo("fog.a.{x}"));
     }
 
     @Test
@@ -54,7 +55,8 @@ class EnvironmentOverrideTest {
         assertThat(problems("kafka: {bootstrapServers: k:9092}\n", Map.of("FOGBRIDGE_SPOOL_FSYNC", "sometimes")))
                 .containsExactly(
                         "env FOGBRIDGE_SPOOL_FSYNC: spool.fsync: expected 'group' or 'interval:<ms>', got 'sometimes'");
-        assertThat(problems("kafka: {bootstrapServers: k:9092}\n", Map.of("FOGBRIDGE_GATEWAY_LABELS", "{device_id: x}")))
+        assertThat(problems(
+                        "kafka: {bootstrapServers: k:9092}\n", Map.of("FOGBRIDGE_GATEWAY_LABELS", "{device_id: x}")))
                 .singleElement()
                 .asString()
                 .startsWith("env FOGBRIDGE_GATEWAY_LABELS")

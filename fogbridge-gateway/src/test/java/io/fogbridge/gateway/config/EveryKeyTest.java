@@ -1,0 +1,66 @@
+package io.fogbridge.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A bad value for each key is reported with the file, the line and the key. */
+class EveryKeyTest {
+
+    private static final String BAD_VALUES = """
+            gateway.id                 | "bad id"        | expected letters, digits
+            gateway.dataDir            | "a\\0b"         | not a valid path
+            gateway.labels             | plant-1         | expected a mapping
+            mqtt.listeners             | 0.0.0.0:1883    | expected a list
+            mqtt.maxPayload            | 1 parsec        | expected a size
+            mqtt.maxPayload            | 1GiB            | expected a size between 1 and 256MiB
+            mqtt.ackTimeout            | "0"             | must be longer than 0
+            mqtt.external.uri          | ftp://x         | expected tcp://host:port
+            mqtt.external.clientId     | "a b"           | expected letters, digits
+            mqtt.external.username     | '""'            | must not be empty
+            mqtt.external.password     | '""'            | must not be empty
+            mqtt.external.sharedGroup  | a/b             | expected letters, digits
+            kafka.bootstrapServers     | nohost          | expected host:port
+            kafka.properties           | "[a, b]"        | expected a mapping
+            kafka.maxInFlight          | "6"             | expected an integer 1-5
+            spool.maxBytes             | 1KiB            | expected a size between 1MiB and
+            spool.maxAge               | forever         | expected a duration
+            spool.fsync                | sometimes       | expected 'group' or 'interval:<ms>', got 'sometimes'
+            spool.fsync                | interval:0      | expected 'interval:<ms>' with 1 to 60000 ms
+            spool.whenFull             | explode         | expected one of block, drop-oldest, drop-newest
+            spool.segmentBytes         | 2GiB            | expected a size between 64KiB and 1GiB
+            http.host                  | "a b"           | expected host name or IP address
+            http.port                  | "-1"            | expected a port 0-65535
+            routes                     | everything      | expected a list
+            """;
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = BAD_VALUES)
+    void badValueNamesFileLineAndKey(String path, String value, String message) {
+        boolean needsExternal = path.startsWith("mqtt.external.") && !path.equals("mqtt.external.uri");
+        String yaml = (path.equals("kafka.bootstrapServers") ? "" : "kafka: {bootstrapServers: k:9092}\n")
+                + "# a comment line\n"
+                + path + ": " + value + "\n";
+        int line = path.equals("kafka.bootstrapServers") ? 2 : 3;
+        Map<String, String> env = needsExternal ? Map.of("FOGBRIDGE_MQTT_EXTERNAL_URI", "tcp://h:1883") : Map.of();
+        assertThat(ConfigLoaderTest.problems(yaml, env))
+                .singleElement()
+                .asString()
+                .startsWith("config.yaml:" + line + ": " + path + ": ")
+                .contains(message);
+    }
+
+    @Test
+    void everyKeyIsInTheTable() {
+        Set<String> tested =
+                BAD_VALUES.lines().map(l -> l.split("\\|")[0].strip()).collect(Collectors.toSet());
+        List<String> keys = GatewayConfigKeys.ALL.stream().map(ConfigKey::path).toList();
+        assertThat(tested).containsAll(keys);
+    }
+}
