@@ -212,6 +212,20 @@ class EmbeddedMqttBrokerIT {
     }
 
     @Test
+    void payloadOverTheLimitDisconnectsAnMqtt311Client() throws Exception {
+        CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
+        Mqtt3AsyncClient big = MqttTestClients.mqtt3("big-311-payload", port, disconnected);
+        // Within max-packet-size, over mqtt.maxPayload: refused by our interceptor, not by HiveMQ's decoder.
+        big.publishWith()
+                .topic("telemetry/acme/big-311")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[MAX_PAYLOAD + 1])
+                .send();
+        assertThat(disconnected.get(15, TimeUnit.SECONDS)).isNotNull();
+        assertThat(uplink.poll(200)).isNull();
+    }
+
+    @Test
     void packetOverTheBrokerLimitDisconnectsAnMqtt311Client() throws Exception {
         CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
         Mqtt3AsyncClient big = MqttTestClients.mqtt3("big-311", port, disconnected);
