@@ -18,6 +18,7 @@ record Origin(String source, int line) {
 
     @Override
     public String toString() {
-        return line > 0 ? source + ":" + line : source;
+        // A variable holds one line (YAML flow syntax for maps and lists): its name says enough.
+        return line > 0 && !fromEnv() ? source + ":" + line : source;
     }
 }

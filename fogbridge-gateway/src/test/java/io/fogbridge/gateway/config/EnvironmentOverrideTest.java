@@ -59,8 +59,20 @@ class EnvironmentOverrideTest {
                         "kafka: {bootstrapServers: k:9092}\n", Map.of("FOGBRIDGE_GATEWAY_LABELS", "{device_id: x}")))
                 .singleElement()
                 .asString()
-                .startsWith("env FOGBRIDGE_GATEWAY_LABELS")
-                .contains("gateway.labels.device_id: collides");
+                .startsWith("env FOGBRIDGE_GATEWAY_LABELS: gateway.labels.device_id: collides");
+    }
+
+    @Test
+    void malformedStructuredVariableNamesTheVariable() {
+        assertThat(problems("kafka: {bootstrapServers: k:9092}\n", Map.of("FOGBRIDGE_ROUTES", "[{from: a, to: b")))
+                .singleElement()
+                .asString()
+                .startsWith("env FOGBRIDGE_ROUTES: routes: expected YAML flow syntax such as [{a: 1, b: 2}]: ");
+        assertThat(problems(
+                        "kafka: {bootstrapServers: k:9092}\n",
+                        Map.of("FOGBRIDGE_ROUTES", "[{from: 'a/+x', to: 'fog.{y}'}]")))
+                .containsExactly("env FOGBRIDGE_ROUTES: routes[0].to: unknown capture 'y' in template 'fog.{y}'; the"
+                        + " filter captures x");
     }
 
     @Test
