@@ -91,7 +91,8 @@ final class BrokerWorkDir {
                 .append("</max-packet-size>\n    </packets>\n  </mqtt>\n")
                 .append("  <persistence>\n    <mode>in-memory</mode>\n  </persistence>\n")
                 // The jar's bundled config turns statistics on; an edge gateway must not phone home.
-                .append("  <anonymous-usage-statistics>\n    <enabled>false</enabled>\n  </anonymous-usage-statistics>\n")
+                .append(
+                        "  <anonymous-usage-statistics>\n    <enabled>false</enabled>\n  </anonymous-usage-statistics>\n")
                 .append("</hivemq>\n");
         return xml.toString();
     }

@@ -82,8 +82,8 @@ public record ExternalBrokerOptions(
 
     @Override
     public String toString() { // keeps the password out of logs
-        return "ExternalBrokerOptions[uri=" + uri + ", clientId=" + clientId + ", filters=" + filters
-                + ", sharedGroup=" + sharedGroup + ", username=" + username + "]";
+        return "ExternalBrokerOptions[uri=" + uri + ", clientId=" + clientId + ", filters=" + filters + ", sharedGroup="
+                + sharedGroup + ", username=" + username + "]";
     }
 
     /** Not thread-safe. */

@@ -163,9 +163,10 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         if (options.username() != null) {
             builder = builder.simpleAuth()
                     .username(options.username())
-                    .password(options.password() == null
-                            ? new byte[0]
-                            : options.password().getBytes(StandardCharsets.UTF_8))
+                    .password(
+                            options.password() == null
+                                    ? new byte[0]
+                                    : options.password().getBytes(StandardCharsets.UTF_8))
                     .applySimpleAuth();
         }
         return builder;
@@ -194,7 +195,8 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         }
         if (subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
             // A refused filter (ACL, bad shared-subscription syntax) is a configuration error: stay not ready.
-            log.error("{} refused subscriptions {}: {}", options.uri(), options.subscriptions(), subAck.getReasonCodes());
+            log.error(
+                    "{} refused subscriptions {}: {}", options.uri(), options.subscriptions(), subAck.getReasonCodes());
             return;
         }
         subscribed = true;
@@ -211,7 +213,10 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         connected = false;
         subscribed = false;
         if (wasReady) {
-            log.warn("lost external MQTT broker {} ({}); reconnecting", options.uri(), context.getCause().toString());
+            log.warn(
+                    "lost external MQTT broker {} ({}); reconnecting",
+                    options.uri(),
+                    context.getCause().toString());
         }
     }
 

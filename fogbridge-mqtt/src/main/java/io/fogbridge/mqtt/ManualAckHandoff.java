@@ -75,11 +75,14 @@ final class ManualAckHandoff {
             Outcome.Rejected rejected = failure == null ? (Outcome.Rejected) outcome : null;
             if (attempt == 0) { // count each message once, not every retry
                 metrics.rejected(
-                        rejected == null ? MqttMetrics.ERROR : RejectionReply.of(rejected).metricReason());
+                        rejected == null
+                                ? MqttMetrics.ERROR
+                                : RejectionReply.of(rejected).metricReason());
             }
             boolean retriable = rejected == null || rejected.retriable();
             if (!retriable || message.qos() == QoS.AT_MOST_ONCE) {
-                log.warn("dropping message on {} from the external broker: {}", message.topic(), why(rejected, failure));
+                log.warn(
+                        "dropping message on {} from the external broker: {}", message.topic(), why(rejected, failure));
                 acknowledge.run();
                 return;
             }

@@ -33,15 +33,22 @@ class BrokerWorkDirTest {
 
     @Test
     void optionsRefuseWhatCannotWork() {
-        assertThatThrownBy(() -> EmbeddedBrokerOptions.builder(root).listeners(List.of()).build())
+        assertThatThrownBy(() ->
+                        EmbeddedBrokerOptions.builder(root).listeners(List.of()).build())
                 .hasMessageContaining("mqtt.listeners");
-        assertThatThrownBy(() -> EmbeddedBrokerOptions.builder(root).maxPayloadBytes(0).build())
+        assertThatThrownBy(() ->
+                        EmbeddedBrokerOptions.builder(root).maxPayloadBytes(0).build())
                 .hasMessageContaining("mqtt.maxPayload");
-        assertThatThrownBy(() -> EmbeddedBrokerOptions.builder(root).ackTimeout(Duration.ofMillis(10)).build())
+        assertThatThrownBy(() -> EmbeddedBrokerOptions.builder(root)
+                        .ackTimeout(Duration.ofMillis(10))
+                        .build())
                 .hasMessageContaining("mqtt.ackTimeout");
-        assertThatThrownBy(() -> EmbeddedBrokerOptions.builder(root).allowAnonymous(false).build())
+        assertThatThrownBy(() -> EmbeddedBrokerOptions.builder(root)
+                        .allowAnonymous(false)
+                        .build())
                 .hasMessageContaining("mqtt.allowAnonymous");
         assertThatThrownBy(() -> new ListenerAddress("h", 70000)).hasMessageContaining("70000");
-        assertThat(EmbeddedBrokerOptions.builder(root).build().maxPayloadBytes()).isEqualTo(256 * 1024);
+        assertThat(EmbeddedBrokerOptions.builder(root).build().maxPayloadBytes())
+                .isEqualTo(256 * 1024);
     }
 }

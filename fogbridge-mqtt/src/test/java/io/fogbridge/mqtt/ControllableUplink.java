@@ -20,7 +20,8 @@ final class ControllableUplink implements Uplink {
     record Call(InboundMessage message, CompletableFuture<Outcome> future) {}
 
     private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
-    private volatile Function<InboundMessage, Outcome> answer = m -> new Outcome.Accepted(io.fogbridge.api.Lane.BULK, 1);
+    private volatile Function<InboundMessage, Outcome> answer =
+            m -> new Outcome.Accepted(io.fogbridge.api.Lane.BULK, 1);
 
     @Override
     public CompletableFuture<Outcome> accept(InboundMessage message) {

@@ -55,8 +55,7 @@ class EmbeddedMqttBrokerIT {
                 .maxPayloadBytes(MAX_PAYLOAD)
                 .ackTimeout(Duration.ofSeconds(3))
                 .build();
-        broker = new EmbeddedMqttBroker(
-                options, registry, Clock.fixed(NOW, ZoneOffset.UTC), SenderResolver.ANONYMOUS);
+        broker = new EmbeddedMqttBroker(options, registry, Clock.fixed(NOW, ZoneOffset.UTC), SenderResolver.ANONYMOUS);
         broker.start(uplink);
         port = broker.port();
     }
@@ -100,7 +99,8 @@ class EmbeddedMqttBrokerIT {
 
         call.future().complete(new Outcome.Accepted(Lane.BULK, 42));
         assertThat(MqttTestClients.pubAckOf(publish).getReasonCode().isError()).isFalse();
-        assertThat(registry.counter("fogbridge.mqtt.received", "qos", "1").count()).isPositive();
+        assertThat(registry.counter("fogbridge.mqtt.received", "qos", "1").count())
+                .isPositive();
         device.disconnect().get(5, TimeUnit.SECONDS);
     }
 
@@ -122,9 +122,11 @@ class EmbeddedMqttBrokerIT {
         Mqtt5PubAck ok = MqttTestClients.pubAckOf(publishQos1(device, "event/acme/tank-1", "z"));
         assertThat(ok.getReasonCode().isError()).isFalse();
 
-        assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "not-authorized").count())
+        assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "not-authorized")
+                        .count())
                 .isPositive();
-        assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "unavailable").count())
+        assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "unavailable")
+                        .count())
                 .isPositive();
         device.disconnect().get(5, TimeUnit.SECONDS);
     }
@@ -195,7 +197,8 @@ class EmbeddedMqttBrokerIT {
         CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
         Mqtt5AsyncClient big = MqttTestClients.mqtt5("big-sender", port, disconnected);
         Mqtt5AsyncClient other = MqttTestClients.mqtt5("steady-sender", port);
-        double tooLargeBefore = registry.counter("fogbridge.mqtt.rejected", "reason", "too-large").count();
+        double tooLargeBefore = registry.counter("fogbridge.mqtt.rejected", "reason", "too-large")
+                .count();
 
         publishQos1(big, "telemetry/acme/big", "x".repeat(MAX_PAYLOAD + 1));
 
@@ -206,7 +209,8 @@ class EmbeddedMqttBrokerIT {
         Mqtt5PubAck ok = MqttTestClients.pubAckOf(publishQos1(other, "telemetry/acme/steady", "x".repeat(MAX_PAYLOAD)));
         assertThat(ok.getReasonCode().isError()).isFalse();
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> registry.counter("fogbridge.mqtt.rejected", "reason", "too-large").count()
+                .until(() -> registry.counter("fogbridge.mqtt.rejected", "reason", "too-large")
+                                .count()
                         > tooLargeBefore);
         other.disconnect().get(5, TimeUnit.SECONDS);
     }
@@ -229,7 +233,8 @@ class EmbeddedMqttBrokerIT {
     void packetOverTheBrokerLimitDisconnectsAnMqtt311Client() throws Exception {
         CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
         Mqtt3AsyncClient big = MqttTestClients.mqtt3("big-311", port, disconnected);
-        // Over max-packet-size itself (payload limit + header room): HiveMQ's decoder refuses it, the interceptor never sees it.
+        // Over max-packet-size itself (payload limit + header room): HiveMQ's decoder refuses it, the interceptor never
+        // sees it.
         big.publishWith()
                 .topic("telemetry/acme/big-311")
                 .qos(MqttQos.AT_LEAST_ONCE)
@@ -249,7 +254,9 @@ class EmbeddedMqttBrokerIT {
         Mqtt5PubAck ack = MqttTestClients.pubAckOf(publish);
         assertThat(ack.getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
         call.future().complete(new Outcome.Accepted(Lane.PRIORITY, 9)); // too late: counted, not acknowledged twice
-        assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "timeout").count()).isPositive();
+        assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "timeout")
+                        .count())
+                .isPositive();
         device.disconnect().get(5, TimeUnit.SECONDS);
     }
 
@@ -258,19 +265,33 @@ class EmbeddedMqttBrokerIT {
         String mosquittoPub = PeerBinary.require("mosquitto_pub");
         uplink.hold();
         Process pub = new ProcessBuilder(
-                        mosquittoPub, "-h", "127.0.0.1", "-p", String.valueOf(port), "-q", "1",
-                        "-i", "mosquitto-device", "-t", "telemetry/acme/m1", "-m", "from-mosquitto")
+                        mosquittoPub,
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(port),
+                        "-q",
+                        "1",
+                        "-i",
+                        "mosquitto-device",
+                        "-t",
+                        "telemetry/acme/m1",
+                        "-m",
+                        "from-mosquitto")
                 .redirectErrorStream(true)
                 .start();
         try {
             ControllableUplink.Call call = uplink.next();
-            assertThat(new String(call.message().payload(), StandardCharsets.UTF_8)).isEqualTo("from-mosquitto");
+            assertThat(new String(call.message().payload(), StandardCharsets.UTF_8))
+                    .isEqualTo("from-mosquitto");
             assertThat(call.message().sender().clientId()).isEqualTo("mosquitto-device");
             // mosquitto_pub -q 1 exits only after its PUBACK.
             assertThat(pub.waitFor(300, TimeUnit.MILLISECONDS)).isFalse();
             call.future().complete(new Outcome.Accepted(Lane.BULK, 5));
             assertThat(pub.waitFor(15, TimeUnit.SECONDS)).isTrue();
-            assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes())).isZero();
+            assertThat(pub.exitValue())
+                    .as(new String(pub.getInputStream().readAllBytes()))
+                    .isZero();
         } finally {
             pub.destroyForcibly();
         }
@@ -297,7 +318,12 @@ class EmbeddedMqttBrokerIT {
         BlockingQueue<Mqtt5Publish> received = new LinkedBlockingQueue<>();
         Mqtt5AsyncClient subscriber = MqttTestClients.mqtt5(id, port);
         subscriber.publishes(MqttGlobalPublishFilter.ALL, received::add);
-        subscriber.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send().get(15, TimeUnit.SECONDS);
+        subscriber
+                .subscribeWith()
+                .topicFilter(filter)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
+                .get(15, TimeUnit.SECONDS);
         return received;
     }
 

@@ -50,10 +50,12 @@ class ExternalMqttBridgeIT {
     void messagesFromMosquittoPubAndTheHiveMqClientReachTheUplink() throws Exception {
         ControllableUplink uplink = new ControllableUplink().answerWith(ACCEPTED);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (ExternalMqttBridge bridge = new ExternalMqttBridge(options("edge-1").build(), registry)) {
+        try (ExternalMqttBridge bridge =
+                new ExternalMqttBridge(options("edge-1").build(), registry)) {
             bridge.start(uplink);
             assertThat(bridge.ready()).isTrue();
-            assertThat(registry.get("fogbridge.mqtt.external.connected").gauge().value()).isEqualTo(1.0);
+            assertThat(registry.get("fogbridge.mqtt.external.connected").gauge().value())
+                    .isEqualTo(1.0);
 
             mosquittoPub("telemetry/acme/lathe-1", "from-mosquitto-pub");
             InboundMessage fromPub = uplink.next().message();
@@ -77,9 +79,12 @@ class ExternalMqttBridgeIT {
                     .send()
                     .get(10, TimeUnit.SECONDS);
             InboundMessage fromClient = uplink.next().message();
-            assertThat(fromClient.topic()).as("only subscribed filters are taken").isEqualTo("event/acme/tank-1");
+            assertThat(fromClient.topic())
+                    .as("only subscribed filters are taken")
+                    .isEqualTo("event/acme/tank-1");
             assertThat(fromClient.contentType()).isEqualTo("application/json");
-            assertThat(registry.counter("fogbridge.mqtt.received", "qos", "1").count()).isEqualTo(2.0);
+            assertThat(registry.counter("fogbridge.mqtt.received", "qos", "1").count())
+                    .isEqualTo(2.0);
         }
     }
 
@@ -94,9 +99,12 @@ class ExternalMqttBridgeIT {
         first.close(); // the spool never answered: no acknowledgement went to the broker
 
         ControllableUplink secondRun = new ControllableUplink().answerWith(ACCEPTED);
-        try (ExternalMqttBridge second = new ExternalMqttBridge(options("edge-2").build(), null)) {
+        try (ExternalMqttBridge second =
+                new ExternalMqttBridge(options("edge-2").build(), null)) {
             second.start(secondRun);
-            assertThat(text(secondRun.next().message())).as("redelivered from the session").isEqualTo("m1");
+            assertThat(text(secondRun.next().message()))
+                    .as("redelivered from the session")
+                    .isEqualTo("m1");
             pending.future().complete(ACCEPTED); // too late for the closed run: must not matter
         }
 
@@ -119,21 +127,31 @@ class ExternalMqttBridgeIT {
             default -> ACCEPTED;
         });
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (ExternalMqttBridge bridge = new ExternalMqttBridge(options("edge-3").build(), registry)) {
+        try (ExternalMqttBridge bridge =
+                new ExternalMqttBridge(options("edge-3").build(), registry)) {
             bridge.start(uplink);
             mosquittoPub("event/acme/a", "bad");
             assertThat(text(uplink.next().message())).isEqualTo("bad");
             mosquittoPub("event/acme/a", "busy");
             for (int attempt = 0; attempt < 3; attempt++) {
-                assertThat(text(uplink.next().message())).as("attempt " + attempt).isEqualTo("busy");
+                assertThat(text(uplink.next().message()))
+                        .as("attempt " + attempt)
+                        .isEqualTo("busy");
             }
-            assertThat(uplink.poll(300)).as("accepted at the third attempt, then left alone").isNull();
-            assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "invalid").count()).isEqualTo(1.0);
-            assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "unavailable").count()).isEqualTo(1.0);
+            assertThat(uplink.poll(300))
+                    .as("accepted at the third attempt, then left alone")
+                    .isNull();
+            assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "invalid")
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "unavailable")
+                            .count())
+                    .isEqualTo(1.0);
         }
         // Both were acknowledged in the end: a restart gets nothing redelivered.
         ControllableUplink next = new ControllableUplink().answerWith(ACCEPTED);
-        try (ExternalMqttBridge bridge = new ExternalMqttBridge(options("edge-3").build(), null)) {
+        try (ExternalMqttBridge bridge =
+                new ExternalMqttBridge(options("edge-3").build(), null)) {
             bridge.start(next);
             mosquittoPub("event/acme/a", "marker");
             assertThat(text(next.next().message())).isEqualTo("marker");
@@ -143,7 +161,8 @@ class ExternalMqttBridgeIT {
     @Test
     void reconnectsAndResubscribesAfterTheBrokerWasKilled() throws Exception {
         ControllableUplink uplink = new ControllableUplink().answerWith(ACCEPTED);
-        try (ExternalMqttBridge bridge = new ExternalMqttBridge(options("edge-4").build(), null)) {
+        try (ExternalMqttBridge bridge =
+                new ExternalMqttBridge(options("edge-4").build(), null)) {
             bridge.start(uplink);
 
             mosquitto.kill();
@@ -173,12 +192,23 @@ class ExternalMqttBridgeIT {
 
     private void mosquittoPub(String topic, String message) throws Exception {
         Process pub = new ProcessBuilder(
-                        PeerBinary.require("mosquitto_pub"), "-h", "127.0.0.1", "-p", String.valueOf(mosquitto.port()),
-                        "-q", "1", "-t", topic, "-m", message)
+                        PeerBinary.require("mosquitto_pub"),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(mosquitto.port()),
+                        "-q",
+                        "1",
+                        "-t",
+                        topic,
+                        "-m",
+                        message)
                 .redirectErrorStream(true)
                 .start();
         assertThat(pub.waitFor(15, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes())).isZero();
+        assertThat(pub.exitValue())
+                .as(new String(pub.getInputStream().readAllBytes()))
+                .isZero();
     }
 
     private static String text(InboundMessage message) {

@@ -64,9 +64,9 @@ final class MosquittoProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process != null) {
-            kill();
+            process.destroyForcibly();
         }
     }
 

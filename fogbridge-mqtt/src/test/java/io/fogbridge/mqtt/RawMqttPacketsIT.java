@@ -83,7 +83,8 @@ class RawMqttPacketsIT {
 
     private static byte[] connectV5(String clientId) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0}); // v5, clean start, keep alive 60, no props
+        body.write(
+                new byte[] {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0}); // v5, clean start, keep alive 60, no props
         byte[] id = clientId.getBytes(StandardCharsets.US_ASCII);
         body.write(0);
         body.write(id.length);
@@ -103,14 +104,16 @@ class RawMqttPacketsIT {
         while (read < length) {
             int id = in.readUnsignedByte();
             read++;
-            int size = switch (id) {
-                case 0x24, 0x25, 0x28, 0x29, 0x2A -> 1;
-                case 0x13, 0x21, 0x22 -> 2;
-                case 0x11, 0x27 -> 4;
-                case 0x12, 0x1A, 0x1C, 0x1F, 0x15, 0x16 -> 2 + peekUnsignedShort(in);
-                case 0x26 -> skipStringPair(in);
-                default -> throw new IllegalStateException("unexpected CONNACK property 0x" + Integer.toHexString(id));
-            };
+            int size =
+                    switch (id) {
+                        case 0x24, 0x25, 0x28, 0x29, 0x2A -> 1;
+                        case 0x13, 0x21, 0x22 -> 2;
+                        case 0x11, 0x27 -> 4;
+                        case 0x12, 0x1A, 0x1C, 0x1F, 0x15, 0x16 -> 2 + peekUnsignedShort(in);
+                        case 0x26 -> skipStringPair(in);
+                        default ->
+                            throw new IllegalStateException("unexpected CONNACK property 0x" + Integer.toHexString(id));
+                    };
             if (id == 0x27) {
                 return in.readInt();
             }
