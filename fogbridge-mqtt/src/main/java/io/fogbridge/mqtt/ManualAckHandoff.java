@@ -68,6 +68,9 @@ final class ManualAckHandoff {
             if (!connectionAlive.getAsBoolean()) {
                 return;
             }
+            if (failure == null && outcome == null) { // a broken contract must never read as "durable"
+                failure = new IllegalStateException("uplink completed with no outcome");
+            }
             if (failure == null && !(outcome instanceof Outcome.Rejected)) {
                 acknowledge.run();
                 return;

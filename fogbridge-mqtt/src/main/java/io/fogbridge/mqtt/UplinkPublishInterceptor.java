@@ -108,6 +108,9 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             return;
         }
         PublishInboundOutput output = async.getOutput();
+        if (failure == null && outcome == null) { // a broken contract must never read as "durable"
+            failure = new IllegalStateException("uplink completed with no outcome");
+        }
         if (failure != null) {
             log.warn("uplink failed on an MQTT publish; answering the device with an error", failure);
             refuse(output, RejectionReply.failure(), "internal error");
