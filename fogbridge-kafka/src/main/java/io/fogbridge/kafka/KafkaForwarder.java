@@ -1,0 +1,416 @@
+package io.fogbridge.kafka;
+
+import io.fogbridge.api.Lane;
+import io.fogbridge.api.SpoolCursor;
+import io.fogbridge.api.SpooledRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the spool into Kafka: the at-least-once hand-off from the edge to the cloud.
+ *
+ * <p><b>Guarantee.</b> A lane's committed position moves to sequence {@code s} only after Kafka
+ * acknowledged ({@code acks=all}, idempotent producer) every record of that lane up to {@code s}.
+ * After any failure the forwarder rewinds the cursor to the committed positions and sends again,
+ * so a record may reach Kafka more than once, always with the same {@code fog-seq} header
+ * ({@code <gateway id>/<lane>/<sequence>}); records of one lane are sent in sequence order, and the
+ * idempotent producer keeps that order within a partition.
+ *
+ * <p><b>Threads.</b> One thread, {@code fogbridge-forwarder}, owns the {@link SpoolCursor} (which
+ * is not thread-safe): it reads, sends, and commits. Producer callbacks run on the producer's I/O
+ * thread and only enqueue an acknowledgement for the forwarder thread. {@link #state()} may be
+ * called from any thread.
+ *
+ * <p><b>Failures.</b> The producer itself retries a batch (reconnecting as needed) until its
+ * {@code delivery.timeout.ms}; an outage shorter than that only delays acknowledgements. When a
+ * send fails for good the forwarder stops sending, waits briefly for the in-flight records to
+ * settle, closes the producer, rewinds, backs off (exponential, with jitter) and starts a new
+ * producer. It retries forever: it never gives up on Kafka and never blocks ingestion, which only
+ * sees the spool. A record Kafka can never take ({@link RecordTooLargeException},
+ * {@link InvalidTopicException}) is logged, counted and skipped so it cannot wedge its lane.
+ *
+ * <p><b>Lifecycle.</b> {@link #start()} once, {@link #close()} once: close stops reading, gives the
+ * in-flight records a few seconds to be acknowledged and committed, and closes the producer. It
+ * does not close the spool.
+ */
+public final class KafkaForwarder implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaForwarder.class);
+    private static final long IDLE_POLL_MILLIS = 100;
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Makes a producer from its settings; tests substitute Kafka's {@code MockProducer}. */
+    interface ProducerFactory {
+        Producer<byte[], byte[]> create(Map<String, Object> settings);
+    }
+
+    /** One producer callback, handed from the producer I/O thread to the forwarder thread. */
+    private record Ack(long generation, Lane lane, long sequence, Exception error) {}
+
+    private final SpoolCursor cursor;
+    private final ForwarderOptions options;
+    private final RecordMapper mapper;
+    private final ProducerFactory producerFactory;
+    private final Map<String, Object> producerSettings;
+    private final long stallMillis;
+    private final ForwarderMetrics metrics;
+    private final Backoff backoff;
+    private final EnumMap<Lane, LaneWindow> windows = new EnumMap<>(Lane.class);
+    private final LinkedBlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicLong sentRecords = new AtomicLong();
+    private final AtomicLong ackedRecords = new AtomicLong();
+
+    // Forwarder-thread state.
+    private long generation;
+    private int outstanding; // callbacks not yet received in this generation
+    private long failingSinceMillis;
+    private boolean settling; // acknowledgements of a failed producer prove nothing about recovery
+
+    // Published for state() and the gauges.
+    private volatile Producer<byte[], byte[]> producer;
+    private volatile Metric connectionCount;
+    private volatile boolean failing;
+    private volatile String lastError;
+    private volatile int inFlight;
+    private volatile long oldestCreation = -1;
+    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile boolean running;
+    private Thread thread;
+
+    public KafkaForwarder(SpoolCursor cursor, ForwarderOptions options, MeterRegistry registryOrNull) {
+        this(cursor, options, registryOrNull, KafkaProducer::new);
+    }
+
+    KafkaForwarder(
+            SpoolCursor cursor, ForwarderOptions options, MeterRegistry registryOrNull, ProducerFactory factory) {
+        this.cursor = Objects.requireNonNull(cursor, "cursor");
+        this.options = Objects.requireNonNull(options, "options");
+        this.producerFactory = factory;
+        this.mapper = new RecordMapper(options.gatewayId());
+        this.producerSettings = ProducerSettings.of(options);
+        this.stallMillis = ProducerSettings.requestTimeoutMillis(producerSettings);
+        this.backoff = new Backoff(options.backoffMin(), options.backoffMax());
+        for (Lane lane : Lane.values()) {
+            windows.put(lane, new LaneWindow());
+        }
+        this.metrics = new ForwarderMetrics(registryOrNull, this::state);
+    }
+
+    /** Starts the forwarder thread. Returns at once; Kafka need not be reachable. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("forwarder already started");
+        }
+        running = true;
+        thread = new Thread(this::run, "fogbridge-forwarder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A consistent-enough snapshot; cheap, callable from any thread. */
+    public ForwarderState state() {
+        long oldest = oldestCreation;
+        long lag = oldest < 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+        return new ForwarderState(
+                connected(), lastError, sentRecords.get(), ackedRecords.get(), inFlight, lag);
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            closing.countDown();
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                // Not interrupted on purpose: an interrupt would close the spool's file channels.
+                t.join(SETTLE_TIMEOUT.plus(CLOSE_TIMEOUT).plusSeconds(15).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean connected() {
+        if (failing || producer == null) {
+            return false;
+        }
+        if (inFlight > 0 && System.nanoTime() - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
+            return false; // records wait longer than a request may take: the link is down or stalled
+        }
+        Metric connections = connectionCount;
+        if (connections == null) {
+            connections = findConnectionCount(producer);
+            connectionCount = connections;
+        }
+        return connections == null || ((Number) connections.metricValue()).doubleValue() > 0;
+    }
+
+    private static Metric findConnectionCount(Producer<byte[], byte[]> producer) {
+        for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
+            if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics")) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                Producer<byte[], byte[]> p = producerFactory.create(producerSettings);
+                generation++;
+                outstanding = 0;
+                connectionCount = null;
+                producer = p;
+                Exception failure = forward(p);
+                if (failure == null) {
+                    shutDown(p);
+                    return;
+                }
+                recover(p, failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // A bug or a broken spool: say so loudly; the gateway's health shows the forwarder stopped.
+            lastError = describe(e);
+            log.error("Forwarder stopped by an unexpected error", e);
+        } finally {
+            producer = null;
+        }
+    }
+
+    /** Reads, sends and commits until a send fails (returns the cause) or the forwarder closes (returns null). */
+    private Exception forward(Producer<byte[], byte[]> p) throws InterruptedException {
+        while (running) {
+            Exception failure = drainAcks(0);
+            commitLanes();
+            if (failure != null) {
+                return failure;
+            }
+            int room = options.maxInFlightRecords() - inFlight;
+            if (room > 0) {
+                List<SpooledRecord> batch =
+                        cursor.poll(Math.min(options.pollBatch(), room), inFlight == 0 ? IDLE_POLL_MILLIS : 0);
+                if (!batch.isEmpty()) {
+                    failure = send(p, batch);
+                    if (failure != null) {
+                        return failure;
+                    }
+                    continue;
+                }
+            }
+            if (inFlight > 0) {
+                // Window full, or nothing new to read: wait for Kafka, briefly, then look at the spool again.
+                failure = drainAcks(room > 0 ? 2 : 50);
+                commitLanes();
+                if (failure != null) {
+                    return failure;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Exception send(Producer<byte[], byte[]> p, List<SpooledRecord> batch) {
+        long gen = generation;
+        int sentNow = 0;
+        try {
+            for (SpooledRecord record : batch) {
+                Exception failure = sendOne(p, gen, record);
+                if (failure != null) {
+                    return failure;
+                }
+                sentNow++;
+            }
+            return null;
+        } finally {
+            metrics.sent(sentNow);
+            updateOldest();
+        }
+    }
+
+    private Exception sendOne(Producer<byte[], byte[]> p, long gen, SpooledRecord record) {
+        ProducerRecord<byte[], byte[]> kafkaRecord = mapper.toProducerRecord(record);
+        Lane lane = record.lane();
+        long sequence = record.sequence();
+        if (inFlight == 0) {
+            lastProgressNanos = System.nanoTime();
+        }
+        windows.get(lane).sent(sequence, record.envelope().creationTime());
+        inFlight++;
+        try {
+            p.send(kafkaRecord, (metadata, error) -> acks.add(new Ack(gen, lane, sequence, error)));
+            outstanding++;
+            sentRecords.incrementAndGet();
+            return null;
+        } catch (KafkaException e) {
+            if (!undeliverable(e)) {
+                return e;
+            }
+            skip(lane, sequence, e);
+            return null;
+        }
+    }
+
+    /**
+     * Applies every queued acknowledgement, waiting up to {@code waitMillis} for the first one.
+     * Returns the first failure of the current producer, if any.
+     */
+    private Exception drainAcks(long waitMillis) throws InterruptedException {
+        Ack ack = waitMillis > 0 ? acks.poll(waitMillis, TimeUnit.MILLISECONDS) : acks.poll();
+        Exception failure = null;
+        int ackedNow = 0;
+        while (ack != null) {
+            if (ack.generation() == generation) {
+                outstanding--;
+                if (ack.error() == null) {
+                    if (windows.get(ack.lane()).acked(ack.sequence())) {
+                        inFlight--;
+                        ackedNow++;
+                    }
+                } else if (undeliverable(ack.error())) {
+                    skip(ack.lane(), ack.sequence(), ack.error());
+                } else if (failure == null) {
+                    failure = ack.error();
+                }
+            }
+            ack = acks.poll();
+        }
+        if (ackedNow > 0) {
+            ackedRecords.addAndGet(ackedNow);
+            metrics.acked(ackedNow);
+            lastProgressNanos = System.nanoTime();
+            if (failing && !settling) {
+                recovered();
+            }
+        }
+        updateOldest();
+        return failure;
+    }
+
+    private void skip(Lane lane, long sequence, Exception cause) {
+        metrics.error(cause);
+        log.error("Dropping record {}/{}/{}: Kafka can never accept it ({})",
+                options.gatewayId(), lane.id(), sequence, describe(cause));
+        if (windows.get(lane).acked(sequence)) {
+            inFlight--;
+        }
+    }
+
+    private static boolean undeliverable(Throwable error) {
+        return error instanceof RecordTooLargeException || error instanceof InvalidTopicException;
+    }
+
+    private void commitLanes() {
+        for (Map.Entry<Lane, LaneWindow> e : windows.entrySet()) {
+            long point = e.getValue().commitPoint();
+            if (point > cursor.committed(e.getKey())) {
+                cursor.commit(e.getKey(), point);
+                e.getValue().committed();
+            }
+        }
+    }
+
+    /** After a failure: settle, drop the producer, rewind, back off. */
+    private void recover(Producer<byte[], byte[]> p, Exception failure) throws InterruptedException {
+        metrics.error(failure);
+        String reason = describe(failure);
+        if (!failing || !reason.equals(lastError)) {
+            log.warn("Kafka send failed, resending from the committed position after a backoff: {}", reason);
+        } else {
+            log.debug("Kafka send failed again: {}", reason);
+        }
+        if (!failing) {
+            failingSinceMillis = System.currentTimeMillis();
+        }
+        failing = true;
+        lastError = reason;
+
+        // Let what is in flight settle so acknowledged records are committed and not re-sent.
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        settling = true;
+        try {
+            while (outstanding > 0 && System.nanoTime() < deadline && running) {
+                drainAcks(20);
+                commitLanes();
+            }
+        } finally {
+            settling = false;
+        }
+        p.close(Duration.ZERO);
+        producer = null;
+        acks.clear();
+        for (LaneWindow window : windows.values()) {
+            window.reset();
+        }
+        inFlight = 0;
+        cursor.rewind();
+        updateOldest();
+        long delay = backoff.nextDelayMillis();
+        closing.await(delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void recovered() {
+        failing = false;
+        lastError = null;
+        log.info("Kafka acknowledges again after {} ms and {} failed attempts",
+                System.currentTimeMillis() - failingSinceMillis, backoff.failures());
+        backoff.reset();
+    }
+
+    /** On close: give in-flight records a moment to be acknowledged and committed, then close the producer. */
+    private void shutDown(Producer<byte[], byte[]> p) throws InterruptedException {
+        // No flush(): with Kafka down it would block for the whole delivery timeout.
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (outstanding > 0 && System.nanoTime() < deadline) {
+            drainAcks(20);
+        }
+        drainAcks(0);
+        commitLanes();
+        p.close(CLOSE_TIMEOUT);
+    }
+
+    private void updateOldest() {
+        long oldest = -1;
+        for (LaneWindow window : windows.values()) {
+            long o = window.oldestCreation();
+            if (o >= 0 && (oldest < 0 || o < oldest)) {
+                oldest = o;
+            }
+        }
+        oldestCreation = oldest;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root && root instanceof KafkaException
+                && root.getMessage() == null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

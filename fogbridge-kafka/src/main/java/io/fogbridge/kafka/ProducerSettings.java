@@ -1,0 +1,54 @@
+package io.fogbridge.kafka;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The producer configuration of the forwarder: idempotent, {@code acks=all}, batched for
+ * throughput, quick to reconnect. {@link ForwarderOptions#clientProperties()} is applied last, so a
+ * deployment can add TLS/SASL or retune anything; only the serializers are fixed.
+ */
+final class ProducerSettings {
+
+    /** Default request timeout; also how long a record may wait before the forwarder reports "not connected". */
+    static final int REQUEST_TIMEOUT_MS = 15_000;
+
+    private ProducerSettings() {}
+
+    static Map<String, Object> of(ForwarderOptions options) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "fogbridge-" + options.gatewayId());
+        // The guarantee: Kafka acknowledges only what every in-sync replica has, and retries never
+        // duplicate or reorder within a partition (idempotence keeps order with <= 5 in flight).
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        // Throughput: small linger, large batches, cheap compression (see the module README for figures).
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
+        // Outages: the producer keeps retrying a batch for delivery.timeout.ms before the forwarder
+        // sees a failure and rewinds; reconnect attempts back off up to 2 s so a returning broker is
+        // found quickly; send() blocks at most 10 s for metadata of a new topic.
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(REQUEST_TIMEOUT_MS));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "100");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "100");
+        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
+        p.putAll(options.clientProperties());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /** The request timeout in effect (a client property may override the default). */
+    static long requestTimeoutMillis(Map<String, Object> settings) {
+        return Long.parseLong(settings.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG).toString());
+    }
+}

@@ -1,0 +1,168 @@
+package io.fogbridge.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fogbridge.api.Envelope;
+import io.fogbridge.api.Lane;
+import io.fogbridge.api.QoS;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The forwarder's ack/commit/rewind logic against Kafka's MockProducer (completions driven by the test). */
+class KafkaForwarderTest {
+
+    private final InMemorySpool spool = new InMemorySpool();
+    private final List<MockProducer<byte[], byte[]>> producers = new CopyOnWriteArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private KafkaForwarder forwarder;
+
+    @AfterEach
+    void close() {
+        if (forwarder != null) {
+            forwarder.close();
+        }
+    }
+
+    private void startForwarder() {
+        ForwarderOptions options = ForwarderOptions.builder("127.0.0.1:1", "gw-1")
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .build();
+        forwarder = new KafkaForwarder(spool, options, registry, settings -> {
+            MockProducer<byte[], byte[]> p =
+                    new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+            producers.add(p);
+            return p;
+        });
+        forwarder.start();
+    }
+
+    private static Envelope envelope(Lane lane, String key, String value) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("device_id", key);
+        headers.put("tenant_id", "acme");
+        return new Envelope("fog.telemetry.acme", key, headers, value.getBytes(StandardCharsets.UTF_8), 1234L,
+                QoS.AT_LEAST_ONCE, lane);
+    }
+
+    private MockProducer<byte[], byte[]> producer(int i) {
+        await().until(() -> producers.size() > i);
+        return producers.get(i);
+    }
+
+    @Test
+    void mapsEnvelopesAndCommitsOnlyWhatKafkaAcknowledged() {
+        spool.append(envelope(Lane.BULK, "d1", "b0"));
+        spool.append(envelope(Lane.BULK, "d2", "b1"));
+        spool.append(envelope(Lane.PRIORITY, "d1", "p0"));
+        startForwarder();
+        MockProducer<byte[], byte[]> p = producer(0);
+        await().until(() -> p.history().size() == 3);
+
+        ProducerRecord<byte[], byte[]> first = p.history().get(0);
+        assertThat(first.topic()).isEqualTo("fog.telemetry.acme");
+        assertThat(new String(first.key())).isEqualTo("d1");
+        assertThat(new String(first.value())).as("PRIORITY drains first").isEqualTo("p0");
+        assertThat(first.timestamp()).isEqualTo(1234L);
+        assertThat(headers(first)).containsExactly("device_id=d1", "tenant_id=acme", "fog-seq=gw-1/priority/0");
+
+        assertThat(spool.committed(Lane.BULK)).isEqualTo(-1);
+        assertThat(spool.committed(Lane.PRIORITY)).isEqualTo(-1);
+        assertThat(forwarder.state().inFlight()).isEqualTo(3);
+
+        p.completeNext(); // p0
+        await().until(() -> spool.committed(Lane.PRIORITY) == 0);
+        assertThat(spool.committed(Lane.BULK)).isEqualTo(-1);
+
+        p.completeNext(); // b0
+        p.completeNext(); // b1
+        await().until(() -> spool.committed(Lane.BULK) == 1);
+        await().until(() -> forwarder.state().inFlight() == 0);
+        assertThat(forwarder.state().ackedRecords()).isEqualTo(3);
+        assertThat(registry.get("fogbridge.forwarder.acked").counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailureRewindsToTheCommittedPositionAndResendsWithTheSameFogSeq() {
+        for (int i = 0; i < 4; i++) {
+            spool.append(envelope(Lane.BULK, "d" + (i % 2), "b" + i));
+        }
+        startForwarder();
+        MockProducer<byte[], byte[]> p0 = producer(0);
+        await().until(() -> p0.history().size() == 4);
+
+        p0.completeNext(); // b0 acknowledged
+        p0.errorNext(new TimeoutException("broker gone")); // b1 failed
+        p0.completeNext(); // b2 acknowledged, but b1 before it was not
+        p0.completeNext(); // b3
+        await().until(() -> forwarder.state().lastError() != null);
+        assertThat(spool.commits()).as("never past the failed b1").containsExactly("bulk:0");
+
+        MockProducer<byte[], byte[]> p1 = producer(1);
+        await().until(() -> p1.history().size() == 3);
+        assertThat(p1.history().stream().map(KafkaForwarderTest::fogSeq).toList())
+                .containsExactly("gw-1/bulk/1", "gw-1/bulk/2", "gw-1/bulk/3");
+        assertThat(p0.closed()).isTrue();
+
+        while (p1.completeNext()) {
+            // acknowledge the re-sent records
+        }
+        await().until(() -> spool.committed(Lane.BULK) == 3);
+        assertThat(spool.commits()).first().isEqualTo("bulk:0");
+        assertThat(forwarder.state().lastError()).isNull();
+        assertThat(forwarder.state().connected()).isTrue();
+        assertThat(registry.get("fogbridge.forwarder.errors").tag("reason", "TimeoutException").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void stopsReadingAtTheInFlightBound() {
+        for (int i = 0; i < 50; i++) {
+            spool.append(envelope(Lane.BULK, "d", "b" + i));
+        }
+        ForwarderOptions options = ForwarderOptions.builder("127.0.0.1:1", "gw-1")
+                .maxInFlightRecords(10)
+                .pollBatch(4)
+                .build();
+        forwarder = new KafkaForwarder(spool, options, null, settings -> {
+            MockProducer<byte[], byte[]> p =
+                    new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+            producers.add(p);
+            return p;
+        });
+        forwarder.start();
+        MockProducer<byte[], byte[]> p = producer(0);
+        await().until(() -> p.history().size() == 10);
+        await().during(Duration.ofMillis(300)).until(() -> p.history().size() == 10);
+        for (int i = 0; i < 5; i++) {
+            p.completeNext();
+        }
+        await().until(() -> p.history().size() == 15);
+        assertThat(spool.committed(Lane.BULK)).isEqualTo(4);
+    }
+
+    private static List<String> headers(ProducerRecord<byte[], byte[]> record) {
+        List<String> out = new ArrayList<>();
+        for (Header h : record.headers()) {
+            out.add(h.key() + "=" + new String(h.value(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static String fogSeq(ProducerRecord<byte[], byte[]> record) {
+        return new String(record.headers().lastHeader("fog-seq").value(), StandardCharsets.UTF_8);
+    }
+}
