@@ -12,11 +12,13 @@ final class DropCounters {
     static final String MAX_AGE = "max-age";
     static final String CORRUPT = "corrupt";
     static final String BLOCK_TIMEOUT = "block-timeout";
+    /** A truncated tail that was not a complete record: at most one record, usually never acknowledged. */
+    static final String TORN_TAIL = "torn-tail";
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     DropCounters() {
-        for (String r : new String[] {DROP_OLDEST, DROP_NEWEST, MAX_AGE, CORRUPT, BLOCK_TIMEOUT}) {
+        for (String r : new String[] {DROP_OLDEST, DROP_NEWEST, MAX_AGE, CORRUPT, BLOCK_TIMEOUT, TORN_TAIL}) {
             counts.put(r, new LongAdder());
         }
     }

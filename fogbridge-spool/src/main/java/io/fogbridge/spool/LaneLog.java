@@ -31,6 +31,8 @@ final class LaneLog {
     long durableCommit;
     /** Records at or below this were counted as dropped (max-age, drop-oldest, corrupt) already. */
     long droppedThrough = -1;
+    /** Bytes recovery cut from the newest segment's tail. */
+    private long truncatedTailBytes;
 
     private LaneLog(Lane lane, Path dir, CommitLog commitLog) {
         this.lane = lane;
@@ -71,6 +73,15 @@ final class LaneLog {
         }
         log.nextSeq = Math.max(expected, committed) + 1;
         log.droppedThrough = committed;
+        if (log.truncatedTailBytes > 0) {
+            // The cut bytes may have held records that someone saw (interval policy and a power
+            // cut, or damage). Their sequences must never be reused, or a consumer that drops
+            // duplicates by fog-seq would drop new records: skip as many as could have fit, and
+            // start a fresh segment so the gap lies between segments, not inside one.
+            log.nextSeq += log.truncatedTailBytes / (RecordFormat.PREFIX + RecordFormat.MIN_BODY) + 1;
+            log.segments.add(SegmentFile.create(dir, lane, log.nextSeq));
+            CommitLog.syncDirectory(dir);
+        }
         if (log.segments.isEmpty()) {
             log.segments.add(SegmentFile.create(dir, lane, log.nextSeq));
             CommitLog.syncDirectory(dir);
@@ -118,14 +129,23 @@ final class LaneLog {
                 // damage at the end of a sealed segment: the next segment's base says how many records it held
                 lost[0] += countLost(expect[0], nextBase, committed);
                 seg.damaged.add(new long[] {r.tailStart(), seg.size});
-            } else if (r.tailLooksLikeRecord() && expect[0] > committed) {
-                // a complete record whose CRC fails is damage, not a torn write: count it
-                lost[0] += 1;
-                seg.damaged.add(new long[] {r.tailStart(), seg.size});
+            } else if (expect[0] > committed) {
+                // complete-looking records with a bad CRC are damage; an incomplete last one is a
+                // torn write (crash in the middle of write()), whose record was never acknowledged,
+                // or damage to a length field: counted under its own reason so neither is silent
+                lost[0] += r.tailDamaged();
+                if (r.tailDamaged() > 0) {
+                    seg.damaged.add(new long[] {r.tailStart(), seg.size});
+                }
+                if (r.tailTorn() && last) {
+                    drops.add(DropCounters.TORN_TAIL, 1);
+                }
             }
             if (last) {
                 LOG.warn("spool {}: segment {} truncated {} bytes of torn or damaged tail at {}", lane.id(), seg, tailBytes, r.tailStart());
                 seg.truncate(r.tailStart());
+                seg.force();
+                truncatedTailBytes = tailBytes;
             }
         }
         seg.size = Math.min(seg.size, r.tailStart() >= 0 ? r.tailStart() : seg.size);

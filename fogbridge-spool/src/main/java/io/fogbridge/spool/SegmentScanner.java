@@ -20,9 +20,16 @@ final class SegmentScanner {
      *
      * @param end         position after the last record consumed (or after skipped damage)
      * @param tailStart   start of invalid bytes that run to the limit with no valid record after them, or -1
-     * @param tailLooksLikeRecord the tail is a complete record with a bad CRC (damage, not a torn write)
+     * @param tailDamaged complete-looking (so damaged, not torn) records in the tail, estimated by
+     *     walking record lengths and markers
+     * @param tailTorn    the tail ends in an incomplete record or in bytes without a record marker:
+     *     what a crash in the middle of {@code write()} leaves
      */
-    record Result(long end, long tailStart, boolean tailLooksLikeRecord) {}
+    record Result(long end, long tailStart, int tailDamaged, boolean tailTorn) {
+        static Result clean(long end) {
+            return new Result(end, -1, 0, false);
+        }
+    }
 
     /** Receives damaged ranges [from, to) that have valid records after them. */
     interface DamageListener {
@@ -57,7 +64,14 @@ final class SegmentScanner {
             int r = RecordFormat.check(buf, off, avail);
             if (r == RecordFormat.INCOMPLETE) {
                 if (p + avail >= limit) {
-                    return new Result(p, p, false);
+                    // a torn write, unless a damaged length only claims to run past the end
+                    long next = resync(p + 1, lastSeq);
+                    if (next < 0) {
+                        return new Result(p, p, 0, true);
+                    }
+                    damage.damaged(p, next);
+                    p = next;
+                    continue;
                 }
                 int need = avail >= RecordFormat.PREFIX ? RecordFormat.PREFIX + buf.getInt(off + RecordFormat.LENGTH_OFFSET) : RecordFormat.PREFIX;
                 ensure(p, need);
@@ -70,30 +84,60 @@ final class SegmentScanner {
                     boolean more = visitor.record(buf, off, r, p);
                     p += r;
                     if (!more) {
-                        return new Result(p, -1, false);
+                        return Result.clean(p);
                     }
                     continue;
                 }
             }
-            boolean looksLikeRecord = looksLikeCompleteRecord(p);
             long next = resync(p + 1, lastSeq);
             if (next < 0) {
-                return new Result(p, p, looksLikeRecord);
+                return walkTail(p);
             }
             damage.damaged(p, next);
             p = next;
         }
-        return new Result(p, -1, false);
+        return Result.clean(p);
     }
 
-    private boolean looksLikeCompleteRecord(long p) throws IOException {
-        int avail = ensure(p, RecordFormat.PREFIX);
-        int off = (int) (p - bufPos);
-        if (avail < RecordFormat.PREFIX || buf.getShort(off) != RecordFormat.MARKER) {
+    /**
+     * Estimates what an invalid tail held: follows record lengths from {@code from}; a stretch
+     * without a plausible header up to the next marker counts as one damaged record.
+     */
+    private Result walkTail(long from) throws IOException {
+        int damaged = 0;
+        long q = from;
+        while (q < limit) {
+            if (plausibleHeaderAt(q)) {
+                int off = (int) (q - bufPos);
+                long end = q + RecordFormat.PREFIX + buf.getInt(off + RecordFormat.LENGTH_OFFSET);
+                if (end > limit) {
+                    return new Result(from, from, damaged, true);
+                }
+                damaged++;
+                q = end;
+                continue;
+            }
+            long next = q + 1;
+            while (next < limit && !plausibleHeaderAt(next)) {
+                next++;
+            }
+            if (next >= limit) {
+                return new Result(from, from, damaged, true);
+            }
+            damaged++;
+            q = next;
+        }
+        return new Result(from, from, damaged, false);
+    }
+
+    private boolean plausibleHeaderAt(long q) throws IOException {
+        int avail = ensure(q, RecordFormat.PREFIX);
+        if (avail < RecordFormat.PREFIX) {
             return false;
         }
+        int off = (int) (q - bufPos);
         int body = buf.getInt(off + RecordFormat.LENGTH_OFFSET);
-        return body >= RecordFormat.MIN_BODY && body <= RecordFormat.MAX_BODY && p + RecordFormat.PREFIX + body <= limit;
+        return buf.getShort(off) == RecordFormat.MARKER && body >= RecordFormat.MIN_BODY && body <= RecordFormat.MAX_BODY;
     }
 
     /** The position of the next valid record after {@code from} with a sequence above {@code lastSeq}, or -1. */

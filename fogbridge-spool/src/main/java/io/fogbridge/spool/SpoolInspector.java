@@ -112,7 +112,7 @@ public final class SpoolInspector {
                     damaged = true;
                 }
                 if (r.tailStart() >= 0) {
-                    if (r.tailLooksLikeRecord() || f != files.get(files.size() - 1)) {
+                    if (r.tailDamaged() > 0 || f != files.get(files.size() - 1)) {
                         line.append(String.format("  DAMAGED tail bytes [%d, %d)", r.tailStart(), seg.size));
                         damaged = true;
                     } else {

@@ -82,7 +82,7 @@ final class SpoolWriter implements Runnable {
                     batch.add(first);
                     inbox.drainTo(batch, MAX_BATCH - 1);
                 }
-                running = !spool.closed || !inbox.isEmpty() || first != null;
+                running = !spool.closed || !inbox.isEmpty();
                 turn();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

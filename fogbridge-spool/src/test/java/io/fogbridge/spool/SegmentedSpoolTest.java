@@ -143,7 +143,9 @@ class SegmentedSpoolTest {
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
             assertThat(Files.size(last)).isEqualTo(good);
             assertThat(spool.stats().drops().get("corrupt")).isZero();
-            assertThat(spool.append(envelope(Lane.BULK, "after")).get(5, TimeUnit.SECONDS)).isEqualTo(10);
+            assertThat(spool.stats().drops().get("torn-tail")).isEqualTo(1);
+            // the cut bytes might have carried sequence 10 (a power cut under interval:<ms>): never reuse it
+            assertThat(spool.append(envelope(Lane.BULK, "after")).get(5, TimeUnit.SECONDS)).isGreaterThan(10);
             List<SpooledRecord> all = drainAll(spool.cursor());
             assertThat(all).extracting(Fixtures::text).containsExactlyElementsOf(concat(names("t", 10), List.of("after")));
         }
