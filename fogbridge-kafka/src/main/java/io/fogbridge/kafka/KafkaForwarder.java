@@ -79,6 +79,8 @@ public final class KafkaForwarder implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong sentRecords = new AtomicLong();
     private final AtomicLong ackedRecords = new AtomicLong();
+    /** The last producer generation a send failed in; set by callbacks, read before every send. */
+    private final AtomicLong failedGeneration = new AtomicLong(-1);
 
     // Forwarder-thread state.
     private long generation;
@@ -240,6 +242,11 @@ public final class KafkaForwarder implements AutoCloseable {
         int sentNow = 0;
         try {
             for (SpooledRecord record : batch) {
+                // KafkaProducer reports some failures (metadata timeout) through the callback, on this
+                // thread, without throwing: stop at once, or the lane's next record would overtake it.
+                if (failedGeneration.get() == gen) {
+                    return null; // drainAcks() returns the cause next
+                }
                 Exception failure = sendOne(p, gen, record);
                 if (failure != null) {
                     return failure;
@@ -263,7 +270,12 @@ public final class KafkaForwarder implements AutoCloseable {
         windows.get(lane).sent(sequence, record.envelope().creationTime());
         inFlight++;
         try {
-            p.send(kafkaRecord, (metadata, error) -> acks.add(new Ack(gen, lane, sequence, error)));
+            p.send(kafkaRecord, (metadata, error) -> {
+                if (error != null && !undeliverable(error)) {
+                    failedGeneration.set(gen);
+                }
+                acks.add(new Ack(gen, lane, sequence, error));
+            });
             outstanding++;
             sentRecords.incrementAndGet();
             return null;

@@ -13,6 +13,7 @@ class BackoffTest {
         assertThat(b.nextDelayMillis()).isBetween(50L, 100L);
         assertThat(b.nextDelayMillis()).isBetween(100L, 200L);
         assertThat(b.nextDelayMillis()).isBetween(200L, 400L);
+        assertThat(b.nextDelayMillis()).isBetween(400L, 800L);
         for (int i = 0; i < 100; i++) {
             assertThat(b.nextDelayMillis()).isBetween(500L, 1000L);
         }
