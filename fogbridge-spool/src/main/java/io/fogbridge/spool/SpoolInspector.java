@@ -103,7 +103,10 @@ public final class SpoolInspector {
                 if (seg.count > 0) {
                     line.append("  seq ").append(seg.firstSeq).append("..").append(seg.lastSeq);
                 }
-                if (seg.headerDamaged) {
+                boolean lastFile = f == files.get(files.size() - 1);
+                if (seg.headerDamaged && lastFile && seg.size <= SegmentFile.HEADER) {
+                    line.append("  incomplete header (crash while rolling; rewritten at next open)");
+                } else if (seg.headerDamaged) {
                     line.append("  DAMAGED HEADER");
                     damaged = true;
                 }
@@ -112,7 +115,7 @@ public final class SpoolInspector {
                     damaged = true;
                 }
                 if (r.tailStart() >= 0) {
-                    if (r.tailDamaged() > 0 || f != files.get(files.size() - 1)) {
+                    if (r.tailDamaged() > 0 || !lastFile) {
                         line.append(String.format("  DAMAGED tail bytes [%d, %d)", r.tailStart(), seg.size));
                         damaged = true;
                     } else {
