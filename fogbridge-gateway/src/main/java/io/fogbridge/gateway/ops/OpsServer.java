@@ -70,7 +70,7 @@ public final class OpsServer implements AutoCloseable {
         Map<String, ReadinessCheck.Status> statuses = evaluate();
         boolean ready = statuses.values().stream().allMatch(ReadinessCheck.Status::ready);
         StringBuilder body = new StringBuilder(ready ? "ready\n" : "not ready\n");
-        statuses.forEach((name, status) -> body.append(status.ready() ? "[ok]   " : "[FAIL] ")
+        statuses.forEach((name, status) -> body.append(status.label())
                 .append(name)
                 .append(": ")
                 .append(status.detail())

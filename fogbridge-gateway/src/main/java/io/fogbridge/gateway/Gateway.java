@@ -1,0 +1,225 @@
+package io.fogbridge.gateway;
+
+import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.gateway.config.ExternalBroker;
+import io.fogbridge.gateway.config.GatewayConfig;
+import io.fogbridge.gateway.config.MqttListener;
+import io.fogbridge.gateway.ops.OpsServer;
+import io.fogbridge.gateway.ops.ReadinessCheck.Status;
+import io.fogbridge.kafka.ForwarderOptions;
+import io.fogbridge.kafka.ForwarderState;
+import io.fogbridge.kafka.KafkaForwarder;
+import io.fogbridge.mqtt.EmbeddedBrokerOptions;
+import io.fogbridge.mqtt.EmbeddedMqttBroker;
+import io.fogbridge.mqtt.ExternalBrokerOptions;
+import io.fogbridge.mqtt.ExternalMqttBridge;
+import io.fogbridge.mqtt.ListenerAddress;
+import io.fogbridge.pipeline.Pipeline;
+import io.fogbridge.spool.FsyncPolicy;
+import io.fogbridge.spool.FullPolicy;
+import io.fogbridge.spool.SegmentedSpool;
+import io.fogbridge.spool.SpoolOptions;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: the spool, the pipeline, the MQTT bus (embedded broker or bridge to an
+ * external one), the Kafka forwarder and the operations endpoints, wired from a {@link GatewayConfig}.
+ *
+ * <p>Start order is upstream-last: spool, forwarder, then the MQTT bus, so nothing is acknowledged
+ * before the whole path stands. Close order is the reverse: stop accepting, let the forwarder
+ * commit what Kafka acknowledged, then close the spool. This is the only class that knows every
+ * stage. Thread-safe for {@link #close()}; accessors may be called from any thread.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private SegmentedSpool spool;
+    private KafkaForwarder forwarder;
+    private ProtocolAdapter mqtt;
+    private OpsServer ops;
+    private volatile boolean closed;
+
+    private Gateway(GatewayConfig config) {
+        this.config = config;
+    }
+
+    /** Starts every stage; on failure stops what was started and rethrows. */
+    public static Gateway start(GatewayConfig config) throws Exception {
+        if (config.kafka().bootstrapServers() == null) {
+            throw new IllegalArgumentException("kafka.bootstrapServers is not set");
+        }
+        Gateway gateway = new Gateway(config);
+        try {
+            gateway.startStages();
+            return gateway;
+        } catch (Exception | Error e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    private void startStages() throws Exception {
+        registry.config().commonTags("gateway", config.gateway().id());
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        Path dataDir = config.gateway().dataDir();
+        Files.createDirectories(dataDir);
+        spool = SegmentedSpool.open(spoolOptions(dataDir.resolve("spool")));
+        spool.bindMetrics(registry);
+        started.push(spool);
+
+        forwarder = new KafkaForwarder(spool.cursor(), forwarderOptions(), registry);
+        started.push(forwarder);
+        forwarder.start();
+
+        Pipeline pipeline = new Pipeline(
+                config.routeTable(), config.enricher(), spool, config.mqtt().maxPayload(), registry);
+        mqtt = config.mqtt().externalMode() ? externalBridge(pipeline) : embeddedBroker(dataDir);
+        started.push(mqtt);
+        mqtt.start(pipeline);
+
+        ops = new OpsServer(config.http().host(), config.http().port(), registry)
+                .addCheck("spool", () -> closed ? Status.notReady("closed") : Status.ok(spoolDetail()))
+                .addCheck(mqtt.name(), () -> mqtt.ready() ? Status.ok("accepting") : Status.notReady("not accepting"))
+                .addCheck("kafka", this::kafkaStatus);
+        started.push(ops);
+        ops.start();
+        log.info(
+                "gateway {} started: mqtt {} , kafka {}, ops http://{}:{}/readyz",
+                config.gateway().id(),
+                config.mqtt().externalMode() ? config.mqtt().external().uri() : mqttPorts(),
+                config.kafka().bootstrapServers(),
+                config.http().host(),
+                ops.port());
+    }
+
+    private SpoolOptions spoolOptions(Path dir) {
+        return SpoolOptions.builder(dir)
+                .maxBytes(config.spool().maxBytes())
+                .maxAge(config.spool().maxAge())
+                .fsync(FsyncPolicy.parse(config.spool().fsync()))
+                .whenFull(FullPolicy.parse(config.spool().whenFull()))
+                .segmentBytes(config.spool().segmentBytes())
+                .build();
+    }
+
+    private ForwarderOptions forwarderOptions() {
+        return ForwarderOptions.builder(config.kafka().bootstrapServers(), config.gateway().id())
+                .clientProperties(config.kafka().properties())
+                .clientProperty("max.in.flight.requests.per.connection", Integer.toString(config.kafka().maxInFlight()))
+                .build();
+    }
+
+    private ProtocolAdapter embeddedBroker(Path dataDir) {
+        List<ListenerAddress> listeners = config.mqtt().listeners().stream()
+                .map((MqttListener l) -> new ListenerAddress(l.host(), l.port()))
+                .toList();
+        EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dataDir.resolve("broker"))
+                .listeners(listeners)
+                .maxPayloadBytes(Math.toIntExact(config.mqtt().maxPayload()))
+                .ackTimeout(config.mqtt().ackTimeout())
+                .allowAnonymous(true)
+                .build();
+        return new EmbeddedMqttBroker(options, registry);
+    }
+
+    private ProtocolAdapter externalBridge(Pipeline pipeline) {
+        ExternalBroker external = config.mqtt().external();
+        ExternalBrokerOptions.Builder options = ExternalBrokerOptions.builder(
+                        URI.create(external.uri()), config.gateway().id())
+                .clientId(external.clientId())
+                .filters(config.routeTable().subscriptionFilters())
+                .sharedGroup(external.sharedGroup())
+                .maxPayloadBytes(Math.toIntExact(config.mqtt().maxPayload()));
+        if (external.username() != null) {
+            options.credentials(external.username(), external.password());
+        }
+        return new ExternalMqttBridge(options.build(), registry);
+    }
+
+    private String spoolDetail() {
+        var stats = spool.stats();
+        return "open, " + stats.records() + " records / " + stats.bytes() + " B waiting";
+    }
+
+    private Status kafkaStatus() {
+        ForwarderState state = forwarder.state();
+        // Kafka being away is what the spool is for: it is reported, not a reason to stop taking traffic.
+        return state.connected()
+                ? Status.ok("connected, lag " + state.lagMillis() + " ms")
+                : Status.degraded("not connected" + (state.lastError() == null ? "" : ": " + state.lastError())
+                        + "; spooling");
+    }
+
+    /** Ports the embedded broker listens on, as bound; empty in external mode. */
+    public List<Integer> mqttPorts() {
+        return mqtt instanceof EmbeddedMqttBroker broker
+                ? broker.boundListeners().stream().map(ListenerAddress::port).toList()
+                : List.of();
+    }
+
+    public int httpPort() {
+        return ops.port();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public SegmentedSpool spool() {
+        return spool;
+    }
+
+    public KafkaForwarder forwarder() {
+        return forwarder;
+    }
+
+    public ProtocolAdapter mqtt() {
+        return mqtt;
+    }
+
+    public OpsServer ops() {
+        return ops;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!started.isEmpty()) {
+            AutoCloseable stage = started.pop();
+            try {
+                stage.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", stage.getClass().getSimpleName(), e.toString());
+            }
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,155 @@
+package io.fogbridge.gateway.cli;
+
+import io.fogbridge.gateway.Gateway;
+import io.fogbridge.gateway.config.ConfigLoader;
+import io.fogbridge.gateway.config.GatewayConfig;
+import io.fogbridge.gateway.demo.DemoDevices;
+import io.fogbridge.kafka.ForwarderState;
+import io.fogbridge.testkit.KafkaBroker;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run everything on embedded defaults: a single-node Kafka (KRaft), the gateway with",
+            "its embedded MQTT broker, and a simulated plant (two lathes, a water tank). Ctrl-C stops it."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = ".fogbridge/demo", description = "where Kafka and the spool keep their data; wiped at start (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--rate", defaultValue = "10", description = "readings per second per device (default: ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--duration", description = "stop after this many seconds (default: run until Ctrl-C)")
+    Long durationSeconds;
+
+    @Option(names = "--mqtt-port", defaultValue = "1883", description = "preferred MQTT port; a free one if taken (default: ${DEFAULT-VALUE})")
+    int mqttPort;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "preferred Kafka port; a free one if taken (default: ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "preferred port of /healthz /readyz /metrics (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        wipe(dataDir);
+        Files.createDirectories(dataDir);
+        int kafka = available(kafkaPort);
+        out.println("Starting Kafka (single node, KRaft) on 127.0.0.1:" + kafka + " ...");
+        KafkaBroker broker = KafkaBroker.start(dataDir.resolve("kafka"), kafka);
+        GatewayConfig config = demoConfig(broker.port(), available(mqttPort), available(httpPort));
+        out.println("Starting the gateway ...");
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+        } catch (Exception e) {
+            broker.close();
+            throw e;
+        }
+        int mqtt = gateway.mqttPorts().get(0);
+        DemoDevices devices = new DemoDevices("plant-1", "127.0.0.1", mqtt);
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            devices.close();
+            gateway.close();
+            broker.close();
+            done.countDown();
+        }, "demo-shutdown"));
+        devices.start(rate);
+        printHowToWatch(out, broker.bootstrapServers(), mqtt, gateway.httpPort());
+
+        long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
+        boolean tty = System.console() != null;
+        while (System.nanoTime() < deadline && done.getCount() > 0) {
+            String line = statusLine(gateway, devices);
+            out.print(tty ? "\r" + line + "   " : line + "\n");
+            out.flush();
+            done.await(1, TimeUnit.SECONDS);
+        }
+        if (done.getCount() > 0) {
+            out.println(tty ? "\n" : "");
+            out.println("demo finished: " + statusLine(gateway, devices));
+            // Leave a clean exit to the shutdown hook: it runs on System.exit as on Ctrl-C.
+        }
+        return 0;
+    }
+
+    private GatewayConfig demoConfig(int kafka, int mqtt, int http) throws Exception {
+        String yaml;
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo.yaml")) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        yaml = yaml.replace("${dataDir}", "\"" + dataDir.resolve("gateway").toAbsolutePath() + "\"")
+                .replace("${kafkaPort}", Integer.toString(kafka))
+                .replace("${mqttPort}", Integer.toString(mqtt))
+                .replace("${httpPort}", Integer.toString(http));
+        return ConfigLoader.load("demo.yaml", yaml, Map.of());
+    }
+
+    static String statusLine(Gateway gateway, DemoDevices devices) {
+        long received = (long) gateway.registry().find("fogbridge.mqtt.received").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+        var spool = gateway.spool().stats();
+        ForwarderState forwarder = gateway.forwarder().state();
+        return String.format(
+                "received %,d | spooled %,d | in Kafka %,d | backlog %,d | devices acked %,d%s",
+                received,
+                spool.appended(),
+                forwarder.ackedRecords(),
+                spool.records(),
+                devices.acknowledged(),
+                forwarder.connected() ? "" : " | Kafka: not connected");
+    }
+
+    private static void printHowToWatch(PrintStream out, String bootstrap, int mqtt, int http) {
+        out.println();
+        out.println("Fogbridge demo is running. Watch the data:");
+        out.println("  kcat -b " + bootstrap + " -C -t fog.telemetry.plant-1 -f '%k %h %s\\n'   # lathes, via the 'lathes' route");
+        out.println("  kcat -b " + bootstrap + " -C -t fog.telemetry.demo -t fog.event.demo -f '%t %k %s\\n'   # the water tank");
+        out.println("  mosquitto_sub -h 127.0.0.1 -p " + mqtt + " -t 'factory/#' -t 'telemetry/#' -t 'event/#' -v   # the local bus");
+        out.println("  curl -s http://127.0.0.1:" + http + "/readyz ; curl -s http://127.0.0.1:" + http + "/metrics | grep fogbridge_");
+        out.println("Ctrl-C stops everything.");
+        out.println();
+    }
+
+    private static int available(int preferred) {
+        try (ServerSocket socket = new ServerSocket(preferred, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return preferred;
+        } catch (IOException taken) {
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException("no free port", e);
+            }
+        }
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

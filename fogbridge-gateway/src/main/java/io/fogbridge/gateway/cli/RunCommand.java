@@ -1,0 +1,39 @@
+package io.fogbridge.gateway.cli;
+
+import io.fogbridge.gateway.Gateway;
+import io.fogbridge.gateway.config.ConfigException;
+import io.fogbridge.gateway.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a gateway until it is stopped (SIGTERM or Ctrl-C stop it cleanly).",
+            "Environment variables FOGBRIDGE_<KEY> override config keys, e.g. FOGBRIDGE_KAFKA_BOOTSTRAPSERVERS."})
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "<file>", description = "the YAML config file")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(ConfigLoader.load(config, System.getenv()));
+        } catch (ConfigException e) {
+            e.problems().forEach(System.err::println);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "fogbridge-shutdown"));
+        // Stays up until a signal runs the hook; the hook closes the gateway before the JVM exits.
+        System.out.println("READY mqtt=" + gateway.mqttPorts() + " http=" + gateway.httpPort());
+        stopped.await();
+        return 0;
+    }
+}
