@@ -134,6 +134,16 @@ final class CommitLog implements AutoCloseable {
         return dirty;
     }
 
+    /** The channel to fsync from another thread; {@link #markSynced} first, since the caller takes over. */
+    FileChannel channel() {
+        return channel;
+    }
+
+    /** The caller will fsync {@link #channel()} itself (the writer's background sync). */
+    void markSynced() {
+        dirty = false;
+    }
+
     void force() throws IOException {
         if (dirty) {
             channel.force(false);

@@ -40,8 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * counts) damaged records instead of failing.
  *
  * <p><b>Threads.</b> Thread-safe. {@code append} only encodes the record and enqueues it: no I/O
- * and no waiting on the calling thread. Futures complete on the {@code fogbridge-spool-ack}
- * thread, in append order per lane. The cursor belongs to one thread.
+ * and no waiting on the calling thread. Futures complete on a spool thread
+ * ({@code fogbridge-spool-ack}, or {@code fogbridge-spool-writer} for small batches), in append
+ * order; completion stages must be short. The cursor belongs to one thread.
  *
  * <p><b>Lifecycle.</b> {@link #open} recovers and locks the directory (one process at a time);
  * {@link #close} fails appends still waiting for room, syncs everything written, completes their
@@ -59,6 +60,8 @@ public final class SegmentedSpool implements Spool {
     final DropCounters drops;
     final LongAdder appended = new LongAdder();
     final LongAdder committedRecords = new LongAdder();
+    final LongAdder syncs = new LongAdder();
+    final LongAdder batches = new LongAdder();
     /** Segment bytes on disk, all lanes, including written-but-unsynced ones. Guarded by {@link #lock}. */
     long bytes;
 
@@ -251,6 +254,19 @@ public final class SegmentedSpool implements Spool {
             SpoolMetrics.bind(this, registry);
         }
         return this;
+    }
+
+    /**
+     * Segment fsync rounds since open (one per group-commit batch under {@code group}, one per
+     * tick with writes under {@code interval:<ms>}): appends divided by this is the batch size.
+     */
+    public long syncCount() {
+        return syncs.sum();
+    }
+
+    /** Writer turns that appended records since open: appends divided by this is the write batch size. */
+    public long batchCount() {
+        return batches.sum();
     }
 
     public SpoolOptions options() {

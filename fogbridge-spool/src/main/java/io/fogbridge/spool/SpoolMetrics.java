@@ -28,6 +28,9 @@ final class SpoolMetrics {
                 .register(r);
         FunctionCounter.builder("fogbridge.spool.appended", spool, s -> s.appended.sum()).register(r);
         FunctionCounter.builder("fogbridge.spool.committed", spool, s -> s.committedRecords.sum()).register(r);
+        FunctionCounter.builder("fogbridge.spool.syncs", spool, SegmentedSpool::syncCount)
+                .description("segment fsync rounds (group commits)")
+                .register(r);
         for (String reason : spool.drops.snapshot().keySet()) {
             FunctionCounter.builder("fogbridge.spool.dropped", spool.drops, d -> d.get(reason))
                     .tag("reason", reason)

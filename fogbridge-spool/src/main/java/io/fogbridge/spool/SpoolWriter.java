@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each turn drains every pending append from the inbox, assigns sequences, copies the records
  * into one buffer per lane, writes each buffer with one {@code write}, and then, under
  * {@code group}, fsyncs every touched file once for the whole batch. Only then does it publish
- * the new records to the cursor and hand the futures to the completion thread, so neither the
- * appending threads nor this thread ever run callers' completion stages. Under
+ * the new records to the cursor and complete the futures: large batches on the completion thread
+ * ({@code fogbridge-spool-ack}), so that the next batch's fsync overlaps with them; a batch of a
+ * few futures right here, when the completion thread is idle, because a thread hand-off would
+ * cost more than the completions (per the {@code Spool} contract, completion stages must be
+ * short). Appending threads never run completions. Under
  * {@code interval:<ms>} the futures complete right after the writes, and a timer turn fsyncs.
  *
  * <p>It also applies commits (append to the lane's commit log, fsync with the batch, then delete
@@ -37,6 +40,8 @@ final class SpoolWriter implements Runnable {
     private static final int MAX_BATCH = 8192;
     private static final int LANE_BUFFER = 1 << 20;
     private static final long EXPIRY_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Batches up to this size complete on the writer thread when the ack thread is idle. */
+    private static final int INLINE_COMPLETIONS = 16;
 
     private final SegmentedSpool spool;
     private final SpoolOptions options;
@@ -45,6 +50,7 @@ final class SpoolWriter implements Runnable {
     private final boolean group;
     private final long intervalNanos;
 
+    private final java.util.concurrent.atomic.AtomicInteger completerBacklog = new java.util.concurrent.atomic.AtomicInteger();
     private final ArrayList<PendingAppend> batch = new ArrayList<>();
     private final ArrayDeque<PendingAppend> waiting = new ArrayDeque<>();
     private final ByteBuffer[] buffers = new ByteBuffer[Lane.values().length];
@@ -55,6 +61,12 @@ final class SpoolWriter implements Runnable {
     private final List<SegmentFile> rolled = new ArrayList<>();
     private boolean dirUnsynced;
     private long nextSyncNanos;
+    /** interval:<ms> only: fsyncs off the writer thread. */
+    private final java.util.concurrent.ExecutorService syncer;
+    private boolean backgroundSyncRunning;
+    private volatile boolean backgroundSyncDone;
+    private volatile long[] syncedCommit;
+    private volatile Exception backgroundSyncFailure;
     private long nextExpiryNanos;
 
     SpoolWriter(SegmentedSpool spool, BlockingQueue<PendingAppend> inbox, Executor completer) {
@@ -67,6 +79,11 @@ final class SpoolWriter implements Runnable {
         for (int i = 0; i < buffers.length; i++) {
             buffers[i] = ByteBuffer.allocateDirect(LANE_BUFFER);
         }
+        this.syncer = group ? null : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fogbridge-spool-sync");
+            t.setDaemon(true);
+            return t;
+        });
         long now = System.nanoTime();
         nextSyncNanos = now + intervalNanos;
         nextExpiryNanos = now;
@@ -100,7 +117,7 @@ final class SpoolWriter implements Runnable {
     private long waitNanos() {
         long now = System.nanoTime();
         long wait = TimeUnit.MILLISECONDS.toNanos(200);
-        if (!group && !unsynced.isEmpty() || !group && anyCommitUnsynced()) {
+        if (!group && !backgroundSyncRunning && (!unsynced.isEmpty() || dirUnsynced || anyCommitUnsynced())) {
             wait = Math.min(wait, nextSyncNanos - now);
         }
         if (!waiting.isEmpty()) {
@@ -155,11 +172,15 @@ final class SpoolWriter implements Runnable {
         }
         batch.clear();
         try {
-            boolean syncNow = group || System.nanoTime() - nextSyncNanos >= 0 || spool.closed;
-            if (syncNow) {
-                sync();
+            if (group) {
+                publish(sync());
+            } else {
+                long[] durable = collectBackgroundSync();
+                if (System.nanoTime() - nextSyncNanos >= 0 && !backgroundSyncRunning) {
+                    startBackgroundSync();
+                }
+                publish(durable);
             }
-            publish(syncNow);
         } catch (IOException e) {
             onWriteFailure(placed, e);
             completeExceptionally(refused);
@@ -352,8 +373,15 @@ final class SpoolWriter implements Runnable {
         }
     }
 
-    /** fsyncs every file written since the last sync. Runs without the lock. */
-    private void sync() throws IOException {
+    /**
+     * fsyncs every file written since the last sync, on this thread, without the lock.
+     *
+     * @return the commit positions now durable, by lane ordinal
+     */
+    private long[] sync() throws IOException {
+        if (!unsynced.isEmpty()) {
+            spool.syncs.increment();
+        }
         for (SegmentFile s : unsynced) {
             if (!s.deleted) {
                 s.force();
@@ -366,17 +394,96 @@ final class SpoolWriter implements Runnable {
                 CommitLog.syncDirectory(lane.dir);
             }
         }
+        long[] durable = new long[spool.lanes.length];
         for (LaneLog lane : spool.lanes) {
             lane.commitLog.force();
+            durable[lane.lane.ordinal()] = lane.commitLog.position();
         }
         nextSyncNanos = System.nanoTime() + intervalNanos;
+        return durable;
     }
 
     /**
-     * Makes the written records visible to the cursor and, after a sync, lets durable commits
-     * delete segments. {@code synced}: every write so far is durable.
+     * interval:<ms>: hands the files written since the last tick to the sync thread, so that
+     * appends keep flowing while the disk flushes. The writer learns the outcome in
+     * {@link #collectBackgroundSync} and only then lets the synced commits delete segments.
      */
-    private void publish(boolean synced) throws IOException {
+    private void startBackgroundSync() {
+        nextSyncNanos = System.nanoTime() + intervalNanos;
+        List<SegmentFile> segs = new ArrayList<>(unsynced);
+        unsynced.clear();
+        boolean dirs = dirUnsynced;
+        dirUnsynced = false;
+        java.nio.channels.FileChannel[] commitChannels = new java.nio.channels.FileChannel[spool.lanes.length];
+        long[] positions = new long[spool.lanes.length];
+        boolean commitsDirty = false;
+        for (LaneLog lane : spool.lanes) {
+            commitsDirty |= lane.commitLog.dirty();
+            commitChannels[lane.lane.ordinal()] = lane.commitLog.channel();
+            positions[lane.lane.ordinal()] = lane.commitLog.position();
+            lane.commitLog.markSynced();
+        }
+        if (segs.isEmpty() && !dirs && !commitsDirty) {
+            return;
+        }
+        backgroundSyncRunning = true;
+        syncer.execute(() -> {
+            try {
+                if (!segs.isEmpty()) {
+                    spool.syncs.increment();
+                }
+                for (SegmentFile s : segs) {
+                    forceUnlessClosed(s.channel());
+                }
+                if (dirs) {
+                    for (LaneLog lane : spool.lanes) {
+                        CommitLog.syncDirectory(lane.dir);
+                    }
+                }
+                for (java.nio.channels.FileChannel c : commitChannels) {
+                    forceUnlessClosed(c); // closed: a compaction replaced it, and fsynced its successor
+                }
+                syncedCommit = positions;
+            } catch (IOException | RuntimeException e) {
+                backgroundSyncFailure = e;
+            }
+            backgroundSyncDone = true;
+            inbox.offer(PendingAppend.WAKE);
+        });
+    }
+
+    private static void forceUnlessClosed(java.nio.channels.FileChannel c) throws IOException {
+        try {
+            c.force(false);
+        } catch (java.nio.channels.ClosedChannelException deletedOrReplaced) {
+            // a deleted segment needs no sync; a replaced commit log was synced by its compaction
+        }
+    }
+
+    /** The commit positions a finished background sync made durable, or null. */
+    private long[] collectBackgroundSync() {
+        if (!backgroundSyncDone) {
+            return null;
+        }
+        backgroundSyncDone = false;
+        backgroundSyncRunning = false;
+        Exception failure = backgroundSyncFailure;
+        if (failure != null) {
+            backgroundSyncFailure = null;
+            // acknowledged records survive a process crash (the OS has them) but maybe not a power
+            // cut; nothing can be un-acknowledged, so say it loudly and keep syncing
+            LOG.error("spool: background fsync failed; records of the last {} may not survive a power cut", options.fsync(), failure);
+            return null;
+        }
+        return syncedCommit;
+    }
+
+    /**
+     * Makes the written records visible to the cursor and lets durable commits delete segments.
+     *
+     * @param durable commit positions known to be on disk, by lane ordinal, or null
+     */
+    private void publish(long[] durable) throws IOException {
         spool.lock.lock();
         try {
             for (SegmentFile s : unpublished) {
@@ -387,9 +494,9 @@ final class SpoolWriter implements Runnable {
             }
             unpublished.clear();
             rolled.clear();
-            if (synced) {
+            if (durable != null) {
                 for (LaneLog lane : spool.lanes) {
-                    lane.durableCommit = Math.max(lane.durableCommit, lane.commitLog.position());
+                    lane.durableCommit = Math.max(lane.durableCommit, durable[lane.lane.ordinal()]);
                     spool.bytes -= lane.deleteCommitted();
                 }
             }
@@ -403,10 +510,25 @@ final class SpoolWriter implements Runnable {
         if (placed.isEmpty()) {
             return;
         }
+        spool.batches.increment();
         spool.appended.add(placed.size());
-        completer.execute(() -> {
+        if (placed.size() <= INLINE_COMPLETIONS && completerBacklog.get() == 0) {
+            // A few waiting callers (each waits for its own append, like an MQTT connection): a
+            // hand-off to the ack thread would cost more than completing them here, and with no
+            // earlier batch still being completed the order of completions stays the same.
             for (PendingAppend p : placed) {
                 p.future.complete(p.sequence);
+            }
+            return;
+        }
+        completerBacklog.incrementAndGet();
+        completer.execute(() -> {
+            try {
+                for (PendingAppend p : placed) {
+                    p.future.complete(p.sequence);
+                }
+            } finally {
+                completerBacklog.decrementAndGet();
             }
         });
     }
@@ -488,10 +610,16 @@ final class SpoolWriter implements Runnable {
             } finally {
                 spool.lock.unlock();
             }
-            sync();
-            publish(true);
+            if (syncer != null) {
+                syncer.shutdown();
+                syncer.awaitTermination(1, TimeUnit.MINUTES);
+                collectBackgroundSync();
+            }
+            publish(sync());
         } catch (IOException e) {
             LOG.error("spool: final sync at close failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
