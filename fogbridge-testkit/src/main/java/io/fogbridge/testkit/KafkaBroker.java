@@ -166,7 +166,10 @@ public final class KafkaBroker implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 try {
                     // The broker lists itself only once the controller unfenced it: then produce works.
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (Exception e) {
@@ -175,7 +178,8 @@ public final class KafkaBroker implements AutoCloseable {
                 sleep(50);
             }
         }
-        throw new IllegalStateException("Kafka broker in " + layout.dataDir() + " not ready after " + READY_TIMEOUT, last);
+        throw new IllegalStateException(
+                "Kafka broker in " + layout.dataDir() + " not ready after " + READY_TIMEOUT, last);
     }
 
     private static void sleep(long millis) {
@@ -268,6 +272,29 @@ public final class KafkaBroker implements AutoCloseable {
         public Builder clientSecurityProtocol(String protocol) {
             this.clientSecurityProtocol = protocol;
             return this;
+        }
+
+        /**
+         * Makes the client listener SSL with this PKCS12 key store (the broker's certificate) and trust store (the
+         * CAs whose client certificates it accepts); with {@code requireClientAuth} a client without a certificate
+         * the trust store vouches for is refused during the handshake. TLS 1.2 and 1.3 only. Internal and controller
+         * listeners stay PLAINTEXT, so this class's admin calls need no certificate.
+         */
+        public Builder clientSsl(Path keyStore, Path trustStore, String password, boolean requireClientAuth) {
+            clientSecurityProtocol("SSL");
+            String prefix = "listener.name.client.";
+            brokerProperty(prefix + "ssl.keystore.type", "PKCS12");
+            brokerProperty(
+                    prefix + "ssl.keystore.location", keyStore.toAbsolutePath().toString());
+            brokerProperty(prefix + "ssl.keystore.password", password);
+            brokerProperty(prefix + "ssl.key.password", password);
+            brokerProperty(prefix + "ssl.truststore.type", "PKCS12");
+            brokerProperty(
+                    prefix + "ssl.truststore.location",
+                    trustStore.toAbsolutePath().toString());
+            brokerProperty(prefix + "ssl.truststore.password", password);
+            brokerProperty(prefix + "ssl.enabled.protocols", "TLSv1.3,TLSv1.2");
+            return brokerProperty(prefix + "ssl.client.auth", requireClientAuth ? "required" : "none");
         }
 
         /** Any broker property, applied last (e.g. {@code listener.name.client.ssl.keystore.location}). */

@@ -1,0 +1,25 @@
+package io.fogbridge.registry;
+
+/** What {@link DeviceAuthenticator} decided about a connecting client. */
+public sealed interface AuthResult {
+
+    /** The client is {@code device}; it may act for the devices in {@code device.via()}. */
+    record Authenticated(Device device) implements AuthResult {}
+
+    /**
+     * Refused. {@code detail} is for the gateway's log (it names the device, never a secret); the client hears only
+     * the {@link Reason}.
+     */
+    record Refused(Reason reason, String detail) implements AuthResult {}
+
+    enum Reason {
+        /** Unknown device or tenant, wrong password, or a certificate not issued by the tenant's CA. */
+        BAD_CREDENTIALS,
+        /** The device or its tenant is disabled. */
+        DISABLED,
+        /** The credential matched but is outside its notBefore/notAfter window. */
+        CREDENTIAL_NOT_VALID_NOW,
+        /** The user name is not {@code device@tenant}. */
+        MALFORMED_USERNAME
+    }
+}

@@ -1,0 +1,122 @@
+package io.fogbridge.registry;
+
+import io.fogbridge.registry.AuthResult.Reason;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Checks a connecting client's credentials against the {@link DeviceRegistry}'s current snapshot.
+ *
+ * <p>Thread-safe. {@link #password} runs bcrypt (tens of ms): call it on a thread that may block. The order of
+ * checks never lets a client learn more than "bad credentials" about a device it cannot prove to be: disabled and
+ * expired are only reported after the secret matched.
+ */
+public final class DeviceAuthenticator {
+
+    private final DeviceRegistry registry;
+    private final Clock clock;
+
+    public DeviceAuthenticator(DeviceRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /**
+     * @param username {@code device@tenant}
+     * @param password the password's UTF-8 bytes, as MQTT carries them
+     */
+    public AuthResult password(String username, byte[] password) {
+        int at = username == null ? -1 : username.lastIndexOf('@');
+        if (at <= 0 || at == username.length() - 1) {
+            return new AuthResult.Refused(
+                    Reason.MALFORMED_USERNAME, "user name '" + username + "' is not device@tenant");
+        }
+        String deviceId = username.substring(0, at);
+        String tenantId = username.substring(at + 1);
+        Registry snapshot = registry.current();
+        Device device = snapshot.device(tenantId, deviceId).orElse(null);
+        if (device == null) {
+            return new AuthResult.Refused(Reason.BAD_CREDENTIALS, "unknown device " + username);
+        }
+        Instant now = clock.instant();
+        boolean matchedOutsideWindow = false;
+        for (Credential credential : device.credentials()) {
+            if (credential instanceof Credential.HashedPassword hashed
+                    && PasswordHasher.verify(hashed.hash(), password)) {
+                if (credential.validAt(now)) {
+                    return enabled(snapshot, device);
+                }
+                matchedOutsideWindow = true;
+            }
+        }
+        return matchedOutsideWindow
+                ? new AuthResult.Refused(
+                        Reason.CREDENTIAL_NOT_VALID_NOW,
+                        "password of " + username + " is outside its notBefore/notAfter window")
+                : new AuthResult.Refused(Reason.BAD_CREDENTIALS, "wrong password for " + username);
+    }
+
+    /**
+     * @param chain the client's certificate chain as TLS verified it (leaf first); TLS has already checked it against
+     *              the listener's trust store and its validity dates
+     */
+    public AuthResult certificate(List<X509Certificate> chain) {
+        X509Certificate leaf = chain.getFirst();
+        Registry snapshot = registry.current();
+        Instant now = clock.instant();
+        List<Device> candidates = snapshot.devicesWithSubject(leaf.getSubjectX500Principal());
+        AuthResult.Refused refusal = new AuthResult.Refused(
+                Reason.BAD_CREDENTIALS,
+                "no device registered for certificate subject '" + leaf.getSubjectX500Principal() + "' issued by '"
+                        + leaf.getIssuerX500Principal() + "'");
+        for (Device device : candidates) {
+            Tenant tenant = snapshot.tenant(device.tenant()).orElseThrow();
+            if (!issuedByOneOf(leaf, tenant.trustedCas())) {
+                continue; // another tenant's CA cannot vouch for this tenant's devices
+            }
+            for (Credential credential : device.credentials()) {
+                if (credential instanceof Credential.X509Cert cert
+                        && cert.subject().equals(leaf.getSubjectX500Principal())) {
+                    if (credential.validAt(now)) {
+                        return enabled(snapshot, device);
+                    }
+                    refusal = new AuthResult.Refused(
+                            Reason.CREDENTIAL_NOT_VALID_NOW,
+                            "certificate credential of " + device.id() + "@" + device.tenant()
+                                    + " is outside its notBefore/notAfter window");
+                }
+            }
+        }
+        return refusal;
+    }
+
+    private static AuthResult enabled(Registry snapshot, Device device) {
+        boolean tenantEnabled =
+                snapshot.tenant(device.tenant()).map(Tenant::enabled).orElse(false);
+        if (!device.enabled() || !tenantEnabled) {
+            return new AuthResult.Refused(
+                    Reason.DISABLED,
+                    (tenantEnabled ? "device " : "tenant of device ") + device.id() + "@" + device.tenant()
+                            + " is disabled");
+        }
+        return new AuthResult.Authenticated(device);
+    }
+
+    private static boolean issuedByOneOf(X509Certificate leaf, List<X509Certificate> cas) {
+        for (X509Certificate ca : cas) {
+            if (!ca.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
+                continue;
+            }
+            try {
+                leaf.verify(ca.getPublicKey());
+                return true;
+            } catch (GeneralSecurityException e) {
+                // same name, different key: not this CA
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,45 @@
+package io.fogbridge.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryFileWatcherTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aChangedFileReplacesTheRegistryAndABrokenOneKeepsThePrevious() throws Exception {
+        Path file = dir.resolve("devices.yaml");
+        Files.writeString(file, "tenants:\n  acme:\n    devices:\n      a: {}\n");
+        DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
+
+        try (RegistryFileWatcher watcher = RegistryFileWatcher.start(file, registry, Duration.ofMillis(50))) {
+            assertThat(registry.current().device("acme", "a")).isPresent();
+
+            Files.writeString(file, "tenants:\n  acme:\n    devices:\n      a: {}\n      b: {}\n");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> registry.current().device("acme", "b").isPresent());
+
+            Files.writeString(file, "tenants:\n  acme:\n    devices:\n      c: {bogus: 1}\n");
+            watcher.poll(); // the broken version is read and refused
+            assertThat(registry.current().device("acme", "b")).isPresent();
+            assertThat(registry.current().device("acme", "c")).isEmpty();
+        }
+    }
+
+    @Test
+    void aBrokenFileAtStartFails() throws Exception {
+        Path file = dir.resolve("devices.yaml");
+        Files.writeString(file, "tenants: [\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> RegistryFileWatcher.start(file, DeviceRegistry.of(Registry.EMPTY), Duration.ofSeconds(1)))
+                .isInstanceOf(RegistryFileException.class);
+    }
+}
