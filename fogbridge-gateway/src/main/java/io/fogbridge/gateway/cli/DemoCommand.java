@@ -11,9 +11,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,8 +26,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run everything on embedded defaults: a single-node Kafka (KRaft), the gateway with",
-            "its embedded MQTT broker, and a simulated plant (two lathes, a water tank). Ctrl-C stops it."})
+        description = {"Run Kafka, the gateway and simulated devices, all on embedded defaults.",
+            "Starts a single-node Kafka (KRaft), the gateway with its embedded MQTT broker, and a simulated",
+            "plant (two lathes, a water tank). Ctrl-C stops everything."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = ".fogbridge/demo", description = "where Kafka and the spool keep their data; wiped at start (default: ${DEFAULT-VALUE})")
@@ -49,6 +52,16 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        Files.createDirectories(dataDir.toAbsolutePath().getParent());
+        // Two demos on one data dir would wipe each other's Kafka log: hold a lock beside it for the run.
+        FileChannel lockFile = FileChannel.open(
+                dataDir.resolveSibling(dataDir.getFileName() + ".lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        if (lockFile.tryLock() == null) {
+            System.err.println("another fogbridge demo is running with data dir " + dataDir + "; stop it or pass --data-dir");
+            return 2;
+        }
         wipe(dataDir);
         Files.createDirectories(dataDir);
         int kafka = available(kafkaPort);
