@@ -65,8 +65,13 @@ public final class DeviceFleet implements AutoCloseable {
                 + " failed";
     }
 
+    /** As {@link #stop()}; an interrupt ends the wait and stays set. */
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

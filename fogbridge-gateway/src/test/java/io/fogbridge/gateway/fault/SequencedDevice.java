@@ -190,8 +190,13 @@ public final class SequencedDevice implements AutoCloseable {
         }
     }
 
+    /** As {@link #stop()}; an interrupt ends the wait and stays set. */
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
