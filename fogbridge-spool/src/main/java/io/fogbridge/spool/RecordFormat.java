@@ -142,6 +142,8 @@ final class RecordFormat {
         private final StringCache topics = new StringCache();
         private final StringCache keys = new StringCache();
         private final StringCache names = new StringCache();
+        private final StringCache values = new StringCache();
+        private final Map<String, String> scratch = new LinkedHashMap<>();
 
         /** Decodes the record at {@code off}, which {@link #check} accepted. */
         SpooledRecord decode(ByteBuffer buf, int off) {
@@ -160,25 +162,21 @@ final class RecordFormat {
             p += 4 + Math.max(0, keyLen);
             int count = buf.getShort(p) & 0xFFFF;
             p += 2;
-            Map<String, String> headers = count == 0 ? Map.of() : new LinkedHashMap<>(count * 2);
+            // Envelope copies its headers, so one scratch map serves every record
+            Map<String, String> headers = count == 0 ? Map.of() : scratch;
+            scratch.clear();
             for (int i = 0; i < count; i++) {
                 int nl = buf.getShort(p) & 0xFFFF;
                 String name = names.get(buf, p + 2, nl);
                 p += 2 + nl;
                 int vl = buf.getInt(p);
-                headers.put(name, string(buf, p + 4, vl));
+                headers.put(name, values.get(buf, p + 4, vl));
                 p += 4 + vl;
             }
             int payloadLen = buf.getInt(p);
             byte[] payload = new byte[payloadLen];
             buf.get(p + 4, payload);
             return new SpooledRecord(lane, seq, arrival, new Envelope(topic, key, headers, payload, creation, qos, lane));
-        }
-
-        private static String string(ByteBuffer buf, int off, int len) {
-            byte[] b = new byte[len];
-            buf.get(off, b);
-            return new String(b, StandardCharsets.UTF_8);
         }
     }
 
