@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: MQTT QoS 1 -> gateway -> Kafka, each part its own process, then the Kafka producer
+# ceiling (ProducerPerformance) on the same broker. See BENCHMARKS.md ("End-to-end").
+#   bench/e2e.sh --scenario 1                          100 clients x 200 B, as fast as possible, fsync group
+#   bench/e2e.sh --scenario all --duration 30 --json e2e.json
+#   bench/e2e.sh --scenario sweep --rates 1000,5000,10000 --plot latency.png
+#   bench/e2e.sh --scenario custom --clients 10 --rate 0 --window 4 --fsync interval:5
+# FOGBRIDGE_REBUILD=1 rebuilds the bench module first; BENCH_JAVA_OPTS are options of the coordinating JVM.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+# shellcheck source=../bin/find-jdk.sh
+. "$root/bin/find-jdk.sh"
+fogbridge_find_jdk || exit 1
+
+dist="$root/fogbridge-gateway/target"
+if ! ls "$dist"/fogbridge-gateway-*.jar >/dev/null 2>&1 || [ ! -d "$dist/lib" ]; then
+  "$root/bin/fogbridge" version >/dev/null   # the launcher builds the distribution on first use
+fi
+if [ ! -f "$root/bench/target/classpath.txt" ] || [ ! -d "$root/bench/target/classes/io/fogbridge/bench/e2e" ] \
+    || [ -n "${FOGBRIDGE_REBUILD:-}" ]; then
+  echo "e2e: building the bench module ..." >&2
+  (cd "$root" && ./mvnw -B -q -pl bench package -DskipTests) >&2
+fi
+cd "$root"
+# shellcheck disable=SC2086
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=e2e-logback.xml \
+  -cp "$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")" \
+  io.fogbridge.bench.e2e.E2eBench --gateway-dist "$dist" "$@"

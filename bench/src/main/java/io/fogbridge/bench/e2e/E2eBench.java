@@ -1,0 +1,204 @@
+package io.fogbridge.bench.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The end-to-end benchmark ({@code bench/e2e.sh}): MQTT QoS 1 publish → gateway (embedded broker, spool,
+ * forwarder) → Kafka, each part its own process, then the Kafka producer ceiling on the same broker.
+ *
+ * <pre>
+ * bench/e2e.sh --scenario 1            100 clients x 200 B as fast as possible, fsync group
+ * bench/e2e.sh --scenario all --duration 30 --outage 60 --json e2e.json
+ * bench/e2e.sh --scenario custom --clients 10 --rate 0 --window 4 --fsync interval:5
+ * bench/e2e.sh --scenario sweep --rates 1000,5000,10000 --plot latency.png
+ * </pre>
+ *
+ * Options: {@code --scenario} (1-5, comma list, all, sweep, custom), {@code --duration}/{@code --warmup}
+ * seconds per run, {@code --outage}/{@code --outage-at}/{@code --drain-tail} seconds (scenario 5), {@code --size}
+ * bytes, {@code --window} in-flight publishes per client, custom: {@code --clients --rate --fsync --messages},
+ * {@code --partitions} of each topic, {@code --gateway-dist} (folder with fogbridge-gateway-*.jar and lib/),
+ * {@code --gateway-opts}/{@code --kafka-opts} JVM options, {@code --jfr <file>} (flight recording of the first
+ * run's gateway), {@code --ceiling-s} (0 = no ceiling), {@code --ceiling-tuned} (also the gateway's producer
+ * settings), {@code --json <file>}, {@code --plot <png>}, {@code --work-dir}, {@code --keep}.
+ */
+public final class E2eBench {
+
+    private E2eBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Report report = run(args);
+        System.exit(report.failures().isEmpty() ? 0 : 1);
+    }
+
+    /** Runs the benchmark the arguments describe and returns what it measured (also printed). */
+    public static Report run(String[] args) throws Exception {
+        CliArgs a = new CliArgs(args, Set.of("keep", "ceiling-tuned"));
+        Scenarios.Durations durations = new Scenarios.Durations(
+                a.integer("duration", 30), a.integer("warmup", 5), a.integer("outage-at", 10),
+                a.integer("outage", 60), a.integer("drain-tail", 40));
+        int size = a.integer("size", 200);
+        int window = a.integer("window", 1);
+        String scenario = a.string("scenario", "1");
+        List<Double> rates = Arrays.stream(a.string("rates", "1000,2500,5000,7500,10000").split(","))
+                .map(Double::parseDouble)
+                .toList();
+        List<RunSpec> specs = scenario.equals("custom")
+                ? List.of(new RunSpec(a.string("name", "custom"), a.integer("clients", 10), size,
+                        Double.parseDouble(a.string("rate", "0")), window, a.string("fsync", "group"),
+                        durations.duration(), durations.warmup(), a.longValue("messages", 0), 0, 0))
+                : Scenarios.of(scenario, durations, size, window, rates);
+        int partitions = a.integer("partitions", 1);
+        String benchClasspath = System.getProperty("java.class.path");
+        String gatewayClasspath = gatewayClasspath(a.string("gateway-dist", null), benchClasspath);
+        List<String> gatewayOpts = splitOptions(a.string("gateway-opts", "-Xmx256m"));
+        List<String> kafkaOpts = splitOptions(a.string("kafka-opts", "-Xmx1g"));
+        Path jfr = a.has("jfr") ? Path.of(a.string("jfr", null)).toAbsolutePath() : null;
+        int ceilingSeconds = a.integer("ceiling-s", 20);
+        if (ceilingSeconds > 0 && ceilingSeconds < 15) {
+            throw new IllegalArgumentException("--ceiling-s must be 0 (none) or at least 15: ProducerPerformance reports every 5 s"
+                    + " and the first window is warm-up");
+        }
+        boolean ceilingTuned = a.flag("ceiling-tuned");
+        Path json = a.has("json") ? Path.of(a.string("json", null)) : null;
+        Path plot = a.has("plot") ? Path.of(a.string("plot", null)) : null;
+        boolean keep = a.flag("keep");
+        Path workDir = a.has("work-dir")
+                ? Files.createDirectories(Path.of(a.string("work-dir", null)))
+                : Files.createTempDirectory("fogbridge-e2e-");
+        a.checkAllUsed();
+
+        Machine machine = Machine.current();
+        System.out.printf("fogbridge e2e benchmark: %d run(s), work dir %s%n", specs.size(), workDir);
+        System.out.printf("machine: %d cores, %,d MB, %s, %s; load average %s%n", machine.cores(), machine.memoryMb(),
+                machine.cpu(), machine.java(), machine.loadAverage());
+        System.out.println("gateway classpath: " + (gatewayClasspath.equals(benchClasspath) ? "(bench classpath)" : gatewayClasspath)
+                + ", JVM options " + gatewayOpts);
+
+        List<RunResult> results = new ArrayList<>();
+        List<Ceiling.Result> ceilings = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        KafkaProcess kafka = new KafkaProcess(benchClasspath, kafkaOpts, workDir.resolve("kafka"), freePort(),
+                workDir.resolve("kafka.log"));
+        try {
+            kafka.start();
+            System.out.println("kafka: " + kafka.bootstrapServers() + " (pid " + kafka.pid() + ")");
+            for (int i = 0; i < specs.size(); i++) {
+                RunSpec spec = specs.get(i);
+                E2eRun.Env env = new E2eRun.Env(benchClasspath, gatewayClasspath, gatewayOpts, kafka, workDir,
+                        partitions, i == 0 ? jfr : null);
+                try {
+                    results.add(new E2eRun(spec, env).execute());
+                } catch (Exception e) {
+                    failures.add(spec.name() + ": " + e.getMessage());
+                    System.out.println("run " + spec.name() + " failed: " + e.getMessage());
+                }
+            }
+            if (ceilingSeconds > 0 && !results.isEmpty()) {
+                try {
+                    ceilings.addAll(ceilings(kafka, benchClasspath, results, partitions, ceilingSeconds, ceilingTuned, workDir));
+                } catch (Exception e) {
+                    failures.add("ceiling: " + e.getMessage());
+                }
+            }
+        } finally {
+            kafka.close();
+        }
+        Report report = new Report(machine, Machine.currentLoadAverage(), List.of(args), withRatios(results, ceilings),
+                ceilings, failures);
+        report.printTable(System.out);
+        if (json != null) {
+            report.writeJson(json);
+            System.out.println("wrote " + json);
+        }
+        if (plot != null) {
+            LatencyPlot.write(report, plot);
+            System.out.println("wrote " + plot);
+        }
+        if (!keep && failures.isEmpty()) {
+            deleteTree(workDir);
+        } else {
+            System.out.println("kept work dir (logs, configs) " + workDir);
+        }
+        return report;
+    }
+
+    private static List<Ceiling.Result> ceilings(KafkaProcess kafka, String classpath, List<RunResult> results,
+            int partitions, int seconds, boolean tuned, Path workDir) throws Exception {
+        List<Ceiling.Result> out = new ArrayList<>();
+        for (int size : results.stream().map(r -> r.spec().size()).distinct().toList()) {
+            String topic = "bench.ceiling-" + size;
+            kafka.createTopic(topic, partitions);
+            System.out.printf("%n== ceiling: ProducerPerformance, %d B records, acks=all, idempotence, %d s%n", size, seconds);
+            out.add(Ceiling.measure("stock-" + size, classpath, kafka.bootstrapServers(), topic, size,
+                    Duration.ofSeconds(seconds), List.of(), workDir.resolve("ceiling-stock.log")));
+            if (tuned) {
+                // The forwarder's own producer settings (fogbridge-kafka ProducerSettings): what its client could do.
+                out.add(Ceiling.measure("forwarder-settings-" + size, classpath, kafka.bootstrapServers(), topic, size,
+                        Duration.ofSeconds(seconds), List.of("linger.ms=5", "batch.size=131072", "compression.type=lz4",
+                                "buffer.memory=67108864"), workDir.resolve("ceiling-tuned.log")));
+            }
+        }
+        return out;
+    }
+
+    /** Gateway / ceiling for runs that publish as fast as possible (a fixed rate has no ratio to speak of). */
+    private static List<RunResult> withRatios(List<RunResult> results, List<Ceiling.Result> ceilings) {
+        Map<Integer, Double> stock = new LinkedHashMap<>();
+        ceilings.stream().filter(c -> c.name().startsWith("stock-")).forEach(c -> stock.put(c.recordSize(), c.recordsPerSecond()));
+        return results.stream()
+                .map(r -> r.spec().asFastAsPossible() && stock.containsKey(r.spec().size())
+                        ? r.withCeilingRatio(r.msgPerSecond() / stock.get(r.spec().size()))
+                        : r)
+                .toList();
+    }
+
+    /** The distribution bin/fogbridge runs (jar + lib/*) if there is one, else this classpath (tests). */
+    static String gatewayClasspath(String dist, String fallback) throws IOException {
+        if (dist != null && dist.isEmpty()) {
+            return fallback; // explicitly none: the gateway runs from this classpath
+        }
+        Path dir = dist != null ? Path.of(dist) : Path.of("fogbridge-gateway", "target");
+        if (!Files.isDirectory(dir.resolve("lib"))) {
+            if (dist != null) {
+                throw new IllegalArgumentException("--gateway-dist " + dist + " has no lib/ folder");
+            }
+            return fallback;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            Path jar = files.filter(p -> p.getFileName().toString().matches("fogbridge-gateway-.*\\.jar"))
+                    .filter(p -> !p.getFileName().toString().matches(".*-(sources|tests)\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no fogbridge-gateway-*.jar in " + dir));
+            return jar.toAbsolutePath() + java.io.File.pathSeparator + dir.toAbsolutePath().resolve("lib") + "/*";
+        }
+    }
+
+    private static List<String> splitOptions(String options) {
+        return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.fogbridge.bench.e2e;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The single-node KRaft Kafka of a benchmark, as its own process ({@code io.fogbridge.testkit.KafkaBroker}'s
+ * main). {@link #stop()} sends SIGTERM (a clean shutdown) and {@link #start()} brings it back with the same
+ * data directory and port: the outage scenario's way to take Kafka away. Driven by one thread.
+ */
+final class KafkaProcess implements AutoCloseable {
+
+    private final String classpath;
+    private final List<String> jvmOptions;
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+    private ChildProcess process;
+
+    KafkaProcess(String classpath, List<String> jvmOptions, Path dataDir, int port, Path log) {
+        this.classpath = classpath;
+        this.jvmOptions = jvmOptions;
+        this.dataDir = dataDir;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the broker and returns once it printed READY. */
+    void start() throws IOException, InterruptedException {
+        process = ChildProcess.start(
+                "kafka",
+                ChildProcess.java(
+                        classpath,
+                        jvmOptions,
+                        "io.fogbridge.testkit.KafkaBroker",
+                        // stdin EOF = this benchmark died: the broker goes too
+                        List.of(dataDir.toString(), Integer.toString(port), "--exit-on-stdin-eof")),
+                log);
+        process.await("READY", Duration.ofSeconds(120));
+    }
+
+    /** SIGTERM and wait: the broker shuts down cleanly, keeping its data. */
+    void stop() throws InterruptedException {
+        if (process != null) {
+            process.terminate(Duration.ofSeconds(60));
+            process = null;
+        }
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    void createTopic(String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
