@@ -15,8 +15,9 @@ import java.util.Objects;
  *                        {@code extensions/} folders live here. Regenerated on every start.
  * @param ackTimeout      how long a QoS 1 PUBACK may wait for the uplink (the spool's durable append); after that the
  *                        device gets reason 0x83 (implementation specific error) and should retransmit
- * @param allowAnonymous  whether clients without credentials may connect. Only {@code true} is supported until device
- *                        authentication exists; see {@link SenderResolver} for where it plugs in.
+ * @param allowAnonymous  false: clients without credentials are refused on every listener; true: each listener decides
+ *                        ({@link ListenerAddress#anonymousAllowed()}: loopback listeners only, unless configured)
+ * @param security        the device registry and roles clients authenticate and are authorized against
  * @param startTimeout    how long {@link EmbeddedMqttBroker#start} waits for the broker to listen
  */
 public record EmbeddedBrokerOptions(
@@ -25,7 +26,8 @@ public record EmbeddedBrokerOptions(
         Path workDir,
         Duration ackTimeout,
         boolean allowAnonymous,
-        Duration startTimeout) {
+        Duration startTimeout,
+        MqttSecurity security) {
 
     /** {@code mqtt.maxPayload} default: 256 KiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -48,10 +50,7 @@ public record EmbeddedBrokerOptions(
         if (ackTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("mqtt.ackTimeout: " + ackTimeout + " is shorter than 1 s");
         }
-        if (!allowAnonymous) {
-            throw new IllegalArgumentException(
-                    "mqtt.allowAnonymous: false is not supported yet (device authentication is not built)");
-        }
+        Objects.requireNonNull(security, "security");
     }
 
     public static Builder builder(Path workDir) {
@@ -66,6 +65,7 @@ public record EmbeddedBrokerOptions(
         private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
         private boolean allowAnonymous = true;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private MqttSecurity security = MqttSecurity.anonymousOnly();
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -95,6 +95,12 @@ public record EmbeddedBrokerOptions(
             return this;
         }
 
+        /** Devices and roles; default: no devices, anonymous clients on loopback listeners only. */
+        public Builder security(MqttSecurity security) {
+            this.security = security;
+            return this;
+        }
+
         public Builder startTimeout(Duration startTimeout) {
             this.startTimeout = startTimeout;
             return this;
@@ -102,7 +108,7 @@ public record EmbeddedBrokerOptions(
 
         public EmbeddedBrokerOptions build() {
             return new EmbeddedBrokerOptions(
-                    listeners, maxPayloadBytes, workDir, ackTimeout, allowAnonymous, startTimeout);
+                    listeners, maxPayloadBytes, workDir, ackTimeout, allowAnonymous, startTimeout, security);
         }
     }
 }

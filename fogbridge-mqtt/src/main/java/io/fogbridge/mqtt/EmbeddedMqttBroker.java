@@ -16,9 +16,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -49,7 +54,10 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     private final MqttMetrics metrics;
     private final Clock clock;
     private final SenderResolver senders;
+    private final TopicAcl acl;
     private EmbeddedHiveMQ hivemq;
+    private TlsStores tlsStores;
+    private ExecutorService authChecker;
     private volatile boolean ready;
     private volatile List<ListenerAddress> boundListeners = List.of();
 
@@ -58,7 +66,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
      * @param registryOrNull  where to register {@code fogbridge.mqtt.*} meters; null for none
      */
     public EmbeddedMqttBroker(EmbeddedBrokerOptions options, MeterRegistry registryOrNull) {
-        this(options, registryOrNull, Clock.systemUTC(), SenderResolver.ANONYMOUS);
+        this(options, registryOrNull, Clock.systemUTC(), SenderResolver.AUTHENTICATED);
     }
 
     EmbeddedMqttBroker(
@@ -67,6 +75,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         this.metrics = new MqttMetrics(registryOrNull);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.senders = Objects.requireNonNull(senders, "senders");
+        this.acl = new TopicAcl(options.security().roles(), options.security().anonymousPermissions());
         metrics.gauge("fogbridge.mqtt.connections", "clients connected to the embedded MQTT broker", this::connections);
     }
 
@@ -83,8 +92,14 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         }
         List<ListenerAddress> listeners = withFreePorts(options.listeners());
         BrokerWorkDir folders = new BrokerWorkDir(options.workDir());
-        folders.prepare(listeners, options.maxPayloadBytes());
-        UplinkExtension extension = new UplinkExtension(interceptor(uplink), metrics);
+        tlsStores = new TlsStores(options.workDir().toAbsolutePath(), listeners);
+        folders.prepare(listeners, options.maxPayloadBytes(), tlsStores);
+        authChecker = Executors.newFixedThreadPool(2, daemonThreads("fogbridge-mqtt-auth"));
+        UplinkExtension extension = new UplinkExtension(
+                interceptor(uplink),
+                new RegistryAuthenticator(options.security(), anonymousListeners(listeners), authChecker, metrics),
+                new TopicAuthorizer(acl, metrics),
+                metrics);
         hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(folders.configFolder())
                 .withDataFolder(folders.dataFolder())
@@ -113,6 +128,8 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
             throw e;
         }
         boundListeners = List.copyOf(listeners);
+        tlsStores.startWatching();
+        warnAboutAnonymousAccess(listeners);
         ready = true;
         log.info("embedded MQTT broker listening on {}", listeners);
     }
@@ -149,12 +166,21 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 options.ackTimeout(),
                 clock,
                 senders,
+                acl,
                 metrics,
                 (clientId, reason) -> Services.clientService()
-                        .disconnectClient(clientId, false, DisconnectReasonCode.PACKET_TOO_LARGE, reason));
+                        .disconnectClient(clientId, false, DisconnectReasonCode.PACKET_TOO_LARGE, reason),
+                (clientId, reason) -> Services.clientService()
+                        .disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED, reason));
     }
 
     private void stopBroker() {
+        if (tlsStores != null) {
+            tlsStores.close();
+        }
+        if (authChecker != null) {
+            authChecker.shutdownNow();
+        }
         EmbeddedHiveMQ broker = hivemq;
         if (broker == null) {
             return;
@@ -192,6 +218,43 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         return 0;
     }
 
+    private Set<String> anonymousListeners(List<ListenerAddress> listeners) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            if (options.allowAnonymous() && listeners.get(i).anonymousAllowed()) {
+                names.add(BrokerWorkDir.listenerName(i));
+            }
+        }
+        return names;
+    }
+
+    private void warnAboutAnonymousAccess(List<ListenerAddress> listeners) {
+        for (ListenerAddress listener : listeners) {
+            if (!options.allowAnonymous() || !listener.anonymousAllowed()) {
+                continue;
+            }
+            if (listener.isLoopback()) {
+                log.warn(
+                        "MQTT listener {} accepts anonymous clients (loopback only; local services). Set"
+                                + " anonymous: false on it to require credentials there too",
+                        listener);
+            } else {
+                log.warn(
+                        "MQTT listener {} accepts ANONYMOUS clients from the network (anonymous: true is set):"
+                                + " anyone who reaches it can publish",
+                        listener);
+            }
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     /**
      * Replaces port 0 by a port free right now. Another process could take it before HiveMQ binds; start then fails
      * loudly, which is acceptable for the tests and demos that use port 0.
@@ -204,7 +267,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 continue;
             }
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(listener.host()))) {
-                resolved.add(new ListenerAddress(listener.host(), probe.getLocalPort()));
+                resolved.add(listener.withPort(probe.getLocalPort()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot find a free port on " + listener.host(), e);
             }

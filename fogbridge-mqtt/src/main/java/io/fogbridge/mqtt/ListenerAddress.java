@@ -1,12 +1,18 @@
 package io.fogbridge.mqtt;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
 
 /**
- * A TCP address the embedded broker listens on. Port 0 asks for a free port; the broker reports the
- * one it bound through {@link EmbeddedMqttBroker#boundListeners()}.
+ * A listener of the embedded broker: TCP address, optional TLS, and whether anonymous clients may connect on it.
+ * Port 0 asks for a free port; the broker reports the one it bound through {@link EmbeddedMqttBroker#boundListeners()}.
+ *
+ * @param tls       null = plain TCP
+ * @param anonymous whether clients without credentials are accepted here; null = only if the listener is bound to a
+ *                  loopback address (secure by default: nothing off the machine connects without credentials)
  */
-public record ListenerAddress(String host, int port) {
+public record ListenerAddress(String host, int port, ListenerTls tls, Boolean anonymous) {
 
     public ListenerAddress {
         Objects.requireNonNull(host, "host");
@@ -18,8 +24,30 @@ public record ListenerAddress(String host, int port) {
         }
     }
 
+    /** Plain TCP, anonymous clients by the loopback default. */
+    public ListenerAddress(String host, int port) {
+        this(host, port, null, null);
+    }
+
+    public ListenerAddress withPort(int newPort) {
+        return new ListenerAddress(host, newPort, tls, anonymous);
+    }
+
+    /** Whether anonymous clients are accepted: as configured, else only on loopback. */
+    public boolean anonymousAllowed() {
+        return anonymous != null ? anonymous : isLoopback();
+    }
+
+    public boolean isLoopback() {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     @Override
     public String toString() {
-        return host + ":" + port;
+        return (tls == null ? "" : "tls://") + host + ":" + port;
     }
 }

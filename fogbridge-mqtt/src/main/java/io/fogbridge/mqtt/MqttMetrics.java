@@ -15,6 +15,7 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.mqtt.received} (tag {@code qos}): publishes handed to the uplink
  *   <li>{@code fogbridge.mqtt.rejected} (tag {@code reason}): publishes refused to the sender, by reason
  *   <li>{@code fogbridge.mqtt.connections}: connected clients (embedded broker)
+ *   <li>{@code fogbridge.mqtt.auth.failed}: CONNECTs refused (bad or missing credentials, disabled device …)
  *   <li>{@code fogbridge.mqtt.external.connected}: 1 while the external bridge is connected and subscribed
  * </ul>
  *
@@ -27,6 +28,7 @@ final class MqttMetrics {
 
     static final String TIMEOUT = "timeout";
     static final String ERROR = "error";
+    static final String NOT_AUTHORIZED = "not-authorized";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
@@ -55,6 +57,15 @@ final class MqttMetrics {
                         .tag("reason", r)
                         .register(registry))
                 .increment();
+    }
+
+    void authFailed() {
+        if (registry != null) {
+            Counter.builder("fogbridge.mqtt.auth.failed")
+                    .description("MQTT connections refused by authentication")
+                    .register(registry)
+                    .increment();
+        }
     }
 
     void gauge(String name, String description, Supplier<Number> value) {

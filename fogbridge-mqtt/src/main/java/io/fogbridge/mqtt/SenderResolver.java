@@ -4,10 +4,9 @@ import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 import io.fogbridge.api.DeviceRef;
 
 /**
- * Says who sent a publish on the embedded broker. This is the extension point for device authentication: an
- * authenticator registered with HiveMQ's security registry will store the tenant and device it verified in the
- * connection's attribute store, and a resolver reading them back replaces {@link #ANONYMOUS}. Until then every
- * sender is {@link DeviceRef#anonymous} with its client id.
+ * Says who sent a publish on the embedded broker. {@link #AUTHENTICATED} (the default) reads the device that
+ * {@link RegistryAuthenticator} stored in the connection's attribute store; anonymous clients are
+ * {@link DeviceRef#anonymous} with their client id. {@link #ANONYMOUS} ignores authentication (tests).
  *
  * <p>Called on HiveMQ's interceptor threads for every publish: must be fast, non-blocking and thread-safe.
  */
@@ -16,6 +15,8 @@ interface SenderResolver {
 
     SenderResolver ANONYMOUS =
             input -> DeviceRef.anonymous(input.getClientInformation().getClientId());
+
+    SenderResolver AUTHENTICATED = ConnectionPrincipal::senderOf;
 
     DeviceRef senderOf(ClientBasedInput connection);
 }

@@ -15,23 +15,35 @@ import com.hivemq.extension.sdk.api.services.Services;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Our embedded HiveMQ extension: puts the {@link UplinkPublishInterceptor} on every client and counts oversize
- * refusals. {@link #started()} lets the broker check that the extension really runs: a broker without it would
+ * Our embedded HiveMQ extension: authenticates every client ({@link RegistryAuthenticator}), authorizes
+ * subscriptions ({@link TopicAuthorizer}), puts the {@link UplinkPublishInterceptor} on every client and counts
+ * oversize refusals. {@link #started()} lets the broker check that the extension really runs: a broker without it would
  * acknowledge publishes that were never spooled, so it must not be reported ready.
  */
 final class UplinkExtension implements ExtensionMain {
 
     private final UplinkPublishInterceptor interceptor;
+    private final RegistryAuthenticator authenticator;
+    private final TopicAuthorizer authorizer;
     private final MqttMetrics metrics;
     private final CountDownLatch started = new CountDownLatch(1);
 
-    UplinkExtension(UplinkPublishInterceptor interceptor, MqttMetrics metrics) {
+    UplinkExtension(
+            UplinkPublishInterceptor interceptor,
+            RegistryAuthenticator authenticator,
+            TopicAuthorizer authorizer,
+            MqttMetrics metrics) {
         this.interceptor = interceptor;
+        this.authenticator = authenticator;
+        this.authorizer = authorizer;
         this.metrics = metrics;
     }
 
     @Override
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        // Registered before anything else: a client must never connect while no authenticator is in place.
+        Services.securityRegistry().setAuthenticatorProvider(provider -> authenticator);
+        Services.securityRegistry().setAuthorizerProvider(provider -> authorizer);
         Services.initializerRegistry()
                 .setClientInitializer((client, context) -> context.addPublishInboundInterceptor(interceptor));
         Services.eventRegistry().setClientLifecycleEventListener(provider -> new TooLargeCounter(metrics));

@@ -42,9 +42,12 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
     private final Duration ackTimeout;
     private final Clock clock;
     private final SenderResolver senders;
+    private final TopicAcl acl;
     private final MqttMetrics metrics;
     /** Disconnects a client with reason 0x95; given as a function so the interceptor stays testable. */
     private final BiConsumer<String, String> disconnectTooLarge;
+    /** Disconnects a client with reason 0x87 (a QoS 0 publish has no PUBACK to carry the refusal). */
+    private final BiConsumer<String, String> disconnectNotAuthorized;
 
     UplinkPublishInterceptor(
             Uplink uplink,
@@ -52,15 +55,19 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             Duration ackTimeout,
             Clock clock,
             SenderResolver senders,
+            TopicAcl acl,
             MqttMetrics metrics,
-            BiConsumer<String, String> disconnectTooLarge) {
+            BiConsumer<String, String> disconnectTooLarge,
+            BiConsumer<String, String> disconnectNotAuthorized) {
         this.uplink = uplink;
         this.maxPayloadBytes = maxPayloadBytes;
         this.ackTimeout = ackTimeout;
         this.clock = clock;
         this.senders = senders;
+        this.acl = acl;
         this.metrics = metrics;
         this.disconnectTooLarge = disconnectTooLarge;
+        this.disconnectNotAuthorized = disconnectNotAuthorized;
     }
 
     @Override
@@ -70,6 +77,11 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         ByteBuffer payload = packet.getPayload().orElse(ByteBuffer.allocate(0));
         if (payload.remaining() > maxPayloadBytes) {
             refuseTooLarge(input, output, payload.remaining());
+            return;
+        }
+        String denial = acl.publishDenial(ConnectionPrincipal.of(input), packet.getTopic());
+        if (denial != null) {
+            refuseNotAuthorized(input, output, denial);
             return;
         }
         QoS qos = QoS.ofMqtt(packet.getQos().getQosNumber());
@@ -144,6 +156,22 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         }
         // Counted by the lifecycle listener when the 0x95 disconnect happens, like oversize packets HiveMQ refuses.
         disconnectTooLarge.accept(input.getClientInformation().getClientId(), reason);
+    }
+
+    /**
+     * Topic ACL violation: nothing reaches the uplink or local subscribers. QoS 1: PUBACK 0x87 (HiveMQ disconnects a
+     * 3.1.1 client, which has no way to hear it). QoS 0: disconnect with 0x87. Other clients are not affected.
+     */
+    private void refuseNotAuthorized(PublishInboundInput input, PublishInboundOutput output, String denial) {
+        String clientId = input.getClientInformation().getClientId();
+        log.warn("client {}: {}; refused (not authorized)", clientId, denial);
+        metrics.rejected(MqttMetrics.NOT_AUTHORIZED);
+        if (input.getPublishPacket().getQos().getQosNumber() == 0) {
+            output.preventPublishDelivery();
+            disconnectNotAuthorized.accept(clientId, "not authorized");
+        } else {
+            output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "not authorized");
+        }
     }
 
     private static byte[] bytesOf(ByteBuffer payload) {

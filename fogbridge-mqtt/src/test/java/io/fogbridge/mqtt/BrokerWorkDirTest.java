@@ -43,10 +43,15 @@ class BrokerWorkDirTest {
                         .ackTimeout(Duration.ofMillis(10))
                         .build())
                 .hasMessageContaining("mqtt.ackTimeout");
-        assertThatThrownBy(() -> EmbeddedBrokerOptions.builder(root)
-                        .allowAnonymous(false)
-                        .build())
-                .hasMessageContaining("mqtt.allowAnonymous");
+        assertThatThrownBy(() -> ListenerTls.pem(root.resolve("c.pem"), null, null, null))
+                .hasMessageContaining("certFile and keyFile");
+        assertThatThrownBy(() -> ListenerTls.pem(
+                        root.resolve("c.pem"), root.resolve("k.pem"), null, ListenerTls.ClientAuth.REQUIRED))
+                .hasMessageContaining("clientCaFile");
+        assertThat(new ListenerAddress("127.0.0.1", 1).anonymousAllowed()).isTrue();
+        assertThat(new ListenerAddress("0.0.0.0", 1).anonymousAllowed()).isFalse();
+        assertThat(new ListenerAddress("0.0.0.0", 1, null, true).anonymousAllowed())
+                .isTrue();
         assertThatThrownBy(() -> new ListenerAddress("h", 70000)).hasMessageContaining("70000");
         assertThat(EmbeddedBrokerOptions.builder(root).build().maxPayloadBytes())
                 .isEqualTo(256 * 1024);

@@ -1,0 +1,159 @@
+package io.fogbridge.mqtt;
+
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
+import io.fogbridge.registry.AuthResult;
+import io.fogbridge.registry.DeviceAuthenticator;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates every CONNECT of the embedded broker against the device registry.
+ *
+ * <ol>
+ *   <li>A client certificate (mTLS listener) that maps to a registered device: that device. A certificate that maps
+ *       to none is refused, even if a password is given too (a certificate is a claim of identity).
+ *   <li>A user name {@code device@tenant} with a password: bcrypt check on {@code checker} (never on HiveMQ's two
+ *       extension threads), answered through {@link SimpleAuthOutput#async}.
+ *   <li>Neither: accepted as anonymous only on a listener that allows it.
+ * </ol>
+ *
+ * CONNACK codes: bad credentials 0x86 (3.1.1: 4), disabled device or expired credential or anonymous where not
+ * allowed 0x87 (3.1.1: 5). Every refusal is logged with the user name or certificate subject, never a password, and
+ * counted as {@code fogbridge.mqtt.auth.failed}. Thread-safe.
+ */
+final class RegistryAuthenticator implements SimpleAuthenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistryAuthenticator.class);
+
+    private final DeviceAuthenticator devices;
+    private final Set<String> anonymousListeners;
+    private final MqttSecurity security;
+    private final ExecutorService checker;
+    private final MqttMetrics metrics;
+
+    RegistryAuthenticator(
+            MqttSecurity security, Set<String> anonymousListeners, ExecutorService checker, MqttMetrics metrics) {
+        this.security = security;
+        this.devices = new DeviceAuthenticator(security.registry(), security.clock());
+        this.anonymousListeners = Set.copyOf(anonymousListeners);
+        this.checker = checker;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+        ConnectionInformation connection = input.getConnectionInformation();
+        ConnectPacket connect = input.getConnectPacket();
+        String clientId = input.getClientInformation().getClientId();
+        List<X509Certificate> chain = clientChain(connection);
+        if (!chain.isEmpty()) {
+            finish(
+                    input,
+                    output,
+                    devices.certificate(chain),
+                    "certificate " + chain.getFirst().getSubjectX500Principal());
+            return;
+        }
+        Optional<String> username = connect.getUserName();
+        if (username.isEmpty()) {
+            String listener = connection.getListener().map(l -> l.getName()).orElse("?");
+            if (anonymousListeners.contains(listener)) {
+                output.authenticateSuccessfully();
+            } else {
+                refuse(
+                        output,
+                        ConnackReasonCode.NOT_AUTHORIZED,
+                        "credentials required",
+                        "client " + clientId + " refused: no credentials on listener " + listener
+                                + ", which does not accept anonymous clients");
+            }
+            return;
+        }
+        byte[] password =
+                connect.getPassword().map(RegistryAuthenticator::bytes).orElse(new byte[0]);
+        Async<SimpleAuthOutput> async = output.async(
+                security.authTimeout(),
+                TimeoutFallback.FAILURE,
+                ConnackReasonCode.SERVER_BUSY,
+                "authentication timed out");
+        try {
+            checker.execute(() -> {
+                try {
+                    finish(input, output, devices.password(username.get(), password), "user " + username.get());
+                } catch (RuntimeException e) {
+                    log.error("authenticating {} failed", username.get(), e);
+                    output.failAuthentication(ConnackReasonCode.UNSPECIFIED_ERROR, "internal error");
+                } finally {
+                    Arrays.fill(password, (byte) 0);
+                    async.resume();
+                }
+            });
+        } catch (RuntimeException e) { // executor shut down: the broker is stopping
+            output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE, "shutting down");
+            async.resume();
+        }
+    }
+
+    private void finish(SimpleAuthInput input, SimpleAuthOutput output, AuthResult result, String who) {
+        String clientId = input.getClientInformation().getClientId();
+        switch (result) {
+            case AuthResult.Authenticated authenticated -> {
+                ConnectionPrincipal principal = ConnectionPrincipal.of(authenticated.device());
+                principal.store(input.getConnectionInformation().getConnectionAttributeStore());
+                output.authenticateSuccessfully();
+                log.debug("client {} authenticated as {} ({})", clientId, principal.name(), who);
+            }
+            case AuthResult.Refused refused -> {
+                ConnackReasonCode code =
+                        switch (refused.reason()) {
+                            case BAD_CREDENTIALS, MALFORMED_USERNAME -> ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
+                            case DISABLED, CREDENTIAL_NOT_VALID_NOW -> ConnackReasonCode.NOT_AUTHORIZED;
+                        };
+                refuse(
+                        output,
+                        code,
+                        code == ConnackReasonCode.NOT_AUTHORIZED ? "not authorized" : "bad credentials",
+                        "client " + clientId + " (" + who + ") refused: " + refused.detail());
+            }
+        }
+    }
+
+    private void refuse(SimpleAuthOutput output, ConnackReasonCode code, String toClient, String toLog) {
+        log.warn(toLog);
+        metrics.authFailed();
+        output.failAuthentication(code, toClient);
+    }
+
+    private static List<X509Certificate> clientChain(ConnectionInformation connection) {
+        Optional<ClientTlsInformation> tls = connection.getClientTlsInformation();
+        if (tls.isEmpty()) {
+            return List.of();
+        }
+        Optional<X509Certificate[]> chain = tls.get().getClientCertificateChain();
+        if (chain.isPresent() && chain.get().length > 0) {
+            return List.of(chain.get());
+        }
+        return tls.get().getClientCertificate().map(List::of).orElse(List.of());
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

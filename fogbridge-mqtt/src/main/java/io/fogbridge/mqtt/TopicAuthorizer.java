@@ -1,0 +1,55 @@
+package io.fogbridge.mqtt;
+
+import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
+import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
+import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerInput;
+import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the {@link TopicAcl} to subscriptions (SUBACK 0x87, 3.1.1: 0x80 for that filter; the client stays
+ * connected) and to publishes. Publishes are also checked by {@link UplinkPublishInterceptor} before anything reaches
+ * the spool, whatever order HiveMQ runs interceptors and authorizers in; checking here too covers will messages.
+ * Thread-safe.
+ */
+final class TopicAuthorizer implements SubscriptionAuthorizer, PublishAuthorizer {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicAuthorizer.class);
+
+    private final TopicAcl acl;
+    private final MqttMetrics metrics;
+
+    TopicAuthorizer(TopicAcl acl, MqttMetrics metrics) {
+        this.acl = acl;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
+        String filter = input.getSubscription().getTopicFilter();
+        String denial = acl.subscribeDenial(ConnectionPrincipal.of(input), filter);
+        if (denial == null) {
+            output.authorizeSuccessfully();
+            return;
+        }
+        log.warn("client {}: {}", input.getClientInformation().getClientId(), denial);
+        metrics.rejected(MqttMetrics.NOT_AUTHORIZED);
+        output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, "not authorized");
+    }
+
+    @Override
+    public void authorizePublish(PublishAuthorizerInput input, PublishAuthorizerOutput output) {
+        String denial = acl.publishDenial(
+                ConnectionPrincipal.of(input), input.getPublishPacket().getTopic());
+        if (denial == null) {
+            output.authorizeSuccessfully();
+        } else {
+            output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, "not authorized");
+        }
+    }
+}

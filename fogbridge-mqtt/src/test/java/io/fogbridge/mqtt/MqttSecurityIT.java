@@ -1,0 +1,403 @@
+package io.fogbridge.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import io.fogbridge.api.DeviceRef;
+import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.registry.PasswordHasher;
+import io.fogbridge.registry.Registry;
+import io.fogbridge.registry.RegistryFileWatcher;
+import io.fogbridge.testkit.CertificateFactory;
+import io.fogbridge.testkit.TestEnv;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.FileInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded broker with a device registry file, a password listener, an mTLS listener and a loopback listener for
+ * anonymous local services: real HiveMQ clients and mosquitto_pub. Every refusal is checked while a legitimate device
+ * on the same broker keeps flowing.
+ */
+class MqttSecurityIT {
+
+    static final String PASSWORD = "lathe-pw";
+    static final String HASH = PasswordHasher.hash(PASSWORD.toCharArray(), 4);
+
+    @TempDir
+    static Path dir;
+
+    static final ControllableUplink uplink = new ControllableUplink();
+    static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    static CertificateFactory.Issued acmeCa;
+    static CertificateFactory.Issued serverCa;
+    static Path registryFile;
+    static RegistryFileWatcher watcher;
+    static EmbeddedMqttBroker broker;
+    static int passwordPort;
+    static int tlsPort;
+    static int localPort;
+    static Mqtt5AsyncClient legit;
+
+    @BeforeAll
+    static void start() throws Exception {
+        acmeCa = CertificateFactory.ca("CN=Acme Devices CA");
+        CertificateFactory.Issued globexCa = CertificateFactory.ca("CN=Globex Devices CA");
+        serverCa = CertificateFactory.ca("CN=Edge Server CA");
+        acmeCa.writeCertificatePem(dir.resolve("acme-ca.pem"));
+        Files.writeString(dir.resolve("clients-ca.pem"), acmeCa.certificatePem() + globexCa.certificatePem());
+        CertificateFactory.server(serverCa, "localhost", "127.0.0.1")
+                .writePem(dir.resolve("server.pem"), dir.resolve("server.key"));
+        serverCa.writeCertificatePem(dir.resolve("server-ca.pem"));
+        registryFile = dir.resolve("devices.yaml");
+        writeRegistry("");
+
+        DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
+        watcher = RegistryFileWatcher.start(registryFile, registry, Duration.ofMillis(200));
+        ListenerTls tls = ListenerTls.pem(
+                dir.resolve("server.pem"),
+                dir.resolve("server.key"),
+                dir.resolve("clients-ca.pem"),
+                ListenerTls.ClientAuth.OPTIONAL);
+        EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dir.resolve("broker"))
+                .listeners(List.of(
+                        new ListenerAddress("127.0.0.1", 0, null, false),
+                        new ListenerAddress("127.0.0.1", 0, tls, false),
+                        new ListenerAddress("127.0.0.1", 0)))
+                .security(new MqttSecurity(registry, Map.of()))
+                .build();
+        broker = new EmbeddedMqttBroker(options, meters);
+        broker.start(uplink);
+        passwordPort = broker.boundListeners().get(0).port();
+        tlsPort = broker.boundListeners().get(1).port();
+        localPort = broker.boundListeners().get(2).port();
+        legit = connect5("legit", "lathe-1@acme", PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    @BeforeEach
+    void clear() {
+        uplink.clear();
+    }
+
+    static void writeRegistry(String extraAcmeDevices) throws Exception {
+        Files.writeString(registryFile, """
+                tenants:
+                  acme:
+                    trustedCa: acme-ca.pem
+                    devices:
+                      lathe-1:
+                        credentials:
+                          - {type: hashed-password, hash: "%1$s"}
+                          - {type: x509-cert, subjectDn: "CN=lathe-1,O=acme"}
+                      lathe-2:
+                        credentials: [{type: hashed-password, hash: "%1$s"}]
+                      off:
+                        enabled: false
+                        credentials: [{type: hashed-password, hash: "%1$s"}]
+                %2$s
+                  globex:
+                    devices:
+                      press-1:
+                        credentials: [{type: hashed-password, hash: "%1$s"}]
+                """.formatted(HASH, extraAcmeDevices));
+    }
+
+    @Test
+    void aDeviceWithItsPasswordPublishesAsItself() throws Exception {
+        assertThat(publish(legit, "telemetry")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        DeviceRef sender = uplink.next().message().sender();
+        assertThat(sender).isEqualTo(new DeviceRef("acme", "lathe-1", "legit"));
+    }
+
+    @Test
+    void badCredentialsUnknownAndDisabledDevicesAreRefusedWhileOthersFlow() throws Exception {
+        assertThat(connAckOf("lathe-1@acme", "wrong")).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        assertLegitStillFlows();
+        assertThat(connAckOf("ghost@acme", PASSWORD)).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        assertThat(connAckOf("lathe-1@globex", PASSWORD)).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        assertThat(connAckOf("off@acme", PASSWORD)).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        assertThat(connAckOf(null, null)).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        assertLegitStillFlows();
+        assertThat(meters.counter("fogbridge.mqtt.auth.failed").count()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void publishingForAnotherDeviceOrTenantGets0x87AndReachesNothing() throws Exception {
+        double before = meters.counter("fogbridge.mqtt.rejected", "reason", "not-authorized")
+                .count();
+        assertThat(publish(legit, "telemetry/acme/lathe-2")).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(publish(legit, "event/globex/press-1")).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(publish(legit, "factory/anything")).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(uplink.poll(200)).isNull();
+        assertThat(meters.counter("fogbridge.mqtt.rejected", "reason", "not-authorized")
+                                .count()
+                        - before)
+                .isEqualTo(3);
+        assertLegitStillFlows();
+    }
+
+    @Test
+    void anMqtt3DeviceCrossingIntoAnotherTenantIsDisconnected() throws Exception {
+        CompletableFuture<Throwable> disconnected = new CompletableFuture<>();
+        Mqtt3AsyncClient press = Mqtt3Client.builder()
+                .identifier("press-3")
+                .serverHost("127.0.0.1")
+                .serverPort(passwordPort)
+                .simpleAuth()
+                .username("press-1@globex")
+                .password(PASSWORD.getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .addDisconnectedListener(ctx -> disconnected.complete(ctx.getCause()))
+                .buildAsync();
+        press.connect().get(15, TimeUnit.SECONDS);
+        press.publishWith()
+                .topic("telemetry/acme/lathe-1")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[] {1})
+                .send();
+        assertThat(disconnected.get(15, TimeUnit.SECONDS)).isNotNull();
+        assertThat(uplink.poll(200)).isNull();
+        assertLegitStillFlows();
+    }
+
+    @Test
+    void aDeviceSubscribesToItsOwnCommandsOnly() throws Exception {
+        Mqtt5SubAck own = legit.subscribeWith()
+                .topicFilter("command/acme/lathe-1/req/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
+                .get(15, TimeUnit.SECONDS);
+        assertThat(own.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+        assertThat(subAckOf("command/acme/lathe-2/req/#")).isEqualTo(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+        assertThat(subAckOf("telemetry/#")).isEqualTo(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+        assertLegitStillFlows();
+    }
+
+    @Test
+    void aClientCertificateOfTheTenantsCaAuthenticatesOverTls() throws Exception {
+        CertificateFactory.Issued cert = CertificateFactory.client(acmeCa, "CN=lathe-1,O=acme");
+        Mqtt5AsyncClient device = tlsClient("lathe-1-mtls", cert);
+        device.connect().get(15, TimeUnit.SECONDS);
+        assertThat(publish(device, "event")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        assertThat(uplink.next().message().sender()).isEqualTo(new DeviceRef("acme", "lathe-1", "lathe-1-mtls"));
+        device.disconnect().get(15, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anExpiredOrUnregisteredCertificateIsRefused() throws Exception {
+        Instant now = Instant.now();
+        CertificateFactory.Issued expired = CertificateFactory.client(
+                acmeCa, "CN=lathe-1,O=acme", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)));
+        assertThatThrownBy(() -> tlsClient("expired", expired).connect().get(15, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class); // the TLS handshake fails: no MQTT session at all
+        CertificateFactory.Issued unregistered = CertificateFactory.client(acmeCa, "CN=lathe-9,O=acme");
+        assertThatThrownBy(
+                        () -> tlsClient("unregistered", unregistered).connect().get(15, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(Mqtt5ConnAckException.class)
+                .cause()
+                .satisfies(e -> assertThat(
+                                ((Mqtt5ConnAckException) e).getMqttMessage().getReasonCode())
+                        .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+        assertLegitStillFlows();
+    }
+
+    @Test
+    void mosquittoPubWithCafileCertAndKey() throws Exception {
+        Path mosquittoPub = TestEnv.peer("mosquitto_pub");
+        CertificateFactory.client(acmeCa, "CN=lathe-1,O=acme")
+                .writePem(dir.resolve("lathe-1.pem"), dir.resolve("lathe-1.key"));
+        Process process = new ProcessBuilder(
+                        mosquittoPub.toString(),
+                        "-h",
+                        "localhost",
+                        "-p",
+                        Integer.toString(tlsPort),
+                        "--cafile",
+                        dir.resolve("server-ca.pem").toString(),
+                        "--cert",
+                        dir.resolve("lathe-1.pem").toString(),
+                        "--key",
+                        dir.resolve("lathe-1.key").toString(),
+                        "-i",
+                        "mosquitto-lathe",
+                        "-q",
+                        "1",
+                        "-V",
+                        "mqttv5",
+                        "-t",
+                        "telemetry",
+                        "-m",
+                        "from-mosquitto")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isZero();
+        ControllableUplink.Call call = uplink.next();
+        assertThat(new String(call.message().payload(), StandardCharsets.UTF_8)).isEqualTo("from-mosquitto");
+        assertThat(call.message().sender().device()).isEqualTo("lathe-1");
+    }
+
+    @Test
+    void anonymousLocalServicesOnlyOnTheLoopbackListener() throws Exception {
+        Mqtt5AsyncClient local = Mqtt5Client.builder()
+                .identifier("historian")
+                .serverHost("127.0.0.1")
+                .serverPort(localPort)
+                .buildAsync();
+        local.connect().get(15, TimeUnit.SECONDS);
+        assertThat(publish(local, "factory/line-1/temp")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        assertThat(uplink.next().message().sender().authenticated()).isFalse();
+        local.disconnect().get(15, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aDeviceAddedToTheRegistryFileConnectsWithoutARestart() throws Exception {
+        writeRegistry("""
+                      lathe-new:
+                        credentials: [{type: hashed-password, hash: "%s"}]
+                """.formatted(HASH));
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> connAckOf("lathe-new@acme", PASSWORD) == Mqtt5ConnAckReasonCode.SUCCESS);
+        writeRegistry("");
+    }
+
+    // ---- helpers ----
+
+    static void assertLegitStillFlows() throws Exception {
+        assertThat(publish(legit, "telemetry/acme/lathe-1/ok")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        assertThat(uplink.next().message().topic()).isEqualTo("telemetry/acme/lathe-1/ok");
+    }
+
+    /** The PUBACK code; "no matching subscribers" (0x10) is a success too and reads as SUCCESS. */
+    static Mqtt5PubAckReasonCode publish(Mqtt5AsyncClient client, String topic) throws Exception {
+        Mqtt5PubAckReasonCode code = MqttTestClients.pubAckOf(client.publishWith()
+                        .topic(topic)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload("x".getBytes(StandardCharsets.UTF_8))
+                        .send())
+                .getReasonCode();
+        return code == Mqtt5PubAckReasonCode.NO_MATCHING_SUBSCRIBERS ? Mqtt5PubAckReasonCode.SUCCESS : code;
+    }
+
+    static Mqtt5SubAckReasonCode subAckOf(String filter) throws Exception {
+        try {
+            return legit.subscribeWith()
+                    .topicFilter(filter)
+                    .send()
+                    .get(15, TimeUnit.SECONDS)
+                    .getReasonCodes()
+                    .getFirst();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException subAck) {
+                return subAck.getMqttMessage().getReasonCodes().getFirst();
+            }
+            throw e;
+        }
+    }
+
+    static Mqtt5AsyncClient connect5(String id, String username, String password) throws Exception {
+        Mqtt5AsyncClient client = Mqtt5Client.builder()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(passwordPort)
+                .simpleAuth()
+                .username(username)
+                .password(password.getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .buildAsync();
+        client.connect().get(15, TimeUnit.SECONDS);
+        return client;
+    }
+
+    static Mqtt5ConnAckReasonCode connAckOf(String username, String password) throws Exception {
+        var builder = Mqtt5Client.builder()
+                .identifier("probe-" + System.nanoTime())
+                .serverHost("127.0.0.1")
+                .serverPort(passwordPort);
+        if (username != null) {
+            builder = builder.simpleAuth()
+                    .username(username)
+                    .password(password.getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        Mqtt5AsyncClient client = builder.buildAsync();
+        try {
+            Mqtt5ConnAckReasonCode code =
+                    client.connect().get(15, TimeUnit.SECONDS).getReasonCode();
+            client.disconnect();
+            return code;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Mqtt5ConnAckException connAck) {
+                return connAck.getMqttMessage().getReasonCode();
+            }
+            throw e;
+        }
+    }
+
+    static Mqtt5AsyncClient tlsClient(String id, CertificateFactory.Issued cert) throws Exception {
+        Path keyStore = cert.writePkcs12(dir.resolve(id + ".p12"), "pw", "device");
+        Path trustStore = serverCa.writeTrustStore(dir.resolve("server-trust.p12"), "pw");
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(load(keyStore), "pw".toCharArray());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(load(trustStore));
+        return Mqtt5Client.builder()
+                .identifier(id)
+                .serverHost("localhost")
+                .serverPort(tlsPort)
+                .sslConfig(MqttClientSslConfig.builder()
+                        .keyManagerFactory(kmf)
+                        .trustManagerFactory(tmf)
+                        .build())
+                .buildAsync();
+    }
+
+    static KeyStore load(Path file) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            store.load(in, "pw".toCharArray());
+        }
+        return store;
+    }
+}
