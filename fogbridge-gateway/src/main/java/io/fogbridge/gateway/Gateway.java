@@ -1,9 +1,9 @@
 package io.fogbridge.gateway;
 
 import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.ExternalBroker;
 import io.fogbridge.gateway.config.GatewayConfig;
-import io.fogbridge.gateway.config.MqttListener;
 import io.fogbridge.gateway.ops.OpsServer;
 import io.fogbridge.gateway.ops.ReadinessCheck.Status;
 import io.fogbridge.kafka.ForwarderOptions;
@@ -124,21 +124,24 @@ public final class Gateway implements AutoCloseable {
     }
 
     private ForwarderOptions forwarderOptions() {
-        return ForwarderOptions.builder(config.kafka().bootstrapServers(), config.gateway().id())
+        EdgeSecurity.checkKafkaProperties(config.kafka().properties());
+        return ForwarderOptions.builder(
+                        config.kafka().bootstrapServers(), config.gateway().id())
                 .clientProperties(config.kafka().properties())
-                .clientProperty("max.in.flight.requests.per.connection", Integer.toString(config.kafka().maxInFlight()))
+                .clientProperty(
+                        "max.in.flight.requests.per.connection",
+                        Integer.toString(config.kafka().maxInFlight()))
                 .build();
     }
 
-    private ProtocolAdapter embeddedBroker(Path dataDir) {
-        List<ListenerAddress> listeners = config.mqtt().listeners().stream()
-                .map((MqttListener l) -> new ListenerAddress(l.host(), l.port()))
-                .toList();
+    private ProtocolAdapter embeddedBroker(Path dataDir) throws Exception {
+        List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dataDir.resolve("broker"))
                 .listeners(listeners)
                 .maxPayloadBytes(Math.toIntExact(config.mqtt().maxPayload()))
                 .ackTimeout(config.mqtt().ackTimeout())
                 .allowAnonymous(true)
+                .security(EdgeSecurity.mqttSecurity(config.mqtt(), started::push))
                 .build();
         return new EmbeddedMqttBroker(options, registry);
     }
@@ -167,8 +170,8 @@ public final class Gateway implements AutoCloseable {
         // Kafka being away is what the spool is for: it is reported, not a reason to stop taking traffic.
         return state.connected()
                 ? Status.ok("connected, lag " + state.lagMillis() + " ms")
-                : Status.degraded("not connected" + (state.lastError() == null ? "" : ": " + state.lastError())
-                        + "; spooling");
+                : Status.degraded(
+                        "not connected" + (state.lastError() == null ? "" : ": " + state.lastError()) + "; spooling");
     }
 
     /** Ports the embedded broker listens on, as bound; empty in external mode. */

@@ -287,7 +287,13 @@ public final class ConfigLoader {
         }
         return new GatewayConfig(
                 new GatewaySettings(id, v.get(GATEWAY_DATA_DIR), v.get(GATEWAY_LABELS)),
-                new MqttSettings(v.get(MQTT_LISTENERS), v.get(MQTT_MAX_PAYLOAD), v.get(MQTT_ACK_TIMEOUT), external),
+                new MqttSettings(
+                        v.get(MQTT_LISTENERS),
+                        v.get(MQTT_MAX_PAYLOAD),
+                        v.get(MQTT_ACK_TIMEOUT),
+                        external,
+                        v.get(MQTT_REGISTRY),
+                        v.get(MQTT_ROLES)),
                 new KafkaSettings(v.get(KAFKA_BOOTSTRAP_SERVERS), v.get(KAFKA_PROPERTIES), v.get(KAFKA_MAX_IN_FLIGHT)),
                 new SpoolSettings(
                         v.get(SPOOL_MAX_BYTES),

@@ -66,9 +66,172 @@ public final class GatewayConfigKeys {
     public static final ConfigKey<Integer> LISTENER_PORT =
             ConfigKey.required("mqtt.listeners[].port", ValueTypes.port(), "Port; 0 = any free port.");
 
+    public static final ConfigKey<Boolean> LISTENER_ANONYMOUS = ConfigKey.define(
+                    "mqtt.listeners[].anonymous",
+                    bool(),
+                    null,
+                    "Accept clients without credentials here. Anything but a loopback listener should require them.")
+            .defaultDescribedAs("true on a loopback host, else false");
+    public static final ConfigKey<Path> LISTENER_CERT_FILE = ConfigKey.define(
+            "mqtt.listeners[].certFile",
+            ValueTypes.path(),
+            null,
+            "TLS: server certificate chain (PEM). Makes the listener TLS 1.2/1.3; changes are picked up without a"
+                    + " restart.");
+    public static final ConfigKey<Path> LISTENER_KEY_FILE = ConfigKey.define(
+            "mqtt.listeners[].keyFile", ValueTypes.path(), null, "TLS: the server's private key (PEM, unencrypted).");
+    public static final ConfigKey<Path> LISTENER_KEY_STORE = ConfigKey.define(
+            "mqtt.listeners[].keyStore",
+            ValueTypes.path(),
+            null,
+            "TLS: server key and chain as PKCS12, instead of certFile/keyFile.");
+    public static final ConfigKey<String> LISTENER_KEY_STORE_PASSWORD =
+            ConfigKey.define("mqtt.listeners[].keyStorePassword", ValueTypes.string(), null, "Password of keyStore.");
+    public static final ConfigKey<Path> LISTENER_CLIENT_CA_FILE = ConfigKey.define(
+            "mqtt.listeners[].clientCaFile",
+            ValueTypes.path(),
+            null,
+            "TLS: CA certificates (PEM) that client certificates must chain to: every tenant's device CA.");
+    public static final ConfigKey<String> LISTENER_CLIENT_AUTH = ConfigKey.define(
+                    "mqtt.listeners[].clientAuth",
+                    ValueTypes.oneOf("none", "optional", "required"),
+                    null,
+                    "TLS client certificates: `required` refuses a handshake without one, `optional` lets"
+                            + " password devices in too.")
+            .defaultDescribedAs("`optional` with clientCaFile, else `none`");
+
     private static final ItemSchema<MqttListener> LISTENER = new ItemSchema<>(
-            List.of(LISTENER_HOST, LISTENER_PORT),
-            (fields, problems) -> new MqttListener(fields.get(LISTENER_HOST), fields.get(LISTENER_PORT)));
+            List.of(
+                    LISTENER_HOST,
+                    LISTENER_PORT,
+                    LISTENER_ANONYMOUS,
+                    LISTENER_CERT_FILE,
+                    LISTENER_KEY_FILE,
+                    LISTENER_KEY_STORE,
+                    LISTENER_KEY_STORE_PASSWORD,
+                    LISTENER_CLIENT_CA_FILE,
+                    LISTENER_CLIENT_AUTH),
+            GatewayConfigKeys::buildListener);
+
+    private static MqttListener buildListener(ItemSchema.Fields f, Problems problems) {
+        MqttListener.Tls tls = null;
+        boolean pem = f.get(LISTENER_CERT_FILE) != null || f.get(LISTENER_KEY_FILE) != null;
+        boolean store = f.get(LISTENER_KEY_STORE) != null;
+        if (pem && store) {
+            problems.add(f.itemOrigin(), f.itemPath(), "give certFile/keyFile or keyStore, not both");
+            return null;
+        }
+        if (pem && (f.get(LISTENER_CERT_FILE) == null || f.get(LISTENER_KEY_FILE) == null)) {
+            problems.add(f.itemOrigin(), f.itemPath(), "certFile and keyFile go together");
+            return null;
+        }
+        if (!pem && !store && (f.get(LISTENER_CLIENT_CA_FILE) != null || f.get(LISTENER_CLIENT_AUTH) != null)) {
+            problems.add(
+                    f.itemOrigin(), f.itemPath(), "clientCaFile/clientAuth need TLS (certFile+keyFile or keyStore)");
+            return null;
+        }
+        if (f.get(LISTENER_CLIENT_AUTH) != null
+                && !f.get(LISTENER_CLIENT_AUTH).equals("none")
+                && f.get(LISTENER_CLIENT_CA_FILE) == null) {
+            problems.add(f.origin(LISTENER_CLIENT_AUTH), f.path(LISTENER_CLIENT_AUTH), "needs clientCaFile");
+            return null;
+        }
+        if (pem || store) {
+            tls = new MqttListener.Tls(
+                    f.get(LISTENER_CERT_FILE),
+                    f.get(LISTENER_KEY_FILE),
+                    f.get(LISTENER_KEY_STORE),
+                    f.get(LISTENER_KEY_STORE_PASSWORD),
+                    f.get(LISTENER_CLIENT_CA_FILE),
+                    f.get(LISTENER_CLIENT_AUTH));
+        }
+        return new MqttListener(f.get(LISTENER_HOST), f.get(LISTENER_PORT), tls, f.get(LISTENER_ANONYMOUS));
+    }
+
+    private static ValueType<Boolean> bool() {
+        return ValueTypes.scalar("true or false", text -> switch (text) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("expected true or false");
+        });
+    }
+
+    /** A list of MQTT topic filters. */
+    private static ValueType<List<String>> filterList() {
+        return new ValueType<>() {
+            @Override
+            public String describe() {
+                return "list of topic filters";
+            }
+
+            @Override
+            public List<String> read(ConfigNode node, String path, Problems problems) {
+                if (!(node instanceof ConfigNode.Sequence sequence)) {
+                    problems.add(
+                            node.origin(), path, "expected a list of topic filters, got " + ConfigNode.describe(node));
+                    return null;
+                }
+                List<String> filters = new ArrayList<>();
+                int before = problems.size();
+                for (int i = 0; i < sequence.items().size(); i++) {
+                    ConfigNode item = sequence.items().get(i);
+                    String text = item instanceof ConfigNode.Scalar s ? s.text() : null;
+                    String problem = text == null ? "expected a topic filter" : filterProblem(text);
+                    if (problem != null) {
+                        problems.add(item.origin(), path + "[" + i + "]", problem);
+                    } else {
+                        filters.add(text);
+                    }
+                }
+                return problems.size() == before ? List.copyOf(filters) : null;
+            }
+
+            @Override
+            public boolean structured() {
+                return true;
+            }
+        };
+    }
+
+    private static String filterProblem(String filter) {
+        String[] levels = filter.split("/", -1);
+        for (int i = 0; i < levels.length; i++) {
+            boolean wildcard = levels[i].equals("+") || levels[i].equals("#");
+            if (!wildcard && (levels[i].contains("+") || levels[i].contains("#"))) {
+                return "'" + filter + "': a wildcard must be a whole level";
+            }
+            if (levels[i].equals("#") && i != levels.length - 1) {
+                return "'" + filter + "': '#' must be the last level";
+            }
+        }
+        return filter.isEmpty() ? "empty topic filter" : null;
+    }
+
+    public static final ConfigKey<Path> MQTT_REGISTRY = ConfigKey.define(
+            "mqtt.registry",
+            ValueTypes.path(),
+            null,
+            "Device registry file (tenants, devices, hashed passwords, certificate subjects); reloaded within a"
+                    + " second when it changes. Edit it with `fogbridge device`. Without it only anonymous clients"
+                    + " connect, on the listeners that allow them.");
+
+    public static final ConfigKey<String> ROLE_NAME = ConfigKey.required(
+            "mqtt.roles[].name", ValueTypes.identifier(), "Role name, as devices list it in `roles`.");
+    public static final ConfigKey<List<String>> ROLE_PUBLISH =
+            ConfigKey.define("mqtt.roles[].publish", filterList(), List.of(), "Topic filters the role may publish to.");
+    public static final ConfigKey<List<String>> ROLE_SUBSCRIBE = ConfigKey.define(
+            "mqtt.roles[].subscribe", filterList(), List.of(), "Topic filters the role may subscribe within.");
+
+    private static final ItemSchema<MqttRole> ROLE = new ItemSchema<>(
+            List.of(ROLE_NAME, ROLE_PUBLISH, ROLE_SUBSCRIBE),
+            (f, problems) -> new MqttRole(f.get(ROLE_NAME), f.get(ROLE_PUBLISH), f.get(ROLE_SUBSCRIBE)));
+
+    public static final ConfigKey<List<MqttRole>> MQTT_ROLES = ConfigKey.define(
+            "mqtt.roles",
+            ValueTypes.listOf("list of {name, publish, subscribe}", ROLE, (roles, nodes) -> List.of()),
+            List.of(),
+            "Topics granted beyond a device's own, by role. A role named `anonymous` limits anonymous clients"
+                    + " (without it they may use every topic).");
 
     public static final ConfigKey<List<MqttListener>> MQTT_LISTENERS = ConfigKey.define(
                     "mqtt.listeners",
@@ -242,6 +405,8 @@ public final class GatewayConfigKeys {
             MQTT_LISTENERS,
             MQTT_MAX_PAYLOAD,
             MQTT_ACK_TIMEOUT,
+            MQTT_REGISTRY,
+            MQTT_ROLES,
             MQTT_EXTERNAL_URI,
             MQTT_EXTERNAL_CLIENT_ID,
             MQTT_EXTERNAL_USERNAME,

@@ -21,6 +21,8 @@ class EveryKeyTest {
             mqtt.maxPayload            | 1 parsec        | expected a size
             mqtt.maxPayload            | 1GiB            | expected a size between 1 and 256MiB
             mqtt.ackTimeout            | "0"             | must be longer than 0
+            mqtt.registry              | "a\\0b"         | not a valid path
+            mqtt.roles                 | everything      | expected a list
             mqtt.external.uri          | ftp://x         | expected tcp://host:port
             mqtt.external.clientId     | "a b"           | expected letters, digits
             mqtt.external.username     | '""'            | must not be empty

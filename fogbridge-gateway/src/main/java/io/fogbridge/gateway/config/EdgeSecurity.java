@@ -1,0 +1,84 @@
+package io.fogbridge.gateway.config;
+
+import io.fogbridge.mqtt.ListenerAddress;
+import io.fogbridge.mqtt.ListenerTls;
+import io.fogbridge.mqtt.MqttSecurity;
+import io.fogbridge.mqtt.TopicPermissions;
+import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.registry.Registry;
+import io.fogbridge.registry.RegistryFileException;
+import io.fogbridge.registry.RegistryFileWatcher;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the security parts of the config into what the stages take: the broker's listeners (TLS, anonymous access),
+ * the device registry (watched file) and roles, and checks on the Kafka client's security properties.
+ */
+public final class EdgeSecurity {
+
+    private static final Logger log = LoggerFactory.getLogger(EdgeSecurity.class);
+
+    private EdgeSecurity() {}
+
+    public static List<ListenerAddress> listeners(MqttSettings mqtt) {
+        return mqtt.listeners().stream()
+                .map(l -> new ListenerAddress(l.host(), l.port(), tls(l.tls()), l.anonymous()))
+                .toList();
+    }
+
+    /**
+     * The registry (loaded now, then watched) and roles.
+     *
+     * @param started receives the registry watcher, to close with the gateway
+     * @throws RegistryFileException the registry file cannot be read: the gateway must not start
+     */
+    public static MqttSecurity mqttSecurity(MqttSettings mqtt, Consumer<AutoCloseable> started)
+            throws RegistryFileException {
+        DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
+        if (mqtt.registry() != null) {
+            started.accept(RegistryFileWatcher.start(mqtt.registry(), registry, RegistryFileWatcher.DEFAULT_INTERVAL));
+        } else {
+            log.info("mqtt.registry is not set: no devices; only anonymous clients connect, on listeners that allow"
+                    + " them");
+        }
+        Map<String, TopicPermissions> roles = new LinkedHashMap<>();
+        for (MqttRole role : mqtt.roles()) {
+            roles.put(role.name(), new TopicPermissions(role.publish(), role.subscribe()));
+        }
+        return new MqttSecurity(registry, roles);
+    }
+
+    /** Warns where {@code kafka.properties} weakens TLS; the user asked for it, so it is not refused. */
+    public static void checkKafkaProperties(Map<String, String> properties) {
+        String protocol =
+                properties.getOrDefault("security.protocol", "PLAINTEXT").toUpperCase(Locale.ROOT);
+        String identification = properties.get("ssl.endpoint.identification.algorithm");
+        if (protocol.contains("SSL") && identification != null && identification.isBlank()) {
+            log.warn("kafka.properties disables TLS hostname verification (ssl.endpoint.identification.algorithm is"
+                    + " empty): anyone holding a certificate of the same CA can impersonate the Kafka cluster");
+        }
+        if (!protocol.contains("SSL")) {
+            log.warn(
+                    "Kafka connection uses {}: records and credentials cross the network in clear text;"
+                            + " set kafka.properties security.protocol: SSL (or SASL_SSL)",
+                    protocol);
+        }
+    }
+
+    private static ListenerTls tls(MqttListener.Tls tls) {
+        if (tls == null) {
+            return null;
+        }
+        ListenerTls.ClientAuth clientAuth = tls.clientAuth() == null
+                ? null
+                : ListenerTls.ClientAuth.valueOf(tls.clientAuth().toUpperCase(Locale.ROOT));
+        return new ListenerTls(
+                tls.certFile(), tls.keyFile(), tls.keyStore(), tls.keyStorePassword(), tls.clientCaFile(), clientAuth);
+    }
+}
