@@ -135,6 +135,11 @@ public final class CertificateFactory {
                 ca, "CN=" + hosts[0], now.minus(Duration.ofHours(1)), now.plus(DEFAULT_VALIDITY), Kind.SERVER, hosts);
     }
 
+    /** A server certificate with this validity window. */
+    public static Issued server(Issued ca, Instant notBefore, Instant notAfter, String... hosts) {
+        return issue(ca, "CN=" + hosts[0], notBefore, notAfter, Kind.SERVER, hosts);
+    }
+
     /** A client certificate with this subject, valid from an hour ago for 30 days. */
     public static Issued client(Issued ca, String subjectDn) {
         Instant now = Instant.now();
