@@ -72,7 +72,9 @@ class SpoolSimulationTest {
             this.options = SpoolOptions.builder(dir)
                     .segmentBytes(4096 + rnd.nextInt(4096))
                     .maxBytes(64L << 20)
-                    .fsync(rnd.nextBoolean() ? FsyncPolicy.group() : new FsyncPolicy.Interval(1 + rnd.nextInt(5)))
+                                        // a quarter of the seeds under group: its fsync per append batch makes them the slow
+                    // ones, and the model checks the same things under both policies
+                    .fsync(rnd.nextInt(4) == 0 ? FsyncPolicy.group() : new FsyncPolicy.Interval(1 + rnd.nextInt(5)))
                     .build();
             for (Lane l : Lane.values()) {
                 pending.put(l, new TreeMap<>());
@@ -85,7 +87,7 @@ class SpoolSimulationTest {
         void play() throws Exception {
             spool = SegmentedSpool.open(options);
             try {
-                int steps = 60 + rnd.nextInt(60);
+                int steps = 50 + rnd.nextInt(50);
                 for (int i = 0; i < steps; i++) {
                     int op = rnd.nextInt(100);
                     if (op < 40) {
@@ -251,7 +253,8 @@ class SpoolSimulationTest {
                 seen.put(l, new ArrayList<>());
             }
             while (true) {
-                List<SpooledRecord> got = spool.cursor().poll(1000, 20);
+                // after an open everything recovered is readable at once: no need to wait
+                List<SpooledRecord> got = spool.cursor().poll(1000, 0);
                 if (got.isEmpty()) {
                     break;
                 }
