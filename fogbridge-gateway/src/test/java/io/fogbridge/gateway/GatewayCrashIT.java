@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ul>
  *   <li>every PUBACKed message is in {@code fog.telemetry.t1}, payload unchanged;
- *   <li>records with the same {@code fog-seq} carry the same message (a replay after a crash repeats a spool
- *       record under its own identity);
+ *   <li>records with the same {@code fog-seq} carry the same message, and a message that appears twice carries
+ *       the same {@code fog-seq} both times: devices never re-send a message (a retry is a new message with a
+ *       new number), so a repeat can only be the forwarder replaying one spool record after a kill;
  *   <li>per device, the first copies of acknowledged messages are in the order the device sent them;
  *   <li>the gateway started again after every kill, and each run took traffic.
  * </ul>
@@ -148,12 +150,16 @@ class GatewayCrashIT {
                     .pollInterval(Duration.ofMillis(250))
                     .untilAsserted(() ->
                             assertThat(Readyz.fetch(httpPort).spoolBacklog()).isZero());
-            await("seed " + seed + ": every PUBACKed message in " + TOPIC)
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ZERO)
-                    .until(() -> DeliveryCheck.missing(acked, topic.poll()).isEmpty());
+            try {
+                await("seed " + seed + ": every PUBACKed message in " + TOPIC)
+                        .atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ZERO)
+                        .until(() -> DeliveryCheck.missing(acked, topic.poll()).isEmpty());
+            } catch (ConditionTimeoutException e) {
+                // Not all there: the check below names what is missing.
+            }
             List<Delivered> records = topic.readToEnd(Duration.ofSeconds(30));
-            DeliveryCheck check = DeliveryCheck.run(acked, records, false);
+            DeliveryCheck check = DeliveryCheck.run(acked, records, true);
             System.out.println("GatewayCrashIT: " + records.size() + " records in " + TOPIC + ", " + check.duplicates()
                     + " repeats (replays after a kill)");
             assertThat(check.ok()).as("seed %d: %s", seed, check.report()).isTrue();
