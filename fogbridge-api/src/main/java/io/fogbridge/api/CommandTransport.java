@@ -1,6 +1,7 @@
 package io.fogbridge.api;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * A device-facing protocol that can push a {@link Command} to a connected device (MQTT). Polling
@@ -35,4 +36,13 @@ public interface CommandTransport {
      * bounds the wait itself (a device that never acknowledges yields {@code NotConnected}).
      */
     CompletableFuture<DeliveryResult> deliver(Command command);
+
+    /**
+     * Registers the listener the transport calls with {@code (tenant, device)} whenever a device becomes
+     * reachable (MQTT: it connected with, or subscribed to, its command topic), so pending commands go
+     * out at once. Called once, before the router starts. The listener is thread-safe and returns
+     * quickly. Transports that cannot tell may keep the default: the router also retries pending
+     * commands periodically.
+     */
+    default void onReachable(BiConsumer<String, String> listener) {}
 }
