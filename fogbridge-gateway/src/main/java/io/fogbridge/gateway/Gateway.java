@@ -4,6 +4,7 @@ import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.ExternalBroker;
 import io.fogbridge.gateway.config.GatewayConfig;
+import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.gateway.ops.OpsServer;
 import io.fogbridge.gateway.ops.ReadinessCheck.Status;
 import io.fogbridge.kafka.ForwarderOptions;
@@ -76,6 +77,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startStages() throws Exception {
+        // Read before anything starts: a missing token file must not leave a half-started gateway behind.
+        BearerToken opsToken = config.http().bearerToken();
         registry.config().commonTags("gateway", config.gateway().id());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -98,7 +101,7 @@ public final class Gateway implements AutoCloseable {
         started.push(mqtt);
         mqtt.start(pipeline);
 
-        ops = new OpsServer(config.http().host(), config.http().port(), registry)
+        ops = new OpsServer(config.http().host(), config.http().port(), registry, opsToken)
                 .addCheck("spool", () -> closed ? Status.notReady("closed") : Status.ok(spoolDetail()))
                 .addCheck(mqtt.name(), () -> mqtt.ready() ? Status.ok("accepting") : Status.notReady("not accepting"))
                 .addCheck("kafka", this::kafkaStatus);

@@ -3,6 +3,8 @@ package io.fogbridge.gateway.config;
 import static io.fogbridge.gateway.config.GatewayConfigKeys.*;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,7 @@ public final class ConfigLoader {
         applyEnvironment(env, given, problems);
         Values values = resolve(source, given, requireKafka, problems);
         checkAcrossKeys(source, values, problems);
+        checkHttpExposure(source, values, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.formatted());
         }
@@ -268,6 +271,37 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Secure by default: {@code /readyz} and {@code /metrics} reachable from other machines need a token, or the
+     * operator's explicit {@code http.allowUnauthenticated}.
+     */
+    private static void checkHttpExposure(String source, Values values, Problems problems) {
+        if (values.isSet(HTTP_TOKEN) && values.isSet(HTTP_TOKEN_FILE)) {
+            problems.add(
+                    values.origins().get(HTTP_TOKEN), HTTP_TOKEN.path(), "give http.token or http.tokenFile, not both");
+        }
+        String host = values.get(HTTP_HOST);
+        boolean tokenSet = values.isSet(HTTP_TOKEN) || values.isSet(HTTP_TOKEN_FILE);
+        boolean allowed = Boolean.TRUE.equals(values.get(HTTP_ALLOW_UNAUTHENTICATED));
+        if (host == null || tokenSet || allowed || isLoopback(host)) {
+            return;
+        }
+        problems.add(
+                values.origins().getOrDefault(HTTP_HOST, new Origin(source, 0)),
+                HTTP_HOST.path(),
+                "'" + host + "' is not a loopback address, so /readyz and /metrics would be open to the network: set"
+                        + " http.tokenFile (or http.token) to require a bearer token, or http.allowUnauthenticated:"
+                        + " true to serve them without one");
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     private static GatewayConfig assemble(Values v) {
         String id = v.get(GATEWAY_ID);
         ExternalBroker external = null;
@@ -301,7 +335,12 @@ public final class ConfigLoader {
                         v.get(SPOOL_FSYNC),
                         v.get(SPOOL_WHEN_FULL),
                         v.get(SPOOL_SEGMENT_BYTES)),
-                new HttpSettings(v.get(HTTP_HOST), v.get(HTTP_PORT)),
+                new HttpSettings(
+                        v.get(HTTP_HOST),
+                        v.get(HTTP_PORT),
+                        v.get(HTTP_TOKEN),
+                        v.get(HTTP_TOKEN_FILE),
+                        v.get(HTTP_ALLOW_UNAUTHENTICATED)),
                 v.get(ROUTES));
     }
 }

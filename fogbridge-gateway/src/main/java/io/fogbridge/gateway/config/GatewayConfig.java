@@ -68,7 +68,7 @@ public record GatewayConfig(
                 .append(", when full ")
                 .append(spool.whenFull())
                 .append('\n');
-        out.append("http: ").append(http.host()).append(':').append(http.port()).append('\n');
+        out.append("http: ").append(http).append('\n');
         out.append("routes: ").append(routes.size()).append(" configured (after the built-in device routes)");
         for (Route route : routes) {
             out.append("\n  ")

@@ -2,6 +2,7 @@ package io.fogbridge.gateway.config;
 
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
+import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.pipeline.ContractHeaders;
 import io.fogbridge.pipeline.DeviceRoutes;
 import io.fogbridge.pipeline.Route;
@@ -146,6 +147,20 @@ public final class GatewayConfigKeys {
                     f.get(LISTENER_CLIENT_AUTH));
         }
         return new MqttListener(f.get(LISTENER_HOST), f.get(LISTENER_PORT), tls, f.get(LISTENER_ANONYMOUS));
+    }
+
+    /** Never echoes the value in a problem: it is a secret. */
+    private static ValueType<String> bearerToken() {
+        return ValueTypes.scalar(
+                "bearer token (16+ characters)",
+                text -> {
+                    String problem = BearerToken.problem(text);
+                    if (problem != null) {
+                        throw new IllegalArgumentException(problem);
+                    }
+                    return text;
+                },
+                text -> "****");
     }
 
     private static ValueType<Boolean> bool() {
@@ -364,6 +379,28 @@ public final class GatewayConfigKeys {
     public static final ConfigKey<Integer> HTTP_PORT =
             ConfigKey.define("http.port", ValueTypes.port(), 8080, "Port of the operations endpoint; 0 = any free.");
 
+    public static final ConfigKey<Path> HTTP_TOKEN_FILE = ConfigKey.define(
+            "http.tokenFile",
+            ValueTypes.path(),
+            null,
+            "File holding the bearer token that `/readyz` and `/metrics` then require (`Authorization: Bearer"
+                    + " <token>`, else 401); `/healthz` stays open. Read at start; at least 16 characters. Preferred"
+                    + " to `http.token` (mount it from a Secret).");
+
+    public static final ConfigKey<String> HTTP_TOKEN = ConfigKey.define(
+            "http.token",
+            bearerToken(),
+            null,
+            "The bearer token inline, instead of `http.tokenFile`; prefer the file or `FOGBRIDGE_HTTP_TOKEN`. Never"
+                    + " logged.");
+
+    public static final ConfigKey<Boolean> HTTP_ALLOW_UNAUTHENTICATED = ConfigKey.define(
+            "http.allowUnauthenticated",
+            bool(),
+            false,
+            "Serve `/readyz` and `/metrics` without a token on a non-loopback `http.host` (behind a NetworkPolicy,"
+                    + " say). Without it, or a token, such a gateway refuses to start.");
+
     // ---- routes ----------------------------------------------------------------------------------------------
 
     public static final ConfigKey<String> ROUTE_NAME = ConfigKey.define(
@@ -422,6 +459,9 @@ public final class GatewayConfigKeys {
             SPOOL_SEGMENT_BYTES,
             HTTP_HOST,
             HTTP_PORT,
+            HTTP_TOKEN_FILE,
+            HTTP_TOKEN,
+            HTTP_ALLOW_UNAUTHENTICATED,
             ROUTES);
 
     /** The keys of list items, for the reference: each list key followed by its item keys. */

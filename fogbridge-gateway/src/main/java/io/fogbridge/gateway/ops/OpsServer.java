@@ -1,6 +1,7 @@
 package io.fogbridge.gateway.ops;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -17,14 +18,25 @@ import java.util.concurrent.Executors;
  * {@code /metrics} (Prometheus text format).
  *
  * <p>Binds to loopback by default (config {@code http.host}): these endpoints are for the node's
- * kubelet and a local scraper, not for the plant network. Thread-safe; one daemon thread serves.
+ * kubelet and a local scraper, not for the plant network. When exposed, a {@link BearerToken} guards
+ * {@code /readyz} and {@code /metrics} (they tell a stranger what runs here and how busy it is): a request
+ * without the token gets 401 and no detail. {@code /healthz} stays open because it says nothing but "ok" and
+ * liveness probes rarely carry credentials. Thread-safe; one daemon thread serves.
  */
 public final class OpsServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
+    private final BearerToken token;
 
+    /** Open endpoints: for loopback. */
     public OpsServer(String host, int port, PrometheusMeterRegistry registry) throws IOException {
+        this(host, port, registry, null);
+    }
+
+    /** @param token required on {@code /readyz} and {@code /metrics}; null = open */
+    public OpsServer(String host, int port, PrometheusMeterRegistry registry, BearerToken token) throws IOException {
+        this.token = token;
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fogbridge-ops-http");
@@ -32,10 +44,11 @@ public final class OpsServer implements AutoCloseable {
             return t;
         }));
         server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
-        server.createContext("/readyz", this::readiness);
+        server.createContext("/readyz", guarded(this::readiness));
         server.createContext(
                 "/metrics",
-                exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+                guarded(exchange ->
+                        respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
     }
 
     public synchronized OpsServer addCheck(String name, ReadinessCheck check) {
@@ -64,6 +77,26 @@ public final class OpsServer implements AutoCloseable {
             result.put(name, status);
         });
         return result;
+    }
+
+    /** Whether {@code /readyz} and {@code /metrics} ask for a bearer token. */
+    public boolean tokenRequired() {
+        return token != null;
+    }
+
+    private HttpHandler guarded(HttpHandler handler) {
+        if (token == null) {
+            return handler;
+        }
+        return exchange -> {
+            if (token.admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                handler.handle(exchange);
+            } else {
+                // RFC 6750 3: say which scheme is expected; nothing about why the token failed.
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"fogbridge\"");
+                respond(exchange, 401, "text/plain", "unauthorized: send Authorization: Bearer <http.token>\n");
+            }
+        };
     }
 
     private void readiness(HttpExchange exchange) throws IOException {

@@ -40,7 +40,7 @@ class ConfigLoaderTest {
               fsync: interval:5
               whenFull: drop-oldest
               segmentBytes: 32MiB
-            http: {host: 0.0.0.0, port: 9090}
+            http: {host: 0.0.0.0, port: 9090, tokenFile: /run/secrets/fogbridge-http-token}
             routes:
               - {from: "factory/+site/+device/temperature", to: "fog.telemetry.{site}", key: "{device}"}
               - name: alarms
@@ -86,7 +86,9 @@ class ConfigLoaderTest {
         assertThat(config.kafka().maxInFlight()).isEqualTo(3);
         assertThat(config.spool())
                 .isEqualTo(new SpoolSettings(2L << 30, Duration.ofDays(7), "interval:5", "drop-oldest", 32L << 20));
-        assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 9090));
+        assertThat(config.http())
+                .isEqualTo(
+                        new HttpSettings("0.0.0.0", 9090, null, Path.of("/run/secrets/fogbridge-http-token"), false));
         assertThat(config.routes()).hasSize(2);
         assertThat(config.routes().get(0).name()).isEqualTo("factory/+site/+device/temperature");
         assertThat(config.routes().get(0).key().text()).isEqualTo("{device}");

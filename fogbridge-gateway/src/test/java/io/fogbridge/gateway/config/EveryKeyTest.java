@@ -39,6 +39,9 @@ class EveryKeyTest {
             spool.segmentBytes         | 2GiB            | expected a size between 64KiB and 1GiB
             http.host                  | "a b"           | expected host name or IP address
             http.port                  | "-1"            | expected a port 0-65535
+            http.tokenFile             | "a\\0b"         | not a valid path
+            http.token                 | short           | at least 16 characters
+            http.allowUnauthenticated  | maybe           | expected true or false
             routes                     | everything      | expected a list
             """;
 
