@@ -130,6 +130,8 @@ final class E2eRun {
                 ProcessSample.cpuPercent(watch.kafkaFrom, watch.kafkaTo),
                 ProcessSample.cpuPercent(watch.loadFrom, watch.loadTo),
                 ProcessSample.cpuPercent(watch.consumerFrom, watch.consumerTo),
+                watch.recordsPerSync(),
+                watch.syncsPerSecond(),
                 drain,
                 null);
     }
@@ -140,6 +142,7 @@ final class E2eRun {
         private final ChildProcess consumer;
         private final ChildProcess loadgen;
         ProcessSample gwFrom, gwTo, kafkaFrom, kafkaTo, loadFrom, loadTo, consumerFrom, consumerTo;
+        GatewayProcess.Metrics metricsFrom, metricsTo;
         double rssPeakMb;
         double rssEndMb;
         private long lastAcked;
@@ -160,25 +163,33 @@ final class E2eRun {
                 long now = System.nanoTime();
                 ProcessSample gw = ProcessSample.of(gateway.pid());
                 rssPeakMb = Math.max(rssPeakMb, gw.rssMb());
+                boolean print = now >= nextPrint;
+                // Scraping costs the gateway CPU: once a second, or every tick while an outage is being timed.
+                GatewayProcess.Metrics metrics = print || outage != null || (gwFrom == null && now >= warmupEnd)
+                        || (gwTo == null && gwFrom != null && (now >= loadEnd || result != null))
+                        ? gateway.scrape()
+                        : null;
                 if (gwFrom == null && now >= warmupEnd) {
                     gwFrom = gw;
+                    metricsFrom = metrics;
                     kafkaFrom = ProcessSample.of(env.kafka().pid());
                     loadFrom = ProcessSample.of(loadgen.pid());
                     consumerFrom = ProcessSample.of(consumer.pid());
                 }
                 if (gwTo == null && gwFrom != null && (now >= loadEnd || result != null)) {
                     gwTo = gw;
+                    metricsTo = metrics;
                     rssEndMb = gw.rssMb();
                     kafkaTo = ProcessSample.of(env.kafka().pid());
                     loadTo = ProcessSample.of(loadgen.pid());
                     consumerTo = ProcessSample.of(consumer.pid());
                 }
                 if (outage != null) {
-                    outage.tick(now - startNanos, gateway);
+                    outage.tick(now - startNanos, metrics);
                 }
-                if (now >= nextPrint) {
+                if (print) {
                     nextPrint += TimeUnit.SECONDS.toNanos(1);
-                    printProgress((now - startNanos) / 1e9, gw);
+                    printProgress((now - startNanos) / 1e9, gw, metrics);
                 }
                 if (result != null) {
                     if (gwTo == null) {
@@ -194,12 +205,29 @@ final class E2eRun {
             }
         }
 
-        private void printProgress(double seconds, ProcessSample gw) {
+        /** Records per spool fsync over the measured window (group commit at work), or 0 if unknown. */
+        double recordsPerSync() {
+            if (metricsFrom == null || metricsTo == null) {
+                return 0;
+            }
+            long syncs = metricsTo.syncs() - metricsFrom.syncs();
+            return syncs <= 0 ? 0 : (double) (metricsTo.appended() - metricsFrom.appended()) / syncs;
+        }
+
+        /** Spool fsyncs per second over the measured window. */
+        double syncsPerSecond() {
+            if (metricsFrom == null || metricsTo == null || gwTo == null) {
+                return 0;
+            }
+            return (metricsTo.syncs() - metricsFrom.syncs()) / ((gwTo.nanos() - gwFrom.nanos()) / 1e9);
+        }
+
+        private void printProgress(double seconds, ProcessSample gw, GatewayProcess.Metrics metrics) {
             long acked = field(loadgen.latestProgress(), "acked");
             long received = field(consumer.latestProgress(), "received");
             System.out.printf("  [%s] t=%3.0fs acked=%,d (%,d/s) in-kafka=%,d (%,d/s) backlog=%,d gw rss=%.0fMB%s%n",
                     spec.name(), seconds, acked, acked - lastAcked, received, received - lastReceived,
-                    gateway.backlog(), gw.rssMb(), outage == null ? "" : outage.status());
+                    metrics.backlog(), gw.rssMb(), outage == null ? "" : outage.status());
             lastAcked = acked;
             lastReceived = received;
         }
@@ -240,13 +268,13 @@ final class E2eRun {
             this.spec = spec;
         }
 
-        void tick(long sinceStartNanos, GatewayProcess gateway) {
+        void tick(long sinceStartNanos, GatewayProcess.Metrics metrics) {
             long now = System.nanoTime();
             if (cycle == null && sinceStartNanos >= TimeUnit.SECONDS.toNanos(spec.outageAtSeconds())) {
                 cycle = CompletableFuture.runAsync(this::takeKafkaAway);
             }
-            long backlog = gateway.backlog();
-            long forwarded = gateway.forwarded();
+            long backlog = metrics.backlog();
+            long forwarded = metrics.forwarded();
             backlogPeak = Math.max(backlogPeak, backlog);
             if (upNanos != 0 && drainEndNanos == 0) {
                 if (backlogAtRestart < 0) {

@@ -73,38 +73,56 @@ final class GatewayProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Records waiting in the spool (every lane), or -1 if the endpoint did not answer. */
-    long backlog() {
-        return (long) metric("fogbridge_spool_records");
-    }
-
-    /** Records Kafka acknowledged to the forwarder so far, or -1. */
-    long forwarded() {
-        return (long) metric("fogbridge_forwarder_acked_total");
-    }
-
-    /** Sum of every series of a metric; -1 if unavailable. */
-    double metric(String name) {
+    /** One scrape of the Prometheus endpoint; an empty {@link Metrics} if it did not answer. */
+    Metrics scrape() {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
                             .timeout(Duration.ofSeconds(2))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
+            return new Metrics(response.body());
+        } catch (IOException | RuntimeException e) {
+            return new Metrics("");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Metrics("");
+        }
+    }
+
+    /** The gateway's meters the benchmark reads, from one Prometheus text exposition. */
+    record Metrics(String text) {
+        /** Records waiting in the spool (every lane), or -1. */
+        long backlog() {
+            return (long) sum("fogbridge_spool_records");
+        }
+
+        /** Records Kafka acknowledged to the forwarder so far, or -1. */
+        long forwarded() {
+            return (long) sum("fogbridge_forwarder_acked_total");
+        }
+
+        /** Spool fsyncs so far, or -1. */
+        long syncs() {
+            return (long) sum("fogbridge_spool_syncs_total");
+        }
+
+        /** Records appended to the spool so far, or -1. */
+        long appended() {
+            return (long) sum("fogbridge_spool_appended_total");
+        }
+
+        /** Sum of every series of a metric; -1 if it is not there. */
+        double sum(String name) {
             double sum = 0;
             boolean found = false;
-            for (String line : response.body().split("\n")) {
+            for (String line : text.split("\n")) {
                 if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     found = true;
                 }
             }
             return found ? sum : -1;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 

@@ -29,6 +29,13 @@ record Report(Machine machine, String loadAverageAfter, List<String> arguments, 
                     r.ceilingRatio() == null ? "" : String.format("%.2f", r.ceilingRatio()));
         }
         for (RunResult r : runs) {
+            out.printf("%s: PUBLISH->PUBACK p50 %.1f ms p99 %.1f ms; spool %.0f fsync/s, %.1f records/fsync;"
+                            + " acknowledged %,d, unconfirmed %d, read back %,d; consumer CPU %.0f%%; gateway RSS at end"
+                            + " %.0f MB%n",
+                    r.spec().name(), r.pubackP50Ms(), r.pubackP99Ms(), r.syncsPerSecond(), r.recordsPerSync(),
+                    r.acked(), r.unconfirmed(), r.received(), r.consumerCpuPercent(), r.gatewayRssEndMb());
+        }
+        for (RunResult r : runs) {
             if (r.drain() != null) {
                 RunResult.Drain d = r.drain();
                 out.printf("%s: Kafka away %.0f s, backlog at restart %,d (peak %,d), reconnect %.1f s, drained in %.1f s"

@@ -26,6 +26,8 @@ record RunResult(
         double kafkaCpuPercent,
         double loadgenCpuPercent,
         double consumerCpuPercent,
+        double recordsPerSync,
+        double syncsPerSecond,
         Drain drain,
         Double ceilingRatio) {
 
@@ -46,6 +48,7 @@ record RunResult(
     RunResult withCeilingRatio(Double ratio) {
         return new RunResult(spec, msgPerSecond, acked, unconfirmed, received, missing, duplicates, reordered,
                 p50Ms, p95Ms, p99Ms, maxMs, pubackP50Ms, pubackP99Ms, gatewayRssPeakMb, gatewayRssEndMb,
-                gatewayCpuPercent, kafkaCpuPercent, loadgenCpuPercent, consumerCpuPercent, drain, ratio);
+                gatewayCpuPercent, kafkaCpuPercent, loadgenCpuPercent, consumerCpuPercent, recordsPerSync, syncsPerSecond,
+                drain, ratio);
     }
 }
