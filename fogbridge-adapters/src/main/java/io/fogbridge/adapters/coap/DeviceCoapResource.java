@@ -1,0 +1,308 @@
+package io.fogbridge.adapters.coap;
+
+import io.fogbridge.adapters.AdapterMetrics;
+import io.fogbridge.adapters.DeviceResource;
+import io.fogbridge.adapters.DeviceUplink;
+import io.fogbridge.adapters.MalformedRequestException;
+import io.fogbridge.adapters.RequestSender;
+import io.fogbridge.adapters.Ttd;
+import io.fogbridge.adapters.UplinkReply;
+import io.fogbridge.api.Command;
+import io.fogbridge.api.CommandInbox;
+import io.fogbridge.api.QoS;
+import io.fogbridge.registry.Device;
+import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.registry.Registry;
+import io.fogbridge.registry.Tenant;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.CoAP.Type;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.network.Exchange;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.core.server.resources.Resource;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One top-level CoAP resource ({@code telemetry}, {@code event} or {@code command}) that takes every path below it
+ * too ({@link #getChild} answers itself), so {@code /telemetry/acme/dev-1} and {@code /command/res/42} land here and
+ * {@link DeviceResource#parse} reads the whole Uri-Path.
+ *
+ * <p><b>When the device hears "done".</b> A confirmable request is answered with a <i>piggy-backed</i> response (the
+ * ACK carries 2.04 or the error) that is sent only when the uplink's future completed, that is after the durable
+ * append. The handler never calls {@code exchange.accept()} before that: an early empty ACK would tell the device
+ * "received" before the record is durable. Californium does not acknowledge a request by itself; if the append takes
+ * longer than the client's ACK timeout (2-3 s by default) the client retransmits, Californium's deduplicator
+ * recognises the retransmission while the exchange has no response yet and drops it, and the one response answers
+ * both. The ack timeout of the adapter (default 10 s) is below the CoAP exchange lifetime, so the device always gets
+ * an answer. Non-confirmable telemetry is at most once and answered as soon as the uplink took it; non-confirmable
+ * events still wait for the append.
+ *
+ * <p><b>ttd.</b> After a successful append a request with {@code ?ttd=} looks for a pending command. One that is
+ * already there goes back piggy-backed at once. Otherwise the request is acknowledged now with an empty ACK (the
+ * append is durable, so that is honest, and it stops the client's retransmissions) and the command, or a plain 2.04
+ * when ttd passes, follows as a separate confirmable response. A command counts as delivered when the device
+ * acknowledges that response; a timeout or reset puts it back to pending.
+ *
+ * <p>Responses carrying a command: 2.04 with the payload, Content-Format from the command's content type,
+ * {@code Location-Query: command=<name>} and, when the cloud wants an answer, {@code Location-Path:
+ * command/res/<request-id>} (where to POST the response).
+ *
+ * <p>Runs on Californium's protocol threads and never blocks them.
+ */
+final class DeviceCoapResource extends CoapResource {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceCoapResource.class);
+
+    private final DeviceUplink uplink;
+    private final DeviceRegistry registry;
+    private final CommandInbox inbox;
+    private final Duration maxTtd;
+    private final boolean anonymousAllowed;
+    private final AdapterMetrics metrics;
+
+    DeviceCoapResource(
+            String name,
+            DeviceUplink uplink,
+            DeviceRegistry registry,
+            CommandInbox inboxOrNull,
+            Duration maxTtd,
+            boolean anonymousAllowed,
+            AdapterMetrics metrics) {
+        super(name);
+        this.uplink = uplink;
+        this.registry = registry;
+        this.inbox = inboxOrNull;
+        this.maxTtd = maxTtd;
+        this.anonymousAllowed = anonymousAllowed;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Resource getChild(String name) {
+        return this;
+    }
+
+    @Override
+    public void handlePUT(CoapExchange exchange) {
+        handlePOST(exchange);
+    }
+
+    @Override
+    public void handlePOST(CoapExchange exchange) {
+        Request request = exchange.advanced().getRequest();
+        DeviceResource resource;
+        Duration ttd;
+        try {
+            Map<String, String> query = query(request);
+            resource = DeviceResource.parse(request.getOptions().getUriPath(), query);
+            ttd = Ttd.parse(query.get("ttd"), maxTtd);
+        } catch (MalformedRequestException e) {
+            respond(exchange, ResponseCode.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        RequestSender sender = sender(exchange);
+        if (sender == null) {
+            return; // answered 4.01 / 4.03
+        }
+        int format = request.getOptions().getContentFormat();
+        String contentType = format == MediaTypeRegistry.UNDEFINED ? null : MediaTypeRegistry.toString(format);
+        QoS qos = request.getType() == Type.CON ? QoS.AT_LEAST_ONCE : QoS.AT_MOST_ONCE;
+        uplink.send(sender, resource, request.getPayload(), contentType, qos).whenComplete((reply, failure) -> {
+            try {
+                answer(exchange, resource, reply, ttd);
+            } catch (RuntimeException e) {
+                log.warn("answering a CoAP request from {} failed", sender.clientId(), e);
+                respond(exchange, ResponseCode.INTERNAL_SERVER_ERROR, "internal error");
+            }
+        });
+    }
+
+    private void answer(CoapExchange exchange, DeviceResource resource, UplinkReply reply, Duration ttd) {
+        if (!reply.accepted()) {
+            respond(exchange, code(reply.status()), reply.reason());
+            return;
+        }
+        if (ttd == null || inbox == null || resource.kind() == DeviceResource.Kind.COMMAND_RESPONSE) {
+            respond(exchange, ResponseCode.CHANGED, null);
+            return;
+        }
+        CompletableFuture<Optional<Command>> wait = inbox.awaitCommand(reply.tenant(), reply.device(), ttd);
+        if (!wait.isDone()) {
+            exchange.accept(); // durable already: the empty ACK is honest, and it stops retransmissions while we wait
+            metrics.waitStarted();
+            wait.whenComplete((command, failure) -> metrics.waitEnded());
+        }
+        wait.whenComplete((command, failure) -> {
+            if (failure != null || command.isEmpty()) {
+                if (failure != null) {
+                    log.warn("command inbox failed; answering without a command", failure);
+                }
+                respond(exchange, ResponseCode.CHANGED, null);
+            } else {
+                deliver(exchange, command.get());
+            }
+        });
+    }
+
+    private void deliver(CoapExchange exchange, Command command) {
+        Response response = new Response(ResponseCode.CHANGED);
+        response.setPayload(command.payload());
+        if (command.contentType() != null) {
+            int format = MediaTypeRegistry.parse(command.contentType());
+            if (format != MediaTypeRegistry.UNDEFINED) {
+                response.getOptions().setContentFormat(format);
+            }
+        }
+        response.getOptions().addLocationQuery("command=" + command.name());
+        if (!command.oneWay()) {
+            response.getOptions()
+                    .addLocationPath("command")
+                    .addLocationPath("res")
+                    .addLocationPath(command.requestId());
+        }
+        AtomicBoolean reported = new AtomicBoolean();
+        response.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onSent(boolean retransmission) {
+                if (response.getType() != Type.CON) { // piggy-backed or NON: nothing more will tell us
+                    delivered(true);
+                }
+            }
+
+            @Override
+            public void onAcknowledgement() {
+                delivered(true);
+            }
+
+            @Override
+            public void onTimeout() {
+                delivered(false);
+            }
+
+            @Override
+            public void onReject() {
+                delivered(false);
+            }
+
+            @Override
+            public void onSendError(Throwable error) {
+                delivered(false);
+            }
+
+            @Override
+            public void onCancel() {
+                delivered(false);
+            }
+
+            private void delivered(boolean ok) {
+                if (!reported.compareAndSet(false, true)) {
+                    return;
+                }
+                if (ok) {
+                    metrics.commandDelivered();
+                    inbox.delivered(command);
+                } else {
+                    log.info("command {} did not reach the device; pending again", command.id());
+                    inbox.notDelivered(command);
+                }
+            }
+        });
+        metrics.answered(200);
+        exchange.respond(response);
+    }
+
+    /** The sender, or null after answering 4.01/4.03. */
+    private RequestSender sender(CoapExchange exchange) {
+        Exchange advanced = exchange.advanced();
+        String clientId = "coap:" + exchange.getSourceSocketAddress();
+        Principal peer = advanced.getRequest().getSourceContext().getPeerIdentity();
+        if (peer instanceof PreSharedKeyIdentity psk) {
+            String identity = psk.getIdentity();
+            Device device = enabledDevice(identity);
+            if (device == null) {
+                log.warn("CoAP request from {} refused: PSK identity {} is no enabled device", clientId, identity);
+                metrics.authFailed();
+                respond(exchange, ResponseCode.FORBIDDEN, "not authorized");
+                return null;
+            }
+            return new RequestSender.Authenticated(device, clientId);
+        }
+        if (peer == null && anonymousAllowed) {
+            return new RequestSender.Anonymous(clientId);
+        }
+        metrics.authFailed();
+        respond(exchange, ResponseCode.UNAUTHORIZED, "use DTLS with a pre-shared key (identity device@tenant)");
+        return null;
+    }
+
+    private Device enabledDevice(String identity) {
+        int at = identity.lastIndexOf('@');
+        if (at <= 0) {
+            return null;
+        }
+        Registry snapshot = registry.current();
+        String tenantId = identity.substring(at + 1);
+        Device device = snapshot.device(tenantId, identity.substring(0, at)).orElse(null);
+        boolean tenantEnabled = snapshot.tenant(tenantId).map(Tenant::enabled).orElse(false);
+        return device != null && device.enabled() && tenantEnabled ? device : null;
+    }
+
+    private static Map<String, String> query(Request request) {
+        Map<String, String> query = new HashMap<>();
+        for (String parameter : request.getOptions().getUriQuery()) {
+            int eq = parameter.indexOf('=');
+            query.putIfAbsent(
+                    eq < 0 ? parameter : parameter.substring(0, eq), eq < 0 ? "" : parameter.substring(eq + 1));
+        }
+        return query;
+    }
+
+    private void respond(CoapExchange exchange, ResponseCode code, String text) {
+        metrics.answered(status(code));
+        if (text == null) {
+            exchange.respond(code);
+        } else {
+            exchange.respond(code, text);
+        }
+    }
+
+    static ResponseCode code(int status) {
+        return switch (status) {
+            case 202, 200 -> ResponseCode.CHANGED;
+            case 400 -> ResponseCode.BAD_REQUEST;
+            case 401 -> ResponseCode.UNAUTHORIZED;
+            case 403 -> ResponseCode.FORBIDDEN;
+            case 404 -> ResponseCode.NOT_FOUND;
+            case 413 -> ResponseCode.REQUEST_ENTITY_TOO_LARGE;
+            case 503, 429, 507 -> ResponseCode.SERVICE_UNAVAILABLE;
+            default -> ResponseCode.INTERNAL_SERVER_ERROR;
+        };
+    }
+
+    /** The HTTP-like status for metrics, so both adapters count alike. */
+    private static int status(ResponseCode code) {
+        return switch (code) {
+            case CHANGED, CREATED -> 202;
+            case BAD_REQUEST -> 400;
+            case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case REQUEST_ENTITY_TOO_LARGE -> 413;
+            case SERVICE_UNAVAILABLE -> 503;
+            default -> 500;
+        };
+    }
+}
