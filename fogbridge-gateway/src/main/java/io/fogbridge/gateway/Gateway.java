@@ -1,6 +1,11 @@
 package io.fogbridge.gateway;
 
+import io.fogbridge.api.CommandInbox;
+import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.command.CommandRouter;
+import io.fogbridge.command.RouterOptions;
+import io.fogbridge.gateway.config.CommandSettings;
 import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.ExternalBroker;
 import io.fogbridge.gateway.config.GatewayConfig;
@@ -10,11 +15,16 @@ import io.fogbridge.gateway.ops.ReadinessCheck.Status;
 import io.fogbridge.kafka.ForwarderOptions;
 import io.fogbridge.kafka.ForwarderState;
 import io.fogbridge.kafka.KafkaForwarder;
+import io.fogbridge.kafka.command.CommandConsumerOptions;
+import io.fogbridge.kafka.command.CommandHandler;
+import io.fogbridge.kafka.command.KafkaCommandConsumer;
 import io.fogbridge.mqtt.EmbeddedBrokerOptions;
 import io.fogbridge.mqtt.EmbeddedMqttBroker;
 import io.fogbridge.mqtt.ExternalBrokerOptions;
 import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.mqtt.ListenerAddress;
+import io.fogbridge.mqtt.MqttSecurity;
+import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.pipeline.Pipeline;
 import io.fogbridge.spool.FsyncPolicy;
 import io.fogbridge.spool.FullPolicy;
@@ -32,6 +42,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +66,8 @@ public final class Gateway implements AutoCloseable {
     private KafkaForwarder forwarder;
     private ProtocolAdapter mqtt;
     private OpsServer ops;
+    private DeviceRegistry devices = DeviceRegistry.of(io.fogbridge.registry.Registry.EMPTY);
+    private CommandRouter commands;
     private volatile boolean closed;
 
     private Gateway(GatewayConfig config) {
@@ -100,6 +113,7 @@ public final class Gateway implements AutoCloseable {
         mqtt = config.mqtt().externalMode() ? externalBridge(pipeline) : embeddedBroker(dataDir);
         started.push(mqtt);
         mqtt.start(pipeline);
+        startCommands(dataDir);
 
         ops = new OpsServer(config.http().host(), config.http().port(), registry, opsToken)
                 .addCheck("spool", () -> closed ? Status.notReady("closed") : Status.ok(spoolDetail()))
@@ -114,6 +128,61 @@ public final class Gateway implements AutoCloseable {
                 config.kafka().bootstrapServers(),
                 config.http().host(),
                 ops.port());
+    }
+
+    /**
+     * Downlink commands: the router (durable pending store under {@code dataDir/commands}, failure responses
+     * into the spool) and the Kafka consumer feeding it. Started after the MQTT bus so devices can be reached;
+     * closed before it (the close order is the reverse), so no command is taken that cannot be delivered.
+     */
+    private void startCommands(Path dataDir) throws Exception {
+        CommandSettings settings = config.commands();
+        if (!settings.enabled()) {
+            return;
+        }
+        if (settings.tenants().isEmpty()) {
+            throw new IllegalArgumentException("commands.enabled is true but commands.tenants lists no tenant");
+        }
+        List<CommandTransport> transports = mqtt instanceof EmbeddedMqttBroker broker
+                ? List.of(broker.commandTransport())
+                : List.of(); // external broker mode: no push delivery yet (polling adapters still work)
+        RouterOptions options = RouterOptions.of(config.gateway().id(), dataDir.resolve("commands"), this::registered)
+                .withMaxPending(settings.maxPending())
+                .withUnknownDevices(RouterOptions.UnknownDevices.valueOf(
+                        settings.unknownDevices().toUpperCase(java.util.Locale.ROOT)));
+        commands = new CommandRouter(options, transports, spool, registry);
+        started.push(commands);
+        commands.start();
+        CommandRouter router = commands;
+        KafkaCommandConsumer consumer = new KafkaCommandConsumer(
+                new CommandConsumerOptions(
+                        config.kafka().bootstrapServers(),
+                        config.gateway().id(),
+                        settings.tenants(),
+                        config.kafka().properties()),
+                new CommandHandler() {
+                    @Override
+                    public CompletableFuture<Void> command(io.fogbridge.api.Command command) {
+                        return router.submit(command);
+                    }
+
+                    @Override
+                    public CompletableFuture<Void> malformed(
+                            String tenant, String device, String correlationId, String reason) {
+                        return router.rejectMalformed(tenant, device, correlationId, reason);
+                    }
+                });
+        started.push(consumer);
+        consumer.start();
+    }
+
+    /** Whether the registry knows the device, directly or as one a registered device acts for ({@code via}). */
+    private boolean registered(String tenant, String device) {
+        var current = devices.current();
+        return current.device(tenant, device).isPresent()
+                || current.tenant(tenant)
+                        .map(t -> t.devices().values().stream().anyMatch(d -> d.via().contains(device)))
+                        .orElse(false);
     }
 
     private SpoolOptions spoolOptions(Path dir) {
@@ -144,9 +213,14 @@ public final class Gateway implements AutoCloseable {
                 .maxPayloadBytes(Math.toIntExact(config.mqtt().maxPayload()))
                 .ackTimeout(config.mqtt().ackTimeout())
                 .allowAnonymous(true)
-                .security(EdgeSecurity.mqttSecurity(config.mqtt(), started::push))
+                .security(security(EdgeSecurity.mqttSecurity(config.mqtt(), started::push)))
                 .build();
         return new EmbeddedMqttBroker(options, registry);
+    }
+
+    private MqttSecurity security(MqttSecurity security) {
+        devices = security.registry();
+        return security;
     }
 
     private ProtocolAdapter externalBridge(Pipeline pipeline) {
@@ -202,6 +276,16 @@ public final class Gateway implements AutoCloseable {
 
     public ProtocolAdapter mqtt() {
         return mqtt;
+    }
+
+    /** Where polling adapters (HTTP/CoAP {@code ttd}) pick up commands; null when {@code commands.enabled} is false. */
+    public CommandInbox commandInbox() {
+        return commands;
+    }
+
+    /** The command router; null when {@code commands.enabled} is false. */
+    public CommandRouter commandRouter() {
+        return commands;
     }
 
     public OpsServer ops() {

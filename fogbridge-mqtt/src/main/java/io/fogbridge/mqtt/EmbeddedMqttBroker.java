@@ -7,6 +7,7 @@ import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.services.Services;
+import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     private final Clock clock;
     private final SenderResolver senders;
     private final TopicAcl acl;
+    private final MqttCommandTransport commands;
     private EmbeddedHiveMQ hivemq;
     private TlsStores tlsStores;
     private ExecutorService authChecker;
@@ -76,6 +78,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.senders = Objects.requireNonNull(senders, "senders");
         this.acl = new TopicAcl(options.security().roles(), options.security().anonymousPermissions());
+        this.commands = new MqttCommandTransport(options.ackTimeout());
         metrics.gauge("fogbridge.mqtt.connections", "clients connected to the embedded MQTT broker", this::connections);
     }
 
@@ -98,8 +101,9 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         UplinkExtension extension = new UplinkExtension(
                 interceptor(uplink),
                 new RegistryAuthenticator(options.security(), anonymousListeners(listeners), authChecker, metrics),
-                new TopicAuthorizer(acl, metrics),
-                metrics);
+                new TopicAuthorizer(acl, metrics, commands),
+                metrics,
+                commands);
         hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(folders.configFolder())
                 .withDataFolder(folders.dataFolder())
@@ -148,6 +152,11 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         return bound.getFirst().port();
     }
 
+    /** Delivers commands to devices connected to this broker (see {@link MqttCommandTransport}). */
+    public CommandTransport commandTransport() {
+        return commands;
+    }
+
     @Override
     public boolean ready() {
         return ready;
@@ -156,6 +165,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     @Override
     public synchronized void close() {
         ready = false;
+        commands.close();
         stopBroker();
     }
 

@@ -23,18 +23,24 @@ final class TopicAuthorizer implements SubscriptionAuthorizer, PublishAuthorizer
 
     private final TopicAcl acl;
     private final MqttMetrics metrics;
+    private final MqttCommandTransport commands;
 
-    TopicAuthorizer(TopicAcl acl, MqttMetrics metrics) {
+    TopicAuthorizer(TopicAcl acl, MqttMetrics metrics, MqttCommandTransport commands) {
         this.acl = acl;
         this.metrics = metrics;
+        this.commands = commands;
     }
 
     @Override
     public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
         String filter = input.getSubscription().getTopicFilter();
-        String denial = acl.subscribeDenial(ConnectionPrincipal.of(input), filter);
+        ConnectionPrincipal principal = ConnectionPrincipal.of(input);
+        String denial = acl.subscribeDenial(principal, filter);
         if (denial == null) {
             output.authorizeSuccessfully();
+            // Authorized here means subscribed a moment later; a command sent in between finds no subscriber,
+            // reports NotConnected and is sent again on the next retry.
+            commands.subscribed(input.getClientInformation().getClientId(), principal, filter);
             return;
         }
         log.warn("client {}: {}", input.getClientInformation().getClientId(), denial);

@@ -26,13 +26,16 @@ final class UplinkExtension implements ExtensionMain {
     private final RegistryAuthenticator authenticator;
     private final TopicAuthorizer authorizer;
     private final MqttMetrics metrics;
+    private final MqttCommandTransport commands;
     private final CountDownLatch started = new CountDownLatch(1);
 
     UplinkExtension(
             UplinkPublishInterceptor interceptor,
             RegistryAuthenticator authenticator,
             TopicAuthorizer authorizer,
-            MqttMetrics metrics) {
+            MqttMetrics metrics,
+            MqttCommandTransport commands) {
+        this.commands = commands;
         this.interceptor = interceptor;
         this.authenticator = authenticator;
         this.authorizer = authorizer;
@@ -44,9 +47,12 @@ final class UplinkExtension implements ExtensionMain {
         // Registered before anything else: a client must never connect while no authenticator is in place.
         Services.securityRegistry().setAuthenticatorProvider(provider -> authenticator);
         Services.securityRegistry().setAuthorizerProvider(provider -> authorizer);
-        Services.initializerRegistry()
-                .setClientInitializer((client, context) -> context.addPublishInboundInterceptor(interceptor));
-        Services.eventRegistry().setClientLifecycleEventListener(provider -> new TooLargeCounter(metrics));
+        Services.initializerRegistry().setClientInitializer((client, context) -> {
+            context.addPublishInboundInterceptor(interceptor);
+            context.addPublishOutboundInterceptor(commands.outbound);
+            context.addPubackInboundInterceptor(commands.pubackInbound);
+        });
+        Services.eventRegistry().setClientLifecycleEventListener(provider -> new TooLargeCounter(metrics, commands));
         started.countDown();
     }
 
@@ -57,8 +63,12 @@ final class UplinkExtension implements ExtensionMain {
         return started.getCount() == 0;
     }
 
-    /** Counts 0x95 disconnects, whether HiveMQ's decoder refused the packet or our interceptor did. */
-    private record TooLargeCounter(MqttMetrics metrics) implements ClientLifecycleEventListener {
+    /**
+     * Counts 0x95 disconnects, whether HiveMQ's decoder refused the packet or our interceptor did, and tells the
+     * command transport who came and went.
+     */
+    private record TooLargeCounter(MqttMetrics metrics, MqttCommandTransport commands)
+            implements ClientLifecycleEventListener {
 
         @Override
         public void onServerInitiatedDisconnect(ServerInitiatedDisconnectInput input) {
@@ -71,9 +81,13 @@ final class UplinkExtension implements ExtensionMain {
         public void onMqttConnectionStart(ConnectionStartInput input) {}
 
         @Override
-        public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {}
+        public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
+            commands.connected(input.getClientInformation().getClientId(), ConnectionPrincipal.of(input));
+        }
 
         @Override
-        public void onDisconnect(DisconnectEventInput input) {}
+        public void onDisconnect(DisconnectEventInput input) {
+            commands.disconnected(input.getClientInformation().getClientId());
+        }
     }
 }

@@ -341,6 +341,11 @@ public final class ConfigLoader {
                         v.get(HTTP_TOKEN),
                         v.get(HTTP_TOKEN_FILE),
                         v.get(HTTP_ALLOW_UNAUTHENTICATED)),
-                v.get(ROUTES));
+                v.get(ROUTES),
+                new CommandSettings(
+                        v.get(COMMANDS_ENABLED),
+                        v.get(COMMANDS_TENANTS),
+                        v.get(COMMANDS_MAX_PENDING),
+                        v.get(COMMANDS_UNKNOWN_DEVICES)));
     }
 }

@@ -17,10 +17,23 @@ public record GatewayConfig(
         KafkaSettings kafka,
         SpoolSettings spool,
         HttpSettings http,
-        List<Route> routes) {
+        List<Route> routes,
+        CommandSettings commands) {
 
     public GatewayConfig {
         routes = List.copyOf(routes);
+        commands = commands == null ? CommandSettings.DISABLED : commands;
+    }
+
+    /** Without downlink commands (they are off by default). */
+    public GatewayConfig(
+            GatewaySettings gateway,
+            MqttSettings mqtt,
+            KafkaSettings kafka,
+            SpoolSettings spool,
+            HttpSettings http,
+            List<Route> routes) {
+        this(gateway, mqtt, kafka, spool, http, routes, CommandSettings.DISABLED);
     }
 
     /** Built-in device routes, then {@link #routes()}. */
@@ -34,7 +47,7 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withKafka(KafkaSettings kafka) {
-        return new GatewayConfig(gateway, mqtt, kafka, spool, http, routes);
+        return new GatewayConfig(gateway, mqtt, kafka, spool, http, routes, commands);
     }
 
     /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */
@@ -69,6 +82,11 @@ public record GatewayConfig(
                 .append(spool.whenFull())
                 .append('\n');
         out.append("http: ").append(http).append('\n');
+        if (commands.enabled()) {
+            out.append("commands: tenants ").append(commands.tenants()).append(", max pending ")
+                    .append(commands.maxPending()).append(", unknown devices ").append(commands.unknownDevices())
+                    .append('\n');
+        }
         out.append("routes: ").append(routes.size()).append(" configured (after the built-in device routes)");
         for (Route route : routes) {
             out.append("\n  ")

@@ -434,6 +434,49 @@ public final class GatewayConfigKeys {
             List.of(),
             "What leaves the edge besides the device topics: first match wins, what nothing matches stays local.");
 
+    // ---- commands --------------------------------------------------------------------------------------------
+
+    public static final ConfigKey<Boolean> COMMANDS_ENABLED = ConfigKey.define(
+            "commands.enabled",
+            bool(),
+            false,
+            "Consume downlink commands from `fog.command.<tenant>` (consumer group `fogbridge-<gateway.id>`) and"
+                    + " deliver them to devices; offline devices get them when they come back, within the ttl.");
+
+    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    public static final ConfigKey<List<String>> COMMANDS_TENANTS = ConfigKey.define(
+            "commands.tenants",
+            ValueTypes.scalar("comma-separated tenant ids", text -> {
+                List<String> tenants = new ArrayList<>();
+                for (String part : text.split(",")) {
+                    String tenant = part.trim();
+                    if (!TENANT_ID.matcher(tenant).matches()) {
+                        throw new IllegalArgumentException("'" + tenant + "' is not a tenant id (letters, digits,"
+                                + " '.', '_', '-', up to 64)");
+                    }
+                    tenants.add(tenant);
+                }
+                return List.copyOf(tenants);
+            }),
+            List.of(),
+            "Tenants whose command topics this gateway consumes, such as `acme,globex`. Needed when"
+                    + " `commands.enabled` is true.");
+
+    public static final ConfigKey<Integer> COMMANDS_MAX_PENDING = ConfigKey.define(
+            "commands.maxPending",
+            ValueTypes.intRange(1, 1_000_000, "1-1000000"),
+            10_000,
+            "Commands kept at most (durably, under `gateway.dataDir`/commands) for devices that are offline;"
+                    + " beyond, new ones are answered with status 503.");
+
+    public static final ConfigKey<String> COMMANDS_UNKNOWN_DEVICES = ConfigKey.define(
+            "commands.unknownDevices",
+            ValueTypes.oneOf("reject", "ignore"),
+            "reject",
+            "A command for a device neither in the registry nor connected here: `reject` answers 404, `ignore`"
+                    + " skips it and counts it (several gateways share the tenant).");
+
     /** Top-level keys (not list item keys), in reference order. */
     public static final List<ConfigKey<?>> ALL = List.of(
             GATEWAY_ID,
@@ -462,6 +505,10 @@ public final class GatewayConfigKeys {
             HTTP_TOKEN_FILE,
             HTTP_TOKEN,
             HTTP_ALLOW_UNAUTHENTICATED,
+            COMMANDS_ENABLED,
+            COMMANDS_TENANTS,
+            COMMANDS_MAX_PENDING,
+            COMMANDS_UNKNOWN_DEVICES,
             ROUTES);
 
     /** The keys of list items, for the reference: each list key followed by its item keys. */

@@ -1,0 +1,87 @@
+package io.fogbridge.command;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BiPredicate;
+
+/**
+ * Settings of a {@link CommandRouter}.
+ *
+ * @param gatewayId      this gateway's id, in the {@code gateway_id} header of failure responses
+ * @param storeDir       directory of the durable pending-command store
+ * @param maxPending     how many commands may wait at most; beyond, new ones fail with 503
+ * @param unknownDevices what to do with a command for a device this gateway does not know
+ * @param registered     whether the registry knows a device ({@code (tenant, device)}, directly or through
+ *                       another device's {@code via}); must be cheap and thread-safe
+ * @param retryInterval  how often expiries are checked and unreachable devices are tried again
+ * @param lease          how long a command handed to a polling adapter stays reserved without an answer
+ * @param clock          for deadlines; tests pass their own
+ */
+public record RouterOptions(
+        String gatewayId,
+        Path storeDir,
+        int maxPending,
+        UnknownDevices unknownDevices,
+        BiPredicate<String, String> registered,
+        Duration retryInterval,
+        Duration lease,
+        Clock clock) {
+
+    /** The answer to a command for a device that is neither registered nor reachable here. */
+    public enum UnknownDevices {
+        /** Answer 404 (one gateway per tenant: an unknown device really is unknown). */
+        REJECT,
+        /** Skip it and count it (several gateways share the tenant; another one serves the device). */
+        IGNORE
+    }
+
+    public RouterOptions {
+        Objects.requireNonNull(gatewayId, "gatewayId");
+        Objects.requireNonNull(storeDir, "storeDir");
+        Objects.requireNonNull(unknownDevices, "unknownDevices");
+        Objects.requireNonNull(registered, "registered");
+        Objects.requireNonNull(retryInterval, "retryInterval");
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(clock, "clock");
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be at least 1, got " + maxPending);
+        }
+    }
+
+    /** Defaults: 10,000 pending, REJECT, retry every second, 30 s lease, system clock. */
+    public static RouterOptions of(String gatewayId, Path storeDir, BiPredicate<String, String> registered) {
+        return new RouterOptions(
+                gatewayId,
+                storeDir,
+                10_000,
+                UnknownDevices.REJECT,
+                registered,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                Clock.systemUTC());
+    }
+
+    public RouterOptions withMaxPending(int value) {
+        return new RouterOptions(gatewayId, storeDir, value, unknownDevices, registered, retryInterval, lease, clock);
+    }
+
+    public RouterOptions withUnknownDevices(UnknownDevices value) {
+        return new RouterOptions(gatewayId, storeDir, maxPending, value, registered, retryInterval, lease, clock);
+    }
+
+    public RouterOptions withRetryInterval(Duration value) {
+        return new RouterOptions(gatewayId, storeDir, maxPending, unknownDevices, registered, value, lease, clock);
+    }
+
+    public RouterOptions withLease(Duration value) {
+        return new RouterOptions(
+                gatewayId, storeDir, maxPending, unknownDevices, registered, retryInterval, value, clock);
+    }
+
+    public RouterOptions withClock(Clock value) {
+        return new RouterOptions(
+                gatewayId, storeDir, maxPending, unknownDevices, registered, retryInterval, lease, value);
+    }
+}

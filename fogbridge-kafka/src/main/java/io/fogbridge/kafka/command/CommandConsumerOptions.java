@@ -1,0 +1,48 @@
+package io.fogbridge.kafka.command;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link KafkaCommandConsumer}.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param gatewayId        this gateway; the consumer group is {@code fogbridge-<gatewayId>}, so each gateway sees
+ *                         every command of its tenants
+ * @param tenants          tenants whose {@code fog.command.<tenant>} topics this gateway consumes
+ * @param clientProperties Kafka consumer properties applied over the defaults (TLS, SASL …)
+ * @param settleTimeout    how long a poll batch may take to settle before it is read again
+ */
+public record CommandConsumerOptions(
+        String bootstrapServers,
+        String gatewayId,
+        List<String> tenants,
+        Map<String, String> clientProperties,
+        Duration settleTimeout) {
+
+    public CommandConsumerOptions {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(gatewayId, "gatewayId");
+        tenants = List.copyOf(tenants);
+        if (tenants.isEmpty()) {
+            throw new IllegalArgumentException("at least one tenant is needed to consume commands");
+        }
+        clientProperties = Map.copyOf(clientProperties == null ? Map.of() : clientProperties);
+        Objects.requireNonNull(settleTimeout, "settleTimeout");
+    }
+
+    public CommandConsumerOptions(
+            String bootstrapServers, String gatewayId, List<String> tenants, Map<String, String> clientProperties) {
+        this(bootstrapServers, gatewayId, tenants, clientProperties, Duration.ofSeconds(30));
+    }
+
+    public String groupId() {
+        return "fogbridge-" + gatewayId;
+    }
+
+    public List<String> topics() {
+        return tenants.stream().map(t -> CommandRecordParser.TOPIC_PREFIX + t).toList();
+    }
+}
