@@ -1,0 +1,65 @@
+package io.fogbridge.adapters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fogbridge.testkit.TestEnv;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real {@code curl} binary and returns status, headers and body. */
+public final class Curl {
+
+    public record Result(int status, Map<String, String> headers, String body) {}
+
+    private Curl() {}
+
+    /**
+     * @param args extra curl arguments (-u, -H …) before the URL
+     */
+    public static Result post(String url, byte[] body, String... args) throws IOException, InterruptedException {
+        Path curl = TestEnv.peer("curl");
+        Path dir = Files.createTempDirectory("curl");
+        Path in = Files.write(dir.resolve("in"), body);
+        List<String> command = new ArrayList<>(List.of(
+                curl.toString(),
+                "-s",
+                "-S",
+                "-o",
+                dir.resolve("out").toString(),
+                "-D",
+                dir.resolve("headers").toString(),
+                "-w",
+                "%{http_code}",
+                "--max-time",
+                "60",
+                "-X",
+                "POST",
+                "--data-binary",
+                "@" + in));
+        command.addAll(List.of(args));
+        command.add(url);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(70, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.exitValue()).as(output).isZero();
+        Map<String, String> headers = new TreeMap<>();
+        for (String line : Files.readAllLines(dir.resolve("headers"))) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
+            }
+        }
+        String text = Files.exists(dir.resolve("out")) ? Files.readString(dir.resolve("out")) : "";
+        return new Result(Integer.parseInt(output.substring(output.length() - 3)), headers, text);
+    }
+}
