@@ -4,6 +4,7 @@ import io.fogbridge.gateway.Gateway;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.gateway.demo.DemoDevices;
+import io.fogbridge.gateway.demo.DemoSecurity;
 import io.fogbridge.kafka.ForwarderState;
 import io.fogbridge.testkit.KafkaBroker;
 import io.micrometer.core.instrument.Counter;
@@ -25,28 +26,48 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run Kafka, the gateway and simulated devices, all on embedded defaults.",
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run Kafka, the gateway and simulated devices, all on embedded defaults.",
             "Starts a single-node Kafka (KRaft), the gateway with its embedded MQTT broker, and a simulated",
-            "plant (two lathes, a water tank). Ctrl-C stops everything."})
+            "plant (two lathes, a water tank). Devices connect over TLS with per-device passwords, made fresh for",
+            "every run in the data dir (development CA, server certificate, device registry). Ctrl-C stops everything."
+        })
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", defaultValue = ".fogbridge/demo", description = "where Kafka and the spool keep their data; wiped at start (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".fogbridge/demo",
+            description = "where Kafka and the spool keep their data; wiped at start (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--rate", defaultValue = "10", description = "readings per second per device (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rate",
+            defaultValue = "10",
+            description = "readings per second per device (default: ${DEFAULT-VALUE})")
     int rate;
 
     @Option(names = "--duration", description = "stop after this many seconds (default: run until Ctrl-C)")
     Long durationSeconds;
 
-    @Option(names = "--mqtt-port", defaultValue = "1883", description = "preferred MQTT port; a free one if taken (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--mqtt-port",
+            defaultValue = "1883",
+            description = "preferred MQTT port; a free one if taken (default: ${DEFAULT-VALUE})")
     int mqttPort;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "preferred Kafka port; a free one if taken (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "preferred Kafka port; a free one if taken (default: ${DEFAULT-VALUE})")
     int kafkaPort;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "preferred port of /healthz /readyz /metrics (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            description = "preferred port of /healthz /readyz /metrics (default: ${DEFAULT-VALUE})")
     int httpPort;
 
     @Override
@@ -59,7 +80,8 @@ final class DemoCommand implements Callable<Integer> {
                 StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         if (lockFile.tryLock() == null) {
-            System.err.println("another fogbridge demo is running with data dir " + dataDir + "; stop it or pass --data-dir");
+            System.err.println(
+                    "another fogbridge demo is running with data dir " + dataDir + "; stop it or pass --data-dir");
             return 2;
         }
         wipe(dataDir);
@@ -67,7 +89,8 @@ final class DemoCommand implements Callable<Integer> {
         int kafka = available(kafkaPort);
         out.println("Starting Kafka (single node, KRaft) on 127.0.0.1:" + kafka + " ...");
         KafkaBroker broker = KafkaBroker.start(dataDir.resolve("kafka"), kafka);
-        GatewayConfig config = demoConfig(broker.port(), available(mqttPort), available(httpPort));
+        DemoSecurity security = DemoSecurity.create(dataDir.resolve("security"));
+        GatewayConfig config = demoConfig(security, broker.port(), available(mqttPort), available(httpPort));
         out.println("Starting the gateway ...");
         Gateway gateway;
         try {
@@ -77,18 +100,23 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         int mqtt = gateway.mqttPorts().get(0);
-        DemoDevices devices = new DemoDevices("plant-1", "127.0.0.1", mqtt);
+        DemoDevices devices = new DemoDevices("plant-1", "127.0.0.1", mqtt, security);
         CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            devices.close();
-            gateway.close();
-            broker.close();
-            done.countDown();
-        }, "demo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            devices.close();
+                            gateway.close();
+                            broker.close();
+                            done.countDown();
+                        },
+                        "demo-shutdown"));
         devices.start(rate);
-        printHowToWatch(out, broker.bootstrapServers(), mqtt, gateway.httpPort());
+        printHowToWatch(out, broker.bootstrapServers(), mqtt, gateway.httpPort(), security);
 
-        long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
+        long deadline = durationSeconds == null
+                ? Long.MAX_VALUE
+                : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
         boolean tty = System.console() != null;
         while (System.nanoTime() < deadline && done.getCount() > 0) {
             String line = statusLine(gateway, devices);
@@ -104,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private GatewayConfig demoConfig(int kafka, int mqtt, int http) throws Exception {
+    private GatewayConfig demoConfig(DemoSecurity security, int kafka, int mqtt, int http) throws Exception {
         String yaml;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo.yaml")) {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -112,8 +140,15 @@ final class DemoCommand implements Callable<Integer> {
         yaml = yaml.replace("${dataDir}", "\"" + dataDir.resolve("gateway").toAbsolutePath() + "\"")
                 .replace("${kafkaPort}", Integer.toString(kafka))
                 .replace("${mqttPort}", Integer.toString(mqtt))
-                .replace("${httpPort}", Integer.toString(http));
+                .replace("${httpPort}", Integer.toString(http))
+                .replace("${registry}", quoted(security.registryFile()))
+                .replace("${certFile}", quoted(security.certFile()))
+                .replace("${keyFile}", quoted(security.keyFile()));
         return ConfigLoader.load("demo.yaml", yaml, Map.of());
+    }
+
+    private static String quoted(Path file) {
+        return "\"" + file.toAbsolutePath() + "\"";
     }
 
     static String statusLine(Gateway gateway, DemoDevices devices) {
@@ -132,13 +167,23 @@ final class DemoCommand implements Callable<Integer> {
                 forwarder.connected() ? "" : " | Kafka: not connected");
     }
 
-    private static void printHowToWatch(PrintStream out, String bootstrap, int mqtt, int http) {
+    private static void printHowToWatch(PrintStream out, String bootstrap, int mqtt, int http, DemoSecurity security) {
+        Path ca = security.caFile().toAbsolutePath();
         out.println();
-        out.println("Fogbridge demo is running. Watch the data:");
-        out.println("  kcat -b " + bootstrap + " -C -t fog.telemetry.plant-1 -f '%k %h %s\\n'   # lathes, via the 'lathes' route");
-        out.println("  kcat -b " + bootstrap + " -C -t fog.telemetry.demo -t fog.event.demo -f '%t %k %s\\n'   # the water tank");
-        out.println("  mosquitto_sub -h 127.0.0.1 -p " + mqtt + " -t 'factory/#' -t 'telemetry/#' -t 'event/#' -v   # the local bus");
-        out.println("  curl -s http://127.0.0.1:" + http + "/readyz ; curl -s http://127.0.0.1:" + http + "/metrics | grep fogbridge_");
+        out.println("Fogbridge demo is running. MQTT is TLS only (" + "127.0.0.1:" + mqtt + ", CA " + ca + ");");
+        out.println("devices log in with their own random password: plc-bridge@demo (the lathes), tank-1@demo.");
+        out.println("Registry (bcrypt hashes only): " + security.registryFile().toAbsolutePath());
+        out.println("Watch the data:");
+        out.println("  kcat -b " + bootstrap
+                + " -C -t fog.telemetry.plant-1 -f '%k %h %s\\n'   # lathes, via the 'lathes' route");
+        out.println("  kcat -b " + bootstrap
+                + " -C -t fog.telemetry.demo -t fog.event.demo -f '%t %k %s\\n'   # the water tank");
+        out.println(
+                "  mosquitto_sub -h 127.0.0.1 -p " + mqtt + " --cafile " + ca + " -u " + security.username("watcher")
+                        + " -P " + security.password("watcher")
+                        + " -t 'factory/#' -t 'telemetry/demo/#' -t 'event/demo/#' -v   # the local bus, read-only");
+        out.println("  curl -s http://127.0.0.1:" + http + "/readyz ; curl -s http://127.0.0.1:" + http
+                + "/metrics | grep fogbridge_");
         out.println("Ctrl-C stops everything.");
         out.println();
     }

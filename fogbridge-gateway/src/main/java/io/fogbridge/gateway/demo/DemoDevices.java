@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The demo's simulated plant: two lathes (through a PLC bridge on the plant topic tree) and a
  * water tank level sensor (a device on the device-facing topics), each publishing
- * {@code ratePerDevice} readings a second at QoS 1 to the gateway's MQTT bus.
+ * {@code ratePerDevice} readings a second at QoS 1 to the gateway's MQTT bus, over TLS with a password
+ * from {@link DemoSecurity}.
  */
 public final class DemoDevices implements AutoCloseable {
 
@@ -20,11 +21,17 @@ public final class DemoDevices implements AutoCloseable {
         return t;
     });
 
-    public DemoDevices(String site, String host, int port) {
+    /** Devices that connect over TLS to {@code host:port} with the passwords and CA of {@code security}. */
+    public DemoDevices(String site, String host, int port, DemoSecurity security) {
+        SimulatedDevice.Login plcBridge = login(security, "plc-bridge");
         devices = List.of(
-                new LatheSensor(site, "lathe-1", host, port, 1),
-                new LatheSensor(site, "lathe-2", host, port, 2),
-                new WaterTankSensor("tank-1", host, port, 3));
+                new LatheSensor(site, "lathe-1", host, port, plcBridge, 1),
+                new LatheSensor(site, "lathe-2", host, port, plcBridge, 2),
+                new WaterTankSensor("tank-1", host, port, login(security, "tank-1"), 3));
+    }
+
+    private static SimulatedDevice.Login login(DemoSecurity security, String device) {
+        return new SimulatedDevice.Login(security.username(device), security.password(device), security.trust());
     }
 
     public void start(int ratePerDevice) throws Exception {

@@ -3,7 +3,8 @@ package io.fogbridge.gateway.demo;
 import java.util.Locale;
 
 /**
- * A lathe's PLC bridge: spindle speed, bearing temperature and vibration, published on the plant
+ * A lathe behind the plant's PLC bridge (it logs in as the {@code plc-bridge} device, whose role may publish
+ * {@code factory/#}): spindle speed, bearing temperature and vibration, published on the plant
  * topic tree {@code factory/<site>/lathe/<machine>/spindle} that the demo's own route maps to
  * {@code fog.telemetry.<site>}. The temperature drifts up while the spindle runs fast.
  */
@@ -13,8 +14,8 @@ final class LatheSensor extends SimulatedDevice {
     private double temperature = 35;
     private int rpm = 1200;
 
-    LatheSensor(String site, String machine, String host, int port, long seed) {
-        super(machine, host, port, seed);
+    LatheSensor(String site, String machine, String host, int port, Login plcBridge, long seed) {
+        super(machine, host, port, plcBridge, seed);
         this.site = site;
     }
 

@@ -1,14 +1,17 @@
 package io.fogbridge.gateway.demo;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A demo device: an MQTT 5 client that publishes one reading per period, at QoS 1, and waits for
@@ -24,7 +27,11 @@ abstract class SimulatedDevice implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
 
-    SimulatedDevice(String name, String host, int port, long seed) {
+    /**
+     * @param login how the device authenticates: its {@code device@tenant} user name and password, over TLS trusting
+     *              only the demo's CA
+     */
+    SimulatedDevice(String name, String host, int port, Login login, long seed) {
         this.name = name;
         this.random = new Random(seed);
         this.client = MqttClient.builder()
@@ -32,6 +39,14 @@ abstract class SimulatedDevice implements AutoCloseable {
                 .identifier("demo-" + name)
                 .serverHost(host)
                 .serverPort(port)
+                .sslConfig(MqttClientSslConfig.builder()
+                        .trustManagerFactory(login.trust())
+                        .protocols(List.of("TLSv1.3", "TLSv1.2"))
+                        .build())
+                .simpleAuth()
+                .username(login.username())
+                .password(login.password().getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
                 .automaticReconnect()
                 .initialDelay(200, TimeUnit.MILLISECONDS)
                 .maxDelay(5, TimeUnit.SECONDS)
@@ -88,4 +103,12 @@ abstract class SimulatedDevice implements AutoCloseable {
     }
 
     record Reading(String topic, String json) {}
+
+    /** A device's credentials; {@link #toString()} hides the password. */
+    record Login(String username, String password, TrustManagerFactory trust) {
+        @Override
+        public String toString() {
+            return username;
+        }
+    }
 }

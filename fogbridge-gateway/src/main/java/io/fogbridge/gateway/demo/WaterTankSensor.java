@@ -3,7 +3,7 @@ package io.fogbridge.gateway.demo;
 import java.util.Locale;
 
 /**
- * A water tank's level sensor, a device in tenant {@code demo} using the device-facing topics:
+ * A water tank's level sensor, device {@code tank-1@demo} with its own password, using the device-facing topics:
  * readings on {@code telemetry/demo/<tank>} (built-in route to {@code fog.telemetry.demo}), and an
  * {@code event/demo/<tank>/level-high} when the level crosses 90 % (built-in route to
  * {@code fog.event.demo}, drained ahead of telemetry).
@@ -14,8 +14,8 @@ final class WaterTankSensor extends SimulatedDevice {
     private double inflow = 0.4;
     private boolean high;
 
-    WaterTankSensor(String tank, String host, int port, long seed) {
-        super(tank, host, port, seed);
+    WaterTankSensor(String tank, String host, int port, Login login, long seed) {
+        super(tank, host, port, login, seed);
     }
 
     @Override
@@ -27,8 +27,12 @@ final class WaterTankSensor extends SimulatedDevice {
             inflow = 0.2;
             return new Reading(
                     "event/demo/" + name + "/level-high",
-                    String.format(Locale.ROOT, "{\"tank\":\"%s\",\"ts\":%d,\"levelPercent\":%.1f}", name,
-                            System.currentTimeMillis(), levelPercent));
+                    String.format(
+                            Locale.ROOT,
+                            "{\"tank\":\"%s\",\"ts\":%d,\"levelPercent\":%.1f}",
+                            name,
+                            System.currentTimeMillis(),
+                            levelPercent));
         }
         if (levelPercent < 40) {
             high = false;
@@ -36,7 +40,11 @@ final class WaterTankSensor extends SimulatedDevice {
         }
         return new Reading(
                 "telemetry/demo/" + name,
-                String.format(Locale.ROOT, "{\"tank\":\"%s\",\"ts\":%d,\"levelPercent\":%.1f}", name,
-                        System.currentTimeMillis(), levelPercent));
+                String.format(
+                        Locale.ROOT,
+                        "{\"tank\":\"%s\",\"ts\":%d,\"levelPercent\":%.1f}",
+                        name,
+                        System.currentTimeMillis(),
+                        levelPercent));
     }
 }
