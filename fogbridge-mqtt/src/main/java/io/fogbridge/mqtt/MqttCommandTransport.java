@@ -51,6 +51,7 @@ public final class MqttCommandTransport implements CommandTransport {
 
     private static final Logger log = LoggerFactory.getLogger(MqttCommandTransport.class);
     static final String COMMAND_ID = "fogbridge-command-id";
+    private static final long REACHABLE_DELAY_MS = 200;
 
     /** The topic levels a client subscribed with (empty levels = the short form) and its client id. */
     private record Route(String clientId, String tenantLevel, String deviceLevel) {}
@@ -104,10 +105,9 @@ public final class MqttCommandTransport implements CommandTransport {
             Services.publishService()
                     .publishToClient(publish.build(), route.clientId())
                     .whenComplete((status, e) -> {
+                        // NOT_SUBSCRIBED just after the SUBSCRIBE was authorized (not yet in the topic tree) or
+                        // after an UNSUBSCRIBE (not tracked): the command stays pending; the router tries again.
                         if (e != null || status != PublishToClientResult.SUCCESSFUL) {
-                            if (status == PublishToClientResult.NOT_SUBSCRIBED) {
-                                routes.remove(key, route);
-                            }
                             result.complete(DeliveryResult.NOT_CONNECTED);
                         }
                     });
@@ -140,7 +140,9 @@ public final class MqttCommandTransport implements CommandTransport {
         }
         routes.put(tenant + "/" + device, new Route(clientId, levels[1], levels[2]));
         log.debug("client {} takes commands of {}/{} on {}", clientId, tenant, device, filter);
-        reachable.accept(tenant, device);
+        // The SUBSCRIBE is authorized, not yet in the topic tree: tell the router a moment later.
+        CompletableFuture.delayedExecutor(REACHABLE_DELAY_MS, TimeUnit.MILLISECONDS)
+                .execute(() -> reachable.accept(tenant, device));
     }
 
     /** A client connected: a persistent session brings its subscriptions back without a SUBSCRIBE. */
