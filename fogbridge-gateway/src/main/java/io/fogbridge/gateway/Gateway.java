@@ -1,5 +1,11 @@
 package io.fogbridge.gateway;
 
+import io.fogbridge.adapters.coap.CoapAdapter;
+import io.fogbridge.adapters.coap.CoapAdapterOptions;
+import io.fogbridge.adapters.coap.PskKeys;
+import io.fogbridge.adapters.http.HttpAdapter;
+import io.fogbridge.adapters.http.HttpAdapterOptions;
+import io.fogbridge.adapters.http.HttpTls;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.ProtocolAdapter;
@@ -68,6 +74,8 @@ public final class Gateway implements AutoCloseable {
     private OpsServer ops;
     private DeviceRegistry devices = DeviceRegistry.of(io.fogbridge.registry.Registry.EMPTY);
     private CommandRouter commands;
+    private HttpAdapter httpAdapter;
+    private CoapAdapter coapAdapter;
     private volatile boolean closed;
 
     private Gateway(GatewayConfig config) {
@@ -114,11 +122,16 @@ public final class Gateway implements AutoCloseable {
         started.push(mqtt);
         mqtt.start(pipeline);
         startCommands(dataDir);
+        startDeviceAdapters(pipeline);
 
         ops = new OpsServer(config.http().host(), config.http().port(), registry, opsToken)
                 .addCheck("spool", () -> closed ? Status.notReady("closed") : Status.ok(spoolDetail()))
                 .addCheck(mqtt.name(), () -> mqtt.ready() ? Status.ok("accepting") : Status.notReady("not accepting"))
                 .addCheck("kafka", this::kafkaStatus);
+        for (ProtocolAdapter adapter : deviceAdapters()) {
+            ops.addCheck(
+                    adapter.name(), () -> adapter.ready() ? Status.ok("accepting") : Status.notReady("not accepting"));
+        }
         started.push(ops);
         ops.start();
         log.info(
@@ -183,6 +196,74 @@ public final class Gateway implements AutoCloseable {
                 || current.tenant(tenant)
                         .map(t -> t.devices().values().stream().anyMatch(d -> d.via().contains(device)))
                         .orElse(false);
+    }
+
+    /**
+     * The HTTP and CoAP device adapters ({@code adapters.*}), after the command router so {@code ttd} requests can
+     * pick up commands. They share the MQTT broker's registry, size limit and ack timeout.
+     */
+    private void startDeviceAdapters(Pipeline pipeline) throws Exception {
+        var settings = config.adapters();
+        long maxPayload = config.mqtt().maxPayload();
+        if (settings.httpEnabled()) {
+            HttpAdapterOptions options = new HttpAdapterOptions(
+                    settings.httpHost(),
+                    settings.httpPort(),
+                    maxPayload,
+                    config.mqtt().ackTimeout(),
+                    settings.maxTtd(),
+                    settings.httpAnonymous(),
+                    null,
+                    false);
+            if (settings.httpKeyStore() != null) {
+                String password = settings.httpKeyStorePassword();
+                options = options.withTls(
+                        HttpTls.context(
+                                settings.httpKeyStore(),
+                                password == null ? new char[0] : password.toCharArray(),
+                                settings.httpClientCaFile()),
+                        settings.httpClientCaFile() != null);
+            }
+            httpAdapter = new HttpAdapter(options, devices, commands, registry);
+            started.push(httpAdapter);
+            httpAdapter.start(pipeline);
+        }
+        if (settings.coapEnabled()) {
+            PskKeys keys = settings.coapPskFile() == null ? null : PskKeys.load(settings.coapPskFile());
+            CoapAdapterOptions options = new CoapAdapterOptions(
+                    settings.coapHost(),
+                    settings.coapPort(),
+                    keys == null ? -1 : settings.coapDtlsPort(),
+                    keys,
+                    maxPayload,
+                    config.mqtt().ackTimeout(),
+                    settings.maxTtd(),
+                    settings.coapAnonymous());
+            coapAdapter = new CoapAdapter(options, devices, commands, registry);
+            started.push(coapAdapter);
+            coapAdapter.start(pipeline);
+        }
+    }
+
+    private List<ProtocolAdapter> deviceAdapters() {
+        List<ProtocolAdapter> adapters = new java.util.ArrayList<>();
+        if (httpAdapter != null) {
+            adapters.add(httpAdapter);
+        }
+        if (coapAdapter != null) {
+            adapters.add(coapAdapter);
+        }
+        return adapters;
+    }
+
+    /** The HTTP device adapter; null unless {@code adapters.http.enabled}. */
+    public HttpAdapter httpAdapter() {
+        return httpAdapter;
+    }
+
+    /** The CoAP device adapter; null unless {@code adapters.coap.enabled}. */
+    public CoapAdapter coapAdapter() {
+        return coapAdapter;
     }
 
     private SpoolOptions spoolOptions(Path dir) {

@@ -346,6 +346,21 @@ public final class ConfigLoader {
                         v.get(COMMANDS_ENABLED),
                         v.get(COMMANDS_TENANTS),
                         v.get(COMMANDS_MAX_PENDING),
-                        v.get(COMMANDS_UNKNOWN_DEVICES)));
+                        v.get(COMMANDS_UNKNOWN_DEVICES)),
+                new AdapterSettings(
+                        v.get(ADAPTERS_HTTP_ENABLED),
+                        v.get(ADAPTERS_HTTP_HOST),
+                        v.get(ADAPTERS_HTTP_PORT),
+                        v.get(ADAPTERS_HTTP_ANONYMOUS),
+                        v.get(ADAPTERS_HTTP_KEY_STORE),
+                        v.get(ADAPTERS_HTTP_KEY_STORE_PASSWORD),
+                        v.get(ADAPTERS_HTTP_CLIENT_CA_FILE),
+                        v.get(ADAPTERS_COAP_ENABLED),
+                        v.get(ADAPTERS_COAP_HOST),
+                        v.get(ADAPTERS_COAP_PORT),
+                        v.get(ADAPTERS_COAP_ANONYMOUS),
+                        v.get(ADAPTERS_COAP_DTLS_PORT),
+                        v.get(ADAPTERS_COAP_PSK_FILE),
+                        v.get(ADAPTERS_MAX_TTD)));
     }
 }

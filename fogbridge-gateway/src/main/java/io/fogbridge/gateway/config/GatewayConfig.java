@@ -18,11 +18,25 @@ public record GatewayConfig(
         SpoolSettings spool,
         HttpSettings http,
         List<Route> routes,
-        CommandSettings commands) {
+        CommandSettings commands,
+        AdapterSettings adapters) {
 
     public GatewayConfig {
         routes = List.copyOf(routes);
         commands = commands == null ? CommandSettings.DISABLED : commands;
+        adapters = adapters == null ? AdapterSettings.DISABLED : adapters;
+    }
+
+    /** Without the HTTP and CoAP device adapters (they are off by default). */
+    public GatewayConfig(
+            GatewaySettings gateway,
+            MqttSettings mqtt,
+            KafkaSettings kafka,
+            SpoolSettings spool,
+            HttpSettings http,
+            List<Route> routes,
+            CommandSettings commands) {
+        this(gateway, mqtt, kafka, spool, http, routes, commands, AdapterSettings.DISABLED);
     }
 
     /** Without downlink commands (they are off by default). */
@@ -47,7 +61,7 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withKafka(KafkaSettings kafka) {
-        return new GatewayConfig(gateway, mqtt, kafka, spool, http, routes, commands);
+        return new GatewayConfig(gateway, mqtt, kafka, spool, http, routes, commands, adapters);
     }
 
     /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */
@@ -86,6 +100,9 @@ public record GatewayConfig(
             out.append("commands: tenants ").append(commands.tenants()).append(", max pending ")
                     .append(commands.maxPending()).append(", unknown devices ").append(commands.unknownDevices())
                     .append('\n');
+        }
+        if (adapters.httpEnabled() || adapters.coapEnabled()) {
+            out.append("adapters: ").append(adapters).append('\n');
         }
         out.append("routes: ").append(routes.size()).append(" configured (after the built-in device routes)");
         for (Route route : routes) {

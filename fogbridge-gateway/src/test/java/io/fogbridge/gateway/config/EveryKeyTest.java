@@ -42,6 +42,20 @@ class EveryKeyTest {
             http.tokenFile             | "a\\0b"         | not a valid path
             http.token                 | short           | at least 16 characters
             http.allowUnauthenticated  | maybe           | expected true or false
+            adapters.http.enabled      | yes             | expected true or false
+            adapters.http.host         | "a b"           | expected host name or IP address
+            adapters.http.port         | "70000"         | expected a port 0-65535
+            adapters.http.anonymous    | maybe           | expected true or false
+            adapters.http.keyStore     | "a\\0b"         | not a valid path
+            adapters.http.keyStorePassword | '""'        | must not be empty
+            adapters.http.clientCaFile | "a\\0b"         | not a valid path
+            adapters.coap.enabled      | yes             | expected true or false
+            adapters.coap.host         | "a b"           | expected host name or IP address
+            adapters.coap.port         | "-1"            | expected a port 0-65535
+            adapters.coap.anonymous    | maybe           | expected true or false
+            adapters.coap.dtlsPort     | "-1"            | expected a port 0-65535
+            adapters.coap.pskFile      | "a\\0b"         | not a valid path
+            adapters.maxTtd            | "0"             | must be longer than 0
             routes                     | everything      | expected a list
             """;
 

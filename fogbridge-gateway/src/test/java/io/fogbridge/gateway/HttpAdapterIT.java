@@ -1,0 +1,274 @@
+package io.fogbridge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fogbridge.gateway.config.ConfigLoader;
+import io.fogbridge.registry.PasswordHasher;
+import io.fogbridge.testkit.KafkaBroker;
+import io.fogbridge.testkit.KcatConsumer;
+import io.fogbridge.testkit.TestEnv;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP device adapter end to end: {@code curl} as the device, the gateway with its registry, spool and command
+ * router, an in-process Kafka, read back with {@code kcat}; commands produced with {@code kcat}.
+ */
+class HttpAdapterIT {
+
+    @TempDir
+    static Path dir;
+
+    static KafkaBroker kafka;
+    static Gateway gateway;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestEnv.peer("curl");
+        TestEnv.peer("kcat");
+        kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
+        String hash = PasswordHasher.hash("pw".toCharArray(), 4);
+        Files.writeString(dir.resolve("devices.yaml"), """
+                tenants:
+                  acme:
+                    devices:
+                      sensor-1: {credentials: [{type: hashed-password, hash: "%1$s"}]}
+                      sensor-2: {credentials: [{type: hashed-password, hash: "%1$s"}]}
+                      edge-gw: {credentials: [{type: hashed-password, hash: "%1$s"}], via: [sensor-1]}
+                """.formatted(hash));
+        String yaml = """
+                gateway: {id: edge-http, dataDir: "%s"}
+                mqtt: {listeners: [{host: 127.0.0.1, port: %d}], registry: "%s", maxPayload: 1KiB}
+                kafka: {bootstrapServers: "%s"}
+                http: {host: 127.0.0.1, port: 0}
+                commands: {enabled: true, tenants: "acme"}
+                adapters: {http: {enabled: true, host: 127.0.0.1, port: 0, anonymous: false}, maxTtd: 20s}
+                """.formatted(
+                        dir.resolve("gw"), TestEnv.freePort(), dir.resolve("devices.yaml"), kafka.bootstrapServers());
+        gateway = Gateway.start(ConfigLoader.load("http-it.yaml", yaml, Map.of()));
+        base = "http://127.0.0.1:" + gateway.httpAdapter().port();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void telemetryIsInKafkaWithContractHeadersAfterA202() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            var result = curl(
+                    base + "/telemetry",
+                    "{\"n\":" + i + "}",
+                    "-u",
+                    "sensor-1@acme:pw",
+                    "-H",
+                    "QoS-Level: 1",
+                    "-H",
+                    "Content-Type: application/json");
+            assertThat(result.status()).isEqualTo(202);
+        }
+        // acknowledged means durable: the records are in the spool now, and reach Kafka from there
+        List<KcatConsumer.Record> records = await().atMost(Duration.ofSeconds(30))
+                .until(() -> forDevice("fog.telemetry.acme", "sensor-1", "{\"n\":"), r -> r.size() >= 5);
+        assertThat(records)
+                .extracting(KcatConsumer.Record::valueAsString)
+                .containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}");
+        assertThat(records.getFirst().headers())
+                .containsEntry("device_id", "sensor-1")
+                .containsEntry("tenant_id", "acme")
+                .containsEntry("gateway_id", "edge-http")
+                .containsEntry("content-type", "application/json")
+                .containsEntry("qos", "1")
+                .containsEntry("mqtt-topic", "telemetry/acme/sensor-1");
+    }
+
+    @Test
+    void refusedRequestsNeverReachKafkaAndTheAdapterKeepsServing() throws Exception {
+        assertThat(curl(base + "/telemetry", "bad-401").status()).isEqualTo(401);
+        assertThat(curl(base + "/telemetry", "bad-401", "-u", "sensor-2@acme:nope")
+                        .status())
+                .isEqualTo(401);
+        assertThat(curl(base + "/telemetry/acme/sensor-1", "bad-403", "-u", "sensor-2@acme:pw")
+                        .status())
+                .isEqualTo(403);
+        assertThat(curl(base + "/telemetry", "bad-413" + "x".repeat(1100), "-u", "sensor-2@acme:pw")
+                        .status())
+                .isEqualTo(413);
+        assertThat(curl(base + "/telemetry/acme", "bad-400", "-u", "sensor-2@acme:pw")
+                        .status())
+                .isEqualTo(400);
+        assertThat(curl(base + "/telemetry", "bad-400", "-u", "sensor-2@acme:pw", "-H", "QoS-Level: 7")
+                        .status())
+                .isEqualTo(400);
+        assertThat(curl(base + "/telemetry", "good-after-errors", "-u", "sensor-2@acme:pw", "-H", "QoS-Level: 1")
+                        .status())
+                .isEqualTo(202);
+        List<KcatConsumer.Record> records = await().atMost(Duration.ofSeconds(30))
+                .until(() -> forDevice("fog.telemetry.acme", "sensor-2", "good-after-errors"), r -> !r.isEmpty());
+        assertThat(records).hasSize(1);
+        assertThat(KcatConsumer.readAll(kafka.bootstrapServers(), "fog.telemetry.acme"))
+                .noneMatch(r -> r.valueAsString().startsWith("bad-"));
+        assertThat(gateway.registry()
+                        .get("fogbridge.http.requests")
+                        .tag("status", "401")
+                        .counter()
+                        .count())
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aGatewayDeviceSendsEventsForItsViaDevice() throws Exception {
+        assertThat(curl(base + "/event/acme/sensor-1", "door-open", "-u", "edge-gw@acme:pw")
+                        .status())
+                .isEqualTo(202);
+        List<KcatConsumer.Record> events = await().atMost(Duration.ofSeconds(30))
+                .until(() -> forDevice("fog.event.acme", "sensor-1", "door-open"), r -> !r.isEmpty());
+        assertThat(events.getFirst().headers()).containsEntry("qos", "1").containsEntry("device_id", "sensor-1");
+        assertThat(events.getFirst().headers().get("fog-seq")).startsWith("edge-http/priority/");
+    }
+
+    @Test
+    void ttdReturnsACommandFromKafkaAndTheResponseGoesBack() throws Exception {
+        produceCommand("sensor-2", "setValve", "c-http-1", "{\"open\":true}");
+        var poll = curl(base + "/telemetry?ttd=15", "{\"level\":3}", "-u", "sensor-2@acme:pw");
+        assertThat(poll.status()).as(poll.body()).isEqualTo(200);
+        assertThat(poll.headers())
+                .containsEntry("fog-command", "setValve")
+                .containsEntry("fog-command-request-id", "c-http-1");
+        assertThat(poll.body()).isEqualTo("{\"open\":true}");
+
+        var response = curl(
+                base + "/command/res/c-http-1?status=200",
+                "{\"valve\":\"open\"}",
+                "-u",
+                "sensor-2@acme:pw",
+                "-H",
+                "Content-Type: application/json");
+        assertThat(response.status()).isEqualTo(202);
+        KcatConsumer.Record record = await().atMost(Duration.ofSeconds(30))
+                .until(() -> responses("c-http-1"), r -> !r.isEmpty())
+                .getFirst();
+        assertThat(record.headers()).containsEntry("status", "200").containsEntry("device_id", "sensor-2");
+        assertThat(record.valueAsString()).isEqualTo("{\"valve\":\"open\"}");
+
+        // delivered once: the next poll waits out its ttd and gets no command
+        var again = curl(base + "/telemetry?ttd=1", "{}", "-u", "sensor-2@acme:pw");
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.headers()).doesNotContainKey("fog-command");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    record CurlResult(int status, Map<String, String> headers, String body) {}
+
+    static CurlResult curl(String url, String body, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "body", ".out");
+        Path headers = Files.createTempFile(dir, "headers", ".out");
+        Path in = Files.writeString(Files.createTempFile(dir, "body", ".in"), body);
+        List<String> command = new ArrayList<>(List.of(
+                TestEnv.peer("curl").toString(),
+                "-s",
+                "-S",
+                "-o",
+                out.toString(),
+                "-D",
+                headers.toString(),
+                "-w",
+                "%{http_code}",
+                "--max-time",
+                "40",
+                "-X",
+                "POST",
+                "--data-binary",
+                "@" + in));
+        command.addAll(List.of(args));
+        command.add(url);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(45, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.exitValue()).as(output).isZero();
+        Map<String, String> parsed = new TreeMap<>();
+        for (String line : Files.readAllLines(headers)) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                parsed.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
+            }
+        }
+        return new CurlResult(Integer.parseInt(output.substring(output.length() - 3)), parsed, Files.readString(out));
+    }
+
+    static List<KcatConsumer.Record> forDevice(String topic, String device, String valuePrefix) {
+        try {
+            return KcatConsumer.readAll(kafka.bootstrapServers(), topic).stream()
+                    .filter(r -> device.equals(r.key()) && r.valueAsString().startsWith(valuePrefix))
+                    .toList();
+        } catch (IllegalStateException e) {
+            return List.of(); // topic not created yet
+        }
+    }
+
+    static List<KcatConsumer.Record> responses(String correlationId) {
+        try {
+            return KcatConsumer.readAll(kafka.bootstrapServers(), "fog.command_response.acme").stream()
+                    .filter(r -> correlationId.equals(r.headers().get("correlation-id")))
+                    .toList();
+        } catch (IllegalStateException e) {
+            return List.of();
+        }
+    }
+
+    static void produceCommand(String device, String name, String correlationId, String payload) throws Exception {
+        Process kcat = new ProcessBuilder(
+                        TestEnv.peer("kcat").toString(),
+                        "-P",
+                        "-b",
+                        kafka.bootstrapServers(),
+                        "-t",
+                        "fog.command.acme",
+                        "-k",
+                        device,
+                        "-H",
+                        "device_id=" + device,
+                        "-H",
+                        "subject=" + name,
+                        "-H",
+                        "correlation-id=" + correlationId,
+                        "-H",
+                        "response-required=true",
+                        "-H",
+                        "ttl=60000",
+                        "-H",
+                        "content-type=application/json")
+                .redirectErrorStream(true)
+                .start();
+        kcat.getOutputStream().write(payload.getBytes(StandardCharsets.UTF_8));
+        kcat.getOutputStream().close();
+        assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(kcat.exitValue())
+                .as(new String(kcat.getInputStream().readAllBytes()))
+                .isZero();
+    }
+}
