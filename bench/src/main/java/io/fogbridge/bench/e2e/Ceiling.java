@@ -18,20 +18,38 @@ import java.util.regex.Pattern;
  */
 final class Ceiling {
 
-    private static final Pattern WINDOW = Pattern.compile("^(\\d+) records sent, ([\\d.]+) records/sec .*?([\\d.]+) ms avg latency, ([\\d.]+) ms max latency");
+    private static final Pattern WINDOW = Pattern.compile(
+            "^(\\d+) records sent, ([\\d.]+) records/sec .*?([\\d.]+) ms avg latency, ([\\d.]+) ms max latency");
 
     private Ceiling() {}
 
-    record Result(String name, int recordSize, double recordsPerSecond, double avgLatencyMs, String producerProps, int windows) {}
+    record Result(
+            String name,
+            int recordSize,
+            double recordsPerSecond,
+            double avgLatencyMs,
+            String producerProps,
+            int windows) {}
 
     static Result measure(
-            String name, String classpath, String bootstrap, String topic, int recordSize, Duration duration,
-            List<String> extraProps, Path log) throws Exception {
+            String name,
+            String classpath,
+            String bootstrap,
+            String topic,
+            int recordSize,
+            Duration duration,
+            List<String> extraProps,
+            Path log)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of(
-                "--topic", topic,
-                "--num-records", "1000000000",
-                "--record-size", Integer.toString(recordSize),
-                "--throughput", "-1",
+                "--topic",
+                topic,
+                "--num-records",
+                "1000000000",
+                "--record-size",
+                Integer.toString(recordSize),
+                "--throughput",
+                "-1",
                 "--producer-props",
                 "bootstrap.servers=" + bootstrap,
                 "acks=all",
@@ -75,9 +93,15 @@ final class Ceiling {
             producer.close();
         }
         if (windows == 0) {
-            throw new IllegalStateException("ProducerPerformance printed no full window in " + duration + " (log " + log + ")");
+            throw new IllegalStateException(
+                    "ProducerPerformance printed no full window in " + duration + " (log " + log + ")");
         }
-        return new Result(name, recordSize, records / weightedSeconds, latencySum / records,
-                String.join(" ", args.subList(args.indexOf("--producer-props") + 1, args.size())), windows);
+        return new Result(
+                name,
+                recordSize,
+                records / weightedSeconds,
+                latencySum / records,
+                String.join(" ", args.subList(args.indexOf("--producer-props") + 1, args.size())),
+                windows);
     }
 }

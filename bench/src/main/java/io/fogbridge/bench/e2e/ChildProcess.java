@@ -43,7 +43,8 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Starts {@code command}; stderr appends to {@code log}; stdout lines starting with {@code echoPrefixes} are echoed. */
-    static ChildProcess start(String name, List<String> command, Path log, List<String> echoPrefixes) throws IOException {
+    static ChildProcess start(String name, List<String> command, Path log, List<String> echoPrefixes)
+            throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new ChildProcess(name, pb.start(), log, echoPrefixes);
@@ -54,7 +55,8 @@ final class ChildProcess implements AutoCloseable {
     }
 
     private void pump() {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("PROGRESS ")) {
                     progress.set(line.substring("PROGRESS ".length()));
@@ -85,8 +87,8 @@ final class ChildProcess implements AutoCloseable {
                         + prefix + "'; log " + log + ":\n" + tail());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " did not print '" + prefix + "' within " + timeout + "; log "
-                        + log + ":\n" + tail());
+                throw new IllegalStateException(
+                        name + " did not print '" + prefix + "' within " + timeout + "; log " + log + ":\n" + tail());
             }
         }
     }
@@ -165,7 +167,8 @@ final class ChildProcess implements AutoCloseable {
         }
         cmd.addAll(jvmOptions);
         if (!mainClass.startsWith("io.fogbridge.gateway")) {
-            // stdout is the line protocol: every benchmark process but the gateway (which has its own) logs warnings to stderr
+            // stdout is the line protocol: every benchmark process but the gateway (which has its own) logs warnings to
+            // stderr
             cmd.add("-Dlogback.configurationFile=e2e-logback.xml");
         }
         cmd.add("-cp");

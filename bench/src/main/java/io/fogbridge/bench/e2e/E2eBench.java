@@ -45,18 +45,31 @@ public final class E2eBench {
     public static Report run(String[] args) throws Exception {
         CliArgs a = new CliArgs(args, Set.of("keep", "ceiling-tuned"));
         Scenarios.Durations durations = new Scenarios.Durations(
-                a.integer("duration", 30), a.integer("warmup", 5), a.integer("outage-at", 10),
-                a.integer("outage", 60), a.integer("drain-tail", 40));
+                a.integer("duration", 30),
+                a.integer("warmup", 5),
+                a.integer("outage-at", 10),
+                a.integer("outage", 60),
+                a.integer("drain-tail", 40));
         int size = a.integer("size", 200);
         int window = a.integer("window", 1);
         String scenario = a.string("scenario", "1");
-        List<Double> rates = Arrays.stream(a.string("rates", "1000,2500,5000,7500,10000").split(","))
+        List<Double> rates = Arrays.stream(
+                        a.string("rates", "1000,2500,5000,7500,10000").split(","))
                 .map(Double::parseDouble)
                 .toList();
         List<RunSpec> specs = scenario.equals("custom")
-                ? List.of(new RunSpec(a.string("name", "custom"), a.integer("clients", 10), size,
-                        Double.parseDouble(a.string("rate", "0")), window, a.string("fsync", "group"),
-                        durations.duration(), durations.warmup(), a.longValue("messages", 0), 0, 0))
+                ? List.of(new RunSpec(
+                        a.string("name", "custom"),
+                        a.integer("clients", 10),
+                        size,
+                        Double.parseDouble(a.string("rate", "0")),
+                        window,
+                        a.string("fsync", "group"),
+                        durations.duration(),
+                        durations.warmup(),
+                        a.longValue("messages", 0),
+                        0,
+                        0))
                 : Scenarios.of(scenario, durations, size, window, rates);
         int partitions = a.integer("partitions", 1);
         String benchClasspath = System.getProperty("java.class.path");
@@ -66,8 +79,9 @@ public final class E2eBench {
         Path jfr = a.has("jfr") ? Path.of(a.string("jfr", null)).toAbsolutePath() : null;
         int ceilingSeconds = a.integer("ceiling-s", 20);
         if (ceilingSeconds > 0 && ceilingSeconds < 15) {
-            throw new IllegalArgumentException("--ceiling-s must be 0 (none) or at least 15: ProducerPerformance reports every 5 s"
-                    + " and the first window is warm-up");
+            throw new IllegalArgumentException(
+                    "--ceiling-s must be 0 (none) or at least 15: ProducerPerformance reports every 5 s"
+                            + " and the first window is warm-up");
         }
         boolean ceilingTuned = a.flag("ceiling-tuned");
         Path json = a.has("json") ? Path.of(a.string("json", null)) : null;
@@ -80,23 +94,25 @@ public final class E2eBench {
 
         Machine machine = Machine.current();
         System.out.printf("fogbridge e2e benchmark: %d run(s), work dir %s%n", specs.size(), workDir);
-        System.out.printf("machine: %d cores, %,d MB, %s, %s; load average %s%n", machine.cores(), machine.memoryMb(),
-                machine.cpu(), machine.java(), machine.loadAverage());
-        System.out.println("gateway classpath: " + (gatewayClasspath.equals(benchClasspath) ? "(bench classpath)" : gatewayClasspath)
-                + ", JVM options " + gatewayOpts);
+        System.out.printf(
+                "machine: %d cores, %,d MB, %s, %s; load average %s%n",
+                machine.cores(), machine.memoryMb(), machine.cpu(), machine.java(), machine.loadAverage());
+        System.out.println("gateway classpath: "
+                + (gatewayClasspath.equals(benchClasspath) ? "(bench classpath)" : gatewayClasspath) + ", JVM options "
+                + gatewayOpts);
 
         List<RunResult> results = new ArrayList<>();
         List<Ceiling.Result> ceilings = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        KafkaProcess kafka = new KafkaProcess(benchClasspath, kafkaOpts, workDir.resolve("kafka"), freePort(),
-                workDir.resolve("kafka.log"));
+        KafkaProcess kafka = new KafkaProcess(
+                benchClasspath, kafkaOpts, workDir.resolve("kafka"), freePort(), workDir.resolve("kafka.log"));
         try {
             kafka.start();
             System.out.println("kafka: " + kafka.bootstrapServers() + " (pid " + kafka.pid() + ")");
             for (int i = 0; i < specs.size(); i++) {
                 RunSpec spec = specs.get(i);
-                E2eRun.Env env = new E2eRun.Env(benchClasspath, gatewayClasspath, gatewayOpts, kafka, workDir,
-                        partitions, i == 0 ? jfr : null);
+                E2eRun.Env env = new E2eRun.Env(
+                        benchClasspath, gatewayClasspath, gatewayOpts, kafka, workDir, partitions, i == 0 ? jfr : null);
                 try {
                     results.add(new E2eRun(spec, env).execute());
                 } catch (Exception e) {
@@ -106,7 +122,8 @@ public final class E2eBench {
             }
             if (ceilingSeconds > 0 && !results.isEmpty()) {
                 try {
-                    ceilings.addAll(ceilings(kafka, benchClasspath, results, partitions, ceilingSeconds, ceilingTuned, workDir));
+                    ceilings.addAll(ceilings(
+                            kafka, benchClasspath, results, partitions, ceilingSeconds, ceilingTuned, workDir));
                 } catch (Exception e) {
                     failures.add("ceiling: " + e.getMessage());
                 }
@@ -114,8 +131,13 @@ public final class E2eBench {
         } finally {
             kafka.close();
         }
-        Report report = new Report(machine, Machine.currentLoadAverage(), List.of(args), withRatios(results, ceilings),
-                ceilings, failures);
+        Report report = new Report(
+                machine,
+                Machine.currentLoadAverage(),
+                List.of(args),
+                withRatios(results, ceilings),
+                ceilings,
+                failures);
         report.printTable(System.out);
         if (json != null) {
             report.writeJson(json);
@@ -133,20 +155,41 @@ public final class E2eBench {
         return report;
     }
 
-    private static List<Ceiling.Result> ceilings(KafkaProcess kafka, String classpath, List<RunResult> results,
-            int partitions, int seconds, boolean tuned, Path workDir) throws Exception {
+    private static List<Ceiling.Result> ceilings(
+            KafkaProcess kafka,
+            String classpath,
+            List<RunResult> results,
+            int partitions,
+            int seconds,
+            boolean tuned,
+            Path workDir)
+            throws Exception {
         List<Ceiling.Result> out = new ArrayList<>();
         for (int size : results.stream().map(r -> r.spec().size()).distinct().toList()) {
             String topic = "bench.ceiling-" + size;
             kafka.createTopic(topic, partitions);
-            System.out.printf("%n== ceiling: ProducerPerformance, %d B records, acks=all, idempotence, %d s%n", size, seconds);
-            out.add(Ceiling.measure("stock-" + size, classpath, kafka.bootstrapServers(), topic, size,
-                    Duration.ofSeconds(seconds), List.of(), workDir.resolve("ceiling-stock.log")));
+            System.out.printf(
+                    "%n== ceiling: ProducerPerformance, %d B records, acks=all, idempotence, %d s%n", size, seconds);
+            out.add(Ceiling.measure(
+                    "stock-" + size,
+                    classpath,
+                    kafka.bootstrapServers(),
+                    topic,
+                    size,
+                    Duration.ofSeconds(seconds),
+                    List.of(),
+                    workDir.resolve("ceiling-stock.log")));
             if (tuned) {
                 // The forwarder's own producer settings (fogbridge-kafka ProducerSettings): what its client could do.
-                out.add(Ceiling.measure("forwarder-settings-" + size, classpath, kafka.bootstrapServers(), topic, size,
-                        Duration.ofSeconds(seconds), List.of("linger.ms=5", "batch.size=131072", "compression.type=lz4",
-                                "buffer.memory=67108864"), workDir.resolve("ceiling-tuned.log")));
+                out.add(Ceiling.measure(
+                        "forwarder-settings-" + size,
+                        classpath,
+                        kafka.bootstrapServers(),
+                        topic,
+                        size,
+                        Duration.ofSeconds(seconds),
+                        List.of("linger.ms=5", "batch.size=131072", "compression.type=lz4", "buffer.memory=67108864"),
+                        workDir.resolve("ceiling-tuned.log")));
             }
         }
         return out;
@@ -155,10 +198,14 @@ public final class E2eBench {
     /** Gateway / ceiling for runs that publish as fast as possible (a fixed rate has no ratio to speak of). */
     private static List<RunResult> withRatios(List<RunResult> results, List<Ceiling.Result> ceilings) {
         Map<Integer, Double> stock = new LinkedHashMap<>();
-        ceilings.stream().filter(c -> c.name().startsWith("stock-")).forEach(c -> stock.put(c.recordSize(), c.recordsPerSecond()));
+        ceilings.stream()
+                .filter(c -> c.name().startsWith("stock-"))
+                .forEach(c -> stock.put(c.recordSize(), c.recordsPerSecond()));
         return results.stream()
-                .map(r -> r.spec().asFastAsPossible() && stock.containsKey(r.spec().size())
-                        ? r.withCeilingRatio(r.msgPerSecond() / stock.get(r.spec().size()))
+                .map(r -> r.spec().asFastAsPossible()
+                                && stock.containsKey(r.spec().size())
+                        ? r.withCeilingRatio(
+                                r.msgPerSecond() / stock.get(r.spec().size()))
                         : r)
                 .toList();
     }
@@ -180,7 +227,8 @@ public final class E2eBench {
                     .filter(p -> !p.getFileName().toString().matches(".*-(sources|tests)\\.jar"))
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no fogbridge-gateway-*.jar in " + dir));
-            return jar.toAbsolutePath() + java.io.File.pathSeparator + dir.toAbsolutePath().resolve("lib") + "/*";
+            return jar.toAbsolutePath() + java.io.File.pathSeparator
+                    + dir.toAbsolutePath().resolve("lib") + "/*";
         }
     }
 

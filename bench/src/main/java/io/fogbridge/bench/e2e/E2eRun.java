@@ -43,25 +43,40 @@ final class E2eRun {
     }
 
     RunResult execute() throws Exception {
-        System.out.printf("%n== %s: %d clients x %d B, %s, fsync %s%n", spec.name(), spec.clients(), spec.size(),
-                spec.offered(), spec.fsync());
+        System.out.printf(
+                "%n== %s: %d clients x %d B, %s, fsync %s%n",
+                spec.name(), spec.clients(), spec.size(), spec.offered(), spec.fsync());
         String topic = "fog.telemetry." + spec.tenant();
         env.kafka().createTopic(topic, env.partitions());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             GatewayProcess gateway = GatewayProcess.start(
-                    env.gatewayClasspath(), gatewayJvmOptions(), runDir, env.kafka().bootstrapServers(), spec.fsync());
+                    env.gatewayClasspath(),
+                    gatewayJvmOptions(),
+                    runDir,
+                    env.kafka().bootstrapServers(),
+                    spec.fsync());
             opened.add(gateway);
-            ChildProcess consumer = ChildProcess.start("consumer", ChildProcess.java(env.benchClasspath(),
-                    List.of("-Xmx512m"), VerifyingConsumer.class.getName(), List.of(
-                            "--bootstrap", env.kafka().bootstrapServers(),
-                            "--topic", topic,
-                            "--idle-timeout-ms", Long.toString(outage == null ? 30_000 : 120_000))),
+            ChildProcess consumer = ChildProcess.start(
+                    "consumer",
+                    ChildProcess.java(
+                            env.benchClasspath(),
+                            List.of("-Xmx512m"),
+                            VerifyingConsumer.class.getName(),
+                            List.of(
+                                    "--bootstrap", env.kafka().bootstrapServers(),
+                                    "--topic", topic,
+                                    "--idle-timeout-ms", Long.toString(outage == null ? 30_000 : 120_000))),
                     runDir.resolve("consumer.log"));
             opened.add(consumer);
             consumer.await("READY", Duration.ofSeconds(90));
-            ChildProcess loadgen = ChildProcess.start("loadgen", ChildProcess.java(env.benchClasspath(),
-                    List.of("-Xmx512m"), LoadGenerator.class.getName(), loadArgs(gateway.mqttPort())),
+            ChildProcess loadgen = ChildProcess.start(
+                    "loadgen",
+                    ChildProcess.java(
+                            env.benchClasspath(),
+                            List.of("-Xmx512m"),
+                            LoadGenerator.class.getName(),
+                            loadArgs(gateway.mqttPort())),
                     runDir.resolve("loadgen.log"));
             opened.add(loadgen);
             loadgen.await("CONNECTED", Duration.ofSeconds(180));
@@ -94,7 +109,8 @@ final class E2eRun {
     }
 
     private List<String> loadArgs(int mqttPort) {
-        long durationMillis = spec.messages() > 0 ? TimeUnit.MINUTES.toMillis(10) : TimeUnit.SECONDS.toMillis(spec.durationSeconds());
+        long durationMillis =
+                spec.messages() > 0 ? TimeUnit.MINUTES.toMillis(10) : TimeUnit.SECONDS.toMillis(spec.durationSeconds());
         return List.of(
                 "--port", Integer.toString(mqttPort),
                 "--clients", Integer.toString(spec.clients()),
@@ -108,7 +124,8 @@ final class E2eRun {
     }
 
     private RunResult result(JsonNode load, JsonNode seen, Watch watch) {
-        RunResult.Drain drain = outage == null ? null : outage.result(load.get("measuredRate").asDouble());
+        RunResult.Drain drain =
+                outage == null ? null : outage.result(load.get("measuredRate").asDouble());
         return new RunResult(
                 spec,
                 load.get("measuredRate").asDouble(),
@@ -156,7 +173,9 @@ final class E2eRun {
 
         JsonNode untilDone(long startNanos) throws Exception {
             long warmupEnd = startNanos + TimeUnit.SECONDS.toNanos(spec.warmupSeconds());
-            long loadEnd = spec.messages() > 0 ? Long.MAX_VALUE : startNanos + TimeUnit.SECONDS.toNanos(spec.durationSeconds());
+            long loadEnd = spec.messages() > 0
+                    ? Long.MAX_VALUE
+                    : startNanos + TimeUnit.SECONDS.toNanos(spec.durationSeconds());
             long nextPrint = startNanos + TimeUnit.SECONDS.toNanos(1);
             while (true) {
                 String result = loadgen.poll("RESULT");
@@ -165,8 +184,10 @@ final class E2eRun {
                 rssPeakMb = Math.max(rssPeakMb, gw.rssMb());
                 boolean print = now >= nextPrint;
                 // Scraping costs the gateway CPU: once a second, or every tick while an outage is being timed.
-                GatewayProcess.Metrics metrics = print || outage != null || (gwFrom == null && now >= warmupEnd)
-                        || (gwTo == null && gwFrom != null && (now >= loadEnd || result != null))
+                GatewayProcess.Metrics metrics = print
+                                || outage != null
+                                || (gwFrom == null && now >= warmupEnd)
+                                || (gwTo == null && gwFrom != null && (now >= loadEnd || result != null))
                         ? gateway.scrape()
                         : null;
                 if (gwFrom == null && now >= warmupEnd) {
@@ -225,9 +246,17 @@ final class E2eRun {
         private void printProgress(double seconds, ProcessSample gw, GatewayProcess.Metrics metrics) {
             long acked = field(loadgen.latestProgress(), "acked");
             long received = field(consumer.latestProgress(), "received");
-            System.out.printf("  [%s] t=%3.0fs acked=%,d (%,d/s) in-kafka=%,d (%,d/s) backlog=%,d gw rss=%.0fMB%s%n",
-                    spec.name(), seconds, acked, acked - lastAcked, received, received - lastReceived,
-                    metrics.backlog(), gw.rssMb(), outage == null ? "" : outage.status());
+            System.out.printf(
+                    "  [%s] t=%3.0fs acked=%,d (%,d/s) in-kafka=%,d (%,d/s) backlog=%,d gw rss=%.0fMB%s%n",
+                    spec.name(),
+                    seconds,
+                    acked,
+                    acked - lastAcked,
+                    received,
+                    received - lastReceived,
+                    metrics.backlog(),
+                    gw.rssMb(),
+                    outage == null ? "" : outage.status());
             lastAcked = acked;
             lastReceived = received;
         }
@@ -325,8 +354,8 @@ final class E2eRun {
                 cycle.join();
             }
             if (upNanos == 0 || drainEndNanos == 0 || drainStartForwarded < 0) {
-                return new RunResult.Drain((upNanos - downNanos) / 1e9, backlogAtRestart, backlogPeak, -1, -1, 0,
-                        ingestRate, 0);
+                return new RunResult.Drain(
+                        (upNanos - downNanos) / 1e9, backlogAtRestart, backlogPeak, -1, -1, 0, ingestRate, 0);
             }
             double seconds = (drainEndNanos - drainStartNanos) / 1e9;
             double rate = (drainEndForwarded - drainStartForwarded) / seconds;

@@ -25,7 +25,8 @@ final class GatewayProcess implements AutoCloseable {
     private final ChildProcess process;
     private final int mqttPort;
     private final int httpPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private GatewayProcess(ChildProcess process, int mqttPort, int httpPort) {
         this.process = process;
@@ -33,15 +34,18 @@ final class GatewayProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
-    static GatewayProcess start(
-            String classpath, List<String> jvmOptions, Path runDir, String bootstrap, String fsync) throws Exception {
+    static GatewayProcess start(String classpath, List<String> jvmOptions, Path runDir, String bootstrap, String fsync)
+            throws Exception {
         Path config = runDir.resolve("gateway.yaml");
         Files.createDirectories(runDir);
         Files.writeString(config, config(runDir.resolve("gateway-data"), bootstrap, fsync));
         ChildProcess process = ChildProcess.start(
                 "gateway",
                 ChildProcess.java(
-                        classpath, jvmOptions, "io.fogbridge.gateway.cli.Main", List.of("run", "--config", config.toString())),
+                        classpath,
+                        jvmOptions,
+                        "io.fogbridge.gateway.cli.Main",
+                        List.of("run", "--config", config.toString())),
                 runDir.resolve("gateway.log"));
         String ready = process.await("READY", Duration.ofSeconds(120));
         Matcher m = READY.matcher(ready);
@@ -61,8 +65,7 @@ final class GatewayProcess implements AutoCloseable {
                 kafka: {bootstrapServers: "%s"}
                 spool: {maxBytes: 4GiB, fsync: "%s", whenFull: block}
                 http: {host: 127.0.0.1, port: 0}
-                """
-                .formatted(dataDir, bootstrap, fsync);
+                """.formatted(dataDir, bootstrap, fsync);
     }
 
     int mqttPort() {

@@ -44,9 +44,15 @@ public final class LatencyPlot {
         for (int i = 1; i < args.length; i++) {
             for (JsonNode run : json.readTree(Path.of(args[i]).toFile()).get("runs")) {
                 JsonNode spec = run.get("spec");
-                if (spec.get("rate").asDouble() > 0 && spec.get("outageSeconds").asInt() == 0 && spec.get("clients").asInt() == 100) {
-                    points.add(new Point(spec.get("rate").asDouble(), run.get("p50Ms").asDouble(),
-                            run.get("p95Ms").asDouble(), run.get("p99Ms").asDouble(), run.get("maxMs").asDouble()));
+                if (spec.get("rate").asDouble() > 0
+                        && spec.get("outageSeconds").asInt() == 0
+                        && spec.get("clients").asInt() == 100) {
+                    points.add(new Point(
+                            spec.get("rate").asDouble(),
+                            run.get("p50Ms").asDouble(),
+                            run.get("p95Ms").asDouble(),
+                            run.get("p99Ms").asDouble(),
+                            run.get("maxMs").asDouble()));
                 }
             }
         }
@@ -55,14 +61,23 @@ public final class LatencyPlot {
 
     static void write(Report report, Path out) throws IOException {
         List<Point> points = report.runs().stream()
-                .filter(r -> !r.spec().asFastAsPossible() && r.spec().outageSeconds() == 0 && r.spec().clients() == 100)
+                .filter(r -> !r.spec().asFastAsPossible()
+                        && r.spec().outageSeconds() == 0
+                        && r.spec().clients() == 100)
                 .map(r -> new Point(r.spec().rate(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs()))
                 .toList();
-        draw(points, out, String.format("%d cores, %,d MB", report.machine().cores(), report.machine().memoryMb()));
+        draw(
+                points,
+                out,
+                String.format(
+                        "%d cores, %,d MB",
+                        report.machine().cores(), report.machine().memoryMb()));
     }
 
     static void draw(List<Point> unsorted, Path out, String machine) throws IOException {
-        List<Point> points = unsorted.stream().sorted(Comparator.comparingDouble(Point::rate)).toList();
+        List<Point> points = unsorted.stream()
+                .sorted(Comparator.comparingDouble(Point::rate))
+                .toList();
         if (points.isEmpty()) {
             throw new IllegalArgumentException("no fixed-rate runs with 100 clients to plot");
         }
@@ -119,7 +134,10 @@ public final class LatencyPlot {
         rotated.drawString("latency PUBLISH -> readable in Kafka (ms, log)", -(H + 230) / 2 - 40, 25);
         rotated.dispose();
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Fogbridge end-to-end latency vs offered rate" + (machine.isEmpty() ? "" : " (" + machine + ")"), LEFT, 30);
+        g.drawString(
+                "Fogbridge end-to-end latency vs offered rate" + (machine.isEmpty() ? "" : " (" + machine + ")"),
+                LEFT,
+                30);
 
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(new Color(200, 0, 0));
@@ -127,16 +145,22 @@ public final class LatencyPlot {
         g.drawLine(LEFT, axes.y(25), W - RIGHT, axes.y(25));
         g.drawString("p99 target 25 ms", W - RIGHT + 8, axes.y(25) + 4);
 
-        series(g, axes, points, Point::p50, new Color(31, 119, 180), "p50");
-        series(g, axes, points, Point::p95, new Color(44, 160, 44), "p95");
-        series(g, axes, points, Point::p99, new Color(255, 127, 14), "p99");
-        series(g, axes, points, Point::max, new Color(120, 120, 120), "max");
+        series(g, axes, points, Point::p50, new Color(31, 119, 180), "p50", 0);
+        series(g, axes, points, Point::p95, new Color(44, 160, 44), "p95", 1);
+        series(g, axes, points, Point::p99, new Color(255, 127, 14), "p99", 2);
+        series(g, axes, points, Point::max, new Color(120, 120, 120), "max", 3);
         g.dispose();
         ImageIO.write(image, "png", out.toFile());
     }
 
-    private static void series(Graphics2D g, Axes axes, List<Point> points,
-            java.util.function.ToDoubleFunction<Point> value, Color color, String name) {
+    private static void series(
+            Graphics2D g,
+            Axes axes,
+            List<Point> points,
+            java.util.function.ToDoubleFunction<Point> value,
+            Color color,
+            String name,
+            int legendRow) {
         g.setColor(color);
         g.setStroke(new BasicStroke(2f));
         int px = -1;
@@ -151,12 +175,15 @@ public final class LatencyPlot {
             px = x;
             py = y;
         }
-        g.drawString(name, W - RIGHT + 8, py + 4);
+        // legend in the right margin, one row per series (end-of-line labels collide when the lines meet)
+        int ly = TOP + 14 + legendRow * 20;
+        g.drawLine(W - RIGHT + 8, ly - 4, W - RIGHT + 30, ly - 4);
+        g.drawString(name, W - RIGHT + 36, ly);
     }
 
     private static double niceCeil(double v) {
         double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+        for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
             if (step * magnitude >= v) {
                 return step * magnitude;
             }

@@ -73,7 +73,8 @@ public final class LoadGenerator {
         if (warmupMillis == 0) {
             measured.begin(startNanos, 0);
         }
-        Thread progress = Thread.ofPlatform().daemon().name("progress").start(() -> reportProgress(startNanos, measured));
+        Thread progress =
+                Thread.ofPlatform().daemon().name("progress").start(() -> reportProgress(startNanos, measured));
         if (rate > 0) {
             driveFixedRate(startMicros, startNanos);
         } else {

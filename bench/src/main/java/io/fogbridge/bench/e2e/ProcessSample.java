@@ -23,7 +23,8 @@ record ProcessSample(long nanos, long rssKb, long cpuTicks) {
                 }
             }
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name (which may hold spaces) start at ") ": state is field 3, utime 14, stime 15.
+            // Fields after the command name (which may hold spaces) start at ") ": state is field 3, utime 14, stime
+            // 15.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
             return new ProcessSample(now, rss, ticks);

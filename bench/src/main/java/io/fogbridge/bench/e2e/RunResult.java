@@ -46,9 +46,30 @@ record RunResult(
             double ratio) {}
 
     RunResult withCeilingRatio(Double ratio) {
-        return new RunResult(spec, msgPerSecond, acked, unconfirmed, received, missing, duplicates, reordered,
-                p50Ms, p95Ms, p99Ms, maxMs, pubackP50Ms, pubackP99Ms, gatewayRssPeakMb, gatewayRssEndMb,
-                gatewayCpuPercent, kafkaCpuPercent, loadgenCpuPercent, consumerCpuPercent, recordsPerSync, syncsPerSecond,
-                drain, ratio);
+        return new RunResult(
+                spec,
+                msgPerSecond,
+                acked,
+                unconfirmed,
+                received,
+                missing,
+                duplicates,
+                reordered,
+                p50Ms,
+                p95Ms,
+                p99Ms,
+                maxMs,
+                pubackP50Ms,
+                pubackP99Ms,
+                gatewayRssPeakMb,
+                gatewayRssEndMb,
+                gatewayCpuPercent,
+                kafkaCpuPercent,
+                loadgenCpuPercent,
+                consumerCpuPercent,
+                recordsPerSync,
+                syncsPerSecond,
+                drain,
+                ratio);
     }
 }

@@ -33,16 +33,28 @@ final class Scenarios {
                 }
                 case "3" -> runs.add(fixed("s3-100c-5000", 100, size, 5000, window, "group", d));
                 case "4" -> runs.add(fixed("s4-1000c-1each", 1000, size, 1000, window, "group", d));
-                case "5" -> runs.add(new RunSpec("s5-outage", 100, size, 2000, window, "group",
-                        d.outageAt() + d.outage() + d.drainTail(), d.warmup(), 0, d.outageAt(), d.outage()));
+                case "5" ->
+                    runs.add(new RunSpec(
+                            "s5-outage",
+                            100,
+                            size,
+                            2000,
+                            window,
+                            "group",
+                            d.outageAt() + d.outage() + d.drainTail(),
+                            d.warmup(),
+                            0,
+                            d.outageAt(),
+                            d.outage()));
                 case "sweep" -> {
                     for (double rate : sweepRates) {
                         runs.add(fixed("sweep-" + (long) rate, 100, size, rate, window, "group", d));
                     }
                 }
                 case "all" -> runs.addAll(of("1,2,3,4,5", d, size, window, sweepRates));
-                default -> throw new IllegalArgumentException(
-                        "unknown scenario '" + id + "' (1-5, all, sweep, or custom with --clients/--rate/--fsync)");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown scenario '" + id + "' (1-5, all, sweep, or custom with --clients/--rate/--fsync)");
             }
         }
         return runs;

@@ -87,7 +87,9 @@ public final class VerifyingConsumer {
                     printProgress((now - startNanos) / 1e9);
                 }
                 JsonNode expect = expected;
-                if (expect != null && (allArrived(expect) || now - lastArrival > TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis))) {
+                if (expect != null
+                        && (allArrived(expect)
+                                || now - lastArrival > TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis))) {
                     break;
                 }
             }
@@ -119,7 +121,8 @@ public final class VerifyingConsumer {
         received++;
         ledgers.computeIfAbsent(stamp.client(), c -> new ClientLedger()).record(stamp.seq());
         if (stamp.sendMicros() >= measureFromMicros) {
-            latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), Math.max(0, nowMicros - stamp.sendMicros())));
+            latencyMicros.recordValue(
+                    Math.min(latencyMicros.getHighestTrackableValue(), Math.max(0, nowMicros - stamp.sendMicros())));
         }
     }
 
@@ -139,7 +142,8 @@ public final class VerifyingConsumer {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.startsWith("MEASURE_FROM ")) {
-                    measureFromMicros = Long.parseLong(line.substring("MEASURE_FROM ".length()).trim());
+                    measureFromMicros = Long.parseLong(
+                            line.substring("MEASURE_FROM ".length()).trim());
                 } else if (line.startsWith("EXPECT ")) {
                     expected = JSON.readTree(line.substring("EXPECT ".length()));
                 }
@@ -156,7 +160,9 @@ public final class VerifyingConsumer {
     private ObjectNode result(JsonNode expect) {
         Map<Integer, BitSet> unconfirmed = new HashMap<>();
         for (JsonNode pair : expect.get("unconfirmed")) {
-            unconfirmed.computeIfAbsent(pair.get(0).asInt(), c -> new BitSet()).set(pair.get(1).asInt());
+            unconfirmed
+                    .computeIfAbsent(pair.get(0).asInt(), c -> new BitSet())
+                    .set(pair.get(1).asInt());
         }
         long missing = 0;
         JsonNode sent = expect.get("sent");
@@ -166,10 +172,16 @@ public final class VerifyingConsumer {
         }
         ObjectNode r = JSON.createObjectNode();
         r.put("received", received);
-        r.put("unique", ledgers.values().stream().mapToLong(ClientLedger::unique).sum());
+        r.put(
+                "unique",
+                ledgers.values().stream().mapToLong(ClientLedger::unique).sum());
         r.put("missing", missing);
-        r.put("duplicates", ledgers.values().stream().mapToLong(ClientLedger::duplicates).sum());
-        r.put("reordered", ledgers.values().stream().mapToLong(ClientLedger::reordered).sum());
+        r.put(
+                "duplicates",
+                ledgers.values().stream().mapToLong(ClientLedger::duplicates).sum());
+        r.put(
+                "reordered",
+                ledgers.values().stream().mapToLong(ClientLedger::reordered).sum());
         r.put("foreign", foreign);
         r.put("latencyCount", latencyMicros.getTotalCount());
         r.put("p50Ms", latencyMicros.getValueAtPercentile(50) / 1000.0);
