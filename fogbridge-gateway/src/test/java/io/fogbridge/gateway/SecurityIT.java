@@ -32,6 +32,10 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 4 at gateway level, with real parts only: a {@link Gateway} whose only MQTT listener is TLS (client
  * certificates optional, no anonymous clients), devices from a registry file (bcrypt password, X.509 certificate),
  * operations endpoints behind a bearer token, and an in-process Kafka whose client listener is SSL with required client
- * authentication; the gateway's client certificate comes through {@code kafka.properties}. The test reads Kafka
+ * authentication; the gateway's client certificate comes through {@code kafka.properties} (one test uses a second
+ * broker with a SASL SCRAM-SHA-512 listener and a user created through the Admin API instead). The test reads Kafka
  * through the broker's plaintext internal listener, so its consumer needs no certificate.
  */
 class SecurityIT {
@@ -191,12 +196,82 @@ class SecurityIT {
         }
     }
 
+    @Test
+    void scramSha512WithAWrongPasswordSpoolsAndTheRightOneDelivers() throws Exception {
+        try (KafkaBroker sasl = KafkaBroker.builder(dir.resolve("kafka-scram"))
+                        .clientSecurityProtocol("SASL_PLAINTEXT")
+                        .brokerProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512")
+                        .brokerProperty(
+                                "listener.name.client.scram-sha-512.sasl.jaas.config",
+                                "org.apache.kafka.common.security.scram.ScramLoginModule required;")
+                        .start();
+                Admin admin = sasl.admin()) {
+            sasl.createTopic(TOPIC, 1);
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            "edge-scram", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "right-pw")))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+
+            try (Gateway gateway = start("gw-scram", sasl.bootstrapServers(), scram("wrong-pw"))) {
+                Mqtt5BlockingClient lathe1 =
+                        passwordDevice(gateway.mqttPorts().getFirst(), "lathe-1@acme", LATHE_PASSWORD);
+                publish(lathe1, "scram-", 0, 20);
+                lathe1.disconnect();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                                ops(gateway, "/readyz", OPS_TOKEN).body())
+                        .containsPattern(
+                                "\\[WARN] kafka: not connected: SaslAuthenticationException.*SCRAM" + ".*; spooling"));
+                assertThat(gateway.spool().stats().records()).isEqualTo(20);
+            }
+            try (Gateway gateway = start("gw-scram", sasl.bootstrapServers(), scram("right-pw"))) {
+                List<ConsumerRecord<String, byte[]>> records = consume(sasl, r -> value(r).startsWith("scram-"), 20);
+                assertThat(records).extracting(SecurityIT::value).containsExactlyElementsOf(numbered("scram-", 0, 20));
+            }
+        }
+    }
+
+    private static Map<String, String> scram(String password) {
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                "SCRAM-SHA-512",
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"edge-scram\" password=\""
+                        + password + "\";");
+    }
+
     // ---- the gateway ----
 
     /** A gateway whose Kafka client presents {@code kafkaCertificate}; {@code id} names its data dir. */
     private static Gateway start(String id, CertificateFactory.Issued kafkaCertificate) throws Exception {
         Path keyStore = kafkaCertificate.writePkcs12(dir.resolve(id + "-" + System.nanoTime() + ".p12"), PW, "gateway");
         Path trustStore = clusterCa.writeTrustStore(dir.resolve("cluster-trust.p12"), PW);
+        Map<String, String> properties = new HashMap<>();
+        properties.put("security.protocol", "SSL");
+        properties.put("ssl.keystore.type", "PKCS12");
+        properties.put("ssl.keystore.location", keyStore.toString());
+        properties.put("ssl.keystore.password", PW);
+        properties.put("ssl.key.password", PW);
+        properties.put("ssl.truststore.type", "PKCS12");
+        properties.put("ssl.truststore.location", trustStore.toString());
+        properties.put("ssl.truststore.password", PW);
+        return start(id, kafka.bootstrapServers(), properties);
+    }
+
+    /** A gateway with these Kafka client security properties (plus short timeouts, so a refusal shows quickly). */
+    private static Gateway start(String id, String bootstrapServers, Map<String, String> security) throws Exception {
+        Map<String, String> properties = new HashMap<>(security);
+        properties.put("max.block.ms", "5000");
+        properties.put("request.timeout.ms", "5000");
+        properties.put("delivery.timeout.ms", "10000");
+        StringBuilder kafkaProperties = new StringBuilder();
+        properties.forEach((key, value) -> kafkaProperties
+                .append("    ")
+                .append(key)
+                .append(": '")
+                .append(value.replace("'", "''"))
+                .append("'\n"));
         String yaml = """
                 gateway: {id: %1$s, dataDir: "%2$s"}
                 mqtt:
@@ -212,18 +287,8 @@ class SecurityIT {
                 kafka:
                   bootstrapServers: "%8$s"
                   properties:
-                    security.protocol: SSL
-                    ssl.keystore.type: PKCS12
-                    ssl.keystore.location: "%9$s"
-                    ssl.keystore.password: %10$s
-                    ssl.key.password: %10$s
-                    ssl.truststore.type: PKCS12
-                    ssl.truststore.location: "%11$s"
-                    ssl.truststore.password: %10$s
-                    max.block.ms: "5000"
-                    request.timeout.ms: "5000"
-                    delivery.timeout.ms: "10000"
-                http: {host: 127.0.0.1, port: 0, tokenFile: "%12$s"}
+                %9$s
+                http: {host: 127.0.0.1, port: 0, tokenFile: "%10$s"}
                 """.formatted(
                         id,
                         dir.resolve(id),
@@ -232,10 +297,8 @@ class SecurityIT {
                         dir.resolve("edge.pem"),
                         dir.resolve("edge.key"),
                         dir.resolve("acme-ca.pem"),
-                        kafka.bootstrapServers(),
-                        keyStore,
-                        PW,
-                        trustStore,
+                        bootstrapServers,
+                        kafkaProperties.toString().stripTrailing(),
                         dir.resolve("ops-token"));
         return Gateway.start(ConfigLoader.load(id + ".yaml", yaml, Map.of()));
     }
@@ -339,8 +402,13 @@ class SecurityIT {
     /** The records of {@value #TOPIC} that match, once at least {@code count} of them are there. */
     private static List<ConsumerRecord<String, byte[]>> consume(
             Predicate<ConsumerRecord<String, byte[]>> wanted, int count) {
+        return consume(kafka, wanted, count);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> consume(
+            KafkaBroker broker, Predicate<ConsumerRecord<String, byte[]>> wanted, int count) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.directBootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.directBootstrapServers());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "security-it-" + System.nanoTime());
