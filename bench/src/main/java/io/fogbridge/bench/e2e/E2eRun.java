@@ -158,7 +158,7 @@ final class E2eRun {
         private final GatewayProcess gateway;
         private final ChildProcess consumer;
         private final ChildProcess loadgen;
-        ProcessSample gwFrom, gwTo, kafkaFrom, kafkaTo, loadFrom, loadTo, consumerFrom, consumerTo;
+        ProcessSample gwFrom, gwTo, kafkaFrom, kafkaTo, loadFrom, loadTo, loadLast, consumerFrom, consumerTo;
         GatewayProcess.Metrics metricsFrom, metricsTo;
         double rssPeakMb;
         double rssEndMb;
@@ -182,6 +182,11 @@ final class E2eRun {
                 long now = System.nanoTime();
                 ProcessSample gw = ProcessSample.of(gateway.pid());
                 rssPeakMb = Math.max(rssPeakMb, gw.rssMb());
+                // The load generator may exit right after its RESULT: keep its last sample taken while alive.
+                ProcessSample load = ProcessSample.of(loadgen.pid());
+                if (load.valid()) {
+                    loadLast = load;
+                }
                 boolean print = now >= nextPrint;
                 // Scraping costs the gateway CPU: once a second, or every tick while an outage is being timed.
                 GatewayProcess.Metrics metrics = print
@@ -202,7 +207,7 @@ final class E2eRun {
                     metricsTo = metrics;
                     rssEndMb = gw.rssMb();
                     kafkaTo = ProcessSample.of(env.kafka().pid());
-                    loadTo = ProcessSample.of(loadgen.pid());
+                    loadTo = loadLast;
                     consumerTo = ProcessSample.of(consumer.pid());
                 }
                 if (outage != null) {

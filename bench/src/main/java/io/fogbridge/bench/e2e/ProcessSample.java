@@ -33,13 +33,18 @@ record ProcessSample(long nanos, long rssKb, long cpuTicks) {
         }
     }
 
+    /** False when the process was gone (or this is not Linux). */
+    boolean valid() {
+        return rssKb > 0 || cpuTicks > 0;
+    }
+
     double rssMb() {
         return rssKb / 1024.0;
     }
 
     /** Average CPU between two samples, in percent of one core (200 = both cores of a 2-core machine). */
     static double cpuPercent(ProcessSample from, ProcessSample to) {
-        if (from == null || to == null || to.nanos <= from.nanos) {
+        if (from == null || to == null || !from.valid() || !to.valid() || to.nanos <= from.nanos) {
             return 0;
         }
         return (to.cpuTicks - from.cpuTicks) / TICKS_PER_SECOND / ((to.nanos - from.nanos) / 1e9) * 100;

@@ -36,9 +36,13 @@ class E2eSmokeIT {
         assertThat(report.failures()).isEmpty();
         RunResult run = report.runs().getFirst();
         assertThat(run.acked()).as("messages acknowledged by the gateway").isEqualTo(20_000);
-        assertThat(run.unconfirmed()).as("publishes refused or never acknowledged").isZero();
+        assertThat(run.unconfirmed())
+                .as("publishes refused or never acknowledged")
+                .isZero();
         assertThat(run.missing()).as("acknowledged but not in Kafka").isZero();
-        assertThat(run.reordered()).as("records after a later one of the same device").isZero();
+        assertThat(run.reordered())
+                .as("records after a later one of the same device")
+                .isZero();
         assertThat(run.received()).as("records read back").isGreaterThanOrEqualTo(20_000);
     }
 }
