@@ -231,6 +231,10 @@ class HttpAdapterIT {
     }
 
     static List<KcatConsumer.Record> responses(String correlationId) {
+        return responses(kafka, correlationId);
+    }
+
+    static List<KcatConsumer.Record> responses(KafkaBroker kafka, String correlationId) {
         try {
             return KcatConsumer.readAll(kafka.bootstrapServers(), "fog.command_response.acme").stream()
                     .filter(r -> correlationId.equals(r.headers().get("correlation-id")))
@@ -241,6 +245,12 @@ class HttpAdapterIT {
     }
 
     static void produceCommand(String device, String name, String correlationId, String payload) throws Exception {
+        kafkaProduceCommand(kafka, device, name, correlationId, payload);
+    }
+
+    /** A command record as the cloud writes it (ARCHITECTURE.md, "Kafka records"), produced with kcat. */
+    static void kafkaProduceCommand(KafkaBroker kafka, String device, String name, String correlationId, String payload)
+            throws Exception {
         Process kcat = new ProcessBuilder(
                         TestEnv.peer("kcat").toString(),
                         "-P",
