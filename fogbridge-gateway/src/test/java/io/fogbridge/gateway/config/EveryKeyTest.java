@@ -42,6 +42,10 @@ class EveryKeyTest {
             http.tokenFile             | "a\\0b"         | not a valid path
             http.token                 | short           | at least 16 characters
             http.allowUnauthenticated  | maybe           | expected true or false
+            commands.enabled           | yes             | expected true or false
+            commands.tenants           | "a b"           | is not a tenant id
+            commands.maxPending        | "0"             | expected 1-1000000, got '0'
+            commands.unknownDevices    | drop            | expected one of reject, ignore
             adapters.http.enabled      | yes             | expected true or false
             adapters.http.host         | "a b"           | expected host name or IP address
             adapters.http.port         | "70000"         | expected a port 0-65535
