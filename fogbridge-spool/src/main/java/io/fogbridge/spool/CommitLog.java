@@ -53,7 +53,8 @@ final class CommitLog implements AutoCloseable {
         Files.deleteIfExists(dir.resolve(TMP));
         Path file = dir.resolve(FILE);
         long position = read(file);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = ch.size() - ch.size() % ENTRY;
         // a torn last entry is cut so that new entries stay aligned
         ch.truncate(size);
@@ -153,7 +154,8 @@ final class CommitLog implements AutoCloseable {
 
     private void compact(long seq) throws IOException {
         Path tmp = dir.resolve(TMP);
-        try (FileChannel t = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel t = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer b = encode(entry, seq);
             while (b.hasRemaining()) {
                 t.write(b);

@@ -98,7 +98,10 @@ final class LaneLog {
             throws IOException {
         if (seg.headerDamaged) {
             if (seg.size <= SegmentFile.HEADER && last) {
-                LOG.warn("spool {}: segment {} has no complete header (crash while creating it); rewriting it", lane.id(), seg);
+                LOG.warn(
+                        "spool {}: segment {} has no complete header (crash while creating it); rewriting it",
+                        lane.id(),
+                        seg);
                 seg.rewriteHeader();
                 seg.truncate(SegmentFile.HEADER);
                 return;
@@ -142,7 +145,12 @@ final class LaneLog {
                 }
             }
             if (last) {
-                LOG.warn("spool {}: segment {} truncated {} bytes of torn or damaged tail at {}", lane.id(), seg, tailBytes, r.tailStart());
+                LOG.warn(
+                        "spool {}: segment {} truncated {} bytes of torn or damaged tail at {}",
+                        lane.id(),
+                        seg,
+                        tailBytes,
+                        r.tailStart());
                 seg.truncate(r.tailStart());
                 seg.force();
                 truncatedTailBytes = tailBytes;

@@ -85,21 +85,32 @@ final class LaneReader {
             int room = max - taken;
             SegmentScanner.Result r;
             try {
-                r = scanner.scan(seg, position, visible, scanSeq, (buf, off, len, pos) -> {
-                    long seq = RecordFormat.sequence(buf, off);
-                    scanSeq = seq;
-                    if (seq <= lastSeq) {
-                        return true;
-                    }
-                    lastSeq = seq;
-                    if (RecordFormat.arrival(buf, off) < expiryCutoff) {
-                        expired[0]++;
-                        expired[1] = seq;
-                        return true;
-                    }
-                    out.add(decoder.decode(buf, off));
-                    return out.size() - before < room;
-                }, (from, to) -> LOG.warn("spool {}: damaged bytes [{}, {}) in {} skipped while reading", lane.lane.id(), from, to, seg));
+                r = scanner.scan(
+                        seg,
+                        position,
+                        visible,
+                        scanSeq,
+                        (buf, off, len, pos) -> {
+                            long seq = RecordFormat.sequence(buf, off);
+                            scanSeq = seq;
+                            if (seq <= lastSeq) {
+                                return true;
+                            }
+                            lastSeq = seq;
+                            if (RecordFormat.arrival(buf, off) < expiryCutoff) {
+                                expired[0]++;
+                                expired[1] = seq;
+                                return true;
+                            }
+                            out.add(decoder.decode(buf, off));
+                            return out.size() - before < room;
+                        },
+                        (from, to) -> LOG.warn(
+                                "spool {}: damaged bytes [{}, {}) in {} skipped while reading",
+                                lane.lane.id(),
+                                from,
+                                to,
+                                seg));
             } catch (ClosedChannelException deleted) {
                 segment = null; // deleted under us (drop-oldest, max-age or commit): seek again
                 continue;

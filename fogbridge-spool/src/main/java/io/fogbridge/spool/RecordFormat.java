@@ -59,7 +59,17 @@ final class RecordFormat {
         if (hk.length > 0xFFFF) {
             throw new IllegalArgumentException("more than 65535 headers");
         }
-        long body = 8L + 8 + 8 + 1 + 1 + 2 + topic.length + 4 + (key == null ? 0 : key.length) + headerBytes + 4
+        long body = 8L
+                + 8
+                + 8
+                + 1
+                + 1
+                + 2
+                + topic.length
+                + 4
+                + (key == null ? 0 : key.length)
+                + headerBytes
+                + 4
                 + e.payload().length;
         if (body > MAX_BODY) {
             throw new IllegalArgumentException("record of " + body + " bytes exceeds the spool's limit of " + MAX_BODY);
@@ -176,7 +186,8 @@ final class RecordFormat {
             int payloadLen = buf.getInt(p);
             byte[] payload = new byte[payloadLen];
             buf.get(p + 4, payload);
-            return new SpooledRecord(lane, seq, arrival, new Envelope(topic, key, headers, payload, creation, qos, lane));
+            return new SpooledRecord(
+                    lane, seq, arrival, new Envelope(topic, key, headers, payload, creation, qos, lane));
         }
     }
 

@@ -75,6 +75,7 @@ final class SegmentFile {
     volatile long visibleSize;
     /** No more records will be added and {@link #visibleSize} is final. */
     volatile boolean sealed;
+
     volatile boolean deleted;
     /** The header did not validate at recovery (records are still scanned and used). */
     boolean headerDamaged;
@@ -120,7 +121,11 @@ final class SegmentFile {
     static SegmentFile create(Path dir, Lane lane, long base) throws IOException {
         Path p = dir.resolve(fileName(base));
         FileChannel ch = FileChannel.open(
-                p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                p,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         SegmentFile s = new SegmentFile(p, lane, base, ch);
         ByteBuffer h = header(lane, base);
         while (h.hasRemaining()) {

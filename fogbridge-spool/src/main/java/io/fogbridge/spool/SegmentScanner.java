@@ -73,7 +73,9 @@ final class SegmentScanner {
                     p = next;
                     continue;
                 }
-                int need = avail >= RecordFormat.PREFIX ? RecordFormat.PREFIX + buf.getInt(off + RecordFormat.LENGTH_OFFSET) : RecordFormat.PREFIX;
+                int need = avail >= RecordFormat.PREFIX
+                        ? RecordFormat.PREFIX + buf.getInt(off + RecordFormat.LENGTH_OFFSET)
+                        : RecordFormat.PREFIX;
                 ensure(p, need);
                 continue;
             }
@@ -137,7 +139,9 @@ final class SegmentScanner {
         }
         int off = (int) (q - bufPos);
         int body = buf.getInt(off + RecordFormat.LENGTH_OFFSET);
-        return buf.getShort(off) == RecordFormat.MARKER && body >= RecordFormat.MIN_BODY && body <= RecordFormat.MAX_BODY;
+        return buf.getShort(off) == RecordFormat.MARKER
+                && body >= RecordFormat.MIN_BODY
+                && body <= RecordFormat.MAX_BODY;
     }
 
     /** The position of the next valid record after {@code from} with a sequence above {@code lastSeq}, or -1. */
@@ -149,7 +153,9 @@ final class SegmentScanner {
                 continue;
             }
             int body = buf.getInt(off + RecordFormat.LENGTH_OFFSET);
-            if (body < RecordFormat.MIN_BODY || body > RecordFormat.MAX_BODY || q + RecordFormat.PREFIX + body > limit) {
+            if (body < RecordFormat.MIN_BODY
+                    || body > RecordFormat.MAX_BODY
+                    || q + RecordFormat.PREFIX + body > limit) {
                 continue;
             }
             avail = ensure(q, RecordFormat.PREFIX + body);

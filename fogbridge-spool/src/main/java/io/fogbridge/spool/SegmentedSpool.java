@@ -56,6 +56,7 @@ public final class SegmentedSpool implements Spool {
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the writer publishes records. */
     final Condition dataArrived = lock.newCondition();
+
     final LaneLog[] lanes;
     final DropCounters drops;
     final LongAdder appended = new LongAdder();
@@ -74,7 +75,8 @@ public final class SegmentedSpool implements Spool {
     private final FileChannel lockChannel;
     private final FileLock fileLock;
 
-    private SegmentedSpool(SpoolOptions options, LaneLog[] lanes, DropCounters drops, FileChannel lockChannel, FileLock fileLock) {
+    private SegmentedSpool(
+            SpoolOptions options, LaneLog[] lanes, DropCounters drops, FileChannel lockChannel, FileLock fileLock) {
         this.options = options;
         this.lanes = lanes;
         this.drops = drops;
@@ -108,7 +110,8 @@ public final class SegmentedSpool implements Spool {
         if (!Files.exists(marker)) {
             Files.writeString(marker, "fogbridge-spool 1\n", StandardCharsets.UTF_8);
         }
-        FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockChannel =
+                FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock fileLock;
         try {
             fileLock = lockChannel.tryLock();
@@ -154,7 +157,10 @@ public final class SegmentedSpool implements Spool {
         }
         CompletableFuture<Long> future = new CompletableFuture<>();
         PendingAppend p = new PendingAppend(
-                record, envelope.lane(), RecordFormat.arrival(java.nio.ByteBuffer.wrap(record), 0), future,
+                record,
+                envelope.lane(),
+                RecordFormat.arrival(java.nio.ByteBuffer.wrap(record), 0),
+                future,
                 System.nanoTime() + options.blockTimeout().toNanos());
         inbox.add(p);
         if (closed && inbox.remove(p)) {
@@ -235,13 +241,20 @@ public final class SegmentedSpool implements Spool {
     static long exactArrival(SegmentFile s, long[] probe) {
         long[] found = {probe[4]};
         try {
-            new SegmentScanner(64 << 10).scan(s, probe[0], probe[3], probe[1] - 1, (buf, off, len, pos) -> {
-                if (RecordFormat.sequence(buf, off) >= probe[2]) {
-                    found[0] = RecordFormat.arrival(buf, off);
-                    return false;
-                }
-                return true;
-            }, (from, to) -> {});
+            new SegmentScanner(64 << 10)
+                    .scan(
+                            s,
+                            probe[0],
+                            probe[3],
+                            probe[1] - 1,
+                            (buf, off, len, pos) -> {
+                                if (RecordFormat.sequence(buf, off) >= probe[2]) {
+                                    found[0] = RecordFormat.arrival(buf, off);
+                                    return false;
+                                }
+                                return true;
+                            },
+                            (from, to) -> {});
         } catch (IOException e) {
             // segment deleted under us: the index entry's time is a close lower bound
         }

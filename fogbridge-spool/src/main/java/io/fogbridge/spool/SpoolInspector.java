@@ -83,7 +83,11 @@ public final class SpoolInspector {
             SegmentFile seg = SegmentFile.open(f, lane, false);
             try {
                 List<long[]> ranges = new ArrayList<>();
-                SegmentScanner.Result r = scanner.scan(seg, SegmentFile.HEADER, seg.size, seg.base - 1,
+                SegmentScanner.Result r = scanner.scan(
+                        seg,
+                        SegmentFile.HEADER,
+                        seg.size,
+                        seg.base - 1,
                         (buf, off, len, pos) -> {
                             seg.noteRecord(RecordFormat.sequence(buf, off), pos, RecordFormat.arrival(buf, off));
                             return true;
@@ -97,9 +101,11 @@ public final class SpoolInspector {
                     long[] idx = seg.floor(committed + 1);
                     oldest = seg.firstSeq > committed
                             ? seg.firstArrival
-                            : SegmentedSpool.exactArrival(seg, new long[] {idx[0], idx[1], committed + 1, seg.size, idx[2]});
+                            : SegmentedSpool.exactArrival(
+                                    seg, new long[] {idx[0], idx[1], committed + 1, seg.size, idx[2]});
                 }
-                StringBuilder line = new StringBuilder(String.format("  %s  %,d bytes  %,d records", f.getFileName(), seg.size, seg.count));
+                StringBuilder line = new StringBuilder(
+                        String.format("  %s  %,d bytes  %,d records", f.getFileName(), seg.size, seg.count));
                 if (seg.count > 0) {
                     line.append("  seq ").append(seg.firstSeq).append("..").append(seg.lastSeq);
                 }
@@ -119,7 +125,9 @@ public final class SpoolInspector {
                         line.append(String.format("  DAMAGED tail bytes [%d, %d)", r.tailStart(), seg.size));
                         damaged = true;
                     } else {
-                        line.append(String.format("  torn tail at %d (%d bytes, cut at next open)", r.tailStart(), seg.size - r.tailStart()));
+                        line.append(String.format(
+                                "  torn tail at %d (%d bytes, cut at next open)",
+                                r.tailStart(), seg.size - r.tailStart()));
                     }
                 }
                 lines.add(line.toString());
@@ -127,12 +135,19 @@ public final class SpoolInspector {
                 seg.close();
             }
         }
-        out.printf("lane %s: %d segments, %,d bytes, %,d records, %,d uncommitted, committed position %d%s%n",
-                lane.id(), files.size(), bytes, records, uncommitted, committed,
+        out.printf(
+                "lane %s: %d segments, %,d bytes, %,d records, %,d uncommitted, committed position %d%s%n",
+                lane.id(),
+                files.size(),
+                bytes,
+                records,
+                uncommitted,
+                committed,
                 badCommits > 0 ? " (" + badCommits + " DAMAGED commit entries ignored)" : "");
         if (oldest >= 0) {
             out.println("  oldest uncommitted record: " + Instant.ofEpochMilli(oldest) + " (age "
-                    + Duration.ofMillis(Math.max(0, System.currentTimeMillis() - oldest)).withNanos(0) + ")");
+                    + Duration.ofMillis(Math.max(0, System.currentTimeMillis() - oldest))
+                            .withNanos(0) + ")");
         }
         lines.forEach(out::println);
         return damaged;

@@ -26,8 +26,10 @@ final class SpoolMetrics {
                 })
                 .description("age of the oldest uncommitted record")
                 .register(r);
-        FunctionCounter.builder("fogbridge.spool.appended", spool, s -> s.appended.sum()).register(r);
-        FunctionCounter.builder("fogbridge.spool.committed", spool, s -> s.committedRecords.sum()).register(r);
+        FunctionCounter.builder("fogbridge.spool.appended", spool, s -> s.appended.sum())
+                .register(r);
+        FunctionCounter.builder("fogbridge.spool.committed", spool, s -> s.committedRecords.sum())
+                .register(r);
         FunctionCounter.builder("fogbridge.spool.syncs", spool, SegmentedSpool::syncCount)
                 .description("segment fsync rounds (group commits)")
                 .register(r);

@@ -40,7 +40,8 @@ public record SpoolOptions(
         Objects.requireNonNull(blockTimeout, "blockTimeout");
         Objects.requireNonNull(clock, "clock");
         if (segmentBytes < MIN_SEGMENT_BYTES) {
-            throw new IllegalArgumentException("spool.segment-bytes must be >= " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
+            throw new IllegalArgumentException(
+                    "spool.segment-bytes must be >= " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
         }
         if (maxBytes < 2 * segmentBytes) {
             throw new IllegalArgumentException("spool.max-bytes (" + maxBytes
@@ -73,17 +74,45 @@ public record SpoolOptions(
             this.directory = directory;
         }
 
-        public Builder maxBytes(long v) { this.maxBytes = v; return this; }
-        public Builder maxAge(Duration v) { this.maxAge = v; return this; }
-        public Builder fsync(FsyncPolicy v) { this.fsync = v; return this; }
-        public Builder whenFull(FullPolicy v) { this.whenFull = v; return this; }
+        public Builder maxBytes(long v) {
+            this.maxBytes = v;
+            return this;
+        }
+
+        public Builder maxAge(Duration v) {
+            this.maxAge = v;
+            return this;
+        }
+
+        public Builder fsync(FsyncPolicy v) {
+            this.fsync = v;
+            return this;
+        }
+
+        public Builder whenFull(FullPolicy v) {
+            this.whenFull = v;
+            return this;
+        }
         /** Default: 64 MiB, or {@code maxBytes / 4} when that is smaller. */
-        public Builder segmentBytes(long v) { this.segmentBytes = v; return this; }
-        public Builder blockTimeout(Duration v) { this.blockTimeout = v; return this; }
-        public Builder clock(InstantSource v) { this.clock = v; return this; }
+        public Builder segmentBytes(long v) {
+            this.segmentBytes = v;
+            return this;
+        }
+
+        public Builder blockTimeout(Duration v) {
+            this.blockTimeout = v;
+            return this;
+        }
+
+        public Builder clock(InstantSource v) {
+            this.clock = v;
+            return this;
+        }
 
         public SpoolOptions build() {
-            long seg = segmentBytes > 0 ? segmentBytes : Math.max(MIN_SEGMENT_BYTES, Math.min(DEFAULT_SEGMENT_BYTES, maxBytes / 4));
+            long seg = segmentBytes > 0
+                    ? segmentBytes
+                    : Math.max(MIN_SEGMENT_BYTES, Math.min(DEFAULT_SEGMENT_BYTES, maxBytes / 4));
             return new SpoolOptions(directory, maxBytes, maxAge, fsync, whenFull, seg, blockTimeout, clock);
         }
     }

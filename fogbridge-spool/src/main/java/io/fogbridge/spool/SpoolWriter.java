@@ -50,7 +50,8 @@ final class SpoolWriter implements Runnable {
     private final boolean group;
     private final long intervalNanos;
 
-    private final java.util.concurrent.atomic.AtomicInteger completerBacklog = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger completerBacklog =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final ArrayList<PendingAppend> batch = new ArrayList<>();
     private final ArrayDeque<PendingAppend> waiting = new ArrayDeque<>();
     private final ByteBuffer[] buffers = new ByteBuffer[Lane.values().length];
@@ -58,11 +59,13 @@ final class SpoolWriter implements Runnable {
     private final Set<SegmentFile> unsynced = new LinkedHashSet<>();
     /** Segments written since the last publish; rolled ones get sealed at publish. */
     private final Set<SegmentFile> unpublished = new LinkedHashSet<>();
+
     private final List<SegmentFile> rolled = new ArrayList<>();
     private boolean dirUnsynced;
     private long nextSyncNanos;
     /** interval:<ms> only: fsyncs off the writer thread. */
     private final java.util.concurrent.ExecutorService syncer;
+
     private boolean backgroundSyncRunning;
     private volatile boolean backgroundSyncDone;
     private volatile long[] syncedCommit;
@@ -75,15 +78,18 @@ final class SpoolWriter implements Runnable {
         this.inbox = inbox;
         this.completer = completer;
         this.group = options.fsync() instanceof FsyncPolicy.Group;
-        this.intervalNanos = options.fsync() instanceof FsyncPolicy.Interval i ? TimeUnit.MILLISECONDS.toNanos(i.millis()) : 0;
+        this.intervalNanos =
+                options.fsync() instanceof FsyncPolicy.Interval i ? TimeUnit.MILLISECONDS.toNanos(i.millis()) : 0;
         for (int i = 0; i < buffers.length; i++) {
             buffers[i] = ByteBuffer.allocateDirect(LANE_BUFFER);
         }
-        this.syncer = group ? null : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fogbridge-spool-sync");
-            t.setDaemon(true);
-            return t;
-        });
+        this.syncer = group
+                ? null
+                : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "fogbridge-spool-sync");
+                    t.setDaemon(true);
+                    return t;
+                });
         long now = System.nanoTime();
         nextSyncNanos = now + intervalNanos;
         nextExpiryNanos = now;
@@ -351,7 +357,12 @@ final class SpoolWriter implements Runnable {
                 long n = oldest.countAbove(lane.settledThrough());
                 spool.drops.add(DropCounters.MAX_AGE, n);
                 if (n > 0) {
-                    LOG.warn("spool: {} records of lane {} older than {} dropped ({})", n, lane.lane.id(), options.maxAge(), oldest);
+                    LOG.warn(
+                            "spool: {} records of lane {} older than {} dropped ({})",
+                            n,
+                            lane.lane.id(),
+                            options.maxAge(),
+                            oldest);
                 }
                 removeOldest(lane);
             }
@@ -472,7 +483,10 @@ final class SpoolWriter implements Runnable {
             backgroundSyncFailure = null;
             // acknowledged records survive a process crash (the OS has them) but maybe not a power
             // cut; nothing can be un-acknowledged, so say it loudly and keep syncing
-            LOG.error("spool: background fsync failed; records of the last {} may not survive a power cut", options.fsync(), failure);
+            LOG.error(
+                    "spool: background fsync failed; records of the last {} may not survive a power cut",
+                    options.fsync(),
+                    failure);
             return null;
         }
         return syncedCommit;
@@ -542,9 +556,12 @@ final class SpoolWriter implements Runnable {
                 p.future.completeExceptionally(
                         spool.closed && p.sequence == -3
                                 ? new SpoolException.Closed()
-                                : new SpoolException.Full(p.sequence == -2
-                                        ? "spool full: no room within " + options.blockTimeout() + " (when-full: block)"
-                                        : "spool full (" + options.maxBytes() + " bytes, when-full: " + options.whenFull() + ")"));
+                                : new SpoolException.Full(
+                                        p.sequence == -2
+                                                ? "spool full: no room within " + options.blockTimeout()
+                                                        + " (when-full: block)"
+                                                : "spool full (" + options.maxBytes() + " bytes, when-full: "
+                                                        + options.whenFull() + ")"));
             }
         });
     }

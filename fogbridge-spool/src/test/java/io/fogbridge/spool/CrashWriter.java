@@ -46,7 +46,11 @@ public final class CrashWriter {
     }
 
     static SpoolOptions options(Path dir, FsyncPolicy fsync) {
-        return SpoolOptions.builder(dir).fsync(fsync).segmentBytes(1 << 20).maxBytes(1L << 30).build();
+        return SpoolOptions.builder(dir)
+                .fsync(fsync)
+                .segmentBytes(1 << 20)
+                .maxBytes(1L << 30)
+                .build();
     }
 
     private static void start(Runnable r) {
@@ -67,8 +71,14 @@ public final class CrashWriter {
         rnd.nextBytes(filler);
         byte[] payload = (id + ":" + java.util.HexFormat.of().formatHex(filler)).getBytes(StandardCharsets.UTF_8);
         String crc = crc(payload);
-        return spool.append(new Envelope("fog.telemetry.crash", id, Map.of("run", id), payload, System.currentTimeMillis(),
-                        QoS.AT_LEAST_ONCE, lane))
+        return spool.append(new Envelope(
+                        "fog.telemetry.crash",
+                        id,
+                        Map.of("run", id),
+                        payload,
+                        System.currentTimeMillis(),
+                        QoS.AT_LEAST_ONCE,
+                        lane))
                 .whenComplete((seq, err) -> {
                     if (err == null) {
                         out.println("ACK " + lane.id() + " " + seq + " " + id + ":" + crc);

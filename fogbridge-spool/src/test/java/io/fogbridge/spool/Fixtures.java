@@ -22,8 +22,14 @@ final class Fixtures {
     private Fixtures() {}
 
     static Envelope envelope(Lane lane, String text) {
-        return new Envelope("fog.telemetry.t1", "dev-1", Map.of("device_id", "dev-1"), text.getBytes(StandardCharsets.UTF_8),
-                1_700_000_000_000L, QoS.AT_LEAST_ONCE, lane);
+        return new Envelope(
+                "fog.telemetry.t1",
+                "dev-1",
+                Map.of("device_id", "dev-1"),
+                text.getBytes(StandardCharsets.UTF_8),
+                1_700_000_000_000L,
+                QoS.AT_LEAST_ONCE,
+                lane);
     }
 
     static String text(SpooledRecord r) {

@@ -19,7 +19,14 @@ class RecordFormatTest {
         h.put("device_id", "lathe-7");
         h.put("mqtt-topic", "telemetry/acme/lathe-7/spindle");
         h.put("ünïcode", "värde ✓");
-        return new Envelope("fog.telemetry.acme", key, h, new byte[] {0, 1, 2, (byte) 0xFF}, 1234567890123L, QoS.AT_MOST_ONCE, Lane.PRIORITY);
+        return new Envelope(
+                "fog.telemetry.acme",
+                key,
+                h,
+                new byte[] {0, 1, 2, (byte) 0xFF},
+                1234567890123L,
+                QoS.AT_MOST_ONCE,
+                Lane.PRIORITY);
     }
 
     @Test
@@ -79,7 +86,8 @@ class RecordFormatTest {
 
     @Test
     void oversizeRecordIsRefused() {
-        Envelope e = new Envelope("t", null, Map.of(), new byte[RecordFormat.MAX_BODY], 0, QoS.AT_LEAST_ONCE, Lane.BULK);
+        Envelope e =
+                new Envelope("t", null, Map.of(), new byte[RecordFormat.MAX_BODY], 0, QoS.AT_LEAST_ONCE, Lane.BULK);
         assertThatThrownBy(() -> RecordFormat.encode(e, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -4,7 +4,6 @@ import static io.fogbridge.spool.Fixtures.drain;
 import static io.fogbridge.spool.Fixtures.drainAll;
 import static io.fogbridge.spool.Fixtures.envelope;
 import static io.fogbridge.spool.Fixtures.segments;
-import static io.fogbridge.spool.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -66,7 +65,8 @@ class SegmentedSpoolTest {
     void appendCompletesOffTheCallersThread() throws Exception {
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
             Thread caller = Thread.currentThread();
-            CompletableFuture<Thread> completedOn = spool.append(envelope(Lane.BULK, "x")).thenApply(s -> Thread.currentThread());
+            CompletableFuture<Thread> completedOn =
+                    spool.append(envelope(Lane.BULK, "x")).thenApply(s -> Thread.currentThread());
             assertThat(completedOn.get(5, TimeUnit.SECONDS)).isNotSameAs(caller);
             assertThat(completedOn.get().getName()).startsWith("fogbridge-spool-");
         }
@@ -82,7 +82,9 @@ class SegmentedSpoolTest {
             for (Path p : segs) {
                 assertThat(Files.size(p)).isLessThanOrEqualTo(4096);
             }
-            assertThat(drain(spool.cursor(), 200)).extracting(Fixtures::text).containsExactlyElementsOf(names("roll-", 200));
+            assertThat(drain(spool.cursor(), 200))
+                    .extracting(Fixtures::text)
+                    .containsExactlyElementsOf(names("roll-", 200));
         }
         // every segment after the first is named by the sequence of its first record
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
@@ -101,9 +103,14 @@ class SegmentedSpoolTest {
             int before = segments(dir, Lane.BULK).size();
             List<SpooledRecord> got = drain(spool.cursor(), 150);
             spool.cursor().commit(Lane.BULK, got.get(149).sequence());
-            await().atMost(Duration.ofSeconds(5)).until(() -> segments(dir, Lane.BULK).size() < before);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> segments(dir, Lane.BULK).size() < before);
             // nothing at or above the first uncommitted record may have been deleted
-            assertThat(segments(dir, Lane.BULK).stream().mapToLong(SegmentFile::baseOf).min().orElseThrow()).isLessThanOrEqualTo(150);
+            assertThat(segments(dir, Lane.BULK).stream()
+                            .mapToLong(SegmentFile::baseOf)
+                            .min()
+                            .orElseThrow())
+                    .isLessThanOrEqualTo(150);
             assertThat(spool.cursor().committed(Lane.BULK)).isEqualTo(149);
             assertThat(spool.stats().records()).isEqualTo(50);
             assertThat(spool.stats().committed()).isEqualTo(150);
@@ -111,9 +118,12 @@ class SegmentedSpoolTest {
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
             assertThat(spool.cursor().committed(Lane.BULK)).isEqualTo(149);
             List<SpooledRecord> rest = drainAll(spool.cursor());
-            assertThat(rest).extracting(Fixtures::text).containsExactlyElementsOf(names("c", 200).subList(150, 200));
+            assertThat(rest)
+                    .extracting(Fixtures::text)
+                    .containsExactlyElementsOf(names("c", 200).subList(150, 200));
             // sequences continue, never reused
-            assertThat(spool.append(envelope(Lane.BULK, "next")).get(5, TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(spool.append(envelope(Lane.BULK, "next")).get(5, TimeUnit.SECONDS))
+                    .isEqualTo(200);
         }
     }
 
@@ -125,7 +135,8 @@ class SegmentedSpoolTest {
         }
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
             assertThat(drainAll(spool.cursor())).isEmpty();
-            assertThat(spool.append(envelope(Lane.BULK, "b")).get(5, TimeUnit.SECONDS)).isEqualTo(120);
+            assertThat(spool.append(envelope(Lane.BULK, "b")).get(5, TimeUnit.SECONDS))
+                    .isEqualTo(120);
         }
     }
 
@@ -145,9 +156,12 @@ class SegmentedSpoolTest {
             assertThat(spool.stats().drops().get("corrupt")).isZero();
             assertThat(spool.stats().drops().get("torn-tail")).isEqualTo(1);
             // the cut bytes might have carried sequence 10 (a power cut under interval:<ms>): never reuse it
-            assertThat(spool.append(envelope(Lane.BULK, "after")).get(5, TimeUnit.SECONDS)).isGreaterThan(10);
+            assertThat(spool.append(envelope(Lane.BULK, "after")).get(5, TimeUnit.SECONDS))
+                    .isGreaterThan(10);
             List<SpooledRecord> all = drainAll(spool.cursor());
-            assertThat(all).extracting(Fixtures::text).containsExactlyElementsOf(concat(names("t", 10), List.of("after")));
+            assertThat(all)
+                    .extracting(Fixtures::text)
+                    .containsExactlyElementsOf(concat(names("t", 10), List.of("after")));
         }
     }
 
@@ -161,7 +175,8 @@ class SegmentedSpoolTest {
         int at = indexOf(bytes, "m5".getBytes(StandardCharsets.UTF_8));
         flip(seg, at);
         ByteArrayOutputStream report = new ByteArrayOutputStream();
-        assertThat(SpoolInspector.inspect(dir, new PrintStream(report, true, StandardCharsets.UTF_8))).isEqualTo(SpoolInspector.DAMAGED);
+        assertThat(SpoolInspector.inspect(dir, new PrintStream(report, true, StandardCharsets.UTF_8)))
+                .isEqualTo(SpoolInspector.DAMAGED);
         assertThat(report.toString(StandardCharsets.UTF_8)).contains("DAMAGED bytes");
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
             List<SpooledRecord> all = drainAll(spool.cursor());
@@ -200,7 +215,9 @@ class SegmentedSpoolTest {
         flip(commits, CommitLog.ENTRY + 6); // the newest entry
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
             assertThat(spool.cursor().committed(Lane.BULK)).isEqualTo(3);
-            assertThat(drainAll(spool.cursor())).extracting(Fixtures::text).containsExactlyElementsOf(names("d", 10).subList(4, 10));
+            assertThat(drainAll(spool.cursor()))
+                    .extracting(Fixtures::text)
+                    .containsExactlyElementsOf(names("d", 10).subList(4, 10));
         }
         Files.write(commits, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
@@ -219,14 +236,25 @@ class SegmentedSpoolTest {
             assertThat(first.subList(5, first.size())).allMatch(r -> r.lane() == Lane.BULK);
             List<SpooledRecord> all = new ArrayList<>(first);
             all.addAll(drainAll(spool.cursor()));
-            assertThat(all.stream().filter(r -> r.lane() == Lane.BULK).map(Fixtures::text).toList()).isEqualTo(names("b", 30));
+            assertThat(all.stream()
+                            .filter(r -> r.lane() == Lane.BULK)
+                            .map(Fixtures::text)
+                            .toList())
+                    .isEqualTo(names("b", 30));
             // the lanes have their own sequences
-            assertThat(all.stream().filter(r -> r.lane() == Lane.PRIORITY).map(SpooledRecord::sequence).toList()).isEqualTo(range(0, 5));
+            assertThat(all.stream()
+                            .filter(r -> r.lane() == Lane.PRIORITY)
+                            .map(SpooledRecord::sequence)
+                            .toList())
+                    .isEqualTo(range(0, 5));
             // a priority record arriving later still goes ahead of the waiting bulk backlog
             spool.cursor().rewind();
             spool.append(envelope(Lane.PRIORITY, "late")).get(5, TimeUnit.SECONDS);
             List<SpooledRecord> again = spool.cursor().poll(7, 1000);
-            assertThat(again).extracting(Fixtures::text).startsWith("p0", "p1", "p2", "p3", "p4", "late").endsWith("b0");
+            assertThat(again)
+                    .extracting(Fixtures::text)
+                    .startsWith("p0", "p1", "p2", "p3", "p4", "late")
+                    .endsWith("b0");
         }
     }
 
@@ -244,7 +272,8 @@ class SegmentedSpoolTest {
 
     @Test
     void dropNewestRefusesAndCounts() throws Exception {
-        SpoolOptions o = options().maxBytes(8192).whenFull(FullPolicy.DROP_NEWEST).build();
+        SpoolOptions o =
+                options().maxBytes(8192).whenFull(FullPolicy.DROP_NEWEST).build();
         try (SegmentedSpool spool = SegmentedSpool.open(o)) {
             List<CompletableFuture<Long>> fs = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -272,7 +301,8 @@ class SegmentedSpoolTest {
 
     @Test
     void dropOldestMakesRoomAndCounts() throws Exception {
-        SpoolOptions o = options().maxBytes(8192).whenFull(FullPolicy.DROP_OLDEST).build();
+        SpoolOptions o =
+                options().maxBytes(8192).whenFull(FullPolicy.DROP_OLDEST).build();
         try (SegmentedSpool spool = SegmentedSpool.open(o)) {
             appendAll(spool, Lane.BULK, "o", 300);
             SpoolStats s = spool.stats();
@@ -282,30 +312,42 @@ class SegmentedSpoolTest {
             List<SpooledRecord> left = drainAll(spool.cursor());
             assertThat(left.size() + dropped).isEqualTo(300);
             // what is left is the newest records, in order
-            assertThat(left).extracting(Fixtures::text).containsExactlyElementsOf(names("o", 300).subList((int) dropped, 300));
+            assertThat(left)
+                    .extracting(Fixtures::text)
+                    .containsExactlyElementsOf(names("o", 300).subList((int) dropped, 300));
         }
     }
 
     @Test
     void dropOldestTakesBulkBeforePriority() throws Exception {
-        SpoolOptions o = options().maxBytes(8192).whenFull(FullPolicy.DROP_OLDEST).build();
+        SpoolOptions o =
+                options().maxBytes(8192).whenFull(FullPolicy.DROP_OLDEST).build();
         try (SegmentedSpool spool = SegmentedSpool.open(o)) {
             appendAll(spool, Lane.PRIORITY, "p", 10);
             appendAll(spool, Lane.BULK, "b", 300);
             List<SpooledRecord> left = drainAll(spool.cursor());
-            assertThat(left.stream().filter(r -> r.lane() == Lane.PRIORITY).map(Fixtures::text).toList()).isEqualTo(names("p", 10));
+            assertThat(left.stream()
+                            .filter(r -> r.lane() == Lane.PRIORITY)
+                            .map(Fixtures::text)
+                            .toList())
+                    .isEqualTo(names("p", 10));
         }
     }
 
     @Test
     void blockHoldsTheFutureUntilCommitFreesRoom() throws Exception {
-        SpoolOptions o = options().maxBytes(8192).whenFull(FullPolicy.BLOCK).blockTimeout(Duration.ofSeconds(30)).build();
+        SpoolOptions o = options()
+                .maxBytes(8192)
+                .whenFull(FullPolicy.BLOCK)
+                .blockTimeout(Duration.ofSeconds(30))
+                .build();
         try (SegmentedSpool spool = SegmentedSpool.open(o)) {
             List<CompletableFuture<Long>> fs = new ArrayList<>();
             for (int i = 0; i < 150; i++) {
                 fs.add(spool.append(envelope(Lane.BULK, "k" + i)));
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> fs.stream().filter(CompletableFuture::isDone).count() > 10);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> fs.stream().filter(CompletableFuture::isDone).count() > 10);
             Thread.sleep(200);
             long done = fs.stream().filter(CompletableFuture::isDone).count();
             assertThat(done).isLessThan(150);
@@ -323,13 +365,20 @@ class SegmentedSpoolTest {
                 assertThat(f.get(5, TimeUnit.SECONDS)).isNotNegative();
             }
             assertThat(seen).extracting(Fixtures::text).containsExactlyElementsOf(names("k", 150));
-            assertThat(spool.stats().drops().values().stream().mapToLong(Long::longValue).sum()).isZero();
+            assertThat(spool.stats().drops().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .isZero();
         }
     }
 
     @Test
     void blockFailsAfterTheTimeoutWhenNothingIsCommitted() throws Exception {
-        SpoolOptions o = options().maxBytes(8192).whenFull(FullPolicy.BLOCK).blockTimeout(Duration.ofMillis(300)).build();
+        SpoolOptions o = options()
+                .maxBytes(8192)
+                .whenFull(FullPolicy.BLOCK)
+                .blockTimeout(Duration.ofMillis(300))
+                .build();
         try (SegmentedSpool spool = SegmentedSpool.open(o)) {
             List<CompletableFuture<Long>> fs = new ArrayList<>();
             for (int i = 0; i < 150; i++) {
@@ -349,7 +398,8 @@ class SegmentedSpoolTest {
             appendAll(spool, Lane.BULK, "old", 100);
             clock.advance(Duration.ofMinutes(11).toMillis());
             appendAll(spool, Lane.BULK, "new", 5);
-            assertThat(spool.stats().oldestArrival()).isLessThan(clock.millis() - Duration.ofMinutes(10).toMillis());
+            assertThat(spool.stats().oldestArrival())
+                    .isLessThan(clock.millis() - Duration.ofMinutes(10).toMillis());
             List<SpooledRecord> got = drainAll(spool.cursor());
             assertThat(got).extracting(Fixtures::text).containsExactlyElementsOf(names("new", 5));
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -376,7 +426,9 @@ class SegmentedSpoolTest {
             assertThat(s.records()).isEqualTo(13);
             assertThat(s.appended()).isEqualTo(13);
             assertThat(s.oldestArrival()).isEqualTo(t0);
-            assertThat(s.bytes()).isEqualTo(Files.size(segments(dir, Lane.BULK).getFirst()) + Files.size(segments(dir, Lane.PRIORITY).getFirst()));
+            assertThat(s.bytes())
+                    .isEqualTo(Files.size(segments(dir, Lane.BULK).getFirst())
+                            + Files.size(segments(dir, Lane.PRIORITY).getFirst()));
             spool.cursor().commit(Lane.BULK, 9);
             assertThat(spool.stats().records()).isEqualTo(3);
             assertThat(spool.stats().committed()).isEqualTo(10);
@@ -384,8 +436,15 @@ class SegmentedSpoolTest {
             var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
             spool.bindMetrics(registry);
             assertThat(registry.get("fogbridge.spool.records").gauge().value()).isEqualTo(3.0);
-            assertThat(registry.get("fogbridge.spool.appended").functionCounter().count()).isEqualTo(13.0);
-            assertThat(registry.get("fogbridge.spool.dropped").tag("reason", "corrupt").functionCounter().count()).isZero();
+            assertThat(registry.get("fogbridge.spool.appended")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(13.0);
+            assertThat(registry.get("fogbridge.spool.dropped")
+                            .tag("reason", "corrupt")
+                            .functionCounter()
+                            .count())
+                    .isZero();
         }
     }
 
@@ -393,13 +452,16 @@ class SegmentedSpoolTest {
     void appendAfterCloseFailsAndPollReturnsEmpty() throws Exception {
         SegmentedSpool spool = SegmentedSpool.open(options().build());
         spool.close();
-        assertThatThrownBy(() -> spool.append(envelope(Lane.BULK, "x")).get()).hasCauseInstanceOf(SpoolException.Closed.class);
+        assertThatThrownBy(() -> spool.append(envelope(Lane.BULK, "x")).get())
+                .hasCauseInstanceOf(SpoolException.Closed.class);
     }
 
     @Test
     void secondOpenOfTheSameDirectoryIsRefused() throws Exception {
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
-            assertThatThrownBy(() -> SegmentedSpool.open(options().build())).isInstanceOf(IOException.class).hasMessageContaining("in use");
+            assertThatThrownBy(() -> SegmentedSpool.open(options().build()))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("in use");
         }
     }
 
@@ -413,10 +475,17 @@ class SegmentedSpoolTest {
         int code = SpoolInspector.inspect(dir, new PrintStream(buf, true, StandardCharsets.UTF_8));
         String report = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).as(report).isEqualTo(SpoolInspector.OK);
-        assertThat(report).contains("lane bulk:", "50 records", "40 uncommitted", "committed position 9", "oldest uncommitted record",
-                "00000000000000000000.seg");
+        assertThat(report)
+                .contains(
+                        "lane bulk:",
+                        "50 records",
+                        "40 uncommitted",
+                        "committed position 9",
+                        "oldest uncommitted record",
+                        "00000000000000000000.seg");
         Path empty = Files.createDirectory(dir.resolve("nothing-here"));
-        assertThat(SpoolInspector.inspect(empty, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+        assertThat(SpoolInspector.inspect(
+                        empty, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
                 .isEqualTo(SpoolInspector.NOT_A_SPOOL);
     }
 
@@ -427,8 +496,11 @@ class SegmentedSpoolTest {
         }
         Files.createFile(dir.resolve("bulk").resolve(SegmentFile.fileName(5)));
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
-            assertThat(spool.append(envelope(Lane.BULK, "f")).get(5, TimeUnit.SECONDS)).isEqualTo(5);
-            assertThat(drainAll(spool.cursor())).extracting(Fixtures::text).containsExactly("e0", "e1", "e2", "e3", "e4", "f");
+            assertThat(spool.append(envelope(Lane.BULK, "f")).get(5, TimeUnit.SECONDS))
+                    .isEqualTo(5);
+            assertThat(drainAll(spool.cursor()))
+                    .extracting(Fixtures::text)
+                    .containsExactly("e0", "e1", "e2", "e3", "e4", "f");
         }
     }
 

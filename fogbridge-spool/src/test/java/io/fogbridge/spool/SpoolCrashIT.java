@@ -41,7 +41,8 @@ class SpoolCrashIT {
     void acknowledgedRecordsSurviveSigkill(String fsync) throws Exception {
         long seed = Long.getLong("spool.crash.seed", System.nanoTime());
         int kills = Integer.getInteger("spool.crash.kills", 30);
-        System.out.println("SpoolCrashIT fsync=" + fsync + " seed=" + seed + " (reproduce: -Dspool.crash.seed=" + seed + ")");
+        System.out.println(
+                "SpoolCrashIT fsync=" + fsync + " seed=" + seed + " (reproduce: -Dspool.crash.seed=" + seed + ")");
         Random rnd = new Random(seed);
         Path dir = root.resolve(fsync.replace(':', '-'));
         // lane -> seq -> "id:crc" of every record a child acknowledged
@@ -57,12 +58,15 @@ class SpoolCrashIT {
                     String[] f = line.split(" ");
                     Lane lane = Lane.ofId(f[1]);
                     String previous = acked.get(lane).put(Long.parseLong(f[2]), f[3]);
-                    assertThat(previous).as("seed %d: sequence %s/%s acknowledged twice (reused)", seed, f[1], f[2]).isNull();
+                    assertThat(previous)
+                            .as("seed %d: sequence %s/%s acknowledged twice (reused)", seed, f[1], f[2])
+                            .isNull();
                     totalAcks++;
                 }
             }
         }
-        System.out.println("SpoolCrashIT fsync=" + fsync + ": " + kills + " SIGKILLs, " + totalAcks + " acknowledged records");
+        System.out.println(
+                "SpoolCrashIT fsync=" + fsync + ": " + kills + " SIGKILLs, " + totalAcks + " acknowledged records");
         assertThat(totalAcks).as("the children made progress").isGreaterThan(kills);
         verify(dir, fsync, acked, seed);
     }
@@ -70,9 +74,13 @@ class SpoolCrashIT {
     private List<String> runAndKill(Path dir, String fsync, String run, long childSeed, int millis, long seed, int k)
             throws Exception {
         List<String> lines = new ArrayList<>();
-        try (ChildJvm child = ChildJvm.start(CrashWriter.class,
+        try (ChildJvm child = ChildJvm.start(
+                CrashWriter.class,
                 List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"),
-                dir.toString(), fsync, run, Long.toString(childSeed))) {
+                dir.toString(),
+                fsync,
+                run,
+                Long.toString(childSeed))) {
             Thread reader = new Thread(() -> {
                 try {
                     for (String l = child.readLine(); l != null; l = child.readLine()) {
@@ -87,8 +95,12 @@ class SpoolCrashIT {
             reader.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!opened(lines)) {
-                assertThat(child.isAlive()).as("seed %d kill %d: the spool failed to open (see stderr)", seed, k).isTrue();
-                assertThat(System.nanoTime()).as("seed %d kill %d: spool did not open within 60 s", seed, k).isLessThan(deadline);
+                assertThat(child.isAlive())
+                        .as("seed %d kill %d: the spool failed to open (see stderr)", seed, k)
+                        .isTrue();
+                assertThat(System.nanoTime())
+                        .as("seed %d kill %d: spool did not open within 60 s", seed, k)
+                        .isLessThan(deadline);
                 Thread.sleep(5);
             }
             Thread.sleep(millis);
@@ -109,7 +121,9 @@ class SpoolCrashIT {
     private void verify(Path dir, String fsync, Map<Lane, TreeMap<Long, String>> acked, long seed) throws Exception {
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         int code = SpoolInspector.inspect(dir, new PrintStream(report, true, StandardCharsets.UTF_8));
-        assertThat(code).as("seed %d: inspector after the last kill:%n%s", seed, report).isEqualTo(SpoolInspector.OK);
+        assertThat(code)
+                .as("seed %d: inspector after the last kill:%n%s", seed, report)
+                .isEqualTo(SpoolInspector.OK);
         try (SegmentedSpool spool = SegmentedSpool.open(CrashWriter.options(dir, FsyncPolicy.parse(fsync)))) {
             Map<Lane, TreeMap<Long, String>> found = new EnumMap<>(Lane.class);
             for (Lane l : Lane.values()) {
@@ -124,14 +138,21 @@ class SpoolCrashIT {
                 }
                 for (SpooledRecord r : got) {
                     int lane = r.lane().ordinal();
-                    assertThat(r.sequence()).as("seed %d: order in lane %s", seed, r.lane()).isGreaterThan(last[lane]);
+                    assertThat(r.sequence())
+                            .as("seed %d: order in lane %s", seed, r.lane())
+                            .isGreaterThan(last[lane]);
                     last[lane] = r.sequence();
-                    String crc = r.envelope().key() + ":" + CrashWriter.crc(r.envelope().payload());
-                    assertThat(ids.add(r.envelope().key())).as("seed %d: record %s/%d stored twice", seed, r.lane(), r.sequence()).isTrue();
+                    String crc = r.envelope().key() + ":"
+                            + CrashWriter.crc(r.envelope().payload());
+                    assertThat(ids.add(r.envelope().key()))
+                            .as("seed %d: record %s/%d stored twice", seed, r.lane(), r.sequence())
+                            .isTrue();
                     found.get(r.lane()).put(r.sequence(), crc);
                 }
             }
-            assertThat(spool.stats().drops().get("corrupt")).as("seed %d: SIGKILL must not look like damage", seed).isZero();
+            assertThat(spool.stats().drops().get("corrupt"))
+                    .as("seed %d: SIGKILL must not look like damage", seed)
+                    .isZero();
             for (Lane l : Lane.values()) {
                 long committed = spool.cursor().committed(l);
                 Map<Long, String> expected = acked.get(l).tailMap(committed, false);
@@ -145,8 +166,12 @@ class SpoolCrashIT {
                         altered.add(seq);
                     }
                 });
-                assertThat(missing).as("seed %d lane %s: acknowledged records missing (committed %d)", seed, l, committed).isEmpty();
-                assertThat(altered).as("seed %d lane %s: acknowledged records altered", seed, l).isEmpty();
+                assertThat(missing)
+                        .as("seed %d lane %s: acknowledged records missing (committed %d)", seed, l, committed)
+                        .isEmpty();
+                assertThat(altered)
+                        .as("seed %d lane %s: acknowledged records altered", seed, l)
+                        .isEmpty();
                 System.out.println("SpoolCrashIT fsync=" + fsync + " lane " + l.id() + ": " + expected.size()
                         + " acknowledged uncommitted records all present; committed position " + committed);
             }

@@ -47,7 +47,8 @@ class SpoolSimulationTest {
         LongStream seeds = one != null
                 ? LongStream.of(Long.parseLong(one))
                 : LongStream.range(0, Long.getLong("spool.sim.seeds", 200)).map(i -> 0x5EED0000L + i);
-        return seeds.mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> new Run(seed, root.resolve("s" + seed)).play()));
+        return seeds.mapToObj(
+                seed -> DynamicTest.dynamicTest("seed " + seed, () -> new Run(seed, root.resolve("s" + seed)).play()));
     }
 
     private static final class Run {
@@ -57,6 +58,7 @@ class SpoolSimulationTest {
         final SpoolOptions options;
         /** Acknowledged and not committed, by lane: sequence to payload. */
         final Map<Lane, TreeMap<Long, String>> pending = new EnumMap<>(Lane.class);
+
         final Map<Lane, Long> committed = new EnumMap<>(Lane.class);
         final Map<Lane, Long> readPos = new EnumMap<>(Lane.class);
         final Map<Lane, Long> lastSeq = new EnumMap<>(Lane.class);
@@ -72,7 +74,7 @@ class SpoolSimulationTest {
             this.options = SpoolOptions.builder(dir)
                     .segmentBytes(4096 + rnd.nextInt(4096))
                     .maxBytes(64L << 20)
-                                        // a quarter of the seeds under group: its fsync per append batch makes them the slow
+                    // a quarter of the seeds under group: its fsync per append batch makes them the slow
                     // ones, and the model checks the same things under both policies
                     .fsync(rnd.nextInt(4) == 0 ? FsyncPolicy.group() : new FsyncPolicy.Interval(1 + rnd.nextInt(5)))
                     .build();
@@ -107,8 +109,10 @@ class SpoolSimulationTest {
                 restart();
                 verifyEverything(Set.of());
             } catch (AssertionError e) {
-                throw new AssertionError("seed " + seed + " failed (reproduce with -Dspool.sim.seed=" + seed + "); history "
-                        + history + ": " + e.getMessage(), e);
+                throw new AssertionError(
+                        "seed " + seed + " failed (reproduce with -Dspool.sim.seed=" + seed + "); history " + history
+                                + ": " + e.getMessage(),
+                        e);
             } finally {
                 spool.close();
             }
@@ -123,8 +127,14 @@ class SpoolSimulationTest {
             for (int i = 0; i < k; i++) {
                 String p = seed + "-" + (counter++) + "-" + "x".repeat(rnd.nextInt(300));
                 payloads.add(p);
-                fs.add(spool.append(new Envelope("fog.telemetry.sim", "dev-" + rnd.nextInt(5), Map.of("n", String.valueOf(i)),
-                        p.getBytes(StandardCharsets.UTF_8), counter, QoS.AT_LEAST_ONCE, lane)));
+                fs.add(spool.append(new Envelope(
+                        "fog.telemetry.sim",
+                        "dev-" + rnd.nextInt(5),
+                        Map.of("n", String.valueOf(i)),
+                        p.getBytes(StandardCharsets.UTF_8),
+                        counter,
+                        QoS.AT_LEAST_ONCE,
+                        lane)));
             }
             for (int i = 0; i < k; i++) {
                 long seq = fs.get(i).get(10, TimeUnit.SECONDS);
@@ -161,8 +171,11 @@ class SpoolSimulationTest {
             long seq = r.sequence();
             assertThat(seq).as("committed record reappeared").isGreaterThan(committed.get(lane));
             Long expected = pending.get(lane).higherKey(readPos.get(lane));
-            assertThat(seq).as("next record of lane %s after %d", lane, readPos.get(lane)).isEqualTo(expected);
-            assertThat(new String(r.envelope().payload(), StandardCharsets.UTF_8)).isEqualTo(pending.get(lane).get(seq));
+            assertThat(seq)
+                    .as("next record of lane %s after %d", lane, readPos.get(lane))
+                    .isEqualTo(expected);
+            assertThat(new String(r.envelope().payload(), StandardCharsets.UTF_8))
+                    .isEqualTo(pending.get(lane).get(seq));
             readPos.put(lane, seq);
         }
 
@@ -196,7 +209,9 @@ class SpoolSimulationTest {
         void reopen() throws IOException {
             spool = SegmentedSpool.open(options);
             for (Lane l : Lane.values()) {
-                assertThat(spool.cursor().committed(l)).as("durable commit of %s", l).isEqualTo(committed.get(l));
+                assertThat(spool.cursor().committed(l))
+                        .as("durable commit of %s", l)
+                        .isEqualTo(committed.get(l));
             }
             committed.forEach(readPos::put);
         }
@@ -238,7 +253,9 @@ class SpoolSimulationTest {
             // counters restart with the process: what this open found is all there is
             before = 0;
             long lost = verifyEverything(mayLose);
-            assertThat(countedLosses - before).as("losses counted %s, lost %d", drops, lost).isGreaterThanOrEqualTo(lost);
+            assertThat(countedLosses - before)
+                    .as("losses counted %s, lost %d", drops, lost)
+                    .isGreaterThanOrEqualTo(lost);
         }
 
         /**
@@ -274,7 +291,9 @@ class SpoolSimulationTest {
             for (Lane l : Lane.values()) {
                 List<Long> missing = new ArrayList<>(pending.get(l).keySet());
                 missing.removeAll(seen.get(l));
-                assertThat(mayLose).as("lost records of %s must be ones a flip hit", l).containsAll(missing);
+                assertThat(mayLose)
+                        .as("lost records of %s must be ones a flip hit", l)
+                        .containsAll(missing);
                 if (!missing.isEmpty()) {
                     history.add("lost " + l.id() + " " + missing);
                 }
@@ -293,10 +312,17 @@ class SpoolSimulationTest {
             List<long[]> spans = new ArrayList<>();
             SegmentFile seg = SegmentFile.open(file, lane, false);
             try {
-                new SegmentScanner(1 << 16).scan(seg, SegmentFile.HEADER, seg.size, seg.base - 1, (buf, off, len, pos) -> {
-                    spans.add(new long[] {pos, len, RecordFormat.sequence(buf, off)});
-                    return true;
-                }, (a, b) -> {});
+                new SegmentScanner(1 << 16)
+                        .scan(
+                                seg,
+                                SegmentFile.HEADER,
+                                seg.size,
+                                seg.base - 1,
+                                (buf, off, len, pos) -> {
+                                    spans.add(new long[] {pos, len, RecordFormat.sequence(buf, off)});
+                                    return true;
+                                },
+                                (a, b) -> {});
             } finally {
                 seg.close();
             }
