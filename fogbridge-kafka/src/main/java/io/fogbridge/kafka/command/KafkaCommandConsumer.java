@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * record of the batch in every partition and reads it again after a pause (the handler ignores commands it
  * already holds). At-least-once: a crash after settling but before the commit hands the batch over again.
  *
+ * <p><b>Group.</b> The group {@code fogbridge-<gatewayId>} has one static member ({@code group.instance.id} = the
+ * group id), so a gateway restarted after a crash consumes again at once instead of waiting out the dead
+ * incarnation's session. Two processes with the same gateway id fence each other: one gateway id, one process.
+ *
  * <p><b>Threads.</b> One daemon thread owns the Kafka consumer. {@link #start()} once, {@link #close()} once.
  */
 public final class KafkaCommandConsumer implements AutoCloseable {
@@ -160,6 +164,10 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+        // Static membership: the group has one member, this gateway. A gateway restarted after a crash takes over
+        // its partitions at once; as a new dynamic member it would wait for the dead one's session to time out
+        // (45 s), and for every further crashed incarnation again, with no command delivered meanwhile.
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, options.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "fogbridge-commands-" + options.gatewayId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // A new gateway starts at the oldest command still in the topic: commands with a ttl left are delivered.
