@@ -6,13 +6,21 @@ package io.fogbridge.api;
  */
 public enum Lane {
     /** Events and command responses: rare, and someone is waiting for them. */
-    PRIORITY,
+    PRIORITY("priority"),
     /** Bulk telemetry. */
-    BULK;
+    BULK("bulk");
+
+    // A constant: the forwarder puts the id into every record's fog-seq header, so it must not be
+    // derived (lower-cased) per call.
+    private final String id;
+
+    Lane(String id) {
+        this.id = id;
+    }
 
     /** Lane names as written in config and on disk. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return id;
     }
 
     public static Lane ofId(String id) {
