@@ -54,7 +54,10 @@ final class ForwarderMetrics {
     /** Counts one failure by the class of its cause, e.g. {@code TimeoutException}. */
     void error(Throwable cause) {
         if (registry != null) {
-            registry.counter("fogbridge.forwarder.errors", "reason", cause.getClass().getSimpleName())
+            registry.counter(
+                            "fogbridge.forwarder.errors",
+                            "reason",
+                            cause.getClass().getSimpleName())
                     .increment();
         }
     }

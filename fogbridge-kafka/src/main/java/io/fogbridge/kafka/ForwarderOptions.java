@@ -102,7 +102,13 @@ public record ForwarderOptions(
 
         public ForwarderOptions build() {
             return new ForwarderOptions(
-                    bootstrapServers, gatewayId, clientProperties, maxInFlightRecords, pollBatch, backoffMin, backoffMax);
+                    bootstrapServers,
+                    gatewayId,
+                    clientProperties,
+                    maxInFlightRecords,
+                    pollBatch,
+                    backoffMin,
+                    backoffMax);
         }
     }
 }
