@@ -55,6 +55,22 @@ public final class KafkaForwarder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaForwarder.class);
     private static final long IDLE_POLL_MILLIS = 100;
+    /**
+     * With records in flight and room in the window, how long a read of the spool may wait before
+     * the acknowledgements that came meanwhile are applied. New records end the wait at once; only
+     * commits (which free spool space and shorten a replay) wait for acknowledgements, so this can
+     * be much longer than a produce round trip.
+     */
+    private static final long ACK_CHECK_MILLIS = 20;
+    /**
+     * Commits are batched: each one is a durable write of the spool's commit log, which under
+     * {@code fsync: group} costs the spool writer an fsync between two group commits of appends.
+     * A lane is committed when this much time passed since the last commit, when a quarter of the
+     * in-flight window is committable, when closing, and before a rewind. A crash loses at most
+     * this much commit progress: those records are sent again with the same fog-seq.
+     */
+    private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -86,6 +102,11 @@ public final class KafkaForwarder implements AutoCloseable {
     private long generation;
     private int outstanding; // callbacks not yet received in this generation
     private long failingSinceMillis;
+    /** The committed position of each lane as this thread last set it, by lane ordinal. */
+    private final long[] committedUpTo = new long[Lane.values().length];
+
+    private final int commitBatch;
+    private long lastCommitNanos = System.nanoTime();
     private boolean settling; // acknowledgements of a failed producer prove nothing about recovery
 
     // Published for state() and the gauges.
@@ -115,6 +136,7 @@ public final class KafkaForwarder implements AutoCloseable {
         for (Lane lane : Lane.values()) {
             windows.put(lane, new LaneWindow());
         }
+        this.commitBatch = Math.max(1, options.maxInFlightRecords() / 4);
         this.metrics = new ForwarderMetrics(registryOrNull, this::state);
     }
 
@@ -133,8 +155,7 @@ public final class KafkaForwarder implements AutoCloseable {
     public ForwarderState state() {
         long oldest = oldestCreation;
         long lag = oldest < 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
-        return new ForwarderState(
-                connected(), lastError, sentRecords.get(), ackedRecords.get(), inFlight, lag);
+        return new ForwarderState(connected(), lastError, sentRecords.get(), ackedRecords.get(), inFlight, lag);
     }
 
     @Override
@@ -172,7 +193,8 @@ public final class KafkaForwarder implements AutoCloseable {
 
     private static Metric findConnectionCount(Producer<byte[], byte[]> producer) {
         for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
-            if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics")) {
+            if (e.getKey().name().equals("connection-count")
+                    && e.getKey().group().equals("producer-metrics")) {
                 return e.getValue();
             }
         }
@@ -181,6 +203,9 @@ public final class KafkaForwarder implements AutoCloseable {
 
     private void run() {
         try {
+            for (Lane lane : Lane.values()) {
+                committedUpTo[lane.ordinal()] = cursor.committed(lane);
+            }
             while (running) {
                 Producer<byte[], byte[]> p = producerFactory.create(producerSettings);
                 generation++;
@@ -209,32 +234,43 @@ public final class KafkaForwarder implements AutoCloseable {
     private Exception forward(Producer<byte[], byte[]> p) throws InterruptedException {
         while (running) {
             Exception failure = drainAcks(0);
-            commitLanes();
+            commitLanes(false);
             if (failure != null) {
                 return failure;
             }
             int room = options.maxInFlightRecords() - inFlight;
             if (room > 0) {
-                List<SpooledRecord> batch =
-                        cursor.poll(Math.min(options.pollBatch(), room), inFlight == 0 ? IDLE_POLL_MILLIS : 0);
+                // Block on the spool, not on Kafka: an append wakes this thread at once, and the
+                // acknowledgements that arrive meanwhile are applied on the next turn.
+                List<SpooledRecord> batch = cursor.poll(Math.min(options.pollBatch(), room), pollWaitMillis());
                 if (!batch.isEmpty()) {
                     failure = send(p, batch);
                     if (failure != null) {
                         return failure;
                     }
-                    continue;
                 }
-            }
-            if (inFlight > 0) {
-                // Window full, or nothing new to read: wait for Kafka, briefly, then look at the spool again.
-                failure = drainAcks(room > 0 ? 2 : 50);
-                commitLanes();
+            } else {
+                // Window full: only an acknowledgement can make room.
+                failure = drainAcks(50);
+                commitLanes(false);
                 if (failure != null) {
                     return failure;
                 }
             }
         }
         return null;
+    }
+
+    /** How long a spool read may wait: idle, until a pending commit is due; with records in flight, briefly. */
+    private long pollWaitMillis() {
+        if (inFlight > 0) {
+            return ACK_CHECK_MILLIS;
+        }
+        if (commitPending()) {
+            long dueIn = COMMIT_EVERY_NANOS - (System.nanoTime() - lastCommitNanos);
+            return Math.max(1, Math.min(IDLE_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(dueIn) + 1));
+        }
+        return IDLE_POLL_MILLIS;
     }
 
     private Exception send(Producer<byte[], byte[]> p, List<SpooledRecord> batch) {
@@ -255,6 +291,7 @@ public final class KafkaForwarder implements AutoCloseable {
             }
             return null;
         } finally {
+            sentRecords.addAndGet(sentNow);
             metrics.sent(sentNow);
             updateOldest();
         }
@@ -277,7 +314,6 @@ public final class KafkaForwarder implements AutoCloseable {
                 acks.add(new Ack(gen, lane, sequence, error));
             });
             outstanding++;
-            sentRecords.incrementAndGet();
             return null;
         } catch (KafkaException e) {
             if (!undeliverable(e)) {
@@ -326,8 +362,12 @@ public final class KafkaForwarder implements AutoCloseable {
 
     private void skip(Lane lane, long sequence, Exception cause) {
         metrics.error(cause);
-        log.error("Dropping record {}/{}/{}: Kafka can never accept it ({})",
-                options.gatewayId(), lane.id(), sequence, describe(cause));
+        log.error(
+                "Dropping record {}/{}/{}: Kafka can never accept it ({})",
+                options.gatewayId(),
+                lane.id(),
+                sequence,
+                describe(cause));
         if (windows.get(lane).acked(sequence)) {
             inFlight--;
         }
@@ -337,14 +377,36 @@ public final class KafkaForwarder implements AutoCloseable {
         return error instanceof RecordTooLargeException || error instanceof InvalidTopicException;
     }
 
-    private void commitLanes() {
+    /**
+     * Moves each lane's committed position to its window's commit point, when forced or when a
+     * batch of commits is due (see {@link #COMMIT_EVERY_NANOS}).
+     */
+    private void commitLanes(boolean force) {
+        long now = System.nanoTime();
+        boolean due = force || now - lastCommitNanos >= COMMIT_EVERY_NANOS;
+        boolean committed = false;
         for (Map.Entry<Lane, LaneWindow> e : windows.entrySet()) {
+            int lane = e.getKey().ordinal();
             long point = e.getValue().commitPoint();
-            if (point > cursor.committed(e.getKey())) {
+            if (point > committedUpTo[lane] && (due || point - committedUpTo[lane] >= commitBatch)) {
                 cursor.commit(e.getKey(), point);
+                committedUpTo[lane] = point;
                 e.getValue().committed();
+                committed = true;
             }
         }
+        if (committed) {
+            lastCommitNanos = now;
+        }
+    }
+
+    private boolean commitPending() {
+        for (Map.Entry<Lane, LaneWindow> e : windows.entrySet()) {
+            if (e.getValue().commitPoint() > committedUpTo[e.getKey().ordinal()]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** After a failure: settle, drop the producer, rewind, back off. */
@@ -368,8 +430,9 @@ public final class KafkaForwarder implements AutoCloseable {
         try {
             while (outstanding > 0 && System.nanoTime() < deadline && running) {
                 drainAcks(20);
-                commitLanes();
+                commitLanes(true);
             }
+            commitLanes(true); // everything acknowledged before the rewind, so it is not sent again
         } finally {
             settling = false;
         }
@@ -389,8 +452,10 @@ public final class KafkaForwarder implements AutoCloseable {
     private void recovered() {
         failing = false;
         lastError = null;
-        log.info("Kafka acknowledges again after {} ms and {} failed attempts",
-                System.currentTimeMillis() - failingSinceMillis, backoff.failures());
+        log.info(
+                "Kafka acknowledges again after {} ms and {} failed attempts",
+                System.currentTimeMillis() - failingSinceMillis,
+                backoff.failures());
         backoff.reset();
     }
 
@@ -402,7 +467,7 @@ public final class KafkaForwarder implements AutoCloseable {
             drainAcks(20);
         }
         drainAcks(0);
-        commitLanes();
+        commitLanes(true);
         p.close(CLOSE_TIMEOUT);
     }
 
@@ -419,7 +484,9 @@ public final class KafkaForwarder implements AutoCloseable {
 
     private static String describe(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root && root instanceof KafkaException
+        while (root.getCause() != null
+                && root.getCause() != root
+                && root instanceof KafkaException
                 && root.getMessage() == null) {
             root = root.getCause();
         }
