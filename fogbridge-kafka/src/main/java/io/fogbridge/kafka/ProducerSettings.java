@@ -15,6 +15,9 @@ final class ProducerSettings {
     /** Default request timeout; also how long a record may wait before the forwarder reports "not connected". */
     static final int REQUEST_TIMEOUT_MS = 15_000;
 
+    /** Producer buffer.memory default: bounded by the forwarder's in-flight window, see {@link #of}. */
+    static final long BUFFER_MEMORY_BYTES = 16L * 1024 * 1024;
+
     private ProducerSettings() {}
 
     static Map<String, Object> of(ForwarderOptions options) {
@@ -30,7 +33,11 @@ final class ProducerSettings {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
+        // The forwarder never has more than maxInFlightRecords (20,000) unacknowledged, a few MiB of
+        // batches at telemetry sizes; 16 MiB covers that with room and, unlike Kafka's 32 MiB default
+        // or the earlier 64 MiB, keeps a heap-capped edge JVM (bin/fogbridge: -Xmx128m) from filling
+        // its heap with pooled batches while it drains a backlog after an outage.
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(BUFFER_MEMORY_BYTES));
         // Outages: the producer keeps retrying a batch for delivery.timeout.ms before the forwarder
         // sees a failure and rewinds; reconnect attempts back off up to 2 s so a returning broker is
         // found quickly; send() blocks at most 10 s for metadata of a new topic.
@@ -49,6 +56,7 @@ final class ProducerSettings {
 
     /** The request timeout in effect (a client property may override the default). */
     static long requestTimeoutMillis(Map<String, Object> settings) {
-        return Long.parseLong(settings.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG).toString());
+        return Long.parseLong(
+                settings.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG).toString());
     }
 }
