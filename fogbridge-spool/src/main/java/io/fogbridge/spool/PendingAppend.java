@@ -15,6 +15,12 @@ final class PendingAppend {
     /** System.nanoTime() after which a waiting append (block policy) fails. */
     final long deadlineNanos;
 
+    /** {@link #sequence} of an append refused because its block timeout passed without room. */
+    static final long TIMED_OUT = -2;
+    /** {@link #sequence} of an append refused because the spool closed while it waited. */
+    static final long CLOSED = -3;
+
+    /** The assigned sequence; -1 until then, or {@link #TIMED_OUT} or {@link #CLOSED}. */
     long sequence = -1;
 
     PendingAppend(byte[] record, Lane lane, long arrival, CompletableFuture<Long> future, long deadlineNanos) {

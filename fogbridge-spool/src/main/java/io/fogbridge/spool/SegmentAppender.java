@@ -1,0 +1,193 @@
+package io.fogbridge.spool;
+
+import io.fogbridge.api.Lane;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes records into the lanes' active segments, and remembers what the next fsync must cover
+ * and what the next publish must reveal.
+ *
+ * <p>Records are assigned their sequence and copied into one direct buffer per lane; a buffer goes
+ * to its segment with one {@code write} when it is full, when the lane rolls, or at the end of the
+ * writer's turn ({@link #flushAll}). A lane rolls to a new segment, named by the sequence of its
+ * first record, when the next record would not fit {@code segmentBytes}.
+ *
+ * <p><b>Threads.</b> Not thread-safe: the spool's writer thread alone uses it. Every method that
+ * changes segments or {@code spool.bytes} is called with the spool's state lock held, except
+ * {@link #forceUnsynced} and {@link #takeUnsynced}, which only touch this object's own sets and
+ * run without the lock so that the fsync does not block the cursor.
+ */
+final class SegmentAppender {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentAppender.class);
+    private static final int LANE_BUFFER = 1 << 20;
+
+    private final SegmentedSpool spool;
+    private final long segmentBytes;
+    private final ByteBuffer[] buffers = new ByteBuffer[Lane.values().length];
+    /** Segments written since their last fsync. */
+    private final Set<SegmentFile> unsynced = new LinkedHashSet<>();
+    /** Segments written since the last publish; rolled ones get sealed at publish. */
+    private final Set<SegmentFile> unpublished = new LinkedHashSet<>();
+
+    private final List<SegmentFile> rolled = new ArrayList<>();
+    /** A segment was created since the last fsync of the lane directories. */
+    private boolean dirUnsynced;
+
+    /** Files a background sync takes over: the segments written and whether directories changed. */
+    record Unsynced(List<SegmentFile> segments, boolean directories) {}
+
+    SegmentAppender(SegmentedSpool spool) {
+        this.spool = spool;
+        this.segmentBytes = spool.options.segmentBytes();
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = ByteBuffer.allocateDirect(LANE_BUFFER);
+        }
+    }
+
+    /** Assigns the next sequence of the record's lane, seals the record with it and buffers it. Lock held. */
+    void append(PendingAppend p) throws IOException {
+        int len = p.record.length;
+        LaneLog lane = spool.lanes[p.lane.ordinal()];
+        ByteBuffer buf = buffers[p.lane.ordinal()];
+        SegmentFile active = lane.active();
+        if (active.count > 0 && active.size + buf.position() + len > segmentBytes) {
+            active = roll(lane);
+        }
+        long seq = lane.nextSeq++;
+        RecordFormat.seal(p.record, seq);
+        p.sequence = seq;
+        active.noteRecord(seq, active.size + buf.position(), p.arrival);
+        if (buf.remaining() < len) {
+            flush(lane);
+        }
+        if (len > buf.capacity()) {
+            active.write(ByteBuffer.wrap(p.record));
+        } else {
+            buf.put(p.record);
+        }
+        unsynced.add(active);
+        unpublished.add(active);
+        spool.bytes += len;
+    }
+
+    /** Starts a new active segment for the lane; the old one is sealed at the next publish. Lock held. */
+    SegmentFile roll(LaneLog lane) throws IOException {
+        flush(lane);
+        SegmentFile old = lane.active();
+        SegmentFile next = SegmentFile.create(lane.dir, lane.lane, lane.nextSeq);
+        lane.segments.add(next);
+        spool.bytes += SegmentFile.HEADER;
+        rolled.add(old);
+        unpublished.add(old);
+        unsynced.add(next);
+        dirUnsynced = true;
+        return next;
+    }
+
+    /** Writes every lane's buffered records to its active segment. Lock held. */
+    void flushAll() throws IOException {
+        for (LaneLog lane : spool.lanes) {
+            flush(lane);
+        }
+    }
+
+    private void flush(LaneLog lane) throws IOException {
+        ByteBuffer buf = buffers[lane.lane.ordinal()];
+        if (buf.position() > 0) {
+            buf.flip();
+            lane.active().write(buf);
+            buf.clear();
+        }
+    }
+
+    /** Whether the lane has records buffered that its active segment does not have yet. */
+    boolean hasBuffered(LaneLog lane) {
+        return buffers[lane.lane.ordinal()].position() > 0;
+    }
+
+    /** A segment was removed from its lane (drop-oldest, max-age): it needs no sync and no publish. */
+    void forget(SegmentFile s) {
+        unsynced.remove(s);
+        unpublished.remove(s);
+        rolled.remove(s);
+    }
+
+    /** Whether anything was written or created since its last fsync. */
+    boolean hasUnsynced() {
+        return !unsynced.isEmpty() || dirUnsynced;
+    }
+
+    /** fsyncs every segment written since its last fsync, then the lane directories if they changed. */
+    void forceUnsynced(LongAdder syncs) throws IOException {
+        if (!unsynced.isEmpty()) {
+            syncs.increment();
+        }
+        for (SegmentFile s : unsynced) {
+            if (!s.deleted) {
+                s.force();
+            }
+        }
+        unsynced.clear();
+        if (dirUnsynced) {
+            dirUnsynced = false;
+            for (LaneLog lane : spool.lanes) {
+                CommitLog.syncDirectory(lane.dir);
+            }
+        }
+    }
+
+    /** Hands what {@link #forceUnsynced} would fsync to a caller that fsyncs it elsewhere. */
+    Unsynced takeUnsynced() {
+        List<SegmentFile> segs = new ArrayList<>(unsynced);
+        unsynced.clear();
+        boolean dirs = dirUnsynced;
+        dirUnsynced = false;
+        return new Unsynced(segs, dirs);
+    }
+
+    /** Makes the records written since the last publish visible to the cursor; seals rolled segments. Lock held. */
+    void reveal() {
+        for (SegmentFile s : unpublished) {
+            s.visibleSize = s.size;
+        }
+        for (SegmentFile s : rolled) {
+            s.sealed = true;
+        }
+        unpublished.clear();
+        rolled.clear();
+    }
+
+    /**
+     * After a failed write or fsync: drops what is buffered and moves every lane to a fresh segment
+     * so that no new record lands behind bytes of unknown state; the old active segment keeps only
+     * what was published. Lock held.
+     */
+    void abandonUnpublished() {
+        for (ByteBuffer b : buffers) {
+            b.clear();
+        }
+        for (LaneLog lane : spool.lanes) {
+            try {
+                SegmentFile old = lane.active();
+                SegmentFile next = SegmentFile.create(lane.dir, lane.lane, lane.nextSeq);
+                lane.segments.add(next);
+                old.size = old.visibleSize;
+                old.sealed = true;
+                spool.bytes += SegmentFile.HEADER;
+            } catch (IOException again) {
+                LOG.error("spool: cannot roll lane {} after a write failure", lane.lane.id(), again);
+            }
+        }
+        unsynced.clear();
+        unpublished.clear();
+        rolled.clear();
+    }
+}
