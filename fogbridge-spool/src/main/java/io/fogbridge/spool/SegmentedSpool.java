@@ -8,12 +8,7 @@ import io.fogbridge.api.SpoolException;
 import io.fogbridge.api.SpoolStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,9 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The durable spool: one segmented, CRC-checked log per {@link Lane} on local disk, a single
- * writer thread doing group commit, and one forwarder cursor. See {@link SegmentFile} for the
- * bytes on disk, {@link CommitLog} for the committed position, {@link FsyncPolicy} for what an
- * acknowledged append survives.
+ * writer thread doing group commit ({@link SpoolWriter}, which keeps the spool within its bounds
+ * through {@link SpoolBounds}), and one forwarder cursor ({@link ForwarderCursor}). See
+ * {@link SegmentFile} for the bytes on disk, {@link CommitLog} for the committed position,
+ * {@link FsyncPolicy} for what an acknowledged append survives.
  *
  * <p><b>Guarantees.</b> A completed {@link #append} future means the record is on disk as the
  * fsync policy promises; it is then delivered by the cursor (maybe more than once after a crash)
@@ -42,7 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Threads.</b> Thread-safe. {@code append} only encodes the record and enqueues it: no I/O
  * and no waiting on the calling thread. Futures complete on a spool thread
  * ({@code fogbridge-spool-ack}, or {@code fogbridge-spool-writer} for small batches), in append
- * order; completion stages must be short. The cursor belongs to one thread.
+ * order; completion stages must be short. Under {@code interval:<ms>} a {@code fogbridge-spool-sync}
+ * thread fsyncs in the background ({@link IntervalSyncer}). The cursor belongs to one thread.
  *
  * <p><b>Lifecycle.</b> {@link #open} recovers and locks the directory (one process at a time);
  * {@link #close} fails appends still waiting for room, syncs everything written, completes their
@@ -50,7 +47,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SegmentedSpool implements Spool {
     static final String MARKER_FILE = "fogbridge-spool";
-    private static final String LOCK_FILE = ".lock";
 
     final SpoolOptions options;
     final ReentrantLock lock = new ReentrantLock();
@@ -63,7 +59,10 @@ public final class SegmentedSpool implements Spool {
     final LongAdder committedRecords = new LongAdder();
     final LongAdder syncs = new LongAdder();
     final LongAdder batches = new LongAdder();
-    /** Segment bytes on disk, all lanes, including written-but-unsynced ones. Guarded by {@link #lock}. */
+    /**
+     * Segment bytes on disk, all lanes, including written-but-unsynced ones. Guarded by {@link #lock};
+     * only the writer thread changes it.
+     */
     long bytes;
 
     volatile boolean closed;
@@ -72,16 +71,13 @@ public final class SegmentedSpool implements Spool {
     private final ExecutorService completer;
     private final Thread writer;
     private final ForwarderCursor cursor;
-    private final FileChannel lockChannel;
-    private final FileLock fileLock;
+    private final DirectoryLock directoryLock;
 
-    private SegmentedSpool(
-            SpoolOptions options, LaneLog[] lanes, DropCounters drops, FileChannel lockChannel, FileLock fileLock) {
+    private SegmentedSpool(SpoolOptions options, LaneLog[] lanes, DropCounters drops, DirectoryLock directoryLock) {
         this.options = options;
         this.lanes = lanes;
         this.drops = drops;
-        this.lockChannel = lockChannel;
-        this.fileLock = fileLock;
+        this.directoryLock = directoryLock;
         for (LaneLog l : lanes) {
             bytes += l.bytes();
         }
@@ -105,27 +101,7 @@ public final class SegmentedSpool implements Spool {
      */
     public static SegmentedSpool open(SpoolOptions options) throws IOException {
         Path dir = options.directory();
-        Files.createDirectories(dir);
-        Path marker = dir.resolve(MARKER_FILE);
-        if (!Files.exists(marker)) {
-            Files.writeString(marker, "fogbridge-spool 1\n", StandardCharsets.UTF_8);
-        }
-        FileChannel lockChannel =
-                FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock fileLock;
-        try {
-            fileLock = lockChannel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            lockChannel.close();
-            throw new IOException("spool directory " + dir + " is in use by this process already", e);
-        } catch (IOException e) {
-            lockChannel.close();
-            throw e;
-        }
-        if (fileLock == null) {
-            lockChannel.close();
-            throw new IOException("spool directory " + dir + " is in use by another process");
-        }
+        DirectoryLock directoryLock = DirectoryLock.acquire(dir);
         try {
             DropCounters drops = new DropCounters();
             LaneLog[] lanes = new LaneLog[Lane.values().length];
@@ -133,9 +109,9 @@ public final class SegmentedSpool implements Spool {
                 lanes[l.ordinal()] = LaneLog.recover(dir, l, drops);
             }
             CommitLog.syncDirectory(dir);
-            return new SegmentedSpool(options, lanes, drops, lockChannel, fileLock);
+            return new SegmentedSpool(options, lanes, drops, directoryLock);
         } catch (IOException | RuntimeException e) {
-            lockChannel.close();
+            directoryLock.close();
             throw e;
         }
     }
@@ -195,8 +171,7 @@ public final class SegmentedSpool implements Spool {
     public SpoolStats stats() {
         long records = 0;
         long oldest = -1;
-        List<long[]> probes = new ArrayList<>();
-        List<SegmentFile> probed = new ArrayList<>();
+        List<ArrivalProbe> probes = new ArrayList<>();
         lock.lock();
         try {
             for (LaneLog l : lanes) {
@@ -207,9 +182,7 @@ public final class SegmentedSpool implements Spool {
                         if (s.firstSeq > floor) {
                             oldest = oldest < 0 ? s.firstArrival : Math.min(oldest, s.firstArrival);
                         } else {
-                            long[] idx = s.floor(floor + 1);
-                            probes.add(new long[] {idx[0], idx[1], floor + 1, s.visibleSize, idx[2]});
-                            probed.add(s);
+                            probes.add(ArrivalProbe.of(s, floor + 1, s.visibleSize));
                         }
                         break;
                     }
@@ -218,8 +191,9 @@ public final class SegmentedSpool implements Spool {
         } finally {
             lock.unlock();
         }
-        for (int i = 0; i < probes.size(); i++) {
-            long a = exactArrival(probed.get(i), probes.get(i));
+        // read outside the lock: the probe may touch the disk
+        for (ArrivalProbe probe : probes) {
+            long a = probe.read();
             oldest = oldest < 0 ? a : Math.min(oldest, a);
         }
         return new SpoolStats(records, bytes(), oldest, appended.sum(), committedRecords.sum(), drops.snapshot());
@@ -232,33 +206,6 @@ public final class SegmentedSpool implements Spool {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * The arrival time of the first uncommitted record in a partly committed segment: read from
-     * disk (at most one index stride, outside the lock); the index entry's time if that fails.
-     */
-    static long exactArrival(SegmentFile s, long[] probe) {
-        long[] found = {probe[4]};
-        try {
-            new SegmentScanner(64 << 10)
-                    .scan(
-                            s,
-                            probe[0],
-                            probe[3],
-                            probe[1] - 1,
-                            (buf, off, len, pos) -> {
-                                if (RecordFormat.sequence(buf, off) >= probe[2]) {
-                                    found[0] = RecordFormat.arrival(buf, off);
-                                    return false;
-                                }
-                                return true;
-                            },
-                            (from, to) -> {});
-        } catch (IOException e) {
-            // segment deleted under us: the index entry's time is a close lower bound
-        }
-        return found[0];
     }
 
     /** Registers the spool's gauges and counters ({@code fogbridge.spool.*}); a null registry does nothing. */
@@ -314,11 +261,6 @@ public final class SegmentedSpool implements Spool {
         } finally {
             lock.unlock();
         }
-        try {
-            fileLock.release();
-            lockChannel.close();
-        } catch (IOException ignored) {
-            // the lock goes with the process anyway
-        }
+        directoryLock.close();
     }
 }

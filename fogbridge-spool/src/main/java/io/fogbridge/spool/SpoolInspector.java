@@ -98,11 +98,9 @@ public final class SpoolInspector {
                 long above = seg.countAbove(committed);
                 uncommitted += above;
                 if (above > 0 && oldest < 0) {
-                    long[] idx = seg.floor(committed + 1);
                     oldest = seg.firstSeq > committed
                             ? seg.firstArrival
-                            : SegmentedSpool.exactArrival(
-                                    seg, new long[] {idx[0], idx[1], committed + 1, seg.size, idx[2]});
+                            : ArrivalProbe.of(seg, committed + 1, seg.size).read();
                 }
                 StringBuilder line = new StringBuilder(
                         String.format("  %s  %,d bytes  %,d records", f.getFileName(), seg.size, seg.count));
