@@ -184,6 +184,11 @@ final class DemoCommand implements Callable<Integer> {
                         + " -t 'factory/#' -t 'telemetry/demo/#' -t 'event/demo/#' -v   # the local bus, read-only");
         out.println("  curl -s http://127.0.0.1:" + http + "/readyz ; curl -s http://127.0.0.1:" + http
                 + "/metrics | grep fogbridge_");
+        out.println("Close the tank's valve (its next telemetry shows \"valve\":\"closed\"; send open to reopen it):");
+        out.println("  echo closed | kcat -P -b " + bootstrap + " -t fog.command.demo -k tank-1 -H subject=setValve"
+                + " -H correlation-id=demo-1 -H response-required=true -H ttl=30000");
+        out.println("  kcat -b " + bootstrap + " -C -t fog.command_response.demo -f '%k %h %s\\n'"
+                + "   # the tank's answer: correlation-id=demo-1, status=200");
         out.println("Ctrl-C stops everything.");
         out.println();
     }

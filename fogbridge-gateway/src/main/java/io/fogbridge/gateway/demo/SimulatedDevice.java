@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A demo device: an MQTT 5 client that publishes one reading per period, at QoS 1, and waits for
  * the PUBACK before the next, as a real sensor with a small buffer would. Subclasses say what a
- * reading is. Not thread-safe; {@link DemoDevices} runs each on its own scheduler slot.
+ * reading is, and may take commands ({@link #commandDevice()}, {@link #onCommand}). Not thread-safe;
+ * {@link DemoDevices} runs each on its own scheduler slot; commands arrive on the client's thread.
  */
 abstract class SimulatedDevice implements AutoCloseable {
 
@@ -51,7 +53,47 @@ abstract class SimulatedDevice implements AutoCloseable {
                 .initialDelay(200, TimeUnit.MILLISECONDS)
                 .maxDelay(5, TimeUnit.SECONDS)
                 .applyAutomaticReconnect()
+                // Every connection starts clean (the first and each automatic reconnect): subscribe again each time.
+                .addConnectedListener(context -> subscribeToCommands())
                 .buildAsync();
+    }
+
+    /** The device whose commands this one takes ({@code command/demo/<device>/req/#}), or null for none. */
+    String commandDevice() {
+        return null;
+    }
+
+    /** Handles a command; the answer goes to {@code command/demo/<device>/res/<request-id>/<status>}. */
+    Reply onCommand(String name, byte[] payload) {
+        return new Reply(404, "{\"error\":\"unknown command " + name + "\"}");
+    }
+
+    private void subscribeToCommands() {
+        String device = commandDevice();
+        if (device != null) {
+            client.subscribeWith()
+                    .topicFilter("command/demo/" + device + "/req/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(publish -> answer(device, publish))
+                    .send();
+        }
+    }
+
+    private void answer(String device, Mqtt5Publish command) {
+        // command/demo/<device>/req/<request-id>/<name>; an empty request id is a one-way command.
+        String[] levels = command.getTopic().toString().split("/", -1);
+        if (levels.length != 6) {
+            return;
+        }
+        Reply reply = onCommand(levels[5], command.getPayloadAsBytes());
+        if (!levels[4].isEmpty()) {
+            client.publishWith()
+                    .topic("command/demo/" + device + "/res/" + levels[4] + "/" + reply.status())
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .contentType("application/json")
+                    .payload(reply.json().getBytes(StandardCharsets.UTF_8))
+                    .send();
+        }
     }
 
     void connect(Duration timeout) throws Exception {
@@ -103,6 +145,9 @@ abstract class SimulatedDevice implements AutoCloseable {
     }
 
     record Reading(String topic, String json) {}
+
+    /** A command's outcome: an HTTP-like status and a JSON body. */
+    record Reply(int status, String json) {}
 
     /** A device's credentials; {@link #toString()} hides the password. */
     record Login(String username, String password, TrustManagerFactory trust) {

@@ -1,0 +1,191 @@
+package io.fogbridge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fogbridge.gateway.cli.Main;
+import io.fogbridge.testkit.ChildJvm;
+import io.fogbridge.testkit.KcatConsumer;
+import io.fogbridge.testkit.TestEnv;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 5's demo: "the water tank gets a valve. A command {@code setValve} sent with {@code kcat} changes its state,
+ * and the tank's next telemetry shows it". {@code fogbridge demo} runs in a child JVM (its own Kafka, gateway and
+ * TLS devices); the test runs the very {@code echo closed | kcat -P …} line the demo prints, then the same with
+ * {@code {"valve":"open"}}, reads {@code fog.command_response.demo} with {@code kcat} and {@code fog.telemetry.demo}
+ * with a consumer:
+ * the tank answers 200 with the correlation id, and its telemetry, in order, says open, then closed, then open
+ * again.
+ */
+class DemoValveIT {
+
+    private static final Pattern VALVE = Pattern.compile("\"valve\":\"(open|closed)\"");
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void setValveFromKcatChangesTheTanksTelemetry() throws Exception {
+        Path kcat = TestEnv.peer("kcat");
+        try (ChildJvm demo = ChildJvm.start(
+                Main.class,
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"),
+                "demo",
+                "--duration",
+                "120",
+                "--rate",
+                "5",
+                "--data-dir",
+                dir.resolve("demo").toString(),
+                "--mqtt-port",
+                Integer.toString(TestEnv.freePort()),
+                "--kafka-port",
+                Integer.toString(TestEnv.freePort()),
+                "--http-port",
+                Integer.toString(TestEnv.freePort()))) {
+            BlockingQueue<String> lines = drain(demo);
+            String closeCommand = awaitLine(lines, "  echo closed | kcat -P ").trim();
+            Matcher bootstrap = Pattern.compile(" -b (\\S+) ").matcher(closeCommand);
+            assertThat(bootstrap.find()).as(closeCommand).isTrue();
+            String kafka = bootstrap.group(1);
+            await("the tank publishes telemetry with its valve open")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> valveStates(kafka).contains("open"));
+
+            sh(closeCommand.replace("| kcat ", "| " + kcat + " "));
+            KcatConsumer.Record closed = awaitResponse(kafka, "demo-1");
+            assertThat(closed.key()).isEqualTo("tank-1");
+            assertThat(closed.headers()).containsEntry("status", "200").doesNotContainKey("delivery-failure");
+            assertThat(closed.valueAsString()).contains("\"valve\":\"closed\"");
+            await("the tank's telemetry shows the valve closed")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> valveStates(kafka).contains("closed"));
+
+            sh(closeCommand
+                    .replace("echo closed", "echo '{\"valve\":\"open\"}'")
+                    .replace("correlation-id=demo-1", "correlation-id=demo-2")
+                    .replace("| kcat ", "| " + kcat + " "));
+            assertThat(awaitResponse(kafka, "demo-2").headers()).containsEntry("status", "200");
+            await("the tank's telemetry shows the valve open again")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> valveStates(kafka).equals(List.of("open", "closed", "open")));
+        }
+    }
+
+    /**
+     * The tank's valve states in telemetry order (one partition: key tank-1), runs of the same state merged. Read
+     * with a Kafka consumer up to the end offsets of now: {@code kcat -e} chases the tail of a topic that grows
+     * all the time and may not see its end for many seconds.
+     */
+    private static List<String> valveStates(String kafka) {
+        List<String> states = new ArrayList<>();
+        for (String value : telemetry(kafka)) {
+            Matcher m = VALVE.matcher(value);
+            assertThat(m.find()).as("telemetry without a valve state: %s", value).isTrue();
+            if (states.isEmpty() || !states.getLast().equals(m.group(1))) {
+                states.add(m.group(1));
+            }
+        }
+        return states;
+    }
+
+    private static List<String> telemetry(String kafka) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor("fog.telemetry.demo", Duration.ofSeconds(10))
+                    .stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<String> values = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            }
+            return values;
+        }
+    }
+
+    private static KcatConsumer.Record awaitResponse(String kafka, String correlationId) {
+        return await("the tank's response to " + correlationId)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> readAll(kafka, "fog.command_response.demo").stream()
+                                .filter(r -> correlationId.equals(r.headers().get("correlation-id")))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private static List<KcatConsumer.Record> readAll(String kafka, String topic) {
+        try {
+            return KcatConsumer.readAll(kafka, topic);
+        } catch (IllegalStateException e) {
+            return List.of(); // the topic does not exist yet
+        }
+    }
+
+    private static void sh(String command) throws Exception {
+        Process process = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(command).isTrue();
+        assertThat(process.exitValue())
+                .as("%s: %s", command, new String(process.getInputStream().readAllBytes()))
+                .isZero();
+    }
+
+    private static BlockingQueue<String> drain(ChildJvm demo) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofPlatform().name("demo-stdout").daemon().start(() -> {
+            try {
+                for (String line = demo.readLine(); line != null; line = demo.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the demo was stopped
+            }
+        });
+        return lines;
+    }
+
+    private static String awaitLine(BlockingQueue<String> lines, String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            if (line != null) {
+                System.out.println("demo: " + line);
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+        }
+        throw new AssertionError("the demo printed no line starting with '" + prefix + "' within " + WAIT);
+    }
+}
