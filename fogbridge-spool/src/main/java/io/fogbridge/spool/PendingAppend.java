@@ -7,6 +7,10 @@ import java.util.concurrent.CompletableFuture;
 final class PendingAppend {
     /** Wakes the writer without an append (a commit, or close). */
     static final PendingAppend WAKE = new PendingAppend(null, null, 0, null, 0);
+    /** {@link #sequence} of an append refused because its block timeout passed without room. */
+    static final long TIMED_OUT = -2;
+    /** {@link #sequence} of an append refused because the spool closed while it waited. */
+    static final long CLOSED = -3;
 
     final byte[] record;
     final Lane lane;
@@ -14,11 +18,6 @@ final class PendingAppend {
     final CompletableFuture<Long> future;
     /** System.nanoTime() after which a waiting append (block policy) fails. */
     final long deadlineNanos;
-
-    /** {@link #sequence} of an append refused because its block timeout passed without room. */
-    static final long TIMED_OUT = -2;
-    /** {@link #sequence} of an append refused because the spool closed while it waited. */
-    static final long CLOSED = -3;
 
     /** The assigned sequence; -1 until then, or {@link #TIMED_OUT} or {@link #CLOSED}. */
     long sequence = -1;

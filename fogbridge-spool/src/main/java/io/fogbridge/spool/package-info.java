@@ -23,7 +23,8 @@
  *
  * <ul>
  *   <li>Acknowledged = on disk per the policy: the writer completes futures only after write (and,
- *       for {@code group}, fsync) of the whole batch ({@link io.fogbridge.spool.SpoolWriter}).
+ *       for {@code group}, fsync) of the whole batch ({@link io.fogbridge.spool.SpoolWriter});
+ *       {@code interval:<ms>} fsyncs in the background ({@link io.fogbridge.spool.IntervalSyncer}).
  *   <li>The cursor sees only published (acknowledged-durability) records, so a sequence that
  *       reached Kafka is never reused; a cut tail skips the sequences it might have held.
  *   <li>Deletion follows a durable commit ({@link io.fogbridge.spool.CommitLog}); recovery
