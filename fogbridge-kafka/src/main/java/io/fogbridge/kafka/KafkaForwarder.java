@@ -69,6 +69,15 @@ public final class KafkaForwarder implements AutoCloseable {
      * in-flight window is committable, when closing, and before a rewind. A crash loses at most
      * this much commit progress: those records are sent again with the same fog-seq.
      */
+    /**
+     * After sending a partial batch with records in flight, how long to let new appends gather
+     * before reading again. Under load the spool publishes appends per group commit, or per message
+     * with few publishers under {@code interval:<ms>}; reading each as it comes costs a thread
+     * wake-up per handful of records. Records wait in the producer for {@code linger.ms} (5 ms)
+     * anyway, so gathering for a fraction of that costs little latency.
+     */
+    private static final long GATHER_MICROS = 1_000;
+
     private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
@@ -247,6 +256,9 @@ public final class KafkaForwarder implements AutoCloseable {
                     failure = send(p, batch);
                     if (failure != null) {
                         return failure;
+                    }
+                    if (batch.size() < options.pollBatch() && inFlight > 0) {
+                        closing.await(GATHER_MICROS, TimeUnit.MICROSECONDS);
                     }
                 }
             } else {
