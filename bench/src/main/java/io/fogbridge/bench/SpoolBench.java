@@ -48,8 +48,14 @@ public final class SpoolBench {
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) ('a' + i % 26);
         }
-        this.envelope = new Envelope("fog.telemetry.bench", "device-0001", Map.of("device_id", "device-0001"), payload,
-                System.currentTimeMillis(), QoS.AT_LEAST_ONCE, Lane.BULK);
+        this.envelope = new Envelope(
+                "fog.telemetry.bench",
+                "device-0001",
+                Map.of("device_id", "device-0001"),
+                payload,
+                System.currentTimeMillis(),
+                QoS.AT_LEAST_ONCE,
+                Lane.BULK);
     }
 
     public static void main(String[] args) throws Exception {
@@ -58,13 +64,21 @@ public final class SpoolBench {
         new SpoolBench(root, seconds).run(args.length > 2 ? args[2] : "all");
     }
 
-    private record Row(String policy, String writers, double appendsPerSec, double batch, double p50ms, double ceilingPerSec) {}
+    private record Row(
+            String policy, String writers, double appendsPerSec, double batch, double p50ms, double ceilingPerSec) {}
 
     private void run(String which) throws Exception {
         Files.createDirectories(root);
         recordBytes = measureRecordBytes();
-        System.out.printf(Locale.ROOT, "# spool bench: %d B payload = %d B on disk per record, %.1f s per scenario, dir %s, %d cores, %s%n",
-                PAYLOAD, recordBytes, seconds, root.toAbsolutePath(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(
+                Locale.ROOT,
+                "# spool bench: %d B payload = %d B on disk per record, %.1f s per scenario, dir %s, %d cores, %s%n",
+                PAYLOAD,
+                recordBytes,
+                seconds,
+                root.toAbsolutePath(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
         List<Row> rows = new ArrayList<>();
         if (!which.equals("replay")) {
             for (String policy : List.of("group", "interval:5")) {
@@ -74,11 +88,20 @@ public final class SpoolBench {
                 rows.add(appendScenario(policy, IN_FLIGHT_WRITERS, IN_FLIGHT_WINDOW));
             }
             System.out.println();
-            System.out.println("| fsync | writers | appends/s | records per batch | append p50 (ms) | raw disk ceiling at that batch (records/s) | spool / ceiling |");
+            System.out.println(
+                    "| fsync | writers | appends/s | records per batch | append p50 (ms) | raw disk ceiling at that batch (records/s) | spool / ceiling |");
             System.out.println("|---|---|---:|---:|---:|---:|---:|");
             for (Row r : rows) {
-                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %s | %,.0f | %.2f |%n", r.policy, r.writers, r.appendsPerSec, r.batch,
-                        r.p50ms > 0 ? String.format(Locale.ROOT, "%.2f", r.p50ms) : "-", r.ceilingPerSec, r.appendsPerSec / r.ceilingPerSec);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %s | %,.0f | %.1f | %s | %,.0f | %.2f |%n",
+                        r.policy,
+                        r.writers,
+                        r.appendsPerSec,
+                        r.batch,
+                        r.p50ms > 0 ? String.format(Locale.ROOT, "%.2f", r.p50ms) : "-",
+                        r.ceilingPerSec,
+                        r.appendsPerSec / r.ceilingPerSec);
             }
         }
         if (!which.equals("append")) {
@@ -102,7 +125,10 @@ public final class SpoolBench {
     }
 
     private SpoolOptions options(Path dir, String policy) {
-        return SpoolOptions.builder(dir).fsync(FsyncPolicy.parse(policy)).maxBytes(64L << 30).build();
+        return SpoolOptions.builder(dir)
+                .fsync(FsyncPolicy.parse(policy))
+                .maxBytes(64L << 30)
+                .build();
     }
 
     /** {@code window} 1: each writer waits for its own future (an MQTT connection); more: that many in flight per writer. */
@@ -158,8 +184,15 @@ public final class SpoolBench {
             double batch = group ? (double) appended / Math.max(1, syncs) : (double) appended / Math.max(1, batches);
             double ceiling = group ? rawGroupCeiling(batch) : rawIntervalCeiling(batch, 5);
             String label = window == 1 ? writers + " (each waits)" : writers + " x " + window + " in flight";
-            System.out.printf(Locale.ROOT, "%-10s %-22s %,12.0f appends/s  batch %8.1f  raw ceiling %,12.0f/s  ratio %.2f%n", policy, label,
-                    rate, batch, ceiling, rate / ceiling);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-10s %-22s %,12.0f appends/s  batch %8.1f  raw ceiling %,12.0f/s  ratio %.2f%n",
+                    policy,
+                    label,
+                    rate,
+                    batch,
+                    ceiling,
+                    rate / ceiling);
             int filled = (int) Math.min(latencyCount.sum(), latencies.length);
             double p50 = 0;
             if (filled > 0) {
@@ -191,7 +224,8 @@ public final class SpoolBench {
             buf.put((byte) 'r');
         }
         long written = 0;
-        try (FileChannel ch = FileChannel.open(dir.resolve("raw.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(dir.resolve("raw.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             long pos = 0;
             long end = System.nanoTime() + (long) (Math.min(seconds, 2) * 1e9);
             long nextForce = System.nanoTime() + forceEveryMs * 1_000_000;
@@ -234,15 +268,24 @@ public final class SpoolBench {
             }
             long diskBytes;
             try (Stream<Path> s = Files.walk(dir)) {
-                diskBytes = s.filter(p -> p.toString().endsWith(".seg")).mapToLong(p -> p.toFile().length()).sum();
+                diskBytes = s.filter(p -> p.toString().endsWith(".seg"))
+                        .mapToLong(p -> p.toFile().length())
+                        .sum();
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "replay of %,d records (%,d MB of segments, page cache warm):%n", records, diskBytes >> 20);
+            System.out.printf(
+                    Locale.ROOT,
+                    "replay of %,d records (%,d MB of segments, page cache warm):%n",
+                    records,
+                    diskBytes >> 20);
             double best = 0;
             for (int round = 1; round <= 3; round++) {
                 long o0 = System.nanoTime();
                 try (SegmentedSpool spool = SegmentedSpool.open(options(dir, "interval:5"))) {
-                    System.out.printf(Locale.ROOT, "  round %d: open with recovery scan of every segment: %.2f s%n", round,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  round %d: open with recovery scan of every segment: %.2f s%n",
+                            round,
                             (System.nanoTime() - o0) / 1e9);
                     long t0 = System.nanoTime();
                     long n = 0;
@@ -257,15 +300,27 @@ public final class SpoolBench {
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
                     best = Math.max(best, n / s);
-                    System.out.printf(Locale.ROOT, "  round %d: %,.0f records/s (%.2f s, %.0f MB/s, check %d)%n", round, n / s, s,
-                            diskBytes / s / 1e6, checksum);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  round %d: %,.0f records/s (%.2f s, %.0f MB/s, check %d)%n",
+                            round,
+                            n / s,
+                            s,
+                            diskBytes / s / 1e6,
+                            checksum);
                 }
             }
             double rawRead = rawRead(dir);
-            System.out.printf(Locale.ROOT, "  raw sequential read of the same files (1 MiB reads, no decoding): %,.0f records/s equivalent%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "  raw sequential read of the same files (1 MiB reads, no decoding): %,.0f records/s equivalent%n",
                     rawRead / recordBytes);
-            System.out.printf(Locale.ROOT, "| replay | %,.0f records/s (best of 3) | raw read %,.0f records/s | ratio %.2f |%n", best,
-                    rawRead / recordBytes, best / (rawRead / recordBytes));
+            System.out.printf(
+                    Locale.ROOT,
+                    "| replay | %,.0f records/s (best of 3) | raw read %,.0f records/s | ratio %.2f |%n",
+                    best,
+                    rawRead / recordBytes,
+                    best / (rawRead / recordBytes));
         } finally {
             delete(dir);
         }

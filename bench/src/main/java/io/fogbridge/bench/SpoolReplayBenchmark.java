@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgs = {"-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class SpoolReplayBenchmark {
@@ -53,8 +55,14 @@ public class SpoolReplayBenchmark {
     public void fill() throws Exception {
         dir = Files.createTempDirectory("spool-replay-jmh");
         byte[] payload = new byte[200];
-        Envelope e = new Envelope("fog.telemetry.bench", "device-0001", Map.of("device_id", "device-0001"), payload, 0,
-                QoS.AT_LEAST_ONCE, Lane.BULK);
+        Envelope e = new Envelope(
+                "fog.telemetry.bench",
+                "device-0001",
+                Map.of("device_id", "device-0001"),
+                payload,
+                0,
+                QoS.AT_LEAST_ONCE,
+                Lane.BULK);
         try (SegmentedSpool s = SegmentedSpool.open(options())) {
             ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
             for (int i = 0; i < RECORDS; i++) {
@@ -68,7 +76,10 @@ public class SpoolReplayBenchmark {
     }
 
     private SpoolOptions options() {
-        return SpoolOptions.builder(dir).fsync(FsyncPolicy.parse("interval:5")).maxBytes(8L << 30).build();
+        return SpoolOptions.builder(dir)
+                .fsync(FsyncPolicy.parse("interval:5"))
+                .maxBytes(8L << 30)
+                .build();
     }
 
     @Setup(Level.Invocation)

@@ -19,13 +19,7 @@ import java.util.Objects;
  * @param lane         the spool lane this record drains in
  */
 public record Envelope(
-        String topic,
-        String key,
-        Map<String, String> headers,
-        byte[] payload,
-        long creationTime,
-        QoS qos,
-        Lane lane) {
+        String topic, String key, Map<String, String> headers, byte[] payload, long creationTime, QoS qos, Lane lane) {
 
     public Envelope {
         Objects.requireNonNull(topic, "topic");

@@ -87,7 +87,9 @@ class CommandRouterTest {
     void notDeliveredMakesTheCommandPendingAgain() throws Exception {
         CommandRouter router = router(List.of());
         router.submit(command(1, "dev-1", 60_000)).get();
-        Command first = router.awaitCommand("acme", "dev-1", WAIT).get(5, TimeUnit.SECONDS).orElseThrow();
+        Command first = router.awaitCommand("acme", "dev-1", WAIT)
+                .get(5, TimeUnit.SECONDS)
+                .orElseThrow();
 
         router.notDelivered(first);
 
@@ -102,7 +104,9 @@ class CommandRouterTest {
         CommandRouter router = router(List.of());
         router.submit(command(1, "dev-1", 600_000)).get();
         router.submit(command(2, "dev-1", 600_000)).get();
-        Command first = router.awaitCommand("acme", "dev-1", WAIT).get(5, TimeUnit.SECONDS).orElseThrow();
+        Command first = router.awaitCommand("acme", "dev-1", WAIT)
+                .get(5, TimeUnit.SECONDS)
+                .orElseThrow();
 
         // One command per device at a time: while the first is reserved, a poll gets nothing.
         CompletableFuture<Optional<Command>> second = router.awaitCommand("acme", "dev-1", Duration.ofSeconds(10));
@@ -158,7 +162,15 @@ class CommandRouterTest {
     void aCommandAlreadyExpiredOnArrivalIsAnswered408AndNotStored() throws Exception {
         CommandRouter router = router(List.of());
         Command late = new Command(
-                id(1), "acme", "dev-1", "setValve", "c1", true, new byte[0], null, clock.millis() - 5_000,
+                id(1),
+                "acme",
+                "dev-1",
+                "setValve",
+                "c1",
+                true,
+                new byte[0],
+                null,
+                clock.millis() - 5_000,
                 clock.millis() - 1);
 
         router.submit(late).get();
@@ -278,7 +290,8 @@ class CommandRouterTest {
     @Test
     void beyondMaxPendingNewCommandsAreAnswered503() throws Exception {
         CommandRouter router = new CommandRouter(
-                options(Set.of("dev-1"), RouterOptions.UnknownDevices.REJECT, dir).withMaxPending(2),
+                options(Set.of("dev-1"), RouterOptions.UnknownDevices.REJECT, dir)
+                        .withMaxPending(2),
                 List.of(),
                 spool,
                 null);
@@ -336,7 +349,16 @@ class CommandRouterTest {
 
     private Command oneWay(int n, String device, long ttl) {
         return new Command(
-                id(n), "acme", device, "setValve", null, false, new byte[0], null, clock.millis(), clock.millis() + ttl);
+                id(n),
+                "acme",
+                device,
+                "setValve",
+                null,
+                false,
+                new byte[0],
+                null,
+                clock.millis(),
+                clock.millis() + ttl);
     }
 
     /** A clock only the test moves. */

@@ -17,9 +17,17 @@ class PendingCommandStoreTest {
     Path dir;
 
     static Command command(int n) {
-        return new Command("fog.command.acme/0/" + n, "acme", "dev-" + (n % 3), "setValve", n % 2 == 0 ? "c" + n : null,
-                n % 2 == 0, ("payload-" + n).getBytes(StandardCharsets.UTF_8), n % 4 == 0 ? "text/plain" : null,
-                1_000L + n, 61_000L + n);
+        return new Command(
+                "fog.command.acme/0/" + n,
+                "acme",
+                "dev-" + (n % 3),
+                "setValve",
+                n % 2 == 0 ? "c" + n : null,
+                n % 2 == 0,
+                ("payload-" + n).getBytes(StandardCharsets.UTF_8),
+                n % 4 == 0 ? "text/plain" : null,
+                1_000L + n,
+                61_000L + n);
     }
 
     @Test
@@ -33,11 +41,16 @@ class PendingCommandStoreTest {
             store.done(command(3).id());
         }
         try (PendingCommandStore store = PendingCommandStore.open(dir)) {
-            assertThat(store.pending()).extracting(Command::id)
-                    .containsExactly(command(0).id(), command(2).id(), command(4).id());
+            assertThat(store.pending())
+                    .extracting(Command::id)
+                    .containsExactly(
+                            command(0).id(), command(2).id(), command(4).id());
             Command recovered = store.pending().get(2);
             assertThat(recovered.payload()).isEqualTo(command(4).payload());
-            assertThat(recovered).usingRecursiveComparison().ignoringFields("payload").isEqualTo(command(4));
+            assertThat(recovered)
+                    .usingRecursiveComparison()
+                    .ignoringFields("payload")
+                    .isEqualTo(command(4));
         }
     }
 
@@ -53,14 +66,18 @@ class PendingCommandStoreTest {
             channel.truncate(size - 3); // a crash in the middle of the second append
         }
         try (PendingCommandStore store = PendingCommandStore.open(dir)) {
-            assertThat(store.pending()).extracting(Command::id).containsExactly(command(0).id());
+            assertThat(store.pending())
+                    .extracting(Command::id)
+                    .containsExactly(command(0).id());
             store.add(command(4));
         }
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 2] ^= 0x5a; // flip a payload bit of the last record: its CRC no longer matches
         Files.write(file, bytes);
         try (PendingCommandStore store = PendingCommandStore.open(dir)) {
-            assertThat(store.pending()).extracting(Command::id).containsExactly(command(0).id());
+            assertThat(store.pending())
+                    .extracting(Command::id)
+                    .containsExactly(command(0).id());
         }
     }
 
@@ -75,7 +92,9 @@ class PendingCommandStoreTest {
             assertThat(Files.size(dir.resolve(PendingCommandStore.FILE))).isLessThan(20_000);
         }
         try (PendingCommandStore store = PendingCommandStore.open(dir)) {
-            assertThat(store.pending()).extracting(Command::id).containsExactly(command(10_000).id());
+            assertThat(store.pending())
+                    .extracting(Command::id)
+                    .containsExactly(command(10_000).id());
         }
     }
 }

@@ -30,8 +30,8 @@ import io.fogbridge.mqtt.ExternalBrokerOptions;
 import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.mqtt.ListenerAddress;
 import io.fogbridge.mqtt.MqttSecurity;
-import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.pipeline.Pipeline;
+import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.spool.FsyncPolicy;
 import io.fogbridge.spool.FullPolicy;
 import io.fogbridge.spool.SegmentedSpool;
@@ -194,7 +194,8 @@ public final class Gateway implements AutoCloseable {
         var current = devices.current();
         return current.device(tenant, device).isPresent()
                 || current.tenant(tenant)
-                        .map(t -> t.devices().values().stream().anyMatch(d -> d.via().contains(device)))
+                        .map(t -> t.devices().values().stream()
+                                .anyMatch(d -> d.via().contains(device)))
                         .orElse(false);
     }
 

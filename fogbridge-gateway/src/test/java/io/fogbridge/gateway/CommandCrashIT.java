@@ -146,7 +146,8 @@ class CommandCrashIT {
                         .as("seed %d: %s gets the payload and name it was sent", seed, name)
                         .allSatisfy(r -> {
                             assertThat(r.name()).isEqualTo("setValve");
-                            assertThat(r.payload()).isEqualTo("set " + r.requestId().replaceAll(".*-c", ""));
+                            assertThat(r.payload())
+                                    .isEqualTo("set " + r.requestId().replaceAll(".*-c", ""));
                         });
             }
             assertResponses("valves", produced);
@@ -192,7 +193,9 @@ class CommandCrashIT {
                 long runMillis = 200 + rnd.nextInt(1_800);
                 long downMillis = rnd.nextInt(800);
                 Thread.sleep(runMillis);
-                assertThat(gateway.isAlive()).as("seed %d run %d: gateway alive", seed, kill).isTrue();
+                assertThat(gateway.isAlive())
+                        .as("seed %d run %d: gateway alive", seed, kill)
+                        .isTrue();
                 gateway.kill();
                 gateway.close();
                 online.values().forEach(CommandDevice::disconnect);
@@ -269,7 +272,9 @@ class CommandCrashIT {
                     produced.forEach((device, ids) -> {
                         for (String id : ids) {
                             ConsumerRecord<String, String> r = byCorrelation.get(id);
-                            assertThat(r).as("seed %d: response to %s", seed, id).isNotNull();
+                            assertThat(r)
+                                    .as("seed %d: response to %s", seed, id)
+                                    .isNotNull();
                             assertThat(r.key()).isEqualTo(device);
                             assertThat(header(r, "device_id")).isEqualTo(device);
                             assertThat(header(r, "status")).isEqualTo("200");
@@ -292,8 +297,7 @@ class CommandCrashIT {
     private static RecordMetadata send(
             KafkaProducer<String, String> producer, String tenant, String device, String correlationId, String payload)
             throws Exception {
-        ProducerRecord<String, String> record =
-                new ProducerRecord<>("fog.command." + tenant, device, payload);
+        ProducerRecord<String, String> record = new ProducerRecord<>("fog.command." + tenant, device, payload);
         record.headers()
                 .add("subject", bytes(tenant.equals("valves") ? "setValve" : "setSpeed"))
                 .add("correlation-id", bytes(correlationId))
@@ -303,10 +307,10 @@ class CommandCrashIT {
         return producer.send(record).get();
     }
 
-    private static boolean committedCovers(Admin admin, String group, Map<TopicPartition, Long> ends)
-            throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    private static boolean committedCovers(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
         return ends.entrySet().stream().allMatch(e -> {
             OffsetAndMetadata offset = committed.get(e.getKey());
             return offset != null && offset.offset() >= e.getValue();

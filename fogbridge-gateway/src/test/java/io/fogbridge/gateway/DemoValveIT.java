@@ -49,7 +49,11 @@ class DemoValveIT {
         Path kcat = TestEnv.peer("kcat");
         try (ChildJvm demo = ChildJvm.start(
                 Main.class,
-                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"),
+                List.of(
+                        "-Xmx384m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "--enable-native-access=ALL-UNNAMED"),
                 "demo",
                 "--duration",
                 "120",
@@ -104,7 +108,9 @@ class DemoValveIT {
         List<String> states = new ArrayList<>();
         for (String value : telemetry(kafka)) {
             Matcher m = VALVE.matcher(value);
-            assertThat(m.find()).as("telemetry without a valve state: %s", value).isTrue();
+            assertThat(m.find())
+                    .as("telemetry without a valve state: %s", value)
+                    .isTrue();
             if (states.isEmpty() || !states.getLast().equals(m.group(1))) {
                 states.add(m.group(1));
             }
@@ -118,10 +124,10 @@ class DemoValveIT {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("fog.telemetry.demo", Duration.ofSeconds(10))
-                    .stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor("fog.telemetry.demo", Duration.ofSeconds(10)).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -154,7 +160,9 @@ class DemoValveIT {
     }
 
     private static void sh(String command) throws Exception {
-        Process process = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder("sh", "-c", command)
+                .redirectErrorStream(true)
+                .start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(command).isTrue();
         assertThat(process.exitValue())
                 .as("%s: %s", command, new String(process.getInputStream().readAllBytes()))

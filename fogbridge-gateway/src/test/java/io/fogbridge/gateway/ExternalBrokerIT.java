@@ -43,7 +43,8 @@ class ExternalBrokerIT {
                       - {name: tanks, from: "site/+site/tank/+device/level", to: "fog.telemetry.{site}", key: "{device}"}
                     """.formatted(dir.resolve("gw"), mosquitto.uri(), kafka.bootstrapServers());
             try (Gateway gateway = Gateway.start(ConfigLoader.load("external-it.yaml", yaml, Map.of()))) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> gateway.mqtt().ready());
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> gateway.mqtt().ready());
 
                 publish(mosquittoPub, mosquitto.port(), "site/north/tank/tank-1/level", "first", 20);
                 publish(mosquittoPub, mosquitto.port(), "telemetry/water/pump-2", "pump", 5);
@@ -51,7 +52,8 @@ class ExternalBrokerIT {
 
                 mosquitto.kill();
                 mosquitto.start();
-                await().atMost(Duration.ofSeconds(30)).until(() -> gateway.mqtt().ready());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> gateway.mqtt().ready());
                 publish(mosquittoPub, mosquitto.port(), "site/north/tank/tank-1/level", "second", 20);
 
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
@@ -83,12 +85,23 @@ class ExternalBrokerIT {
             lines.add(prefix + "-" + i);
         }
         Path file = Files.write(dir.resolve("lines-" + System.nanoTime()), lines);
-        Process pub = new ProcessBuilder(mosquittoPub.toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
-                        "-q", "1", "-t", topic, "-l")
+        Process pub = new ProcessBuilder(
+                        mosquittoPub.toString(),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(port),
+                        "-q",
+                        "1",
+                        "-t",
+                        topic,
+                        "-l")
                 .redirectInput(file.toFile())
                 .redirectErrorStream(true)
                 .start();
         assertThat(pub.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes())).isZero();
+        assertThat(pub.exitValue())
+                .as(new String(pub.getInputStream().readAllBytes()))
+                .isZero();
     }
 }

@@ -113,9 +113,12 @@ class UplinkIT {
                     .containsEntry("site", "plant-1")
                     .containsEntry("location", "hall-3");
             assertThat(headers.get("fog-seq")).matches("edge-it/bulk/\\d+");
-            assertThat(Long.parseLong(headers.get("creation-time"))).isPositive().isEqualTo(record.timestamp());
+            assertThat(Long.parseLong(headers.get("creation-time")))
+                    .isPositive()
+                    .isEqualTo(record.timestamp());
         }
-        assertThat(records.stream().map(r -> headers(r).get("fog-seq")).distinct()).hasSize(200);
+        assertThat(records.stream().map(r -> headers(r).get("fog-seq")).distinct())
+                .hasSize(200);
     }
 
     @Test
@@ -128,17 +131,30 @@ class UplinkIT {
             readings.add("{\"t\":" + (20 + i) + "}");
         }
         Files.write(lines, readings);
-        Process pub = new ProcessBuilder(mosquittoPub.toString(), "-h", "127.0.0.1", "-p", Integer.toString(mqttPort),
-                        "-q", "1", "-i", "plc-bridge", "-t", "factory/plant-7/lathe-3/temperature", "-l")
+        Process pub = new ProcessBuilder(
+                        mosquittoPub.toString(),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(mqttPort),
+                        "-q",
+                        "1",
+                        "-i",
+                        "plc-bridge",
+                        "-t",
+                        "factory/plant-7/lathe-3/temperature",
+                        "-l")
                 .redirectInput(lines.toFile())
                 .redirectErrorStream(true)
                 .start();
         assertThat(pub.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes())).isZero();
+        assertThat(pub.exitValue())
+                .as(new String(pub.getInputStream().readAllBytes()))
+                .isZero();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                        KcatConsumer.readAll(kafka.bootstrapServers(), "fog.telemetry.plant-7"))
-                .hasSize(50));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(KcatConsumer.readAll(kafka.bootstrapServers(), "fog.telemetry.plant-7"))
+                        .hasSize(50));
         List<KcatConsumer.Record> records = KcatConsumer.readAll(kafka.bootstrapServers(), "fog.telemetry.plant-7");
         for (int i = 0; i < 50; i++) {
             KcatConsumer.Record record = records.get(i);
@@ -154,8 +170,11 @@ class UplinkIT {
     @Test
     void eventsGoToTheEventTopic() throws Exception {
         Mqtt5BlockingClient device = client("dev-9");
-        device.publishWith().topic("event/acme/dev-9/door-open").qos(MqttQos.AT_LEAST_ONCE)
-                .payload("open".getBytes(StandardCharsets.UTF_8)).send();
+        device.publishWith()
+                .topic("event/acme/dev-9/door-open")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload("open".getBytes(StandardCharsets.UTF_8))
+                .send();
         device.disconnect();
         List<ConsumerRecord<String, byte[]>> records = consume("fog.event.acme", 1);
         assertThat(records.get(0).key()).isEqualTo("dev-9");
@@ -166,16 +185,23 @@ class UplinkIT {
     void anUnroutedTopicStaysOnTheLocalBusAndIsCounted() throws Exception {
         double before = counter("fogbridge.pipeline.unrouted");
         Mqtt5BlockingClient listener = client("local-listener");
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listener.publishes(
-                com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
-            listener.subscribeWith().topicFilter("hall/lights/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
+                listener.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+            listener.subscribeWith()
+                    .topicFilter("hall/lights/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             Mqtt5BlockingClient service = client("light-switch");
-            service.publishWith().topic("hall/lights/3").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload("on".getBytes(StandardCharsets.UTF_8)).send();
+            service.publishWith()
+                    .topic("hall/lights/3")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("on".getBytes(StandardCharsets.UTF_8))
+                    .send();
             service.disconnect();
             var received = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(received).isPresent();
-            assertThat(new String(received.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("on");
+            assertThat(new String(received.get().getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("on");
         }
         listener.disconnect();
         assertThat(counter("fogbridge.pipeline.unrouted")).isEqualTo(before + 1);
@@ -185,22 +211,31 @@ class UplinkIT {
     @Test
     void anOversizedPayloadIsRefusedWhileOthersKeepFlowing() throws Exception {
         java.util.concurrent.CompletableFuture<Throwable> disconnected = new java.util.concurrent.CompletableFuture<>();
-        Mqtt5BlockingClient big = MqttClient.builder().useMqttVersion5().identifier("big-sender")
-                .serverHost("127.0.0.1").serverPort(mqttPort)
+        Mqtt5BlockingClient big = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("big-sender")
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort)
                 .addDisconnectedListener(context -> disconnected.complete(context.getCause()))
                 .buildBlocking();
         big.connect();
         Mqtt5BlockingClient small = client("dev-5");
-        assertThatThrownBy(() -> big.publishWith().topic("telemetry/acme/big-sender").qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(new byte[65 * 1024]).send())
+        assertThatThrownBy(() -> big.publishWith()
+                        .topic("telemetry/acme/big-sender")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(new byte[65 * 1024])
+                        .send())
                 .isInstanceOf(RuntimeException.class);
         assertThat(disconnected.get(10, TimeUnit.SECONDS))
                 .isInstanceOfSatisfying(Mqtt5DisconnectException.class, e -> assertThat(
                                 e.getMqttMessage().getReasonCode())
                         .isEqualTo(Mqtt5DisconnectReasonCode.PACKET_TOO_LARGE));
         for (int i = 0; i < 10; i++) {
-            small.publishWith().topic("telemetry/acme/dev-5").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(("ok-" + i).getBytes(StandardCharsets.UTF_8)).send();
+            small.publishWith()
+                    .topic("telemetry/acme/dev-5")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(("ok-" + i).getBytes(StandardCharsets.UTF_8))
+                    .send();
         }
         small.disconnect();
         List<ConsumerRecord<String, byte[]>> records = consume("fog.telemetry.acme", 0);
@@ -212,20 +247,21 @@ class UplinkIT {
     void operationsEndpointsReportReadinessAndMetrics() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + gateway.httpPort();
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("spool", "mqtt", "kafka");
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body()).contains("fogbridge_spool_", "fogbridge_forwarder_", "fogbridge_mqtt_received",
-                "fogbridge_pipeline_");
+        HttpResponse<String> metrics = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body())
+                .contains("fogbridge_spool_", "fogbridge_forwarder_", "fogbridge_mqtt_received", "fogbridge_pipeline_");
     }
 
     @Test
     void configCheckNamesTheKeyAndLineOfABrokenValue() throws Exception {
         Path bad = dir.resolve("bad.yaml");
-        Files.writeString(bad, "gateway: {id: edge-1}\nkafka: {bootstrapServers: \"k:9092\"}\nspool:\n  fsync: sometimes\n");
+        Files.writeString(
+                bad, "gateway: {id: edge-1}\nkafka: {bootstrapServers: \"k:9092\"}\nspool:\n  fsync: sometimes\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;
         int exit;
@@ -240,14 +276,20 @@ class UplinkIT {
     }
 
     private static Mqtt5BlockingClient client(String id) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(id)
-                .serverHost("127.0.0.1").serverPort(mqttPort).buildBlocking();
+        Mqtt5BlockingClient client = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort)
+                .buildBlocking();
         client.connect();
         return client;
     }
 
     private static double counter(String name) {
-        return gateway.registry().find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+        return gateway.registry().find(name).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     /** Everything in the topic once at least {@code atLeast} records are there. */

@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -84,8 +83,14 @@ class KafkaForwarderIT {
         headers.put(Headers.TENANT_ID, "acme");
         headers.put(Headers.GATEWAY_ID, "gw-it");
         headers.put(Headers.CREATION_TIME, Long.toString(System.currentTimeMillis()));
-        Envelope e = new Envelope(topic, device, headers, (device + ":" + n).getBytes(StandardCharsets.UTF_8),
-                System.currentTimeMillis(), QoS.AT_LEAST_ONCE, lane);
+        Envelope e = new Envelope(
+                topic,
+                device,
+                headers,
+                (device + ":" + n).getBytes(StandardCharsets.UTF_8),
+                System.currentTimeMillis(),
+                QoS.AT_LEAST_ONCE,
+                lane);
         spool.append(e).join();
     }
 
@@ -111,12 +116,15 @@ class KafkaForwarderIT {
         appendRound(200);
         KafkaForwarder forwarder = forwarder(kafka.bootstrapServers(), Map.of());
 
-        List<ConsumerRecord<byte[], byte[]>> records =
-                KafkaRecords.readDistinct(kafka.bootstrapServers(), List.of(TELEMETRY, EVENTS), appended(), Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaRecords.readDistinct(
+                kafka.bootstrapServers(), List.of(TELEMETRY, EVENTS), appended(), Duration.ofSeconds(60));
         assertEveryRecordOnceInOrder(records);
         assertThat(records).hasSize(appended()); // no failure happened, so no duplicate either
 
-        ConsumerRecord<byte[], byte[]> first = records.stream().filter(r -> r.topic().equals(TELEMETRY)).findFirst().orElseThrow();
+        ConsumerRecord<byte[], byte[]> first = records.stream()
+                .filter(r -> r.topic().equals(TELEMETRY))
+                .findFirst()
+                .orElseThrow();
         assertThat(key(first)).isEqualTo("lathe-1");
         assertThat(value(first)).isEqualTo("lathe-1:0");
         List<String> headerNames = new ArrayList<>();
@@ -138,7 +146,9 @@ class KafkaForwarderIT {
             assertThat(viaKcat).hasSize(20);
             assertThat(viaKcat.get(0).key()).isEqualTo("alarm-1");
             assertThat(viaKcat.get(0).valueAsString()).isEqualTo("alarm-1:0");
-            assertThat(viaKcat.get(0).headers()).containsEntry("device_id", "alarm-1").containsKey("fog-seq");
+            assertThat(viaKcat.get(0).headers())
+                    .containsEntry("device_id", "alarm-1")
+                    .containsKey("fog-seq");
         }
     }
 
@@ -168,22 +178,26 @@ class KafkaForwarderIT {
         assertThat(forwarder.state().connected()).isFalse();
         assertThat(forwarder.state().lagMillis()).isGreaterThan(0);
         // SpoolCursor is owned by the forwarder thread; committed() is a read the fakes and the spool allow.
-        assertThat(spool.cursor().committed(Lane.BULK)).as("nothing acknowledged, nothing committed").isEqualTo(committedBulk);
+        assertThat(spool.cursor().committed(Lane.BULK))
+                .as("nothing acknowledged, nothing committed")
+                .isEqualTo(committedBulk);
         assertThat(spool.cursor().committed(Lane.PRIORITY)).isEqualTo(committedPriority);
 
         kafka.restart();
-        List<ConsumerRecord<byte[], byte[]>> records =
-                KafkaRecords.readDistinct(kafka.bootstrapServers(), List.of(TELEMETRY, EVENTS), appended(), Duration.ofSeconds(120));
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaRecords.readDistinct(
+                kafka.bootstrapServers(), List.of(TELEMETRY, EVENTS), appended(), Duration.ofSeconds(120));
         assertEveryRecordOnceInOrder(records);
-        await().atMost(Duration.ofSeconds(30)).until(() -> forwarder.state().connected() && forwarder.state().inFlight() == 0);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> forwarder.state().connected() && forwarder.state().inFlight() == 0);
     }
 
     @Test
     void shortDeliveryTimeoutTakesTheRewindPathAndStillDeliversEverythingInOrder() throws Exception {
         KafkaBroker kafka = broker();
         spool();
-        KafkaForwarder forwarder = forwarder(kafka.bootstrapServers(), Map.of(
-                "request.timeout.ms", "1500", "delivery.timeout.ms", "3000", "max.block.ms", "2000"));
+        KafkaForwarder forwarder = forwarder(
+                kafka.bootstrapServers(),
+                Map.of("request.timeout.ms", "1500", "delivery.timeout.ms", "3000", "max.block.ms", "2000"));
         appendRound(100);
         await().atMost(Duration.ofSeconds(60)).until(() -> forwarder.state().ackedRecords() == appended());
 
@@ -192,11 +206,13 @@ class KafkaForwarderIT {
             appendRound(50);
             Thread.sleep(1_000);
         }
-        assertThat(forwarder.state().lastError()).as("the producer gave up and the forwarder rewound").isNotNull();
+        assertThat(forwarder.state().lastError())
+                .as("the producer gave up and the forwarder rewound")
+                .isNotNull();
         kafka.restart();
 
-        List<ConsumerRecord<byte[], byte[]>> records =
-                KafkaRecords.readDistinct(kafka.bootstrapServers(), List.of(TELEMETRY, EVENTS), appended(), Duration.ofSeconds(120));
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaRecords.readDistinct(
+                kafka.bootstrapServers(), List.of(TELEMETRY, EVENTS), appended(), Duration.ofSeconds(120));
         assertEveryRecordOnceInOrder(records);
         await().atMost(Duration.ofSeconds(30)).until(() -> forwarder.state().lastError() == null);
     }
@@ -250,9 +266,13 @@ class KafkaForwarderIT {
             append(TELEMETRY, "alarm-1", Lane.PRIORITY); // same topic, one partition: offsets show the order
         }
         forwarder(kafka.bootstrapServers(), Map.of());
-        List<ConsumerRecord<byte[], byte[]>> records =
-                KafkaRecords.readDistinct(kafka.bootstrapServers(), List.of(TELEMETRY), appended(), Duration.ofSeconds(60));
-        assertThat(records.stream().filter(r -> key(r).equals("alarm-1")).mapToLong(ConsumerRecord::offset).max().orElseThrow())
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaRecords.readDistinct(
+                kafka.bootstrapServers(), List.of(TELEMETRY), appended(), Duration.ofSeconds(60));
+        assertThat(records.stream()
+                        .filter(r -> key(r).equals("alarm-1"))
+                        .mapToLong(ConsumerRecord::offset)
+                        .max()
+                        .orElseThrow())
                 .as("the priority records were sent before the bulk backlog")
                 .isLessThan(ForwarderOptions.DEFAULT_POLL_BATCH);
     }
@@ -268,7 +288,9 @@ class KafkaForwarderIT {
             String seq = fogSeq(r);
             String previous = valueBySeq.putIfAbsent(seq, value(r));
             if (previous != null) {
-                assertThat(value(r)).as("a duplicate of %s carries the same record", seq).isEqualTo(previous);
+                assertThat(value(r))
+                        .as("a duplicate of %s carries the same record", seq)
+                        .isEqualTo(previous);
                 continue;
             }
             String[] parts = value(r).split(":");

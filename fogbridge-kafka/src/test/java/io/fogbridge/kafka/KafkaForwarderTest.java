@@ -54,8 +54,14 @@ class KafkaForwarderTest {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("device_id", key);
         headers.put("tenant_id", "acme");
-        return new Envelope("fog.telemetry.acme", key, headers, value.getBytes(StandardCharsets.UTF_8), 1234L,
-                QoS.AT_LEAST_ONCE, lane);
+        return new Envelope(
+                "fog.telemetry.acme",
+                key,
+                headers,
+                value.getBytes(StandardCharsets.UTF_8),
+                1234L,
+                QoS.AT_LEAST_ONCE,
+                lane);
     }
 
     private MockProducer<byte[], byte[]> producer(int i) {
@@ -124,7 +130,10 @@ class KafkaForwarderTest {
         assertThat(spool.commits()).first().isEqualTo("bulk:0");
         assertThat(forwarder.state().lastError()).isNull();
         assertThat(forwarder.state().connected()).isTrue();
-        assertThat(registry.get("fogbridge.forwarder.errors").tag("reason", "TimeoutException").counter().count())
+        assertThat(registry.get("fogbridge.forwarder.errors")
+                        .tag("reason", "TimeoutException")
+                        .counter()
+                        .count())
                 .isEqualTo(1);
     }
 

@@ -61,7 +61,9 @@ public final class FaultProxy implements AutoCloseable {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 128);
             FaultProxy proxy = new FaultProxy(server, InetSocketAddress.createUnresolved(host, port));
-            Thread.ofVirtual().name("fault-proxy-accept-" + server.getLocalPort()).start(proxy::acceptLoop);
+            Thread.ofVirtual()
+                    .name("fault-proxy-accept-" + server.getLocalPort())
+                    .start(proxy::acceptLoop);
             return proxy;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start proxy on port " + listenPort, e);

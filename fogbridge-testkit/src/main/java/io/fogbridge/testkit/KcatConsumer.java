@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 public final class KcatConsumer {
 
     /** One record as kcat printed it. */
-    public record Record(String topic, int partition, long offset, String key, Map<String, String> headers, byte[] value) {
+    public record Record(
+            String topic, int partition, long offset, String key, Map<String, String> headers, byte[] value) {
         public String valueAsString() {
             return new String(value, StandardCharsets.UTF_8);
         }
@@ -44,7 +45,18 @@ public final class KcatConsumer {
     public static List<Record> readAll(String bootstrap, String topic, Duration timeout) {
         Path kcat = TestEnv.peer("kcat");
         ProcessBuilder pb = new ProcessBuilder(
-                        kcat.toString(), "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", FORMAT)
+                        kcat.toString(),
+                        "-C",
+                        "-b",
+                        bootstrap,
+                        "-t",
+                        topic,
+                        "-o",
+                        "beginning",
+                        "-e",
+                        "-q",
+                        "-f",
+                        FORMAT)
                 .redirectErrorStream(false);
         try {
             Process process = pb.start();

@@ -71,7 +71,8 @@ class KafkaBrokerIT {
             List<KcatConsumer.Record> records = KcatConsumer.readAll(kafka.bootstrapServers(), "t.kcat");
             assertThat(records).hasSize(2);
             assertThat(records.get(0).key()).isEqualTo("dev-1");
-            assertThat(records.get(0).headers()).containsExactly(Map.entry("device_id", "dev-1"), Map.entry("fog-seq", "gw/bulk/7"));
+            assertThat(records.get(0).headers())
+                    .containsExactly(Map.entry("device_id", "dev-1"), Map.entry("fog-seq", "gw/bulk/7"));
             assertThat(records.get(0).valueAsString()).isEqualTo("v|1\nwith newline");
             assertThat(records.get(1).key()).isNull();
             assertThat(records.get(1).valueAsString()).isEqualTo("no key");
@@ -88,11 +89,16 @@ class KafkaBrokerIT {
                         .start()) {
             assertThat(kafka.bootstrapServers()).isEqualTo(proxy.address());
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000,
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                    60_000,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class))) {
                 producer.send(new ProducerRecord<>("t.proxy", "k", "before")).get(30, TimeUnit.SECONDS);
                 proxy.cut();
                 var during = producer.send(new ProducerRecord<>("t.proxy", "k", "during"));
@@ -102,7 +108,8 @@ class KafkaBrokerIT {
                 during.get(30, TimeUnit.SECONDS);
             }
             // Read directly, bypassing the proxy.
-            assertThat(values(readAll(kafka.directBootstrapServers(), "t.proxy", 2))).containsExactly("before", "during");
+            assertThat(values(readAll(kafka.directBootstrapServers(), "t.proxy", 2)))
+                    .containsExactly("before", "during");
         }
     }
 
@@ -110,8 +117,14 @@ class KafkaBrokerIT {
     void runsAsAChildProcessThatPrintsReady() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(
-                        java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                        KafkaBroker.class.getName(), dir.toString(), "0", "--exit-on-stdin-eof")
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KafkaBroker.class.getName(),
+                        dir.toString(),
+                        "0",
+                        "--exit-on-stdin-eof")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
@@ -136,10 +149,14 @@ class KafkaBrokerIT {
 
     static KafkaProducer<String, String> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class));
     }
 
     static void produce(String bootstrap, String topic, String... values) throws Exception {
@@ -153,11 +170,16 @@ class KafkaBrokerIT {
     static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic, int expected) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {

@@ -9,7 +9,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check a configuration file, or print the reference.",
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Check a configuration file, or print the reference.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Reference.class})
 final class ConfigCommand implements Runnable {
 
@@ -21,9 +24,13 @@ final class ConfigCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Validate a config file (with FOGBRIDGE_* environment overrides applied).",
-                "Prints every problem with its file, line and key, and exits 1; or prints OK and a summary."})
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Validate a config file (with FOGBRIDGE_* environment overrides applied).",
+                "Prints every problem with its file, line and key, and exits 1; or prints OK and a summary."
+            })
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "<file>", description = "the YAML config file")
         Path file;
@@ -43,7 +50,10 @@ final class ConfigCommand implements Runnable {
         }
     }
 
-    @Command(name = "reference", mixinStandardHelpOptions = true, description = "Print every config key as a Markdown table.")
+    @Command(
+            name = "reference",
+            mixinStandardHelpOptions = true,
+            description = "Print every config key as a Markdown table.")
     static final class Reference implements Runnable {
         @Override
         public void run() {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ConfigCommand.class,
             SpoolCommand.class,
-            DeviceCommand.class, CertCommand.class,
+            DeviceCommand.class,
+            CertCommand.class,
             VersionCommand.class
         })
 final class FogbridgeCommand implements Runnable {

@@ -9,12 +9,20 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a gateway until it is stopped (SIGTERM or Ctrl-C stop it cleanly).",
-            "Environment variables FOGBRIDGE_<KEY> override config keys, e.g. FOGBRIDGE_KAFKA_BOOTSTRAPSERVERS."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a gateway until it is stopped (SIGTERM or Ctrl-C stop it cleanly).",
+            "Environment variables FOGBRIDGE_<KEY> override config keys, e.g. FOGBRIDGE_KAFKA_BOOTSTRAPSERVERS."
+        })
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "<file>", description = "the YAML config file")
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "<file>",
+            description = "the YAML config file")
     Path config;
 
     @Override
@@ -27,10 +35,13 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "fogbridge-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            gateway.close();
+                            stopped.countDown();
+                        },
+                        "fogbridge-shutdown"));
         // Stays up until a signal runs the hook; the hook closes the gateway before the JVM exits.
         System.out.println("READY mqtt=" + gateway.mqttPorts() + " http=" + gateway.httpPort());
         stopped.await();

@@ -6,7 +6,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "spool", mixinStandardHelpOptions = true, description = "Look into a spool directory.",
+@Command(
+        name = "spool",
+        mixinStandardHelpOptions = true,
+        description = "Look into a spool directory.",
         subcommands = {SpoolCommand.Inspect.class})
 final class SpoolCommand implements Runnable {
 
@@ -18,10 +21,14 @@ final class SpoolCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = {"Print segments, record counts, committed position, oldest age and damaged ranges.",
+    @Command(
+            name = "inspect",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Print segments, record counts, committed position, oldest age and damaged ranges.",
                 "Read-only: safe on the spool of a running gateway.",
-                "Exit code: 0 healthy, 1 damage found, 2 not a spool."})
+                "Exit code: 0 healthy, 1 damage found, 2 not a spool."
+            })
     static final class Inspect implements Callable<Integer> {
         @Parameters(paramLabel = "<dir>", description = "the spool directory (<gateway.dataDir>/spool)")
         Path dir;

@@ -20,8 +20,7 @@ final class VersionCommand implements Runnable {
         @Override
         public String[] getVersion() {
             return new String[] {
-                "fogbridge " + version(),
-                "java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+                "fogbridge " + version(), "java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
             };
         }
     }

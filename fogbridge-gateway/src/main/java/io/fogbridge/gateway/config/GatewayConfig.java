@@ -97,8 +97,12 @@ public record GatewayConfig(
                 .append('\n');
         out.append("http: ").append(http).append('\n');
         if (commands.enabled()) {
-            out.append("commands: tenants ").append(commands.tenants()).append(", max pending ")
-                    .append(commands.maxPending()).append(", unknown devices ").append(commands.unknownDevices())
+            out.append("commands: tenants ")
+                    .append(commands.tenants())
+                    .append(", max pending ")
+                    .append(commands.maxPending())
+                    .append(", unknown devices ")
+                    .append(commands.unknownDevices())
                     .append('\n');
         }
         if (adapters.httpEnabled() || adapters.coapEnabled()) {

@@ -452,8 +452,8 @@ public final class GatewayConfigKeys {
                 for (String part : text.split(",")) {
                     String tenant = part.trim();
                     if (!TENANT_ID.matcher(tenant).matches()) {
-                        throw new IllegalArgumentException("'" + tenant + "' is not a tenant id (letters, digits,"
-                                + " '.', '_', '-', up to 64)");
+                        throw new IllegalArgumentException(
+                                "'" + tenant + "' is not a tenant id (letters, digits," + " '.', '_', '-', up to 64)");
                     }
                     tenants.add(tenant);
                 }
@@ -485,8 +485,8 @@ public final class GatewayConfigKeys {
             false,
             "Serve devices over HTTP: `POST /telemetry`, `/event`, `/command/res/{requestId}`, with `ttd` for"
                     + " commands. Uses `mqtt.registry` for credentials, `mqtt.maxPayload` and `mqtt.ackTimeout`.");
-    public static final ConfigKey<String> ADAPTERS_HTTP_HOST = ConfigKey.define(
-            "adapters.http.host", ValueTypes.host(), "0.0.0.0", "Address of the HTTP device adapter.");
+    public static final ConfigKey<String> ADAPTERS_HTTP_HOST =
+            ConfigKey.define("adapters.http.host", ValueTypes.host(), "0.0.0.0", "Address of the HTTP device adapter.");
     public static final ConfigKey<Integer> ADAPTERS_HTTP_PORT = ConfigKey.define(
             "adapters.http.port", ValueTypes.port(), 8088, "Port of the HTTP device adapter; 0 = any free port.");
     public static final ConfigKey<Boolean> ADAPTERS_HTTP_ANONYMOUS = ConfigKey.define(
@@ -513,8 +513,8 @@ public final class GatewayConfigKeys {
             bool(),
             false,
             "Serve devices over CoAP (UDP) and CoAP over DTLS with pre-shared keys: the same resources as HTTP.");
-    public static final ConfigKey<String> ADAPTERS_COAP_HOST = ConfigKey.define(
-            "adapters.coap.host", ValueTypes.host(), "0.0.0.0", "Address of the CoAP endpoints.");
+    public static final ConfigKey<String> ADAPTERS_COAP_HOST =
+            ConfigKey.define("adapters.coap.host", ValueTypes.host(), "0.0.0.0", "Address of the CoAP endpoints.");
     public static final ConfigKey<Integer> ADAPTERS_COAP_PORT = ConfigKey.define(
             "adapters.coap.port", ValueTypes.port(), 5683, "Plain CoAP port (UDP); 0 = any free port.");
     public static final ConfigKey<Boolean> ADAPTERS_COAP_ANONYMOUS = ConfigKey.define(

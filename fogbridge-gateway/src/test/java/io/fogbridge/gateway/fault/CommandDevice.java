@@ -109,8 +109,8 @@ public final class CommandDevice implements AutoCloseable {
         String requestId = levels.length > 4 ? levels[4] : "";
         String name = levels.length > 5 ? levels[5] : "";
         synchronized (this) {
-            received.add(new Received(
-                    requestId, name, new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+            received.add(
+                    new Received(requestId, name, new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8)));
             if (requestId.isEmpty() || answered.contains(requestId)) {
                 return; // one-way, or a repeat the cloud already has an answer to
             }

@@ -55,7 +55,8 @@ class CommandRecordParserTest {
                         .device())
                 .isEqualTo("valve-2");
 
-        Malformed differ = malformed(record("valve-1", "x", Map.of("device_id", "valve-2", "subject", "s", "ttl", "1")));
+        Malformed differ =
+                malformed(record("valve-1", "x", Map.of("device_id", "valve-2", "subject", "s", "ttl", "1")));
         assertThat(differ.reason()).contains("differ");
     }
 
@@ -67,7 +68,8 @@ class CommandRecordParserTest {
         assertThat(bad.device()).isNull();
         assertThat(bad.correlationId()).isEqualTo("c-9");
         assertThat(bad.reason()).contains("no target device");
-        assertThat(malformed(record("", "x", Map.of("subject", "s", "ttl", "1"))).reason())
+        assertThat(malformed(record("", "x", Map.of("subject", "s", "ttl", "1")))
+                        .reason())
                 .contains("no target device");
     }
 
@@ -78,11 +80,14 @@ class CommandRecordParserTest {
         assertThat(missing.device()).isEqualTo("valve-1");
         assertThat(missing.correlationId()).isEqualTo("c");
 
-        assertThat(malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", "soon"))).reason())
+        assertThat(malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", "soon")))
+                        .reason())
                 .contains("ttl must be a number");
-        assertThat(malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", "-1"))).reason())
+        assertThat(malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", "-1")))
+                        .reason())
                 .contains("ttl must not be negative");
-        assertThat(malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", ""))).reason())
+        assertThat(malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", "")))
+                        .reason())
                 .contains("ttl must be a number");
     }
 
@@ -98,7 +103,15 @@ class CommandRecordParserTest {
         assertThat(malformed(record(
                                 "valve-1",
                                 "x",
-                                Map.of("subject", "s", "ttl", "1", "correlation-id", "c", "response-required", "maybe")))
+                                Map.of(
+                                        "subject",
+                                        "s",
+                                        "ttl",
+                                        "1",
+                                        "correlation-id",
+                                        "c",
+                                        "response-required",
+                                        "maybe")))
                         .reason())
                 .contains("response-required must be true or false");
         assertThat(malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", "1", "response-required", "true")))
@@ -106,14 +119,17 @@ class CommandRecordParserTest {
                 .contains("no correlation-id");
 
         Command oneWay = valid(record(
-                "valve-1", "x", Map.of("subject", "s", "ttl", "1", "correlation-id", "c", "response-required", "FALSE")));
+                "valve-1",
+                "x",
+                Map.of("subject", "s", "ttl", "1", "correlation-id", "c", "response-required", "FALSE")));
         assertThat(oneWay.responseRequired()).isFalse();
         assertThat(oneWay.oneWay()).isTrue();
         // Not said: a correlation id means someone waits for the answer.
         assertThat(valid(record("valve-1", "x", Map.of("subject", "s", "ttl", "1", "correlation-id", "c")))
                         .responseRequired())
                 .isTrue();
-        assertThat(valid(record("valve-1", "x", Map.of("subject", "s", "ttl", "1"))).oneWay())
+        assertThat(valid(record("valve-1", "x", Map.of("subject", "s", "ttl", "1")))
+                        .oneWay())
                 .isTrue();
     }
 
@@ -125,12 +141,14 @@ class CommandRecordParserTest {
             assertThat(device.device()).as(bad).isNull();
             assertThat(device.correlationId()).as(bad).isEqualTo("c");
 
-            Malformed correlation = malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", "1", "correlation-id", bad)));
+            Malformed correlation =
+                    malformed(record("valve-1", "x", Map.of("subject", "s", "ttl", "1", "correlation-id", bad)));
             assertThat(correlation.reason()).as(bad).contains("correlation-id must be");
             assertThat(correlation.correlationId()).as(bad).isNull(); // it could not be a response topic level
             assertThat(correlation.device()).as(bad).isEqualTo("valve-1");
 
-            assertThat(malformed(record("valve-1", "x", Map.of("subject", bad, "ttl", "1"))).reason())
+            assertThat(malformed(record("valve-1", "x", Map.of("subject", bad, "ttl", "1")))
+                            .reason())
                     .as(bad)
                     .contains("subject must be");
         }
@@ -138,8 +156,10 @@ class CommandRecordParserTest {
 
     @Test
     void aMissingSubjectIsRefused() {
-        assertThat(malformed(record("valve-1", "x", Map.of("ttl", "1"))).reason()).contains("no command name");
-        assertThat(malformed(record("valve-1", "x", Map.of("subject", " ", "ttl", "1"))).reason())
+        assertThat(malformed(record("valve-1", "x", Map.of("ttl", "1"))).reason())
+                .contains("no command name");
+        assertThat(malformed(record("valve-1", "x", Map.of("subject", " ", "ttl", "1")))
+                        .reason())
                 .contains("no command name");
     }
 
