@@ -17,6 +17,7 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
+import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -262,7 +263,7 @@ class EmbeddedMqttBrokerIT {
 
     @Test
     void mosquittoPubIsAcknowledgedOnlyAfterTheUplinkAnswers() throws Exception {
-        String mosquittoPub = PeerBinary.require("mosquitto_pub");
+        String mosquittoPub = TestEnv.peer("mosquitto_pub").toString();
         uplink.hold();
         Process pub = new ProcessBuilder(
                         mosquittoPub,

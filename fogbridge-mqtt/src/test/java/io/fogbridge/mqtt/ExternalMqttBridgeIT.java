@@ -9,6 +9,8 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
+import io.fogbridge.testkit.MosquittoBroker;
+import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +32,12 @@ class ExternalMqttBridgeIT {
     @TempDir
     Path dir;
 
-    MosquittoProcess mosquitto;
+    MosquittoBroker mosquitto;
     Mqtt5AsyncClient device;
 
     @BeforeEach
     void startMosquitto() throws Exception {
-        mosquitto = MosquittoProcess.start(dir);
+        mosquitto = MosquittoBroker.start(dir);
     }
 
     @AfterEach
@@ -192,7 +194,7 @@ class ExternalMqttBridgeIT {
 
     private void mosquittoPub(String topic, String message) throws Exception {
         Process pub = new ProcessBuilder(
-                        PeerBinary.require("mosquitto_pub"),
+                        TestEnv.peer("mosquitto_pub").toString(),
                         "-h",
                         "127.0.0.1",
                         "-p",

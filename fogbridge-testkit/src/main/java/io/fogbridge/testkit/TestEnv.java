@@ -41,12 +41,13 @@ public final class TestEnv {
         throw new AssertionError("unreachable");
     }
 
-    /** The binary on PATH, if any, without failing or skipping. */
+    /**
+     * The binary on PATH, or in the sbin folders (Debian puts the mosquitto broker in /usr/sbin,
+     * which a non-root PATH lacks), without failing or skipping.
+     */
     public static Optional<Path> findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
+        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin" + File.pathSeparator
+                + "/usr/local/sbin";
         for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
