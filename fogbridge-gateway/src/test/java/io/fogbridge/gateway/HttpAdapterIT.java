@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.registry.PasswordHasher;
+import io.fogbridge.testkit.Curl;
 import io.fogbridge.testkit.KafkaBroker;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.TestEnv;
@@ -13,11 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,44 +178,8 @@ class HttpAdapterIT {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    record CurlResult(int status, Map<String, String> headers, String body) {}
-
-    static CurlResult curl(String url, String body, String... args) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "body", ".out");
-        Path headers = Files.createTempFile(dir, "headers", ".out");
-        Path in = Files.writeString(Files.createTempFile(dir, "body", ".in"), body);
-        List<String> command = new ArrayList<>(List.of(
-                TestEnv.peer("curl").toString(),
-                "-s",
-                "-S",
-                "-o",
-                out.toString(),
-                "-D",
-                headers.toString(),
-                "-w",
-                "%{http_code}",
-                "--max-time",
-                "40",
-                "-X",
-                "POST",
-                "--data-binary",
-                "@" + in));
-        command.addAll(List.of(args));
-        command.add(url);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(45, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(process.exitValue()).as(output).isZero();
-        Map<String, String> parsed = new TreeMap<>();
-        for (String line : Files.readAllLines(headers)) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                parsed.put(
-                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        line.substring(colon + 1).trim());
-            }
-        }
-        return new CurlResult(Integer.parseInt(output.substring(output.length() - 3)), parsed, Files.readString(out));
+    static Curl.Result curl(String url, String body, String... args) throws IOException, InterruptedException {
+        return Curl.post(url, body.getBytes(StandardCharsets.UTF_8), args);
     }
 
     static List<KcatConsumer.Record> forDevice(String topic, String device, String valuePrefix) {

@@ -2,12 +2,12 @@ package io.fogbridge.adapters.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fogbridge.adapters.Curl;
 import io.fogbridge.adapters.TestDevices;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
+import io.fogbridge.testkit.Curl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
