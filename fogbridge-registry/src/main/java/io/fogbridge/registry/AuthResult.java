@@ -3,8 +3,11 @@ package io.fogbridge.registry;
 /** What {@link DeviceAuthenticator} decided about a connecting client. */
 public sealed interface AuthResult {
 
-    /** The client is {@code device}; it may act for the devices in {@code device.via()}. */
-    record Authenticated(Device device) implements AuthResult {}
+    /**
+     * The client is {@code device}; it may act for the devices in {@code device.via()}. {@code credential} is the one
+     * that matched, so a later {@link CredentialReview} can tell whether this very credential was changed or removed.
+     */
+    record Authenticated(Device device, Credential credential) implements AuthResult {}
 
     /**
      * Refused. {@code detail} is for the gateway's log (it names the device, never a secret); the client hears only

@@ -47,7 +47,7 @@ public final class DeviceAuthenticator {
             if (credential instanceof Credential.HashedPassword hashed
                     && PasswordHasher.verify(hashed.hash(), password)) {
                 if (credential.validAt(now)) {
-                    return enabled(snapshot, device);
+                    return enabled(snapshot, device, credential);
                 }
                 matchedOutsideWindow = true;
             }
@@ -81,7 +81,7 @@ public final class DeviceAuthenticator {
                 if (credential instanceof Credential.X509Cert cert
                         && cert.subject().equals(leaf.getSubjectX500Principal())) {
                     if (credential.validAt(now)) {
-                        return enabled(snapshot, device);
+                        return enabled(snapshot, device, credential);
                     }
                     refusal = new AuthResult.Refused(
                             Reason.CREDENTIAL_NOT_VALID_NOW,
@@ -93,7 +93,7 @@ public final class DeviceAuthenticator {
         return refusal;
     }
 
-    private static AuthResult enabled(Registry snapshot, Device device) {
+    private static AuthResult enabled(Registry snapshot, Device device, Credential credential) {
         boolean tenantEnabled =
                 snapshot.tenant(device.tenant()).map(Tenant::enabled).orElse(false);
         if (!device.enabled() || !tenantEnabled) {
@@ -102,10 +102,10 @@ public final class DeviceAuthenticator {
                     (tenantEnabled ? "device " : "tenant of device ") + device.id() + "@" + device.tenant()
                             + " is disabled");
         }
-        return new AuthResult.Authenticated(device);
+        return new AuthResult.Authenticated(device, credential);
     }
 
-    private static boolean issuedByOneOf(X509Certificate leaf, List<X509Certificate> cas) {
+    static boolean issuedByOneOf(X509Certificate leaf, List<X509Certificate> cas) {
         for (X509Certificate ca : cas) {
             if (!ca.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
                 continue;

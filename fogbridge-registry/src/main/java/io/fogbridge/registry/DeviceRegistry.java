@@ -6,8 +6,8 @@ package io.fogbridge.registry;
  *
  * <p>Thread-safe: {@link #current()} is called on every connect (and must not block), {@link #replaceAll} from
  * whichever thread learned of a change. A replacement is atomic: readers see the old or the new snapshot, never a
- * mix. Connections already authenticated are not re-checked (a removed device keeps its session until it
- * reconnects).
+ * mix. A registry does not notify anyone: a transport that keeps connections open re-checks them against
+ * {@link #current()} itself ({@link CredentialReview}; the embedded MQTT broker does so every second).
  */
 public interface DeviceRegistry {
 
