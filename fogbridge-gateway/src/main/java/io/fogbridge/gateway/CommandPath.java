@@ -1,0 +1,91 @@
+package io.fogbridge.gateway;
+
+import io.fogbridge.api.Command;
+import io.fogbridge.command.CommandRouter;
+import io.fogbridge.command.RouterOptions;
+import io.fogbridge.gateway.config.CommandSettings;
+import io.fogbridge.gateway.config.GatewayConfig;
+import io.fogbridge.kafka.command.CommandConsumerOptions;
+import io.fogbridge.kafka.command.CommandHandler;
+import io.fogbridge.kafka.command.KafkaCommandConsumer;
+import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.spool.SegmentedSpool;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Downlink commands ({@code commands.*}): the router (durable pending store under {@code dataDir/commands}, failure
+ * responses into the spool) and the Kafka consumer feeding it. Started after the MQTT bus so devices can be reached;
+ * closed before it (the close order is the reverse), so no command is taken that cannot be delivered.
+ */
+final class CommandPath {
+
+    private CommandPath() {}
+
+    /**
+     * Starts the router, then the consumer.
+     *
+     * @return the router, where polling adapters pick up commands; null when {@code commands.enabled} is false
+     * @throws IllegalArgumentException commands are enabled for no tenant
+     */
+    static CommandRouter start(
+            GatewayConfig config,
+            Path dataDir,
+            MqttBus bus,
+            SegmentedSpool spool,
+            MeterRegistry registry,
+            StartedStages stages)
+            throws Exception {
+        CommandSettings settings = config.commands();
+        if (!settings.enabled()) {
+            return null;
+        }
+        if (settings.tenants().isEmpty()) {
+            throw new IllegalArgumentException("commands.enabled is true but commands.tenants lists no tenant");
+        }
+        DeviceRegistry devices = bus.devices();
+        RouterOptions options = RouterOptions.of(
+                        config.gateway().id(),
+                        dataDir.resolve("commands"),
+                        (tenant, device) -> registered(devices, tenant, device))
+                .withMaxPending(settings.maxPending())
+                .withUnknownDevices(RouterOptions.UnknownDevices.valueOf(
+                        settings.unknownDevices().toUpperCase(Locale.ROOT)));
+        CommandRouter router = stages.push(new CommandRouter(options, bus.commandTransports(), spool, registry));
+        router.start();
+        CommandConsumerOptions consumerOptions = new CommandConsumerOptions(
+                config.kafka().bootstrapServers(),
+                config.gateway().id(),
+                settings.tenants(),
+                config.kafka().properties());
+        stages.push(new KafkaCommandConsumer(consumerOptions, handler(router))).start();
+        return router;
+    }
+
+    /** Whether the registry knows the device, directly or as one a registered device acts for ({@code via}). */
+    private static boolean registered(DeviceRegistry devices, String tenant, String device) {
+        var current = devices.current();
+        return current.device(tenant, device).isPresent()
+                || current.tenant(tenant)
+                        .map(t -> t.devices().values().stream()
+                                .anyMatch(d -> d.via().contains(device)))
+                        .orElse(false);
+    }
+
+    private static CommandHandler handler(CommandRouter router) {
+        return new CommandHandler() {
+            @Override
+            public CompletableFuture<Void> command(Command command) {
+                return router.submit(command);
+            }
+
+            @Override
+            public CompletableFuture<Void> malformed(
+                    String tenant, String device, String correlationId, String reason) {
+                return router.rejectMalformed(tenant, device, correlationId, reason);
+            }
+        };
+    }
+}

@@ -1,0 +1,84 @@
+package io.fogbridge.gateway;
+
+import io.fogbridge.api.CommandTransport;
+import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.gateway.config.EdgeSecurity;
+import io.fogbridge.gateway.config.ExternalBroker;
+import io.fogbridge.gateway.config.GatewayConfig;
+import io.fogbridge.mqtt.EmbeddedBrokerOptions;
+import io.fogbridge.mqtt.EmbeddedMqttBroker;
+import io.fogbridge.mqtt.ExternalBrokerOptions;
+import io.fogbridge.mqtt.ExternalMqttBridge;
+import io.fogbridge.mqtt.ListenerAddress;
+import io.fogbridge.mqtt.MqttSecurity;
+import io.fogbridge.pipeline.Pipeline;
+import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.registry.Registry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The local MQTT bus the devices publish to ({@code mqtt.*}): either the embedded HiveMQ broker, with the device
+ * registry (watched file) and roles that authenticate and authorize its clients, or a bridge subscribing to an
+ * external broker ({@code mqtt.external}), where that broker does the authentication and the registry stays empty.
+ *
+ * @param adapter the broker or bridge, started and feeding the pipeline
+ * @param devices the device registry the other device adapters and the command router share
+ */
+record MqttBus(ProtocolAdapter adapter, DeviceRegistry devices) {
+
+    /** Builds the bus and starts it on {@code pipeline}; the registry watcher closes with the gateway. */
+    static MqttBus start(
+            GatewayConfig config, Path dataDir, Pipeline pipeline, MeterRegistry registry, StartedStages stages)
+            throws Exception {
+        MqttBus bus = config.mqtt().externalMode()
+                ? externalBridge(config, registry)
+                : embeddedBroker(config, dataDir, registry, stages);
+        stages.push(bus.adapter);
+        bus.adapter.start(pipeline);
+        return bus;
+    }
+
+    /** Ports the embedded broker listens on, as bound; empty in external mode. */
+    List<Integer> ports() {
+        return adapter instanceof EmbeddedMqttBroker broker
+                ? broker.boundListeners().stream().map(ListenerAddress::port).toList()
+                : List.of();
+    }
+
+    /** Where commands are pushed to connected devices; none through an external broker (no push delivery yet). */
+    List<CommandTransport> commandTransports() {
+        return adapter instanceof EmbeddedMqttBroker broker ? List.of(broker.commandTransport()) : List.of();
+    }
+
+    private static MqttBus embeddedBroker(
+            GatewayConfig config, Path dataDir, MeterRegistry registry, StartedStages stages) throws Exception {
+        List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());
+        int maxPayload = Math.toIntExact(config.mqtt().maxPayload());
+        MqttSecurity security = EdgeSecurity.mqttSecurity(config.mqtt(), stages::push);
+        EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dataDir.resolve("broker"))
+                .listeners(listeners)
+                .maxPayloadBytes(maxPayload)
+                .ackTimeout(config.mqtt().ackTimeout())
+                .allowAnonymous(true)
+                .security(security)
+                .build();
+        return new MqttBus(new EmbeddedMqttBroker(options, registry), security.registry());
+    }
+
+    private static MqttBus externalBridge(GatewayConfig config, MeterRegistry registry) {
+        ExternalBroker external = config.mqtt().external();
+        ExternalBrokerOptions.Builder options = ExternalBrokerOptions.builder(
+                        URI.create(external.uri()), config.gateway().id())
+                .clientId(external.clientId())
+                .filters(config.routeTable().subscriptionFilters())
+                .sharedGroup(external.sharedGroup())
+                .maxPayloadBytes(Math.toIntExact(config.mqtt().maxPayload()));
+        if (external.username() != null) {
+            options.credentials(external.username(), external.password());
+        }
+        return new MqttBus(new ExternalMqttBridge(options.build(), registry), DeviceRegistry.of(Registry.EMPTY));
+    }
+}
