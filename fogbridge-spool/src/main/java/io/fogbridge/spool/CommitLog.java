@@ -25,7 +25,27 @@ import java.util.zip.CRC32C;
  * replaced by a one-entry log: write {@code committed.log.tmp}, fsync, rename over, fsync the
  * directory. A crash at any step leaves either the old or the new log.
  *
- * <p>Not thread-safe: the spool's writer thread owns it.
+ * <h2>When a commit is durable (and why it needs no fsync of its own)</h2>
+ *
+ * <ul>
+ *   <li>The writer thread appends an entry when the cursor commits ({@link #append}: page cache
+ *       only) and never fsyncs this file on the append path. A background fsync
+ *       ({@link BackgroundSyncer}) makes it durable: under {@code group} at most every
+ *       {@link SpoolWriter#COMMIT_SYNC_MILLIS} ms, under {@code interval:<ms>} with the next
+ *       segment sync; and always at close and at open (recovery forces it before it deletes
+ *       anything).
+ *   <li>Losing a commit that was not durable yet (crash, power cut) only moves the committed
+ *       position back: the records after the last durable commit are delivered again, with the
+ *       same sequences, so Kafka consumers drop them by {@code fog-seq}. Nothing acknowledged is
+ *       lost, because of the next rule.
+ *   <li>A segment is deleted only once a commit covering all of its records is durable
+ *       ({@link #durablePosition}, or the positions a finished background fsync reports). So
+ *       after any crash the durable commit on disk is at least what deletion relied on, and
+ *       every record above it is still in a segment.
+ * </ul>
+ *
+ * <p>Not thread-safe: the spool's writer thread owns it (the background fsync gets the channel
+ * via {@link #channel()} after {@link #markSynced}).
  */
 final class CommitLog implements AutoCloseable {
     static final String FILE = "committed.log";
@@ -38,6 +58,9 @@ final class CommitLog implements AutoCloseable {
     private FileChannel channel;
     private long size;
     private long position;
+    /** The highest position this object itself made durable (open, {@link #force}, compaction). */
+    private long durablePosition;
+
     private boolean dirty;
     private final ByteBuffer entry = ByteBuffer.allocate(ENTRY);
 
@@ -46,6 +69,10 @@ final class CommitLog implements AutoCloseable {
         this.channel = channel;
         this.size = size;
         this.position = position;
+    }
+
+    private Path file() {
+        return dir.resolve(FILE);
     }
 
     /** Opens (or creates) the log in {@code dir}; drops a leftover temp file of an interrupted compaction. */
@@ -63,6 +90,14 @@ final class CommitLog implements AutoCloseable {
 
     /** The committed sequence recorded in {@code file}, -1 when there is none or no valid entry. Read-only. */
     static long read(Path file) throws IOException {
+        return highest(file, MAGIC);
+    }
+
+    /**
+     * The highest value among the valid {@code magic} entries of {@code file}, -1 when there is
+     * none (also used by {@link SequenceReservation}, whose entries have the same shape).
+     */
+    static long highest(Path file, int magic) throws IOException {
         if (!Files.exists(file)) {
             return -1;
         }
@@ -70,7 +105,7 @@ final class CommitLog implements AutoCloseable {
         ByteBuffer b = ByteBuffer.wrap(all);
         long best = -1;
         for (int off = 0; off + ENTRY <= all.length; off += ENTRY) {
-            if (valid(b, off)) {
+            if (valid(b, off, magic)) {
                 best = Math.max(best, b.getLong(off + 4));
             }
         }
@@ -86,15 +121,15 @@ final class CommitLog implements AutoCloseable {
         ByteBuffer b = ByteBuffer.wrap(all);
         int bad = all.length % ENTRY == 0 ? 0 : 1;
         for (int off = 0; off + ENTRY <= all.length; off += ENTRY) {
-            if (!valid(b, off)) {
+            if (!valid(b, off, MAGIC)) {
                 bad++;
             }
         }
         return bad;
     }
 
-    private static boolean valid(ByteBuffer b, int off) {
-        if (b.getInt(off) != MAGIC) {
+    private static boolean valid(ByteBuffer b, int off, int magic) {
+        if (b.getInt(off) != magic) {
             return false;
         }
         CRC32C crc = new CRC32C();
@@ -102,8 +137,9 @@ final class CommitLog implements AutoCloseable {
         return (int) crc.getValue() == b.getInt(off + 12);
     }
 
-    private static ByteBuffer encode(ByteBuffer b, long seq) {
-        b.clear().putInt(MAGIC).putLong(seq);
+    /** Fills {@code b} (16 bytes) with a {@code magic} entry for {@code value}, ready to write. */
+    static ByteBuffer encode(ByteBuffer b, int magic, long value) {
+        b.clear().putInt(magic).putLong(value);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 12);
         return b.putInt((int) crc.getValue()).flip();
@@ -123,7 +159,7 @@ final class CommitLog implements AutoCloseable {
             compact(seq);
             return;
         }
-        ByteBuffer b = encode(entry, seq);
+        ByteBuffer b = encode(entry, MAGIC, seq);
         while (b.hasRemaining()) {
             size += channel.write(b, size);
         }
@@ -145,43 +181,50 @@ final class CommitLog implements AutoCloseable {
         dirty = false;
     }
 
+    /** The background sync that took over after {@link #markSynced} failed: the next {@link #force} must fsync. */
+    void markUnsynced() {
+        dirty = true;
+    }
+
+    /**
+     * fsyncs the log now if it has entries not synced yet (open and close; not on the append path).
+     * Only while no background sync holds the channel: afterwards the whole position is durable.
+     */
     void force() throws IOException {
         if (dirty) {
-            channel.force(false);
+            Fsync.file(channel, file());
             dirty = false;
         }
+        durablePosition = Math.max(durablePosition, position);
+    }
+
+    /**
+     * The highest position made durable by {@link #force} or a compaction, which the writer
+     * would otherwise not hear about; background fsyncs report theirs separately.
+     */
+    long durablePosition() {
+        return durablePosition;
     }
 
     private void compact(long seq) throws IOException {
         Path tmp = dir.resolve(TMP);
         try (FileChannel t = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer b = encode(entry, seq);
+            ByteBuffer b = encode(entry, MAGIC, seq);
             while (b.hasRemaining()) {
                 t.write(b);
             }
             t.force(true);
         }
         channel.close();
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(dir);
-        channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Fsync.directory(dir);
+        channel = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Fsync.file(channel, file()); // no data to sync: tells an observer what the new file holds
         size = ENTRY;
         position = seq;
+        durablePosition = seq;
         dirty = false;
-    }
-
-    /** fsyncs a directory so that created, renamed or deleted entries in it are durable. */
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // some platforms cannot open directories; Linux, the target, can
-            if (System.getProperty("os.name", "").toLowerCase().contains("win")) {
-                return;
-            }
-            throw e;
-        }
     }
 
     @Override

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The spool's one cursor. Drains {@link Lane#PRIORITY} first: a poll fills its batch from the
- * priority lane and only then from bulk. Commits are recorded at once and made durable by the
- * writer thread with its next sync; segments they free are deleted only after that.
+ * priority lane and only then from bulk. Commits are recorded at once and made durable in the
+ * background, off the append path (see {@link CommitLog}); segments they free are deleted only
+ * after that. A crash before that only re-delivers records, with their sequences.
  *
  * <p><b>Threads.</b> Not thread-safe (one forwarder thread), except {@link #committed}, which
  * any thread may call.

@@ -23,6 +23,8 @@ final class LaneLog {
     final Path dir;
     final List<SegmentFile> segments = new ArrayList<>();
     final CommitLog commitLog;
+    /** The durable high-water mark of handed-out sequences; see its class for the rules. */
+    final SequenceReservation reservation;
     /** The sequence the next append gets. */
     long nextSeq;
     /** The highest sequence the cursor committed (maybe not yet durable). */
@@ -34,10 +36,11 @@ final class LaneLog {
     /** Bytes recovery cut from the newest segment's tail. */
     private long truncatedTailBytes;
 
-    private LaneLog(Lane lane, Path dir, CommitLog commitLog) {
+    private LaneLog(Lane lane, Path dir, CommitLog commitLog, SequenceReservation reservation) {
         this.lane = lane;
         this.dir = dir;
         this.commitLog = commitLog;
+        this.reservation = reservation;
         this.requestedCommit = commitLog.position();
         this.durableCommit = commitLog.position();
     }
@@ -54,8 +57,9 @@ final class LaneLog {
         // the position may only be in the page cache (interval policy, or a crash before its fsync):
         // make it durable before anything is deleted on its strength
         commits.force();
-        CommitLog.syncDirectory(dir);
-        LaneLog log = new LaneLog(lane, dir, commits);
+        SequenceReservation reservation = SequenceReservation.open(dir);
+        Fsync.directory(dir);
+        LaneLog log = new LaneLog(lane, dir, commits, reservation);
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> SegmentFile.baseOf(p) >= 0).sorted().toList();
@@ -71,26 +75,44 @@ final class LaneLog {
             log.segments.add(seg);
             expected = Math.max(expected, Math.max(seg.base - 1, seg.lastSeq));
         }
-        log.nextSeq = Math.max(expected, committed) + 1;
         log.droppedThrough = committed;
-        if (log.truncatedTailBytes > 0) {
-            // The cut bytes may have held records that someone saw (interval policy and a power
-            // cut, or damage). Their sequences must never be reused, or a consumer that drops
-            // duplicates by fog-seq would drop new records: skip as many as could have fit, and
-            // start a fresh segment so the gap lies between segments, not inside one.
-            log.nextSeq += log.truncatedTailBytes / (RecordFormat.PREFIX + RecordFormat.MIN_BODY) + 1;
+        log.nextSeq = log.firstFreeSequence(Math.max(expected, committed) + 1);
+        SegmentFile active = log.segments.isEmpty() ? null : log.active();
+        if (active == null || (active.count > 0 ? active.lastSeq + 1 : active.base) != log.nextSeq) {
+            // a skipped range lies between segments, never inside one: inside, the next recovery
+            // would count the missing sequences as damage
             log.segments.add(SegmentFile.create(dir, lane, log.nextSeq));
-            CommitLog.syncDirectory(dir);
-        }
-        if (log.segments.isEmpty()) {
-            log.segments.add(SegmentFile.create(dir, lane, log.nextSeq));
-            CommitLog.syncDirectory(dir);
+            Fsync.directory(dir);
         }
         for (SegmentFile s : log.segments) {
             s.sealed = s != log.active();
         }
         log.deleteCommitted();
         return log;
+    }
+
+    /**
+     * The first sequence recovery may hand out, given {@code next}, the one after the highest the
+     * segments and the commit log show. Sequences that someone may have seen must never be reused,
+     * or a consumer that drops duplicates by {@code fog-seq} would drop new records: after a power
+     * cut under {@code interval:<ms>} the segments may have lost acknowledged records the forwarder
+     * already sent. The durable {@link SequenceReservation} is above all of them; without one (a
+     * spool from before it existed) a cut tail skips as many sequences as its bytes could have held.
+     */
+    private long firstFreeSequence(long next) {
+        if (truncatedTailBytes > 0) {
+            next += truncatedTailBytes / (RecordFormat.PREFIX + RecordFormat.MIN_BODY) + 1;
+        }
+        if (reservation.limit() > next) {
+            LOG.info(
+                    "spool {}: not closed cleanly; sequences {} to {} may have been handed out, continuing at {}",
+                    lane.id(),
+                    next,
+                    reservation.limit() - 1,
+                    reservation.limit());
+            next = reservation.limit();
+        }
+        return next;
     }
 
     private void recoverSegment(
@@ -230,5 +252,12 @@ final class LaneLog {
             s.close();
         }
         commitLog.close();
+        try {
+            reservation.closeAt(nextSeq);
+        } catch (IOException e) {
+            // the old, higher limit stays: the next open skips some sequences, nothing is reused
+            LOG.warn("spool {}: could not record the sequence reservation at close", lane.id(), e);
+            reservation.close();
+        }
     }
 }

@@ -61,6 +61,7 @@ final class SegmentAppender {
         if (active.count > 0 && active.size + buf.position() + len > segmentBytes) {
             active = roll(lane);
         }
+        lane.reservation.cover(lane.nextSeq);
         long seq = lane.nextSeq++;
         RecordFormat.seal(p.record, seq);
         p.sequence = seq;
@@ -139,7 +140,7 @@ final class SegmentAppender {
         if (dirUnsynced) {
             dirUnsynced = false;
             for (LaneLog lane : spool.lanes) {
-                CommitLog.syncDirectory(lane.dir);
+                Fsync.directory(lane.dir);
             }
         }
     }
@@ -174,11 +175,13 @@ final class SegmentAppender {
         for (ByteBuffer b : buffers) {
             b.clear();
         }
+        unsynced.clear(); // the old segments' bytes are of unknown state: never fsync-fail on them again
         for (LaneLog lane : spool.lanes) {
             try {
                 SegmentFile old = lane.active();
                 SegmentFile next = SegmentFile.create(lane.dir, lane.lane, lane.nextSeq);
                 lane.segments.add(next);
+                unsynced.add(next);
                 old.size = old.visibleSize;
                 old.sealed = true;
                 spool.bytes += SegmentFile.HEADER;
@@ -186,8 +189,9 @@ final class SegmentAppender {
                 LOG.error("spool: cannot roll lane {} after a write failure", lane.lane.id(), again);
             }
         }
-        unsynced.clear();
         unpublished.clear();
         rolled.clear();
+        // the new segments must reach the directory before records in them are acknowledged
+        dirUnsynced = true;
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
  *   priority/ bulk/          one log per {@link Lane}, each with its own sequence numbers
  *     00000000000000000000.seg   segments, named by base sequence, 20 digits, zero-padded
  *     committed.log              the lane's commit log, see {@link CommitLog}
+ *     reserved.log               the lane's sequence high-water mark, see {@link SequenceReservation}
  *
  * segment file
  *   offset size  field
@@ -181,7 +182,7 @@ final class SegmentFile {
     }
 
     void force() throws IOException {
-        channel.force(false);
+        Fsync.file(channel, path);
     }
 
     int read(ByteBuffer dst, long position) throws IOException {

@@ -31,15 +31,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * fsync policy promises; it is then delivered by the cursor (maybe more than once after a crash)
  * until committed, unless dropped by {@code drop-oldest}, {@code maxAge} or disk damage, all
  * counted in {@link #stats()} by reason. Sequences within a lane are strictly increasing and never
- * reused, also across restarts. A segment is deleted only when a durable commit covers it, so a
+ * reused, also across restarts and power cuts ({@link SequenceReservation}); after a crash they
+ * may skip a range. A segment is deleted only when a durable commit covers it, so a
  * crash at any point leaves a spool that opens; recovery truncates torn tails and skips (and
  * counts) damaged records instead of failing.
  *
  * <p><b>Threads.</b> Thread-safe. {@code append} only encodes the record and enqueues it: no I/O
  * and no waiting on the calling thread. Futures complete on a spool thread
  * ({@code fogbridge-spool-ack}, or {@code fogbridge-spool-writer} for small batches), in append
- * order; completion stages must be short. Under {@code interval:<ms>} a {@code fogbridge-spool-sync}
- * thread fsyncs in the background ({@link IntervalSyncer}). The cursor belongs to one thread.
+ * order; completion stages must be short. A {@code fogbridge-spool-sync} thread fsyncs in the
+ * background ({@link BackgroundSyncer}): segments and commit logs under {@code interval:<ms>},
+ * commit logs only under {@code group}. The cursor belongs to one thread.
  *
  * <p><b>Lifecycle.</b> {@link #open} recovers and locks the directory (one process at a time);
  * {@link #close} fails appends still waiting for room, syncs everything written, completes their
@@ -108,7 +110,7 @@ public final class SegmentedSpool implements Spool {
             for (Lane l : Lane.values()) {
                 lanes[l.ordinal()] = LaneLog.recover(dir, l, drops);
             }
-            CommitLog.syncDirectory(dir);
+            Fsync.directory(dir);
             return new SegmentedSpool(options, lanes, drops, directoryLock);
         } catch (IOException | RuntimeException e) {
             directoryLock.close();

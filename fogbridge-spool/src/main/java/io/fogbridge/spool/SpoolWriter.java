@@ -19,10 +19,14 @@ import org.slf4j.LoggerFactory;
  * for the whole batch. Only then does it publish the new records to the cursor and complete the
  * futures ({@link AppendAcks}); appending threads never run completions. Under
  * {@code interval:<ms>} the futures complete right after the writes, and the
- * {@link IntervalSyncer} fsyncs in the background.
+ * {@link BackgroundSyncer} fsyncs in the background. Before it publishes a sequence beyond the
+ * lane's durable {@link SequenceReservation}, the writer extends and fsyncs the reservation (once
+ * per {@link SequenceReservation#BLOCK} sequences).
  *
- * <p>It also applies commits (append to the lane's commit log, fsync with the batch, then delete
- * covered segments once the commit is durable).
+ * <p>It also applies commits: it appends them to the lane's commit log (page cache only) and lets
+ * the {@link BackgroundSyncer} fsync that log off this thread, under {@code group} at most every
+ * {@link #COMMIT_SYNC_MILLIS} ms; covered segments are deleted only once the commit is durable.
+ * So a commit never adds an fsync in front of waiting appends.
  *
  * <p><b>Threads.</b> Runs on its own thread; every other class only talks to it via the inbox.
  * Holds the spool's state lock while it changes metadata and writes to the page cache, never
@@ -32,14 +36,22 @@ final class SpoolWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolWriter.class);
     private static final int MAX_BATCH = 8192;
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /**
+     * Under {@code group}: how often, at most, commits are fsynced in the background. Bounds how
+     * much a crash re-delivers beyond what the forwarder committed, and how long committed
+     * segments stay on disk.
+     */
+    static final long COMMIT_SYNC_MILLIS = 100;
 
     private final SegmentedSpool spool;
     private final BlockingQueue<PendingAppend> inbox;
     private final SegmentAppender appender;
     private final SpoolBounds bounds;
     private final AppendAcks acks;
-    /** Null under {@code group}: the writer fsyncs each batch itself. */
-    private final IntervalSyncer intervalSyncer;
+    /** Under {@code group} the writer fsyncs each batch itself and this syncs only commit logs. */
+    private final boolean group;
+
+    private final BackgroundSyncer syncer;
 
     private final ArrayList<PendingAppend> batch = new ArrayList<>();
 
@@ -49,9 +61,11 @@ final class SpoolWriter implements Runnable {
         this.appender = new SegmentAppender(spool);
         this.bounds = new SpoolBounds(spool, appender);
         this.acks = new AppendAcks(spool, completer);
-        this.intervalSyncer = spool.options.fsync() instanceof FsyncPolicy.Interval interval
-                ? new IntervalSyncer(spool, interval, appender, () -> inbox.offer(PendingAppend.WAKE))
-                : null;
+        Runnable wake = () -> inbox.offer(PendingAppend.WAKE);
+        this.group = !(spool.options.fsync() instanceof FsyncPolicy.Interval);
+        this.syncer = spool.options.fsync() instanceof FsyncPolicy.Interval interval
+                ? new BackgroundSyncer(spool, interval.millis(), appender, wake)
+                : new BackgroundSyncer(spool, COMMIT_SYNC_MILLIS, null, wake);
     }
 
     @Override
@@ -83,9 +97,7 @@ final class SpoolWriter implements Runnable {
     private long waitNanos() {
         long now = System.nanoTime();
         long wait = IDLE_WAIT_NANOS;
-        if (intervalSyncer != null) {
-            wait = intervalSyncer.waitNanos(now, wait);
-        }
+        wait = syncer.waitNanos(now, wait);
         wait = bounds.waitNanos(now, wait);
         return Math.max(0, wait);
     }
@@ -117,7 +129,11 @@ final class SpoolWriter implements Runnable {
         batch.clear();
         if (failure == null) {
             try {
-                publish(intervalSyncer == null ? sync() : intervalSyncer.tick());
+                forceReservations();
+                if (group) {
+                    appender.forceUnsynced(spool.syncs);
+                }
+                publish(syncer.tick());
             } catch (IOException e) {
                 failure = e;
             }
@@ -152,17 +168,26 @@ final class SpoolWriter implements Runnable {
         }
     }
 
+    /** Every sequence about to be published lies below a durable reservation. Without the lock. */
+    private void forceReservations() throws IOException {
+        for (LaneLog lane : spool.lanes) {
+            lane.reservation.force();
+        }
+    }
+
     /**
-     * Group commit: fsyncs every file written since the last sync, on this thread, without the lock.
+     * Close: fsyncs everything written (segments, directories, commit logs, reservations) on this
+     * thread, after the background sync ended.
      *
      * @return the commit positions now durable, by lane ordinal
      */
-    private long[] sync() throws IOException {
+    private long[] syncAll() throws IOException {
+        forceReservations();
         appender.forceUnsynced(spool.syncs);
         long[] durable = new long[spool.lanes.length];
         for (LaneLog lane : spool.lanes) {
             lane.commitLog.force();
-            durable[lane.lane.ordinal()] = lane.commitLog.position();
+            durable[lane.lane.ordinal()] = lane.commitLog.durablePosition();
         }
         return durable;
     }
@@ -176,11 +201,11 @@ final class SpoolWriter implements Runnable {
         spool.lock.lock();
         try {
             appender.reveal();
-            if (durable != null) {
-                for (LaneLog lane : spool.lanes) {
-                    lane.durableCommit = Math.max(lane.durableCommit, durable[lane.lane.ordinal()]);
-                    spool.bytes -= lane.deleteCommitted();
-                }
+            for (LaneLog lane : spool.lanes) {
+                long synced = durable != null ? durable[lane.lane.ordinal()] : -1;
+                // a compaction makes the position durable on this thread, without a background sync
+                lane.durableCommit = Math.max(lane.durableCommit, Math.max(synced, lane.commitLog.durablePosition()));
+                spool.bytes -= lane.deleteCommitted();
             }
             spool.dataArrived.signalAll();
         } finally {
@@ -220,10 +245,8 @@ final class SpoolWriter implements Runnable {
             } finally {
                 spool.lock.unlock();
             }
-            if (intervalSyncer != null) {
-                intervalSyncer.close();
-            }
-            publish(sync());
+            syncer.close();
+            publish(syncAll());
         } catch (IOException e) {
             LOG.error("spool: final sync at close failed", e);
         } catch (InterruptedException e) {

@@ -24,9 +24,14 @@
  * <ul>
  *   <li>Acknowledged = on disk per the policy: the writer completes futures only after write (and,
  *       for {@code group}, fsync) of the whole batch ({@link io.fogbridge.spool.SpoolWriter});
- *       {@code interval:<ms>} fsyncs in the background ({@link io.fogbridge.spool.IntervalSyncer}).
- *   <li>The cursor sees only published (acknowledged-durability) records, so a sequence that
- *       reached Kafka is never reused; a cut tail skips the sequences it might have held.
+ *       {@code interval:<ms>} fsyncs in the background ({@link io.fogbridge.spool.BackgroundSyncer}).
+ *   <li>A sequence that reached the cursor (and maybe Kafka) is never handed out again, even
+ *       after a power cut lost it under {@code interval:<ms>}: it lies below the lane's durable
+ *       {@link io.fogbridge.spool.SequenceReservation}, fsynced before any record above the
+ *       previous limit is published; recovery starts at or above it.
+ *   <li>Commits need no fsync of their own (a lost one only re-delivers): the commit log is
+ *       fsynced in the background, off the append path, and at close
+ *       ({@link io.fogbridge.spool.CommitLog}).
  *   <li>Deletion follows a durable commit ({@link io.fogbridge.spool.CommitLog}); recovery
  *       accepts any prefix of deletions, empty or torn segments, and damage, so it never
  *       crash-loops ({@link io.fogbridge.spool.LaneLog#recover}).

@@ -3,6 +3,7 @@ package io.fogbridge.spool;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,15 +12,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fsync timer of {@link FsyncPolicy.Interval}: every {@code <ms>} it hands the files written
- * since the last tick to its own thread ({@code fogbridge-spool-sync}), so that appends keep
- * flowing while the disk flushes. The writer learns the outcome at a later {@link #tick} and only
- * then lets the synced commit positions delete segments.
+ * The spool's fsync timer off the writer thread: every period it hands the files to sync to its
+ * own thread ({@code fogbridge-spool-sync}), so that appends keep flowing while the disk flushes.
+ * The writer learns the outcome at a later {@link #tick} and only then lets the synced commit
+ * positions delete segments.
  *
- * <p>At most one background sync runs at a time; the next tick is due {@code <ms>} after the
- * previous one started. A failed background sync is logged and not retried for those files:
- * their appends were acknowledged already and a process crash does not lose them, only a power
- * cut might.
+ * <ul>
+ *   <li>{@code interval:<ms>}: every {@code <ms>} it syncs the segments written since the last
+ *       tick, the lane directories if segments were created, and the commit logs.
+ *   <li>{@code group}: the writer fsyncs segments itself before it acknowledges them; this syncs
+ *       only the commit logs, at most every {@link SpoolWriter#COMMIT_SYNC_MILLIS} ms, so that a
+ *       commit never puts an fsync in front of waiting appends (see {@link CommitLog} for why a
+ *       commit needs no fsync of its own).
+ * </ul>
+ *
+ * <p>At most one background sync runs at a time; the next tick is due one period after the
+ * previous one started. A failed background sync is logged and not retried for those segments:
+ * under {@code interval:<ms>} their appends were acknowledged already and a process crash does
+ * not lose them, only a power cut might. A failed commit-log sync only keeps segments longer.
  *
  * <p><b>Threads.</b> {@link #tick}, {@link #waitNanos} and {@link #close} are for the spool's
  * writer thread only. The sync job runs on the sync thread and touches nothing but the files it
@@ -27,13 +37,15 @@ import org.slf4j.LoggerFactory;
  * spool's sync counter and the volatile hand-back fields; when it ends it wakes the writer
  * through {@code wakeWriter}.
  */
-final class IntervalSyncer {
-    private static final Logger LOG = LoggerFactory.getLogger(IntervalSyncer.class);
+final class BackgroundSyncer {
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundSyncer.class);
 
     private final SegmentedSpool spool;
+    /** Null under {@code group}: segments are the writer's own business there. */
     private final SegmentAppender appender;
+
     private final Runnable wakeWriter;
-    private final long intervalNanos;
+    private final long periodNanos;
     private final ExecutorService thread;
 
     private long nextSyncNanos;
@@ -42,17 +54,20 @@ final class IntervalSyncer {
     private volatile long[] syncedCommit;
     private volatile Exception failure;
 
-    IntervalSyncer(SegmentedSpool spool, FsyncPolicy.Interval policy, SegmentAppender appender, Runnable wakeWriter) {
+    /**
+     * @param appender whose written segments to sync, or null to sync only the commit logs
+     */
+    BackgroundSyncer(SegmentedSpool spool, long periodMillis, SegmentAppender appender, Runnable wakeWriter) {
         this.spool = spool;
         this.appender = appender;
         this.wakeWriter = wakeWriter;
-        this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(policy.millis());
+        this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fogbridge-spool-sync");
             t.setDaemon(true);
             return t;
         });
-        this.nextSyncNanos = System.nanoTime() + intervalNanos;
+        this.nextSyncNanos = System.nanoTime() + periodNanos;
     }
 
     /**
@@ -70,7 +85,7 @@ final class IntervalSyncer {
 
     /** {@code wait} shortened to the next due tick, counted from {@code now}, if there is anything to sync. */
     long waitNanos(long now, long wait) {
-        if (!running && (appender.hasUnsynced() || anyCommitUnsynced())) {
+        if (!running && ((appender != null && appender.hasUnsynced()) || anyCommitUnsynced())) {
             return Math.min(wait, nextSyncNanos - now);
         }
         return wait;
@@ -86,40 +101,46 @@ final class IntervalSyncer {
     }
 
     private void start() {
-        nextSyncNanos = System.nanoTime() + intervalNanos;
-        SegmentAppender.Unsynced written = appender.takeUnsynced();
+        nextSyncNanos = System.nanoTime() + periodNanos;
+        SegmentAppender.Unsynced written =
+                appender != null ? appender.takeUnsynced() : new SegmentAppender.Unsynced(List.of(), false);
         FileChannel[] commitChannels = new FileChannel[spool.lanes.length];
+        Path[] commitFiles = new Path[spool.lanes.length];
         long[] positions = new long[spool.lanes.length];
         boolean commitsDirty = false;
         for (LaneLog lane : spool.lanes) {
+            int i = lane.lane.ordinal();
             commitsDirty |= lane.commitLog.dirty();
-            commitChannels[lane.lane.ordinal()] = lane.commitLog.channel();
-            positions[lane.lane.ordinal()] = lane.commitLog.position();
+            commitChannels[i] = lane.commitLog.channel();
+            commitFiles[i] = lane.dir.resolve(CommitLog.FILE);
+            positions[i] = lane.commitLog.position();
             lane.commitLog.markSynced();
         }
         if (written.segments().isEmpty() && !written.directories() && !commitsDirty) {
             return;
         }
         running = true;
-        thread.execute(() -> syncInBackground(written, commitChannels, positions));
+        thread.execute(() -> syncInBackground(written, commitChannels, commitFiles, positions));
     }
 
-    private void syncInBackground(SegmentAppender.Unsynced written, FileChannel[] commitChannels, long[] positions) {
+    private void syncInBackground(
+            SegmentAppender.Unsynced written, FileChannel[] commitChannels, Path[] commitFiles, long[] positions) {
         try {
             List<SegmentFile> segs = written.segments();
             if (!segs.isEmpty()) {
                 spool.syncs.increment();
             }
             for (SegmentFile s : segs) {
-                forceUnlessClosed(s.channel());
+                forceUnlessClosed(s.channel(), s.path);
             }
             if (written.directories()) {
                 for (LaneLog lane : spool.lanes) {
-                    CommitLog.syncDirectory(lane.dir);
+                    Fsync.directory(lane.dir);
                 }
             }
-            for (FileChannel c : commitChannels) {
-                forceUnlessClosed(c); // closed: a compaction replaced it, and fsynced its successor
+            for (int i = 0; i < commitChannels.length; i++) {
+                // closed: a compaction replaced it, and fsynced its successor
+                forceUnlessClosed(commitChannels[i], commitFiles[i]);
             }
             syncedCommit = positions;
         } catch (IOException | RuntimeException e) {
@@ -129,9 +150,9 @@ final class IntervalSyncer {
         wakeWriter.run();
     }
 
-    private static void forceUnlessClosed(FileChannel c) throws IOException {
+    private static void forceUnlessClosed(FileChannel c, Path file) throws IOException {
         try {
-            c.force(false);
+            Fsync.file(c, file);
         } catch (ClosedChannelException deletedOrReplaced) {
             // a deleted segment needs no sync; a replaced commit log was synced by its compaction
         }
@@ -147,12 +168,19 @@ final class IntervalSyncer {
         Exception e = failure;
         if (e != null) {
             failure = null;
-            // acknowledged records survive a process crash (the OS has them) but maybe not a power
-            // cut; nothing can be un-acknowledged, so say it loudly and keep syncing
-            LOG.error(
-                    "spool: background fsync failed; records of the last {} may not survive a power cut",
-                    spool.options.fsync(),
-                    e);
+            for (LaneLog lane : spool.lanes) {
+                lane.commitLog.markUnsynced(); // not durable after all: the next sync covers it again
+            }
+            if (appender != null) {
+                // acknowledged records survive a process crash (the OS has them) but maybe not a
+                // power cut; nothing can be un-acknowledged, so say it loudly and keep syncing
+                LOG.error(
+                        "spool: background fsync failed; records of the last {} may not survive a power cut",
+                        spool.options.fsync(),
+                        e);
+            } else {
+                LOG.error("spool: commit log fsync failed; committed segments stay until a later one succeeds", e);
+            }
             return null;
         }
         return syncedCommit;
