@@ -3,9 +3,6 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fogbridge.gateway.config.ConfigLoader;
-import io.fogbridge.registry.PasswordHasher;
-import io.fogbridge.testkit.KafkaBroker;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.TestEnv;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +12,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +30,9 @@ class CoapAdapterIT {
     @TempDir
     static Path dir;
 
-    static KafkaBroker kafka;
+    @AutoClose
+    static GatewayFixture fixture;
+
     static Gateway gateway;
     static String plain;
     static String secure;
@@ -44,15 +42,14 @@ class CoapAdapterIT {
         TestEnv.peer("coap-client-notls");
         TestEnv.peer("coap-client-openssl");
         TestEnv.peer("kcat");
-        kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
-        String hash = PasswordHasher.hash("unused".toCharArray(), 4);
-        Files.writeString(dir.resolve("devices.yaml"), """
+        fixture = GatewayFixture.start(dir);
+        fixture.writeRegistry("unused", """
                 tenants:
                   acme:
                     devices:
-                      valve-1: {credentials: [{type: hashed-password, hash: "%1$s"}]}
-                      valve-2: {credentials: [{type: hashed-password, hash: "%1$s"}]}
-                """.formatted(hash));
+                      valve-1: {credentials: [{type: hashed-password, hash: "${hash}"}]}
+                      valve-2: {credentials: [{type: hashed-password, hash: "${hash}"}]}
+                """);
         Path psk = Files.writeString(dir.resolve("psk.txt"), """
                 # DTLS pre-shared keys
                 valve-1@acme = text:valve-1-secret
@@ -60,28 +57,16 @@ class CoapAdapterIT {
                 stranger@acme = text:stranger-secret
                 """);
         Files.setPosixFilePermissions(psk, PosixFilePermissions.fromString("rw-------"));
-        String yaml = """
-                gateway: {id: edge-coap, dataDir: "%s"}
-                mqtt: {listeners: [{host: 127.0.0.1, port: %d}], registry: "%s", maxPayload: 512B}
-                kafka: {bootstrapServers: "%s"}
+        gateway = fixture.startGateway("edge-coap", """
+                gateway: {id: edge-coap, dataDir: "${dataDir}"}
+                mqtt: {listeners: [{host: 127.0.0.1, port: ${mqttPort}}], registry: "${dir}/devices.yaml", maxPayload: 512B}
+                kafka: {bootstrapServers: "${kafka}"}
                 http: {host: 127.0.0.1, port: 0}
                 commands: {enabled: true, tenants: "acme"}
-                adapters: {coap: {enabled: true, host: 127.0.0.1, port: 0, dtlsPort: 0, pskFile: "%s"}, maxTtd: 20s}
-                """.formatted(
-                dir.resolve("gw"), TestEnv.freePort(), dir.resolve("devices.yaml"), kafka.bootstrapServers(), psk);
-        gateway = Gateway.start(ConfigLoader.load("coap-it.yaml", yaml, Map.of()));
+                adapters: {coap: {enabled: true, host: 127.0.0.1, port: 0, dtlsPort: 0, pskFile: "${dir}/psk.txt"}, maxTtd: 20s}
+                """);
         plain = "coap://127.0.0.1:" + gateway.coapAdapter().port();
         secure = "coaps://127.0.0.1:" + gateway.coapAdapter().dtlsPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test
@@ -101,7 +86,9 @@ class CoapAdapterIT {
             assertThat(result.pdu()).contains("t:ACK"); // piggy-backed: the ACK itself says durable
         }
         List<KcatConsumer.Record> records = await().atMost(Duration.ofSeconds(30))
-                .until(() -> forDevice("fog.telemetry.acme", "valve-1", "{\"level\":"), r -> r.size() >= 3);
+                .until(
+                        () -> fixture.cloud().forDevice("fog.telemetry.acme", "valve-1", "{\"level\":"),
+                        r -> r.size() >= 3);
         assertThat(records)
                 .extracting(KcatConsumer.Record::valueAsString)
                 .containsExactly("{\"level\":0}", "{\"level\":1}", "{\"level\":2}");
@@ -152,14 +139,16 @@ class CoapAdapterIT {
         var local = coap("coap-client-notls", plain + "/event/acme/valve-2", "local-after-errors");
         assertThat(local.code()).as(local.log()).isEqualTo("2.04");
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> forDevice("fog.event.acme", "valve-2", "local-after-errors"), r -> !r.isEmpty());
-        assertThat(KcatConsumer.readAll(kafka.bootstrapServers(), "fog.event.acme"))
+                .until(
+                        () -> fixture.cloud().forDevice("fog.event.acme", "valve-2", "local-after-errors"),
+                        r -> !r.isEmpty());
+        assertThat(KcatConsumer.readAll(fixture.cloud().bootstrapServers(), "fog.event.acme"))
                 .noneMatch(r -> r.valueAsString().startsWith("bad-"));
     }
 
     @Test
     void ttdBringsACommandFromKafkaAndTheResponseGoesBack() throws Exception {
-        HttpAdapterIT.kafkaProduceCommand(kafka, "valve-2", "setValve", "c-coap-1", "{\"open\":false}");
+        fixture.cloud().command("acme", "valve-2", "setValve", "c-coap-1", "{\"open\":false}");
         var poll = coap(
                 "coap-client-openssl",
                 secure + "/telemetry?ttd=15",
@@ -181,9 +170,7 @@ class CoapAdapterIT {
                 "-k",
                 "valve-2-secret");
         assertThat(response.code()).as(response.log()).isEqualTo("2.04");
-        KcatConsumer.Record record = await().atMost(Duration.ofSeconds(30))
-                .until(() -> HttpAdapterIT.responses(kafka, "c-coap-1"), r -> !r.isEmpty())
-                .getFirst();
+        KcatConsumer.Record record = fixture.cloud().awaitResponse("acme", "c-coap-1");
         assertThat(record.headers()).containsEntry("status", "200").containsEntry("device_id", "valve-2");
         assertThat(record.valueAsString()).isEqualTo("closed");
     }
@@ -229,15 +216,5 @@ class CoapAdapterIT {
             }
         }
         return new CoapResult(code, pdu, Files.exists(out) ? Files.readString(out) : "", log);
-    }
-
-    static List<KcatConsumer.Record> forDevice(String topic, String device, String valuePrefix) {
-        try {
-            return KcatConsumer.readAll(kafka.bootstrapServers(), topic).stream()
-                    .filter(r -> device.equals(r.key()) && r.valueAsString().startsWith(valuePrefix))
-                    .toList();
-        } catch (IllegalStateException e) {
-            return List.of();
-        }
     }
 }

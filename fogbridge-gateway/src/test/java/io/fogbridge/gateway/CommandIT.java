@@ -3,23 +3,16 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.mqtt.EmbeddedMqttBroker;
-import io.fogbridge.registry.PasswordHasher;
-import io.fogbridge.testkit.KafkaBroker;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.TestEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +29,9 @@ class CommandIT {
     @TempDir
     static Path dir;
 
-    static KafkaBroker kafka;
+    @AutoClose
+    static GatewayFixture fixture;
+
     static Gateway gateway;
     static int mqttPort;
 
@@ -44,36 +39,23 @@ class CommandIT {
     static void start() throws Exception {
         TestEnv.peer("kcat");
         TestEnv.peer("mosquitto_sub");
-        kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
-        String hash = PasswordHasher.hash(PASSWORD.toCharArray(), 4);
-        Files.writeString(dir.resolve("devices.yaml"), """
+        fixture = GatewayFixture.start(dir);
+        fixture.writeRegistry(PASSWORD, """
                 tenants:
                   acme:
                     devices:
-                      dev-1: {credentials: [{type: hashed-password, hash: "%1$s"}]}
-                      dev-2: {credentials: [{type: hashed-password, hash: "%1$s"}]}
-                      dev-3: {credentials: [{type: hashed-password, hash: "%1$s"}]}
-                """.formatted(hash));
-        String yaml = """
-                gateway: {id: edge-cmd, dataDir: "%s"}
-                mqtt: {listeners: [{host: 127.0.0.1, port: %d}], registry: "%s"}
-                kafka: {bootstrapServers: "%s"}
+                      dev-1: {credentials: [{type: hashed-password, hash: "${hash}"}]}
+                      dev-2: {credentials: [{type: hashed-password, hash: "${hash}"}]}
+                      dev-3: {credentials: [{type: hashed-password, hash: "${hash}"}]}
+                """);
+        gateway = fixture.startGateway("edge-cmd", """
+                gateway: {id: edge-cmd, dataDir: "${dataDir}"}
+                mqtt: {listeners: [{host: 127.0.0.1, port: ${mqttPort}}], registry: "${dir}/devices.yaml"}
+                kafka: {bootstrapServers: "${kafka}"}
                 http: {host: 127.0.0.1, port: 0}
                 commands: {enabled: true, tenants: "acme"}
-                """.formatted(
-                        dir.resolve("gw"), TestEnv.freePort(), dir.resolve("devices.yaml"), kafka.bootstrapServers());
-        gateway = Gateway.start(ConfigLoader.load("command-it.yaml", yaml, Map.of()));
+                """);
         mqttPort = gateway.mqttPorts().getFirst();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test
@@ -194,32 +176,11 @@ class CommandIT {
                         payload)
                 .redirectErrorStream(true)
                 .start();
-        assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue())
-                .as(new String(pub.getInputStream().readAllBytes()))
-                .isZero();
+        PeerProcess.awaitSuccess(pub, Duration.ofSeconds(20));
     }
 
-    static void produce(String key, String payload, String... headers) throws Exception {
-        produceTo(kafka.bootstrapServers(), key, payload, headers);
-    }
-
-    static void produceTo(String bootstrap, String key, String payload, String... headers) throws Exception {
-        List<String> command = new ArrayList<>(
-                List.of(TestEnv.peer("kcat").toString(), "-P", "-b", bootstrap, "-t", "fog.command.acme"));
-        if (key != null) {
-            command.addAll(List.of("-k", key));
-        }
-        for (String header : headers) {
-            command.addAll(List.of("-H", header));
-        }
-        Process kcat = new ProcessBuilder(command).redirectErrorStream(true).start();
-        kcat.getOutputStream().write(payload.getBytes(StandardCharsets.UTF_8));
-        kcat.getOutputStream().close();
-        assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(kcat.exitValue())
-                .as(new String(kcat.getInputStream().readAllBytes()))
-                .isZero();
+    private static void produce(String key, String payload, String... headers) throws Exception {
+        fixture.cloud().produce("fog.command.acme", key, payload, headers);
     }
 
     private static void awaitReachable(String device) {
@@ -234,24 +195,7 @@ class CommandIT {
         return new String(out, StandardCharsets.UTF_8).lines().findFirst().orElse("");
     }
 
-    static KcatConsumer.Record awaitResponse(String correlationId) {
-        return awaitResponse(kafka.bootstrapServers(), correlationId);
-    }
-
-    static KcatConsumer.Record awaitResponse(String bootstrap, String correlationId) {
-        return await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> find(bootstrap, correlationId), Optional::isPresent)
-                .orElseThrow();
-    }
-
-    private static Optional<KcatConsumer.Record> find(String bootstrap, String correlationId) {
-        try {
-            return KcatConsumer.readAll(bootstrap, "fog.command_response.acme").stream()
-                    .filter(r -> correlationId.equals(r.headers().get("correlation-id")))
-                    .findFirst();
-        } catch (IllegalStateException e) {
-            return Optional.empty(); // the topic does not exist yet
-        }
+    private static KcatConsumer.Record awaitResponse(String correlationId) {
+        return fixture.cloud().awaitResponse("acme", correlationId);
     }
 }

@@ -3,7 +3,6 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.testkit.KafkaBroker;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.MosquittoBroker;
@@ -13,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,17 +29,18 @@ class ExternalBrokerIT {
     void routedTopicsOfAnExternalBrokerReachKafkaAcrossABrokerCrash() throws Exception {
         Path mosquittoPub = TestEnv.peer("mosquitto_pub");
         TestEnv.peer("kcat");
-        try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
+        try (GatewayFixture fixture = GatewayFixture.start(dir);
                 MosquittoBroker mosquitto = MosquittoBroker.start(dir.resolve("mosquitto"))) {
+            KafkaBroker kafka = fixture.kafka();
             String yaml = """
-                    gateway: {id: edge-ext, dataDir: "%s"}
+                    gateway: {id: edge-ext, dataDir: "${dataDir}"}
                     mqtt: {external: {uri: "%s"}}
-                    kafka: {bootstrapServers: "%s"}
+                    kafka: {bootstrapServers: "${kafka}"}
                     http: {host: 127.0.0.1, port: 0}
                     routes:
                       - {name: tanks, from: "site/+site/tank/+device/level", to: "fog.telemetry.{site}", key: "{device}"}
-                    """.formatted(dir.resolve("gw"), mosquitto.uri(), kafka.bootstrapServers());
-            try (Gateway gateway = Gateway.start(ConfigLoader.load("external-it.yaml", yaml, Map.of()))) {
+                    """.formatted(mosquitto.uri());
+            try (Gateway gateway = fixture.startGateway("edge-ext", yaml)) {
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> gateway.mqtt().ready());
 
@@ -99,9 +97,6 @@ class ExternalBrokerIT {
                 .redirectInput(file.toFile())
                 .redirectErrorStream(true)
                 .start();
-        assertThat(pub.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue())
-                .as(new String(pub.getInputStream().readAllBytes()))
-                .isZero();
+        PeerProcess.awaitSuccess(pub, Duration.ofSeconds(30));
     }
 }

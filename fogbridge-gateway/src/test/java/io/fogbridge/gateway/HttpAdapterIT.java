@@ -3,21 +3,15 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fogbridge.gateway.config.ConfigLoader;
-import io.fogbridge.registry.PasswordHasher;
 import io.fogbridge.testkit.Curl;
-import io.fogbridge.testkit.KafkaBroker;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.TestEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +25,9 @@ class HttpAdapterIT {
     @TempDir
     static Path dir;
 
-    static KafkaBroker kafka;
+    @AutoClose
+    static GatewayFixture fixture;
+
     static Gateway gateway;
     static String base;
 
@@ -39,37 +35,24 @@ class HttpAdapterIT {
     static void start() throws Exception {
         TestEnv.peer("curl");
         TestEnv.peer("kcat");
-        kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
-        String hash = PasswordHasher.hash("pw".toCharArray(), 4);
-        Files.writeString(dir.resolve("devices.yaml"), """
+        fixture = GatewayFixture.start(dir);
+        fixture.writeRegistry("pw", """
                 tenants:
                   acme:
                     devices:
-                      sensor-1: {credentials: [{type: hashed-password, hash: "%1$s"}]}
-                      sensor-2: {credentials: [{type: hashed-password, hash: "%1$s"}]}
-                      edge-gw: {credentials: [{type: hashed-password, hash: "%1$s"}], via: [sensor-1]}
-                """.formatted(hash));
-        String yaml = """
-                gateway: {id: edge-http, dataDir: "%s"}
-                mqtt: {listeners: [{host: 127.0.0.1, port: %d}], registry: "%s", maxPayload: 1KiB}
-                kafka: {bootstrapServers: "%s"}
+                      sensor-1: {credentials: [{type: hashed-password, hash: "${hash}"}]}
+                      sensor-2: {credentials: [{type: hashed-password, hash: "${hash}"}]}
+                      edge-gw: {credentials: [{type: hashed-password, hash: "${hash}"}], via: [sensor-1]}
+                """);
+        gateway = fixture.startGateway("edge-http", """
+                gateway: {id: edge-http, dataDir: "${dataDir}"}
+                mqtt: {listeners: [{host: 127.0.0.1, port: ${mqttPort}}], registry: "${dir}/devices.yaml", maxPayload: 1KiB}
+                kafka: {bootstrapServers: "${kafka}"}
                 http: {host: 127.0.0.1, port: 0}
                 commands: {enabled: true, tenants: "acme"}
                 adapters: {http: {enabled: true, host: 127.0.0.1, port: 0, anonymous: false}, maxTtd: 20s}
-                """.formatted(
-                        dir.resolve("gw"), TestEnv.freePort(), dir.resolve("devices.yaml"), kafka.bootstrapServers());
-        gateway = Gateway.start(ConfigLoader.load("http-it.yaml", yaml, Map.of()));
+                """);
         base = "http://127.0.0.1:" + gateway.httpAdapter().port();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test
@@ -88,7 +71,9 @@ class HttpAdapterIT {
         }
         // acknowledged means durable: the records are in the spool now, and reach Kafka from there
         List<KcatConsumer.Record> records = await().atMost(Duration.ofSeconds(30))
-                .until(() -> forDevice("fog.telemetry.acme", "sensor-1", "{\"n\":"), r -> r.size() >= 5);
+                .until(
+                        () -> fixture.cloud().forDevice("fog.telemetry.acme", "sensor-1", "{\"n\":"),
+                        r -> r.size() >= 5);
         assertThat(records)
                 .extracting(KcatConsumer.Record::valueAsString)
                 .containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}");
@@ -123,9 +108,11 @@ class HttpAdapterIT {
                         .status())
                 .isEqualTo(202);
         List<KcatConsumer.Record> records = await().atMost(Duration.ofSeconds(30))
-                .until(() -> forDevice("fog.telemetry.acme", "sensor-2", "good-after-errors"), r -> !r.isEmpty());
+                .until(
+                        () -> fixture.cloud().forDevice("fog.telemetry.acme", "sensor-2", "good-after-errors"),
+                        r -> !r.isEmpty());
         assertThat(records).hasSize(1);
-        assertThat(KcatConsumer.readAll(kafka.bootstrapServers(), "fog.telemetry.acme"))
+        assertThat(KcatConsumer.readAll(fixture.cloud().bootstrapServers(), "fog.telemetry.acme"))
                 .noneMatch(r -> r.valueAsString().startsWith("bad-"));
         assertThat(gateway.registry()
                         .get("fogbridge.http.requests")
@@ -141,14 +128,14 @@ class HttpAdapterIT {
                         .status())
                 .isEqualTo(202);
         List<KcatConsumer.Record> events = await().atMost(Duration.ofSeconds(30))
-                .until(() -> forDevice("fog.event.acme", "sensor-1", "door-open"), r -> !r.isEmpty());
+                .until(() -> fixture.cloud().forDevice("fog.event.acme", "sensor-1", "door-open"), r -> !r.isEmpty());
         assertThat(events.getFirst().headers()).containsEntry("qos", "1").containsEntry("device_id", "sensor-1");
         assertThat(events.getFirst().headers().get("fog-seq")).startsWith("edge-http/priority/");
     }
 
     @Test
     void ttdReturnsACommandFromKafkaAndTheResponseGoesBack() throws Exception {
-        produceCommand("sensor-2", "setValve", "c-http-1", "{\"open\":true}");
+        fixture.cloud().command("acme", "sensor-2", "setValve", "c-http-1", "{\"open\":true}");
         var poll = curl(base + "/telemetry?ttd=15", "{\"level\":3}", "-u", "sensor-2@acme:pw");
         assertThat(poll.status()).as(poll.body()).isEqualTo(200);
         assertThat(poll.headers())
@@ -164,9 +151,7 @@ class HttpAdapterIT {
                 "-H",
                 "Content-Type: application/json");
         assertThat(response.status()).isEqualTo(202);
-        KcatConsumer.Record record = await().atMost(Duration.ofSeconds(30))
-                .until(() -> responses("c-http-1"), r -> !r.isEmpty())
-                .getFirst();
+        KcatConsumer.Record record = fixture.cloud().awaitResponse("acme", "c-http-1");
         assertThat(record.headers()).containsEntry("status", "200").containsEntry("device_id", "sensor-2");
         assertThat(record.valueAsString()).isEqualTo("{\"valve\":\"open\"}");
 
@@ -178,69 +163,7 @@ class HttpAdapterIT {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    static Curl.Result curl(String url, String body, String... args) throws IOException, InterruptedException {
+    private static Curl.Result curl(String url, String body, String... args) throws IOException, InterruptedException {
         return Curl.post(url, body.getBytes(StandardCharsets.UTF_8), args);
-    }
-
-    static List<KcatConsumer.Record> forDevice(String topic, String device, String valuePrefix) {
-        try {
-            return KcatConsumer.readAll(kafka.bootstrapServers(), topic).stream()
-                    .filter(r -> device.equals(r.key()) && r.valueAsString().startsWith(valuePrefix))
-                    .toList();
-        } catch (IllegalStateException e) {
-            return List.of(); // topic not created yet
-        }
-    }
-
-    static List<KcatConsumer.Record> responses(String correlationId) {
-        return responses(kafka, correlationId);
-    }
-
-    static List<KcatConsumer.Record> responses(KafkaBroker kafka, String correlationId) {
-        try {
-            return KcatConsumer.readAll(kafka.bootstrapServers(), "fog.command_response.acme").stream()
-                    .filter(r -> correlationId.equals(r.headers().get("correlation-id")))
-                    .toList();
-        } catch (IllegalStateException e) {
-            return List.of();
-        }
-    }
-
-    static void produceCommand(String device, String name, String correlationId, String payload) throws Exception {
-        kafkaProduceCommand(kafka, device, name, correlationId, payload);
-    }
-
-    /** A command record as the cloud writes it (ARCHITECTURE.md, "Kafka records"), produced with kcat. */
-    static void kafkaProduceCommand(KafkaBroker kafka, String device, String name, String correlationId, String payload)
-            throws Exception {
-        Process kcat = new ProcessBuilder(
-                        TestEnv.peer("kcat").toString(),
-                        "-P",
-                        "-b",
-                        kafka.bootstrapServers(),
-                        "-t",
-                        "fog.command.acme",
-                        "-k",
-                        device,
-                        "-H",
-                        "device_id=" + device,
-                        "-H",
-                        "subject=" + name,
-                        "-H",
-                        "correlation-id=" + correlationId,
-                        "-H",
-                        "response-required=true",
-                        "-H",
-                        "ttl=60000",
-                        "-H",
-                        "content-type=application/json")
-                .redirectErrorStream(true)
-                .start();
-        kcat.getOutputStream().write(payload.getBytes(StandardCharsets.UTF_8));
-        kcat.getOutputStream().close();
-        assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(kcat.exitValue())
-                .as(new String(kcat.getInputStream().readAllBytes()))
-                .isZero();
     }
 }

@@ -3,7 +3,6 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.fault.DeliveryCheck;
 import io.fogbridge.gateway.fault.DeviceFleet;
 import io.fogbridge.gateway.fault.GatewayYaml;
@@ -45,10 +44,11 @@ class KafkaOutageIT {
 
     @Test
     void devicesKeepGettingPubacksWhileKafkaIsDownAndEverythingArrivesInOrderAfterwards() throws Exception {
-        try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0)) {
+        try (GatewayFixture fixture = GatewayFixture.start(dir)) {
+            KafkaBroker kafka = fixture.kafka();
             kafka.createTopic(TOPIC, 3);
             String yaml = GatewayYaml.of("outage-it", dir.resolve("gateway"), 0, 0, kafka.bootstrapServers());
-            try (Gateway gateway = Gateway.start(ConfigLoader.load("KafkaOutageIT.yaml", yaml, Map.of()));
+            try (Gateway gateway = fixture.startGateway("outage-it", yaml);
                     DeviceFleet fleet =
                             new DeviceFleet("t1", DEVICES, gateway.mqttPorts().get(0), PERIOD)) {
                 int http = gateway.httpPort();

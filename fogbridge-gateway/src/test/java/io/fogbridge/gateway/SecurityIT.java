@@ -9,7 +9,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.registry.PasswordHasher;
 import io.fogbridge.testkit.CertificateFactory;
 import io.fogbridge.testkit.KafkaBroker;
@@ -39,10 +38,9 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +66,10 @@ class SecurityIT {
     static CertificateFactory.Issued clusterCa;
     static CertificateFactory.Issued serverCa;
     static CertificateFactory.Issued acmeCa;
+
+    @AutoClose
+    static GatewayFixture fixture;
+
     static KafkaBroker kafka;
 
     @BeforeAll
@@ -78,9 +80,16 @@ class SecurityIT {
 
         Path brokerKeyStore = CertificateFactory.server(clusterCa, "localhost", "127.0.0.1")
                 .writePkcs12(dir.resolve("broker.p12"), PW, "broker");
-        kafka = KafkaBroker.builder(dir.resolve("kafka"))
-                .clientSsl(brokerKeyStore, clusterCa.writeTrustStore(dir.resolve("broker-trust.p12"), PW), PW, true)
-                .start();
+        fixture = GatewayFixture.on(
+                dir,
+                KafkaBroker.builder(dir.resolve("kafka"))
+                        .clientSsl(
+                                brokerKeyStore,
+                                clusterCa.writeTrustStore(dir.resolve("broker-trust.p12"), PW),
+                                PW,
+                                true)
+                        .start());
+        kafka = fixture.kafka();
         kafka.createTopic(TOPIC, 1);
 
         CertificateFactory.server(serverCa, "localhost", "127.0.0.1")
@@ -103,13 +112,6 @@ class SecurityIT {
         Files.writeString(dir.resolve("ops-token"), OPS_TOKEN + "\n");
     }
 
-    @AfterAll
-    static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     @Test
     void passwordAndCertificateDevicesOverTlsReachKafkaAndAWrongPasswordDoesNotStopThem() throws Exception {
         try (Gateway gateway = start("gw-flow", CertificateFactory.client(clusterCa, "CN=edge-flow"))) {
@@ -130,7 +132,7 @@ class SecurityIT {
             assertThat(fromLathe1).extracting(SecurityIT::value).containsExactlyElementsOf(numbered("flow-a-", 0, 20));
             for (ConsumerRecord<String, byte[]> record : fromLathe1) {
                 assertThat(record.key()).isEqualTo("lathe-1");
-                assertThat(headers(record))
+                assertThat(CloudTopics.headers(record))
                         .containsEntry("device_id", "lathe-1")
                         .containsEntry("tenant_id", "acme")
                         .containsEntry("gateway_id", "gw-flow")
@@ -139,7 +141,7 @@ class SecurityIT {
             ConsumerRecord<String, byte[]> fromMosquitto =
                     consume(r -> value(r).equals("flow-mosquitto"), 1).getFirst();
             assertThat(fromMosquitto.key()).isEqualTo("lathe-2");
-            assertThat(headers(fromMosquitto))
+            assertThat(CloudTopics.headers(fromMosquitto))
                     .containsEntry("device_id", "lathe-2")
                     .containsEntry("tenant_id", "acme");
 
@@ -179,7 +181,8 @@ class SecurityIT {
         try (Gateway gateway = start("gw-spool", CertificateFactory.client(clusterCa, "CN=edge-spool"))) {
             List<ConsumerRecord<String, byte[]>> records = consume(r -> value(r).startsWith("spooled-"), 30);
             assertThat(records).extracting(SecurityIT::value).containsExactlyElementsOf(numbered("spooled-", 0, 30));
-            assertThat(records).allSatisfy(r -> assertThat(headers(r)).containsEntry("device_id", "lathe-1"));
+            assertThat(records)
+                    .allSatisfy(r -> assertThat(CloudTopics.headers(r)).containsEntry("device_id", "lathe-1"));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                             ops(gateway, "/readyz", OPS_TOKEN).body())
                     .contains("[ok]   kafka: connected"));
@@ -272,35 +275,25 @@ class SecurityIT {
                 .append(": '")
                 .append(value.replace("'", "''"))
                 .append("'\n"));
-        String yaml = """
-                gateway: {id: %1$s, dataDir: "%2$s"}
+        return fixture.startGateway(id, """
+                gateway: {id: %s, dataDir: "${dataDir}"}
                 mqtt:
-                  registry: "%3$s"
+                  registry: "${dir}/devices.yaml"
                   listeners:
                     - host: 127.0.0.1
-                      port: %4$d
+                      port: ${mqttPort}
                       anonymous: false
-                      certFile: "%5$s"
-                      keyFile: "%6$s"
-                      clientCaFile: "%7$s"
+                      certFile: "${dir}/edge.pem"
+                      keyFile: "${dir}/edge.key"
+                      clientCaFile: "${dir}/acme-ca.pem"
                       clientAuth: optional
                 kafka:
-                  bootstrapServers: "%8$s"
+                  bootstrapServers: "%s"
                   properties:
-                %9$s
-                http: {host: 127.0.0.1, port: 0, tokenFile: "%10$s"}
+                %s
+                http: {host: 127.0.0.1, port: 0, tokenFile: "${dir}/ops-token"}
                 """.formatted(
-                        id,
-                        dir.resolve(id),
-                        dir.resolve("devices.yaml"),
-                        TestEnv.freePort(),
-                        dir.resolve("edge.pem"),
-                        dir.resolve("edge.key"),
-                        dir.resolve("acme-ca.pem"),
-                        bootstrapServers,
-                        kafkaProperties.toString().stripTrailing(),
-                        dir.resolve("ops-token"));
-        return Gateway.start(ConfigLoader.load(id + ".yaml", yaml, Map.of()));
+                        id, bootstrapServers, kafkaProperties.toString().stripTrailing()));
     }
 
     private static HttpResponse<String> ops(Gateway gateway, String path, String token) throws Exception {
@@ -392,9 +385,7 @@ class SecurityIT {
                         message)
                 .redirectErrorStream(true)
                 .start();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as(output).isZero();
+        PeerProcess.awaitSuccess(process, Duration.ofSeconds(20));
     }
 
     // ---- Kafka ----
@@ -431,14 +422,6 @@ class SecurityIT {
 
     private static String value(ConsumerRecord<String, byte[]> record) {
         return new String(record.value(), StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return headers;
     }
 
     private static List<String> numbered(String prefix, int from, int to) {

@@ -9,7 +9,6 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
-import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.testkit.KafkaBroker;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.TestEnv;
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,10 +30,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,34 +47,27 @@ class UplinkIT {
     @TempDir
     static Path dir;
 
+    @AutoClose
+    static GatewayFixture fixture;
+
     static KafkaBroker kafka;
     static Gateway gateway;
     static int mqttPort;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
-        String yaml = """
-                gateway: {id: edge-it, dataDir: "%s", labels: {site: plant-1, location: hall-3}}
-                mqtt: {listeners: [{host: 127.0.0.1, port: %d}], maxPayload: 64KiB}
-                kafka: {bootstrapServers: "%s"}
+        fixture = GatewayFixture.start(dir);
+        kafka = fixture.kafka();
+        gateway = fixture.startGateway("edge-it", """
+                gateway: {id: edge-it, dataDir: "${dataDir}", labels: {site: plant-1, location: hall-3}}
+                mqtt: {listeners: [{host: 127.0.0.1, port: ${mqttPort}}], maxPayload: 64KiB}
+                kafka: {bootstrapServers: "${kafka}"}
                 spool: {fsync: group}
                 http: {host: 127.0.0.1, port: 0}
                 routes:
                   - {name: temperatures, from: "factory/+site/+device/temperature", to: "fog.telemetry.{site}", key: "{device}"}
-                """.formatted(dir.resolve("gw"), TestEnv.freePort(), kafka.bootstrapServers());
-        gateway = Gateway.start(ConfigLoader.load("uplink-it.yaml", yaml, Map.of()));
+                """);
         mqttPort = gateway.mqttPorts().get(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test
@@ -102,7 +92,7 @@ class UplinkIT {
             ConsumerRecord<String, byte[]> record = records.get(i);
             assertThat(record.key()).isEqualTo("dev-1");
             assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":" + i + "}");
-            Map<String, String> headers = headers(record);
+            Map<String, String> headers = CloudTopics.headers(record);
             assertThat(headers)
                     .containsEntry("device_id", "dev-1")
                     .containsEntry("tenant_id", "acme")
@@ -117,7 +107,9 @@ class UplinkIT {
                     .isPositive()
                     .isEqualTo(record.timestamp());
         }
-        assertThat(records.stream().map(r -> headers(r).get("fog-seq")).distinct())
+        assertThat(records.stream()
+                        .map(r -> CloudTopics.headers(r).get("fog-seq"))
+                        .distinct())
                 .hasSize(200);
     }
 
@@ -147,10 +139,7 @@ class UplinkIT {
                 .redirectInput(lines.toFile())
                 .redirectErrorStream(true)
                 .start();
-        assertThat(pub.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue())
-                .as(new String(pub.getInputStream().readAllBytes()))
-                .isZero();
+        PeerProcess.awaitSuccess(pub, Duration.ofSeconds(30));
 
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(KcatConsumer.readAll(kafka.bootstrapServers(), "fog.telemetry.plant-7"))
@@ -178,7 +167,7 @@ class UplinkIT {
         device.disconnect();
         List<ConsumerRecord<String, byte[]>> records = consume("fog.event.acme", 1);
         assertThat(records.get(0).key()).isEqualTo("dev-9");
-        assertThat(headers(records.get(0)).get("fog-seq")).startsWith("edge-it/priority/");
+        assertThat(CloudTopics.headers(records.get(0)).get("fog-seq")).startsWith("edge-it/priority/");
     }
 
     @Test
@@ -313,13 +302,5 @@ class UplinkIT {
         }
         assertThat(records).hasSizeGreaterThanOrEqualTo(atLeast);
         return records;
-    }
-
-    private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return headers;
     }
 }
