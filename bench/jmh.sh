@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# JMH micro-benchmarks of the bench module (see BENCHMARKS.md, "Micro-benchmarks (JMH)").
+#   bench/jmh.sh [regex] [extra JMH args]
+#     regex     which benchmarks (JMH include pattern, e.g. RouteMatch or 'SpoolAppend.*inFlight'); default or '': all
+#     JMH args  passed on, e.g. -p fsync=group, -wi 1 -i 3, -rf json -rff bench/target/jmh.json
+# Iterations come from each class's annotations (3 x 2 s warm-up, 5 x 2 s measured, 1 fork); JMH's flags override
+# them. Builds only the bench module, offline, against the modules installed in ~/.m2.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+regex="${1:-}"
+shift || true
+./mvnw -q -B -o -pl bench package -DskipTests
+. bin/find-jdk.sh && fogbridge_find_jdk
+cp="bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
+# The forked benchmark JVMs get the same classpath (JMH would otherwise rebuild it from this JVM's).
+args=(-jvmArgsAppend "-cp $cp")
+if [ -n "$regex" ]; then
+  args=("$regex" "${args[@]}")
+fi
+exec "$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main "${args[@]}" "$@"
