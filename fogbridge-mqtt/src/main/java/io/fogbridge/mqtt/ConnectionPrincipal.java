@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * The device a connection authenticated as, kept in HiveMQ's per-connection attribute store (so it lives and dies
  * with the connection, also across a client-id takeover). Absent = an anonymous client. Immutable.
  *
- * <p>Roles and {@code via} are captured at connect time: a registry change applies when the device reconnects.
+ * <p>Roles and {@code via} are captured at connect time: a registry change to them applies when the device
+ * reconnects. Revocations (device removed or disabled, credential changed or expired) close the connection within about a second
+ * ({@link RevocationWatch}).
  */
 record ConnectionPrincipal(String tenant, String device, Set<String> roles, Set<String> via) {
 

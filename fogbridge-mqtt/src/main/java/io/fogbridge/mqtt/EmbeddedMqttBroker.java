@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} stops the broker (clients are disconnected; publishes waiting for the uplink are not acknowledged,
  * so devices retransmit after reconnecting). Thread-safe.
  *
+ * <p><b>Revocation.</b> Clients authenticate at CONNECT; a device removed, disabled, whose credential changed or
+ * expired in the registry afterwards is disconnected within about a second by the {@link RevocationWatch}, which
+ * re-reads {@link io.fogbridge.registry.DeviceRegistry#current()} itself: nothing needs to tell the broker.
+ *
  * <p><b>Logging.</b> HiveMQ's own logging bootstrap is disabled: it would reset the host's logback configuration.
  * HiveMQ logs through the gateway's logging under {@code com.hivemq}.
  *
@@ -60,6 +64,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     private EmbeddedHiveMQ hivemq;
     private TlsStores tlsStores;
     private ExecutorService authChecker;
+    private RevocationWatch revocations;
     private volatile boolean ready;
     private volatile List<ListenerAddress> boundListeners = List.of();
 
@@ -98,12 +103,25 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         tlsStores = new TlsStores(options.workDir().toAbsolutePath(), listeners);
         folders.prepare(listeners, options.maxPayloadBytes(), tlsStores);
         authChecker = Executors.newFixedThreadPool(2, daemonThreads("fogbridge-mqtt-auth"));
+        revocations = new RevocationWatch(
+                options.security().registry(),
+                options.security().clock(),
+                metrics,
+                (clientId, reason) -> Services.clientService()
+                        .disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED, reason)
+                        .whenComplete((closed, e) -> {
+                            if (e != null) {
+                                log.warn("could not disconnect revoked client {}: {}", clientId, e.toString());
+                            }
+                        }),
+                RevocationWatch.DEFAULT_INTERVAL);
         UplinkExtension extension = new UplinkExtension(
                 interceptor(uplink),
                 new RegistryAuthenticator(options.security(), anonymousListeners(listeners), authChecker, metrics),
                 new TopicAuthorizer(acl, metrics, commands),
                 metrics,
-                commands);
+                commands,
+                revocations);
         hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(folders.configFolder())
                 .withDataFolder(folders.dataFolder())
@@ -133,6 +151,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         }
         boundListeners = List.copyOf(listeners);
         tlsStores.startWatching();
+        revocations.start();
         warnAboutAnonymousAccess(listeners);
         ready = true;
         log.info("embedded MQTT broker listening on {}", listeners);
@@ -185,6 +204,9 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     }
 
     private void stopBroker() {
+        if (revocations != null) {
+            revocations.close();
+        }
         if (tlsStores != null) {
             tlsStores.close();
         }

@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.mqtt.rejected} (tag {@code reason}): publishes refused to the sender, by reason
  *   <li>{@code fogbridge.mqtt.connections}: connected clients (embedded broker)
  *   <li>{@code fogbridge.mqtt.auth.failed}: CONNECTs refused (bad or missing credentials, disabled device …)
+ *   <li>{@code fogbridge.mqtt.revoked} (tag {@code reason}: removed, disabled, credential-revoked, expired): open
+ *       connections closed because the registry no longer authorizes them
  *   <li>{@code fogbridge.mqtt.external.connected}: 1 while the external bridge is connected and subscribed
  * </ul>
  *
@@ -63,6 +65,16 @@ final class MqttMetrics {
         if (registry != null) {
             Counter.builder("fogbridge.mqtt.auth.failed")
                     .description("MQTT connections refused by authentication")
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    void revoked(String reason) {
+        if (registry != null) {
+            Counter.builder("fogbridge.mqtt.revoked")
+                    .description("open MQTT connections closed because the registry no longer authorizes them")
+                    .tag("reason", reason)
                     .register(registry)
                     .increment();
         }

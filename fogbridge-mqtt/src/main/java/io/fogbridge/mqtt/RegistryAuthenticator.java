@@ -6,10 +6,12 @@ import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import io.fogbridge.registry.AuthResult;
+import io.fogbridge.registry.Credential;
 import io.fogbridge.registry.DeviceAuthenticator;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * CONNACK codes: bad credentials 0x86 (3.1.1: 4), disabled device or expired credential or anonymous where not
  * allowed 0x87 (3.1.1: 5). Every refusal is logged with the user name or certificate subject, never a password, and
- * counted as {@code fogbridge.mqtt.auth.failed}. Thread-safe.
+ * counted as {@code fogbridge.mqtt.auth.failed}. What a connection proved stays with it for the {@link RevocationWatch},
+ * which closes it when the registry later takes that right away. Thread-safe.
  */
 final class RegistryAuthenticator implements SimpleAuthenticator {
 
@@ -114,7 +117,12 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
         switch (result) {
             case AuthResult.Authenticated authenticated -> {
                 ConnectionPrincipal principal = ConnectionPrincipal.of(authenticated.device());
-                principal.store(input.getConnectionInformation().getConnectionAttributeStore());
+                ConnectionAttributeStore store =
+                        input.getConnectionInformation().getConnectionAttributeStore();
+                principal.store(store);
+                if (authenticated.credential() instanceof Credential.HashedPassword hashed) {
+                    RevocationWatch.rememberPassword(store, hashed.hash());
+                }
                 output.authenticateSuccessfully();
                 log.debug("client {} authenticated as {} ({})", clientId, principal.name(), who);
             }
@@ -139,7 +147,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
         output.failAuthentication(code, toClient);
     }
 
-    private static List<X509Certificate> clientChain(ConnectionInformation connection) {
+    static List<X509Certificate> clientChain(ConnectionInformation connection) {
         Optional<ClientTlsInformation> tls = connection.getClientTlsInformation();
         if (tls.isEmpty()) {
             return List.of();

@@ -15,8 +15,8 @@ import com.hivemq.extension.sdk.api.services.Services;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Our embedded HiveMQ extension: authenticates every client ({@link RegistryAuthenticator}), authorizes
- * subscriptions ({@link TopicAuthorizer}), puts the {@link UplinkPublishInterceptor} on every client and counts
+ * Our embedded HiveMQ extension: authenticates every client ({@link RegistryAuthenticator}), tells the
+ * {@link RevocationWatch} which devices are connected, authorizes subscriptions ({@link TopicAuthorizer}), puts the {@link UplinkPublishInterceptor} on every client and counts
  * oversize refusals. {@link #started()} lets the broker check that the extension really runs: a broker without it would
  * acknowledge publishes that were never spooled, so it must not be reported ready.
  */
@@ -27,6 +27,7 @@ final class UplinkExtension implements ExtensionMain {
     private final TopicAuthorizer authorizer;
     private final MqttMetrics metrics;
     private final MqttCommandTransport commands;
+    private final RevocationWatch revocations;
     private final CountDownLatch started = new CountDownLatch(1);
 
     UplinkExtension(
@@ -34,8 +35,10 @@ final class UplinkExtension implements ExtensionMain {
             RegistryAuthenticator authenticator,
             TopicAuthorizer authorizer,
             MqttMetrics metrics,
-            MqttCommandTransport commands) {
+            MqttCommandTransport commands,
+            RevocationWatch revocations) {
         this.commands = commands;
+        this.revocations = revocations;
         this.interceptor = interceptor;
         this.authenticator = authenticator;
         this.authorizer = authorizer;
@@ -52,7 +55,8 @@ final class UplinkExtension implements ExtensionMain {
             context.addPublishOutboundInterceptor(commands.outbound);
             context.addPubackInboundInterceptor(commands.pubackInbound);
         });
-        Services.eventRegistry().setClientLifecycleEventListener(provider -> new TooLargeCounter(metrics, commands));
+        Services.eventRegistry()
+                .setClientLifecycleEventListener(provider -> new ConnectionEvents(metrics, commands, revocations));
         started.countDown();
     }
 
@@ -65,9 +69,9 @@ final class UplinkExtension implements ExtensionMain {
 
     /**
      * Counts 0x95 disconnects, whether HiveMQ's decoder refused the packet or our interceptor did, and tells the
-     * command transport who came and went.
+     * command transport and the revocation watch who came and went.
      */
-    private record TooLargeCounter(MqttMetrics metrics, MqttCommandTransport commands)
+    private record ConnectionEvents(MqttMetrics metrics, MqttCommandTransport commands, RevocationWatch revocations)
             implements ClientLifecycleEventListener {
 
         @Override
@@ -83,11 +87,13 @@ final class UplinkExtension implements ExtensionMain {
         @Override
         public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
             commands.connected(input.getClientInformation().getClientId(), ConnectionPrincipal.of(input));
+            revocations.connected(input);
         }
 
         @Override
         public void onDisconnect(DisconnectEventInput input) {
             commands.disconnected(input.getClientInformation().getClientId());
+            revocations.disconnected(input);
         }
     }
 }

@@ -1,0 +1,194 @@
+package io.fogbridge.mqtt;
+
+import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
+import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
+import io.fogbridge.registry.CredentialReview;
+import io.fogbridge.registry.CredentialReview.Proof;
+import io.fogbridge.registry.CredentialReview.Verdict;
+import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.registry.Registry;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes open connections whose device lost the right to be connected: removed from the registry, disabled, its
+ * password changed, its certificate credential removed or its CA no longer trusted, or a notAfter passed (see
+ * {@link CredentialReview}). Authentication runs only at CONNECT; without this a revoked device would keep publishing
+ * until it reconnects.
+ *
+ * <p>Every {@code interval} it reads {@link DeviceRegistry#current()}. When the snapshot changed (a file reload or
+ * {@code replaceAll}), every authenticated connection is reviewed; otherwise only new connections and those whose
+ * earliest expiry has passed, so a quiet second costs a map walk, not a signature check per device. A revoked
+ * connection is disconnected with reason 0x87 (not authorized; an MQTT 3.1.1 client is simply closed), counted as
+ * {@code fogbridge.mqtt.revoked} (tag {@code reason}) and logged with the device and why. Its reconnect is then
+ * refused by the authenticator, which reads the same registry.
+ *
+ * <p>What a connection proved is kept per connection (the matched bcrypt hash, or the TLS client certificate), never
+ * a password. Connections are tracked by client id and a connection number kept in HiveMQ's connection attribute
+ * store, so when a client id is taken over, the old connection's disconnect does not drop the new one's entry.
+ * Anonymous clients are not tracked: there is nothing to revoke.
+ *
+ * <p>Lifecycle: {@link #start()} after the broker runs, {@link #close()} stops the review thread. Thread-safe.
+ */
+final class RevocationWatch implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RevocationWatch.class);
+    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    private static final String PASSWORD_HASH = "fogbridge.password-hash";
+    private static final String CONNECTION = "fogbridge.connection";
+
+    /** Closes one client's connection, telling it {@code reason}. */
+    @FunctionalInterface
+    interface Disconnector {
+        void disconnect(String clientId, String reason);
+    }
+
+    /** {@code until} null: not reviewed yet (it may have authenticated against an older snapshot). */
+    private record Tracked(long connection, ConnectionPrincipal principal, Proof proof, Instant until) {
+        Tracked reviewedUntil(Instant next) {
+            return new Tracked(connection, principal, proof, next);
+        }
+    }
+
+    private final DeviceRegistry registry;
+    private final Clock clock;
+    private final MqttMetrics metrics;
+    private final Disconnector disconnector;
+    private final Duration interval;
+    private final Map<String, Tracked> connections = new ConcurrentHashMap<>();
+    private final AtomicLong connectionNumbers = new AtomicLong();
+    private Registry reviewed; // guarded by this
+    private ScheduledExecutorService reviewer;
+
+    RevocationWatch(
+            DeviceRegistry registry, Clock clock, MqttMetrics metrics, Disconnector disconnector, Duration interval) {
+        this.registry = registry;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.disconnector = disconnector;
+        this.interval = interval;
+    }
+
+    /** Called by the authenticator: which password hash this connection matched (not a secret, but kept in memory). */
+    static void rememberPassword(ConnectionAttributeStore store, String hash) {
+        store.putAsString(PASSWORD_HASH, hash);
+    }
+
+    /** A client authenticated successfully; starts tracking it if it is a device. */
+    void connected(ClientBasedInput input) {
+        ConnectionPrincipal principal = ConnectionPrincipal.of(input);
+        if (principal == null) {
+            return;
+        }
+        ConnectionAttributeStore store = input.getConnectionInformation().getConnectionAttributeStore();
+        Proof proof = store.getAsString(PASSWORD_HASH)
+                .<Proof>map(Proof.Password::new)
+                .orElseGet(() -> certificateProof(input));
+        if (proof == null) {
+            log.error(
+                    "client {} authenticated as {} without a known credential; not tracked",
+                    clientId(input),
+                    principal);
+            return;
+        }
+        long number = connectionNumbers.incrementAndGet();
+        store.putAsString(CONNECTION, Long.toString(number));
+        connections.put(clientId(input), new Tracked(number, principal, proof, null));
+    }
+
+    /** A connection closed, for whatever reason. */
+    void disconnected(ClientBasedInput input) {
+        input.getConnectionInformation()
+                .getConnectionAttributeStore()
+                .getAsString(CONNECTION)
+                .map(Long::parseLong)
+                .ifPresent(number -> connections.computeIfPresent(
+                        clientId(input), (id, tracked) -> tracked.connection() == number ? null : tracked));
+    }
+
+    int tracked() {
+        return connections.size();
+    }
+
+    void start() {
+        reviewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "fogbridge-mqtt-revocation");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = interval.toMillis();
+        reviewer.scheduleWithFixedDelay(this::reviewSafely, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** One review round; normally run by the review thread. */
+    synchronized void review() {
+        Registry snapshot = registry.current();
+        Instant now = clock.instant();
+        boolean changed = snapshot != reviewed;
+        reviewed = snapshot;
+        for (Map.Entry<String, Tracked> entry : connections.entrySet()) {
+            Tracked tracked = entry.getValue();
+            if (!changed && tracked.until() != null && now.isBefore(tracked.until())) {
+                continue;
+            }
+            ConnectionPrincipal principal = tracked.principal();
+            Verdict verdict =
+                    CredentialReview.review(snapshot, now, principal.tenant(), principal.device(), tracked.proof());
+            switch (verdict) {
+                case Verdict.Stands stands ->
+                    connections.replace(entry.getKey(), tracked, tracked.reviewedUntil(stands.until()));
+                case Verdict.Revoked revoked -> {
+                    if (connections.remove(entry.getKey(), tracked)) {
+                        revoke(entry.getKey(), principal, revoked);
+                    }
+                }
+            }
+        }
+    }
+
+    private void revoke(String clientId, ConnectionPrincipal principal, Verdict.Revoked revoked) {
+        metrics.revoked(revoked.reason().tag());
+        log.warn(
+                "client {} ({}) disconnected, no longer authorized ({}): {}",
+                clientId,
+                principal.name(),
+                revoked.reason().tag(),
+                revoked.detail());
+        disconnector.disconnect(clientId, "not authorized: " + revoked.reason().tag());
+    }
+
+    private void reviewSafely() {
+        try {
+            review();
+        } catch (RuntimeException e) { // never let the review thread die silently
+            log.error("reviewing connected devices against the registry failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (reviewer != null) {
+            reviewer.shutdownNow();
+        }
+    }
+
+    private static Proof certificateProof(ClientBasedInput input) {
+        List<X509Certificate> chain = RegistryAuthenticator.clientChain(input.getConnectionInformation());
+        return chain.isEmpty() ? null : new Proof.Certificate(chain.getFirst());
+    }
+
+    private static String clientId(ClientBasedInput input) {
+        return input.getClientInformation().getClientId();
+    }
+}
