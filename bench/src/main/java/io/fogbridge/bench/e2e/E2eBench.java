@@ -7,9 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -30,7 +28,18 @@ import java.util.stream.Stream;
  * {@code --partitions} of each topic, {@code --gateway-dist} (folder with fogbridge-gateway-*.jar and lib/),
  * {@code --gateway-opts}/{@code --kafka-opts} JVM options, {@code --jfr <file>} (flight recording of the first
  * run's gateway), {@code --ceiling-s} (0 = no ceiling), {@code --ceiling-tuned} (also the gateway's producer
- * settings), {@code --json <file>}, {@code --plot <png>}, {@code --work-dir}, {@code --keep}.
+ * settings), {@code --mqtt-ceiling-s} (see below), {@code --json <file>}, {@code --plot <png>}, {@code --work-dir},
+ * {@code --keep}.
+ *
+ * <p><b>MQTT ceiling</b> ({@code --mqtt-ceiling-s N}, seconds measured after {@code --warmup}; 0 = none; default 15
+ * when the scenarios include 1 or 2, else 0): after the gateway runs and the Kafka ceiling, with Kafka stopped, the
+ * same load generator runs against the embedded HiveMQ CE with the gateway's broker settings, once {@code bare} (no
+ * interceptor) and once {@code instant-ack} (the gateway's own interceptor path with an uplink that acknowledges at
+ * once on another thread), for each distinct (clients, window, size) of the as-fast-as-possible runs; the broker gets
+ * the gateway's JVM options. See {@link MqttCeiling}. For each such run the summary then gives the gateway's rate
+ * against both MQTT ceilings beside the Kafka ceiling, and the CPU-budget bound {@code cores × 1e6 / (µs of CPU per
+ * message of Kafka + load generator + consumer)}: the rate the run could reach if the gateway cost nothing (see
+ * {@link RunBounds}).
  */
 public final class E2eBench {
 
@@ -84,6 +93,10 @@ public final class E2eBench {
                             + " and the first window is warm-up");
         }
         boolean ceilingTuned = a.flag("ceiling-tuned");
+        int mqttCeilingSeconds = a.integer("mqtt-ceiling-s", mqttCeilingByDefault(scenario) ? 15 : 0);
+        if (mqttCeilingSeconds < 0) {
+            throw new IllegalArgumentException("--mqtt-ceiling-s must be 0 (none) or a number of seconds");
+        }
         Path json = a.has("json") ? Path.of(a.string("json", null)) : null;
         Path plot = a.has("plot") ? Path.of(a.string("plot", null)) : null;
         boolean keep = a.flag("keep");
@@ -131,12 +144,18 @@ public final class E2eBench {
         } finally {
             kafka.close();
         }
+        List<MqttCeiling.Result> mqttCeilings = new ArrayList<>();
+        if (mqttCeilingSeconds > 0) {
+            mqttCeilings.addAll(mqttCeilings(
+                    results, durations.warmup(), mqttCeilingSeconds, benchClasspath, gatewayOpts, workDir, failures));
+        }
         Report report = new Report(
                 machine,
                 Machine.currentLoadAverage(),
                 List.of(args),
-                withRatios(results, ceilings),
+                RunBounds.attach(results, ceilings, mqttCeilings, machine.cores()),
                 ceilings,
+                mqttCeilings,
                 failures);
         report.printTable(System.out);
         if (json != null) {
@@ -195,19 +214,48 @@ public final class E2eBench {
         return out;
     }
 
-    /** Gateway / ceiling for runs that publish as fast as possible (a fixed rate has no ratio to speak of). */
-    private static List<RunResult> withRatios(List<RunResult> results, List<Ceiling.Result> ceilings) {
-        Map<Integer, Double> stock = new LinkedHashMap<>();
-        ceilings.stream()
-                .filter(c -> c.name().startsWith("stock-"))
-                .forEach(c -> stock.put(c.recordSize(), c.recordsPerSecond()));
-        return results.stream()
-                .map(r -> r.spec().asFastAsPossible()
-                                && stock.containsKey(r.spec().size())
-                        ? r.withCeilingRatio(
-                                r.msgPerSecond() / stock.get(r.spec().size()))
-                        : r)
-                .toList();
+    /** Scenarios 1 and 2 are the as-fast-as-possible ones whose bound the MQTT ceiling explains. */
+    static boolean mqttCeilingByDefault(String scenario) {
+        return Arrays.stream(scenario.split(","))
+                .map(String::trim)
+                .anyMatch(id -> id.equals("1") || id.equals("2") || id.equals("all"));
+    }
+
+    /** Both MQTT ceiling variants for each distinct load of the as-fast-as-possible runs; failures are collected. */
+    private static List<MqttCeiling.Result> mqttCeilings(
+            List<RunResult> results,
+            int warmupSeconds,
+            int seconds,
+            String classpath,
+            List<String> brokerJvmOptions,
+            Path workDir,
+            List<String> failures) {
+        List<MqttCeiling.Result> out = new ArrayList<>();
+        List<RunSpec> loads = new ArrayList<>();
+        for (RunResult r : results) {
+            RunSpec spec = r.spec();
+            boolean seen = loads.stream()
+                    .anyMatch(l ->
+                            l.clients() == spec.clients() && l.window() == spec.window() && l.size() == spec.size());
+            if (spec.asFastAsPossible() && !seen) {
+                loads.add(spec);
+            }
+        }
+        for (RunSpec load : loads) {
+            for (MqttCeilingBroker.Variant variant : MqttCeilingBroker.Variant.values()) {
+                System.out.printf(
+                        "%n== mqtt ceiling %s: %d clients, window %d, %d B, %d s after %d s warm-up (Kafka stopped)%n",
+                        variant.id(), load.clients(), load.window(), load.size(), seconds, warmupSeconds);
+                try {
+                    out.add(MqttCeiling.measure(
+                            variant, load, warmupSeconds, seconds, classpath, brokerJvmOptions, workDir));
+                } catch (Exception e) {
+                    failures.add("mqtt ceiling " + variant.id() + " " + load.clients() + "c: " + e.getMessage());
+                    System.out.println("mqtt ceiling " + variant.id() + " failed: " + e.getMessage());
+                }
+            }
+        }
+        return out;
     }
 
     /** The distribution bin/fogbridge runs (jar + lib/*) if there is one, else this classpath (tests). */

@@ -76,7 +76,7 @@ final class E2eRun {
                             env.benchClasspath(),
                             List.of("-Xmx512m"),
                             LoadGenerator.class.getName(),
-                            loadArgs(gateway.mqttPort())),
+                            loadArgs(spec, gateway.mqttPort())),
                     runDir.resolve("loadgen.log"));
             opened.add(loadgen);
             loadgen.await("CONNECTED", Duration.ofSeconds(180));
@@ -108,7 +108,8 @@ final class E2eRun {
         return options;
     }
 
-    private List<String> loadArgs(int mqttPort) {
+    /** The load generator's arguments for {@code spec} against the MQTT port (the MQTT ceiling uses the same). */
+    static List<String> loadArgs(RunSpec spec, int mqttPort) {
         long durationMillis =
                 spec.messages() > 0 ? TimeUnit.MINUTES.toMillis(10) : TimeUnit.SECONDS.toMillis(spec.durationSeconds());
         return List.of(
@@ -150,6 +151,7 @@ final class E2eRun {
                 watch.recordsPerSync(),
                 watch.syncsPerSecond(),
                 drain,
+                null,
                 null);
     }
 

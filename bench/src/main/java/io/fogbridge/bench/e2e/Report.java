@@ -14,6 +14,7 @@ record Report(
         List<String> arguments,
         List<RunResult> runs,
         List<Ceiling.Result> ceilings,
+        List<MqttCeiling.Result> mqttCeilings,
         List<String> failures) {
 
     void printTable(PrintStream out) {
@@ -92,7 +93,77 @@ record Report(
                     c.recordsPerSecond(),
                     c.avgLatencyMs());
         }
+        for (MqttCeiling.Result m : mqttCeilings) {
+            out.printf(
+                    "mqtt ceiling %s: %d clients, window %d, %d B, %.0f s: %,.0f msg/s; PUBLISH->PUBACK p50 %.1f ms p99"
+                            + " %.1f ms; broker CPU %.0f%% (%.1f us/msg), load generator CPU %.0f%% (%.1f us/msg);"
+                            + " broker RSS peak %.0f MB%s%n",
+                    m.variant(),
+                    m.clients(),
+                    m.window(),
+                    m.size(),
+                    m.measuredSeconds(),
+                    m.msgPerSecond(),
+                    m.pubackP50Ms(),
+                    m.pubackP99Ms(),
+                    m.brokerCpuPercent(),
+                    m.brokerMicrosPerMsg(),
+                    m.loadgenCpuPercent(),
+                    m.loadgenMicrosPerMsg(),
+                    m.brokerRssPeakMb(),
+                    m.failed() > 0 ? ", " + m.failed() + " publishes FAILED" : "");
+        }
+        for (RunResult r : runs) {
+            if (r.bounds() != null) {
+                printBounds(out, r);
+            }
+        }
         failures.forEach(f -> out.println("FAILED " + f));
+    }
+
+    private static void printBounds(PrintStream out, RunResult r) {
+        RunBounds b = r.bounds();
+        out.printf(
+                "%s: gateway %,.0f msg/s = %s of the Kafka ceiling, %s of the bare MQTT ceiling, %s of the instant-ack"
+                        + " MQTT ceiling%n",
+                r.spec().name(),
+                r.msgPerSecond(),
+                ratio(r.ceilingRatio(), b.kafkaCeiling()),
+                ratio(b.overMqttBare(), b.mqttBare()),
+                ratio(b.overMqttInstantAck(), b.mqttInstantAck()));
+        out.printf(
+                "%s: CPU per message (us): gateway %.1f, Kafka %.1f, load generator %.1f, consumer %.1f; %d cores%n",
+                r.spec().name(),
+                b.gatewayMicrosPerMsg(),
+                b.kafkaMicrosPerMsg(),
+                b.loadgenMicrosPerMsg(),
+                b.consumerMicrosPerMsg(),
+                b.cores());
+        out.printf(
+                "%s: bound if the gateway were free: %s msg/s (= %s of the Kafka ceiling)%n",
+                r.spec().name(), rate(b.boundIfGatewayFree()), fraction(b.boundIfGatewayFreeOverKafkaCeiling()));
+        if (b.boundWithMqttLayerOnly() != null) {
+            out.printf(
+                    "%s: bound if only the gateway's MQTT layer cost CPU (instant-ack broker, %.1f us/msg): %s msg/s"
+                            + " (= %s of the Kafka ceiling)%n",
+                    r.spec().name(),
+                    b.instantAckBrokerMicrosPerMsg(),
+                    rate(b.boundWithMqttLayerOnly()),
+                    fraction(b.boundWithMqttLayerOnlyOverKafkaCeiling()));
+        }
+    }
+
+    /** "0.05 (398,720/s)", or "- (not measured)". */
+    private static String ratio(Double ratio, Double ceiling) {
+        return ceiling == null ? "- (not measured)" : fraction(ratio) + " (" + rate(ceiling) + "/s)";
+    }
+
+    private static String fraction(Double value) {
+        return value == null ? "-" : String.format("%.2f", value);
+    }
+
+    private static String rate(Double value) {
+        return value == null ? "-" : String.format("%,.0f", value);
     }
 
     void writeJson(Path file) throws IOException {

@@ -3,7 +3,8 @@ package io.fogbridge.bench.e2e;
 /**
  * The figures of one run, as printed in the summary table and written by {@code --json}. Latencies are in
  * milliseconds from the publish (the intended publish time at a fixed rate) until the record was returned by
- * a Kafka fetch; CPU is in percent of one core, averaged over the measured window; RSS in MiB.
+ * a Kafka fetch; CPU is in percent of one core, averaged over the measured window; RSS in MiB. {@code ceilingRatio}
+ * (gateway ÷ stock Kafka ceiling) and {@code bounds} are set for as-fast-as-possible runs once the ceilings ran.
  */
 record RunResult(
         RunSpec spec,
@@ -29,7 +30,8 @@ record RunResult(
         double recordsPerSync,
         double syncsPerSecond,
         Drain drain,
-        Double ceilingRatio) {
+        Double ceilingRatio,
+        RunBounds bounds) {
 
     /**
      * The outage scenario: backlog when Kafka came back, how fast the forwarder brought it down (records
@@ -46,6 +48,14 @@ record RunResult(
             double ratio) {}
 
     RunResult withCeilingRatio(Double ratio) {
+        return with(ratio, bounds);
+    }
+
+    RunResult withBounds(RunBounds newBounds) {
+        return with(ceilingRatio, newBounds);
+    }
+
+    private RunResult with(Double ratio, RunBounds newBounds) {
         return new RunResult(
                 spec,
                 msgPerSecond,
@@ -70,6 +80,7 @@ record RunResult(
                 recordsPerSync,
                 syncsPerSecond,
                 drain,
-                ratio);
+                ratio,
+                newBounds);
     }
 }
