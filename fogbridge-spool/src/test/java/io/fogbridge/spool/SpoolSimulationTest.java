@@ -28,12 +28,21 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeded simulation: random appends, polls, commits, rewinds, restarts and byte flips in closed
- * segment files, checked against a simple in-memory model after every step.
+ * Seeded simulation: random appends, polls, commits, rewinds, restarts, power cuts and byte flips
+ * in closed segment files, checked against a simple in-memory model after every step.
  *
- * <p>Invariants: a committed record never comes back; every acknowledged, uncommitted record is
- * delivered, intact, in lane order, PRIORITY ahead of BULK, unless a flipped byte hit it, and
- * every such loss is counted ({@code corrupt} or {@code torn-tail}).
+ * <p>Invariants: a committed record never comes back (except after a power cut, which may lose a
+ * commit that was not durable yet: then only records after the recovered commit come back, each
+ * intact and with its own sequence); every acknowledged, uncommitted record is delivered, intact,
+ * in lane order, PRIORITY ahead of BULK, unless a flipped byte hit it, and every such loss is
+ * counted ({@code corrupt} or {@code torn-tail}); a power cut loses no acknowledged record under
+ * {@code group} (under {@code interval:<ms>} it may); and a sequence is never handed out twice,
+ * across restarts and power cuts.
+ *
+ * <p>A power cut is modelled with {@link PowerCutDisk}: it hears of every fsync ({@link Fsync})
+ * and builds the directory the disk would hold after the cut: each file cut to what its last
+ * fsync covered (plus, sometimes, some whole pages the OS wrote back on its own), and only files
+ * whose names a directory fsync made durable. The spool then opens that copy.
  *
  * <p>Reproduce a failure: {@code -Dspool.sim.seed=<seed>}; more seeds: {@code -Dspool.sim.seeds=1000}.
  */
@@ -54,14 +63,23 @@ class SpoolSimulationTest {
     private static final class Run {
         final long seed;
         final Random rnd;
-        final Path dir;
-        final SpoolOptions options;
+        final FsyncPolicy policy;
+        final int segmentBytes;
+        final PowerCutDisk disk = new PowerCutDisk();
+        Path dir;
+        SpoolOptions options;
+        int cuts;
         /** Acknowledged and not committed, by lane: sequence to payload. */
         final Map<Lane, TreeMap<Long, String>> pending = new EnumMap<>(Lane.class);
 
         final Map<Lane, Long> committed = new EnumMap<>(Lane.class);
         final Map<Lane, Long> readPos = new EnumMap<>(Lane.class);
         final Map<Lane, Long> lastSeq = new EnumMap<>(Lane.class);
+        /** Every acknowledged record not lost to a flip or a power cut, committed or not, by lane. */
+        final Map<Lane, TreeMap<Long, String>> acked = new EnumMap<>(Lane.class);
+        /** Every sequence an append was acknowledged with, by lane, across restarts and power cuts. */
+        final Map<Lane, Set<Long>> handedOut = new EnumMap<>(Lane.class);
+
         final List<String> history = new ArrayList<>();
         SegmentedSpool spool;
         int counter;
@@ -71,14 +89,14 @@ class SpoolSimulationTest {
             this.seed = seed;
             this.rnd = new Random(seed);
             this.dir = dir;
-            this.options = SpoolOptions.builder(dir)
-                    .segmentBytes(4096 + rnd.nextInt(4096))
-                    .maxBytes(64L << 20)
-                    // a quarter of the seeds under group: its fsync per append batch makes them the slow
-                    // ones, and the model checks the same things under both policies
-                    .fsync(rnd.nextInt(4) == 0 ? FsyncPolicy.group() : new FsyncPolicy.Interval(1 + rnd.nextInt(5)))
-                    .build();
+            this.segmentBytes = 4096 + rnd.nextInt(4096);
+            // a quarter of the seeds under group: its fsync per append batch makes them the slow
+            // ones, and the model checks the same things under both policies
+            this.policy = rnd.nextInt(4) == 0 ? FsyncPolicy.group() : new FsyncPolicy.Interval(1 + rnd.nextInt(5));
+            this.options = options(dir);
             for (Lane l : Lane.values()) {
+                acked.put(l, new TreeMap<>());
+                handedOut.put(l, new HashSet<>());
                 pending.put(l, new TreeMap<>());
                 committed.put(l, -1L);
                 readPos.put(l, -1L);
@@ -86,7 +104,16 @@ class SpoolSimulationTest {
             }
         }
 
+        SpoolOptions options(Path directory) {
+            return SpoolOptions.builder(directory)
+                    .segmentBytes(segmentBytes)
+                    .maxBytes(64L << 20)
+                    .fsync(policy)
+                    .build();
+        }
+
         void play() throws Exception {
+            Fsync.observer = disk;
             spool = SegmentedSpool.open(options);
             try {
                 int steps = 50 + rnd.nextInt(50);
@@ -100,8 +127,10 @@ class SpoolSimulationTest {
                         commit();
                     } else if (op < 88) {
                         rewind();
-                    } else if (op < 95) {
+                    } else if (op < 92) {
                         restart();
+                    } else if (op < 96) {
+                        powerCut();
                     } else {
                         corrupt();
                     }
@@ -115,6 +144,7 @@ class SpoolSimulationTest {
                         e);
             } finally {
                 spool.close();
+                Fsync.observer = null;
             }
         }
 
@@ -138,9 +168,13 @@ class SpoolSimulationTest {
             }
             for (int i = 0; i < k; i++) {
                 long seq = fs.get(i).get(10, TimeUnit.SECONDS);
+                assertThat(handedOut.get(lane).add(seq))
+                        .as("sequence %d of %s handed out twice", seq, lane)
+                        .isTrue();
                 assertThat(seq).as("sequences increase within a lane").isGreaterThan(lastSeq.get(lane));
                 lastSeq.put(lane, seq);
                 pending.get(lane).put(seq, payloads.get(i));
+                acked.get(lane).put(seq, payloads.get(i));
             }
         }
 
@@ -214,6 +248,35 @@ class SpoolSimulationTest {
                         .isEqualTo(committed.get(l));
             }
             committed.forEach(readPos::put);
+        }
+
+        /**
+         * Cuts the power: the spool's process is gone and the disk keeps only what was fsynced
+         * (see {@link PowerCutDisk}); the spool opens what is left. Commits may fall back (the
+         * records after them come again), acknowledged records may be lost only under {@code
+         * interval:<ms>}, and no sequence may be handed out again (checked by later appends).
+         */
+        void powerCut() throws Exception {
+            Path cut = dir.resolveSibling(dir.getFileName() + "-cut" + (++cuts));
+            long kept = disk.materialize(dir, cut, rnd);
+            history.add("power cut (" + policy + ", " + kept + " bytes kept)");
+            spool.close(); // only to free its threads and lock: its directory is left behind
+            dir = cut;
+            options = options(dir);
+            spool = SegmentedSpool.open(options);
+            Set<Long> mayLose = new HashSet<>();
+            for (Lane l : Lane.values()) {
+                long c = spool.cursor().committed(l);
+                assertThat(c).as("recovered commit of %s", l).isLessThanOrEqualTo(committed.get(l));
+                committed.put(l, c);
+                readPos.put(l, c);
+                pending.get(l).clear();
+                pending.get(l).putAll(acked.get(l).tailMap(c, false));
+                if (policy instanceof FsyncPolicy.Interval) {
+                    mayLose.addAll(pending.get(l).keySet());
+                }
+            }
+            verifyEverything(mayLose);
         }
 
         /** Flips bytes in one closed segment file; records they hit may be lost, but must be counted. */
@@ -299,6 +362,7 @@ class SpoolSimulationTest {
                 }
                 for (Long m : missing) {
                     pending.get(l).remove(m);
+                    acked.get(l).remove(m);
                 }
                 lost += missing.size();
             }
@@ -327,6 +391,86 @@ class SpoolSimulationTest {
                 seg.close();
             }
             return spans;
+        }
+    }
+
+    /**
+     * What a power cut leaves on disk, learnt from every fsync the spool reports: a file keeps the
+     * bytes its last fsync covered, and exists only if a directory fsync saw its name. Files are
+     * append-only, except replaced ones (commit and reservation logs), which report their new
+     * content after the rename. Thread-safe (the spool fsyncs on its writer and sync threads).
+     */
+    static final class PowerCutDisk implements Fsync.Observer {
+        private static final int PAGE = 4096;
+        private final Map<Path, Long> synced = new java.util.HashMap<>();
+        private final Set<Path> named = new HashSet<>();
+
+        @Override
+        public synchronized void fileSynced(Path file, long bytes) {
+            synced.put(file.toAbsolutePath().normalize(), bytes);
+        }
+
+        @Override
+        public synchronized void directorySynced(Path dir) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.forEach(p -> named.add(p.toAbsolutePath().normalize()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * Copies into {@code to} what the disk under {@code from} would hold after a power cut now;
+         * returns the bytes kept. Sometimes a file also keeps some whole pages past its last fsync
+         * (the OS wrote them back on its own), which may end in a torn record.
+         */
+        long materialize(Path from, Path to, Random rnd) throws IOException {
+            Map<Path, Long> syncedNow;
+            Set<Path> namedNow;
+            synchronized (this) {
+                syncedNow = new java.util.HashMap<>(synced);
+                namedNow = new HashSet<>(named);
+            }
+            Files.createDirectories(to);
+            Files.copy(from.resolve(SegmentedSpool.MARKER_FILE), to.resolve(SegmentedSpool.MARKER_FILE));
+            long kept = 0;
+            Map<Path, Long> copied = new java.util.HashMap<>();
+            for (Lane lane : Lane.values()) {
+                Path laneDir = to.resolve(lane.id());
+                Files.createDirectories(laneDir);
+                List<Path> files;
+                try (Stream<Path> s = Files.list(from.resolve(lane.id()))) {
+                    files = s.map(p -> p.toAbsolutePath().normalize()).sorted().toList();
+                }
+                for (Path f : files) {
+                    if (!namedNow.contains(f)) {
+                        continue;
+                    }
+                    byte[] all;
+                    try {
+                        all = Files.readAllBytes(f);
+                    } catch (java.nio.file.NoSuchFileException deletedMeanwhile) {
+                        continue;
+                    }
+                    long n = Math.min(all.length, syncedNow.getOrDefault(f, 0L));
+                    if (all.length > n && rnd.nextInt(3) == 0) {
+                        long writtenBack = (n + (long) rnd.nextInt((int) (all.length - n) + 1)) / PAGE * PAGE;
+                        n = Math.max(n, writtenBack);
+                    }
+                    Path copy = laneDir.resolve(f.getFileName());
+                    Files.write(copy, java.util.Arrays.copyOf(all, (int) n));
+                    copied.put(copy.toAbsolutePath().normalize(), n);
+                    kept += n;
+                }
+            }
+            synchronized (this) {
+                // the copy is what the disk holds: durable, as far as the next power cut goes
+                synced.clear();
+                named.clear();
+                synced.putAll(copied);
+                named.addAll(copied.keySet());
+            }
+            return kept;
         }
     }
 }
