@@ -14,6 +14,7 @@ import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The CoAP device adapter (Californium): {@code POST /telemetry}, {@code /event} and {@code /command/res/…} (see
  * {@link io.fogbridge.adapters.DeviceResource}), over plain UDP (anonymous local senders only, where allowed) and
- * over DTLS with pre-shared keys (identity {@code device@tenant}, keys from {@link PskKeys}). Responses: 2.04 after
+ * over DTLS with pre-shared keys (identity {@code device@tenant}, keys from {@link PskKeys}; a key file is watched and
+ * changes apply without a restart, see {@link PskFileWatcher}). Responses: 2.04 after
  * the durable append (see {@link DeviceCoapResource} for how the ACK is held back), 4.00, 4.01, 4.03, 4.13, 5.03.
  *
  * <p>Californium's configuration is built in code ({@link Configuration#createStandardWithoutFile()}): it never
@@ -51,6 +53,7 @@ public final class CoapAdapter implements ProtocolAdapter {
     private CoapServer server;
     private Endpoint plain;
     private Endpoint dtls;
+    private PskFileWatcher pskWatch;
     private volatile boolean ready;
 
     /**
@@ -96,11 +99,16 @@ public final class CoapAdapter implements ProtocolAdapter {
                     .setAddress(new InetSocketAddress(options.host(), options.dtlsPort()))
                     .setAdvancedPskStore(store)
                     .build();
+            DTLSConnector connector = new DTLSConnector(dtlsConfig);
             dtls = CoapEndpoint.builder()
                     .setConfiguration(config)
-                    .setConnector(new DTLSConnector(dtlsConfig))
+                    .setConnector(connector)
                     .build();
             server.addEndpoint(dtls);
+            if (options.psk().file() != null) {
+                pskWatch =
+                        new PskFileWatcher(options.psk(), pskTarget(store, connector), PskFileWatcher.DEFAULT_INTERVAL);
+            }
         }
         DeviceUplink deviceUplink =
                 new DeviceUplink(uplink, options.maxPayloadBytes(), options.ackTimeout(), Clock.systemUTC());
@@ -109,6 +117,9 @@ public final class CoapAdapter implements ProtocolAdapter {
                     name, deviceUplink, registry, inbox, options.maxTtd(), options.anonymousAllowed(), metrics));
         }
         server.start();
+        if (pskWatch != null) {
+            pskWatch.start();
+        }
         ready = true;
         log.info(
                 "CoAP device adapter on {}{}{}",
@@ -118,6 +129,25 @@ public final class CoapAdapter implements ProtocolAdapter {
                         ? ""
                         : "coaps://" + options.host() + ":" + dtlsPort() + " (PSK, "
                                 + options.psk().size() + " keys)");
+    }
+
+    private static PskFileWatcher.Target pskTarget(AdvancedMultiPskStore store, DTLSConnector connector) {
+        return new PskFileWatcher.Target() {
+            @Override
+            public void setKey(String identity, byte[] key) {
+                store.setKey(identity, key);
+            }
+
+            @Override
+            public void removeKey(String identity) {
+                store.removeKey(identity);
+            }
+
+            @Override
+            public void dropSessions(String identity) {
+                connector.startDropConnectionsForPrincipal(new PreSharedKeyIdentity(identity));
+            }
+        };
     }
 
     /** The plain CoAP port bound, or -1. */
@@ -138,6 +168,9 @@ public final class CoapAdapter implements ProtocolAdapter {
     @Override
     public synchronized void close() {
         ready = false;
+        if (pskWatch != null) {
+            pskWatch.close();
+        }
         if (server != null) {
             server.destroy();
         }

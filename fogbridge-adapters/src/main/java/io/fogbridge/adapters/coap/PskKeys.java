@@ -31,16 +31,19 @@ import org.slf4j.LoggerFactory;
  * valve-3@acme = text:a shared secret
  * </pre>
  *
- * Keys never appear in logs or exception messages. Immutable after {@link #load}.
+ * Keys never appear in logs or exception messages. Immutable after {@link #load}; a {@link CoapAdapter} started with
+ * keys loaded from a file watches that file and applies changes without a restart ({@link PskFileWatcher}).
  */
 public final class PskKeys {
 
     private static final Logger log = LoggerFactory.getLogger(PskKeys.class);
 
     private final Map<String, byte[]> keys;
+    private final Path file;
 
-    private PskKeys(Map<String, byte[]> keys) {
+    private PskKeys(Map<String, byte[]> keys, Path file) {
         this.keys = Map.copyOf(keys);
+        this.file = file;
     }
 
     /** @throws IOException the file cannot be read, or a line is malformed (named by its number, never its key) */
@@ -64,11 +67,17 @@ public final class PskKeys {
                 throw new IOException(file + ":" + (i + 1) + ": " + identity + " is listed twice");
             }
         }
-        return new PskKeys(keys);
+        return new PskKeys(keys, file.toAbsolutePath());
     }
 
+    /** Keys given in code: nothing to watch. */
     public static PskKeys of(Map<String, byte[]> keys) {
-        return new PskKeys(keys);
+        return new PskKeys(keys, null);
+    }
+
+    /** The file these keys were loaded from, or null when given in code. */
+    public Path file() {
+        return file;
     }
 
     Map<String, byte[]> keys() {
