@@ -29,7 +29,9 @@ import java.util.stream.Stream;
  * writers that keep many appends in flight; the raw-disk ceiling at the batch sizes the spool
  * actually formed (FileChannel.write + force, same bytes per batch, same run); and replay.
  *
- * <p>Run: {@code bench/spool-bench.sh [dir] [seconds per scenario]}. Prints a Markdown table.
+ * <p>Run: {@code bench/spool-bench.sh [dir] [seconds per scenario] [all|append|replay|commit]}.
+ * Prints a Markdown table. {@code commit} (not part of {@code all}) appends under {@code group}
+ * while a forwarder thread polls and commits, to show what commits cost the append path.
  */
 public final class SpoolBench {
     private static final int PAYLOAD = 200;
@@ -80,7 +82,7 @@ public final class SpoolBench {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         List<Row> rows = new ArrayList<>();
-        if (!which.equals("replay")) {
+        if (which.equals("all") || which.equals("append")) {
             for (String policy : List.of("group", "interval:5")) {
                 for (int w : new int[] {1, 10, 100}) {
                     rows.add(appendScenario(policy, w, 1));
@@ -104,8 +106,105 @@ public final class SpoolBench {
                         r.appendsPerSec / r.ceilingPerSec);
             }
         }
-        if (!which.equals("append")) {
+        if (which.equals("commit")) {
+            commitScenarios();
+        }
+        if (!which.equals("append") && !which.equals("commit")) {
             replay(2_000_000);
+        }
+    }
+
+    /**
+     * Appends while a forwarder commits (the uplink's steady state): group, writers that each wait,
+     * plus one thread that polls and commits what it read, either after every poll or every 50 ms
+     * (what the Kafka forwarder does). Shows what commits cost the append path.
+     */
+    private void commitScenarios() throws Exception {
+        System.out.println();
+        System.out.println("| fsync | writers | commits | appends/s | append p50 (ms) | commits/s | syncs/s |");
+        System.out.println("|---|---|---|---:|---:|---:|---:|");
+        for (int w : new int[] {10, 100}) {
+            for (long every : new long[] {-1, 0, 50}) {
+                appendWhileCommitting(w, every);
+            }
+        }
+    }
+
+    /** {@code commitEveryMs} -1: no forwarder; 0: commit after every poll; else at most every that many ms. */
+    private void appendWhileCommitting(int writers, long commitEveryMs) throws Exception {
+        Path dir = fresh("commit");
+        LongAdder done = new LongAdder();
+        LongAdder commits = new LongAdder();
+        long[] latencies = new long[1 << 16];
+        LongAdder latencyCount = new LongAdder();
+        List<Thread> threads = new ArrayList<>();
+        try (SegmentedSpool spool = SegmentedSpool.open(options(dir, "group"))) {
+            boolean[] stop = {false};
+            for (int t = 0; t < writers; t++) {
+                int id = t;
+                threads.add(Thread.ofPlatform().daemon().start(() -> {
+                    while (!stop[0]) {
+                        long t0 = System.nanoTime();
+                        spool.append(envelope).join();
+                        done.increment();
+                        if (id == 0) {
+                            latencies[(int) (latencyCount.sum() & (latencies.length - 1))] = System.nanoTime() - t0;
+                            latencyCount.increment();
+                        }
+                    }
+                }));
+            }
+            if (commitEveryMs >= 0) {
+                threads.add(Thread.ofPlatform().daemon().start(() -> {
+                    long last = -1;
+                    long nextCommit = System.nanoTime();
+                    try {
+                        while (!stop[0]) {
+                            List<SpooledRecord> got = spool.cursor().poll(4096, 5);
+                            if (!got.isEmpty()) {
+                                last = got.get(got.size() - 1).sequence();
+                            }
+                            if (last >= 0 && System.nanoTime() - nextCommit >= 0) {
+                                spool.cursor().commit(Lane.BULK, last);
+                                commits.increment();
+                                nextCommit = System.nanoTime() + commitEveryMs * 1_000_000;
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+            Thread.sleep(1000); // warm-up
+            long n0 = done.sum();
+            long c0 = commits.sum();
+            long s0 = spool.syncCount();
+            long t0 = System.nanoTime();
+            Thread.sleep((long) (seconds * 1000));
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long n = done.sum() - n0;
+            long c = commits.sum() - c0;
+            long syncs = spool.syncCount() - s0;
+            stop[0] = true;
+            for (Thread th : threads) {
+                th.join();
+            }
+            int filled = (int) Math.min(latencyCount.sum(), latencies.length);
+            long[] l = java.util.Arrays.copyOf(latencies, filled);
+            java.util.Arrays.sort(l);
+            String mode =
+                    commitEveryMs < 0 ? "none" : commitEveryMs == 0 ? "every poll" : "every " + commitEveryMs + " ms";
+            System.out.printf(
+                    Locale.ROOT,
+                    "| group | %d (each waits) | %s | %,.0f | %.2f | %,.0f | %,.0f |%n",
+                    writers,
+                    mode,
+                    n / elapsed,
+                    filled > 0 ? l[filled / 2] / 1e6 : 0,
+                    c / elapsed,
+                    syncs / elapsed);
+        } finally {
+            delete(dir);
         }
     }
 
