@@ -151,8 +151,10 @@ final class LaneLog {
         if (r.tailStart() >= 0) {
             long tailBytes = seg.size - r.tailStart();
             if (nextBase > expect[0]) {
-                // damage at the end of a sealed segment: the next segment's base says how many records it held
-                lost[0] += countLost(expect[0], nextBase, committed);
+                // damage at the end of a sealed segment: the next segment's base says how many records it
+                // held, unless recovery skipped sequences between the two (a crash): then the bytes bound it
+                long fit = expect[0] + tailBytes / (RecordFormat.PREFIX + RecordFormat.MIN_BODY) + 1;
+                lost[0] += countLost(expect[0], Math.min(nextBase, fit), committed);
                 seg.damaged.add(new long[] {r.tailStart(), seg.size});
             } else if (expect[0] > committed) {
                 // complete-looking records with a bad CRC are damage; an incomplete last one is a

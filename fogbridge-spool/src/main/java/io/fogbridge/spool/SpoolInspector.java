@@ -133,15 +133,17 @@ public final class SpoolInspector {
                 seg.close();
             }
         }
+        long reserved = SequenceReservation.read(dir.resolve(SequenceReservation.FILE));
         out.printf(
-                "lane %s: %d segments, %,d bytes, %,d records, %,d uncommitted, committed position %d%s%n",
+                "lane %s: %d segments, %,d bytes, %,d records, %,d uncommitted, committed position %d%s%s%n",
                 lane.id(),
                 files.size(),
                 bytes,
                 records,
                 uncommitted,
                 committed,
-                badCommits > 0 ? " (" + badCommits + " DAMAGED commit entries ignored)" : "");
+                badCommits > 0 ? " (" + badCommits + " DAMAGED commit entries ignored)" : "",
+                reserved >= 0 ? ", sequences reserved below " + reserved : "");
         if (oldest >= 0) {
             out.println("  oldest uncommitted record: " + Instant.ofEpochMilli(oldest) + " (age "
                     + Duration.ofMillis(Math.max(0, System.currentTimeMillis() - oldest))
