@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * seconds per run, {@code --outage}/{@code --outage-at}/{@code --drain-tail} seconds (scenario 5), {@code --size}
  * bytes, {@code --window} in-flight publishes per client, custom: {@code --clients --rate --fsync --messages},
  * {@code --partitions} of each topic, {@code --gateway-dist} (folder with fogbridge-gateway-*.jar and lib/),
- * {@code --gateway-opts}/{@code --kafka-opts} JVM options, {@code --jfr <file>} (flight recording of the first
+ * {@code --gateway-opts}/{@code --kafka-opts} JVM options (gateway default: the launcher's), {@code --jfr <file>} (flight recording of the first
  * run's gateway), {@code --ceiling-s} (0 = no ceiling), {@code --ceiling-tuned} (also the gateway's producer
  * settings), {@code --mqtt-ceiling-s} (see below), {@code --json <file>}, {@code --plot <png>}, {@code --work-dir},
  * {@code --keep}.
@@ -42,6 +42,12 @@ import java.util.stream.Stream;
  * {@link RunBounds}).
  */
 public final class E2eBench {
+
+    /**
+     * What {@code bin/fogbridge run} gives the gateway's JVM when {@code FOGBRIDGE_JAVA_OPTS} is unset, so the
+     * benchmark measures the gateway as it is deployed unless {@code --gateway-opts} says otherwise.
+     */
+    static final String LAUNCHER_JVM_OPTIONS = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private E2eBench() {}
 
@@ -83,7 +89,7 @@ public final class E2eBench {
         int partitions = a.integer("partitions", 1);
         String benchClasspath = System.getProperty("java.class.path");
         String gatewayClasspath = gatewayClasspath(a.string("gateway-dist", null), benchClasspath);
-        List<String> gatewayOpts = splitOptions(a.string("gateway-opts", "-Xmx256m"));
+        List<String> gatewayOpts = splitOptions(a.string("gateway-opts", LAUNCHER_JVM_OPTIONS));
         List<String> kafkaOpts = splitOptions(a.string("kafka-opts", "-Xmx1g"));
         Path jfr = a.has("jfr") ? Path.of(a.string("jfr", null)).toAbsolutePath() : null;
         int ceilingSeconds = a.integer("ceiling-s", 20);
