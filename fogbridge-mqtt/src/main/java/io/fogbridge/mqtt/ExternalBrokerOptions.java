@@ -4,11 +4,16 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Settings of the {@link ExternalMqttBridge} ({@code mqtt.external.*}). Immutable; build with {@link #builder}.
  *
- * @param uri             the broker, {@code tcp://host:port} (port defaults to 1883)
+ * @param uri             the broker, {@code tcp://host:port} (port defaults to 1883) or, with TLS,
+ *                        {@code ssl://host:port} (port defaults to 8883); {@code mqtt://} and {@code mqtts://} are
+ *                        the same
+ * @param tls             TLS settings; null with a plain URI. A TLS URI without them gets
+ *                        {@link ExternalBrokerTls#DEFAULT}; TLS settings with a plain URI are refused
  * @param clientId        fixed client id: it names the persistent session, so it must not change between restarts
  * @param filters         plain MQTT topic filters to take (the gateway passes its routes' filters)
  * @param sharedGroup     when set, subscribe {@code $share/<group>/<filter>} so several gateways split the load;
@@ -23,6 +28,7 @@ import java.util.Objects;
  */
 public record ExternalBrokerOptions(
         URI uri,
+        ExternalBrokerTls tls,
         String clientId,
         List<String> filters,
         String sharedGroup,
@@ -36,13 +42,22 @@ public record ExternalBrokerOptions(
 
     public static final Duration RECONNECT_INITIAL_DELAY = Duration.ofMillis(500);
 
+    private static final Set<String> PLAIN_SCHEMES = Set.of("tcp", "mqtt");
+    private static final Set<String> TLS_SCHEMES = Set.of("ssl", "mqtts");
+
     public ExternalBrokerOptions {
         Objects.requireNonNull(uri, "uri");
-        if (!"tcp".equals(uri.getScheme()) && !"mqtt".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("mqtt.external.uri: '" + uri + "' must be tcp://host:port");
+        if (!PLAIN_SCHEMES.contains(uri.getScheme()) && !TLS_SCHEMES.contains(uri.getScheme())) {
+            throw new IllegalArgumentException(
+                    "mqtt.external.uri: '" + uri + "' must be tcp://host:port or ssl://host:port");
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("mqtt.external.uri: '" + uri + "' has no host");
+        }
+        if (TLS_SCHEMES.contains(uri.getScheme())) {
+            tls = tls == null ? ExternalBrokerTls.DEFAULT : tls;
+        } else if (tls != null) {
+            throw new IllegalArgumentException("mqtt.external: TLS settings need an ssl:// uri, not '" + uri + "'");
         }
         if (clientId == null || clientId.isBlank()) {
             throw new IllegalArgumentException("mqtt.external.clientId: must not be blank");
@@ -65,7 +80,7 @@ public record ExternalBrokerOptions(
     }
 
     public int port() {
-        return uri.getPort() < 0 ? 1883 : uri.getPort();
+        return uri.getPort() >= 0 ? uri.getPort() : tls == null ? 1883 : 8883;
     }
 
     /** The filters as subscribed: with the shared-subscription prefix when a group is set. */
@@ -82,13 +97,14 @@ public record ExternalBrokerOptions(
 
     @Override
     public String toString() { // keeps the password out of logs
-        return "ExternalBrokerOptions[uri=" + uri + ", clientId=" + clientId + ", filters=" + filters + ", sharedGroup="
-                + sharedGroup + ", username=" + username + "]";
+        return "ExternalBrokerOptions[uri=" + uri + ", tls=" + tls + ", clientId=" + clientId + ", filters=" + filters
+                + ", sharedGroup=" + sharedGroup + ", username=" + username + "]";
     }
 
     /** Not thread-safe. */
     public static final class Builder {
         private final URI uri;
+        private ExternalBrokerTls tls;
         private String clientId;
         private List<String> filters = List.of();
         private String sharedGroup;
@@ -107,6 +123,12 @@ public record ExternalBrokerOptions(
 
         public Builder clientId(String clientId) {
             this.clientId = clientId;
+            return this;
+        }
+
+        /** TLS settings for an {@code ssl://} URI; not needed for the defaults (JVM trust store, hostname checked). */
+        public Builder tls(ExternalBrokerTls tls) {
+            this.tls = tls;
             return this;
         }
 
@@ -154,6 +176,7 @@ public record ExternalBrokerOptions(
         public ExternalBrokerOptions build() {
             return new ExternalBrokerOptions(
                     uri,
+                    tls,
                     clientId,
                     filters,
                     sharedGroup,

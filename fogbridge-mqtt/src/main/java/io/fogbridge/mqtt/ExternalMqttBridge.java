@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +40,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Acknowledgement.</b> Manual; see {@link ManualAckHandoff} for what each outcome does.
  *
- * <p><b>Lifecycle.</b> {@link #start} connects and returns once subscribed; if that does not happen within
- * {@code startTimeout} it closes and throws. Afterwards it reconnects on its own with exponential backoff (0.5 s up to
- * {@code reconnectMaxDelay}); {@link #ready()} is false while disconnected. {@link #close()} disconnects without
- * acknowledging what is in flight, so the broker keeps it for the next start. Thread-safe.
+ * <p><b>TLS.</b> With an {@code ssl://} URI the connection is TLS 1.2/1.3 ({@link ExternalBrokerTls}): the broker's
+ * certificate is checked against the CA file (or the JVM's trust store) and, unless turned off, against the URI's
+ * host; a client certificate is presented when configured. The files are read in {@link #start}.
+ *
+ * <p><b>Lifecycle.</b> {@link #start} connects and returns once subscribed, or once the first attempt failed, or
+ * after {@code startTimeout}, whichever comes first: a broker that is away or refuses us (TLS handshake, credentials)
+ * does not stop the gateway from starting. The bridge keeps reconnecting with exponential backoff (0.5 s up to
+ * {@code reconnectMaxDelay}); {@link #ready()} is false and {@link #lastFailure()} says why until it is connected and
+ * subscribed; each new reason is logged once at WARN. {@link #close()} disconnects without acknowledging what is in
+ * flight, so the broker keeps it for the next start. Thread-safe.
  */
 public final class ExternalMqttBridge implements ProtocolAdapter {
 
@@ -60,6 +65,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
     private volatile boolean connected;
     private volatile boolean subscribed;
     private volatile boolean closed;
+    private volatile String lastFailure;
     private Mqtt5AsyncClient client;
     private ManualAckHandoff handoff;
 
@@ -93,8 +99,16 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         if (client != null || closed) {
             throw new IllegalStateException("the external MQTT bridge can be started only once");
         }
+        Mqtt5ClientBuilder builder = clientBuilder(); // reads the TLS files: fails here if they are unusable
+        if (options.tls() != null && !options.tls().verifyHostname()) {
+            log.warn(
+                    "TLS hostname verification is off for the external MQTT broker {}"
+                            + " (mqtt.external.verifyHostname: false): anyone holding a certificate of a trusted CA can"
+                            + " impersonate it",
+                    options.uri());
+        }
         handoff = new ManualAckHandoff(uplink, metrics, retries, options.retryMaxDelay());
-        client = clientBuilder().buildAsync();
+        client = builder.buildAsync();
         // Registered before connecting: a resumed session delivers its backlog right after CONNACK. ALL, not
         // SUBSCRIBED: this client instance has no record of subscriptions made by the previous run.
         client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish, true);
@@ -104,18 +118,50 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
                 .send()
                 .whenComplete((connAck, failure) -> {
                     if (failure != null) {
-                        log.warn("cannot connect to {} yet ({}); retrying", options.uri(), failure.toString());
+                        failed(failure);
                     }
                 });
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
-        while (!ready()) {
-            if (System.nanoTime() > deadline) {
-                close();
-                throw new TimeoutException("not connected and subscribed to " + options.uri() + " within "
-                        + options.startTimeout().toSeconds() + " s");
-            }
+        while (!ready() && lastFailure == null && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        if (!ready()) {
+            log.warn(
+                    "not connected to the external MQTT broker {} ({}); starting not ready, retrying",
+                    options.uri(),
+                    lastFailure == null
+                            ? "no answer within " + options.startTimeout().toSeconds() + " s"
+                            : lastFailure);
+        }
+    }
+
+    /**
+     * Why the bridge is not ready: the reason the last connection attempt failed or the connection was lost (such as
+     * a TLS handshake error), or null while connected or before the first failure. Never contains a secret.
+     */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    private void failed(Throwable failure) {
+        if (closed) {
+            return; // the pending first connect completes with the last cause when close() stops reconnecting
+        }
+        String reason = reason(failure);
+        if (!reason.equals(lastFailure)) {
+            log.warn("cannot connect to the external MQTT broker {}: {}; retrying", options.uri(), reason);
+        }
+        lastFailure = reason;
+    }
+
+    /** The innermost cause says what went wrong (a handshake alert); the outer ones only that connecting failed. */
+    private static String reason(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return root == failure ? text : text + " (" + failure.getClass().getSimpleName() + ")";
     }
 
     @Override
@@ -160,6 +206,9 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
                 .applyAutomaticReconnect()
                 .addConnectedListener(this::onConnected)
                 .addDisconnectedListener(this::onDisconnected);
+        if (options.tls() != null) {
+            builder = builder.sslConfig(options.tls().sslConfig());
+        }
         if (options.username() != null) {
             builder = builder.simpleAuth()
                     .username(options.username())
@@ -200,6 +249,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
             return;
         }
         subscribed = true;
+        lastFailure = null;
         log.info("subscribed to {} at {}", options.subscriptions(), options.uri());
     }
 
@@ -217,6 +267,9 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
                     "lost external MQTT broker {} ({}); reconnecting",
                     options.uri(),
                     context.getCause().toString());
+            lastFailure = reason(context.getCause());
+        } else {
+            failed(context.getCause()); // a failed (re)connect attempt
         }
     }
 

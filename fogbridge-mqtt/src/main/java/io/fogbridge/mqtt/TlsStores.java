@@ -185,23 +185,34 @@ final class TlsStores implements AutoCloseable {
 
     static void writeKeyStore(Path certFile, Path keyFile, Path target, String password)
             throws IOException, GeneralSecurityException {
+        save(keyStore(certFile, keyFile, password), target, password);
+    }
+
+    static void writeTrustStore(Path caFile, Path target, String password)
+            throws IOException, GeneralSecurityException {
+        save(trustStore(caFile), target, password);
+    }
+
+    /** An in-memory PKCS12 store with the PEM key and chain, the key protected by {@code password}. */
+    static KeyStore keyStore(Path certFile, Path keyFile, String password)
+            throws IOException, GeneralSecurityException {
         List<Certificate> chain = certificates(certFile);
         PrivateKey key = privateKey(keyFile);
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("server", key, password.toCharArray(), chain.toArray(Certificate[]::new));
-        save(store, target, password);
+        return store;
     }
 
-    static void writeTrustStore(Path caFile, Path target, String password)
-            throws IOException, GeneralSecurityException {
+    /** An in-memory PKCS12 store trusting every certificate of the PEM file. */
+    static KeyStore trustStore(Path caFile) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         int i = 0;
         for (Certificate ca : certificates(caFile)) {
             store.setCertificateEntry("ca-" + i++, ca);
         }
-        save(store, target, password);
+        return store;
     }
 
     private static List<Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
