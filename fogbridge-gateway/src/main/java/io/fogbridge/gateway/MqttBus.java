@@ -8,6 +8,7 @@ import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.mqtt.EmbeddedBrokerOptions;
 import io.fogbridge.mqtt.EmbeddedMqttBroker;
 import io.fogbridge.mqtt.ExternalBrokerOptions;
+import io.fogbridge.mqtt.ExternalBrokerTls;
 import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.mqtt.ListenerAddress;
 import io.fogbridge.mqtt.MqttSecurity;
@@ -78,6 +79,10 @@ record MqttBus(ProtocolAdapter adapter, DeviceRegistry devices) {
                 .maxPayloadBytes(Math.toIntExact(config.mqtt().maxPayload()));
         if (external.username() != null) {
             options.credentials(external.username(), external.password());
+        }
+        if (external.tls()) {
+            options.tls(new ExternalBrokerTls(
+                    external.caFile(), external.certFile(), external.keyFile(), external.verifyHostname()));
         }
         return new MqttBus(new ExternalMqttBridge(options.build(), registry), DeviceRegistry.of(Registry.EMPTY));
     }

@@ -7,6 +7,7 @@ import io.fogbridge.gateway.ops.ReadinessCheck;
 import io.fogbridge.gateway.ops.ReadinessCheck.Status;
 import io.fogbridge.kafka.ForwarderState;
 import io.fogbridge.kafka.KafkaForwarder;
+import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.spool.SegmentedSpool;
 
 /**
@@ -39,6 +40,12 @@ final class OpsEndpoints {
     }
 
     private static ReadinessCheck accepting(ProtocolAdapter adapter) {
+        if (adapter instanceof ExternalMqttBridge bridge) {
+            return () -> bridge.ready()
+                    ? Status.ok("accepting")
+                    : Status.notReady("not connected to the external broker"
+                            + (bridge.lastFailure() == null ? "" : ": " + bridge.lastFailure()) + "; retrying");
+        }
         return () -> adapter.ready() ? Status.ok("accepting") : Status.notReady("not accepting");
     }
 

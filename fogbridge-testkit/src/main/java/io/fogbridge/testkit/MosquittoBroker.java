@@ -62,7 +62,7 @@ public final class MosquittoBroker implements AutoCloseable {
                 .append("listener ")
                 .append(port)
                 .append(" 127.0.0.1\nallow_anonymous true\npersistence false\n")
-                .append("log_dest stderr\nlog_type error\nlog_type warning\n");
+                .append("log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\n");
         if (tls != null) {
             if ("root".equals(System.getProperty("user.name"))) {
                 // Started as root, mosquitto drops to the 'mosquitto' user before it reads the TLS files, which then

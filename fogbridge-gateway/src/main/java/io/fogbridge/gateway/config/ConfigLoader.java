@@ -3,6 +3,7 @@ package io.fogbridge.gateway.config;
 import static io.fogbridge.gateway.config.GatewayConfigKeys.*;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -250,14 +251,21 @@ public final class ConfigLoader {
     private static void checkAcrossKeys(String source, Values values, Problems problems) {
         if (!values.isSet(MQTT_EXTERNAL_URI)) {
             for (ConfigKey<?> key : List.of(
+                    MQTT_EXTERNAL_CA_FILE,
+                    MQTT_EXTERNAL_CERT_FILE,
+                    MQTT_EXTERNAL_KEY_FILE,
+                    MQTT_EXTERNAL_VERIFY_HOSTNAME,
                     MQTT_EXTERNAL_CLIENT_ID,
                     MQTT_EXTERNAL_USERNAME,
                     MQTT_EXTERNAL_PASSWORD,
+                    MQTT_EXTERNAL_PASSWORD_FILE,
                     MQTT_EXTERNAL_SHARED_GROUP)) {
                 if (values.isSet(key)) {
                     problems.add(values.origins().get(key), key.path(), "has no effect without mqtt.external.uri");
                 }
             }
+        } else {
+            checkExternalBroker(values, problems);
         }
         Long maxBytes = values.get(SPOOL_MAX_BYTES);
         Long segmentBytes = values.get(SPOOL_SEGMENT_BYTES);
@@ -268,6 +276,70 @@ public final class ConfigLoader {
                     blame.path(),
                     "spool.maxBytes (" + Units.formatSize(maxBytes) + ") must be at least spool.segmentBytes ("
                             + Units.formatSize(segmentBytes) + ")");
+        }
+    }
+
+    /**
+     * TLS keys only with an {@code ssl://} URI, certificate and key together, files that exist now (a typo in a path
+     * is found at load, with its line, rather than as a failed handshake later). Keys whose value did not parse were
+     * reported already and are skipped.
+     */
+    private static void checkExternalBroker(Values values, Problems problems) {
+        String uri = values.get(MQTT_EXTERNAL_URI);
+        List<ConfigKey<?>> tlsKeys = List.of(
+                MQTT_EXTERNAL_CA_FILE, MQTT_EXTERNAL_CERT_FILE, MQTT_EXTERNAL_KEY_FILE, MQTT_EXTERNAL_VERIFY_HOSTNAME);
+        if (uri != null && !uri.startsWith("ssl://")) {
+            for (ConfigKey<?> key : tlsKeys) {
+                if (values.isSet(key) && values.get(key) != null) {
+                    problems.add(
+                            values.origins().get(key),
+                            key.path(),
+                            "is a TLS option, but mqtt.external.uri is '" + uri + "': use ssl://host:port for TLS");
+                }
+            }
+        }
+        Path cert = values.get(MQTT_EXTERNAL_CERT_FILE);
+        Path key = values.get(MQTT_EXTERNAL_KEY_FILE);
+        if (cert != null && key == null && !values.isSet(MQTT_EXTERNAL_KEY_FILE)) {
+            problems.add(
+                    values.origins().get(MQTT_EXTERNAL_CERT_FILE),
+                    MQTT_EXTERNAL_CERT_FILE.path(),
+                    "needs mqtt.external.keyFile (the certificate's private key)");
+        }
+        if (key != null && cert == null && !values.isSet(MQTT_EXTERNAL_CERT_FILE)) {
+            problems.add(
+                    values.origins().get(MQTT_EXTERNAL_KEY_FILE),
+                    MQTT_EXTERNAL_KEY_FILE.path(),
+                    "needs mqtt.external.certFile (the certificate it belongs to)");
+        }
+        if (values.isSet(MQTT_EXTERNAL_PASSWORD) && values.isSet(MQTT_EXTERNAL_PASSWORD_FILE)) {
+            problems.add(
+                    values.origins().get(MQTT_EXTERNAL_PASSWORD_FILE),
+                    MQTT_EXTERNAL_PASSWORD_FILE.path(),
+                    "give mqtt.external.password or mqtt.external.passwordFile, not both");
+        }
+        for (ConfigKey<Path> file : List.of(
+                MQTT_EXTERNAL_CA_FILE, MQTT_EXTERNAL_CERT_FILE, MQTT_EXTERNAL_KEY_FILE, MQTT_EXTERNAL_PASSWORD_FILE)) {
+            Path path = values.get(file);
+            if (path != null && !(Files.isRegularFile(path) && Files.isReadable(path))) {
+                problems.add(
+                        values.origins().get(file),
+                        file.path(),
+                        "cannot read " + path.toAbsolutePath() + ": "
+                                + (Files.exists(path) ? "not a readable file" : "no such file"));
+            }
+        }
+    }
+
+    /** The first line of {@code mqtt.external.passwordFile}; checked readable before. */
+    private static String readPassword(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .findFirst()
+                    .map(String::strip)
+                    .orElse("");
+        } catch (IOException e) {
+            throw new UncheckedIOException("mqtt.external.passwordFile: cannot read " + file, e);
         }
     }
 
@@ -307,17 +379,22 @@ public final class ConfigLoader {
         ExternalBroker external = null;
         String uri = v.get(MQTT_EXTERNAL_URI);
         if (uri != null) {
-            String authority = uri.substring("tcp://".length());
+            String authority = uri.substring(uri.indexOf("://") + 3);
             int colon = authority.lastIndexOf(':');
             String clientId = v.get(MQTT_EXTERNAL_CLIENT_ID);
+            Path passwordFile = v.get(MQTT_EXTERNAL_PASSWORD_FILE);
             external = new ExternalBroker(
                     uri,
                     authority.substring(0, colon),
                     Integer.parseInt(authority.substring(colon + 1)),
                     clientId != null ? clientId : "fogbridge-" + id,
                     v.get(MQTT_EXTERNAL_USERNAME),
-                    v.get(MQTT_EXTERNAL_PASSWORD),
-                    v.get(MQTT_EXTERNAL_SHARED_GROUP));
+                    passwordFile != null ? readPassword(passwordFile) : v.get(MQTT_EXTERNAL_PASSWORD),
+                    v.get(MQTT_EXTERNAL_SHARED_GROUP),
+                    v.get(MQTT_EXTERNAL_CA_FILE),
+                    v.get(MQTT_EXTERNAL_CERT_FILE),
+                    v.get(MQTT_EXTERNAL_KEY_FILE),
+                    v.get(MQTT_EXTERNAL_VERIFY_HOSTNAME));
         }
         return new GatewayConfig(
                 new GatewaySettings(id, v.get(GATEWAY_DATA_DIR), v.get(GATEWAY_LABELS)),

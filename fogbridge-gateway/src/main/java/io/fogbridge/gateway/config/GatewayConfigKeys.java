@@ -271,7 +271,35 @@ public final class GatewayConfigKeys {
             "mqtt.external.uri",
             ValueTypes.mqttUri(),
             null,
-            "Use an existing broker (such as mosquitto) instead of the embedded one: `tcp://host:port`.");
+            "Use an existing broker (such as mosquitto) instead of the embedded one: `tcp://host:port`, or"
+                    + " `ssl://host:port` for TLS 1.2/1.3 (port 8883 by default; `mqtt://` and `mqtts://` work too).");
+
+    public static final ConfigKey<Path> MQTT_EXTERNAL_CA_FILE = ConfigKey.define(
+                    "mqtt.external.caFile",
+                    ValueTypes.path(),
+                    null,
+                    "TLS: CA certificates (PEM) the external broker's certificate must chain to. Read at start.")
+            .defaultDescribedAs("the JVM's trust store");
+
+    public static final ConfigKey<Path> MQTT_EXTERNAL_CERT_FILE = ConfigKey.define(
+            "mqtt.external.certFile",
+            ValueTypes.path(),
+            null,
+            "TLS: the gateway's client certificate chain (PEM), for brokers that require one (mosquitto"
+                    + " `require_certificate true`). Needs `mqtt.external.keyFile`. Read at start.");
+
+    public static final ConfigKey<Path> MQTT_EXTERNAL_KEY_FILE = ConfigKey.define(
+            "mqtt.external.keyFile",
+            ValueTypes.path(),
+            null,
+            "TLS: the client certificate's private key (PEM, unencrypted). Keep it chmod 600.");
+
+    public static final ConfigKey<Boolean> MQTT_EXTERNAL_VERIFY_HOSTNAME = ConfigKey.define(
+            "mqtt.external.verifyHostname",
+            bool(),
+            true,
+            "TLS: check that the broker's certificate names the host of `mqtt.external.uri`. `false` is logged as a"
+                    + " warning at start: anyone holding a certificate of a trusted CA could impersonate the broker.");
 
     public static final ConfigKey<String> MQTT_EXTERNAL_CLIENT_ID = ConfigKey.define(
                     "mqtt.external.clientId",
@@ -287,7 +315,15 @@ public final class GatewayConfigKeys {
             "mqtt.external.password",
             ValueTypes.string(),
             null,
-            "Password on the external broker; prefer the environment variable to the file.");
+            "Password on the external broker; prefer `mqtt.external.passwordFile` or the environment variable to"
+                    + " the file.");
+
+    public static final ConfigKey<Path> MQTT_EXTERNAL_PASSWORD_FILE = ConfigKey.define(
+            "mqtt.external.passwordFile",
+            ValueTypes.path(),
+            null,
+            "File holding the password on the external broker (one line; mount it from a Secret). Read at start;"
+                    + " instead of `mqtt.external.password`.");
 
     public static final ConfigKey<String> MQTT_EXTERNAL_SHARED_GROUP = ConfigKey.define(
             "mqtt.external.sharedGroup",
@@ -551,9 +587,14 @@ public final class GatewayConfigKeys {
             MQTT_REGISTRY,
             MQTT_ROLES,
             MQTT_EXTERNAL_URI,
+            MQTT_EXTERNAL_CA_FILE,
+            MQTT_EXTERNAL_CERT_FILE,
+            MQTT_EXTERNAL_KEY_FILE,
+            MQTT_EXTERNAL_VERIFY_HOSTNAME,
             MQTT_EXTERNAL_CLIENT_ID,
             MQTT_EXTERNAL_USERNAME,
             MQTT_EXTERNAL_PASSWORD,
+            MQTT_EXTERNAL_PASSWORD_FILE,
             MQTT_EXTERNAL_SHARED_GROUP,
             KAFKA_BOOTSTRAP_SERVERS,
             KAFKA_PROPERTIES,

@@ -248,19 +248,23 @@ final class ValueTypes {
     }
 
     /** {@code tcp://host[:port]}, port 1883 when left out; normalized to carry the port. */
+    /** {@code tcp://host:port} or, with TLS, {@code ssl://host:port}; {@code mqtt://}/{@code mqtts://} are aliases. */
     static ValueType<String> mqttUri() {
-        return scalar("tcp://host:port", text -> {
-            String problem = "expected tcp://host:port such as tcp://127.0.0.1:1883, got '" + text + "'";
+        return scalar("tcp://host:port or ssl://host:port", text -> {
+            String problem =
+                    "expected tcp://host:port or ssl://host:port such as tcp://127.0.0.1:1883, got '" + text + "'";
             try {
                 URI uri = new URI(text.strip());
-                if (!"tcp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                boolean tls = scheme.equals("ssl") || scheme.equals("mqtts");
+                if (!(tls || scheme.equals("tcp") || scheme.equals("mqtt")) || uri.getHost() == null) {
                     throw new IllegalArgumentException(problem);
                 }
                 if ((uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null) {
                     throw new IllegalArgumentException(problem);
                 }
-                int port = uri.getPort() < 0 ? 1883 : uri.getPort();
-                return "tcp://" + uri.getHost() + ":" + port;
+                int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 8883 : 1883;
+                return (tls ? "ssl://" : "tcp://") + uri.getHost() + ":" + port;
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException(problem);
             }

@@ -274,8 +274,8 @@ class ConfigLoaderTest {
         assertThat(problems("kafka: {bootstrapServers: k:9092}\nmqtt:\n  external:\n    clientId: gw\n"))
                 .containsExactly("config.yaml:4: mqtt.external.clientId: has no effect without mqtt.external.uri");
         assertThat(problems("kafka: {bootstrapServers: k:9092}\nmqtt: {external: {uri: 'http://x:1'}}\n"))
-                .containsExactly("config.yaml:2: mqtt.external.uri: expected tcp://host:port such as"
-                        + " tcp://127.0.0.1:1883, got 'http://x:1'");
+                .containsExactly("config.yaml:2: mqtt.external.uri: expected tcp://host:port or ssl://host:port such"
+                        + " as tcp://127.0.0.1:1883, got 'http://x:1'");
     }
 
     @Test

@@ -24,9 +24,14 @@ class EveryKeyTest {
             mqtt.registry              | "a\\0b"         | not a valid path
             mqtt.roles                 | everything      | expected a list
             mqtt.external.uri          | ftp://x         | expected tcp://host:port
+            mqtt.external.caFile       | "a\\0b"         | not a valid path
+            mqtt.external.certFile     | "a\\0b"         | not a valid path
+            mqtt.external.keyFile      | "a\\0b"         | not a valid path
+            mqtt.external.verifyHostname | maybe         | expected true or false
             mqtt.external.clientId     | "a b"           | expected letters, digits
             mqtt.external.username     | '""'            | must not be empty
             mqtt.external.password     | '""'            | must not be empty
+            mqtt.external.passwordFile | "a\\0b"         | not a valid path
             mqtt.external.sharedGroup  | a/b             | expected letters, digits
             kafka.bootstrapServers     | nohost          | expected host:port
             kafka.properties           | "[a, b]"        | expected a mapping
