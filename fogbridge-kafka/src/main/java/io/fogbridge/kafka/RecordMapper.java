@@ -7,6 +7,7 @@ import io.fogbridge.api.SpooledRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -16,13 +17,22 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@code fog-seq = <gateway id>/<lane>/<sequence>}, which identifies a record across replays.
  *
  * <p>Runs once per record on the forwarder thread, so the constant part of {@code fog-seq} is encoded
- * once per lane and only the sequence's digits are written per record. Immutable, so thread-safe.
+ * once per lane and only the sequence's digits are written per record, and the key and header values that
+ * repeat across records are encoded once ({@link EncodedStrings}, one per header position: a record's headers
+ * come in the enricher's fixed order). Header value arrays are therefore shared between records.
+ * Not thread-safe: belongs to the forwarder thread.
  */
 final class RecordMapper {
+    /** Header positions with their own table; later ones share the last. */
+    static final int CACHED_POSITIONS = 16;
 
     private final String gatewayId;
     /** UTF-8 of {@code <gateway id>/<lane>/}, by lane ordinal. */
     private final byte[][] fogSeqPrefix;
+
+    private final EncodedStrings keys = new EncodedStrings(256);
+    private final EncodedStrings[] values = new EncodedStrings[CACHED_POSITIONS];
+    private final HeaderCopier copier = new HeaderCopier();
 
     RecordMapper(String gatewayId) {
         this.gatewayId = gatewayId;
@@ -36,17 +46,49 @@ final class RecordMapper {
     ProducerRecord<byte[], byte[]> toProducerRecord(SpooledRecord spooled) {
         Envelope envelope = spooled.envelope();
         RecordHeaders headers = new RecordHeaders();
-        for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
-            if (header.getKey().equals(Headers.FOG_SEQ)) {
-                continue; // ours to set: a replayed copy must carry the spool's identity, not an upstream one
-            }
-            headers.add(header.getKey(), utf8(header.getValue()));
-        }
+        copier.copy(envelope.headers(), headers);
         headers.add(Headers.FOG_SEQ, fogSeqBytes(spooled.lane(), spooled.sequence()));
-        byte[] key = envelope.key() == null ? null : utf8(envelope.key());
+        byte[] key = keys.utf8(envelope.key());
         // The record timestamp is the edge arrival time, so consumers see event time even after an outage.
         Long timestamp = envelope.creationTime() > 0 ? envelope.creationTime() : null;
         return new ProducerRecord<>(envelope.topic(), null, timestamp, key, envelope.payload(), headers);
+    }
+
+    /**
+     * Copies the envelope's headers through {@code Map.forEach}, which walks the map's own entries, where
+     * iterating {@code entrySet()} of the envelope's unmodifiable map allocates a wrapper per header. One
+     * instance, reused for every record.
+     */
+    private final class HeaderCopier implements BiConsumer<String, String> {
+        private RecordHeaders target;
+        private int position;
+
+        void copy(Map<String, String> from, RecordHeaders to) {
+            target = to;
+            position = 0;
+            try {
+                from.forEach(this);
+            } finally {
+                target = null;
+            }
+        }
+
+        @Override
+        public void accept(String name, String value) {
+            if (name.equals(Headers.FOG_SEQ)) {
+                return; // ours to set: a replayed copy must carry the spool's identity, not an upstream one
+            }
+            target.add(name, values(position++).utf8(value));
+        }
+    }
+
+    private EncodedStrings values(int position) {
+        int at = Math.min(position, CACHED_POSITIONS - 1);
+        EncodedStrings table = values[at];
+        if (table == null) {
+            table = values[at] = new EncodedStrings(256);
+        }
+        return table;
     }
 
     String fogSeq(SpooledRecord spooled) {

@@ -48,4 +48,43 @@ class RecordMapperTest {
         assertThat(record.timestamp()).isEqualTo(42L);
         assertThat(record.key()).isEqualTo("d1".getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void everyRecordCarriesItsOwnHeaderValuesWhenValuesRepeatAndShift() {
+        // 100 devices interleaved, a unique creation time, an upstream fog-seq on some records (it shifts the
+        // positions of the headers after it), more headers than the mapper caches positions, non-ASCII values
+        for (int r = 0; r < 2_000; r++) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            String device = "lathe-" + (r % 100);
+            headers.put("device_id", device);
+            if (r % 5 == 0) {
+                headers.put("fog-seq", "upstream/" + r);
+            }
+            headers.put("gateway_id", "gw-ü1");
+            headers.put("creation-time", Long.toString(1_700_000_000_000L + r));
+            headers.put("mqtt-topic", "telemetry/plänt-1/" + device);
+            for (int i = 0; i < RecordMapper.CACHED_POSITIONS; i++) {
+                headers.put("label-" + i, i % 2 == 0 ? "v" + (r % 3) : "const");
+            }
+            Envelope envelope = new Envelope(
+                    "fog.telemetry.t", device, headers, new byte[] {1}, 42L + r, QoS.AT_LEAST_ONCE, Lane.BULK);
+            ProducerRecord<byte[], byte[]> record =
+                    mapper.toProducerRecord(new SpooledRecord(Lane.BULK, r, 42L, envelope));
+
+            StringBuilder expected = new StringBuilder();
+            headers.forEach((k, v) -> {
+                if (!k.equals("fog-seq")) {
+                    expected.append(k).append('=').append(v).append(';');
+                }
+            });
+            expected.append("fog-seq=gw-ü1/bulk/").append(r).append(';');
+            StringBuilder seen = new StringBuilder();
+            record.headers().forEach(h -> seen.append(h.key())
+                    .append('=')
+                    .append(new String(h.value(), StandardCharsets.UTF_8))
+                    .append(';'));
+            assertThat(seen).as("record %d", r).hasToString(expected.toString());
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(device);
+        }
+    }
 }

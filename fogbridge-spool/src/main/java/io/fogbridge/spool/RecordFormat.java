@@ -6,7 +6,6 @@ import io.fogbridge.api.QoS;
 import io.fogbridge.api.SpooledRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -144,16 +143,20 @@ final class RecordFormat {
     }
 
     /**
-     * Turns checked records back into {@link SpooledRecord}s. Reuses the previous record's topic,
-     * key and header-name strings when the bytes are equal: replay decodes millions of records
-     * that mostly share them. Not thread-safe.
+     * Turns checked records back into {@link SpooledRecord}s. Replay decodes millions of records that mostly
+     * share their topic, key, header names and most header values, so each of those fields has its own
+     * {@link StringCache} (header names and values one per header position, since a record's headers come in the
+     * enricher's fixed order): repeated bytes give back the same {@code String} instance. Not thread-safe.
      */
     static final class Decoder {
-        private final StringCache topics = new StringCache();
-        private final StringCache keys = new StringCache();
-        private final StringCache names = new StringCache();
-        private final StringCache values = new StringCache();
-        private final Map<String, String> scratch = new LinkedHashMap<>();
+        /** Header positions with their own caches; later ones share the last. */
+        static final int CACHED_POSITIONS = 16;
+
+        private final StringCache topics = new StringCache(64);
+        private final StringCache keys = new StringCache(256);
+        private final StringCache[] names = new StringCache[CACHED_POSITIONS];
+        private final StringCache[] values = new StringCache[CACHED_POSITIONS];
+        private final DecodedHeaders scratch = new DecodedHeaders();
 
         /** Decodes the record at {@code off}, which {@link #check} accepted. */
         SpooledRecord decode(ByteBuffer buf, int off) {
@@ -173,51 +176,40 @@ final class RecordFormat {
             int count = buf.getShort(p) & 0xFFFF;
             p += 2;
             // Envelope copies its headers, so one scratch map serves every record
-            Map<String, String> headers = count == 0 ? Map.of() : scratch;
-            scratch.clear();
+            scratch.reset();
             for (int i = 0; i < count; i++) {
                 int nl = buf.getShort(p) & 0xFFFF;
-                String name = names.get(buf, p + 2, nl);
+                int at = Math.min(i, CACHED_POSITIONS - 1);
+                String name = names(at).get(buf, p + 2, nl);
                 p += 2 + nl;
                 int vl = buf.getInt(p);
-                headers.put(name, values.get(buf, p + 4, vl));
+                scratch.add(name, values(at).get(buf, p + 4, vl));
                 p += 4 + vl;
             }
             int payloadLen = buf.getInt(p);
             byte[] payload = new byte[payloadLen];
             buf.get(p + 4, payload);
             return new SpooledRecord(
-                    lane, seq, arrival, new Envelope(topic, key, headers, payload, creation, qos, lane));
+                    lane,
+                    seq,
+                    arrival,
+                    new Envelope(topic, key, count == 0 ? Map.of() : scratch, payload, creation, qos, lane));
         }
-    }
 
-    /** Remembers the last few decoded strings by their bytes. */
-    private static final class StringCache {
-        private final byte[][] bytes = new byte[8][];
-        private final String[] strings = new String[8];
-        private int next;
-
-        String get(ByteBuffer buf, int off, int len) {
-            outer:
-            for (int i = 0; i < bytes.length; i++) {
-                byte[] b = bytes[i];
-                if (b == null || b.length != len) {
-                    continue;
-                }
-                for (int j = 0; j < len; j++) {
-                    if (b[j] != buf.get(off + j)) {
-                        continue outer;
-                    }
-                }
-                return strings[i];
+        private StringCache names(int position) {
+            StringCache c = names[position];
+            if (c == null) {
+                c = names[position] = new StringCache(16);
             }
-            byte[] b = new byte[len];
-            buf.get(off, b);
-            String s = new String(b, StandardCharsets.UTF_8);
-            bytes[next] = b;
-            strings[next] = s;
-            next = (next + 1) & 7;
-            return s;
+            return c;
+        }
+
+        private StringCache values(int position) {
+            StringCache c = values[position];
+            if (c == null) {
+                c = values[position] = new StringCache(256);
+            }
+            return c;
         }
     }
 }

@@ -51,6 +51,34 @@ class RecordFormatTest {
     }
 
     @Test
+    void oneDecoderKeepsEveryRecordsOwnValuesAcrossManyHeaderPositions() {
+        // more header positions than the decoder caches, values that differ in one byte or in length
+        // between records, and repeated ones: every decoded record must equal what was encoded
+        RecordFormat.Decoder decoder = new RecordFormat.Decoder();
+        for (int r = 0; r < 3_000; r++) {
+            Map<String, String> h = new LinkedHashMap<>();
+            for (int i = 0; i < RecordFormat.Decoder.CACHED_POSITIONS + 4; i++) {
+                String value =
+                        switch (i % 4) {
+                            case 0 -> "lathe-" + (r % 7);
+                            case 1 -> Long.toString(1_700_000_000_000L + r);
+                            case 2 -> "välue-" + "x".repeat(r % 3);
+                            default -> "const";
+                        };
+                h.put("h" + (i + r % 2), value);
+            }
+            Envelope e = new Envelope(
+                    "fog.t." + (r % 3), "k" + (r % 11), h, new byte[] {(byte) r}, r, QoS.AT_LEAST_ONCE, Lane.BULK);
+            byte[] rec = RecordFormat.encode(e, r);
+            RecordFormat.seal(rec, r);
+            Envelope d = decoder.decode(ByteBuffer.wrap(rec), 0).envelope();
+            assertThat(d.topic()).isEqualTo(e.topic());
+            assertThat(d.key()).isEqualTo(e.key());
+            assertThat(d.headers()).containsExactlyEntriesOf(e.headers());
+        }
+    }
+
+    @Test
     void nullKeyAndNoHeadersRoundTrip() {
         Envelope e = new Envelope("t", null, Map.of(), new byte[0], 0, QoS.AT_LEAST_ONCE, Lane.BULK);
         byte[] rec = RecordFormat.encode(e, 1);
