@@ -24,7 +24,8 @@ import java.util.Set;
  * @param sessionExpiry   how long the broker keeps our session (and queues for us) while we are away
  * @param reconnectMaxDelay longest wait between reconnect attempts; they start at {@link #RECONNECT_INITIAL_DELAY}
  * @param retryMaxDelay   longest wait between attempts to hand a message the uplink refused as retriable (spool full)
- * @param startTimeout    how long {@link ExternalMqttBridge#start} waits to be connected and subscribed
+ * @param startTimeout    how long {@link ExternalMqttBridge#start} waits at most to be connected and subscribed; it
+ *                        returns earlier when the first attempt failed, and the bridge keeps retrying either way
  */
 public record ExternalBrokerOptions(
         URI uri,
