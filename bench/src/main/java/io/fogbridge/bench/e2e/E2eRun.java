@@ -140,6 +140,8 @@ final class E2eRun {
                 seen.get("p95Ms").asDouble(),
                 seen.get("p99Ms").asDouble(),
                 seen.get("maxMs").asDouble(),
+                seen.get("fromActualSendP50Ms").asDouble(),
+                seen.get("fromActualSendP99Ms").asDouble(),
                 load.get("pubackP50Ms").asDouble(),
                 load.get("pubackP99Ms").asDouble(),
                 watch.rssPeakMb,

@@ -74,13 +74,14 @@ final class LoadClient {
     private void publish(long intendedMicros) {
         long seq = nextSeq++;
         long startNanos = System.nanoTime();
-        long stamp = intendedMicros == 0 ? Payload.nowMicros() : intendedMicros;
+        long now = Payload.nowMicros();
+        long stamp = intendedMicros == 0 ? now : intendedMicros;
         inFlight.add(seq);
         counters.sent.increment();
         mqtt.publishWith()
                 .topic(topic)
                 .qos(MqttQos.AT_LEAST_ONCE)
-                .payload(payload.encode(index, seq, stamp))
+                .payload(payload.encode(index, seq, stamp, now))
                 .send()
                 .whenComplete((result, error) -> completed(seq, startNanos, result, error));
     }

@@ -13,7 +13,9 @@ import java.util.Random;
  *        4  int   client index (0 .. clients-1)
  *        8  long  sequence number within the client, from 0
  *       16  long  send time, microseconds since the epoch (intended send time in fixed-rate mode)
- *       24  ...   filler: random capital letters, like ProducerPerformance's records, so compression
+ *       24  long  actual send time, microseconds since the epoch (when the client handed the PUBLISH to
+ *                 its MQTT connection; later than the intended time when the load generator fell behind)
+ *       32  ...   filler: random capital letters, like ProducerPerformance's records, so compression
  *                 (the gateway's producer uses lz4) gains no more here than on the ceiling's records
  * </pre>
  *
@@ -21,7 +23,7 @@ import java.util.Random;
  */
 final class Payload {
 
-    static final int HEADER_BYTES = 24;
+    static final int HEADER_BYTES = 32;
     static final int MAGIC = 0xFB0E2E01;
 
     private final byte[] filler;
@@ -38,9 +40,14 @@ final class Payload {
     }
 
     /** A fresh array per message: the MQTT client keeps it until the PUBACK, for a possible resend. */
-    byte[] encode(int client, long seq, long sendMicros) {
+    byte[] encode(int client, long seq, long sendMicros, long actualSendMicros) {
         byte[] bytes = filler.clone();
-        ByteBuffer.wrap(bytes).putInt(MAGIC).putInt(client).putLong(seq).putLong(sendMicros);
+        ByteBuffer.wrap(bytes)
+                .putInt(MAGIC)
+                .putInt(client)
+                .putLong(seq)
+                .putLong(sendMicros)
+                .putLong(actualSendMicros);
         return bytes;
     }
 
@@ -53,7 +60,7 @@ final class Payload {
         if (b.getInt() != MAGIC) {
             return null;
         }
-        return new Stamp(b.getInt(), b.getLong(), b.getLong());
+        return new Stamp(b.getInt(), b.getLong(), b.getLong(), b.getLong());
     }
 
     static long nowMicros() {
@@ -61,5 +68,5 @@ final class Payload {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
-    record Stamp(int client, long seq, long sendMicros) {}
+    record Stamp(int client, long seq, long sendMicros, long actualSendMicros) {}
 }

@@ -3,7 +3,8 @@ package io.fogbridge.bench.e2e;
 /**
  * The figures of one run, as printed in the summary table and written by {@code --json}. Latencies are in
  * milliseconds from the publish (the intended publish time at a fixed rate) until the record was returned by
- * a Kafka fetch; CPU is in percent of one core, averaged over the measured window; RSS in MiB. {@code ceilingRatio}
+ * a Kafka fetch ({@code fromActualSend*}: from the actual publish, i.e. without the load generator's own
+ * lateness at a fixed rate); CPU is in percent of one core, averaged over the measured window; RSS in MiB. {@code ceilingRatio}
  * (gateway ÷ stock Kafka ceiling) and {@code bounds} are set for as-fast-as-possible runs once the ceilings ran.
  */
 record RunResult(
@@ -19,6 +20,8 @@ record RunResult(
         double p95Ms,
         double p99Ms,
         double maxMs,
+        double fromActualSendP50Ms,
+        double fromActualSendP99Ms,
         double pubackP50Ms,
         double pubackP99Ms,
         double gatewayRssPeakMb,
@@ -69,6 +72,8 @@ record RunResult(
                 p95Ms,
                 p99Ms,
                 maxMs,
+                fromActualSendP50Ms,
+                fromActualSendP99Ms,
                 pubackP50Ms,
                 pubackP99Ms,
                 gatewayRssPeakMb,

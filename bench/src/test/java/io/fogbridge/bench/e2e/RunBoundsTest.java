@@ -124,6 +124,8 @@ class RunBoundsTest {
                 3,
                 4,
                 1,
+                3,
+                1,
                 2,
                 190,
                 190,
