@@ -17,9 +17,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@code fog-seq = <gateway id>/<lane>/<sequence>}, which identifies a record across replays.
  *
  * <p>Runs once per record on the forwarder thread, so the constant part of {@code fog-seq} is encoded
- * once per lane and only the sequence's digits are written per record, and the key and header values that
- * repeat across records are encoded once ({@link EncodedStrings}, one per header position: a record's headers
- * come in the enricher's fixed order). Header value arrays are therefore shared between records.
+ * once per lane and only the sequence's digits are written per record, and the key and headers that repeat
+ * across records are encoded once ({@link EncodedStrings} for keys, {@link RecentHeaders} per header position:
+ * a record's headers come in the enricher's fixed order). Header objects and key arrays are therefore shared
+ * between records.
  * Not thread-safe: belongs to the forwarder thread.
  */
 final class RecordMapper {
@@ -31,7 +32,7 @@ final class RecordMapper {
     private final byte[][] fogSeqPrefix;
 
     private final EncodedStrings keys = new EncodedStrings(256);
-    private final EncodedStrings[] values = new EncodedStrings[CACHED_POSITIONS];
+    private final RecentHeaders[] values = new RecentHeaders[CACHED_POSITIONS];
     private final HeaderCopier copier = new HeaderCopier();
 
     RecordMapper(String gatewayId) {
@@ -78,15 +79,15 @@ final class RecordMapper {
             if (name.equals(Headers.FOG_SEQ)) {
                 return; // ours to set: a replayed copy must carry the spool's identity, not an upstream one
             }
-            target.add(name, values(position++).utf8(value));
+            target.add(values(position++).header(name, value));
         }
     }
 
-    private EncodedStrings values(int position) {
+    private RecentHeaders values(int position) {
         int at = Math.min(position, CACHED_POSITIONS - 1);
-        EncodedStrings table = values[at];
+        RecentHeaders table = values[at];
         if (table == null) {
-            table = values[at] = new EncodedStrings(256);
+            table = values[at] = new RecentHeaders(256);
         }
         return table;
     }
