@@ -9,14 +9,12 @@ import io.fogbridge.api.Outcome;
 import io.fogbridge.testkit.CertificateFactory;
 import io.fogbridge.testkit.CertificateFactory.Issued;
 import io.fogbridge.testkit.MosquittoBroker;
-import io.fogbridge.testkit.TestEnv;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,30 +163,11 @@ class ExternalBridgeTlsIT {
         Path cert = dir.resolve("pub.crt");
         Path key = dir.resolve("pub.key");
         CertificateFactory.client(ca, "CN=publisher").writePem(cert, key);
-        Process pub = new ProcessBuilder(
-                        TestEnv.peer("mosquitto_pub").toString(),
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        String.valueOf(mosquitto.port()),
-                        "--cafile",
-                        caFile.toString(),
-                        "--cert",
-                        cert.toString(),
-                        "--key",
-                        key.toString(),
-                        "-q",
-                        "1",
-                        "-t",
-                        topic,
-                        "-m",
-                        message)
-                .redirectErrorStream(true)
-                .start();
-        assertThat(pub.waitFor(15, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue())
-                .as(new String(pub.getInputStream().readAllBytes()) + mosquitto.log())
-                .isZero();
+        MosquittoPub.publish(
+                mosquitto,
+                List.of("--cafile", caFile.toString(), "--cert", cert.toString(), "--key", key.toString()),
+                topic,
+                message);
     }
 
     private static String text(InboundMessage message) {

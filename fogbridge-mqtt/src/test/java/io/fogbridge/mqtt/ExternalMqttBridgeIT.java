@@ -10,7 +10,6 @@ import io.fogbridge.api.Lane;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import io.fogbridge.testkit.MosquittoBroker;
-import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -193,24 +192,7 @@ class ExternalMqttBridgeIT {
     }
 
     private void mosquittoPub(String topic, String message) throws Exception {
-        Process pub = new ProcessBuilder(
-                        TestEnv.peer("mosquitto_pub").toString(),
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        String.valueOf(mosquitto.port()),
-                        "-q",
-                        "1",
-                        "-t",
-                        topic,
-                        "-m",
-                        message)
-                .redirectErrorStream(true)
-                .start();
-        assertThat(pub.waitFor(15, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue())
-                .as(new String(pub.getInputStream().readAllBytes()))
-                .isZero();
+        MosquittoPub.publish(mosquitto, List.of(), topic, message);
     }
 
     private static String text(InboundMessage message) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
@@ -16,18 +15,13 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.fogbridge.api.DeviceRef;
-import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.registry.PasswordHasher;
-import io.fogbridge.registry.Registry;
-import io.fogbridge.registry.RegistryFileWatcher;
 import io.fogbridge.testkit.CertificateFactory;
 import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.FileInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,8 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,58 +50,31 @@ class MqttSecurityIT {
 
     static final ControllableUplink uplink = new ControllableUplink();
     static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    static CertificateFactory.Issued acmeCa;
-    static CertificateFactory.Issued serverCa;
-    static Path registryFile;
-    static RegistryFileWatcher watcher;
-    static EmbeddedMqttBroker broker;
-    static int passwordPort;
-    static int tlsPort;
+    static SecuredBroker secured;
     static int localPort;
     static Mqtt5AsyncClient legit;
 
     @BeforeAll
     static void start() throws Exception {
-        acmeCa = CertificateFactory.ca("CN=Acme Devices CA");
+        secured = new SecuredBroker(dir);
         CertificateFactory.Issued globexCa = CertificateFactory.ca("CN=Globex Devices CA");
-        serverCa = CertificateFactory.ca("CN=Edge Server CA");
-        acmeCa.writeCertificatePem(dir.resolve("acme-ca.pem"));
-        Files.writeString(dir.resolve("clients-ca.pem"), acmeCa.certificatePem() + globexCa.certificatePem());
-        CertificateFactory.server(serverCa, "localhost", "127.0.0.1")
-                .writePem(dir.resolve("server.pem"), dir.resolve("server.key"));
-        serverCa.writeCertificatePem(dir.resolve("server-ca.pem"));
-        registryFile = dir.resolve("devices.yaml");
+        Files.writeString(dir.resolve("clients-ca.pem"), secured.acmeCa().certificatePem() + globexCa.certificatePem());
+        secured.serverCa().writeCertificatePem(dir.resolve("server-ca.pem"));
         writeRegistry("");
-
-        DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
-        watcher = RegistryFileWatcher.start(registryFile, registry, Duration.ofMillis(200));
-        ListenerTls tls = ListenerTls.pem(
-                dir.resolve("server.pem"),
-                dir.resolve("server.key"),
-                dir.resolve("clients-ca.pem"),
-                ListenerTls.ClientAuth.OPTIONAL);
-        EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dir.resolve("broker"))
-                .listeners(List.of(
-                        new ListenerAddress("127.0.0.1", 0, null, false),
-                        new ListenerAddress("127.0.0.1", 0, tls, false),
-                        new ListenerAddress("127.0.0.1", 0)))
-                .security(new MqttSecurity(registry, Map.of()))
-                .build();
-        broker = new EmbeddedMqttBroker(options, meters);
-        broker.start(uplink);
-        passwordPort = broker.boundListeners().get(0).port();
-        tlsPort = broker.boundListeners().get(1).port();
-        localPort = broker.boundListeners().get(2).port();
+        secured.start(
+                "clients-ca.pem",
+                registry -> new MqttSecurity(registry, Map.of()),
+                List.of(new ListenerAddress("127.0.0.1", 0)),
+                uplink,
+                meters);
+        localPort = secured.port(2);
         legit = connect5("legit", "lathe-1@acme", PASSWORD);
     }
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (watcher != null) {
-            watcher.close();
+        if (secured != null) {
+            secured.close();
         }
     }
 
@@ -119,7 +84,7 @@ class MqttSecurityIT {
     }
 
     static void writeRegistry(String extraAcmeDevices) throws Exception {
-        Files.writeString(registryFile, """
+        Files.writeString(secured.registryFile(), """
                 tenants:
                   acme:
                     trustedCa: acme-ca.pem
@@ -181,7 +146,7 @@ class MqttSecurityIT {
         Mqtt3AsyncClient press = Mqtt3Client.builder()
                 .identifier("press-3")
                 .serverHost("127.0.0.1")
-                .serverPort(passwordPort)
+                .serverPort(secured.passwordPort())
                 .simpleAuth()
                 .username("press-1@globex")
                 .password(PASSWORD.getBytes(StandardCharsets.UTF_8))
@@ -214,7 +179,7 @@ class MqttSecurityIT {
 
     @Test
     void aClientCertificateOfTheTenantsCaAuthenticatesOverTls() throws Exception {
-        CertificateFactory.Issued cert = CertificateFactory.client(acmeCa, "CN=lathe-1,O=acme");
+        CertificateFactory.Issued cert = CertificateFactory.client(secured.acmeCa(), "CN=lathe-1,O=acme");
         Mqtt5AsyncClient device = tlsClient("lathe-1-mtls", cert);
         device.connect().get(15, TimeUnit.SECONDS);
         assertThat(publish(device, "event")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
@@ -226,10 +191,10 @@ class MqttSecurityIT {
     void anExpiredOrUnregisteredCertificateIsRefused() throws Exception {
         Instant now = Instant.now();
         CertificateFactory.Issued expired = CertificateFactory.client(
-                acmeCa, "CN=lathe-1,O=acme", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)));
+                secured.acmeCa(), "CN=lathe-1,O=acme", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)));
         assertThatThrownBy(() -> tlsClient("expired", expired).connect().get(15, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class); // the TLS handshake fails: no MQTT session at all
-        CertificateFactory.Issued unregistered = CertificateFactory.client(acmeCa, "CN=lathe-9,O=acme");
+        CertificateFactory.Issued unregistered = CertificateFactory.client(secured.acmeCa(), "CN=lathe-9,O=acme");
         assertThatThrownBy(
                         () -> tlsClient("unregistered", unregistered).connect().get(15, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(Mqtt5ConnAckException.class)
@@ -243,14 +208,14 @@ class MqttSecurityIT {
     @Test
     void mosquittoPubWithCafileCertAndKey() throws Exception {
         Path mosquittoPub = TestEnv.peer("mosquitto_pub");
-        CertificateFactory.client(acmeCa, "CN=lathe-1,O=acme")
+        CertificateFactory.client(secured.acmeCa(), "CN=lathe-1,O=acme")
                 .writePem(dir.resolve("lathe-1.pem"), dir.resolve("lathe-1.key"));
         Process process = new ProcessBuilder(
                         mosquittoPub.toString(),
                         "-h",
                         "localhost",
                         "-p",
-                        Integer.toString(tlsPort),
+                        Integer.toString(secured.tlsPort()),
                         "--cafile",
                         dir.resolve("server-ca.pem").toString(),
                         "--cert",
@@ -337,67 +302,21 @@ class MqttSecurityIT {
     }
 
     static Mqtt5AsyncClient connect5(String id, String username, String password) throws Exception {
-        Mqtt5AsyncClient client = Mqtt5Client.builder()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(passwordPort)
-                .simpleAuth()
-                .username(username)
-                .password(password.getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth()
-                .buildAsync();
+        Mqtt5AsyncClient client = secured.passwordClient(id, username, password).buildAsync();
         client.connect().get(15, TimeUnit.SECONDS);
         return client;
     }
 
     static Mqtt5ConnAckReasonCode connAckOf(String username, String password) throws Exception {
-        var builder = Mqtt5Client.builder()
-                .identifier("probe-" + System.nanoTime())
-                .serverHost("127.0.0.1")
-                .serverPort(passwordPort);
-        if (username != null) {
-            builder = builder.simpleAuth()
-                    .username(username)
-                    .password(password.getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        Mqtt5AsyncClient client = builder.buildAsync();
-        try {
-            Mqtt5ConnAckReasonCode code =
-                    client.connect().get(15, TimeUnit.SECONDS).getReasonCode();
-            client.disconnect();
-            return code;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Mqtt5ConnAckException connAck) {
-                return connAck.getMqttMessage().getReasonCode();
-            }
-            throw e;
-        }
+        return secured.connAckOf(username, password);
     }
 
     static Mqtt5AsyncClient tlsClient(String id, CertificateFactory.Issued cert) throws Exception {
-        Path keyStore = cert.writePkcs12(dir.resolve(id + ".p12"), "pw", "device");
-        Path trustStore = serverCa.writeTrustStore(dir.resolve("server-trust.p12"), "pw");
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(load(keyStore), "pw".toCharArray());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(load(trustStore));
         return Mqtt5Client.builder()
                 .identifier(id)
                 .serverHost("localhost")
-                .serverPort(tlsPort)
-                .sslConfig(MqttClientSslConfig.builder()
-                        .keyManagerFactory(kmf)
-                        .trustManagerFactory(tmf)
-                        .build())
+                .serverPort(secured.tlsPort())
+                .sslConfig(secured.deviceTls(id, cert))
                 .buildAsync();
-    }
-
-    static KeyStore load(Path file) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(file.toFile())) {
-            store.load(in, "pw".toCharArray());
-        }
-        return store;
     }
 }

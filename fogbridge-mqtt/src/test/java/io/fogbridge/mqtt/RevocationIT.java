@@ -1,25 +1,18 @@
 package io.fogbridge.mqtt;
 
-import static io.fogbridge.mqtt.MqttSecurityIT.load;
 import static io.fogbridge.mqtt.MqttSecurityIT.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
-import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.registry.PasswordHasher;
-import io.fogbridge.registry.Registry;
-import io.fogbridge.registry.RegistryFileWatcher;
 import io.fogbridge.testkit.CertificateFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,10 +23,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,51 +51,26 @@ class RevocationIT {
     static final ControllableUplink uplink = new ControllableUplink();
     static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     static final MovableClock clock = new MovableClock();
-    static CertificateFactory.Issued acmeCa;
-    static CertificateFactory.Issued serverCa;
-    static Path registryFile;
-    static RegistryFileWatcher watcher;
-    static EmbeddedMqttBroker broker;
-    static int passwordPort;
-    static int tlsPort;
+    static SecuredBroker secured;
     static Mqtt5AsyncClient bystander;
 
     @BeforeAll
     static void start() throws Exception {
-        acmeCa = CertificateFactory.ca("CN=Acme Devices CA");
-        serverCa = CertificateFactory.ca("CN=Edge Server CA");
-        acmeCa.writeCertificatePem(dir.resolve("acme-ca.pem"));
-        CertificateFactory.server(serverCa, "localhost", "127.0.0.1")
-                .writePem(dir.resolve("server.pem"), dir.resolve("server.key"));
-        registryFile = dir.resolve("devices.yaml");
+        secured = new SecuredBroker(dir);
         writeRegistry(Map.of());
-        DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
-        watcher = RegistryFileWatcher.start(registryFile, registry, Duration.ofMillis(200));
-        ListenerTls tls = ListenerTls.pem(
-                dir.resolve("server.pem"),
-                dir.resolve("server.key"),
-                dir.resolve("acme-ca.pem"),
-                ListenerTls.ClientAuth.OPTIONAL);
-        EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dir.resolve("broker"))
-                .listeners(List.of(
-                        new ListenerAddress("127.0.0.1", 0, null, false),
-                        new ListenerAddress("127.0.0.1", 0, tls, false)))
-                .security(new MqttSecurity(registry, Map.of(), Duration.ofSeconds(10), clock))
-                .build();
-        broker = new EmbeddedMqttBroker(options, meters);
-        broker.start(uplink);
-        passwordPort = broker.boundListeners().get(0).port();
-        tlsPort = broker.boundListeners().get(1).port();
+        secured.start(
+                "acme-ca.pem",
+                registry -> new MqttSecurity(registry, Map.of(), Duration.ofSeconds(10), clock),
+                List.of(),
+                uplink,
+                meters);
         bystander = connect("bystander", "lathe-1@acme", OLD, new CompletableFuture<>());
     }
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (watcher != null) {
-            watcher.close();
+        if (secured != null) {
+            secured.close();
         }
     }
 
@@ -226,7 +191,8 @@ class RevocationIT {
                       lathe-1:
                         credentials: [{type: hashed-password, hash: "%s"}]
                 """.formatted(OLD_HASH);
-        Files.writeString(registryFile, """
+        Files.writeString(
+                secured.registryFile(), """
                 tenants:
                   acme:
                     trustedCa: acme-ca.pem
@@ -236,14 +202,7 @@ class RevocationIT {
 
     static Mqtt5AsyncClient connect(String id, String username, String password, CompletableFuture<Throwable> closed)
             throws Exception {
-        Mqtt5AsyncClient client = Mqtt5Client.builder()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(passwordPort)
-                .simpleAuth()
-                .username(username)
-                .password(password.getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth()
+        Mqtt5AsyncClient client = secured.passwordClient(id, username, password)
                 .addDisconnectedListener(ctx -> closed.complete(ctx.getCause()))
                 .buildAsync();
         client.connect().get(15, TimeUnit.SECONDS);
@@ -251,44 +210,16 @@ class RevocationIT {
     }
 
     static Mqtt5ConnAckReasonCode connAckOf(String username, String password) throws Exception {
-        Mqtt5AsyncClient client = Mqtt5Client.builder()
-                .identifier("probe-" + System.nanoTime())
-                .serverHost("127.0.0.1")
-                .serverPort(passwordPort)
-                .simpleAuth()
-                .username(username)
-                .password(password.getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth()
-                .buildAsync();
-        try {
-            Mqtt5ConnAckReasonCode code =
-                    client.connect().get(15, TimeUnit.SECONDS).getReasonCode();
-            client.disconnect();
-            return code;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Mqtt5ConnAckException connAck) {
-                return connAck.getMqttMessage().getReasonCode();
-            }
-            throw e;
-        }
+        return secured.connAckOf(username, password);
     }
 
     static Mqtt5AsyncClient tlsClient(String id, CompletableFuture<Throwable> closed) throws Exception {
-        CertificateFactory.Issued cert = CertificateFactory.client(acmeCa, "CN=victim,O=acme");
-        Path keyStore = cert.writePkcs12(dir.resolve(id + ".p12"), "pw", "device");
-        Path trustStore = serverCa.writeTrustStore(dir.resolve("server-trust.p12"), "pw");
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(load(keyStore), "pw".toCharArray());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(load(trustStore));
+        CertificateFactory.Issued cert = CertificateFactory.client(secured.acmeCa(), "CN=victim,O=acme");
         Mqtt5AsyncClient client = Mqtt5Client.builder()
                 .identifier(id)
                 .serverHost("localhost")
-                .serverPort(tlsPort)
-                .sslConfig(MqttClientSslConfig.builder()
-                        .keyManagerFactory(kmf)
-                        .trustManagerFactory(tmf)
-                        .build())
+                .serverPort(secured.tlsPort())
+                .sslConfig(secured.deviceTls(id, cert))
                 .addDisconnectedListener(ctx -> closed.complete(ctx.getCause()))
                 .buildAsync();
         client.connect().get(15, TimeUnit.SECONDS);

@@ -1,7 +1,7 @@
 package io.fogbridge.mqtt;
 
-import static io.fogbridge.mqtt.MqttSecurityIT.load;
 import static io.fogbridge.mqtt.MqttSecurityIT.publish;
+import static io.fogbridge.mqtt.SecuredBroker.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
