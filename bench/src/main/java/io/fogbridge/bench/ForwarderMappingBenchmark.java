@@ -1,14 +1,8 @@
 package io.fogbridge.bench;
 
-import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.Envelope;
-import io.fogbridge.api.InboundMessage;
-import io.fogbridge.api.QoS;
 import io.fogbridge.api.SpooledRecord;
 import io.fogbridge.pipeline.Enricher;
-import io.fogbridge.pipeline.RouteDecision;
-import io.fogbridge.pipeline.RouteTable;
-import io.fogbridge.spool.FsyncPolicy;
 import io.fogbridge.spool.SegmentedSpool;
 import io.fogbridge.spool.SpoolOptions;
 import java.io.IOException;
@@ -17,18 +11,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -73,7 +61,6 @@ public class ForwarderMappingBenchmark {
     static final int RECORDS = 100_000;
     static final int DEVICES = 100;
     static final int POLL_BATCH = 1_000;
-    static final int PAYLOAD_BYTES = 200;
 
     private static final MethodHandle NEW_MAPPER;
     private static final MethodHandle TO_PRODUCER_RECORD;
@@ -103,24 +90,17 @@ public class ForwarderMappingBenchmark {
 
     @Setup(Level.Trial)
     public void fill() throws Throwable {
-        dir = Files.createTempDirectory("forwarder-mapping-jmh");
+        dir = ScratchSpool.create("forwarder-mapping-jmh");
         long arrival = System.currentTimeMillis();
-        try (SegmentedSpool s = SegmentedSpool.open(options())) {
-            Envelope[] byDevice = new Envelope[DEVICES];
-            ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
-            for (int i = 0; i < RECORDS; i++) {
-                // one template per device, re-stamped per record: the Enricher's creation-time is unique per record
-                int device = i % DEVICES;
-                if (byDevice[device] == null) {
-                    byDevice[device] = gatewayEnvelope(device, arrival);
-                }
-                inFlight.add(s.append(stamped(byDevice[device], arrival + i)));
-                if (inFlight.size() >= 8192) {
-                    inFlight.poll().join();
-                }
+        Envelope[] byDevice = new Envelope[DEVICES];
+        ScratchSpool.fill(options(), RECORDS, i -> {
+            // one template per device, re-stamped per record: the Enricher's creation-time is unique per record
+            int device = i % DEVICES;
+            if (byDevice[device] == null) {
+                byDevice[device] = BenchRecords.gatewayEnvelope(device, arrival);
             }
-            inFlight.forEach(CompletableFuture::join);
-        }
+            return stamped(byDevice[device], arrival + i);
+        });
         decoded = new ArrayList<>(RECORDS);
         try (SegmentedSpool s = SegmentedSpool.open(options())) {
             while (decoded.size() < RECORDS) {
@@ -134,28 +114,6 @@ public class ForwarderMappingBenchmark {
         mapper = (Object) NEW_MAPPER.invokeExact("edge-1");
     }
 
-    /** What {@code Pipeline.accept} hands the spool for {@code telemetry/plant-1/lathe-00NN}. */
-    private static Envelope gatewayEnvelope(int device, long arrival) {
-        byte[] payload = new byte[PAYLOAD_BYTES];
-        for (int i = 0; i < payload.length; i++) {
-            payload[i] = (byte) ('a' + i % 26);
-        }
-        String id = String.format(Locale.ROOT, "lathe-%04d", device);
-        InboundMessage message = new InboundMessage(
-                "telemetry/plant-1/" + id, payload, QoS.AT_LEAST_ONCE, new DeviceRef("plant-1", id, id), null, arrival);
-        RouteDecision.Forward forward = (RouteDecision.Forward) new RouteTable(List.of()).decide(message);
-        QoS qos = forward.route().effectiveQos(message.qos());
-        Map<String, String> headers = new Enricher("edge-1", Map.of("site", "plant-1")).headers(message, forward, qos);
-        return new Envelope(
-                forward.topic(),
-                forward.key(),
-                headers,
-                message.payload(),
-                message.arrivalTime(),
-                qos,
-                forward.route().lane());
-    }
-
     private static Envelope stamped(Envelope e, long arrival) {
         Map<String, String> headers = new LinkedHashMap<>(e.headers());
         headers.put("creation-time", Long.toString(arrival));
@@ -163,10 +121,7 @@ public class ForwarderMappingBenchmark {
     }
 
     private SpoolOptions options() {
-        return SpoolOptions.builder(dir)
-                .fsync(FsyncPolicy.parse("interval:5"))
-                .maxBytes(8L << 30)
-                .build();
+        return ScratchSpool.options(dir, "interval:5");
     }
 
     @Setup(Level.Invocation)
@@ -205,10 +160,6 @@ public class ForwarderMappingBenchmark {
 
     @TearDown(Level.Trial)
     public void delete() throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchSpool.delete(dir);
     }
 }

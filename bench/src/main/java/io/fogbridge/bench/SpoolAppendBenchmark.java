@@ -1,25 +1,13 @@
 package io.fogbridge.bench;
 
-import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.Envelope;
-import io.fogbridge.api.InboundMessage;
-import io.fogbridge.api.QoS;
 import io.fogbridge.pipeline.Enricher;
-import io.fogbridge.pipeline.RouteDecision;
-import io.fogbridge.pipeline.RouteTable;
-import io.fogbridge.spool.FsyncPolicy;
 import io.fogbridge.spool.SegmentedSpool;
-import io.fogbridge.spool.SpoolOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,7 +54,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class SpoolAppendBenchmark {
     static final int BATCH = 4096;
-    static final int PAYLOAD_BYTES = 200;
 
     @Param({"group", "interval:5"})
     public String fsync;
@@ -77,38 +64,14 @@ public class SpoolAppendBenchmark {
 
     @Setup(Level.Trial)
     public void envelope() {
-        envelope = gatewayEnvelope();
-    }
-
-    /** What {@code Pipeline.accept} hands the spool for {@code telemetry/plant-1/lathe-0042}. */
-    static Envelope gatewayEnvelope() {
-        byte[] payload = new byte[PAYLOAD_BYTES];
-        for (int i = 0; i < payload.length; i++) {
-            payload[i] = (byte) ('a' + i % 26);
-        }
-        DeviceRef lathe = new DeviceRef("plant-1", "lathe-0042", "lathe-0042");
-        InboundMessage message = new InboundMessage(
-                "telemetry/plant-1/lathe-0042", payload, QoS.AT_LEAST_ONCE, lathe, null, System.currentTimeMillis());
-        RouteDecision.Forward forward = (RouteDecision.Forward) new RouteTable(List.of()).decide(message);
-        QoS qos = forward.route().effectiveQos(message.qos());
-        Map<String, String> headers = new Enricher("edge-1", Map.of("site", "plant-1")).headers(message, forward, qos);
-        return new Envelope(
-                forward.topic(),
-                forward.key(),
-                headers,
-                message.payload(),
-                message.arrivalTime(),
-                qos,
-                forward.route().lane());
+        // the same record every append: telemetry/plant-1/lathe-0042
+        envelope = BenchRecords.gatewayEnvelope(42, System.currentTimeMillis());
     }
 
     @Setup(Level.Iteration)
     public void open() throws IOException {
-        dir = Files.createTempDirectory("spool-append-jmh");
-        spool = SegmentedSpool.open(SpoolOptions.builder(dir)
-                .fsync(FsyncPolicy.parse(fsync))
-                .maxBytes(8L << 30) // never reached: the directory is fresh every iteration
-                .build());
+        dir = ScratchSpool.create("spool-append-jmh");
+        spool = SegmentedSpool.open(ScratchSpool.options(dir, fsync));
     }
 
     @TearDown(Level.Iteration)
@@ -124,11 +87,7 @@ public class SpoolAppendBenchmark {
                 appended,
                 appended / (double) Math.max(1, syncs),
                 bytes / Math.max(1, appended));
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchSpool.delete(dir);
     }
 
     @Benchmark

@@ -1,22 +1,12 @@
 package io.fogbridge.bench;
 
 import io.fogbridge.api.Envelope;
-import io.fogbridge.api.Lane;
-import io.fogbridge.api.QoS;
 import io.fogbridge.api.SpooledRecord;
-import io.fogbridge.spool.FsyncPolicy;
 import io.fogbridge.spool.SegmentedSpool;
-import io.fogbridge.spool.SpoolOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Replay with JMH: each invocation opens the spool (recovery scan not timed), then the timed
- * part drains 500,000 records of 200-byte payloads through the cursor. Score = records/s.
+ * part drains 500,000 records of 200-byte payloads through the cursor. Score = records/s. The records are
+ * {@link BenchRecords#oneHeaderEnvelope()}, not the gateway's shape: the spool's own read cost.
  *
  * <p>Run: {@code bench/spool-bench.sh jmh}.
  */
@@ -53,38 +44,14 @@ public class SpoolReplayBenchmark {
 
     @Setup(Level.Trial)
     public void fill() throws Exception {
-        dir = Files.createTempDirectory("spool-replay-jmh");
-        byte[] payload = new byte[200];
-        Envelope e = new Envelope(
-                "fog.telemetry.bench",
-                "device-0001",
-                Map.of("device_id", "device-0001"),
-                payload,
-                0,
-                QoS.AT_LEAST_ONCE,
-                Lane.BULK);
-        try (SegmentedSpool s = SegmentedSpool.open(options())) {
-            ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
-            for (int i = 0; i < RECORDS; i++) {
-                inFlight.add(s.append(e));
-                if (inFlight.size() >= 8192) {
-                    inFlight.poll().join();
-                }
-            }
-            inFlight.forEach(CompletableFuture::join);
-        }
-    }
-
-    private SpoolOptions options() {
-        return SpoolOptions.builder(dir)
-                .fsync(FsyncPolicy.parse("interval:5"))
-                .maxBytes(8L << 30)
-                .build();
+        dir = ScratchSpool.create("spool-replay-jmh");
+        Envelope e = BenchRecords.oneHeaderEnvelope();
+        ScratchSpool.fill(ScratchSpool.options(dir, "interval:5"), RECORDS, i -> e);
     }
 
     @Setup(Level.Invocation)
     public void open() throws IOException {
-        spool = SegmentedSpool.open(options());
+        spool = SegmentedSpool.open(ScratchSpool.options(dir, "interval:5"));
     }
 
     @TearDown(Level.Invocation)
@@ -110,10 +77,6 @@ public class SpoolReplayBenchmark {
 
     @TearDown(Level.Trial)
     public void delete() throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchSpool.delete(dir);
     }
 }
