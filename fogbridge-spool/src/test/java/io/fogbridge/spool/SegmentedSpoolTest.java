@@ -207,12 +207,12 @@ class SegmentedSpoolTest {
             appendAll(spool, Lane.BULK, "d", 10);
             Path commits = dir.resolve("bulk").resolve(CommitLog.FILE);
             spool.cursor().commit(Lane.BULK, 3);
-            await().atMost(Duration.ofSeconds(5)).until(() -> Files.size(commits) == CommitLog.ENTRY);
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.size(commits) == MarkFile.ENTRY);
             spool.cursor().commit(Lane.BULK, 6);
         }
         Path commits = dir.resolve("bulk").resolve(CommitLog.FILE);
-        assertThat(Files.size(commits)).isEqualTo(2 * CommitLog.ENTRY);
-        flip(commits, CommitLog.ENTRY + 6); // the newest entry
+        assertThat(Files.size(commits)).isEqualTo(2 * MarkFile.ENTRY);
+        flip(commits, MarkFile.ENTRY + 6); // the newest entry
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
             assertThat(spool.cursor().committed(Lane.BULK)).isEqualTo(3);
             assertThat(drainAll(spool.cursor()))

@@ -83,7 +83,7 @@ class SequenceReservationTest {
                         .isEqualTo(round);
             }
             Path file = dir.resolve("bulk").resolve(SequenceReservation.FILE);
-            assertThat(Files.size(file)).isEqualTo(CommitLog.ENTRY);
+            assertThat(Files.size(file)).isEqualTo(MarkFile.ENTRY);
             assertThat(SequenceReservation.read(file)).isEqualTo(round + 1);
         }
     }
@@ -164,7 +164,7 @@ class SequenceReservationTest {
     }
 
     private static void writeReservation(Path laneDir, long limit) throws IOException {
-        ByteBuffer b = CommitLog.encode(ByteBuffer.allocate(CommitLog.ENTRY), SequenceReservation.MAGIC, limit);
+        ByteBuffer b = MarkFile.encode(ByteBuffer.allocate(MarkFile.ENTRY), SequenceReservation.MAGIC, limit);
         Files.write(laneDir.resolve(SequenceReservation.FILE), b.array());
     }
 }
