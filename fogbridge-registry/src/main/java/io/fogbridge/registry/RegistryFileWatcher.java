@@ -1,9 +1,6 @@
 package io.fogbridge.registry;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -15,8 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds a {@link DeviceRegistry} from the registry file and reloads it when it changes.
  *
- * <p>Polls the file's modification time and size every {@code interval} (default 1 s) instead of a WatchService:
- * polling also sees a Kubernetes ConfigMap's symlink swap and files on network mounts, and costs one stat a second.
+ * <p>Polls the file every {@code interval} (default 1 s) through a {@link FileChange}.
  * A file that does not parse on reload is logged (with the line) and the previous registry stays in force; the
  * same broken version is not reported again until it changes.
  *
@@ -31,8 +27,7 @@ public final class RegistryFileWatcher implements AutoCloseable {
     private final Path file;
     private final DeviceRegistry target;
     private final ScheduledExecutorService poller;
-    private volatile Stamp loaded;
-    private volatile Stamp lastFailed;
+    private FileChange change;
 
     private RegistryFileWatcher(Path file, DeviceRegistry target) {
         this.file = file;
@@ -49,10 +44,9 @@ public final class RegistryFileWatcher implements AutoCloseable {
             throws RegistryFileException {
         Objects.requireNonNull(target, "target");
         RegistryFileWatcher watcher = new RegistryFileWatcher(file.toAbsolutePath(), target);
-        Stamp stamp = watcher.stamp();
+        watcher.change = new FileChange(watcher.file);
         Registry first = RegistryFile.read(watcher.file);
         target.replaceAll(first);
-        watcher.loaded = stamp;
         log.info("device registry {} loaded: {}", watcher.file, first);
         long millis = interval.toMillis();
         watcher.poller.scheduleWithFixedDelay(watcher::poll, millis, millis, TimeUnit.MILLISECONDS);
@@ -66,18 +60,16 @@ public final class RegistryFileWatcher implements AutoCloseable {
     /** Checks the file now; normally called by the poller. */
     void poll() {
         try {
-            Stamp now = stamp();
-            if (now.equals(loaded) || now.equals(lastFailed)) {
+            if (!change.changed()) {
                 return;
             }
             try {
                 Registry next = RegistryFile.read(file);
                 target.replaceAll(next);
-                loaded = now;
-                lastFailed = null;
+                change.loaded();
                 log.info("device registry {} reloaded: {}", file, next);
             } catch (RegistryFileException e) {
-                lastFailed = now;
+                change.failed();
                 log.error("device registry not reloaded, the previous one stays in force: {}", e.getMessage());
             }
         } catch (RuntimeException e) { // never let the poller die silently
@@ -85,19 +77,8 @@ public final class RegistryFileWatcher implements AutoCloseable {
         }
     }
 
-    private Stamp stamp() {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(attributes.lastModifiedTime().toMillis(), attributes.size(), attributes.fileKey());
-        } catch (IOException e) {
-            return new Stamp(-1, -1, null); // missing for now: reported once when a read fails
-        }
-    }
-
     @Override
     public void close() {
         poller.shutdownNow();
     }
-
-    private record Stamp(long modified, long size, Object fileKey) {}
 }

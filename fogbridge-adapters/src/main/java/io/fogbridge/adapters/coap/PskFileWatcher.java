@@ -1,10 +1,8 @@
 package io.fogbridge.adapters.coap;
 
+import io.fogbridge.registry.FileChange;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,9 +18,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the DTLS endpoint's pre-shared keys in step with their file, so keys can be added, rotated and removed without
  * a restart.
  *
- * <p>Polls the file's modification time, size and file key every {@code interval} (1 s in the adapter), like the
- * registry's watcher and for the same reasons: it also sees a Kubernetes Secret's symlink swap and network mounts. On
- * a change the whole file is read again: new identities and changed keys are set in the store, identities no longer
+ * <p>Polls the file every {@code interval} (1 s in the adapter) through a {@link FileChange}, like the registry's
+ * watcher. On a change the whole file is read again: new identities and changed keys are set in the store, identities no longer
  * listed are removed from it, and the open DTLS sessions of changed and removed identities are dropped so a device
  * cannot go on with a key the operator replaced (it must handshake again, with the new key). A file that does not
  * read is logged once (line number, never a key) and the previous keys stay in force.
@@ -49,8 +46,7 @@ final class PskFileWatcher implements AutoCloseable {
     private final Target target;
     private final Duration interval;
     private Map<String, byte[]> current;
-    private Stamp loaded;
-    private Stamp lastFailed;
+    private final FileChange change;
     private ScheduledExecutorService poller;
 
     /** @param initial the keys the target already holds; {@code initial.file()} is watched */
@@ -59,7 +55,7 @@ final class PskFileWatcher implements AutoCloseable {
         this.target = target;
         this.interval = interval;
         this.current = initial.keys();
-        this.loaded = stamp();
+        this.change = new FileChange(file);
     }
 
     void start() {
@@ -75,21 +71,19 @@ final class PskFileWatcher implements AutoCloseable {
     /** Checks the file now; normally called by the poller. */
     synchronized void poll() {
         try {
-            Stamp now = stamp();
-            if (now.equals(loaded) || now.equals(lastFailed)) {
+            if (!change.changed()) {
                 return;
             }
             PskKeys next;
             try {
                 next = PskKeys.load(file);
             } catch (IOException e) {
-                lastFailed = now;
+                change.failed();
                 log.error("DTLS pre-shared keys not reloaded, the previous ones stay in force: {}", e.getMessage());
                 return;
             }
             apply(next.keys());
-            loaded = now;
-            lastFailed = null;
+            change.loaded();
         } catch (RuntimeException e) { // never let the poller die silently
             log.error("watching the DTLS pre-shared key file {} failed", file, e);
         }
@@ -130,21 +124,10 @@ final class PskFileWatcher implements AutoCloseable {
                 removed);
     }
 
-    private Stamp stamp() {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
-        } catch (IOException e) {
-            return new Stamp(null, -1, null); // missing for now: reported once when a read fails
-        }
-    }
-
     @Override
     public void close() {
         if (poller != null) {
             poller.shutdownNow();
         }
     }
-
-    private record Stamp(FileTime modified, long size, Object fileKey) {}
 }
