@@ -1,6 +1,7 @@
 package io.fogbridge.adapters.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fogbridge.adapters.CoapClient;
 import io.fogbridge.adapters.TestDevices;
@@ -119,7 +120,10 @@ class CoapAdapterPeerIT {
         assertThat(result.code()).as(result.log()).isEqualTo("2.04");
         assertThat(result.payload()).isEqualTo("{\"open\":1}");
         assertThat(result.pdu()).contains("command=setValve").contains("corr-9");
-        assertThat(inbox.delivered).extracting(c -> c.correlationId()).contains("corr-9");
+        // the adapter records the delivery after the response is written, so the peer can see it first
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inbox.delivered)
+                .extracting(c -> c.correlationId())
+                .contains("corr-9"));
 
         Thread.ofVirtual().start(() -> {
             try {

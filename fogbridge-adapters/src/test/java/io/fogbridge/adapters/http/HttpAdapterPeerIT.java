@@ -1,6 +1,7 @@
 package io.fogbridge.adapters.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fogbridge.adapters.TestDevices;
 import io.fogbridge.api.InboundMessage;
@@ -127,7 +128,10 @@ class HttpAdapterPeerIT {
                 .containsEntry("fog-command", "setValve")
                 .containsEntry("fog-command-request-id", "corr-1");
         assertThat(first.body()).isEqualTo("{\"open\":true}");
-        assertThat(inbox.delivered).extracting(c -> c.correlationId()).contains("corr-1");
+        // the adapter records the delivery after the response is written, so the peer can see it first
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inbox.delivered)
+                .extracting(c -> c.correlationId())
+                .contains("corr-1"));
 
         var second = Curl.post(base + "/telemetry?ttd=1", bytes("{}"), "-u", "sensor-2@acme:s3cret");
         assertThat(second.status()).isEqualTo(202);
