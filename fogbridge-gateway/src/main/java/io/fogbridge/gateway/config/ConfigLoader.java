@@ -2,6 +2,12 @@ package io.fogbridge.gateway.config;
 
 import static io.fogbridge.gateway.config.GatewayConfigKeys.*;
 
+import io.fogbridge.api.config.ConfigKey;
+import io.fogbridge.api.config.ConfigNode;
+import io.fogbridge.api.config.Origin;
+import io.fogbridge.api.config.Problems;
+import io.fogbridge.api.config.Suggestions;
+import io.fogbridge.api.config.Units;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

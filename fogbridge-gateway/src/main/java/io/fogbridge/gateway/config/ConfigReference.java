@@ -1,5 +1,6 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.api.config.ConfigKey;
 import java.util.ArrayList;
 import java.util.List;
 

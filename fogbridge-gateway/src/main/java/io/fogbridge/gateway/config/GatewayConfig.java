@@ -1,5 +1,6 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.api.config.Units;
 import io.fogbridge.pipeline.Enricher;
 import io.fogbridge.pipeline.Route;
 import io.fogbridge.pipeline.RouteTable;

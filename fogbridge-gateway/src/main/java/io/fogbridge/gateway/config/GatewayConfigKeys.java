@@ -2,6 +2,13 @@ package io.fogbridge.gateway.config;
 
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
+import io.fogbridge.api.config.ConfigKey;
+import io.fogbridge.api.config.ConfigNode;
+import io.fogbridge.api.config.ItemSchema;
+import io.fogbridge.api.config.Origin;
+import io.fogbridge.api.config.Problems;
+import io.fogbridge.api.config.ValueType;
+import io.fogbridge.api.config.ValueTypes;
 import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.pipeline.ContractHeaders;
 import io.fogbridge.pipeline.DeviceRoutes;

@@ -2,6 +2,7 @@ package io.fogbridge.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fogbridge.api.config.ConfigKey;
 import org.junit.jupiter.api.Test;
 
 class ConfigReferenceTest {

@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Collects every problem found in one load, so the user sees all of them at once. Not thread-safe; one per load.
  */
-final class Problems {
+public final class Problems {
 
     private record Problem(Origin origin, String key, String message) {
         String format() {
@@ -17,20 +17,20 @@ final class Problems {
 
     private final List<Problem> problems = new ArrayList<>();
 
-    void add(Origin origin, String key, String message) {
+    public void add(Origin origin, String key, String message) {
         problems.add(new Problem(origin, key, message));
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return problems.isEmpty();
     }
 
-    int size() {
+    public int size() {
         return problems.size();
     }
 
     /** File problems in line order, then those of the whole file, then environment problems; stable otherwise. */
-    List<String> formatted() {
+    public List<String> formatted() {
         return problems.stream()
                 .sorted(Comparator.comparing((Problem p) -> p.origin().fromEnv())
                         .thenComparingInt(

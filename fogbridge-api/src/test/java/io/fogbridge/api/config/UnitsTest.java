@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

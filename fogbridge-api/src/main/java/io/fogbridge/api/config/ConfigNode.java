@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 import java.util.List;
 
@@ -6,7 +6,7 @@ import java.util.List;
  * A YAML value with the line it was written on. Jackson's {@code JsonNode} forgets locations, and every config
  * error must name its line, so the loader reads YAML into this small tree instead.
  */
-sealed interface ConfigNode {
+public sealed interface ConfigNode {
 
     Origin origin();
 

@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 /**
  * Where a config value came from: a file line, or an environment variable.
@@ -6,13 +6,13 @@ package io.fogbridge.gateway.config;
  * @param source the file name as given to the loader, or {@code env NAME}
  * @param line   1-based line in the file, or 0 when there is none (environment, defaults, whole-file problems)
  */
-record Origin(String source, int line) {
+public record Origin(String source, int line) {
 
-    static Origin env(String variable) {
+    public static Origin env(String variable) {
         return new Origin("env " + variable, 0);
     }
 
-    boolean fromEnv() {
+    public boolean fromEnv() {
         return source.startsWith("env ");
     }
 

@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -13,15 +13,15 @@ import java.util.Locale;
  *       {@code 7d}); {@code 0} alone is allowed, a bare non-zero number is not (seconds or milliseconds?)
  * </ul>
  */
-final class Units {
+public final class Units {
 
-    static final String SIZE_EXAMPLES = "a size such as 1000, 64KiB, 256MiB or 1GiB";
-    static final String DURATION_EXAMPLES = "a duration such as 500ms, 10s, 5m, 12h or 7d";
+    public static final String SIZE_EXAMPLES = "a size such as 1000, 64KiB, 256MiB or 1GiB";
+    public static final String DURATION_EXAMPLES = "a duration such as 500ms, 10s, 5m, 12h or 7d";
 
     private Units() {}
 
     /** @throws IllegalArgumentException with an "expected …, got …" message */
-    static long parseSize(String text) {
+    public static long parseSize(String text) {
         String t = text.strip();
         int split = numberEnd(t);
         if (split == 0) {
@@ -50,7 +50,7 @@ final class Units {
     }
 
     /** @throws IllegalArgumentException with an "expected …, got …" message */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         String t = text.strip();
         int split = numberEnd(t);
         if (split == 0) {
@@ -87,7 +87,7 @@ final class Units {
     }
 
     /** The shortest exact form: 1GiB, 256KiB, 1000. */
-    static String formatSize(long bytes) {
+    public static String formatSize(long bytes) {
         String[] units = {"TiB", "GiB", "MiB", "KiB"};
         int[] shifts = {40, 30, 20, 10};
         for (int i = 0; i < units.length; i++) {
@@ -100,7 +100,7 @@ final class Units {
     }
 
     /** The shortest exact form: 7d, 10s, 500ms, 0. */
-    static String formatDuration(Duration duration) {
+    public static String formatDuration(Duration duration) {
         long ms = duration.toMillis();
         if (ms == 0) {
             return "0";

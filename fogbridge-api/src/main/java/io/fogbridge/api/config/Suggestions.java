@@ -1,15 +1,15 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean …?" for unknown keys: the closest known name by edit distance, if it is close enough. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {}
 
-    static Optional<String> closest(String input, Collection<String> candidates) {
+    public static Optional<String> closest(String input, Collection<String> candidates) {
         String needle = input.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -26,7 +26,7 @@ final class Suggestions {
     }
 
     /** Levenshtein distance, two rows. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
@@ -18,7 +18,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The value types config keys are made of. Each parses the text as written and says what it expected. */
-final class ValueTypes {
+public final class ValueTypes {
 
     private ValueTypes() {}
 
@@ -26,7 +26,7 @@ final class ValueTypes {
      * A scalar type. {@code parser} throws {@link IllegalArgumentException}: with a message, that message is the
      * problem; without one, the problem is "expected {describe}, got '{text}'".
      */
-    static <T> ValueType<T> scalar(String describe, Function<String, T> parser, Function<T, String> formatter) {
+    public static <T> ValueType<T> scalar(String describe, Function<String, T> parser, Function<T, String> formatter) {
         return new ValueType<>() {
             @Override
             public String describe() {
@@ -59,7 +59,7 @@ final class ValueTypes {
         };
     }
 
-    static <T> ValueType<T> scalar(String describe, Function<String, T> parser) {
+    public static <T> ValueType<T> scalar(String describe, Function<String, T> parser) {
         return scalar(describe, parser, String::valueOf);
     }
 
@@ -67,7 +67,7 @@ final class ValueTypes {
         return new IllegalArgumentException();
     }
 
-    static ValueType<String> string() {
+    public static ValueType<String> string() {
         return scalar("string", text -> {
             if (text.isBlank()) {
                 throw new IllegalArgumentException("must not be empty");
@@ -79,7 +79,7 @@ final class ValueTypes {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** Names that travel in headers, client ids and file names: letters, digits, '.', '_', '-', up to 64. */
-    static ValueType<String> identifier() {
+    public static ValueType<String> identifier() {
         return scalar("name of [A-Za-z0-9._-], up to 64 characters", text -> {
             if (!IDENTIFIER.matcher(text).matches()) {
                 throw new IllegalArgumentException(
@@ -90,7 +90,7 @@ final class ValueTypes {
         });
     }
 
-    static ValueType<String> host() {
+    public static ValueType<String> host() {
         return scalar("host name or IP address", text -> {
             if (text.isBlank() || text.chars().anyMatch(Character::isWhitespace)) {
                 throw expected();
@@ -99,7 +99,7 @@ final class ValueTypes {
         });
     }
 
-    static ValueType<Integer> intRange(int min, int max, String describe) {
+    public static ValueType<Integer> intRange(int min, int max, String describe) {
         return scalar(describe, text -> {
             try {
                 int value = Integer.parseInt(text.strip());
@@ -113,11 +113,11 @@ final class ValueTypes {
         });
     }
 
-    static ValueType<Integer> port() {
+    public static ValueType<Integer> port() {
         return intRange(0, 65535, "a port 0-65535 (0 = any free port)");
     }
 
-    static ValueType<Long> size(long min, long max) {
+    public static ValueType<Long> size(long min, long max) {
         return scalar(
                 "size (1000, 64KiB, 256MiB, 1GiB)",
                 text -> {
@@ -131,7 +131,7 @@ final class ValueTypes {
                 Units::formatSize);
     }
 
-    static ValueType<Duration> duration(boolean zeroAllowed) {
+    public static ValueType<Duration> duration(boolean zeroAllowed) {
         return scalar(
                 "duration (500ms, 10s, 5m, 12h, 7d)",
                 text -> {
@@ -144,7 +144,7 @@ final class ValueTypes {
                 Units::formatDuration);
     }
 
-    static ValueType<Path> path() {
+    public static ValueType<Path> path() {
         return scalar("path", text -> {
             if (text.isBlank()) {
                 throw new IllegalArgumentException("must not be empty");
@@ -158,7 +158,7 @@ final class ValueTypes {
     }
 
     /** {@code group} or {@code interval:<ms>}; the text is kept (normalized) for the spool's own parser. */
-    static ValueType<String> fsyncPolicy() {
+    public static ValueType<String> fsyncPolicy() {
         return scalar("'group' or 'interval:<ms>'", text -> {
             String t = text.strip().toLowerCase(Locale.ROOT);
             if (t.equals("group")) {
@@ -179,7 +179,7 @@ final class ValueTypes {
         });
     }
 
-    static ValueType<String> oneOf(String... choices) {
+    public static ValueType<String> oneOf(String... choices) {
         String describe = String.join(" | ", choices);
         return scalar(describe, text -> {
             for (String choice : choices) {
@@ -192,7 +192,7 @@ final class ValueTypes {
         });
     }
 
-    static ValueType<Lane> lane() {
+    public static ValueType<Lane> lane() {
         return scalar(
                 "priority | bulk",
                 text -> {
@@ -206,7 +206,7 @@ final class ValueTypes {
     }
 
     /** {@code 0}/{@code at-most-once} or {@code 1}/{@code at-least-once}. */
-    static ValueType<QoS> qos() {
+    public static ValueType<QoS> qos() {
         return scalar(
                 "0 | 1 | at-most-once | at-least-once",
                 text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
@@ -220,7 +220,7 @@ final class ValueTypes {
     }
 
     /** {@code host:port[,host:port…]}; IPv6 hosts in brackets. */
-    static ValueType<String> bootstrapServers() {
+    public static ValueType<String> bootstrapServers() {
         return scalar("host:port[,host:port…]", text -> {
             List<String> servers = new ArrayList<>();
             for (String server : text.split(",", -1)) {
@@ -249,7 +249,7 @@ final class ValueTypes {
 
     /** {@code tcp://host[:port]}, port 1883 when left out; normalized to carry the port. */
     /** {@code tcp://host:port} or, with TLS, {@code ssl://host:port}; {@code mqtt://}/{@code mqtts://} are aliases. */
-    static ValueType<String> mqttUri() {
+    public static ValueType<String> mqttUri() {
         return scalar("tcp://host:port or ssl://host:port", text -> {
             String problem =
                     "expected tcp://host:port or ssl://host:port such as tcp://127.0.0.1:1883, got '" + text + "'";
@@ -275,7 +275,7 @@ final class ValueTypes {
      * A mapping of string to string; {@code checkKey} returns a problem text for a key it refuses, or null.
      * Values must be scalars.
      */
-    static ValueType<Map<String, String>> stringMap(String describe, Function<String, String> checkKey) {
+    public static ValueType<Map<String, String>> stringMap(String describe, Function<String, String> checkKey) {
         return new ValueType<>() {
             @Override
             public String describe() {
@@ -326,7 +326,7 @@ final class ValueTypes {
      * A list of items with their own keys. {@code checkList} runs when every item was valid, for checks across
      * items (duplicates, shadowing); it reports problems itself.
      */
-    static <T> ValueType<List<T>> listOf(
+    public static <T> ValueType<List<T>> listOf(
             String describe, ItemSchema<T> schema, BiFunction<List<T>, List<ConfigNode>, List<Problem>> checkList) {
         return new ValueType<>() {
             @Override
@@ -370,5 +370,5 @@ final class ValueTypes {
     }
 
     /** A problem found by a cross-item check. */
-    record Problem(Origin origin, String path, String message) {}
+    public record Problem(Origin origin, String path, String message) {}
 }

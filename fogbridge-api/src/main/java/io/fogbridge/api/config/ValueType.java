@@ -1,11 +1,11 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 /**
  * How one kind of config value is read, checked and shown in the reference.
  *
  * @param <T> the Java type the value becomes
  */
-interface ValueType<T> {
+public interface ValueType<T> {
 
     /** For the reference table and for "expected …" messages: {@code size}, {@code 'group' or 'interval:<ms>'}. */
     String describe();

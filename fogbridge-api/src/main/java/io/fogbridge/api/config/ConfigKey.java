@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 import java.util.Locale;
 
@@ -30,18 +30,18 @@ public final class ConfigKey<T> {
     }
 
     /** A key with a default ({@code null}: optional, unset unless given). */
-    static <T> ConfigKey<T> define(String path, ValueType<T> type, T defaultValue, String doc) {
+    public static <T> ConfigKey<T> define(String path, ValueType<T> type, T defaultValue, String doc) {
         String shown = defaultValue == null ? "—" : "`" + type.format(defaultValue) + "`";
         return new ConfigKey<>(path, type, defaultValue, shown, false, doc);
     }
 
     /** A key that must be set. */
-    static <T> ConfigKey<T> required(String path, ValueType<T> type, String doc) {
+    public static <T> ConfigKey<T> required(String path, ValueType<T> type, String doc) {
         return new ConfigKey<>(path, type, null, "required", true, doc);
     }
 
     /** The same key, with the default described in words, as Markdown (when it is derived from other keys). */
-    ConfigKey<T> defaultDescribedAs(String text) {
+    public ConfigKey<T> defaultDescribedAs(String text) {
         return new ConfigKey<>(path, type, defaultValue, text, required, doc);
     }
 
@@ -79,11 +79,11 @@ public final class ConfigKey<T> {
         return required;
     }
 
-    ValueType<T> type() {
+    public ValueType<T> type() {
         return type;
     }
 
-    T defaultValue() {
+    public T defaultValue() {
         return defaultValue;
     }
 

@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.config;
+package io.fogbridge.api.config;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,15 +10,15 @@ import java.util.Map;
  *
  * @param <T> the item type
  */
-final class ItemSchema<T> {
+public final class ItemSchema<T> {
 
     /** Builds an item from its valid field values; may report cross-field problems and return null. */
-    interface Builder<T> {
+    public interface Builder<T> {
         T build(Fields fields, Problems problems);
     }
 
     /** The field values of one item, with their origins and paths, for cross-field checks. */
-    static final class Fields {
+    public static final class Fields {
         private final Map<ConfigKey<?>, Object> values = new HashMap<>();
         private final Map<ConfigKey<?>, Origin> origins = new HashMap<>();
         private final String itemPath;
@@ -30,24 +30,24 @@ final class ItemSchema<T> {
         }
 
         @SuppressWarnings("unchecked")
-        <V> V get(ConfigKey<V> key) {
+        public <V> V get(ConfigKey<V> key) {
             return (V) values.get(key);
         }
 
-        Origin origin(ConfigKey<?> key) {
+        public Origin origin(ConfigKey<?> key) {
             return origins.getOrDefault(key, itemOrigin);
         }
 
         /** {@code routes[2].to}. */
-        String path(ConfigKey<?> key) {
+        public String path(ConfigKey<?> key) {
             return itemPath + "." + key.name();
         }
 
-        String itemPath() {
+        public String itemPath() {
             return itemPath;
         }
 
-        Origin itemOrigin() {
+        public Origin itemOrigin() {
             return itemOrigin;
         }
     }
@@ -55,17 +55,17 @@ final class ItemSchema<T> {
     private final List<ConfigKey<?>> keys;
     private final Builder<T> builder;
 
-    ItemSchema(List<ConfigKey<?>> keys, Builder<T> builder) {
+    public ItemSchema(List<ConfigKey<?>> keys, Builder<T> builder) {
         this.keys = List.copyOf(keys);
         this.builder = builder;
     }
 
-    List<ConfigKey<?>> keys() {
+    public List<ConfigKey<?>> keys() {
         return keys;
     }
 
     /** @return the item, or null when something in it was wrong (reported) */
-    T read(ConfigNode node, String itemPath, Problems problems) {
+    public T read(ConfigNode node, String itemPath, Problems problems) {
         if (!(node instanceof ConfigNode.Mapping mapping)) {
             problems.add(
                     node.origin(), itemPath, "expected a mapping of " + names() + ", got " + ConfigNode.describe(node));

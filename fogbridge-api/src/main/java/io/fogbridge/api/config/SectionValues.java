@@ -1,0 +1,17 @@
+package io.fogbridge.api.config;
+
+/**
+ * The parsed values of one section's keys in one load, with where each came from, for {@link ConfigSection#build}.
+ * Not thread-safe; lives for one load.
+ */
+public interface SectionValues {
+
+    /** The key's value: as given, else its default; null when unset without default or when it was invalid. */
+    <T> T get(ConfigKey<T> key);
+
+    /** True when the file or the environment gave the key (even if its value was invalid). */
+    boolean isSet(ConfigKey<?> key);
+
+    /** Where the key was given; for an unset key, the whole file (line 0), so a problem still names its source. */
+    Origin origin(ConfigKey<?> key);
+}
