@@ -36,8 +36,8 @@ record DeviceAdapters(HttpAdapter http, CoapAdapter coap) {
             StartedStages stages)
             throws Exception {
         AdapterSettings settings = config.adapters();
-        long maxPayload = config.mqtt().maxPayload();
-        Duration ackTimeout = config.mqtt().ackTimeout();
+        long maxPayload = config.devices().maxPayload();
+        Duration ackTimeout = config.devices().ackTimeout();
         HttpAdapter http = null;
         if (settings.httpEnabled()) {
             http = stages.push(

@@ -76,7 +76,7 @@ public final class Gateway implements AutoCloseable {
         spool = SpoolStage.open(config.spool(), dataDir.resolve("spool"), registry, stages);
         forwarder = ForwarderStage.start(config, spool, registry, stages);
         Pipeline pipeline = new Pipeline(
-                config.routeTable(), config.enricher(), spool, config.mqtt().maxPayload(), registry);
+                config.routeTable(), config.enricher(), spool, config.devices().maxPayload(), registry);
         bus = MqttBus.start(config, dataDir, pipeline, registry, stages);
         commands = CommandPath.start(config, dataDir, bus, spool, registry, stages);
         adapters = DeviceAdapters.start(config, pipeline, bus.devices(), commands, registry, stages);

@@ -57,12 +57,12 @@ record MqttBus(ProtocolAdapter adapter, DeviceRegistry devices) {
     private static MqttBus embeddedBroker(
             GatewayConfig config, Path dataDir, MeterRegistry registry, StartedStages stages) throws Exception {
         List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());
-        int maxPayload = Math.toIntExact(config.mqtt().maxPayload());
-        MqttSecurity security = EdgeSecurity.mqttSecurity(config.mqtt(), stages::push);
+        int maxPayload = Math.toIntExact(config.devices().maxPayload());
+        MqttSecurity security = EdgeSecurity.mqttSecurity(config.mqtt(), config.devices(), stages::push);
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dataDir.resolve("broker"))
                 .listeners(listeners)
                 .maxPayloadBytes(maxPayload)
-                .ackTimeout(config.mqtt().ackTimeout())
+                .ackTimeout(config.devices().ackTimeout())
                 .allowAnonymous(true)
                 .security(security)
                 .build();
@@ -76,7 +76,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceRegistry devices) {
                 .clientId(external.clientId())
                 .filters(config.routeTable().subscriptionFilters())
                 .sharedGroup(external.sharedGroup())
-                .maxPayloadBytes(Math.toIntExact(config.mqtt().maxPayload()));
+                .maxPayloadBytes(Math.toIntExact(config.devices().maxPayload()));
         if (external.username() != null) {
             options.credentials(external.username(), external.password());
         }

@@ -1,8 +1,6 @@
 package io.fogbridge.gateway;
 
 import io.fogbridge.gateway.config.SpoolSettings;
-import io.fogbridge.spool.FsyncPolicy;
-import io.fogbridge.spool.FullPolicy;
 import io.fogbridge.spool.SegmentedSpool;
 import io.fogbridge.spool.SpoolOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,8 +31,8 @@ final class SpoolStage {
         return SpoolOptions.builder(dir)
                 .maxBytes(settings.maxBytes())
                 .maxAge(settings.maxAge())
-                .fsync(FsyncPolicy.parse(settings.fsync()))
-                .whenFull(FullPolicy.parse(settings.whenFull()))
+                .fsync(settings.fsync())
+                .whenFull(settings.whenFull())
                 .segmentBytes(settings.segmentBytes())
                 .build();
     }

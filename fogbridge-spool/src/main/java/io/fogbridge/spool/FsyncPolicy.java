@@ -44,24 +44,32 @@ public sealed interface FsyncPolicy permits FsyncPolicy.Group, FsyncPolicy.Inter
         return new Group();
     }
 
+    /** The longest {@code interval:<ms>} accepted from a config: a minute of acknowledged data at risk is plenty. */
+    long MAX_INTERVAL_MILLIS = 60_000;
+
     /**
-     * Parses the config form: {@code group} or {@code interval:<ms>} (ms >= 1).
+     * Parses the config form, the one rule for it: {@code group} or {@code interval:<ms>} with 1 to
+     * {@value #MAX_INTERVAL_MILLIS} ms, case-insensitive, spaces ignored.
      *
-     * @throws IllegalArgumentException naming the accepted forms when {@code text} is neither
+     * @throws IllegalArgumentException with a message fit for a config error ("expected …, got '…'")
      */
     static FsyncPolicy parse(String text) {
-        String t = text == null ? "" : text.trim();
-        if (t.equalsIgnoreCase("group")) {
+        String t = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("group")) {
             return new Group();
         }
-        if (t.regionMatches(true, 0, "interval:", 0, 9)) {
+        if (t.startsWith("interval:")) {
             try {
-                return new Interval(Long.parseLong(t.substring(9).trim()));
+                long ms = Long.parseLong(t.substring("interval:".length()).strip());
+                if (ms >= 1 && ms <= MAX_INTERVAL_MILLIS) {
+                    return new Interval(ms);
+                }
             } catch (NumberFormatException e) {
-                // fall through to the common message
+                // reported below, with the accepted range
             }
+            throw new IllegalArgumentException(
+                    "expected 'interval:<ms>' with 1 to " + MAX_INTERVAL_MILLIS + " ms, got '" + text + "'");
         }
-        throw new IllegalArgumentException(
-                "spool.fsync: expected 'group' or 'interval:<ms>' (e.g. interval:5), got '" + text + "'");
+        throw new IllegalArgumentException("expected 'group' or 'interval:<ms>', got '" + text + "'");
     }
 }

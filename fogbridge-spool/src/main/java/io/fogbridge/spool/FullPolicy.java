@@ -23,15 +23,14 @@ public enum FullPolicy {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Parses the config form, case-insensitively. */
+    /** Parses the config form, case-insensitively; the one rule for it (the message fits a config error). */
     public static FullPolicy parse(String text) {
         for (FullPolicy p : values()) {
             if (p.id().equalsIgnoreCase(text == null ? "" : text.trim())) {
                 return p;
             }
         }
-        throw new IllegalArgumentException(
-                "spool.when-full: expected one of block, drop-oldest, drop-newest, got '" + text + "'");
+        throw new IllegalArgumentException("expected one of block, drop-oldest, drop-newest, got '" + text + "'");
     }
 
     @Override

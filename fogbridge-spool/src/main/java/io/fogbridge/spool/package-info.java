@@ -5,19 +5,8 @@
  * {@link io.fogbridge.api.Spool}), {@link io.fogbridge.spool.SpoolOptions#builder(java.nio.file.Path)},
  * {@link io.fogbridge.spool.SpoolInspector#inspect(java.nio.file.Path, java.io.PrintStream)}.
  *
- * <h2>Configuration</h2>
- *
- * <table>
- *   <caption>spool settings</caption>
- *   <tr><th>key</th><th>type</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>spool.directory</td><td>path</td><td>-</td><td>the spool's own directory; locked by one process</td></tr>
- *   <tr><td>spool.fsync</td><td>{@code group} | {@code interval:<ms>}</td><td>group</td><td>{@link io.fogbridge.spool.FsyncPolicy}</td></tr>
- *   <tr><td>spool.max-bytes</td><td>bytes</td><td>1 GiB</td><td>bound on segment bytes, all lanes</td></tr>
- *   <tr><td>spool.max-age</td><td>duration</td><td>0 (unlimited)</td><td>older records are dropped, reason {@code max-age}</td></tr>
- *   <tr><td>spool.when-full</td><td>{@code block} | {@code drop-oldest} | {@code drop-newest}</td><td>block</td><td>{@link io.fogbridge.spool.FullPolicy}</td></tr>
- *   <tr><td>spool.block-timeout</td><td>duration</td><td>30 s</td><td>how long a blocked append waits for room</td></tr>
- *   <tr><td>spool.segment-bytes</td><td>bytes</td><td>64 MiB (at most max-bytes / 2)</td><td>segment size; each segment holds one open file</td></tr>
- * </table>
+ * <p>Options come from {@link io.fogbridge.spool.SpoolOptions}; the gateway's {@code spool.*} config keys, their
+ * defaults and rules are defined once in its config section, not here.
  *
  * <h2>What each guarantee rests on</h2>
  *

@@ -8,11 +8,11 @@ import java.util.List;
  * environment overrides and the README's reference table are all derived from the sections; nothing else lists keys.
  *
  * <p>Contract: {@link #keys()} are the section's top-level keys (list items are reached through their list key's
- * {@link ItemSchema}); every path starts with {@link #name()} and a dot. {@link #build} is called once per load with
- * the values of those keys, each already parsed and checked on its own (a key whose value was invalid reads as null
- * and was reported). It reports problems between keys to {@code problems}, naming the key and its origin, and returns
- * the settings, or null when it reported a problem. It must not do I/O beyond checking that named files exist and
- * must be stateless: the same section object serves every load, from any thread.
+ * {@link ItemSchema}); every path is {@link #name()} or starts with it and a dot. {@link #build} is called once per
+ * load, and only when every key of the section parsed (what is wrong with a single key was reported already), with
+ * each value parsed, checked and defaulted. It reports problems between keys to {@code problems}, naming the key and
+ * its origin, and returns the settings, or null when it reported a problem. It must not do I/O beyond checking that
+ * named files exist and must be stateless: the same section object serves every load, from any thread.
  *
  * @param <S> the settings record this section becomes
  */

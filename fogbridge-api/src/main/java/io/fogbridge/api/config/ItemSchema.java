@@ -18,7 +18,7 @@ public final class ItemSchema<T> {
     }
 
     /** The field values of one item, with their origins and paths, for cross-field checks. */
-    public static final class Fields {
+    public static final class Fields implements SectionValues {
         private final Map<ConfigKey<?>, Object> values = new HashMap<>();
         private final Map<ConfigKey<?>, Origin> origins = new HashMap<>();
         private final String itemPath;
@@ -29,13 +29,20 @@ public final class ItemSchema<T> {
             this.itemOrigin = itemOrigin;
         }
 
+        @Override
         @SuppressWarnings("unchecked")
         public <V> V get(ConfigKey<V> key) {
             return (V) values.get(key);
         }
 
+        @Override
         public Origin origin(ConfigKey<?> key) {
             return origins.getOrDefault(key, itemOrigin);
+        }
+
+        @Override
+        public boolean isSet(ConfigKey<?> key) {
+            return origins.containsKey(key);
         }
 
         /** {@code routes[2].to}. */

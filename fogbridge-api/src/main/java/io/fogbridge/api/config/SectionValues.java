@@ -1,8 +1,9 @@
 package io.fogbridge.api.config;
 
 /**
- * The parsed values of one section's keys in one load, with where each came from, for {@link ConfigSection#build}.
- * Not thread-safe; lives for one load.
+ * The parsed values of one load, with where each came from, for {@link ConfigSection#build}. A section reads its own
+ * keys; it may read another section's key only for a default derived from it (say so in the key's doc). Not
+ * thread-safe; lives for one load.
  */
 public interface SectionValues {
 

@@ -27,4 +27,9 @@ public interface ValueType<T> {
     default boolean structured() {
         return false;
     }
+
+    /** A list of items: the keys of one item, for the reference ({@code routes[].from}); else none. */
+    default java.util.List<ConfigKey<?>> itemKeys() {
+        return java.util.List.of();
+    }
 }

@@ -157,25 +157,11 @@ public final class ValueTypes {
         });
     }
 
-    /** {@code group} or {@code interval:<ms>}; the text is kept (normalized) for the spool's own parser. */
-    public static ValueType<String> fsyncPolicy() {
-        return scalar("'group' or 'interval:<ms>'", text -> {
-            String t = text.strip().toLowerCase(Locale.ROOT);
-            if (t.equals("group")) {
-                return t;
-            }
-            if (t.startsWith("interval:")) {
-                try {
-                    long ms = Long.parseLong(t.substring("interval:".length()).strip());
-                    if (ms >= 1 && ms <= 60_000) {
-                        return "interval:" + ms;
-                    }
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-                throw new IllegalArgumentException("expected 'interval:<ms>' with 1 to 60000 ms, got '" + text + "'");
-            }
-            throw new IllegalArgumentException("expected 'group' or 'interval:<ms>', got '" + text + "'");
+    public static ValueType<Boolean> bool() {
+        return scalar("true or false", text -> switch (text) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("expected true or false");
         });
     }
 
@@ -360,6 +346,11 @@ public final class ValueTypes {
             @Override
             public String format(List<T> value) {
                 return value.isEmpty() ? "[]" : value.toString();
+            }
+
+            @Override
+            public List<ConfigKey<?>> itemKeys() {
+                return schema.keys();
             }
 
             @Override

@@ -39,6 +39,7 @@ final class ConfigCommand implements Runnable {
         public Integer call() {
             try {
                 GatewayConfig config = ConfigLoader.load(file, System.getenv());
+                config.warnings().forEach(w -> System.err.println("warning: " + w));
                 System.out.println("OK " + file);
                 System.out.println(config.summary());
                 return 0;

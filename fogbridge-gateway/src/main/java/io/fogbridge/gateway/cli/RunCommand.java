@@ -3,6 +3,7 @@ package io.fogbridge.gateway.cli;
 import io.fogbridge.gateway.Gateway;
 import io.fogbridge.gateway.config.ConfigException;
 import io.fogbridge.gateway.config.ConfigLoader;
+import io.fogbridge.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +30,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Gateway gateway;
         try {
-            gateway = Gateway.start(ConfigLoader.load(config, System.getenv()));
+            GatewayConfig loaded = ConfigLoader.load(config, System.getenv());
+            loaded.warnings().forEach(w -> System.err.println("warning: " + w));
+            gateway = Gateway.start(loaded);
         } catch (ConfigException e) {
             e.problems().forEach(System.err::println);
             return 1;

@@ -1,17 +1,13 @@
 package io.fogbridge.gateway.config;
 
-import static io.fogbridge.gateway.config.GatewayConfigKeys.*;
-
 import io.fogbridge.api.config.ConfigKey;
 import io.fogbridge.api.config.ConfigNode;
+import io.fogbridge.api.config.ConfigSection;
 import io.fogbridge.api.config.Origin;
 import io.fogbridge.api.config.Problems;
+import io.fogbridge.api.config.SectionValues;
 import io.fogbridge.api.config.Suggestions;
-import io.fogbridge.api.config.Units;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +32,10 @@ import java.util.TreeMap;
  * that names no key but starts like one ({@code FOGBRIDGE_SPOOL_FSYN}) is an error; others
  * ({@code FOGBRIDGE_HOME}) belong to the launcher and are ignored.
  *
+ * <p>Keys come from {@link ConfigSections}: each section parses, checks and builds its own part. A key that was
+ * renamed ({@link ConfigKey#formerly}) is still read under its old name, in the file and the environment, with a
+ * warning ({@link GatewayConfig#warnings()}) that names the new key; errors name the key as the user wrote it.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class ConfigLoader {
@@ -43,22 +43,34 @@ public final class ConfigLoader {
     private static final String ENV_PREFIX = "FOGBRIDGE_";
     private static final Map<String, ConfigKey<?>> BY_PATH = new LinkedHashMap<>();
     private static final Map<String, ConfigKey<?>> BY_ENV = new LinkedHashMap<>();
+    /** Former paths and variable names of renamed keys. */
+    private static final Map<String, ConfigKey<?>> BY_FORMER_PATH = new LinkedHashMap<>();
+
+    private static final Map<String, ConfigKey<?>> BY_FORMER_ENV = new LinkedHashMap<>();
     /** Mappings that group keys ({@code mqtt}, {@code mqtt.external}) → the names they may contain. */
     private static final Map<String, Set<String>> SECTIONS = new LinkedHashMap<>();
 
     static {
         SECTIONS.put("", new LinkedHashSet<>());
-        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
+        for (ConfigKey<?> key : ConfigSections.keys()) {
             BY_PATH.put(key.path(), key);
             BY_ENV.put(key.envName(), key);
-            String path = key.path();
-            String parent = "";
-            for (String segment : path.split("\\.")) {
-                SECTIONS.get(parent).add(segment);
-                parent = parent.isEmpty() ? segment : parent + "." + segment;
-                if (!parent.equals(path)) {
-                    SECTIONS.computeIfAbsent(parent, p -> new LinkedHashSet<>());
-                }
+            addSections(key.path());
+            if (key.formerPath() != null) {
+                BY_FORMER_PATH.put(key.formerPath(), key);
+                BY_FORMER_ENV.put(key.formerEnvName(), key);
+                addSections(key.formerPath());
+            }
+        }
+    }
+
+    private static void addSections(String path) {
+        String parent = "";
+        for (String segment : path.split("\\.")) {
+            SECTIONS.get(parent).add(segment);
+            parent = parent.isEmpty() ? segment : parent + "." + segment;
+            if (!parent.equals(path)) {
+                SECTIONS.computeIfAbsent(parent, p -> new LinkedHashSet<>());
             }
         }
     }
@@ -103,8 +115,8 @@ public final class ConfigLoader {
     private static GatewayConfig load(String source, String yaml, Map<String, String> env, boolean requireKafka)
             throws ConfigException {
         Problems problems = new Problems();
+        Given given = new Given(new HashMap<>(), new HashMap<>(), new Problems());
         ConfigNode root = YamlTreeReader.read(yaml, source, problems);
-        Map<String, ConfigNode> given = new HashMap<>();
         if (root instanceof ConfigNode.Mapping mapping) {
             collect(mapping, "", given, problems);
         } else if (!ConfigNode.isUnset(root)) {
@@ -116,26 +128,73 @@ public final class ConfigLoader {
         }
         applyEnvironment(env, given, problems);
         Values values = resolve(source, given, requireKafka, problems);
-        checkAcrossKeys(source, values, problems);
-        checkHttpExposure(source, values, problems);
+        Built built = new Built(new HashMap<>());
+        for (ConfigSection<?> section : ConfigSections.ALL) {
+            // A section builds from valid values only; what is wrong with a single key was reported already.
+            if (section.keys().stream().noneMatch(values.invalid()::contains)) {
+                built.sections().put(section, section.build(values, problems));
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.formatted());
         }
-        return assemble(values);
+        return new GatewayConfig(
+                built.get(ConfigSections.GATEWAY),
+                built.get(ConfigSections.MQTT),
+                built.get(ConfigSections.DEVICES),
+                built.get(ConfigSections.KAFKA),
+                built.get(ConfigSections.SPOOL),
+                built.get(ConfigSections.HTTP),
+                built.get(ConfigSections.ROUTES),
+                built.get(ConfigSections.COMMANDS),
+                built.get(ConfigSections.ADAPTERS),
+                given.warnings().formatted());
+    }
+
+    /** Each section's settings, typed by the section that built them. */
+    private record Built(Map<ConfigSection<?>, Object> sections) {
+        @SuppressWarnings("unchecked")
+        <S> S get(ConfigSection<S> section) {
+            return (S) sections.get(section);
+        }
+    }
+
+    /**
+     * What the file and the environment give: each key's node by the key's path, the path the user wrote it under
+     * (differs for a key used by its former name), and the warnings about former names.
+     */
+    private record Given(Map<String, ConfigNode> nodes, Map<String, String> writtenAs, Problems warnings) {
+
+        void put(ConfigKey<?> key, String written, ConfigNode node) {
+            nodes.put(key.path(), node);
+            writtenAs.put(key.path(), written);
+        }
+
+        void warnRenamed(ConfigKey<?> key, Origin origin, String written) {
+            warnings.add(origin, written, "is now " + key.path() + "; the old name still works but will go away");
+        }
     }
 
     /** Finds each key's node; reports unknown keys. A dotted key ({@code spool.fsync: group}) works as well. */
-    private static void collect(
-            ConfigNode.Mapping mapping, String prefix, Map<String, ConfigNode> given, Problems problems) {
+    private static void collect(ConfigNode.Mapping mapping, String prefix, Given given, Problems problems) {
         for (ConfigNode.Entry entry : mapping.entries()) {
             String path = prefix.isEmpty() ? entry.key() : prefix + "." + entry.key();
-            if (BY_PATH.containsKey(path)) {
-                ConfigNode earlier = given.putIfAbsent(path, entry.value());
-                if (earlier != null) {
+            ConfigKey<?> key = BY_PATH.get(path);
+            if (key == null && BY_FORMER_PATH.containsKey(path)) {
+                key = BY_FORMER_PATH.get(path);
+                given.warnRenamed(key, entry.keyOrigin(), path);
+            }
+            if (key != null) {
+                ConfigNode earlier = given.nodes().get(key.path());
+                if (earlier == null) {
+                    given.put(key, path, entry.value());
+                } else {
+                    String first = given.writtenAs().get(key.path());
                     problems.add(
                             entry.keyOrigin(),
                             path,
-                            "set twice (also on line " + earlier.origin().line() + ")");
+                            (first.equals(path) ? "set twice" : "set twice, also as " + first) + " (also on line "
+                                    + earlier.origin().line() + ")");
                 }
             } else if (SECTIONS.containsKey(path)) {
                 if (entry.value() instanceof ConfigNode.Mapping section) {
@@ -160,13 +219,14 @@ public final class ConfigLoader {
             return ", did you mean '" + (prefix.isEmpty() ? "" : prefix + ".") + sibling.get() + "'?";
         }
         List<String> everything = new ArrayList<>(BY_PATH.keySet());
+        everything.addAll(BY_FORMER_PATH.keySet()); // still accepted; using one warns with the new name
         everything.addAll(SECTIONS.keySet());
         return Suggestions.closest(path, everything)
                 .map(s -> ", did you mean '" + s + "'?")
                 .orElse("");
     }
 
-    private static void applyEnvironment(Map<String, String> env, Map<String, ConfigNode> given, Problems problems) {
+    private static void applyEnvironment(Map<String, String> env, Given given, Problems problems) {
         for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
             String name = variable.getKey();
             String upper = name.toUpperCase(Locale.ROOT);
@@ -175,6 +235,17 @@ public final class ConfigLoader {
             }
             ConfigKey<?> key = BY_ENV.get(upper);
             Origin origin = Origin.env(name);
+            String written = key == null ? null : key.path();
+            if (key == null && BY_FORMER_ENV.containsKey(upper)) {
+                key = BY_FORMER_ENV.get(upper);
+                written = key.formerPath();
+                if (env.keySet().stream()
+                        .anyMatch(
+                                n -> n.equalsIgnoreCase(BY_FORMER_ENV.get(upper).envName()))) {
+                    continue; // the variable under the new name wins
+                }
+                given.warnRenamed(key, origin, written);
+            }
             if (key == null) {
                 if (looksLikeOurs(upper)) {
                     problems.add(
@@ -189,19 +260,19 @@ public final class ConfigLoader {
             }
             String value = variable.getValue();
             if (value == null || value.isEmpty()) {
-                given.put(key.path(), new ConfigNode.Scalar(null, origin));
+                given.put(key, written, new ConfigNode.Scalar(null, origin));
             } else if (key.type().structured()) {
                 try {
-                    given.put(key.path(), YamlTreeReader.read(value, origin.source(), problems));
+                    given.put(key, written, YamlTreeReader.read(value, origin.source(), problems));
                 } catch (ConfigException e) {
                     problems.add(
                             origin,
-                            key.path(),
+                            written,
                             "expected YAML flow syntax such as " + flowExample(key) + ": "
                                     + e.problems().getFirst());
                 }
             } else {
-                given.put(key.path(), new ConfigNode.Scalar(value, origin));
+                given.put(key, written, new ConfigNode.Scalar(value, origin));
             }
         }
     }
@@ -220,26 +291,40 @@ public final class ConfigLoader {
         return key.type().describe().startsWith("list") ? "[{a: 1, b: 2}]" : "{a: 1, b: 2}";
     }
 
-    /** Typed values of every top-level key, and where each came from. */
-    private record Values(Map<ConfigKey<?>, Object> values, Map<ConfigKey<?>, Origin> origins) {
+    /** Typed values of every top-level key, where each came from, and which were given but invalid. */
+    private record Values(
+            Map<ConfigKey<?>, Object> values,
+            Map<ConfigKey<?>, Origin> origins,
+            Set<ConfigKey<?>> invalid,
+            String source)
+            implements SectionValues {
+
+        @Override
         @SuppressWarnings("unchecked")
-        <T> T get(ConfigKey<T> key) {
+        public <T> T get(ConfigKey<T> key) {
             return (T) values.get(key);
         }
 
-        boolean isSet(ConfigKey<?> key) {
+        @Override
+        public boolean isSet(ConfigKey<?> key) {
             return origins.containsKey(key);
+        }
+
+        @Override
+        public Origin origin(ConfigKey<?> key) {
+            return origins.getOrDefault(key, new Origin(source, 0));
         }
     }
 
-    private static Values resolve(
-            String source, Map<String, ConfigNode> given, boolean requireKafka, Problems problems) {
+    private static Values resolve(String source, Given given, boolean requireKafka, Problems problems) {
         Map<ConfigKey<?>, Object> values = new HashMap<>();
         Map<ConfigKey<?>, Origin> origins = new HashMap<>();
-        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
-            ConfigNode node = given.get(key.path());
+        Set<ConfigKey<?>> invalid = new java.util.HashSet<>();
+        for (ConfigKey<?> key : ConfigSections.keys()) {
+            ConfigNode node = given.nodes().get(key.path());
+            int before = problems.size();
             if (ConfigNode.isUnset(node)) {
-                if (key.isRequired() && (requireKafka || key != KAFKA_BOOTSTRAP_SERVERS)) {
+                if (key.isRequired() && (requireKafka || key != KafkaSection.BOOTSTRAP_SERVERS)) {
                     problems.add(
                             node == null ? new Origin(source, 0) : node.origin(),
                             key.path(),
@@ -247,203 +332,13 @@ public final class ConfigLoader {
                 }
                 values.put(key, key.defaultValue());
             } else {
-                values.put(key, key.type().read(node, key.path(), problems));
+                values.put(key, key.type().read(node, given.writtenAs().get(key.path()), problems));
                 origins.put(key, node.origin());
             }
-        }
-        return new Values(values, origins);
-    }
-
-    private static void checkAcrossKeys(String source, Values values, Problems problems) {
-        if (!values.isSet(MQTT_EXTERNAL_URI)) {
-            for (ConfigKey<?> key : List.of(
-                    MQTT_EXTERNAL_CA_FILE,
-                    MQTT_EXTERNAL_CERT_FILE,
-                    MQTT_EXTERNAL_KEY_FILE,
-                    MQTT_EXTERNAL_VERIFY_HOSTNAME,
-                    MQTT_EXTERNAL_CLIENT_ID,
-                    MQTT_EXTERNAL_USERNAME,
-                    MQTT_EXTERNAL_PASSWORD,
-                    MQTT_EXTERNAL_PASSWORD_FILE,
-                    MQTT_EXTERNAL_SHARED_GROUP)) {
-                if (values.isSet(key)) {
-                    problems.add(values.origins().get(key), key.path(), "has no effect without mqtt.external.uri");
-                }
-            }
-        } else {
-            checkExternalBroker(values, problems);
-        }
-        Long maxBytes = values.get(SPOOL_MAX_BYTES);
-        Long segmentBytes = values.get(SPOOL_SEGMENT_BYTES);
-        if (maxBytes != null && segmentBytes != null && maxBytes < segmentBytes) {
-            ConfigKey<?> blame = values.isSet(SPOOL_MAX_BYTES) ? SPOOL_MAX_BYTES : SPOOL_SEGMENT_BYTES;
-            problems.add(
-                    values.origins().getOrDefault(blame, new Origin(source, 0)),
-                    blame.path(),
-                    "spool.maxBytes (" + Units.formatSize(maxBytes) + ") must be at least spool.segmentBytes ("
-                            + Units.formatSize(segmentBytes) + ")");
-        }
-    }
-
-    /**
-     * TLS keys only with an {@code ssl://} URI, certificate and key together, files that exist now (a typo in a path
-     * is found at load, with its line, rather than as a failed handshake later). Keys whose value did not parse were
-     * reported already and are skipped.
-     */
-    private static void checkExternalBroker(Values values, Problems problems) {
-        String uri = values.get(MQTT_EXTERNAL_URI);
-        List<ConfigKey<?>> tlsKeys = List.of(
-                MQTT_EXTERNAL_CA_FILE, MQTT_EXTERNAL_CERT_FILE, MQTT_EXTERNAL_KEY_FILE, MQTT_EXTERNAL_VERIFY_HOSTNAME);
-        if (uri != null && !uri.startsWith("ssl://")) {
-            for (ConfigKey<?> key : tlsKeys) {
-                if (values.isSet(key) && values.get(key) != null) {
-                    problems.add(
-                            values.origins().get(key),
-                            key.path(),
-                            "is a TLS option, but mqtt.external.uri is '" + uri + "': use ssl://host:port for TLS");
-                }
+            if (problems.size() != before) {
+                invalid.add(key);
             }
         }
-        Path cert = values.get(MQTT_EXTERNAL_CERT_FILE);
-        Path key = values.get(MQTT_EXTERNAL_KEY_FILE);
-        if (cert != null && key == null && !values.isSet(MQTT_EXTERNAL_KEY_FILE)) {
-            problems.add(
-                    values.origins().get(MQTT_EXTERNAL_CERT_FILE),
-                    MQTT_EXTERNAL_CERT_FILE.path(),
-                    "needs mqtt.external.keyFile (the certificate's private key)");
-        }
-        if (key != null && cert == null && !values.isSet(MQTT_EXTERNAL_CERT_FILE)) {
-            problems.add(
-                    values.origins().get(MQTT_EXTERNAL_KEY_FILE),
-                    MQTT_EXTERNAL_KEY_FILE.path(),
-                    "needs mqtt.external.certFile (the certificate it belongs to)");
-        }
-        if (values.isSet(MQTT_EXTERNAL_PASSWORD) && values.isSet(MQTT_EXTERNAL_PASSWORD_FILE)) {
-            problems.add(
-                    values.origins().get(MQTT_EXTERNAL_PASSWORD_FILE),
-                    MQTT_EXTERNAL_PASSWORD_FILE.path(),
-                    "give mqtt.external.password or mqtt.external.passwordFile, not both");
-        }
-        for (ConfigKey<Path> file : List.of(
-                MQTT_EXTERNAL_CA_FILE, MQTT_EXTERNAL_CERT_FILE, MQTT_EXTERNAL_KEY_FILE, MQTT_EXTERNAL_PASSWORD_FILE)) {
-            Path path = values.get(file);
-            if (path != null && !(Files.isRegularFile(path) && Files.isReadable(path))) {
-                problems.add(
-                        values.origins().get(file),
-                        file.path(),
-                        "cannot read " + path.toAbsolutePath() + ": "
-                                + (Files.exists(path) ? "not a readable file" : "no such file"));
-            }
-        }
-    }
-
-    /** The first line of {@code mqtt.external.passwordFile}; checked readable before. */
-    private static String readPassword(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .findFirst()
-                    .map(String::strip)
-                    .orElse("");
-        } catch (IOException e) {
-            throw new UncheckedIOException("mqtt.external.passwordFile: cannot read " + file, e);
-        }
-    }
-
-    /**
-     * Secure by default: {@code /readyz} and {@code /metrics} reachable from other machines need a token, or the
-     * operator's explicit {@code http.allowUnauthenticated}.
-     */
-    private static void checkHttpExposure(String source, Values values, Problems problems) {
-        if (values.isSet(HTTP_TOKEN) && values.isSet(HTTP_TOKEN_FILE)) {
-            problems.add(
-                    values.origins().get(HTTP_TOKEN), HTTP_TOKEN.path(), "give http.token or http.tokenFile, not both");
-        }
-        String host = values.get(HTTP_HOST);
-        boolean tokenSet = values.isSet(HTTP_TOKEN) || values.isSet(HTTP_TOKEN_FILE);
-        boolean allowed = Boolean.TRUE.equals(values.get(HTTP_ALLOW_UNAUTHENTICATED));
-        if (host == null || tokenSet || allowed || isLoopback(host)) {
-            return;
-        }
-        problems.add(
-                values.origins().getOrDefault(HTTP_HOST, new Origin(source, 0)),
-                HTTP_HOST.path(),
-                "'" + host + "' is not a loopback address, so /readyz and /metrics would be open to the network: set"
-                        + " http.tokenFile (or http.token) to require a bearer token, or http.allowUnauthenticated:"
-                        + " true to serve them without one");
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static GatewayConfig assemble(Values v) {
-        String id = v.get(GATEWAY_ID);
-        ExternalBroker external = null;
-        String uri = v.get(MQTT_EXTERNAL_URI);
-        if (uri != null) {
-            String authority = uri.substring(uri.indexOf("://") + 3);
-            int colon = authority.lastIndexOf(':');
-            String clientId = v.get(MQTT_EXTERNAL_CLIENT_ID);
-            Path passwordFile = v.get(MQTT_EXTERNAL_PASSWORD_FILE);
-            external = new ExternalBroker(
-                    uri,
-                    authority.substring(0, colon),
-                    Integer.parseInt(authority.substring(colon + 1)),
-                    clientId != null ? clientId : "fogbridge-" + id,
-                    v.get(MQTT_EXTERNAL_USERNAME),
-                    passwordFile != null ? readPassword(passwordFile) : v.get(MQTT_EXTERNAL_PASSWORD),
-                    v.get(MQTT_EXTERNAL_SHARED_GROUP),
-                    v.get(MQTT_EXTERNAL_CA_FILE),
-                    v.get(MQTT_EXTERNAL_CERT_FILE),
-                    v.get(MQTT_EXTERNAL_KEY_FILE),
-                    v.get(MQTT_EXTERNAL_VERIFY_HOSTNAME));
-        }
-        return new GatewayConfig(
-                new GatewaySettings(id, v.get(GATEWAY_DATA_DIR), v.get(GATEWAY_LABELS)),
-                new MqttSettings(
-                        v.get(MQTT_LISTENERS),
-                        v.get(MQTT_MAX_PAYLOAD),
-                        v.get(MQTT_ACK_TIMEOUT),
-                        external,
-                        v.get(MQTT_REGISTRY),
-                        v.get(MQTT_ROLES)),
-                new KafkaSettings(v.get(KAFKA_BOOTSTRAP_SERVERS), v.get(KAFKA_PROPERTIES), v.get(KAFKA_MAX_IN_FLIGHT)),
-                new SpoolSettings(
-                        v.get(SPOOL_MAX_BYTES),
-                        v.get(SPOOL_MAX_AGE),
-                        v.get(SPOOL_FSYNC),
-                        v.get(SPOOL_WHEN_FULL),
-                        v.get(SPOOL_SEGMENT_BYTES)),
-                new HttpSettings(
-                        v.get(HTTP_HOST),
-                        v.get(HTTP_PORT),
-                        v.get(HTTP_TOKEN),
-                        v.get(HTTP_TOKEN_FILE),
-                        v.get(HTTP_ALLOW_UNAUTHENTICATED)),
-                v.get(ROUTES),
-                new CommandSettings(
-                        v.get(COMMANDS_ENABLED),
-                        v.get(COMMANDS_TENANTS),
-                        v.get(COMMANDS_MAX_PENDING),
-                        v.get(COMMANDS_UNKNOWN_DEVICES)),
-                new AdapterSettings(
-                        v.get(ADAPTERS_HTTP_ENABLED),
-                        v.get(ADAPTERS_HTTP_HOST),
-                        v.get(ADAPTERS_HTTP_PORT),
-                        v.get(ADAPTERS_HTTP_ANONYMOUS),
-                        v.get(ADAPTERS_HTTP_KEY_STORE),
-                        v.get(ADAPTERS_HTTP_KEY_STORE_PASSWORD),
-                        v.get(ADAPTERS_HTTP_CLIENT_CA_FILE),
-                        v.get(ADAPTERS_COAP_ENABLED),
-                        v.get(ADAPTERS_COAP_HOST),
-                        v.get(ADAPTERS_COAP_PORT),
-                        v.get(ADAPTERS_COAP_ANONYMOUS),
-                        v.get(ADAPTERS_COAP_DTLS_PORT),
-                        v.get(ADAPTERS_COAP_PSK_FILE),
-                        v.get(ADAPTERS_MAX_TTD)));
+        return new Values(values, origins, invalid, source);
     }
 }

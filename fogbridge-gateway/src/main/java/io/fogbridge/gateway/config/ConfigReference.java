@@ -1,10 +1,9 @@
 package io.fogbridge.gateway.config;
 
 import io.fogbridge.api.config.ConfigKey;
-import java.util.ArrayList;
 import java.util.List;
 
-/** The configuration reference for the README, generated from {@link GatewayConfigKeys} so it cannot drift. */
+/** The configuration reference for the README, generated from {@link ConfigSections} so it cannot drift. */
 public final class ConfigReference {
 
     private ConfigReference() {}
@@ -39,12 +38,7 @@ public final class ConfigReference {
 
     /** Top-level keys, each list followed by its item keys. */
     static List<ConfigKey<?>> rows() {
-        List<ConfigKey<?>> rows = new ArrayList<>();
-        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
-            rows.add(key);
-            rows.addAll(GatewayConfigKeys.itemKeys(key));
-        }
-        return rows;
+        return ConfigSections.rows();
     }
 
     private static String cell(String text) {

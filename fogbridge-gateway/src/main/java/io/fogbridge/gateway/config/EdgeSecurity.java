@@ -1,5 +1,6 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.api.config.ServerTls;
 import io.fogbridge.mqtt.ListenerAddress;
 import io.fogbridge.mqtt.ListenerTls;
 import io.fogbridge.mqtt.MqttSecurity;
@@ -38,13 +39,14 @@ public final class EdgeSecurity {
      * @param started receives the registry watcher, to close with the gateway
      * @throws RegistryFileException the registry file cannot be read: the gateway must not start
      */
-    public static MqttSecurity mqttSecurity(MqttSettings mqtt, Consumer<AutoCloseable> started)
+    public static MqttSecurity mqttSecurity(MqttSettings mqtt, DeviceSettings devices, Consumer<AutoCloseable> started)
             throws RegistryFileException {
         DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
-        if (mqtt.registry() != null) {
-            started.accept(RegistryFileWatcher.start(mqtt.registry(), registry, RegistryFileWatcher.DEFAULT_INTERVAL));
+        if (devices.registry() != null) {
+            started.accept(
+                    RegistryFileWatcher.start(devices.registry(), registry, RegistryFileWatcher.DEFAULT_INTERVAL));
         } else {
-            log.info("mqtt.registry is not set: no devices; only anonymous clients connect, on listeners that allow"
+            log.info("devices.registry is not set: no devices; only anonymous clients connect, on listeners that allow"
                     + " them");
         }
         Map<String, TopicPermissions> roles = new LinkedHashMap<>();
@@ -71,13 +73,13 @@ public final class EdgeSecurity {
         }
     }
 
-    private static ListenerTls tls(MqttListener.Tls tls) {
+    private static ListenerTls tls(ServerTls tls) {
         if (tls == null) {
             return null;
         }
         ListenerTls.ClientAuth clientAuth = tls.clientAuth() == null
                 ? null
-                : ListenerTls.ClientAuth.valueOf(tls.clientAuth().toUpperCase(Locale.ROOT));
+                : ListenerTls.ClientAuth.valueOf(tls.clientAuth().name());
         return new ListenerTls(
                 tls.certFile(), tls.keyFile(), tls.keyStore(), tls.keyStorePassword(), tls.clientCaFile(), clientAuth);
     }

@@ -15,40 +15,25 @@ import java.util.List;
 public record GatewayConfig(
         GatewaySettings gateway,
         MqttSettings mqtt,
+        DeviceSettings devices,
         KafkaSettings kafka,
         SpoolSettings spool,
         HttpSettings http,
         List<Route> routes,
         CommandSettings commands,
-        AdapterSettings adapters) {
+        AdapterSettings adapters,
+        List<String> warnings) {
 
+    /**
+     * @param warnings what the loader tells the user without refusing the file (a key used by its former name), as
+     *                 {@code file:line: key: text}; the caller logs them or prints them with {@code config check}
+     */
     public GatewayConfig {
         routes = List.copyOf(routes);
+        devices = devices == null ? DeviceSettings.DEFAULTS : devices;
         commands = commands == null ? CommandSettings.DISABLED : commands;
         adapters = adapters == null ? AdapterSettings.DISABLED : adapters;
-    }
-
-    /** Without the HTTP and CoAP device adapters (they are off by default). */
-    public GatewayConfig(
-            GatewaySettings gateway,
-            MqttSettings mqtt,
-            KafkaSettings kafka,
-            SpoolSettings spool,
-            HttpSettings http,
-            List<Route> routes,
-            CommandSettings commands) {
-        this(gateway, mqtt, kafka, spool, http, routes, commands, AdapterSettings.DISABLED);
-    }
-
-    /** Without downlink commands (they are off by default). */
-    public GatewayConfig(
-            GatewaySettings gateway,
-            MqttSettings mqtt,
-            KafkaSettings kafka,
-            SpoolSettings spool,
-            HttpSettings http,
-            List<Route> routes) {
-        this(gateway, mqtt, kafka, spool, http, routes, CommandSettings.DISABLED);
+        warnings = List.copyOf(warnings);
     }
 
     /** Built-in device routes, then {@link #routes()}. */
@@ -62,7 +47,7 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withKafka(KafkaSettings kafka) {
-        return new GatewayConfig(gateway, mqtt, kafka, spool, http, routes, commands, adapters);
+        return new GatewayConfig(gateway, mqtt, devices, kafka, spool, http, routes, commands, adapters, warnings);
     }
 
     /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */
@@ -81,7 +66,14 @@ public record GatewayConfig(
         } else {
             out.append("mqtt: embedded broker on ").append(mqtt.listeners());
         }
-        out.append(", max payload ").append(Units.formatSize(mqtt.maxPayload())).append('\n');
+        out.append('\n');
+        out.append("devices: ")
+                .append(devices.registry() == null ? "no registry (anonymous only)" : "registry " + devices.registry())
+                .append(", max payload ")
+                .append(Units.formatSize(devices.maxPayload()))
+                .append(", ack timeout ")
+                .append(Units.formatDuration(devices.ackTimeout()))
+                .append('\n');
         out.append("kafka: ").append(kafka.bootstrapServers() == null ? "(demo broker)" : kafka.bootstrapServers());
         if (!kafka.properties().isEmpty()) {
             out.append(", properties ").append(kafka.properties().keySet());

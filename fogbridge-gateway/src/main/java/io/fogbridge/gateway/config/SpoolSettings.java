@@ -1,15 +1,17 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.spool.FsyncPolicy;
+import io.fogbridge.spool.FullPolicy;
 import java.time.Duration;
 
 /**
- * {@code spool.*}, validated here and kept in the spool's own syntax for its parsers ({@code FsyncPolicy.parse},
- * {@code FullPolicy.parse}).
+ * {@code spool.*}.
  *
  * @param maxBytes     bound on the bytes on disk
  * @param maxAge       records older than this are dropped (counted); {@link Duration#ZERO} = no limit
- * @param fsync        {@code group} or {@code interval:<ms>} (normalized: lower case, no spaces)
- * @param whenFull     {@code block}, {@code drop-oldest} or {@code drop-newest}
+ * @param fsync        when an append counts as durable
+ * @param whenFull     what an append does at {@code maxBytes}
  * @param segmentBytes size of one segment file
  */
-public record SpoolSettings(long maxBytes, Duration maxAge, String fsync, String whenFull, long segmentBytes) {}
+public record SpoolSettings(
+        long maxBytes, Duration maxAge, FsyncPolicy fsync, FullPolicy whenFull, long segmentBytes) {}

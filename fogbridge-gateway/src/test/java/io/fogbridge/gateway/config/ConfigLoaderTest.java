@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
+import io.fogbridge.spool.FsyncPolicy;
+import io.fogbridge.spool.FullPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +78,8 @@ class ConfigLoaderTest {
                 .containsExactly(Map.entry("site", "plant-1"), Map.entry("location", "hall-3"));
         assertThat(config.mqtt().listeners())
                 .containsExactly(new MqttListener("0.0.0.0", 1883), new MqttListener("127.0.0.1", 1884));
-        assertThat(config.mqtt().maxPayload()).isEqualTo(64 * 1024);
-        assertThat(config.mqtt().ackTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.devices().maxPayload()).isEqualTo(64 * 1024);
+        assertThat(config.devices().ackTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.mqtt().externalMode()).isFalse();
         assertThat(config.kafka().bootstrapServers()).isEqualTo("10.0.0.1:9092,10.0.0.2:9092");
         assertThat(config.kafka().properties())
@@ -85,7 +87,12 @@ class ConfigLoaderTest {
                 .containsEntry("linger.ms", "5");
         assertThat(config.kafka().maxInFlight()).isEqualTo(3);
         assertThat(config.spool())
-                .isEqualTo(new SpoolSettings(2L << 30, Duration.ofDays(7), "interval:5", "drop-oldest", 32L << 20));
+                .isEqualTo(new SpoolSettings(
+                        2L << 30,
+                        Duration.ofDays(7),
+                        FsyncPolicy.parse("interval:5"),
+                        FullPolicy.DROP_OLDEST,
+                        32L << 20));
         assertThat(config.http())
                 .isEqualTo(
                         new HttpSettings("0.0.0.0", 9090, null, Path.of("/run/secrets/fogbridge-http-token"), false));
@@ -126,10 +133,12 @@ class ConfigLoaderTest {
         assertThat(config.gateway().dataDir()).isEqualTo(Path.of("data"));
         assertThat(config.gateway().labels()).isEmpty();
         assertThat(config.mqtt().listeners()).containsExactly(new MqttListener("0.0.0.0", 1883));
-        assertThat(config.mqtt().maxPayload()).isEqualTo(256 * 1024);
-        assertThat(config.mqtt().ackTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.devices().maxPayload()).isEqualTo(256 * 1024);
+        assertThat(config.devices().ackTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.kafka().maxInFlight()).isEqualTo(5);
-        assertThat(config.spool()).isEqualTo(new SpoolSettings(1L << 30, Duration.ZERO, "group", "block", 64L << 20));
+        assertThat(config.spool())
+                .isEqualTo(
+                        new SpoolSettings(1L << 30, Duration.ZERO, FsyncPolicy.group(), FullPolicy.BLOCK, 64L << 20));
         assertThat(config.http()).isEqualTo(new HttpSettings("127.0.0.1", 8080));
         assertThat(config.routes()).isEmpty();
     }
@@ -138,7 +147,7 @@ class ConfigLoaderTest {
     void embeddedDemoDefaultsHaveNoKafkaYet() {
         GatewayConfig defaults = ConfigLoader.defaults();
         assertThat(defaults.kafka().bootstrapServers()).isNull();
-        assertThat(defaults.spool().fsync()).isEqualTo("group");
+        assertThat(defaults.spool().fsync()).isEqualTo(FsyncPolicy.group());
         assertThat(defaults.withKafka(defaults.kafka().withBootstrapServers("127.0.0.1:39092"))
                         .kafka()
                         .bootstrapServers())

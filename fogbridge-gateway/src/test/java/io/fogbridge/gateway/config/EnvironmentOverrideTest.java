@@ -3,6 +3,7 @@ package io.fogbridge.gateway.config;
 import static io.fogbridge.gateway.config.ConfigLoaderTest.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fogbridge.spool.FsyncPolicy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class EnvironmentOverrideTest {
                         "PATH", "/usr/bin",
                         "FOGBRIDGE_HOME", "/opt/fogbridge"));
         assertThat(config.kafka().bootstrapServers()).isEqualTo("env:9092");
-        assertThat(config.spool().fsync()).isEqualTo("interval:10");
+        assertThat(config.spool().fsync()).isEqualTo(FsyncPolicy.parse("interval:10"));
         assertThat(config.http().port()).isZero();
         assertThat(config.mqtt().external().port()).isEqualTo(1884);
         assertThat(config.mqtt().external().password()).isEqualTo("pw");

@@ -23,6 +23,10 @@ class EveryKeyTest {
             mqtt.maxPayload            | 1GiB            | expected a size between 1 and 256MiB
             mqtt.ackTimeout            | "0"             | must be longer than 0
             mqtt.registry              | "a\\0b"         | not a valid path
+            devices.registry           | "a\\0b"         | not a valid path
+            devices.maxPayload         | 1 parsec        | expected a size
+            devices.maxPayload         | 1GiB            | expected a size between 1 and 256MiB
+            devices.ackTimeout         | "0"             | must be longer than 0
             mqtt.roles                 | everything      | expected a list
             mqtt.external.uri          | ftp://x         | expected tcp://host:port
             mqtt.external.caFile       | "a\\0b"         | not a valid path
@@ -89,7 +93,7 @@ class EveryKeyTest {
     void everyKeyIsInTheTable() {
         Set<String> tested =
                 BAD_VALUES.lines().map(l -> l.split("\\|")[0].strip()).collect(Collectors.toSet());
-        List<String> keys = GatewayConfigKeys.ALL.stream().map(ConfigKey::path).toList();
+        List<String> keys = ConfigSections.keys().stream().map(ConfigKey::path).toList();
         assertThat(tested).containsAll(keys);
     }
 }

@@ -24,7 +24,7 @@ class SecurityConfigTest {
                     - {name: historian, publish: ["factory/#"], subscribe: ["telemetry/+/+/#"]}
                 """);
 
-        assertThat(config.mqtt().registry()).isEqualTo(Path.of("devices.yaml"));
+        assertThat(config.devices().registry()).isEqualTo(Path.of("devices.yaml"));
         assertThat(config.mqtt().roles())
                 .containsExactly(new MqttRole("historian", List.of("factory/#"), List.of("telemetry/+/+/#")));
         List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());

@@ -1,0 +1,46 @@
+package io.fogbridge.gateway.config;
+
+import io.fogbridge.api.config.ConfigKey;
+import io.fogbridge.api.config.ConfigSection;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sections of the gateway's configuration, in reference order. The loader, the environment overrides and the
+ * reference table are built from this list; a section's keys are declared in the section alone.
+ */
+public final class ConfigSections {
+
+    public static final GatewaySection GATEWAY = new GatewaySection();
+    public static final MqttSection MQTT = new MqttSection();
+    public static final DevicesSection DEVICES = new DevicesSection();
+    public static final KafkaSection KAFKA = new KafkaSection();
+    public static final SpoolSection SPOOL = new SpoolSection();
+    public static final OpsHttpSection HTTP = new OpsHttpSection();
+    public static final AdaptersSection ADAPTERS = new AdaptersSection();
+    public static final CommandsSection COMMANDS = new CommandsSection();
+    public static final RoutesSection ROUTES = new RoutesSection();
+
+    /** Every section, in reference order. */
+    public static final List<ConfigSection<?>> ALL =
+            List.of(GATEWAY, MQTT, DEVICES, KAFKA, SPOOL, HTTP, ADAPTERS, COMMANDS, ROUTES);
+
+    private ConfigSections() {}
+
+    /** Every top-level key of every section, in reference order. */
+    public static List<ConfigKey<?>> keys() {
+        List<ConfigKey<?>> keys = new ArrayList<>();
+        ALL.forEach(section -> keys.addAll(section.keys()));
+        return keys;
+    }
+
+    /** Top-level keys, each list key followed by the keys of its items: the rows of the reference. */
+    public static List<ConfigKey<?>> rows() {
+        List<ConfigKey<?>> rows = new ArrayList<>();
+        for (ConfigKey<?> key : keys()) {
+            rows.add(key);
+            rows.addAll(key.type().itemKeys());
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,57 @@
+package io.fogbridge.gateway.config;
+
+import io.fogbridge.api.config.ConfigKey;
+import io.fogbridge.api.config.ConfigSection;
+import io.fogbridge.api.config.Problems;
+import io.fogbridge.api.config.SectionValues;
+import io.fogbridge.api.config.ValueTypes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code devices.*}: the device directory and the limits every protocol holds a device to (MQTT, HTTP, CoAP and the
+ * converters alike). These keys lived under {@code mqtt.*}; the old names still work, with a warning.
+ */
+public final class DevicesSection implements ConfigSection<DeviceSettings> {
+
+    public static final ConfigKey<Path> REGISTRY = ConfigKey.define(
+                    "devices.registry",
+                    ValueTypes.path(),
+                    null,
+                    "Device registry file (tenants, devices, hashed passwords, certificate subjects); reloaded within"
+                            + " a second when it changes. Edit it with `fogbridge device`. Without it only anonymous"
+                            + " clients connect, on the listeners that allow them. Formerly `mqtt.registry`.")
+            .formerly("mqtt.registry");
+
+    public static final ConfigKey<Long> MAX_PAYLOAD = ConfigKey.define(
+                    "devices.maxPayload",
+                    ValueTypes.size(1, 256L << 20),
+                    256L << 10,
+                    "Largest payload accepted from a device on any protocol; larger ones are refused (MQTT 5 reason"
+                            + " 0x95, disconnect for 3.1.1; HTTP 413; CoAP 4.13). Formerly `mqtt.maxPayload`.")
+            .formerly("mqtt.maxPayload");
+
+    public static final ConfigKey<Duration> ACK_TIMEOUT = ConfigKey.define(
+                    "devices.ackTimeout",
+                    ValueTypes.duration(false),
+                    Duration.ofSeconds(10),
+                    "How long an at-least-once message may wait for the spool before the device gets an error"
+                            + " instead of an acknowledgement. Formerly `mqtt.ackTimeout`.")
+            .formerly("mqtt.ackTimeout");
+
+    @Override
+    public String name() {
+        return "devices";
+    }
+
+    @Override
+    public List<ConfigKey<?>> keys() {
+        return List.of(REGISTRY, MAX_PAYLOAD, ACK_TIMEOUT);
+    }
+
+    @Override
+    public DeviceSettings build(SectionValues values, Problems problems) {
+        return new DeviceSettings(values.get(REGISTRY), values.get(MAX_PAYLOAD), values.get(ACK_TIMEOUT));
+    }
+}

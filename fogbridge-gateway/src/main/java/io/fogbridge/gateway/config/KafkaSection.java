@@ -1,0 +1,73 @@
+package io.fogbridge.gateway.config;
+
+import io.fogbridge.api.config.ConfigKey;
+import io.fogbridge.api.config.ConfigSection;
+import io.fogbridge.api.config.Problems;
+import io.fogbridge.api.config.SectionValues;
+import io.fogbridge.api.config.ValueTypes;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code kafka.*}: the uplink's brokers and client properties. */
+public final class KafkaSection implements ConfigSection<KafkaSettings> {
+
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.required(
+            "kafka.bootstrapServers",
+            ValueTypes.bootstrapServers(),
+            "Kafka brokers to dial out to: `host:port[,host:port…]`. Required, except for `fogbridge demo`, which"
+                    + " starts its own.");
+
+    /**
+     * Set by the gateway itself; refusing them here gives the user a clear error at load. The producer applies the
+     * guarantee last anyway ({@code ProducerSettings}), so this is a courtesy, not the protection.
+     */
+    static final Set<String> MANAGED_PROPERTIES = Set.of(
+            "bootstrap.servers",
+            "enable.idempotence",
+            "acks",
+            "key.serializer",
+            "value.serializer",
+            "max.in.flight.requests.per.connection");
+
+    public static final ConfigKey<Map<String, String>> PROPERTIES = ConfigKey.define(
+            "kafka.properties",
+            ValueTypes.stringMap("map of Kafka client property → value", name -> {
+                if (name.equals("bootstrap.servers")) {
+                    return "set kafka.bootstrapServers instead";
+                }
+                if (name.equals("max.in.flight.requests.per.connection")) {
+                    return "set kafka.maxInFlight instead";
+                }
+                if (MANAGED_PROPERTIES.contains(name)) {
+                    return "is set by the gateway (idempotent producer, acks=all) and cannot be changed";
+                }
+                return null;
+            }),
+            Map.of(),
+            "Passed to the Kafka clients as they are: `security.protocol`, `ssl.*`, `sasl.*`, `client.dns.lookup` …"
+                    + " (not the ones the delivery guarantee depends on, such as `acks`).");
+
+    public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.define(
+            "kafka.maxInFlight",
+            ValueTypes.intRange(1, 5, "an integer 1-5"),
+            5,
+            "Unacknowledged produce requests per connection (1-5: the idempotent producer keeps order up to 5).");
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public List<ConfigKey<?>> keys() {
+        return List.of(BOOTSTRAP_SERVERS, PROPERTIES, MAX_IN_FLIGHT);
+    }
+
+    @Override
+    public KafkaSettings build(SectionValues values, Problems problems) {
+        Map<String, String> properties = values.get(PROPERTIES);
+        return new KafkaSettings(
+                values.get(BOOTSTRAP_SERVERS), properties == null ? Map.of() : properties, values.get(MAX_IN_FLIGHT));
+    }
+}

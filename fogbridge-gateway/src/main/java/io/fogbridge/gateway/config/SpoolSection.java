@@ -1,0 +1,75 @@
+package io.fogbridge.gateway.config;
+
+import io.fogbridge.api.config.ConfigKey;
+import io.fogbridge.api.config.ConfigSection;
+import io.fogbridge.api.config.Problems;
+import io.fogbridge.api.config.SectionValues;
+import io.fogbridge.api.config.Units;
+import io.fogbridge.api.config.ValueTypes;
+import io.fogbridge.spool.FsyncPolicy;
+import io.fogbridge.spool.FullPolicy;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code spool.*}: the durable store's bounds and durability. Policies are parsed once, by the spool's own rules. */
+public final class SpoolSection implements ConfigSection<SpoolSettings> {
+
+    public static final ConfigKey<Long> MAX_BYTES = ConfigKey.define(
+            "spool.maxBytes",
+            ValueTypes.size(1L << 20, Long.MAX_VALUE),
+            1L << 30,
+            "Bound on the spool's bytes on disk; at the bound `spool.whenFull` applies.");
+
+    public static final ConfigKey<Duration> MAX_AGE = ConfigKey.define(
+            "spool.maxAge",
+            ValueTypes.duration(true),
+            Duration.ZERO,
+            "Records older than this are dropped (counted in metrics); 0 = no age limit.");
+
+    public static final ConfigKey<FsyncPolicy> FSYNC = ConfigKey.define(
+            "spool.fsync",
+            ValueTypes.scalar("'group' or 'interval:<ms>'", FsyncPolicy::parse, FsyncPolicy::toString),
+            FsyncPolicy.group(),
+            "`group`: acknowledge after fsync, with group commit (survives power loss). `interval:<ms>`: acknowledge"
+                    + " once the OS has the write, fsync every <ms> (survives a process crash; a power cut may lose"
+                    + " the last <ms>).");
+
+    public static final ConfigKey<FullPolicy> WHEN_FULL = ConfigKey.define(
+            "spool.whenFull",
+            ValueTypes.scalar("block | drop-oldest | drop-newest", FullPolicy::parse, FullPolicy::id),
+            FullPolicy.BLOCK,
+            "At the bound: `block` (devices wait for space, then get an error), `drop-oldest`, `drop-newest`."
+                    + " Every drop is counted and logged.");
+
+    public static final ConfigKey<Long> SEGMENT_BYTES = ConfigKey.define(
+            "spool.segmentBytes",
+            ValueTypes.size(64L << 10, 1L << 30),
+            64L << 20,
+            "Size of one segment file; space is freed a whole segment at a time.");
+
+    @Override
+    public String name() {
+        return "spool";
+    }
+
+    @Override
+    public List<ConfigKey<?>> keys() {
+        return List.of(MAX_BYTES, MAX_AGE, FSYNC, WHEN_FULL, SEGMENT_BYTES);
+    }
+
+    @Override
+    public SpoolSettings build(SectionValues values, Problems problems) {
+        Long maxBytes = values.get(MAX_BYTES);
+        Long segmentBytes = values.get(SEGMENT_BYTES);
+        if (maxBytes != null && segmentBytes != null && maxBytes < segmentBytes) {
+            ConfigKey<?> blame = values.isSet(MAX_BYTES) ? MAX_BYTES : SEGMENT_BYTES;
+            problems.add(
+                    values.origin(blame),
+                    blame.path(),
+                    "spool.maxBytes (" + Units.formatSize(maxBytes) + ") must be at least spool.segmentBytes ("
+                            + Units.formatSize(segmentBytes) + ")");
+            return null;
+        }
+        return new SpoolSettings(maxBytes, values.get(MAX_AGE), values.get(FSYNC), values.get(WHEN_FULL), segmentBytes);
+    }
+}
