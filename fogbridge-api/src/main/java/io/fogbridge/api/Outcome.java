@@ -3,7 +3,10 @@ package io.fogbridge.api;
 /** What became of an inbound message; tells the adapter how to answer the sender. */
 public sealed interface Outcome {
 
-    /** Durably spooled (or handed off, for at-most-once). {@code sequence} is -1 when not waited for. */
+    /**
+     * Durably spooled (or handed off, for at-most-once, or suppressed on purpose by a pipeline stage: taken, not
+     * forwarded). {@code sequence} is -1 when not waited for.
+     */
     record Accepted(Lane lane, long sequence) implements Outcome {}
 
     /** No route matched: the message stays on the local bus. Counted, not an error. */

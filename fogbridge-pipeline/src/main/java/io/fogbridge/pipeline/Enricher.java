@@ -3,6 +3,10 @@ package io.fogbridge.pipeline;
 import io.fogbridge.api.Headers;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.QoS;
+import io.fogbridge.api.pipeline.Destination;
+import io.fogbridge.api.pipeline.UplinkRecord;
+import io.fogbridge.api.pipeline.UplinkStage;
+import io.fogbridge.api.pipeline.Verdict;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,9 +30,12 @@ import java.util.Objects;
  *   <li>the configured labels, each as a header named by its key
  * </ol>
  *
- * {@code fog-seq} is added later by the forwarder, which knows the spool sequence. Immutable and thread-safe.
+ * {@code fog-seq} is added later by the forwarder, which knows the spool sequence.
+ *
+ * <p>As a pipeline stage it runs right after routing and gives the record its headers; it never ends a message.
+ * Immutable and thread-safe.
  */
-public final class Enricher {
+public final class Enricher implements UplinkStage {
 
     public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
@@ -49,13 +56,33 @@ public final class Enricher {
         this.labels = new LinkedHashMap<>(labels);
     }
 
-    public Map<String, String> headers(InboundMessage message, RouteDecision.Forward forward, QoS effectiveQos) {
-        Map<String, String> headers = new LinkedHashMap<>(16 + labels.size() * 2);
-        if (forward.device() != null) {
-            headers.put(Headers.DEVICE_ID, forward.device());
+    /** @throws IllegalStateException when the record was not routed: the stages are out of order */
+    @Override
+    public Verdict apply(UplinkRecord record) {
+        Destination destination = record.destination();
+        if (destination == null) {
+            throw new IllegalStateException("enrichment runs after routing; " + record + " was not routed");
         }
-        if (forward.tenant() != null) {
-            headers.put(Headers.TENANT_ID, forward.tenant());
+        return record.withHeaders(headers(
+                record.message(),
+                destination.tenant(),
+                destination.device(),
+                destination.routeHeaders(),
+                destination.qos()));
+    }
+
+    public Map<String, String> headers(InboundMessage message, RouteDecision.Forward forward, QoS effectiveQos) {
+        return headers(message, forward.tenant(), forward.device(), forward.extraHeaders(), effectiveQos);
+    }
+
+    private Map<String, String> headers(
+            InboundMessage message, String tenant, String device, Map<String, String> routeHeaders, QoS effectiveQos) {
+        Map<String, String> headers = new LinkedHashMap<>(16 + labels.size() * 2);
+        if (device != null) {
+            headers.put(Headers.DEVICE_ID, device);
+        }
+        if (tenant != null) {
+            headers.put(Headers.TENANT_ID, tenant);
         }
         headers.put(Headers.GATEWAY_ID, gatewayId);
         String contentType = message.contentType();
@@ -65,7 +92,7 @@ public final class Enricher {
         headers.put(Headers.CREATION_TIME, Long.toString(message.arrivalTime()));
         headers.put(Headers.QOS, Integer.toString(effectiveQos.mqttLevel()));
         headers.put(Headers.MQTT_TOPIC, message.topic());
-        headers.putAll(forward.extraHeaders());
+        headers.putAll(routeHeaders);
         headers.putAll(labels);
         return headers;
     }

@@ -7,6 +7,7 @@ import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
+import io.fogbridge.api.pipeline.UplinkRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,5 +86,36 @@ class EnricherTest {
     void labelsMayNotTakeContractHeaderNames() {
         assertThatThrownBy(() -> new Enricher("edge", Map.of("device_id", "x"))).hasMessageContaining("device_id");
         assertThatThrownBy(() -> new Enricher("edge", Map.of("Fog-Seq", "x"))).hasMessageContaining("Fog-Seq");
+    }
+
+    @Test
+    void asAStageItGivesTheRoutedRecordItsHeaders() {
+        InboundMessage message = new InboundMessage(
+                "local/p1/out", new byte[] {5}, QoS.AT_LEAST_ONCE, DeviceRef.anonymous("svc"), null, 5L);
+        UplinkRecord routed = (UplinkRecord) new Routing(table).apply(UplinkRecord.of(message));
+        UplinkRecord enriched = (UplinkRecord) new Enricher("edge-7", labels()).apply(routed);
+        assertThat(enriched.headers()).containsExactlyEntriesOf(headers(message, QoS.AT_LEAST_ONCE));
+        assertThat(enriched.destination()).isSameAs(routed.destination());
+        assertThat(enriched.payload()).isSameAs(routed.payload());
+    }
+
+    @Test
+    void theHeadersSayTheGuaranteeRoutingFixed() {
+        RouteTable fast = new RouteTable(
+                List.of(Route.of("fast", "local/+site/fast", "fog.fast.{site}", null, QoS.AT_MOST_ONCE, Lane.BULK)));
+        InboundMessage message = new InboundMessage(
+                "local/p1/fast", new byte[0], QoS.AT_LEAST_ONCE, DeviceRef.anonymous("svc"), null, 5L);
+        UplinkRecord routed = (UplinkRecord) new Routing(fast).apply(UplinkRecord.of(message));
+        assertThat(((UplinkRecord) new Enricher("edge-7", Map.of()).apply(routed)).headers())
+                .containsEntry("qos", "0");
+    }
+
+    @Test
+    void asAStageItRunsOnlyAfterRouting() {
+        InboundMessage message = new InboundMessage(
+                "local/p1/out", new byte[0], QoS.AT_LEAST_ONCE, DeviceRef.anonymous("svc"), null, 5L);
+        assertThatThrownBy(() -> new Enricher("edge-7", Map.of()).apply(UplinkRecord.of(message)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not routed");
     }
 }
