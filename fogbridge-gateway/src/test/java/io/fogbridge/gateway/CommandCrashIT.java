@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fogbridge.gateway.fault.CommandDevice;
 import io.fogbridge.gateway.fault.GatewayProcess;
+import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.registry.PasswordHasher;
-import io.fogbridge.testkit.KafkaBroker;
 import io.fogbridge.testkit.TestEnv;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fogbridge.testkit.KafkaBroker;
+import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.MosquittoBroker;
 import io.fogbridge.testkit.TestEnv;

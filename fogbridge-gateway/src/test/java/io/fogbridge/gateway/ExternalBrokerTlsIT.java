@@ -3,9 +3,9 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fogbridge.certs.CertificateFactory;
+import io.fogbridge.certs.CertificateFactory.Issued;
 import io.fogbridge.gateway.fault.Readyz;
-import io.fogbridge.testkit.CertificateFactory;
-import io.fogbridge.testkit.CertificateFactory.Issued;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.MosquittoBroker;
 import io.fogbridge.testkit.TestEnv;

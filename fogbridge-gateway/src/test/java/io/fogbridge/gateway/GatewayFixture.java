@@ -1,8 +1,8 @@
 package io.fogbridge.gateway;
 
 import io.fogbridge.gateway.config.ConfigLoader;
+import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.registry.PasswordHasher;
-import io.fogbridge.testkit.KafkaBroker;
 import io.fogbridge.testkit.TestEnv;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import io.fogbridge.gateway.fault.Readyz;
 import io.fogbridge.gateway.fault.SequencedDevice;
 import io.fogbridge.gateway.fault.TelemetryTopic;
 import io.fogbridge.gateway.fault.TelemetryTopic.Delivered;
-import io.fogbridge.testkit.KafkaBroker;
+import io.fogbridge.localkafka.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -15,8 +15,8 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.fogbridge.api.DeviceRef;
+import io.fogbridge.certs.CertificateFactory;
 import io.fogbridge.registry.PasswordHasher;
-import io.fogbridge.testkit.CertificateFactory;
 import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

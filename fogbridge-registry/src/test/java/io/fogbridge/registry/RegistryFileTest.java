@@ -3,7 +3,7 @@ package io.fogbridge.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fogbridge.testkit.CertificateFactory;
+import io.fogbridge.certs.CertificateFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package io.fogbridge.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fogbridge.localkafka.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The single-node KRaft Kafka of a benchmark, as its own process ({@code io.fogbridge.testkit.KafkaBroker}'s
+ * The single-node KRaft Kafka of a benchmark, as its own process ({@code io.fogbridge.localkafka.KafkaBroker}'s
  * main). {@link #stop()} sends SIGTERM (a clean shutdown) and {@link #start()} brings it back with the same
  * data directory and port: the outage scenario's way to take Kafka away. Driven by one thread.
  */
@@ -41,7 +41,7 @@ final class KafkaProcess implements AutoCloseable {
                 ChildProcess.java(
                         classpath,
                         jvmOptions,
-                        "io.fogbridge.testkit.KafkaBroker",
+                        "io.fogbridge.localkafka.KafkaBroker",
                         // stdin EOF = this benchmark died: the broker goes too
                         List.of(dataDir.toString(), Integer.toString(port), "--exit-on-stdin-eof")),
                 log);

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fogbridge.adapters.TestDevices;
 import io.fogbridge.api.InboundMessage;
+import io.fogbridge.certs.CertificateFactory;
 import io.fogbridge.registry.Credential;
 import io.fogbridge.registry.Device;
 import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.registry.Registry;
 import io.fogbridge.registry.Tenant;
-import io.fogbridge.testkit.CertificateFactory;
 import io.fogbridge.testkit.Curl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,19 +1,12 @@
 package io.fogbridge.gateway.cli;
 
-import io.fogbridge.testkit.CertificateFactory;
-import java.io.Reader;
+import io.fogbridge.certs.CertificateFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -78,7 +71,7 @@ final class CertCommand implements Runnable {
         int days;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             if ((subject == null) == (serverHosts == null)) {
                 System.err.println("give --subject (a device certificate) or --server (a server certificate)");
                 return 2;
@@ -108,21 +101,7 @@ final class CertCommand implements Runnable {
         System.out.println("wrote " + cert + " and " + key);
     }
 
-    private static CertificateFactory.Issued load(Path prefix) throws Exception {
-        X509Certificate cert;
-        try (var in = Files.newInputStream(Path.of(prefix + ".pem"))) {
-            cert = (X509Certificate)
-                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        PrivateKey key;
-        try (Reader reader = Files.newBufferedReader(Path.of(prefix + ".key"));
-                PEMParser parser = new PEMParser(reader)) {
-            Object object = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            key = object instanceof PEMKeyPair pair
-                    ? converter.getKeyPair(pair).getPrivate()
-                    : converter.getPrivateKey((PrivateKeyInfo) object);
-        }
-        return new CertificateFactory.Issued(cert, key, List.of());
+    private static CertificateFactory.Issued load(Path prefix) {
+        return CertificateFactory.Issued.readPem(Path.of(prefix + ".pem"), Path.of(prefix + ".key"));
     }
 }

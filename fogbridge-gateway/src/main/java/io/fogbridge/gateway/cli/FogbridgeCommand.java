@@ -2,20 +2,12 @@ package io.fogbridge.gateway.cli;
 
 import picocli.CommandLine.Command;
 
+/** The top-level {@code fogbridge} command; {@link Main#commandLine(Object)} registers its subcommands. */
 @Command(
         name = "fogbridge",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        description = "Edge-to-cloud IoT gateway: a local MQTT bus, a durable spool, a Kafka uplink.",
-        subcommands = {
-            RunCommand.class,
-            DemoCommand.class,
-            ConfigCommand.class,
-            SpoolCommand.class,
-            DeviceCommand.class,
-            CertCommand.class,
-            VersionCommand.class
-        })
+        description = "Edge-to-cloud IoT gateway: a local MQTT bus, a durable spool, a Kafka uplink.")
 final class FogbridgeCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -2,21 +2,47 @@ package io.fogbridge.gateway.cli;
 
 import picocli.CommandLine;
 
-/** Entry point of {@code bin/fogbridge}. */
+/**
+ * Entry point of {@code bin/fogbridge} for every command but {@code demo}.
+ *
+ * <p>The demo runs an in-process Kafka, so it lives in the {@code fogbridge-demo} module and the gateway's
+ * distribution carries no Kafka server. {@code bin/fogbridge demo} starts {@code io.fogbridge.demo.DemoMain} on the
+ * demo module's classpath instead: the same CLI with the real demo command in place of {@link DemoPlaceholder}.
+ */
 public final class Main {
 
     private Main() {}
 
     public static void main(String[] args) {
+        run(commandLine(), args);
+    }
+
+    /** Runs {@code cli} with {@code args} and exits with its exit code; the demo module's main uses it too. */
+    public static void run(CommandLine cli, String[] args) {
         // The HiveMQ jar carries a logback.xml of its own; name ours so logback never has to choose
         // between two (it would print a page of warnings and may pick theirs).
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "fogbridge-logback.xml");
         }
-        System.exit(commandLine().execute(args));
+        System.exit(cli.execute(args));
     }
 
+    /** The CLI of the gateway's distribution: {@code demo} is listed but points to {@code bin/fogbridge demo}. */
     public static CommandLine commandLine() {
-        return new CommandLine(new FogbridgeCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine(DemoPlaceholder.class);
+    }
+
+    /** The CLI with {@code demo} bound to the given command (a picocli command class or instance). */
+    public static CommandLine commandLine(Object demo) {
+        CommandLine cli = new CommandLine(new FogbridgeCommand());
+        cli.addSubcommand(RunCommand.class);
+        cli.addSubcommand("demo", demo);
+        cli.addSubcommand(ConfigCommand.class);
+        cli.addSubcommand(SpoolCommand.class);
+        cli.addSubcommand(DeviceCommand.class);
+        cli.addSubcommand(CertCommand.class);
+        cli.addSubcommand(VersionCommand.class);
+        // Set last: the setting reaches only the subcommands registered at the time.
+        return cli.setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

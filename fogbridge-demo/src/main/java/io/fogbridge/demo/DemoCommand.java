@@ -1,12 +1,10 @@
-package io.fogbridge.gateway.cli;
+package io.fogbridge.demo;
 
 import io.fogbridge.gateway.Gateway;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.config.GatewayConfig;
-import io.fogbridge.gateway.demo.DemoDevices;
-import io.fogbridge.gateway.demo.DemoSecurity;
 import io.fogbridge.kafka.ForwarderState;
-import io.fogbridge.testkit.KafkaBroker;
+import io.fogbridge.localkafka.KafkaBroker;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InputStream;

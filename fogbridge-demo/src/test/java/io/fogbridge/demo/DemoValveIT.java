@@ -1,9 +1,8 @@
-package io.fogbridge.gateway;
+package io.fogbridge.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fogbridge.gateway.cli.Main;
 import io.fogbridge.testkit.ChildJvm;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.TestEnv;
@@ -48,7 +47,7 @@ class DemoValveIT {
     void setValveFromKcatChangesTheTanksTelemetry() throws Exception {
         Path kcat = TestEnv.peer("kcat");
         try (ChildJvm demo = ChildJvm.start(
-                Main.class,
+                DemoMain.class,
                 List.of(
                         "-Xmx384m",
                         "-XX:+UseSerialGC",

@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.demo;
+package io.fogbridge.demo;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;

@@ -1,4 +1,4 @@
-package io.fogbridge.testkit;
+package io.fogbridge.localkafka;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,13 +20,14 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Apache Kafka (KRaft, combined broker and controller) running in this JVM, for
- * tests and for {@code fogbridge demo}.
+ * tests and for {@code fogbridge demo}. It has no test dependencies (no JUnit), so the demo can ship it;
+ * the gateway's distribution does not.
  *
  * <p><b>Listeners.</b> Three, all on 127.0.0.1:
  *
  * <ul>
  *   <li>{@code CLIENT} on {@link #port()}: what {@link #bootstrapServers()} points at. It advertises
- *       {@code advertisedPort} when one is set, so a {@link FaultProxy} can sit between clients and
+ *       {@code advertisedPort} when one is set, so a fault-injecting proxy (the testkit's {@code FaultProxy}) can sit between clients and
  *       the broker: clients then reconnect through the proxy after every metadata refresh. Its
  *       security protocol is PLAINTEXT unless {@link Builder#clientSecurityProtocol} says otherwise
  *       (the {@code listener.name.client.*} SSL/SASL settings go through {@link Builder#brokerProperty}).
@@ -35,7 +36,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  *   <li>{@code CONTROLLER}: the KRaft quorum (static voter set of this one node).
  * </ul>
  *
- * <p><b>Putting a {@link FaultProxy} in front.</b>
+ * <p><b>Putting the testkit's {@code FaultProxy} in front.</b>
  *
  * <pre>{@code
  * int brokerPort = TestEnv.freePort();
@@ -262,7 +263,7 @@ public final class KafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** Port the client listener advertises (a {@link FaultProxy} in front); 0 = its own port. */
+        /** Port the client listener advertises (a proxy in front); 0 = its own port. */
         public Builder advertisedPort(int advertisedPort) {
             this.advertisedPort = advertisedPort;
             return this;

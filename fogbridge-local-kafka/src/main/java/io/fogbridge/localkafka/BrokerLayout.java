@@ -1,9 +1,11 @@
-package io.fogbridge.testkit;
+package io.fogbridge.localkafka;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -61,9 +63,9 @@ record BrokerLayout(Path dataDir, String clusterId, int clientPort, int internal
             BrokerLayout layout = new BrokerLayout(
                     dataDir,
                     Uuid.randomUuid().toString(), // Kafka's own id format
-                    clientPort == 0 ? TestEnv.freePort() : clientPort,
-                    TestEnv.freePort(),
-                    TestEnv.freePort());
+                    clientPort == 0 ? freePort() : clientPort,
+                    freePort(),
+                    freePort());
             layout.save();
             return layout;
         } catch (IOException e) {
@@ -78,7 +80,14 @@ record BrokerLayout(Path dataDir, String clusterId, int clientPort, int internal
         p.setProperty("internal.port", Integer.toString(internalPort));
         p.setProperty("controller.port", Integer.toString(controllerPort));
         try (Writer out = Files.newBufferedWriter(dataDir.resolve(FILE))) {
-            p.store(out, "fogbridge testkit KafkaBroker: kept so a restart finds the same cluster and ports");
+            p.store(out, "fogbridge KafkaBroker: kept so a restart finds the same cluster and ports");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
         }
     }
 }

@@ -1,12 +1,12 @@
-package io.fogbridge.testkit;
+package io.fogbridge.localkafka;
 
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The server properties of the testkit's single-node KRaft broker: one node, replication factor 1
+ * The server properties of the single-node KRaft broker ({@link KafkaBroker}): one node, replication factor 1
  * everywhere, and small thread pools and buffers so it starts in a few seconds and stays light
- * inside a test JVM that shares two cores with everything else.
+ * inside a test or demo JVM that shares two cores with everything else.
  */
 final class BrokerProperties {
 

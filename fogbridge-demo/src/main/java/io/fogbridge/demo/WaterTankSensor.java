@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.demo;
+package io.fogbridge.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

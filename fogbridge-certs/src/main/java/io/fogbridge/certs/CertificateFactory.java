@@ -1,7 +1,9 @@
-package io.fogbridge.testkit;
+package io.fogbridge.certs;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -34,13 +37,16 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Certificates for tests: a CA, then server and client certificates it issues, with validity windows a test chooses
- * (an expired client certificate is one call). EC P-256 keys: fast to generate on a shared 2-core machine.
+ * A development CA for {@code fogbridge cert}, the demo and the tests: a CA, then server and client certificates it
+ * issues, with validity windows the caller chooses (an expired client certificate is one call). EC P-256 keys: fast to generate on a shared 2-core machine.
  *
  * <p>Output as PEM (for mosquitto_pub, kcat and the gateway's PEM listeners) or as PKCS12 (for Kafka and the JDK).
  * Thread-safe; every call makes a fresh key pair.
@@ -73,6 +79,31 @@ public final class CertificateFactory {
 
         public String privateKeyPem() {
             return pem(key);
+        }
+
+        /**
+         * Reads what {@link #writePem} wrote (or any PEM certificate with its PKCS#8 or traditional key), e.g. a CA
+         * to issue from. The result has no issuer chain.
+         */
+        public static Issued readPem(Path certificateFile, Path keyFile) {
+            X509Certificate certificate;
+            try (InputStream in = Files.newInputStream(certificateFile)) {
+                certificate = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot read certificate " + certificateFile, e);
+            }
+            try (Reader reader = Files.newBufferedReader(keyFile);
+                    PEMParser parser = new PEMParser(reader)) {
+                Object object = parser.readObject();
+                JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+                PrivateKey key = object instanceof PEMKeyPair pair
+                        ? converter.getKeyPair(pair).getPrivate()
+                        : converter.getPrivateKey((PrivateKeyInfo) object);
+                return new Issued(certificate, key, List.of());
+            } catch (IOException | ClassCastException e) {
+                throw new IllegalStateException("cannot read private key " + keyFile, e);
+            }
         }
 
         /** Writes the certificate and its PKCS#8 key as PEM files. */

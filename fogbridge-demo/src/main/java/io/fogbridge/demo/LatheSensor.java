@@ -1,4 +1,4 @@
-package io.fogbridge.gateway.demo;
+package io.fogbridge.demo;
 
 import java.util.Locale;
 

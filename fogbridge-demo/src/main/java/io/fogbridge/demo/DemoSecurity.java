@@ -1,7 +1,7 @@
-package io.fogbridge.gateway.demo;
+package io.fogbridge.demo;
 
+import io.fogbridge.certs.CertificateFactory;
 import io.fogbridge.registry.PasswordHasher;
-import io.fogbridge.testkit.CertificateFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
