@@ -16,6 +16,7 @@ import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
 import io.fogbridge.api.Command;
 import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.DeliveryResult;
+import io.fogbridge.api.Topics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -89,8 +90,8 @@ public final class MqttCommandTransport implements CommandTransport {
         if (!open || route == null) {
             return CompletableFuture.completedFuture(DeliveryResult.NOT_CONNECTED);
         }
-        String topic = "command/" + route.tenantLevel() + "/" + route.deviceLevel() + "/req/" + command.requestId()
-                + "/" + command.name();
+        String topic = Topics.deviceCommandRequestTopic(
+                route.tenantLevel(), route.deviceLevel(), command.requestId(), command.name());
         PublishBuilder publish = Builders.publish()
                 .topic(topic)
                 .qos(Qos.AT_LEAST_ONCE)
@@ -121,7 +122,7 @@ public final class MqttCommandTransport implements CommandTransport {
     /** A client subscribed successfully to {@code filter}; {@code principal} is null for an anonymous client. */
     void subscribed(String clientId, ConnectionPrincipal principal, String filter) {
         String[] levels = filter.split("/", -1);
-        if (levels.length < 5 || !levels[0].equals("command") || !levels[3].equals("req")) {
+        if (!Topics.isDeviceCommandRequest(levels)) {
             return;
         }
         if (!(levels[4].equals("#")
