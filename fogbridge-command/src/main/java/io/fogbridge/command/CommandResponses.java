@@ -4,6 +4,7 @@ import io.fogbridge.api.Envelope;
 import io.fogbridge.api.Headers;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
+import io.fogbridge.api.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +17,6 @@ import java.util.Map;
  * through the spool on the priority lane, so they are as durable as device traffic. Pure, thread-safe.
  */
 final class CommandResponses {
-
-    static final String TOPIC_PREFIX = "fog.command_response.";
 
     private final String gatewayId;
 
@@ -44,7 +43,7 @@ final class CommandResponses {
         headers.put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
         headers.put(Headers.CREATION_TIME, Long.toString(now));
         return new Envelope(
-                TOPIC_PREFIX + tenant,
+                Topics.commandResponseTopic(tenant),
                 device,
                 headers,
                 reason.getBytes(StandardCharsets.UTF_8),

@@ -4,6 +4,7 @@ import io.fogbridge.api.Command;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.DeliveryResult;
+import io.fogbridge.api.DeviceId;
 import io.fogbridge.api.Envelope;
 import io.fogbridge.api.Spool;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,12 +64,12 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     private final ScheduledExecutorService thread;
 
     // Owned by the router thread.
-    private final Map<String, ArrayDeque<Command>> queues = new HashMap<>();
-    private final Map<String, Command> inFlight = new HashMap<>();
+    private final Map<DeviceId, ArrayDeque<Command>> queues = new HashMap<>();
+    private final Map<DeviceId, Command> inFlight = new HashMap<>();
     private final Map<String, Long> leases = new HashMap<>();
     private final Set<String> finishing = new HashSet<>();
     // Written on the router thread, read by submit() to know whether a device polls right now.
-    private final Map<String, ArrayDeque<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final Map<DeviceId, ArrayDeque<Waiter>> waiters = new ConcurrentHashMap<>();
 
     private record Waiter(CompletableFuture<Optional<Command>> future, ScheduledFuture<?> timeout) {}
 
@@ -174,7 +175,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     @Override
     public CompletableFuture<Optional<Command>> awaitCommand(String tenant, String device, Duration ttd) {
         CompletableFuture<Optional<Command>> future = new CompletableFuture<>();
-        String key = key(tenant, device);
+        DeviceId key = key(tenant, device);
         post(() -> {
             ScheduledFuture<?> timeout = thread.schedule(
                     () -> future.complete(Optional.empty()), Math.max(0, ttd.toMillis()), TimeUnit.MILLISECONDS);
@@ -225,7 +226,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     }
 
     /** Hands the device's oldest pending command to whichever way reaches the device now, if any. */
-    private void attempt(String key) {
+    private void attempt(DeviceId key) {
         ArrayDeque<Command> queue = queues.get(key);
         if (queue == null || queue.isEmpty() || inFlight.containsKey(key)) {
             return;
@@ -262,7 +263,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     }
 
     private void onResult(Command command, DeliveryResult result) {
-        String key = key(command);
+        DeviceId key = key(command);
         Command current = inFlight.get(key);
         if (current != null && current.id().equals(command.id())) {
             inFlight.remove(key);
@@ -357,7 +358,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
         List.copyOf(queues.keySet()).forEach(this::attempt);
     }
 
-    private void dropWaiter(String key, CompletableFuture<Optional<Command>> future) {
+    private void dropWaiter(DeviceId key, CompletableFuture<Optional<Command>> future) {
         ArrayDeque<Waiter> polling = waiters.get(key);
         if (polling == null) {
             return;
@@ -402,11 +403,11 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
         }
     }
 
-    private static String key(Command command) {
+    private static DeviceId key(Command command) {
         return key(command.tenant(), command.device());
     }
 
-    private static String key(String tenant, String device) {
-        return tenant + "/" + device;
+    private static DeviceId key(String tenant, String device) {
+        return new DeviceId(tenant, device);
     }
 }

@@ -4,11 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The producer configuration of the forwarder: idempotent, {@code acks=all}, batched for
- * throughput, quick to reconnect. {@link ForwarderOptions#clientProperties()} is applied last, so a
- * deployment can add TLS/SASL or retune anything; only the serializers are fixed.
+ * throughput, quick to reconnect. {@link ForwarderOptions#clientProperties()} is applied over the
+ * defaults, so a deployment can add TLS/SASL or retune anything except what the delivery guarantee
+ * rests on: {@code acks=all}, {@code enable.idempotence=true}, at most 5 requests in flight per
+ * connection (idempotence keeps order only up to 5) and the byte-array serializers. Those are
+ * applied after the client properties and always win; a client property that tried to change one
+ * is logged as a warning, not an error, so a stale config file does not stop the gateway.
  */
 final class ProducerSettings {
 
@@ -18,17 +24,18 @@ final class ProducerSettings {
     /** Producer buffer.memory default: bounded by the forwarder's in-flight window, see {@link #of}. */
     static final long BUFFER_MEMORY_BYTES = 16L * 1024 * 1024;
 
+    /** Idempotence keeps order within a partition only with at most this many requests in flight. */
+    static final int MAX_IN_FLIGHT_PER_CONNECTION = 5;
+
+    private static final Logger log = LoggerFactory.getLogger(ProducerSettings.class);
+
     private ProducerSettings() {}
 
     static Map<String, Object> of(ForwarderOptions options) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "fogbridge-" + options.gatewayId());
-        // The guarantee: Kafka acknowledges only what every in-sync replica has, and retries never
-        // duplicate or reorder within a partition (idempotence keeps order with <= 5 in flight).
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Integer.toString(MAX_IN_FLIGHT_PER_CONNECTION));
         // Throughput: small linger, large batches, cheap compression (see the module README for figures).
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
@@ -49,9 +56,49 @@ final class ProducerSettings {
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "100");
         p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
         p.putAll(options.clientProperties());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        enforceGuarantee(p);
         return p;
+    }
+
+    /**
+     * The guarantee: Kafka acknowledges only what every in-sync replica has, and retries never
+     * duplicate or reorder within a partition. Runs after the client properties, so nothing undoes it.
+     */
+    private static void enforceGuarantee(Map<String, Object> p) {
+        force(p, ProducerConfig.ACKS_CONFIG, "all");
+        force(p, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        force(p, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        force(p, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        Object inFlight = p.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        if (!withinInFlightBound(inFlight)) {
+            log.warn(
+                    "Kafka client property {}={} ignored: the idempotent producer keeps order only with 1-{}; using {}",
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                    inFlight,
+                    MAX_IN_FLIGHT_PER_CONNECTION,
+                    MAX_IN_FLIGHT_PER_CONNECTION);
+            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Integer.toString(MAX_IN_FLIGHT_PER_CONNECTION));
+        }
+    }
+
+    private static void force(Map<String, Object> p, String key, String value) {
+        Object given = p.put(key, value);
+        if (given != null && !given.toString().trim().equalsIgnoreCase(value)) {
+            log.warn(
+                    "Kafka client property {}={} ignored: the forwarder's delivery guarantee needs {}",
+                    key,
+                    given,
+                    value);
+        }
+    }
+
+    private static boolean withinInFlightBound(Object value) {
+        try {
+            int n = Integer.parseInt(value.toString().trim());
+            return n >= 1 && n <= MAX_IN_FLIGHT_PER_CONNECTION;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The request timeout in effect (a client property may override the default). */

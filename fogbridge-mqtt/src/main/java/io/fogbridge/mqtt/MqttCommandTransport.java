@@ -16,6 +16,8 @@ import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
 import io.fogbridge.api.Command;
 import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.DeliveryResult;
+import io.fogbridge.api.DeviceId;
+import io.fogbridge.api.Topics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +59,7 @@ public final class MqttCommandTransport implements CommandTransport {
     private record Route(String clientId, String tenantLevel, String deviceLevel) {}
 
     private final Duration ackTimeout;
-    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final Map<DeviceId, Route> routes = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<DeliveryResult>> awaitingPublish = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<DeliveryResult>> awaitingAck = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> reachable = (tenant, device) -> {};
@@ -74,7 +76,7 @@ public final class MqttCommandTransport implements CommandTransport {
 
     @Override
     public boolean serves(String tenant, String device) {
-        return open && routes.containsKey(tenant + "/" + device);
+        return open && routes.containsKey(new DeviceId(tenant, device));
     }
 
     @Override
@@ -84,13 +86,12 @@ public final class MqttCommandTransport implements CommandTransport {
 
     @Override
     public CompletableFuture<DeliveryResult> deliver(Command command) {
-        String key = command.tenant() + "/" + command.device();
-        Route route = routes.get(key);
+        Route route = routes.get(new DeviceId(command.tenant(), command.device()));
         if (!open || route == null) {
             return CompletableFuture.completedFuture(DeliveryResult.NOT_CONNECTED);
         }
-        String topic = "command/" + route.tenantLevel() + "/" + route.deviceLevel() + "/req/" + command.requestId()
-                + "/" + command.name();
+        String topic = Topics.deviceCommandRequestTopic(
+                route.tenantLevel(), route.deviceLevel(), command.requestId(), command.name());
         PublishBuilder publish = Builders.publish()
                 .topic(topic)
                 .qos(Qos.AT_LEAST_ONCE)
@@ -121,7 +122,7 @@ public final class MqttCommandTransport implements CommandTransport {
     /** A client subscribed successfully to {@code filter}; {@code principal} is null for an anonymous client. */
     void subscribed(String clientId, ConnectionPrincipal principal, String filter) {
         String[] levels = filter.split("/", -1);
-        if (levels.length < 5 || !levels[0].equals("command") || !levels[3].equals("req")) {
+        if (!Topics.isDeviceCommandRequest(levels)) {
             return;
         }
         if (!(levels[4].equals("#")
@@ -138,7 +139,7 @@ public final class MqttCommandTransport implements CommandTransport {
                 || device.equals("#")) {
             return;
         }
-        routes.put(tenant + "/" + device, new Route(clientId, levels[1], levels[2]));
+        routes.put(new DeviceId(tenant, device), new Route(clientId, levels[1], levels[2]));
         log.debug("client {} takes commands of {}/{} on {}", clientId, tenant, device, filter);
         // The SUBSCRIBE is authorized, not yet in the topic tree: tell the router a moment later.
         CompletableFuture.delayedExecutor(REACHABLE_DELAY_MS, TimeUnit.MILLISECONDS)

@@ -4,6 +4,7 @@ import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.Headers;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
+import io.fogbridge.api.Topics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +30,23 @@ public final class DeviceRoutes {
     private static final String STATUS = "status";
 
     public static final Route TELEMETRY = deviceRoute(
-            "telemetry", "telemetry/+tenant/+device/#", "fog.telemetry.{tenant}", null, Lane.BULK, Map.of());
+            "telemetry",
+            Topics.deviceTelemetryTopic("+tenant", "+device") + "/#",
+            Topics.telemetryTopic("{tenant}"),
+            null,
+            Lane.BULK,
+            Map.of());
     public static final Route EVENT = deviceRoute(
-            "event", "event/+tenant/+device/#", "fog.event.{tenant}", QoS.AT_LEAST_ONCE, Lane.PRIORITY, Map.of());
+            "event",
+            Topics.deviceEventTopic("+tenant", "+device") + "/#",
+            Topics.eventTopic("{tenant}"),
+            QoS.AT_LEAST_ONCE,
+            Lane.PRIORITY,
+            Map.of());
     public static final Route COMMAND_RESPONSE = deviceRoute(
             "command-response",
-            "command/+tenant/+device/res/+requestId/+status",
-            "fog.command_response.{tenant}",
+            Topics.deviceCommandResponseTopic("+tenant", "+device", "+requestId", "+status"),
+            Topics.commandResponseTopic("{tenant}"),
             null,
             Lane.PRIORITY,
             orderedMap(Headers.CORRELATION_ID, "{requestId}", Headers.STATUS, "{status}"));
@@ -45,7 +56,9 @@ public final class DeviceRoutes {
 
     /** What an external-broker subscriber must subscribe to for the device topics, short forms included. */
     static final List<TopicFilter> SUBSCRIPTIONS = List.of(
-            TopicFilter.parse("telemetry/#"), TopicFilter.parse("event/#"), TopicFilter.parse("command/+/+/res/+/+"));
+            TopicFilter.parse(Topics.TELEMETRY + "/#"),
+            TopicFilter.parse(Topics.EVENT + "/#"),
+            TopicFilter.parse(Topics.deviceCommandResponseTopic("+", "+", "+", "+")));
 
     private DeviceRoutes() {}
 
@@ -85,11 +98,11 @@ public final class DeviceRoutes {
      * {@code telemetry//} and {@code event//} (tenant and device left out).
      */
     static String expandShortForm(String topic) {
-        if (topic.equals("telemetry")) {
-            return "telemetry//";
+        if (topic.equals(Topics.TELEMETRY)) {
+            return Topics.deviceTelemetryTopic("", "");
         }
-        if (topic.equals("event")) {
-            return "event//";
+        if (topic.equals(Topics.EVENT)) {
+            return Topics.deviceEventTopic("", "");
         }
         return topic;
     }

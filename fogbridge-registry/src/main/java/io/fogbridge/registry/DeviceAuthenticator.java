@@ -1,5 +1,6 @@
 package io.fogbridge.registry;
 
+import io.fogbridge.api.DeviceId;
 import io.fogbridge.registry.AuthResult.Reason;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -29,15 +30,13 @@ public final class DeviceAuthenticator {
      * @param password the password's UTF-8 bytes, as MQTT carries them
      */
     public AuthResult password(String username, byte[] password) {
-        int at = username == null ? -1 : username.lastIndexOf('@');
-        if (at <= 0 || at == username.length() - 1) {
+        DeviceId login = DeviceId.parseLogin(username).orElse(null);
+        if (login == null) {
             return new AuthResult.Refused(
                     Reason.MALFORMED_USERNAME, "user name '" + username + "' is not device@tenant");
         }
-        String deviceId = username.substring(0, at);
-        String tenantId = username.substring(at + 1);
         Registry snapshot = registry.current();
-        Device device = snapshot.device(tenantId, deviceId).orElse(null);
+        Device device = snapshot.device(login.tenant(), login.device()).orElse(null);
         if (device == null) {
             return new AuthResult.Refused(Reason.BAD_CREDENTIALS, "unknown device " + username);
         }

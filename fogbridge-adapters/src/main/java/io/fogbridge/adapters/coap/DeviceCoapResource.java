@@ -9,6 +9,7 @@ import io.fogbridge.adapters.Ttd;
 import io.fogbridge.adapters.UplinkReply;
 import io.fogbridge.api.Command;
 import io.fogbridge.api.CommandInbox;
+import io.fogbridge.api.DeviceId;
 import io.fogbridge.api.QoS;
 import io.fogbridge.registry.Device;
 import io.fogbridge.registry.DeviceRegistry;
@@ -249,14 +250,14 @@ final class DeviceCoapResource extends CoapResource {
     }
 
     private Device enabledDevice(String identity) {
-        int at = identity.lastIndexOf('@');
-        if (at <= 0) {
+        DeviceId login = DeviceId.parseLogin(identity).orElse(null);
+        if (login == null) {
             return null;
         }
         Registry snapshot = registry.current();
-        String tenantId = identity.substring(at + 1);
-        Device device = snapshot.device(tenantId, identity.substring(0, at)).orElse(null);
-        boolean tenantEnabled = snapshot.tenant(tenantId).map(Tenant::enabled).orElse(false);
+        Device device = snapshot.device(login.tenant(), login.device()).orElse(null);
+        boolean tenantEnabled =
+                snapshot.tenant(login.tenant()).map(Tenant::enabled).orElse(false);
         return device != null && device.enabled() && tenantEnabled ? device : null;
     }
 

@@ -1,5 +1,6 @@
 package io.fogbridge.adapters.coap;
 
+import io.fogbridge.api.DeviceId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,8 +59,7 @@ public final class PskKeys {
             }
             int eq = line.indexOf('=');
             String identity = eq < 0 ? "" : line.substring(0, eq).strip();
-            int at = identity.lastIndexOf('@');
-            if (eq < 0 || at <= 0 || at == identity.length() - 1) {
+            if (eq < 0 || DeviceId.parseLogin(identity).isEmpty()) {
                 throw new IOException(file + ":" + (i + 1) + ": expected 'device@tenant = hex:…|base64:…|text:…'");
             }
             byte[] key = decode(line.substring(eq + 1).strip(), file, i + 1);

@@ -1,6 +1,7 @@
 package io.fogbridge.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogbridge.api.DeviceId;
 import io.fogbridge.registry.PasswordHasher;
 import io.fogbridge.registry.RegistryFileEditor;
 import java.io.BufferedReader;
@@ -91,13 +92,10 @@ final class DeviceCommand implements Runnable {
         }
     }
 
-    /** {@code device@tenant} → [tenant, device]. */
-    static String[] split(String name) {
-        int at = name.lastIndexOf('@');
-        if (at <= 0 || at == name.length() - 1) {
-            throw new IllegalArgumentException("name devices as device@tenant, got '" + name + "'");
-        }
-        return new String[] {name.substring(at + 1), name.substring(0, at)};
+    /** Reads a {@code device@tenant} argument. */
+    static DeviceId deviceId(String name) {
+        return DeviceId.parseLogin(name)
+                .orElseThrow(() -> new IllegalArgumentException("name devices as device@tenant, got '" + name + "'"));
     }
 
     static void setPassword(RegistryFileEditor editor, String tenant, String device, PasswordSource source)
@@ -136,14 +134,14 @@ final class DeviceCommand implements Runnable {
         }
 
         private Integer edit() throws Exception {
-            String[] id = split(name);
+            DeviceId id = deviceId(name);
             RegistryFileEditor editor = RegistryFileEditor.open(registry.registry);
-            editor.addDevice(id[0], id[1], via, roles);
+            editor.addDevice(id.tenant(), id.device(), via, roles);
             if (password.given()) {
-                setPassword(editor, id[0], id[1], password);
+                setPassword(editor, id.tenant(), id.device(), password);
             }
             if (certSubject != null) {
-                editor.addCertificateSubject(id[0], id[1], certSubject);
+                editor.addCertificateSubject(id.tenant(), id.device(), certSubject);
             }
             editor.save();
             System.out.println("added " + name + " to " + registry.registry
@@ -186,9 +184,9 @@ final class DeviceCommand implements Runnable {
         }
 
         private Integer edit() throws Exception {
-            String[] id = split(name);
+            DeviceId id = deviceId(name);
             RegistryFileEditor editor = RegistryFileEditor.open(registry.registry);
-            editor.removeDevice(id[0], id[1]);
+            editor.removeDevice(id.tenant(), id.device());
             editor.save();
             System.out.println("removed " + name);
             return 0;
@@ -215,9 +213,9 @@ final class DeviceCommand implements Runnable {
         }
 
         private Integer edit() throws Exception {
-            String[] id = split(name);
+            DeviceId id = deviceId(name);
             RegistryFileEditor editor = RegistryFileEditor.open(registry.registry);
-            setPassword(editor, id[0], id[1], password);
+            setPassword(editor, id.tenant(), id.device(), password);
             editor.save();
             System.out.println("password of " + name + " set (stored as a bcrypt hash)");
             return 0;

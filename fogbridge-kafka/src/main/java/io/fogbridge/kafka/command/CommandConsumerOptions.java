@@ -1,5 +1,6 @@
 package io.fogbridge.kafka.command;
 
+import io.fogbridge.api.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,6 @@ public record CommandConsumerOptions(
     }
 
     public List<String> topics() {
-        return tenants.stream().map(t -> CommandRecordParser.TOPIC_PREFIX + t).toList();
+        return tenants.stream().map(Topics::commandTopic).toList();
     }
 }

@@ -2,6 +2,7 @@ package io.fogbridge.kafka.command;
 
 import io.fogbridge.api.Command;
 import io.fogbridge.api.Headers;
+import io.fogbridge.api.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.header.Header;
  */
 final class CommandRecordParser {
 
-    static final String TOPIC_PREFIX = "fog.command.";
     static final int MAX_ID = 256;
 
     /** Either a command or a refusal with what could be read of the record. */
@@ -32,7 +32,7 @@ final class CommandRecordParser {
     private CommandRecordParser() {}
 
     static Parsed parse(ConsumerRecord<byte[], byte[]> record, long now) {
-        String tenant = record.topic().substring(TOPIC_PREFIX.length());
+        String tenant = Topics.tenantOfCommandTopic(record.topic());
         String correlationId;
         String key;
         String deviceHeader;
