@@ -8,10 +8,10 @@ import io.fogbridge.adapters.http.HttpAdapterOptions;
 import io.fogbridge.adapters.http.HttpTls;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.gateway.config.AdapterSettings;
 import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.pipeline.Pipeline;
-import io.fogbridge.registry.DeviceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ record DeviceAdapters(HttpAdapter http, CoapAdapter coap) {
     static DeviceAdapters start(
             GatewayConfig config,
             Pipeline pipeline,
-            DeviceRegistry devices,
+            DeviceDirectory devices,
             CommandInbox commands,
             MeterRegistry registry,
             StartedStages stages)

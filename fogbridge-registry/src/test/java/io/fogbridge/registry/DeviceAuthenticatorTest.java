@@ -2,7 +2,8 @@ package io.fogbridge.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fogbridge.registry.AuthResult.Reason;
+import io.fogbridge.api.device.AuthResult;
+import io.fogbridge.api.device.AuthResult.Reason;
 import io.fogbridge.testkit.CertificateFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
