@@ -2,10 +2,13 @@ package io.fogbridge.gateway.config;
 
 import static io.fogbridge.gateway.config.GatewayConfigKeys.*;
 
+import io.fogbridge.api.adapter.AdapterFactory;
+import io.fogbridge.api.adapter.ConfiguredAdapter;
 import io.fogbridge.api.config.ConfigKey;
 import io.fogbridge.api.config.ConfigNode;
 import io.fogbridge.api.config.Origin;
 import io.fogbridge.api.config.Problems;
+import io.fogbridge.api.config.SectionValues;
 import io.fogbridge.api.config.Suggestions;
 import io.fogbridge.api.config.Units;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -41,6 +45,8 @@ import java.util.TreeMap;
 public final class ConfigLoader {
 
     private static final String ENV_PREFIX = "FOGBRIDGE_";
+    private static final List<AdapterFactory<?>> ADAPTER_FACTORIES = adapterFactories();
+    private static final List<ConfigKey<?>> KEYS = keysWithAdapterSections();
     private static final Map<String, ConfigKey<?>> BY_PATH = new LinkedHashMap<>();
     private static final Map<String, ConfigKey<?>> BY_ENV = new LinkedHashMap<>();
     /** Mappings that group keys ({@code mqtt}, {@code mqtt.external}) → the names they may contain. */
@@ -48,7 +54,7 @@ public final class ConfigLoader {
 
     static {
         SECTIONS.put("", new LinkedHashSet<>());
-        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
+        for (ConfigKey<?> key : KEYS) {
             BY_PATH.put(key.path(), key);
             BY_ENV.put(key.envName(), key);
             String path = key.path();
@@ -118,10 +124,11 @@ public final class ConfigLoader {
         Values values = resolve(source, given, requireKafka, problems);
         checkAcrossKeys(source, values, problems);
         checkHttpExposure(source, values, problems);
+        List<ConfiguredAdapter<?>> adapters = configuredAdapters(source, values, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.formatted());
         }
-        return assemble(values);
+        return assemble(values, adapters);
     }
 
     /** Finds each key's node; reports unknown keys. A dotted key ({@code spool.fsync: group}) works as well. */
@@ -236,7 +243,7 @@ public final class ConfigLoader {
             String source, Map<String, ConfigNode> given, boolean requireKafka, Problems problems) {
         Map<ConfigKey<?>, Object> values = new HashMap<>();
         Map<ConfigKey<?>, Origin> origins = new HashMap<>();
-        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
+        for (ConfigKey<?> key : KEYS) {
             ConfigNode node = given.get(key.path());
             if (ConfigNode.isUnset(node)) {
                 if (key.isRequired() && (requireKafka || key != KAFKA_BOOTSTRAP_SERVERS)) {
@@ -380,7 +387,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static GatewayConfig assemble(Values v) {
+    private static GatewayConfig assemble(Values v, List<ConfiguredAdapter<?>> adapters) {
         String id = v.get(GATEWAY_ID);
         ExternalBroker external = null;
         String uri = v.get(MQTT_EXTERNAL_URI);
@@ -430,20 +437,84 @@ public final class ConfigLoader {
                         v.get(COMMANDS_TENANTS),
                         v.get(COMMANDS_MAX_PENDING),
                         v.get(COMMANDS_UNKNOWN_DEVICES)),
-                new AdapterSettings(
-                        v.get(ADAPTERS_HTTP_ENABLED),
-                        v.get(ADAPTERS_HTTP_HOST),
-                        v.get(ADAPTERS_HTTP_PORT),
-                        v.get(ADAPTERS_HTTP_ANONYMOUS),
-                        v.get(ADAPTERS_HTTP_KEY_STORE),
-                        v.get(ADAPTERS_HTTP_KEY_STORE_PASSWORD),
-                        v.get(ADAPTERS_HTTP_CLIENT_CA_FILE),
-                        v.get(ADAPTERS_COAP_ENABLED),
-                        v.get(ADAPTERS_COAP_HOST),
-                        v.get(ADAPTERS_COAP_PORT),
-                        v.get(ADAPTERS_COAP_ANONYMOUS),
-                        v.get(ADAPTERS_COAP_DTLS_PORT),
-                        v.get(ADAPTERS_COAP_PSK_FILE),
-                        v.get(ADAPTERS_MAX_TTD)));
+                adapters,
+                v.get(ADAPTERS_MAX_TTD));
+    }
+
+    // ---- adapter sections: found through ServiceLoader, so adding a protocol touches no list here -------------
+
+    /** Every key the loader knows, in reference order: {@link GatewayConfigKeys#ALL} and the adapter sections. */
+    public static List<ConfigKey<?>> keys() {
+        return KEYS;
+    }
+
+    private static List<AdapterFactory<?>> adapterFactories() {
+        List<AdapterFactory<?>> factories = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (AdapterFactory<?> factory :
+                ServiceLoader.load(AdapterFactory.class, ConfigLoader.class.getClassLoader())) {
+            String section = "adapters." + factory.name();
+            if (!names.add(factory.name()) || !factory.section().name().equals(section)) {
+                throw new IllegalStateException(
+                        "adapter factory " + factory.getClass().getName() + ": name '" + factory.name()
+                                + "' is taken, or its section is not named " + section);
+            }
+            for (ConfigKey<?> key : factory.section().keys()) {
+                if (!key.path().startsWith(section + ".")) {
+                    throw new IllegalStateException(
+                            "adapter factory " + factory.getClass().getName() + ": key " + key.path()
+                                    + " is outside its section " + section);
+                }
+            }
+            factories.add(factory);
+        }
+        return List.copyOf(factories);
+    }
+
+    /** The adapter sections' keys go before {@code adapters.maxTtd}, where the reference always listed them. */
+    private static List<ConfigKey<?>> keysWithAdapterSections() {
+        List<ConfigKey<?>> keys = new ArrayList<>();
+        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
+            if (key == ADAPTERS_MAX_TTD) {
+                ADAPTER_FACTORIES.forEach(
+                        factory -> keys.addAll(factory.section().keys()));
+            }
+            keys.add(key);
+        }
+        return List.copyOf(keys);
+    }
+
+    /** Builds each adapter section from its already parsed keys; a section's own cross-key problems are reported. */
+    private static List<ConfiguredAdapter<?>> configuredAdapters(String source, Values values, Problems problems) {
+        SectionValues sectionValues = new SectionValues() {
+            @Override
+            public <T> T get(ConfigKey<T> key) {
+                return values.get(key);
+            }
+
+            @Override
+            public boolean isSet(ConfigKey<?> key) {
+                return values.isSet(key);
+            }
+
+            @Override
+            public Origin origin(ConfigKey<?> key) {
+                return values.origins().getOrDefault(key, new Origin(source, 0));
+            }
+        };
+        List<ConfiguredAdapter<?>> adapters = new ArrayList<>();
+        for (AdapterFactory<?> factory : ADAPTER_FACTORIES) {
+            ConfiguredAdapter<?> adapter = configured(factory, sectionValues, problems);
+            if (adapter != null) {
+                adapters.add(adapter);
+            }
+        }
+        return adapters;
+    }
+
+    private static <S> ConfiguredAdapter<S> configured(
+            AdapterFactory<S> factory, SectionValues values, Problems problems) {
+        S settings = factory.section().build(values, problems);
+        return settings == null ? null : new ConfiguredAdapter<>(factory, settings);
     }
 }

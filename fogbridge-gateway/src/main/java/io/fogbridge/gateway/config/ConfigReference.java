@@ -4,7 +4,10 @@ import io.fogbridge.api.config.ConfigKey;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The configuration reference for the README, generated from {@link GatewayConfigKeys} so it cannot drift. */
+/**
+ * The configuration reference for the README, generated from the loader's keys ({@link GatewayConfigKeys} and the
+ * adapter sections) so it cannot drift.
+ */
 public final class ConfigReference {
 
     private ConfigReference() {}
@@ -40,7 +43,7 @@ public final class ConfigReference {
     /** Top-level keys, each list followed by its item keys. */
     static List<ConfigKey<?>> rows() {
         List<ConfigKey<?>> rows = new ArrayList<>();
-        for (ConfigKey<?> key : GatewayConfigKeys.ALL) {
+        for (ConfigKey<?> key : ConfigLoader.keys()) {
             rows.add(key);
             rows.addAll(GatewayConfigKeys.itemKeys(key));
         }

@@ -1,16 +1,22 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.api.adapter.ConfiguredAdapter;
 import io.fogbridge.api.config.Units;
 import io.fogbridge.pipeline.Enricher;
 import io.fogbridge.pipeline.Route;
 import io.fogbridge.pipeline.RouteTable;
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The whole, validated gateway configuration. Immutable. Made by {@link ConfigLoader}.
  *
  * @param routes the configured routes, parsed, in order (the built-in device routes are not listed: the
  *               {@link RouteTable} adds them)
+ * @param adapters every adapter kind found with its settings, enabled or not (see
+ *                 {@link io.fogbridge.api.adapter.AdapterFactory})
+ * @param adapterMaxTtd {@code adapters.maxTtd}: the longest {@code ttd} any polling adapter honours
  */
 public record GatewayConfig(
         GatewaySettings gateway,
@@ -20,12 +26,14 @@ public record GatewayConfig(
         HttpSettings http,
         List<Route> routes,
         CommandSettings commands,
-        AdapterSettings adapters) {
+        List<ConfiguredAdapter<?>> adapters,
+        Duration adapterMaxTtd) {
 
     public GatewayConfig {
         routes = List.copyOf(routes);
         commands = commands == null ? CommandSettings.DISABLED : commands;
-        adapters = adapters == null ? AdapterSettings.DISABLED : adapters;
+        adapters = adapters == null ? List.of() : List.copyOf(adapters);
+        adapterMaxTtd = adapterMaxTtd == null ? GatewayConfigKeys.ADAPTERS_MAX_TTD.defaultValue() : adapterMaxTtd;
     }
 
     /** Without the HTTP and CoAP device adapters (they are off by default). */
@@ -37,7 +45,7 @@ public record GatewayConfig(
             HttpSettings http,
             List<Route> routes,
             CommandSettings commands) {
-        this(gateway, mqtt, kafka, spool, http, routes, commands, AdapterSettings.DISABLED);
+        this(gateway, mqtt, kafka, spool, http, routes, commands, List.of(), null);
     }
 
     /** Without downlink commands (they are off by default). */
@@ -62,7 +70,7 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withKafka(KafkaSettings kafka) {
-        return new GatewayConfig(gateway, mqtt, kafka, spool, http, routes, commands, adapters);
+        return new GatewayConfig(gateway, mqtt, kafka, spool, http, routes, commands, adapters, adapterMaxTtd);
     }
 
     /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */
@@ -106,8 +114,12 @@ public record GatewayConfig(
                     .append(commands.unknownDevices())
                     .append('\n');
         }
-        if (adapters.httpEnabled() || adapters.coapEnabled()) {
-            out.append("adapters: ").append(adapters).append('\n');
+        String enabledAdapters = adapters.stream()
+                .filter(ConfiguredAdapter::enabled)
+                .map(ConfiguredAdapter::describe)
+                .collect(Collectors.joining(", "));
+        if (!enabledAdapters.isEmpty()) {
+            out.append("adapters: ").append(enabledAdapters).append('\n');
         }
         out.append("routes: ").append(routes.size()).append(" configured (after the built-in device routes)");
         for (Route route : routes) {
