@@ -1,7 +1,7 @@
 package io.fogbridge.adapters;
 
 import io.fogbridge.api.DeviceRef;
-import io.fogbridge.registry.Device;
+import io.fogbridge.api.device.RegisteredDevice;
 
 /**
  * Who sent an HTTP or CoAP request, as the adapter established it before the request reached {@link DeviceUplink}.
@@ -15,7 +15,7 @@ public sealed interface RequestSender {
     DeviceRef ref();
 
     /** A registered, enabled device that proved its identity (password, certificate or PSK). */
-    record Authenticated(Device device, String clientId) implements RequestSender {
+    record Authenticated(RegisteredDevice device, String clientId) implements RequestSender {
         @Override
         public DeviceRef ref() {
             return new DeviceRef(device.tenant(), device.id(), clientId);

@@ -1,6 +1,7 @@
 package io.fogbridge.gateway;
 
 import io.fogbridge.api.Command;
+import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.command.CommandRouter;
 import io.fogbridge.command.RouterOptions;
 import io.fogbridge.gateway.config.CommandSettings;
@@ -8,7 +9,6 @@ import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.kafka.command.CommandConsumerOptions;
 import io.fogbridge.kafka.command.CommandHandler;
 import io.fogbridge.kafka.command.KafkaCommandConsumer;
-import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.spool.SegmentedSpool;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -45,11 +45,8 @@ final class CommandPath {
         if (settings.tenants().isEmpty()) {
             throw new IllegalArgumentException("commands.enabled is true but commands.tenants lists no tenant");
         }
-        DeviceRegistry devices = bus.devices();
-        RouterOptions options = RouterOptions.of(
-                        config.gateway().id(),
-                        dataDir.resolve("commands"),
-                        (tenant, device) -> registered(devices, tenant, device))
+        DeviceDirectory devices = bus.devices();
+        RouterOptions options = RouterOptions.of(config.gateway().id(), dataDir.resolve("commands"), devices::isKnown)
                 .withMaxPending(settings.maxPending())
                 .withUnknownDevices(RouterOptions.UnknownDevices.valueOf(
                         settings.unknownDevices().toUpperCase(Locale.ROOT)));
@@ -62,16 +59,6 @@ final class CommandPath {
                 config.kafka().properties());
         stages.push(new KafkaCommandConsumer(consumerOptions, handler(router))).start();
         return router;
-    }
-
-    /** Whether the registry knows the device, directly or as one a registered device acts for ({@code via}). */
-    private static boolean registered(DeviceRegistry devices, String tenant, String device) {
-        var current = devices.current();
-        return current.device(tenant, device).isPresent()
-                || current.tenant(tenant)
-                        .map(t -> t.devices().values().stream()
-                                .anyMatch(d -> d.via().contains(device)))
-                        .orElse(false);
     }
 
     private static CommandHandler handler(CommandRouter router) {

@@ -1,104 +1,74 @@
 package io.fogbridge.gateway;
 
-import io.fogbridge.adapters.coap.CoapAdapter;
-import io.fogbridge.adapters.coap.CoapAdapterOptions;
-import io.fogbridge.adapters.coap.PskKeys;
-import io.fogbridge.adapters.http.HttpAdapter;
-import io.fogbridge.adapters.http.HttpAdapterOptions;
-import io.fogbridge.adapters.http.HttpTls;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
-import io.fogbridge.gateway.config.AdapterSettings;
+import io.fogbridge.api.Uplink;
+import io.fogbridge.api.adapter.AdapterContext;
+import io.fogbridge.api.adapter.ConfiguredAdapter;
+import io.fogbridge.api.adapter.DeviceLimits;
+import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.gateway.config.GatewayConfig;
-import io.fogbridge.pipeline.Pipeline;
-import io.fogbridge.registry.DeviceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The HTTP and CoAP device adapters ({@code adapters.*}), started after the command router so {@code ttd} requests
- * can pick up commands. They share the MQTT broker's registry, size limit and ack timeout.
+ * The device adapters ({@code adapters.*}) the configuration enables, whatever their protocol: each was found through
+ * its {@link io.fogbridge.api.adapter.AdapterFactory} and configured by its own section. Started after the command
+ * router so {@code ttd} requests can pick up commands; they share the MQTT bus's device directory, size limit and ack
+ * timeout, and one scheduler that closes after them.
  *
- * @param http the HTTP adapter; null unless {@code adapters.http.enabled}
- * @param coap the CoAP adapter; null unless {@code adapters.coap.enabled}
+ * @param started the running adapters, in the order their factories were found
  */
-record DeviceAdapters(HttpAdapter http, CoapAdapter coap) {
+record DeviceAdapters(List<ProtocolAdapter> started) {
+
+    DeviceAdapters {
+        started = List.copyOf(started);
+    }
 
     /** Starts the enabled adapters on {@code pipeline}; {@code commands} may be null (no {@code ttd} pickup). */
     static DeviceAdapters start(
             GatewayConfig config,
-            Pipeline pipeline,
-            DeviceRegistry devices,
+            Uplink pipeline,
+            DeviceDirectory devices,
             CommandInbox commands,
             MeterRegistry registry,
             StartedStages stages)
             throws Exception {
-        AdapterSettings settings = config.adapters();
-        long maxPayload = config.devices().maxPayload();
-        Duration ackTimeout = config.devices().ackTimeout();
-        HttpAdapter http = null;
-        if (settings.httpEnabled()) {
-            http = stages.push(
-                    new HttpAdapter(httpOptions(settings, maxPayload, ackTimeout), devices, commands, registry));
-            http.start(pipeline);
+        List<ConfiguredAdapter<?>> enabled =
+                config.adapters().stream().filter(ConfiguredAdapter::enabled).toList();
+        if (enabled.isEmpty()) {
+            return new DeviceAdapters(List.of());
         }
-        CoapAdapter coap = null;
-        if (settings.coapEnabled()) {
-            coap = stages.push(
-                    new CoapAdapter(coapOptions(settings, maxPayload, ackTimeout), devices, commands, registry));
-            coap.start(pipeline);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "fogbridge-adapters-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        stages.push(scheduler::shutdownNow); // pushed first, so it closes after every adapter
+        AdapterContext context = new AdapterContext(
+                pipeline,
+                commands,
+                devices,
+                registry,
+                Clock.systemUTC(),
+                scheduler,
+                new DeviceLimits(config.devices().maxPayload(), config.devices().ackTimeout(), config.adapterMaxTtd()));
+        List<ProtocolAdapter> started = new ArrayList<>();
+        for (ConfiguredAdapter<?> adapter : enabled) {
+            ProtocolAdapter created = stages.push(adapter.create(context));
+            created.start(pipeline);
+            started.add(created);
         }
-        return new DeviceAdapters(http, coap);
+        return new DeviceAdapters(started);
     }
 
-    /** The started adapters, HTTP first. */
-    List<ProtocolAdapter> list() {
-        List<ProtocolAdapter> adapters = new ArrayList<>();
-        if (http != null) {
-            adapters.add(http);
-        }
-        if (coap != null) {
-            adapters.add(coap);
-        }
-        return adapters;
-    }
-
-    private static HttpAdapterOptions httpOptions(AdapterSettings settings, long maxPayload, Duration ackTimeout)
-            throws Exception {
-        HttpAdapterOptions options = new HttpAdapterOptions(
-                settings.httpHost(),
-                settings.httpPort(),
-                maxPayload,
-                ackTimeout,
-                settings.maxTtd(),
-                settings.httpAnonymous(),
-                null,
-                false);
-        if (settings.httpKeyStore() == null) {
-            return options;
-        }
-        String password = settings.httpKeyStorePassword();
-        return options.withTls(
-                HttpTls.context(
-                        settings.httpKeyStore(),
-                        password == null ? new char[0] : password.toCharArray(),
-                        settings.httpClientCaFile()),
-                settings.httpClientCaFile() != null);
-    }
-
-    private static CoapAdapterOptions coapOptions(AdapterSettings settings, long maxPayload, Duration ackTimeout)
-            throws Exception {
-        PskKeys keys = settings.coapPskFile() == null ? null : PskKeys.load(settings.coapPskFile());
-        return new CoapAdapterOptions(
-                settings.coapHost(),
-                settings.coapPort(),
-                keys == null ? -1 : settings.coapDtlsPort(),
-                keys,
-                maxPayload,
-                ackTimeout,
-                settings.maxTtd(),
-                settings.coapAnonymous());
+    /** The running adapter of that name ({@code http}, {@code coap} …); empty when it is not enabled. */
+    Optional<ProtocolAdapter> named(String name) {
+        return started.stream().filter(a -> a.name().equals(name)).findFirst();
     }
 }

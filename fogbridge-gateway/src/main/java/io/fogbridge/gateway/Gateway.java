@@ -1,7 +1,5 @@
 package io.fogbridge.gateway;
 
-import io.fogbridge.adapters.coap.CoapAdapter;
-import io.fogbridge.adapters.http.HttpAdapter;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.command.CommandRouter;
@@ -98,14 +96,20 @@ public final class Gateway implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** The HTTP device adapter; null unless {@code adapters.http.enabled}. */
-    public HttpAdapter httpAdapter() {
-        return adapters.http();
+    /**
+     * The running device adapter of that name ({@code http}, {@code coap} …, as its factory names it).
+     *
+     * @throws java.util.NoSuchElementException no such adapter is enabled
+     */
+    public ProtocolAdapter adapter(String name) {
+        return adapters.named(name)
+                .orElseThrow(() -> new java.util.NoSuchElementException(
+                        "no device adapter '" + name + "' is running (is adapters." + name + ".enabled set?)"));
     }
 
-    /** The CoAP device adapter; null unless {@code adapters.coap.enabled}. */
-    public CoapAdapter coapAdapter() {
-        return adapters.coap();
+    /** The running device adapter of that name, as its concrete type; see {@link #adapter(String)}. */
+    public <A extends ProtocolAdapter> A adapter(String name, Class<A> type) {
+        return type.cast(adapter(name));
     }
 
     /** Ports the embedded broker listens on, as bound; empty in external mode. */
@@ -151,8 +155,9 @@ public final class Gateway implements AutoCloseable {
         return registry;
     }
 
-    List<ProtocolAdapter> deviceAdapters() {
-        return adapters.list();
+    /** The running device adapters (not the MQTT bus), in the order their factories were found. */
+    public List<ProtocolAdapter> deviceAdapters() {
+        return adapters == null ? List.of() : adapters.started();
     }
 
     boolean isClosed() {

@@ -2,6 +2,7 @@ package io.fogbridge.gateway;
 
 import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.ExternalBroker;
 import io.fogbridge.gateway.config.GatewayConfig;
@@ -13,8 +14,6 @@ import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.mqtt.ListenerAddress;
 import io.fogbridge.mqtt.MqttSecurity;
 import io.fogbridge.pipeline.Pipeline;
-import io.fogbridge.registry.DeviceRegistry;
-import io.fogbridge.registry.Registry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -22,13 +21,13 @@ import java.util.List;
 
 /**
  * The local MQTT bus the devices publish to ({@code mqtt.*}): either the embedded HiveMQ broker, with the device
- * registry (watched file) and roles that authenticate and authorize its clients, or a bridge subscribing to an
- * external broker ({@code mqtt.external}), where that broker does the authentication and the registry stays empty.
+ * directory (the watched registry file) and roles that authenticate and authorize its clients, or a bridge subscribing to an
+ * external broker ({@code mqtt.external}), where that broker does the authentication and the directory stays empty.
  *
  * @param adapter the broker or bridge, started and feeding the pipeline
- * @param devices the device registry the other device adapters and the command router share
+ * @param devices the device directory the other device adapters and the command router share
  */
-record MqttBus(ProtocolAdapter adapter, DeviceRegistry devices) {
+record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
 
     /** Builds the bus and starts it on {@code pipeline}; the registry watcher closes with the gateway. */
     static MqttBus start(
@@ -66,7 +65,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceRegistry devices) {
                 .allowAnonymous(true)
                 .security(security)
                 .build();
-        return new MqttBus(new EmbeddedMqttBroker(options, registry), security.registry());
+        return new MqttBus(new EmbeddedMqttBroker(options, registry), security.directory());
     }
 
     private static MqttBus externalBridge(GatewayConfig config, MeterRegistry registry) {
@@ -84,6 +83,6 @@ record MqttBus(ProtocolAdapter adapter, DeviceRegistry devices) {
             options.tls(new ExternalBrokerTls(
                     external.caFile(), external.certFile(), external.keyFile(), external.verifyHostname()));
         }
-        return new MqttBus(new ExternalMqttBridge(options.build(), registry), DeviceRegistry.of(Registry.EMPTY));
+        return new MqttBus(new ExternalMqttBridge(options.build(), registry), DeviceDirectory.empty());
     }
 }

@@ -3,6 +3,7 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fogbridge.adapters.coap.CoapAdapter;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.TestEnv;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +66,9 @@ class CoapAdapterIT {
                 commands: {enabled: true, tenants: "acme"}
                 adapters: {coap: {enabled: true, host: 127.0.0.1, port: 0, dtlsPort: 0, pskFile: "${dir}/psk.txt"}, maxTtd: 20s}
                 """);
-        plain = "coap://127.0.0.1:" + gateway.coapAdapter().port();
-        secure = "coaps://127.0.0.1:" + gateway.coapAdapter().dtlsPort();
+        plain = "coap://127.0.0.1:" + gateway.adapter("coap", CoapAdapter.class).port();
+        secure = "coaps://127.0.0.1:"
+                + gateway.adapter("coap", CoapAdapter.class).dtlsPort();
     }
 
     @Test

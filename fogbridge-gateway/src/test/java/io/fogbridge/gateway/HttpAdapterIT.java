@@ -3,6 +3,7 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fogbridge.adapters.http.HttpAdapter;
 import io.fogbridge.testkit.Curl;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.TestEnv;
@@ -52,7 +53,7 @@ class HttpAdapterIT {
                 commands: {enabled: true, tenants: "acme"}
                 adapters: {http: {enabled: true, host: 127.0.0.1, port: 0, anonymous: false}, maxTtd: 20s}
                 """);
-        base = "http://127.0.0.1:" + gateway.httpAdapter().port();
+        base = "http://127.0.0.1:" + gateway.adapter("http", HttpAdapter.class).port();
     }
 
     @Test

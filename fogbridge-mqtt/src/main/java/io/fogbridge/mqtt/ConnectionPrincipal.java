@@ -3,7 +3,7 @@ package io.fogbridge.mqtt;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 import io.fogbridge.api.DeviceRef;
-import io.fogbridge.registry.Device;
+import io.fogbridge.api.device.RegisteredDevice;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,7 +20,7 @@ record ConnectionPrincipal(String tenant, String device, Set<String> roles, Set<
 
     private static final String KEY = "fogbridge.principal";
 
-    static ConnectionPrincipal of(Device device) {
+    static ConnectionPrincipal of(RegisteredDevice device) {
         return new ConnectionPrincipal(device.tenant(), device.id(), device.roles(), device.via());
     }
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  * Settings of the {@link EmbeddedMqttBroker}. Immutable; build with {@link #builder(Path)}.
  *
  * @param listeners       plain TCP listeners; port 0 = pick a free port (see {@link EmbeddedMqttBroker#boundListeners()})
- * @param maxPayloadBytes largest PUBLISH payload accepted ({@code mqtt.maxPayload}); a larger one gets the sender
+ * @param maxPayloadBytes largest PUBLISH payload accepted ({@code devices.maxPayload}); a larger one gets the sender
  *                        disconnected with reason 0x95 (packet too large)
  * @param workDir         directory the broker owns: its generated {@code conf/}, {@code data/} and empty
  *                        {@code extensions/} folders live here. Regenerated on every start.
@@ -29,7 +29,7 @@ public record EmbeddedBrokerOptions(
         Duration startTimeout,
         MqttSecurity security) {
 
-    /** {@code mqtt.maxPayload} default: 256 KiB. */
+    /** {@code devices.maxPayload} default: 256 KiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 
     public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
@@ -43,12 +43,13 @@ public record EmbeddedBrokerOptions(
             throw new IllegalArgumentException("mqtt.listeners: at least one listener is needed");
         }
         if (maxPayloadBytes < 1 || maxPayloadBytes > BrokerWorkDir.MAX_PACKET_SIZE_LIMIT - BrokerWorkDir.HEADER_ROOM) {
-            throw new IllegalArgumentException("mqtt.maxPayload: " + maxPayloadBytes + " bytes is outside 1.."
-                    + (BrokerWorkDir.MAX_PACKET_SIZE_LIMIT - BrokerWorkDir.HEADER_ROOM));
+            throw new IllegalArgumentException("devices.maxPayload (formerly mqtt.maxPayload): " + maxPayloadBytes
+                    + " bytes is outside 1.." + (BrokerWorkDir.MAX_PACKET_SIZE_LIMIT - BrokerWorkDir.HEADER_ROOM));
         }
         // HiveMQ's extension SDK accepts async timeouts of whole seconds, at least one.
         if (ackTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("mqtt.ackTimeout: " + ackTimeout + " is shorter than 1 s");
+            throw new IllegalArgumentException(
+                    "devices.ackTimeout (formerly mqtt.ackTimeout): " + ackTimeout + " is shorter than 1 s");
         }
         Objects.requireNonNull(security, "security");
     }

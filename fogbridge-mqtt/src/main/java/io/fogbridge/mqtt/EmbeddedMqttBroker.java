@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Revocation.</b> Clients authenticate at CONNECT; a device removed, disabled, whose credential changed or
  * expired in the registry afterwards is disconnected within about a second by the {@link RevocationWatch}, which
- * re-reads {@link io.fogbridge.registry.DeviceRegistry#current()} itself: nothing needs to tell the broker.
+ * reviews them against the {@link io.fogbridge.api.device.DeviceDirectory} itself: nothing needs to tell the broker.
  *
  * <p><b>Logging.</b> HiveMQ's own logging bootstrap is disabled: it would reset the host's logback configuration.
  * HiveMQ logs through the gateway's logging under {@code com.hivemq}.
@@ -104,7 +104,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         folders.prepare(listeners, options.maxPayloadBytes(), tlsStores);
         authChecker = Executors.newFixedThreadPool(2, daemonThreads("fogbridge-mqtt-auth"));
         revocations = new RevocationWatch(
-                options.security().registry(),
+                options.security().directory(),
                 options.security().clock(),
                 metrics,
                 (clientId, reason) -> Services.clientService()

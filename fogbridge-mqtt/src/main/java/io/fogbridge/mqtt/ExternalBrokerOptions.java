@@ -72,7 +72,7 @@ public record ExternalBrokerOptions(
                     "mqtt.external.sharedGroup: '" + sharedGroup + "' must be non-blank, without / + #");
         }
         if (maxPayloadBytes < 1) {
-            throw new IllegalArgumentException("mqtt.maxPayload: must be positive");
+            throw new IllegalArgumentException("devices.maxPayload: must be positive");
         }
         Objects.requireNonNull(sessionExpiry, "sessionExpiry");
         Objects.requireNonNull(reconnectMaxDelay, "reconnectMaxDelay");

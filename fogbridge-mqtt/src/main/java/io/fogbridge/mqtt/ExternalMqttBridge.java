@@ -291,7 +291,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         Runnable acknowledge = () -> acknowledge(publish, receivedOn);
         byte[] payload = publish.getPayloadAsBytes();
         if (payload.length > options.maxPayloadBytes()) {
-            log.warn("dropping a {} byte message on {}: over mqtt.maxPayload", payload.length, publish.getTopic());
+            log.warn("dropping a {} byte message on {}: over devices.maxPayload", payload.length, publish.getTopic());
             metrics.rejected(MqttMetrics.TOO_LARGE);
             acknowledge.run();
             return;

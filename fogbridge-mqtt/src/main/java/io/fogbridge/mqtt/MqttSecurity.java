@@ -1,7 +1,6 @@
 package io.fogbridge.mqtt;
 
-import io.fogbridge.registry.DeviceRegistry;
-import io.fogbridge.registry.Registry;
+import io.fogbridge.api.device.DeviceDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -20,30 +19,30 @@ import java.util.Objects;
  *       {@value #ANONYMOUS_ROLE} if one is defined, else everything (local services on the loopback bus).
  * </ul>
  *
- * @param registry    the devices; its snapshot is read on every connect
+ * @param directory   the devices; asked on every connect
  * @param roles       role name → permissions
  * @param authTimeout how long a password check may take before the client is refused
  * @param clock       for credential validity windows
  */
 public record MqttSecurity(
-        DeviceRegistry registry, Map<String, TopicPermissions> roles, Duration authTimeout, Clock clock) {
+        DeviceDirectory directory, Map<String, TopicPermissions> roles, Duration authTimeout, Clock clock) {
 
     public static final String ANONYMOUS_ROLE = "anonymous";
 
     public MqttSecurity {
-        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(directory, "directory");
         roles = Map.copyOf(roles);
         Objects.requireNonNull(authTimeout, "authTimeout");
         Objects.requireNonNull(clock, "clock");
     }
 
-    public MqttSecurity(DeviceRegistry registry, Map<String, TopicPermissions> roles) {
-        this(registry, roles, Duration.ofSeconds(10), Clock.systemUTC());
+    public MqttSecurity(DeviceDirectory directory, Map<String, TopicPermissions> roles) {
+        this(directory, roles, Duration.ofSeconds(10), Clock.systemUTC());
     }
 
     /** No registered devices: only anonymous clients, on the listeners that allow them. */
     public static MqttSecurity anonymousOnly() {
-        return new MqttSecurity(DeviceRegistry.of(Registry.EMPTY), Map.of());
+        return new MqttSecurity(DeviceDirectory.empty(), Map.of());
     }
 
     TopicPermissions anonymousPermissions() {

@@ -10,9 +10,9 @@ import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
-import io.fogbridge.registry.AuthResult;
-import io.fogbridge.registry.Credential;
-import io.fogbridge.registry.DeviceAuthenticator;
+import io.fogbridge.api.device.AuthResult;
+import io.fogbridge.api.device.DeviceDirectory;
+import io.fogbridge.api.device.Proof;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates every CONNECT of the embedded broker against the device registry.
+ * Authenticates every CONNECT of the embedded broker against the {@link DeviceDirectory}.
  *
  * <ol>
  *   <li>A client certificate (mTLS listener) that maps to a registered device: that device. A certificate that maps
@@ -43,7 +43,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryAuthenticator.class);
 
-    private final DeviceAuthenticator devices;
+    private final DeviceDirectory devices;
     private final Set<String> anonymousListeners;
     private final MqttSecurity security;
     private final ExecutorService checker;
@@ -52,7 +52,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
     RegistryAuthenticator(
             MqttSecurity security, Set<String> anonymousListeners, ExecutorService checker, MqttMetrics metrics) {
         this.security = security;
-        this.devices = new DeviceAuthenticator(security.registry(), security.clock());
+        this.devices = security.directory();
         this.anonymousListeners = Set.copyOf(anonymousListeners);
         this.checker = checker;
         this.metrics = metrics;
@@ -68,7 +68,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
             finish(
                     input,
                     output,
-                    devices.certificate(chain),
+                    devices.authenticate(chain, security.clock().instant()),
                     "certificate " + chain.getFirst().getSubjectX500Principal());
             return;
         }
@@ -97,7 +97,12 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
         try {
             checker.execute(() -> {
                 try {
-                    finish(input, output, devices.password(username.get(), password), "user " + username.get());
+                    finish(
+                            input,
+                            output,
+                            devices.authenticate(
+                                    username.get(), password, security.clock().instant()),
+                            "user " + username.get());
                 } catch (RuntimeException e) {
                     log.error("authenticating {} failed", username.get(), e);
                     output.failAuthentication(ConnackReasonCode.UNSPECIFIED_ERROR, "internal error");
@@ -120,8 +125,8 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                 ConnectionAttributeStore store =
                         input.getConnectionInformation().getConnectionAttributeStore();
                 principal.store(store);
-                if (authenticated.credential() instanceof Credential.HashedPassword hashed) {
-                    RevocationWatch.rememberPassword(store, hashed.hash());
+                if (authenticated.proof() instanceof Proof.Password password) {
+                    RevocationWatch.rememberPassword(store, password.hash());
                 }
                 output.authenticateSuccessfully();
                 log.debug("client {} authenticated as {} ({})", clientId, principal.name(), who);

@@ -2,11 +2,9 @@ package io.fogbridge.mqtt;
 
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
-import io.fogbridge.registry.CredentialReview;
-import io.fogbridge.registry.CredentialReview.Proof;
-import io.fogbridge.registry.CredentialReview.Verdict;
-import io.fogbridge.registry.DeviceRegistry;
-import io.fogbridge.registry.Registry;
+import io.fogbridge.api.device.DeviceDirectory;
+import io.fogbridge.api.device.Proof;
+import io.fogbridge.api.device.Verdict;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,11 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes open connections whose device lost the right to be connected: removed from the registry, disabled, its
  * password changed, its certificate credential removed or its CA no longer trusted, or a notAfter passed (see
- * {@link CredentialReview}). Authentication runs only at CONNECT; without this a revoked device would keep publishing
+ * {@link DeviceDirectory#review}). Authentication runs only at CONNECT; without this a revoked device would keep publishing
  * until it reconnects.
  *
- * <p>Every {@code interval} it reads {@link DeviceRegistry#current()}. When the snapshot changed (a file reload or
- * {@code replaceAll}), every authenticated connection is reviewed; otherwise only new connections and those whose
+ * <p>Every {@code interval} it reads {@link DeviceDirectory#version()}. When the directory changed (a file reload, an
+ * operator update), every authenticated connection is reviewed; otherwise only new connections and those whose
  * earliest expiry has passed, so a quiet second costs a map walk, not a signature check per device. A revoked
  * connection is disconnected with reason 0x87 (not authorized; an MQTT 3.1.1 client is simply closed), counted as
  * {@code fogbridge.mqtt.revoked} (tag {@code reason}) and logged with the device and why. Its reconnect is then
@@ -64,19 +62,19 @@ final class RevocationWatch implements AutoCloseable {
         }
     }
 
-    private final DeviceRegistry registry;
+    private final DeviceDirectory directory;
     private final Clock clock;
     private final MqttMetrics metrics;
     private final Disconnector disconnector;
     private final Duration interval;
     private final Map<String, Tracked> connections = new ConcurrentHashMap<>();
     private final AtomicLong connectionNumbers = new AtomicLong();
-    private Registry reviewed; // guarded by this
+    private long reviewed = -1; // the directory version last reviewed against; guarded by this
     private ScheduledExecutorService reviewer;
 
     RevocationWatch(
-            DeviceRegistry registry, Clock clock, MqttMetrics metrics, Disconnector disconnector, Duration interval) {
-        this.registry = registry;
+            DeviceDirectory directory, Clock clock, MqttMetrics metrics, Disconnector disconnector, Duration interval) {
+        this.directory = directory;
         this.clock = clock;
         this.metrics = metrics;
         this.disconnector = disconnector;
@@ -141,18 +139,17 @@ final class RevocationWatch implements AutoCloseable {
 
     /** One review round; normally run by the review thread. */
     synchronized void review() {
-        Registry snapshot = registry.current();
+        long version = directory.version();
         Instant now = clock.instant();
-        boolean changed = snapshot != reviewed;
-        reviewed = snapshot;
+        boolean changed = version != reviewed;
+        reviewed = version;
         for (Map.Entry<String, Tracked> entry : connections.entrySet()) {
             Tracked tracked = entry.getValue();
             if (!changed && tracked.until() != null && now.isBefore(tracked.until())) {
                 continue;
             }
             ConnectionPrincipal principal = tracked.principal();
-            Verdict verdict =
-                    CredentialReview.review(snapshot, now, principal.tenant(), principal.device(), tracked.proof());
+            Verdict verdict = directory.review(principal.tenant(), principal.device(), tracked.proof(), now);
             switch (verdict) {
                 case Verdict.Stands stands ->
                     connections.replace(entry.getKey(), tracked, tracked.reviewedUntil(stands.until()));

@@ -148,7 +148,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
     }
 
     private void refuseTooLarge(PublishInboundInput input, PublishInboundOutput output, int size) {
-        String reason = "payload of " + size + " bytes exceeds mqtt.maxPayload (" + maxPayloadBytes + " bytes)";
+        String reason = "payload of " + size + " bytes exceeds devices.maxPayload (" + maxPayloadBytes + " bytes)";
         if (input.getPublishPacket().getQos().getQosNumber() == 0) {
             output.preventPublishDelivery();
         } else {

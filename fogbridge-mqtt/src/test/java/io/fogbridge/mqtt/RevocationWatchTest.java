@@ -2,8 +2,8 @@ package io.fogbridge.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fogbridge.api.device.Proof;
 import io.fogbridge.registry.Credential;
-import io.fogbridge.registry.CredentialReview.Proof;
 import io.fogbridge.registry.Device;
 import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.registry.PasswordHasher;

@@ -1,8 +1,10 @@
 package io.fogbridge.registry;
 
+import io.fogbridge.api.device.Proof;
+import io.fogbridge.api.device.Verdict;
+import io.fogbridge.api.device.Verdict.Reason;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Decides whether a connection that authenticated earlier may stay open under a newer registry snapshot: transports
@@ -19,60 +21,6 @@ import java.util.Objects;
 public final class CredentialReview {
 
     private CredentialReview() {}
-
-    /** What a connection showed when it authenticated. */
-    public sealed interface Proof {
-
-        /** @param hash the bcrypt hash of the registry credential its password matched */
-        record Password(String hash) implements Proof {
-            public Password {
-                Objects.requireNonNull(hash, "hash");
-            }
-
-            @Override
-            public String toString() {
-                return "Password[…]";
-            }
-        }
-
-        /** @param leaf the client certificate TLS verified at connect */
-        record Certificate(X509Certificate leaf) implements Proof {
-            public Certificate {
-                Objects.requireNonNull(leaf, "leaf");
-            }
-        }
-    }
-
-    /** Why a connection lost its right to stay open. A small fixed set: usable as a metric tag. */
-    public enum Reason {
-        /** The device or its tenant is no longer in the registry. */
-        REMOVED("removed"),
-        /** The device or its tenant was disabled. */
-        DISABLED("disabled"),
-        /** The password or certificate credential it used was changed or removed, or its CA is no longer trusted. */
-        CREDENTIAL_REVOKED("credential-revoked"),
-        /** The credential's notAfter, or the certificate's own, has passed. */
-        EXPIRED("expired");
-
-        private final String tag;
-
-        Reason(String tag) {
-            this.tag = tag;
-        }
-
-        public String tag() {
-            return tag;
-        }
-    }
-
-    public sealed interface Verdict {
-
-        /** May stay open; nothing changes before {@code until} unless the registry does ({@link Instant#MAX}: never). */
-        record Stands(Instant until) implements Verdict {}
-
-        /** Must be closed. {@code detail} names the device, never a secret. */
-        record Revoked(Reason reason, String detail) implements Verdict {}
-    }
 
     public static Verdict review(Registry snapshot, Instant now, String tenantId, String deviceId, Proof proof) {
         String name = deviceId + "@" + tenantId;

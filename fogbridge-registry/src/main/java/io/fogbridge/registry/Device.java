@@ -1,6 +1,8 @@
 package io.fogbridge.registry;
 
+import io.fogbridge.api.device.RegisteredDevice;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -29,5 +31,10 @@ public record Device(
     /** Whether this device may act for {@code deviceId} (itself included). */
     public boolean mayActFor(String deviceId) {
         return id.equals(deviceId) || via.contains(deviceId);
+    }
+
+    /** As the directory contract shows it; the registry file keeps no labels yet. */
+    public RegisteredDevice registered(boolean tenantEnabled) {
+        return new RegisteredDevice(tenant, id, enabled && tenantEnabled, via, roles, Map.of());
     }
 }

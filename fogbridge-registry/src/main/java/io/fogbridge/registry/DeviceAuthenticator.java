@@ -1,7 +1,9 @@
 package io.fogbridge.registry;
 
 import io.fogbridge.api.DeviceId;
-import io.fogbridge.registry.AuthResult.Reason;
+import io.fogbridge.api.device.AuthResult;
+import io.fogbridge.api.device.AuthResult.Reason;
+import io.fogbridge.api.device.Proof;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -30,23 +32,26 @@ public final class DeviceAuthenticator {
      * @param password the password's UTF-8 bytes, as MQTT carries them
      */
     public AuthResult password(String username, byte[] password) {
+        return password(registry.current(), username, password, clock.instant());
+    }
+
+    /** {@link #password(String, byte[])} against one snapshot, at {@code now}. */
+    static AuthResult password(Registry snapshot, String username, byte[] password, Instant now) {
         DeviceId login = DeviceId.parseLogin(username).orElse(null);
         if (login == null) {
             return new AuthResult.Refused(
                     Reason.MALFORMED_USERNAME, "user name '" + username + "' is not device@tenant");
         }
-        Registry snapshot = registry.current();
         Device device = snapshot.device(login.tenant(), login.device()).orElse(null);
         if (device == null) {
             return new AuthResult.Refused(Reason.BAD_CREDENTIALS, "unknown device " + username);
         }
-        Instant now = clock.instant();
         boolean matchedOutsideWindow = false;
         for (Credential credential : device.credentials()) {
             if (credential instanceof Credential.HashedPassword hashed
                     && PasswordHasher.verify(hashed.hash(), password)) {
                 if (credential.validAt(now)) {
-                    return enabled(snapshot, device, credential);
+                    return enabled(snapshot, device, new Proof.Password(hashed.hash()));
                 }
                 matchedOutsideWindow = true;
             }
@@ -63,9 +68,12 @@ public final class DeviceAuthenticator {
      *              the listener's trust store and its validity dates
      */
     public AuthResult certificate(List<X509Certificate> chain) {
+        return certificate(registry.current(), chain, clock.instant());
+    }
+
+    /** {@link #certificate(List)} against one snapshot, at {@code now}. */
+    static AuthResult certificate(Registry snapshot, List<X509Certificate> chain, Instant now) {
         X509Certificate leaf = chain.getFirst();
-        Registry snapshot = registry.current();
-        Instant now = clock.instant();
         List<Device> candidates = snapshot.devicesWithSubject(leaf.getSubjectX500Principal());
         AuthResult.Refused refusal = new AuthResult.Refused(
                 Reason.BAD_CREDENTIALS,
@@ -80,7 +88,7 @@ public final class DeviceAuthenticator {
                 if (credential instanceof Credential.X509Cert cert
                         && cert.subject().equals(leaf.getSubjectX500Principal())) {
                     if (credential.validAt(now)) {
-                        return enabled(snapshot, device, credential);
+                        return enabled(snapshot, device, new Proof.Certificate(leaf));
                     }
                     refusal = new AuthResult.Refused(
                             Reason.CREDENTIAL_NOT_VALID_NOW,
@@ -92,7 +100,7 @@ public final class DeviceAuthenticator {
         return refusal;
     }
 
-    private static AuthResult enabled(Registry snapshot, Device device, Credential credential) {
+    private static AuthResult enabled(Registry snapshot, Device device, Proof proof) {
         boolean tenantEnabled =
                 snapshot.tenant(device.tenant()).map(Tenant::enabled).orElse(false);
         if (!device.enabled() || !tenantEnabled) {
@@ -101,7 +109,7 @@ public final class DeviceAuthenticator {
                     (tenantEnabled ? "device " : "tenant of device ") + device.id() + "@" + device.tenant()
                             + " is disabled");
         }
-        return new AuthResult.Authenticated(device, credential);
+        return new AuthResult.Authenticated(device.registered(true), proof);
     }
 
     static boolean issuedByOneOf(X509Certificate leaf, List<X509Certificate> cas) {

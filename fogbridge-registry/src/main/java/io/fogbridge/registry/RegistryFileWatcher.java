@@ -1,5 +1,6 @@
 package io.fogbridge.registry;
 
+import io.fogbridge.api.config.FileChange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

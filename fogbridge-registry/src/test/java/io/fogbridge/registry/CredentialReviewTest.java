@@ -2,10 +2,10 @@ package io.fogbridge.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fogbridge.api.device.Proof;
+import io.fogbridge.api.device.Verdict;
+import io.fogbridge.api.device.Verdict.Reason;
 import io.fogbridge.certs.CertificateFactory;
-import io.fogbridge.registry.CredentialReview.Proof;
-import io.fogbridge.registry.CredentialReview.Reason;
-import io.fogbridge.registry.CredentialReview.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

@@ -2,8 +2,9 @@ package io.fogbridge.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fogbridge.api.device.AuthResult;
+import io.fogbridge.api.device.AuthResult.Reason;
 import io.fogbridge.certs.CertificateFactory;
-import io.fogbridge.registry.AuthResult.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

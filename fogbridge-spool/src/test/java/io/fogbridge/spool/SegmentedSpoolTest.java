@@ -64,12 +64,31 @@ class SegmentedSpoolTest {
 
     @Test
     void appendCompletesOffTheCallersThread() throws Exception {
+        // Hold the writer in its fsync until the dependent stage is attached: a future that completed before
+        // thenApply would run it on the caller's thread, and the test would then measure its own race.
+        java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
         try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
+            Fsync.observer = new Fsync.Observer() {
+                @Override
+                public void fileSynced(java.nio.file.Path file, long bytes) {
+                    try {
+                        attached.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+
+                @Override
+                public void directorySynced(java.nio.file.Path dir) {}
+            };
             Thread caller = Thread.currentThread();
             CompletableFuture<Thread> completedOn =
                     spool.append(envelope(Lane.BULK, "x")).thenApply(s -> Thread.currentThread());
+            attached.countDown();
             assertThat(completedOn.get(5, TimeUnit.SECONDS)).isNotSameAs(caller);
             assertThat(completedOn.get().getName()).startsWith("fogbridge-spool-");
+        } finally {
+            Fsync.observer = null;
         }
     }
 

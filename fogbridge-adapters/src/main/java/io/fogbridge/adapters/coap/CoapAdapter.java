@@ -5,7 +5,7 @@ import io.fogbridge.adapters.DeviceUplink;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
-import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.api.device.DeviceDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -47,7 +47,7 @@ public final class CoapAdapter implements ProtocolAdapter {
     }
 
     private final CoapAdapterOptions options;
-    private final DeviceRegistry registry;
+    private final DeviceDirectory directory;
     private final CommandInbox inbox;
     private final AdapterMetrics metrics;
     private CoapServer server;
@@ -62,11 +62,11 @@ public final class CoapAdapter implements ProtocolAdapter {
      */
     public CoapAdapter(
             CoapAdapterOptions options,
-            DeviceRegistry registry,
+            DeviceDirectory directory,
             CommandInbox inboxOrNull,
             MeterRegistry metricsOrNull) {
         this.options = options;
-        this.registry = registry;
+        this.directory = directory;
         this.inbox = inboxOrNull;
         this.metrics = new AdapterMetrics("coap", metricsOrNull);
     }
@@ -114,7 +114,7 @@ public final class CoapAdapter implements ProtocolAdapter {
                 new DeviceUplink(uplink, options.maxPayloadBytes(), options.ackTimeout(), Clock.systemUTC());
         for (String name : new String[] {"telemetry", "event", "command"}) {
             server.add(new DeviceCoapResource(
-                    name, deviceUplink, registry, inbox, options.maxTtd(), options.anonymousAllowed(), metrics));
+                    name, deviceUplink, directory, inbox, options.maxTtd(), options.anonymousAllowed(), metrics));
         }
         server.start();
         if (pskWatch != null) {

@@ -11,10 +11,8 @@ import io.fogbridge.api.Command;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.DeviceId;
 import io.fogbridge.api.QoS;
-import io.fogbridge.registry.Device;
-import io.fogbridge.registry.DeviceRegistry;
-import io.fogbridge.registry.Registry;
-import io.fogbridge.registry.Tenant;
+import io.fogbridge.api.device.DeviceDirectory;
+import io.fogbridge.api.device.RegisteredDevice;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.HashMap;
@@ -68,7 +66,7 @@ final class DeviceCoapResource extends CoapResource {
     private static final Logger log = LoggerFactory.getLogger(DeviceCoapResource.class);
 
     private final DeviceUplink uplink;
-    private final DeviceRegistry registry;
+    private final DeviceDirectory directory;
     private final CommandInbox inbox;
     private final Duration maxTtd;
     private final boolean anonymousAllowed;
@@ -77,14 +75,14 @@ final class DeviceCoapResource extends CoapResource {
     DeviceCoapResource(
             String name,
             DeviceUplink uplink,
-            DeviceRegistry registry,
+            DeviceDirectory directory,
             CommandInbox inboxOrNull,
             Duration maxTtd,
             boolean anonymousAllowed,
             AdapterMetrics metrics) {
         super(name);
         this.uplink = uplink;
-        this.registry = registry;
+        this.directory = directory;
         this.inbox = inboxOrNull;
         this.maxTtd = maxTtd;
         this.anonymousAllowed = anonymousAllowed;
@@ -232,7 +230,7 @@ final class DeviceCoapResource extends CoapResource {
         Principal peer = advanced.getRequest().getSourceContext().getPeerIdentity();
         if (peer instanceof PreSharedKeyIdentity psk) {
             String identity = psk.getIdentity();
-            Device device = enabledDevice(identity);
+            RegisteredDevice device = enabledDevice(identity);
             if (device == null) {
                 log.warn("CoAP request from {} refused: PSK identity {} is no enabled device", clientId, identity);
                 metrics.authFailed();
@@ -249,16 +247,15 @@ final class DeviceCoapResource extends CoapResource {
         return null;
     }
 
-    private Device enabledDevice(String identity) {
+    private RegisteredDevice enabledDevice(String identity) {
         DeviceId login = DeviceId.parseLogin(identity).orElse(null);
         if (login == null) {
             return null;
         }
-        Registry snapshot = registry.current();
-        Device device = snapshot.device(login.tenant(), login.device()).orElse(null);
-        boolean tenantEnabled =
-                snapshot.tenant(login.tenant()).map(Tenant::enabled).orElse(false);
-        return device != null && device.enabled() && tenantEnabled ? device : null;
+        return directory
+                .device(login.tenant(), login.device())
+                .filter(RegisteredDevice::enabled)
+                .orElse(null);
     }
 
     private static Map<String, String> query(Request request) {

@@ -1,6 +1,6 @@
 package io.fogbridge.adapters.coap;
 
-import io.fogbridge.registry.FileChange;
+import io.fogbridge.api.config.FileChange;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,8 +13,8 @@ import io.fogbridge.adapters.UplinkReply;
 import io.fogbridge.api.Command;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.QoS;
-import io.fogbridge.registry.AuthResult;
-import io.fogbridge.registry.DeviceAuthenticator;
+import io.fogbridge.api.device.AuthResult;
+import io.fogbridge.api.device.DeviceDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +55,8 @@ final class DeviceHttpHandler implements HttpHandler {
     private final HttpAdapterOptions options;
     private final DeviceUplink uplink;
     private final PasswordCheck passwords;
-    private final DeviceAuthenticator certificates;
+    private final DeviceDirectory certificates;
+    private final Clock clock;
     private final CommandInbox inbox;
     private final AdapterMetrics metrics;
 
@@ -62,13 +64,15 @@ final class DeviceHttpHandler implements HttpHandler {
             HttpAdapterOptions options,
             DeviceUplink uplink,
             PasswordCheck passwords,
-            DeviceAuthenticator certificates,
+            DeviceDirectory certificates,
+            Clock clock,
             CommandInbox inboxOrNull,
             AdapterMetrics metrics) {
         this.options = options;
         this.uplink = uplink;
         this.passwords = passwords;
         this.certificates = certificates;
+        this.clock = clock;
         this.inbox = inboxOrNull;
         this.metrics = metrics;
     }
@@ -180,7 +184,7 @@ final class DeviceHttpHandler implements HttpHandler {
         String clientId = "http:" + exchange.getRemoteAddress();
         List<X509Certificate> chain = clientChain(exchange);
         if (!chain.isEmpty()) {
-            return senderOrRefuse(exchange, certificates.certificate(chain), clientId);
+            return senderOrRefuse(exchange, certificates.authenticate(chain, clock.instant()), clientId);
         }
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (authorization != null) {

@@ -9,8 +9,7 @@ import io.fogbridge.adapters.DeviceUplink;
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
-import io.fogbridge.registry.DeviceAuthenticator;
-import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.api.device.DeviceDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -44,7 +43,7 @@ public final class HttpAdapter implements ProtocolAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpAdapter.class);
 
     private final HttpAdapterOptions options;
-    private final DeviceRegistry registry;
+    private final DeviceDirectory directory;
     private final CommandInbox inbox;
     private final AdapterMetrics metrics;
     private final Clock clock;
@@ -58,11 +57,11 @@ public final class HttpAdapter implements ProtocolAdapter {
      */
     public HttpAdapter(
             HttpAdapterOptions options,
-            DeviceRegistry registry,
+            DeviceDirectory directory,
             CommandInbox inboxOrNull,
             MeterRegistry metricsOrNull) {
         this.options = options;
-        this.registry = registry;
+        this.directory = directory;
         this.inbox = inboxOrNull;
         this.metrics = new AdapterMetrics("http", metricsOrNull);
         this.clock = Clock.systemUTC();
@@ -99,8 +98,9 @@ public final class HttpAdapter implements ProtocolAdapter {
                 new DeviceHttpHandler(
                         options,
                         deviceUplink,
-                        new PasswordCheck(registry, clock, Duration.ofMinutes(1)),
-                        new DeviceAuthenticator(registry, clock),
+                        new PasswordCheck(directory, clock, Duration.ofMinutes(1)),
+                        directory,
+                        clock,
                         inbox,
                         metrics));
         server.start();

@@ -6,10 +6,16 @@ import io.fogbridge.api.config.ConfigSection;
 /**
  * Makes one kind of device-facing adapter (HTTP, CoAP, a Modbus poller …). Adding a protocol is one module or folder
  * with a factory, registered once in {@code META-INF/services/io.fogbridge.api.adapter.AdapterFactory}; the gateway
- * finds factories with {@link java.util.ServiceLoader}, reads their sections with the rest of the config, and starts
- * the enabled adapters after the spool, the forwarder and the command router stand.
+ * finds factories with {@link java.util.ServiceLoader}, reads their sections with the rest of the config (unknown
+ * keys, environment overrides and the reference table cover them like any other key), and starts the enabled
+ * adapters after the spool, the forwarder and the command router stand. Nothing central lists adapters.
  *
- * <p>Factories are stateless and thread-safe; one instance serves the whole process.
+ * <p>Factories are stateless and thread-safe; one instance serves the whole process. They need a public no-argument
+ * constructor (the {@link java.util.ServiceLoader} contract).
+ *
+ * <p>What the created adapter owes its senders (acknowledgement only after {@code Accepted}, what a retriable refusal
+ * means for a request/response protocol and for a poller, back-pressure, shutdown) is the {@link ProtocolAdapter}
+ * contract.
  *
  * @param <S> the adapter's settings, built by its {@link #section()}
  */
@@ -26,7 +32,13 @@ public interface AdapterFactory<S> {
 
     /**
      * A new, not yet started adapter. Cheap and without side effects: I/O (binding ports, connecting to a peer)
-     * belongs to {@link ProtocolAdapter#start}.
+     * belongs to {@link ProtocolAdapter#start}. Throws when the settings cannot work (a key store that does not open);
+     * the gateway then does not start.
      */
     ProtocolAdapter create(S settings, AdapterContext context) throws Exception;
+
+    /** One line for {@code fogbridge config check} (endpoints, modes); never a secret. */
+    default String describe(S settings) {
+        return String.valueOf(settings);
+    }
 }

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * One config key, defined once: its path, type, default, whether it is required, and its documentation. Parsing,
  * validation, defaults, environment overrides and the reference table all come from these definitions
- * ({@link GatewayConfigKeys}).
+ * (the gateway's config sections, {@link ConfigSection}).
  *
  * <p>Keys of list items ({@code routes[].from}) have a path with {@code []} and no environment variable.
  *

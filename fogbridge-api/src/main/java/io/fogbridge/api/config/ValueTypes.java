@@ -67,6 +67,15 @@ public final class ValueTypes {
         return new IllegalArgumentException();
     }
 
+    /** {@code true} or {@code false}, nothing else (YAML's yes/no/on/off are errors, not guesses). */
+    public static ValueType<Boolean> bool() {
+        return scalar("true or false", text -> switch (text) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("expected true or false");
+        });
+    }
+
     public static ValueType<String> string() {
         return scalar("string", text -> {
             if (text.isBlank()) {
@@ -154,14 +163,6 @@ public final class ValueTypes {
             } catch (InvalidPathException e) {
                 throw new IllegalArgumentException("not a valid path: " + e.getReason());
             }
-        });
-    }
-
-    public static ValueType<Boolean> bool() {
-        return scalar("true or false", text -> switch (text) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> throw new IllegalArgumentException("expected true or false");
         });
     }
 

@@ -1,5 +1,7 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.api.adapter.AdapterFactory;
+import io.fogbridge.api.adapter.ConfiguredAdapter;
 import io.fogbridge.api.config.ConfigKey;
 import io.fogbridge.api.config.ConfigNode;
 import io.fogbridge.api.config.ConfigSection;
@@ -147,8 +149,21 @@ public final class ConfigLoader {
                 built.get(ConfigSections.HTTP),
                 built.get(ConfigSections.ROUTES),
                 built.get(ConfigSections.COMMANDS),
+                configuredAdapters(built),
                 built.get(ConfigSections.ADAPTERS),
                 given.warnings().formatted());
+    }
+
+    private static List<ConfiguredAdapter<?>> configuredAdapters(Built built) {
+        List<ConfiguredAdapter<?>> adapters = new ArrayList<>();
+        for (AdapterFactory<?> factory : ConfigSections.ADAPTER_FACTORIES) {
+            adapters.add(configured(factory, built));
+        }
+        return adapters;
+    }
+
+    private static <S> ConfiguredAdapter<S> configured(AdapterFactory<S> factory, Built built) {
+        return new ConfiguredAdapter<>(factory, built.get(factory.section()));
     }
 
     /** Each section's settings, typed by the section that built them. */

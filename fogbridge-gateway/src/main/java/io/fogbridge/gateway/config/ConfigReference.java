@@ -10,6 +10,11 @@ public final class ConfigReference {
 
     /** A Markdown section: the syntax notes, then one table row per key (list item keys after their list). */
     public static String markdown() {
+        return markdown(rows());
+    }
+
+    /** As {@link #markdown()}, for the given rows (a test leaves out what only its own class path registers). */
+    static String markdown(List<ConfigKey<?>> rows) {
         StringBuilder out = new StringBuilder();
         out.append("Sizes: a number of bytes (`1000`) or a number with a unit: `KiB`, `MiB`, `GiB`, `TiB` (powers of"
                 + " 1024) or `KB`, `MB`, `GB`, `TB` (powers of 1000). Durations: `500ms`, `10s`, `5m`, `12h`, `7d`,"
@@ -20,7 +25,7 @@ public final class ConfigReference {
                 + " every problem with its line.\n\n");
         out.append("| Key | Type | Default | Environment | Description |\n");
         out.append("|---|---|---|---|---|\n");
-        for (ConfigKey<?> key : rows()) {
+        for (ConfigKey<?> key : rows) {
             out.append("| `")
                     .append(key.path())
                     .append("` | ")

@@ -1,5 +1,6 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.api.adapter.AdapterFactory;
 import io.fogbridge.api.config.ConfigKey;
 import io.fogbridge.api.config.ConfigSection;
 import java.util.ArrayList;
@@ -21,9 +22,18 @@ public final class ConfigSections {
     public static final CommandsSection COMMANDS = new CommandsSection();
     public static final RoutesSection ROUTES = new RoutesSection();
 
-    /** Every section, in reference order. */
-    public static final List<ConfigSection<?>> ALL =
-            List.of(GATEWAY, MQTT, DEVICES, KAFKA, SPOOL, HTTP, ADAPTERS, COMMANDS, ROUTES);
+    /** The device adapters' factories on the class path; each brings its section ({@code adapters.<name>}). */
+    public static final List<AdapterFactory<?>> ADAPTER_FACTORIES = AdapterFactories.load();
+
+    /** Every section, in reference order: the adapters' own sections before what they share. */
+    public static final List<ConfigSection<?>> ALL = all();
+
+    private static List<ConfigSection<?>> all() {
+        List<ConfigSection<?>> all = new ArrayList<>(List.of(GATEWAY, MQTT, DEVICES, KAFKA, SPOOL, HTTP));
+        ADAPTER_FACTORIES.forEach(factory -> all.add(factory.section()));
+        all.addAll(List.of(ADAPTERS, COMMANDS, ROUTES));
+        return List.copyOf(all);
+    }
 
     private ConfigSections() {}
 

@@ -1,10 +1,13 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.api.adapter.ConfiguredAdapter;
 import io.fogbridge.api.config.Units;
 import io.fogbridge.pipeline.Enricher;
 import io.fogbridge.pipeline.Route;
 import io.fogbridge.pipeline.RouteTable;
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The whole, validated gateway configuration. Immutable. Made by {@link ConfigLoader}.
@@ -21,10 +24,14 @@ public record GatewayConfig(
         HttpSettings http,
         List<Route> routes,
         CommandSettings commands,
-        AdapterSettings adapters,
+        List<ConfiguredAdapter<?>> adapters,
+        Duration adapterMaxTtd,
         List<String> warnings) {
 
     /**
+     * @param adapters      every adapter kind found with its settings, enabled or not (see
+     *                      {@link io.fogbridge.api.adapter.AdapterFactory})
+     * @param adapterMaxTtd {@code adapters.maxTtd}: the longest {@code ttd} any polling adapter honours
      * @param warnings what the loader tells the user without refusing the file (a key used by its former name), as
      *                 {@code file:line: key: text}; the caller logs them or prints them with {@code config check}
      */
@@ -32,7 +39,8 @@ public record GatewayConfig(
         routes = List.copyOf(routes);
         devices = devices == null ? DeviceSettings.DEFAULTS : devices;
         commands = commands == null ? CommandSettings.DISABLED : commands;
-        adapters = adapters == null ? AdapterSettings.DISABLED : adapters;
+        adapters = adapters == null ? List.of() : List.copyOf(adapters);
+        adapterMaxTtd = adapterMaxTtd == null ? AdaptersSection.MAX_TTD.defaultValue() : adapterMaxTtd;
         warnings = List.copyOf(warnings);
     }
 
@@ -47,7 +55,8 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withKafka(KafkaSettings kafka) {
-        return new GatewayConfig(gateway, mqtt, devices, kafka, spool, http, routes, commands, adapters, warnings);
+        return new GatewayConfig(
+                gateway, mqtt, devices, kafka, spool, http, routes, commands, adapters, adapterMaxTtd, warnings);
     }
 
     /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */
@@ -98,8 +107,12 @@ public record GatewayConfig(
                     .append(commands.unknownDevices())
                     .append('\n');
         }
-        if (adapters.httpEnabled() || adapters.coapEnabled()) {
-            out.append("adapters: ").append(adapters).append('\n');
+        String enabledAdapters = adapters.stream()
+                .filter(ConfiguredAdapter::enabled)
+                .map(ConfiguredAdapter::describe)
+                .collect(Collectors.joining(", "));
+        if (!enabledAdapters.isEmpty()) {
+            out.append("adapters: ").append(enabledAdapters).append('\n');
         }
         out.append("routes: ").append(routes.size()).append(" configured (after the built-in device routes)");
         for (Route route : routes) {

@@ -6,6 +6,7 @@ import io.fogbridge.api.config.ConfigKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigReferenceTest {
@@ -26,7 +27,12 @@ class ConfigReferenceTest {
         assertThat(start).as("README has a '%s' section", HEADING.strip()).isNotNegative();
         int end = readme.indexOf("\n## ", start + HEADING.length());
         String section = readme.substring(start + HEADING.length(), end < 0 ? readme.length() : end);
-        assertThat(section.strip()).isEqualTo((INTRO + ConfigReference.markdown()).strip());
+        // The gateway's tests register a fake adapter (adapters.fake, AdapterFactoryPluginTest); the README documents
+        // what the distribution registers.
+        List<ConfigKey<?>> shipped = ConfigReference.rows().stream()
+                .filter(key -> !key.path().startsWith("adapters.fake."))
+                .toList();
+        assertThat(section.strip()).isEqualTo((INTRO + ConfigReference.markdown(shipped)).strip());
     }
 
     private static Path readme() {

@@ -70,6 +70,9 @@ class EveryKeyTest {
             adapters.coap.dtlsPort     | "-1"            | expected a port 0-65535
             adapters.coap.pskFile      | "a\\0b"         | not a valid path
             adapters.maxTtd            | "0"             | must be longer than 0
+            adapters.fake.enabled      | yes             | expected true or false
+            adapters.fake.device       | "a b"           | expected letters, digits
+            adapters.fake.interval     | forever         | expected a duration
             routes                     | everything      | expected a list
             """;
 

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class SequencedDevice implements AutoCloseable {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Longer than the gateway's {@code mqtt.ackTimeout} (10 s): the gateway answers before this fires. */
+    /** Longer than the gateway's {@code devices.ackTimeout} (10 s): the gateway answers before this fires. */
     private static final Duration PUBACK_TIMEOUT = Duration.ofSeconds(20);
 
     private final String tenant;

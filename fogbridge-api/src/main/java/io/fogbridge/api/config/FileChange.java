@@ -1,4 +1,4 @@
-package io.fogbridge.registry;
+package io.fogbridge.api.config;
 
 import java.io.IOException;
 import java.nio.file.Files;

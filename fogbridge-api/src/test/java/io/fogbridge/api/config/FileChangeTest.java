@@ -1,4 +1,4 @@
-package io.fogbridge.registry;
+package io.fogbridge.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

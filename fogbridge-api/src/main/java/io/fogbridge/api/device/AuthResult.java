@@ -1,13 +1,14 @@
-package io.fogbridge.registry;
+package io.fogbridge.api.device;
 
-/** What {@link DeviceAuthenticator} decided about a connecting client. */
+/** What {@link DeviceDirectory#authenticate} decided about a connecting client. */
 public sealed interface AuthResult {
 
     /**
-     * The client is {@code device}; it may act for the devices in {@code device.via()}. {@code credential} is the one
-     * that matched, so a later {@link CredentialReview} can tell whether this very credential was changed or removed.
+     * The client is {@code device}; it may act for the devices in {@code device.via()}. {@code proof} is what it
+     * showed, so a transport that keeps the connection open can later ask {@link DeviceDirectory#review} whether
+     * this very credential still stands.
      */
-    record Authenticated(Device device, Credential credential) implements AuthResult {}
+    record Authenticated(RegisteredDevice device, Proof proof) implements AuthResult {}
 
     /**
      * Refused. {@code detail} is for the gateway's log (it names the device, never a secret); the client hears only
