@@ -3,7 +3,9 @@ package io.fogbridge.kafka;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.SpoolCursor;
 import io.fogbridge.api.SpooledRecord;
+import io.fogbridge.api.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -50,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Lifecycle.</b> {@link #start()} once, {@link #close()} once: close stops reading, gives the
  * in-flight records a few seconds to be acknowledged and committed, and closes the producer. It
  * does not close the spool.
+ *
+ * <p><b>Time.</b> What time decides comes from the injected {@link Ticker} (commit batching, the
+ * stall check behind {@link ForwarderState#connected()}) and {@link Clock} (the lag of the oldest
+ * in-flight record against its creation time), so tests move time by hand. Waits that only bound
+ * how long this thread blocks on the producer or the spool (settling, backoff, polls) are real
+ * time: a clock a test stands still must not hang the forwarder.
  */
 public final class KafkaForwarder implements AutoCloseable {
 
@@ -63,13 +71,6 @@ public final class KafkaForwarder implements AutoCloseable {
      */
     private static final long ACK_CHECK_MILLIS = 20;
     /**
-     * Commits are batched: each one is a durable write of the spool's commit log, which under
-     * {@code fsync: group} costs the spool writer an fsync between two group commits of appends.
-     * A lane is committed when this much time passed since the last commit, when a quarter of the
-     * in-flight window is committable, when closing, and before a rewind. A crash loses at most
-     * this much commit progress: those records are sent again with the same fog-seq.
-     */
-    /**
      * After sending a partial batch with records in flight, how long to let new appends gather
      * before reading again. Under load the spool publishes appends per group commit, or per message
      * with few publishers under {@code interval:<ms>}; reading each as it comes costs a thread
@@ -78,7 +79,14 @@ public final class KafkaForwarder implements AutoCloseable {
      */
     private static final long GATHER_MICROS = 1_000;
 
-    private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * Commits are batched: each one is a durable write of the spool's commit log, which under
+     * {@code fsync: group} costs the spool writer an fsync between two group commits of appends.
+     * A lane is committed when this much time passed on the ticker since the last commit, when a
+     * quarter of the in-flight window is committable, when closing, and before a rewind. A crash
+     * loses at most this much commit progress: those records are sent again with the same fog-seq.
+     */
+    static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -99,6 +107,8 @@ public final class KafkaForwarder implements AutoCloseable {
     private final long stallMillis;
     private final ForwarderMetrics metrics;
     private final Backoff backoff;
+    private final Clock clock;
+    private final Ticker ticker;
     private final EnumMap<Lane, LaneWindow> windows = new EnumMap<>(Lane.class);
     private final LinkedBlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -115,7 +125,7 @@ public final class KafkaForwarder implements AutoCloseable {
     private final long[] committedUpTo = new long[Lane.values().length];
 
     private final int commitBatch;
-    private long lastCommitNanos = System.nanoTime();
+    private long lastCommitNanos;
     private boolean settling; // acknowledgements of a failed producer prove nothing about recovery
 
     // Published for state() and the gauges.
@@ -125,19 +135,43 @@ public final class KafkaForwarder implements AutoCloseable {
     private volatile String lastError;
     private volatile int inFlight;
     private volatile long oldestCreation = -1;
-    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile long lastProgressNanos;
     private volatile boolean running;
     private Thread thread;
 
+    /** A forwarder on the system clock and ticker: what production uses. */
     public KafkaForwarder(SpoolCursor cursor, ForwarderOptions options, MeterRegistry registryOrNull) {
-        this(cursor, options, registryOrNull, KafkaProducer::new);
+        this(cursor, options, registryOrNull, Clock.systemUTC(), Ticker.system());
+    }
+
+    /**
+     * A forwarder whose time-based decisions follow {@code clock} (wall time: record lag) and
+     * {@code ticker} (elapsed time: commit batching, stall detection); simulations pass their own.
+     */
+    public KafkaForwarder(
+            SpoolCursor cursor, ForwarderOptions options, MeterRegistry registryOrNull, Clock clock, Ticker ticker) {
+        this(cursor, options, registryOrNull, KafkaProducer::new, clock, ticker);
     }
 
     KafkaForwarder(
             SpoolCursor cursor, ForwarderOptions options, MeterRegistry registryOrNull, ProducerFactory factory) {
+        this(cursor, options, registryOrNull, factory, Clock.systemUTC(), Ticker.system());
+    }
+
+    KafkaForwarder(
+            SpoolCursor cursor,
+            ForwarderOptions options,
+            MeterRegistry registryOrNull,
+            ProducerFactory factory,
+            Clock clock,
+            Ticker ticker) {
         this.cursor = Objects.requireNonNull(cursor, "cursor");
         this.options = Objects.requireNonNull(options, "options");
         this.producerFactory = factory;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.lastCommitNanos = ticker.nanoTime();
+        this.lastProgressNanos = ticker.nanoTime();
         this.mapper = new RecordMapper(options.gatewayId());
         this.producerSettings = ProducerSettings.of(options);
         this.stallMillis = ProducerSettings.requestTimeoutMillis(producerSettings);
@@ -163,7 +197,7 @@ public final class KafkaForwarder implements AutoCloseable {
     /** A consistent-enough snapshot; cheap, callable from any thread. */
     public ForwarderState state() {
         long oldest = oldestCreation;
-        long lag = oldest < 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+        long lag = oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest);
         return new ForwarderState(connected(), lastError, sentRecords.get(), ackedRecords.get(), inFlight, lag);
     }
 
@@ -189,7 +223,7 @@ public final class KafkaForwarder implements AutoCloseable {
         if (failing || producer == null) {
             return false;
         }
-        if (inFlight > 0 && System.nanoTime() - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
+        if (inFlight > 0 && ticker.nanoTime() - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
             return false; // records wait longer than a request may take: the link is down or stalled
         }
         Metric connections = connectionCount;
@@ -279,7 +313,7 @@ public final class KafkaForwarder implements AutoCloseable {
             return ACK_CHECK_MILLIS;
         }
         if (commitPending()) {
-            long dueIn = COMMIT_EVERY_NANOS - (System.nanoTime() - lastCommitNanos);
+            long dueIn = COMMIT_EVERY_NANOS - (ticker.nanoTime() - lastCommitNanos);
             return Math.max(1, Math.min(IDLE_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(dueIn) + 1));
         }
         return IDLE_POLL_MILLIS;
@@ -314,7 +348,7 @@ public final class KafkaForwarder implements AutoCloseable {
         Lane lane = record.lane();
         long sequence = record.sequence();
         if (inFlight == 0) {
-            lastProgressNanos = System.nanoTime();
+            lastProgressNanos = ticker.nanoTime();
         }
         windows.get(lane).sent(sequence, record.envelope().creationTime());
         inFlight++;
@@ -363,7 +397,7 @@ public final class KafkaForwarder implements AutoCloseable {
         if (ackedNow > 0) {
             ackedRecords.addAndGet(ackedNow);
             metrics.acked(ackedNow);
-            lastProgressNanos = System.nanoTime();
+            lastProgressNanos = ticker.nanoTime();
             if (failing && !settling) {
                 recovered();
             }
@@ -394,7 +428,7 @@ public final class KafkaForwarder implements AutoCloseable {
      * batch of commits is due (see {@link #COMMIT_EVERY_NANOS}).
      */
     private void commitLanes(boolean force) {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         boolean due = force || now - lastCommitNanos >= COMMIT_EVERY_NANOS;
         boolean committed = false;
         for (Map.Entry<Lane, LaneWindow> e : windows.entrySet()) {
@@ -431,7 +465,7 @@ public final class KafkaForwarder implements AutoCloseable {
             log.debug("Kafka send failed again: {}", reason);
         }
         if (!failing) {
-            failingSinceMillis = System.currentTimeMillis();
+            failingSinceMillis = clock.millis();
         }
         failing = true;
         lastError = reason;
@@ -466,7 +500,7 @@ public final class KafkaForwarder implements AutoCloseable {
         lastError = null;
         log.info(
                 "Kafka acknowledges again after {} ms and {} failed attempts",
-                System.currentTimeMillis() - failingSinceMillis,
+                clock.millis() - failingSinceMillis,
                 backoff.failures());
         backoff.reset();
     }

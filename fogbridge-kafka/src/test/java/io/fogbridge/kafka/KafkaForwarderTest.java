@@ -6,9 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.fogbridge.api.Envelope;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
+import io.fogbridge.api.Ticker;
+import io.fogbridge.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,16 +42,27 @@ class KafkaForwarderTest {
     }
 
     private void startForwarder() {
+        startForwarder(Clock.systemUTC(), Ticker.system());
+    }
+
+    private void startForwarder(ManualClock clock) {
+        startForwarder(clock, clock);
+    }
+
+    private void startForwarder(Clock clock, Ticker ticker) {
         ForwarderOptions options = ForwarderOptions.builder("127.0.0.1:1", "gw-1")
                 .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
                 .build();
-        forwarder = new KafkaForwarder(spool, options, registry, settings -> {
-            MockProducer<byte[], byte[]> p =
-                    new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-            producers.add(p);
-            return p;
-        });
+        forwarder = new KafkaForwarder(spool, options, registry, this::mockProducer, clock, ticker);
         forwarder.start();
+    }
+
+    /** A MockProducer whose sends complete only when the test says so. */
+    private MockProducer<byte[], byte[]> mockProducer(Map<String, Object> settings) {
+        MockProducer<byte[], byte[]> p =
+                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        producers.add(p);
+        return p;
     }
 
     private static Envelope envelope(Lane lane, String key, String value) {
@@ -146,12 +161,7 @@ class KafkaForwarderTest {
                 .maxInFlightRecords(10)
                 .pollBatch(4)
                 .build();
-        forwarder = new KafkaForwarder(spool, options, null, settings -> {
-            MockProducer<byte[], byte[]> p =
-                    new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-            producers.add(p);
-            return p;
-        });
+        forwarder = new KafkaForwarder(spool, options, null, this::mockProducer);
         forwarder.start();
         MockProducer<byte[], byte[]> p = producer(0);
         await().until(() -> p.history().size() == 10);
@@ -161,6 +171,61 @@ class KafkaForwarderTest {
         }
         await().until(() -> p.history().size() == 15);
         assertThat(spool.committed(Lane.BULK)).isEqualTo(4);
+    }
+
+    @Test
+    void anAcknowledgedRecordIsCommittedWhenTheBatchingIntervalPassesOnTheTicker() {
+        ManualClock clock = new ManualClock();
+        spool.append(envelope(Lane.BULK, "d1", "b0"));
+        startForwarder(clock);
+        MockProducer<byte[], byte[]> p = producer(0);
+        await().until(() -> p.history().size() == 1);
+        p.completeNext();
+        await().until(() -> forwarder.state().ackedRecords() == 1);
+
+        // One record is far below a commit batch: only the interval commits it, and the ticker stands still.
+        await("no commit before the interval")
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> spool.committed(Lane.BULK) == -1);
+
+        clock.advance(Duration.ofNanos(KafkaForwarder.COMMIT_EVERY_NANOS));
+        await("commit once the interval passed").until(() -> spool.committed(Lane.BULK) == 0);
+        assertThat(spool.commits()).containsExactly("bulk:0");
+    }
+
+    @Test
+    void lagIsTheInjectedClockMinusTheOldestUnacknowledgedCreationTime() {
+        ManualClock clock = ManualClock.at(Instant.ofEpochMilli(1234L + 60_000)); // envelopes are created at 1234
+        spool.append(envelope(Lane.BULK, "d1", "b0"));
+        startForwarder(clock);
+        await().until(() -> forwarder.state().inFlight() == 1);
+        assertThat(forwarder.state().lagMillis()).isEqualTo(60_000);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(forwarder.state().lagMillis()).isEqualTo(61_000);
+
+        producer(0).completeNext();
+        await("no lag once acknowledged").until(() -> forwarder.state().lagMillis() == 0);
+    }
+
+    @Test
+    void aRecordUnacknowledgedLongerThanTheRequestTimeoutOnTheTickerMeansNotConnected() {
+        ManualClock clock = new ManualClock();
+        spool.append(envelope(Lane.BULK, "d1", "b0"));
+        startForwarder(clock);
+        MockProducer<byte[], byte[]> p = producer(0);
+        await().until(() -> p.history().size() == 1);
+        assertThat(forwarder.state().connected()).isTrue();
+
+        clock.advance(Duration.ofMinutes(10)); // beyond request.timeout.ms; nothing acknowledged meanwhile
+
+        assertThat(forwarder.state().connected())
+                .as("stalled: no acknowledgement within the request timeout")
+                .isFalse();
+        p.completeNext();
+        await("connected again after an acknowledgement")
+                .until(() -> forwarder.state().connected());
     }
 
     private static List<String> headers(ProducerRecord<byte[], byte[]> record) {

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * store, so when a client id is taken over, the old connection's disconnect does not drop the new one's entry.
  * Anonymous clients are not tracked: there is nothing to revoke.
  *
+ * <p>Time: expiry is judged by the injected {@link Clock} (wall time, compared with notAfter dates), so a test moves
+ * it past a notAfter instead of waiting; the review interval is real time.
+ *
  * <p>Lifecycle: {@link #start()} after the broker runs, {@link #close()} stops the review thread. Thread-safe.
  */
 final class RevocationWatch implements AutoCloseable {
@@ -104,7 +107,12 @@ final class RevocationWatch implements AutoCloseable {
         }
         long number = connectionNumbers.incrementAndGet();
         store.putAsString(CONNECTION, Long.toString(number));
-        connections.put(clientId(input), new Tracked(number, principal, proof, null));
+        track(clientId(input), number, principal, proof);
+    }
+
+    /** Starts reviewing connection {@code number} of {@code clientId}; the next {@link #review()} checks it. */
+    void track(String clientId, long number, ConnectionPrincipal principal, Proof proof) {
+        connections.put(clientId, new Tracked(number, principal, proof, null));
     }
 
     /** A connection closed, for whatever reason. */

@@ -18,6 +18,7 @@ import io.fogbridge.api.Lane;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import io.fogbridge.testkit.TestEnv;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -299,11 +302,43 @@ class EmbeddedMqttBrokerIT {
     }
 
     @Test
-    void connectionsGaugeCountsConnectedClients() throws Exception {
-        Mqtt5AsyncClient device = MqttTestClients.mqtt5("gauge-client", port);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> registry.get("fogbridge.mqtt.connections").gauge().value() >= 1);
-        device.disconnect().get(5, TimeUnit.SECONDS);
+    void connectionsGaugeCountsEachClientOnceAndDropsWhenItDisconnects(@TempDir Path ownDir) throws Exception {
+        // Its own broker: the shared one still holds clients of other tests (subscribers, clients it disconnected
+        // itself), so only on a fresh broker is the exact count known.
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        EmbeddedMqttBroker own = new EmbeddedMqttBroker(
+                EmbeddedBrokerOptions.builder(ownDir).listener("127.0.0.1", 0).build(), meters);
+        own.start(new ControllableUplink());
+        try {
+            Gauge connections = meters.get("fogbridge.mqtt.connections").gauge();
+            assertThat(connections.value()).as("connections before any client").isZero();
+            List<Mqtt5AsyncClient> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                clients.add(MqttTestClients.mqtt5("gauge-client-" + i, own.port()));
+            }
+            assertConnectionsBecome(connections, 3);
+
+            clients.getFirst().disconnect().get(5, TimeUnit.SECONDS);
+            assertConnectionsBecome(connections, 2);
+
+            for (Mqtt5AsyncClient client : clients.subList(1, clients.size())) {
+                client.disconnect().get(5, TimeUnit.SECONDS);
+            }
+            assertConnectionsBecome(connections, 0);
+        } finally {
+            own.close();
+        }
+    }
+
+    /** Waits for the gauge to reach {@code expected}, then checks it stays there (a late double count would not). */
+    private static void assertConnectionsBecome(Gauge connections, int expected) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(connections.value())
+                .as("fogbridge.mqtt.connections")
+                .isEqualTo(expected));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(
+                        connections.value())
+                .as("fogbridge.mqtt.connections")
+                .isEqualTo(expected));
     }
 
     private static CompletableFuture<Mqtt5PublishResult> publishQos1(

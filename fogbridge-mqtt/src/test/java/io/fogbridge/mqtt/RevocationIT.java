@@ -12,14 +12,12 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import io.fogbridge.certs.CertificateFactory;
 import io.fogbridge.registry.PasswordHasher;
+import io.fogbridge.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,15 +40,18 @@ class RevocationIT {
     static final String NEW = "new-pw";
     static final String OLD_HASH = PasswordHasher.hash(OLD.toCharArray(), 4);
     static final String NEW_HASH = PasswordHasher.hash(NEW.toCharArray(), 4);
+    static final Instant START = Instant.now();
     /** Far enough ahead that only the test clock's jump passes it. */
-    static final Instant LEASE_END = Instant.now().plus(Duration.ofHours(1));
+    static final Instant LEASE_END = START.plus(Duration.ofHours(1));
 
     @TempDir
     static Path dir;
 
     static final ControllableUplink uplink = new ControllableUplink();
     static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    static final MovableClock clock = new MovableClock();
+    /** Stands at START unless a test moves it, so credential windows pass without waiting. */
+    static final ManualClock clock = ManualClock.at(START);
+
     static SecuredBroker secured;
     static Mqtt5AsyncClient bystander;
 
@@ -81,7 +82,7 @@ class RevocationIT {
 
     @AfterEach
     void restoreRegistryAndClock() throws Exception {
-        clock.offset = Duration.ZERO;
+        clock.setInstant(START);
         writeRegistry(Map.of());
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> connAckOf("victim@acme", OLD) == Mqtt5ConnAckReasonCode.SUCCESS);
@@ -150,7 +151,7 @@ class RevocationIT {
         Mqtt5AsyncClient victim = connect("victim-lease", "victim@acme", OLD, closed);
         assertThat(publish(victim, "telemetry")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
 
-        clock.offset = Duration.ofHours(2); // the file stays as it is; only time passes notAfter
+        clock.advance(Duration.ofHours(2)); // the file stays as it is; only time passes notAfter
 
         assertDisconnectedNotAuthorized(closed);
         assertThat(connAckOf("victim@acme", OLD)).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
@@ -224,25 +225,5 @@ class RevocationIT {
                 .buildAsync();
         client.connect().get(15, TimeUnit.SECONDS);
         return client;
-    }
-
-    /** The system clock plus an offset the test moves, so credential windows pass without waiting. */
-    static final class MovableClock extends Clock {
-        volatile Duration offset = Duration.ZERO;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
-        }
     }
 }

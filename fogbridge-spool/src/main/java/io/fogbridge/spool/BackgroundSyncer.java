@@ -1,5 +1,6 @@
 package io.fogbridge.spool;
 
+import io.fogbridge.api.Ticker;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -46,6 +47,7 @@ final class BackgroundSyncer {
 
     private final Runnable wakeWriter;
     private final long periodNanos;
+    private final Ticker ticker;
     private final ExecutorService thread;
 
     private long nextSyncNanos;
@@ -62,12 +64,13 @@ final class BackgroundSyncer {
         this.appender = appender;
         this.wakeWriter = wakeWriter;
         this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
+        this.ticker = spool.options.ticker();
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fogbridge-spool-sync");
             t.setDaemon(true);
             return t;
         });
-        this.nextSyncNanos = System.nanoTime() + periodNanos;
+        this.nextSyncNanos = ticker.nanoTime() + periodNanos;
     }
 
     /**
@@ -77,7 +80,7 @@ final class BackgroundSyncer {
      */
     long[] tick() {
         long[] durable = collect();
-        if (System.nanoTime() - nextSyncNanos >= 0 && !running) {
+        if (ticker.nanoTime() - nextSyncNanos >= 0 && !running) {
             start();
         }
         return durable;
@@ -101,7 +104,7 @@ final class BackgroundSyncer {
     }
 
     private void start() {
-        nextSyncNanos = System.nanoTime() + periodNanos;
+        nextSyncNanos = ticker.nanoTime() + periodNanos;
         SegmentAppender.Unsynced written =
                 appender != null ? appender.takeUnsynced() : new SegmentAppender.Unsynced(List.of(), false);
         FileChannel[] commitChannels = new FileChannel[spool.lanes.length];

@@ -16,7 +16,7 @@ final class PendingAppend {
     final Lane lane;
     final long arrival;
     final CompletableFuture<Long> future;
-    /** System.nanoTime() after which a waiting append (block policy) fails. */
+    /** The spool's ticker reading after which a waiting append (block policy) fails. */
     final long deadlineNanos;
 
     /** The assigned sequence; -1 until then, or {@link #TIMED_OUT} or {@link #CLOSED}. */

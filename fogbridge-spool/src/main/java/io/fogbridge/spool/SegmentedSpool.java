@@ -139,7 +139,7 @@ public final class SegmentedSpool implements Spool {
                 envelope.lane(),
                 RecordFormat.arrival(java.nio.ByteBuffer.wrap(record), 0),
                 future,
-                System.nanoTime() + options.blockTimeout().toNanos());
+                options.ticker().nanoTime() + options.blockTimeout().toNanos());
         inbox.add(p);
         if (closed && inbox.remove(p)) {
             future.completeExceptionally(new SpoolException.Closed());

@@ -1,6 +1,7 @@
 package io.fogbridge.spool;
 
 import io.fogbridge.api.Lane;
+import io.fogbridge.api.Ticker;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ final class SpoolBounds {
     private final SegmentedSpool spool;
     private final SpoolOptions options;
     private final SegmentAppender appender;
+    private final Ticker ticker;
     /** block: appends waiting for room, oldest first. */
     private final ArrayDeque<PendingAppend> waiting = new ArrayDeque<>();
 
@@ -48,7 +50,8 @@ final class SpoolBounds {
         this.spool = spool;
         this.options = spool.options;
         this.appender = appender;
-        this.nextExpiryNanos = System.nanoTime();
+        this.ticker = options.ticker();
+        this.nextExpiryNanos = ticker.nanoTime();
     }
 
     /** Decides about a new append, applying the full policy if it does not fit. */
@@ -166,12 +169,13 @@ final class SpoolBounds {
         return freed;
     }
 
-    /** maxAge: at most once a second, deletes the leading segments whose newest record is too old. */
+    /** maxAge: at most once a second of the spool's ticker, deletes the leading segments whose newest record is too old. */
     void expireIfDue() throws IOException {
-        if (options.maxAge().isZero() || System.nanoTime() - nextExpiryNanos < 0) {
+        long now = ticker.nanoTime();
+        if (options.maxAge().isZero() || now - nextExpiryNanos < 0) {
             return;
         }
-        nextExpiryNanos = System.nanoTime() + EXPIRY_EVERY_NANOS;
+        nextExpiryNanos = now + EXPIRY_EVERY_NANOS;
         long cutoff = options.clock().millis() - options.maxAge().toMillis();
         for (LaneLog lane : spool.lanes) {
             while (true) {

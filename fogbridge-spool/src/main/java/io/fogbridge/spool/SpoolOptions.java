@@ -1,5 +1,6 @@
 package io.fogbridge.spool;
 
+import io.fogbridge.api.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -15,7 +16,9 @@ import java.util.Objects;
  * @param whenFull     policy at {@code maxBytes} (default {@code block})
  * @param segmentBytes segment file size before rolling (default 64 MiB, at most {@code maxBytes / 2})
  * @param blockTimeout how long an append may wait for room under {@code block} (default 30 s)
- * @param clock        arrival times and {@code maxAge}; tests inject their own
+ * @param clock        wall time: arrival times and the {@code maxAge} cutoff; tests inject their own
+ * @param ticker       elapsed time: {@code blockTimeout}, the {@code interval:<ms>} and commit-log fsync timers, how
+ *                     often {@code maxAge} is checked; tests inject their own
  */
 public record SpoolOptions(
         Path directory,
@@ -25,7 +28,8 @@ public record SpoolOptions(
         FullPolicy whenFull,
         long segmentBytes,
         Duration blockTimeout,
-        InstantSource clock) {
+        InstantSource clock,
+        Ticker ticker) {
 
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
@@ -39,6 +43,7 @@ public record SpoolOptions(
         Objects.requireNonNull(whenFull, "whenFull");
         Objects.requireNonNull(blockTimeout, "blockTimeout");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(ticker, "ticker");
         if (segmentBytes < MIN_SEGMENT_BYTES) {
             throw new IllegalArgumentException(
                     "spool.segment-bytes must be >= " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
@@ -69,6 +74,7 @@ public record SpoolOptions(
         private long segmentBytes = -1;
         private Duration blockTimeout = Duration.ofSeconds(30);
         private InstantSource clock = InstantSource.system();
+        private Ticker ticker = Ticker.system();
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -109,11 +115,16 @@ public record SpoolOptions(
             return this;
         }
 
+        public Builder ticker(Ticker v) {
+            this.ticker = v;
+            return this;
+        }
+
         public SpoolOptions build() {
             long seg = segmentBytes > 0
                     ? segmentBytes
                     : Math.max(MIN_SEGMENT_BYTES, Math.min(DEFAULT_SEGMENT_BYTES, maxBytes / 4));
-            return new SpoolOptions(directory, maxBytes, maxAge, fsync, whenFull, seg, blockTimeout, clock);
+            return new SpoolOptions(directory, maxBytes, maxAge, fsync, whenFull, seg, blockTimeout, clock, ticker);
         }
     }
 }

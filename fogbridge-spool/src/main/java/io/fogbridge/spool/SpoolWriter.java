@@ -93,9 +93,13 @@ final class SpoolWriter implements Runnable {
         shutdown();
     }
 
-    /** How long to wait for the next append: until the next sync tick, block timeout or expiry check. */
+    /**
+     * How long to wait for the next append: until the next sync tick, block timeout or expiry check, by the spool's
+     * ticker. The wait itself is real time, at most {@link #IDLE_WAIT_NANOS}: a ticker moved by a test is seen within
+     * that, or at once when an append or commit wakes the writer.
+     */
     private long waitNanos() {
-        long now = System.nanoTime();
+        long now = spool.options.ticker().nanoTime();
         long wait = IDLE_WAIT_NANOS;
         wait = syncer.waitNanos(now, wait);
         wait = bounds.waitNanos(now, wait);
@@ -109,7 +113,7 @@ final class SpoolWriter implements Runnable {
         IOException failure = null;
         spool.lock.lock();
         try {
-            long now = System.nanoTime();
+            long now = spool.options.ticker().nanoTime();
             for (PendingAppend p; (p = bounds.nextWithRoom(now, refused)) != null; ) {
                 append(p, placed);
             }

@@ -9,12 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /** Shared helpers for the spool tests. */
@@ -64,25 +61,6 @@ final class Fixtures {
     static List<Path> segments(Path spoolDir, Lane lane) throws IOException {
         try (Stream<Path> s = Files.list(spoolDir.resolve(lane.id()))) {
             return s.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    static final class TestClock implements InstantSource {
-        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        void advance(long ms) {
-            millis.addAndGet(ms);
         }
     }
 }

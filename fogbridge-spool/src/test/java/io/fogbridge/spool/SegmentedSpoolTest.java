@@ -13,6 +13,7 @@ import io.fogbridge.api.SpoolCursor;
 import io.fogbridge.api.SpoolException;
 import io.fogbridge.api.SpoolStats;
 import io.fogbridge.api.SpooledRecord;
+import io.fogbridge.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -392,11 +393,11 @@ class SegmentedSpoolTest {
 
     @Test
     void maxAgeDropsOldRecordsByTheInjectedClock() throws Exception {
-        Fixtures.TestClock clock = new Fixtures.TestClock();
+        ManualClock clock = new ManualClock();
         SpoolOptions o = options().maxAge(Duration.ofMinutes(10)).clock(clock).build();
         try (SegmentedSpool spool = SegmentedSpool.open(o)) {
             appendAll(spool, Lane.BULK, "old", 100);
-            clock.advance(Duration.ofMinutes(11).toMillis());
+            clock.advance(Duration.ofMinutes(11));
             appendAll(spool, Lane.BULK, "new", 5);
             assertThat(spool.stats().oldestArrival())
                     .isLessThan(clock.millis() - Duration.ofMinutes(10).toMillis());
@@ -413,14 +414,14 @@ class SegmentedSpoolTest {
 
     @Test
     void statsCountRecordsBytesAndAges() throws Exception {
-        Fixtures.TestClock clock = new Fixtures.TestClock();
+        ManualClock clock = new ManualClock();
         try (SegmentedSpool spool = SegmentedSpool.open(options().clock(clock).build())) {
             SpoolStats empty = spool.stats();
             assertThat(empty.records()).isZero();
             assertThat(empty.oldestArrival()).isEqualTo(-1);
             long t0 = clock.millis();
             appendAll(spool, Lane.BULK, "s", 10);
-            clock.advance(1000);
+            clock.advanceMillis(1000);
             appendAll(spool, Lane.PRIORITY, "p", 3);
             SpoolStats s = spool.stats();
             assertThat(s.records()).isEqualTo(13);
