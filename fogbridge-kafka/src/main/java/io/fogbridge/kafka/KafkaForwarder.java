@@ -258,7 +258,8 @@ public final class KafkaForwarder implements AutoCloseable {
     }
 
     private boolean connected() {
-        if (failing || producer == null) {
+        Producer<byte[], byte[]> p = producer; // read once: the forwarder thread may drop it meanwhile
+        if (failing || p == null) {
             return false;
         }
         if (inFlight > 0 && ticker.nanoTime() - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
@@ -266,7 +267,7 @@ public final class KafkaForwarder implements AutoCloseable {
         }
         Metric connections = connectionCount;
         if (connections == null) {
-            connections = findConnectionCount(producer);
+            connections = findConnectionCount(p);
             connectionCount = connections;
         }
         return connections == null || ((Number) connections.metricValue()).doubleValue() > 0;

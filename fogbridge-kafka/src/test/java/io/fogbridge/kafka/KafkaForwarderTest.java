@@ -351,6 +351,21 @@ class KafkaForwarderTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void anErrorStopsTheForwarderAndTheStateSaysSoForReadyz() {
+        ForwarderOptions options = ForwarderOptions.builder("127.0.0.1:1", "gw-1")
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .build();
+        forwarder = new KafkaForwarder(spool, options, registry, settings -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        forwarder.start();
+
+        await().until(() -> forwarder.state().phase() == ForwarderState.Phase.STOPPED);
+        assertThat(forwarder.state().lastError()).isEqualTo("OutOfMemoryError: Java heap space");
+        assertThat(forwarder.state().connected()).isFalse();
+    }
+
     private static List<String> headers(ProducerRecord<byte[], byte[]> record) {
         List<String> out = new ArrayList<>();
         for (Header h : record.headers()) {
