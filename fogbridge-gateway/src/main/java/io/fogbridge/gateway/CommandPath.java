@@ -25,12 +25,20 @@ final class CommandPath {
     private CommandPath() {}
 
     /**
-     * Starts the router, then the consumer.
+     * What {@link #start} started; both null when {@code commands.enabled} is false.
      *
-     * @return the router, where polling adapters pick up commands; null when {@code commands.enabled} is false
+     * @param router   where polling adapters pick up commands
+     * @param consumer the Kafka consumer feeding the router, for {@code /readyz}
+     */
+    record Started(CommandRouter router, KafkaCommandConsumer consumer) {}
+
+    /**
+     * Starts the router, then the consumer. The consumer connects on its own thread and retries until Kafka can
+     * be reached, so a bootstrap name that does not resolve yet does not stop the gateway.
+     *
      * @throws IllegalArgumentException commands are enabled for no tenant
      */
-    static CommandRouter start(
+    static Started start(
             GatewayConfig config,
             Path dataDir,
             MqttBus bus,
@@ -40,7 +48,7 @@ final class CommandPath {
             throws Exception {
         CommandSettings settings = config.commands();
         if (!settings.enabled()) {
-            return null;
+            return new Started(null, null);
         }
         if (settings.tenants().isEmpty()) {
             throw new IllegalArgumentException("commands.enabled is true but commands.tenants lists no tenant");
@@ -57,8 +65,10 @@ final class CommandPath {
                 config.gateway().id(),
                 settings.tenants(),
                 config.kafka().properties());
-        stages.push(new KafkaCommandConsumer(consumerOptions, handler(router))).start();
-        return router;
+        KafkaCommandConsumer consumer =
+                stages.push(new KafkaCommandConsumer(consumerOptions, handler(router), registry));
+        consumer.start();
+        return new Started(router, consumer);
     }
 
     private static CommandHandler handler(CommandRouter router) {

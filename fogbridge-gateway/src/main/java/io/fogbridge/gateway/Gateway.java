@@ -7,6 +7,7 @@ import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.gateway.ops.OpsServer;
 import io.fogbridge.kafka.KafkaForwarder;
+import io.fogbridge.kafka.command.KafkaCommandConsumer;
 import io.fogbridge.pipeline.Pipeline;
 import io.fogbridge.spool.SegmentedSpool;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -43,6 +44,7 @@ public final class Gateway implements AutoCloseable {
     private KafkaForwarder forwarder;
     private MqttBus bus;
     private CommandRouter commands;
+    private KafkaCommandConsumer commandConsumer;
     private DeviceAdapters adapters;
     private OpsServer ops;
     private volatile boolean closed;
@@ -76,7 +78,9 @@ public final class Gateway implements AutoCloseable {
         Pipeline pipeline = new Pipeline(
                 config.routeTable(), config.enricher(), spool, config.devices().maxPayload(), registry);
         bus = MqttBus.start(config, dataDir, pipeline, registry, stages);
-        commands = CommandPath.start(config, dataDir, bus, spool, registry, stages);
+        CommandPath.Started commandPath = CommandPath.start(config, dataDir, bus, spool, registry, stages);
+        commands = commandPath.router();
+        commandConsumer = commandPath.consumer();
         adapters = DeviceAdapters.start(config, pipeline, bus.devices(), commands, registry, stages);
         ops = OpsEndpoints.start(this, opsToken, stages);
         log.info(
@@ -145,6 +149,11 @@ public final class Gateway implements AutoCloseable {
     /** The command router; null when {@code commands.enabled} is false. */
     public CommandRouter commandRouter() {
         return commands;
+    }
+
+    /** The Kafka consumer of commands; null when {@code commands.enabled} is false. */
+    KafkaCommandConsumer commandConsumer() {
+        return commandConsumer;
     }
 
     public OpsServer ops() {

@@ -7,13 +7,20 @@ import io.fogbridge.gateway.ops.ReadinessCheck;
 import io.fogbridge.gateway.ops.ReadinessCheck.Status;
 import io.fogbridge.kafka.ForwarderState;
 import io.fogbridge.kafka.KafkaForwarder;
+import io.fogbridge.kafka.command.CommandConsumerState;
+import io.fogbridge.kafka.command.KafkaCommandConsumer;
 import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.spool.SegmentedSpool;
 
 /**
  * The operations endpoints ({@code http.*}: {@code /healthz}, {@code /readyz}, {@code /metrics}), started last so
  * {@code /readyz} answers only once every stage it reports on stands. One readiness line per stage: the spool, the
- * MQTT bus, Kafka, then each device adapter.
+ * MQTT bus, Kafka, the command consumer (when commands are enabled), then each device adapter.
+ *
+ * <p>Kafka being away (not reachable, its name not resolving) is a warning, never a failure: the spool exists
+ * for it, devices keep being served and the clients retry by themselves. Only a forwarder or command consumer
+ * whose thread has stopped (an {@link Error} such as out of memory) fails {@code /readyz}, so an orchestrator
+ * restarts the process.
  */
 final class OpsEndpoints {
 
@@ -27,6 +34,10 @@ final class OpsEndpoints {
                 .addCheck("spool", () -> gateway.isClosed() ? Status.notReady("closed") : spool(gateway.spool()))
                 .addCheck(mqtt.name(), accepting(mqtt))
                 .addCheck("kafka", () -> kafka(gateway.forwarder()));
+        KafkaCommandConsumer commands = gateway.commandConsumer();
+        if (commands != null) {
+            ops.addCheck("commands", () -> commands(commands.state()));
+        }
         for (ProtocolAdapter adapter : gateway.deviceAdapters()) {
             ops.addCheck(adapter.name(), accepting(adapter));
         }
@@ -51,10 +62,29 @@ final class OpsEndpoints {
 
     private static Status kafka(KafkaForwarder forwarder) {
         ForwarderState state = forwarder.state();
+        if (state.phase() == ForwarderState.Phase.STOPPED) {
+            return Status.notReady("forwarder stopped" + (state.lastError() == null ? "" : ": " + state.lastError()));
+        }
+        if (state.connected()) {
+            return Status.ok("connected, lag " + state.lagMillis() + " ms");
+        }
         // Kafka being away is what the spool is for: it is reported, not a reason to stop taking traffic.
-        return state.connected()
-                ? Status.ok("connected, lag " + state.lagMillis() + " ms")
-                : Status.degraded(
-                        "not connected" + (state.lastError() == null ? "" : ": " + state.lastError()) + "; spooling");
+        // With a producer the Kafka client reconnects by itself; without one the forwarder retries making one.
+        String error = state.lastError() == null ? "" : ": " + state.lastError();
+        return state.phase() == ForwarderState.Phase.RETRYING
+                ? Status.degraded("not connected" + error + "; retrying")
+                : Status.degraded("not connected" + error + "; spooling");
+    }
+
+    private static Status commands(CommandConsumerState state) {
+        if (state.phase() == CommandConsumerState.Phase.STOPPED) {
+            return Status.notReady(
+                    "command consumer stopped" + (state.lastError() == null ? "" : ": " + state.lastError()));
+        }
+        if (state.connected()) {
+            return Status.ok("consuming");
+        }
+        return Status.degraded(
+                "not connected" + (state.lastError() == null ? "" : ": " + state.lastError()) + "; retrying");
     }
 }

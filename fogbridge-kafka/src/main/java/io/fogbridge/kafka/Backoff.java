@@ -6,21 +6,22 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Exponential backoff with jitter between reconnect attempts: the n-th consecutive failure waits a
  * random time in [d/2, d] where d = min(max, min * 2^(n-1)). The jitter keeps a fleet of gateways
- * that lost Kafka together from reconnecting in lockstep. Not thread-safe.
+ * that lost Kafka together from reconnecting in lockstep. Not thread-safe. Shared by the forwarder and the
+ * command consumer.
  */
-final class Backoff {
+public final class Backoff {
 
     private final long minMillis;
     private final long maxMillis;
     private int failures;
 
-    Backoff(Duration min, Duration max) {
+    public Backoff(Duration min, Duration max) {
         this.minMillis = min.toMillis();
         this.maxMillis = max.toMillis();
     }
 
     /** Registers one more failure and returns how long to wait before the next attempt. */
-    long nextDelayMillis() {
+    public long nextDelayMillis() {
         failures++;
         long ceiling = minMillis << Math.min(failures - 1, 30);
         long delay = Math.min(maxMillis, ceiling < 0 ? maxMillis : ceiling);
@@ -28,11 +29,11 @@ final class Backoff {
         return half + ThreadLocalRandom.current().nextLong(delay - half + 1);
     }
 
-    void reset() {
+    public void reset() {
         failures = 0;
     }
 
-    int failures() {
+    public int failures() {
         return failures;
     }
 }

@@ -51,14 +51,13 @@ final class ForwarderMetrics {
         }
     }
 
-    /** Counts one failure by the class of its cause, e.g. {@code TimeoutException}. */
-    void error(Throwable cause) {
+    /**
+     * Counts one failure by its {@link KafkaFailure#reason()}: {@code dns} when the bootstrap names do not
+     * resolve, else the class of its cause, e.g. {@code TimeoutException}.
+     */
+    void error(String reason) {
         if (registry != null) {
-            registry.counter(
-                            "fogbridge.forwarder.errors",
-                            "reason",
-                            cause.getClass().getSimpleName())
-                    .increment();
+            registry.counter("fogbridge.forwarder.errors", "reason", reason).increment();
         }
     }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,8 +16,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
@@ -48,6 +51,16 @@ import org.slf4j.LoggerFactory;
  * producer. It retries forever: it never gives up on Kafka and never blocks ingestion, which only
  * sees the spool. A record Kafka can never take ({@link RecordTooLargeException},
  * {@link InvalidTopicException}) is logged, counted and skipped so it cannot wedge its lane.
+ *
+ * <p>Every other failure is retried the same way, so no network condition ends the thread: a producer
+ * that cannot be made (the bootstrap names do not resolve yet: the box booted before its DNS, which
+ * Kafka's client reports from its constructor), a spool read or commit that throws, even a bug. The
+ * bootstrap list is read again for every new producer. A failure is logged when an episode starts
+ * (again only if its cause changes) and the episode's length and attempt count when it ends; it is
+ * counted by {@link KafkaFailure#reason()} and named in {@link ForwarderState#lastError()}. Only an
+ * {@link Error} (out of memory, a broken class path) stops the thread, and {@link ForwarderState#phase()}
+ * says {@code STOPPED} so {@code /readyz} fails and an orchestrator restarts the process instead of
+ * leaving it to acknowledge devices into a spool nobody drains.
  *
  * <p><b>Lifecycle.</b> {@link #start()} once, {@link #close()} once: close stops reading, gives the
  * in-flight records a few seconds to be acknowledged and committed, and closes the producer. It
@@ -104,6 +117,7 @@ public final class KafkaForwarder implements AutoCloseable {
     private final RecordMapper mapper;
     private final ProducerFactory producerFactory;
     private final Map<String, Object> producerSettings;
+    private final Supplier<String> bootstrapServers;
     private final long stallMillis;
     private final ForwarderMetrics metrics;
     private final Backoff backoff;
@@ -121,6 +135,12 @@ public final class KafkaForwarder implements AutoCloseable {
     private long generation;
     private int outstanding; // callbacks not yet received in this generation
     private long failingSinceMillis;
+    /** The cursor may be anywhere (a failure interrupted it): rewind and re-read the committed positions first. */
+    private boolean resumeNeeded = true;
+    /** The current failure episode is that no producer can be made, so making one ends it. */
+    private boolean producerUnavailable;
+
+    private String attemptBootstrap;
     /** The committed position of each lane as this thread last set it, by lane ordinal. */
     private final long[] committedUpTo = new long[Lane.values().length];
 
@@ -137,6 +157,7 @@ public final class KafkaForwarder implements AutoCloseable {
     private volatile long oldestCreation = -1;
     private volatile long lastProgressNanos;
     private volatile boolean running;
+    private volatile ForwarderState.Phase phase = ForwarderState.Phase.SENDING;
     private Thread thread;
 
     /** A forwarder on the system clock and ticker: what production uses. */
@@ -165,9 +186,26 @@ public final class KafkaForwarder implements AutoCloseable {
             ProducerFactory factory,
             Clock clock,
             Ticker ticker) {
+        this(cursor, options, registryOrNull, factory, options::bootstrapServers, clock, ticker);
+    }
+
+    /**
+     * The seam for tests that cannot change DNS: {@code bootstrapServers} is asked again before every new
+     * producer, so a test can make an unresolvable list resolvable while the forwarder retries.
+     */
+    KafkaForwarder(
+            SpoolCursor cursor,
+            ForwarderOptions options,
+            MeterRegistry registryOrNull,
+            ProducerFactory factory,
+            Supplier<String> bootstrapServers,
+            Clock clock,
+            Ticker ticker) {
         this.cursor = Objects.requireNonNull(cursor, "cursor");
         this.options = Objects.requireNonNull(options, "options");
         this.producerFactory = factory;
+        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        this.attemptBootstrap = options.bootstrapServers();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.lastCommitNanos = ticker.nanoTime();
@@ -198,7 +236,7 @@ public final class KafkaForwarder implements AutoCloseable {
     public ForwarderState state() {
         long oldest = oldestCreation;
         long lag = oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest);
-        return new ForwarderState(connected(), lastError, sentRecords.get(), ackedRecords.get(), inFlight, lag);
+        return new ForwarderState(connected(), lastError, sentRecords.get(), ackedRecords.get(), inFlight, lag, phase);
     }
 
     @Override
@@ -220,7 +258,8 @@ public final class KafkaForwarder implements AutoCloseable {
     }
 
     private boolean connected() {
-        if (failing || producer == null) {
+        Producer<byte[], byte[]> p = producer; // read once: the forwarder thread may drop it meanwhile
+        if (failing || p == null) {
             return false;
         }
         if (inFlight > 0 && ticker.nanoTime() - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
@@ -228,7 +267,7 @@ public final class KafkaForwarder implements AutoCloseable {
         }
         Metric connections = connectionCount;
         if (connections == null) {
-            connections = findConnectionCount(producer);
+            connections = findConnectionCount(p);
             connectionCount = connections;
         }
         return connections == null || ((Number) connections.metricValue()).doubleValue() > 0;
@@ -246,31 +285,130 @@ public final class KafkaForwarder implements AutoCloseable {
 
     private void run() {
         try {
-            for (Lane lane : Lane.values()) {
-                committedUpTo[lane.ordinal()] = cursor.committed(lane);
-            }
             while (running) {
-                Producer<byte[], byte[]> p = producerFactory.create(producerSettings);
-                generation++;
-                outstanding = 0;
-                connectionCount = null;
-                producer = p;
-                Exception failure = forward(p);
-                if (failure == null) {
-                    shutDown(p);
-                    return;
-                }
-                recover(p, failure);
+                attempt();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            // A bug or a broken spool: say so loudly; the gateway's health shows the forwarder stopped.
-            lastError = describe(e);
-            log.error("Forwarder stopped by an unexpected error", e);
+        } catch (Error e) {
+            // Retrying in this thread cannot cure these; failing /readyz lets an orchestrator restart the process.
+            lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            log.error("Forwarder stopped by a fatal error; nothing is forwarded until the gateway restarts", e);
         } finally {
             producer = null;
+            phase = ForwarderState.Phase.STOPPED;
         }
+    }
+
+    /**
+     * One producer's life: make it, forward until a send fails or the forwarder closes. Any failure on the way
+     * (the producer cannot be made, the spool throws, a bug) is backed off here and the caller tries again.
+     */
+    private void attempt() throws InterruptedException {
+        Producer<byte[], byte[]> p = null;
+        try {
+            if (resumeNeeded) {
+                resume();
+            }
+            p = newProducer();
+            if (p == null) {
+                return;
+            }
+            Exception failure = forward(p);
+            if (failure == null) {
+                shutDown(p);
+                return;
+            }
+            recover(p, failure);
+        } catch (RuntimeException e) {
+            unexpected(p, e);
+        }
+    }
+
+    /** Starts from the spool's committed positions: at start, and after a failure left the cursor anywhere. */
+    private void resume() {
+        cursor.rewind();
+        for (Lane lane : Lane.values()) {
+            committedUpTo[lane.ordinal()] = cursor.committed(lane);
+        }
+        resumeNeeded = false;
+    }
+
+    /** A new producer on the bootstrap list as it reads now, or null (after a backoff) if none can be made. */
+    private Producer<byte[], byte[]> newProducer() throws InterruptedException {
+        String bootstrap = bootstrapServers.get();
+        attemptBootstrap = bootstrap;
+        Map<String, Object> settings = new LinkedHashMap<>(producerSettings);
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Producer<byte[], byte[]> p;
+        try {
+            p = producerFactory.create(settings);
+        } catch (RuntimeException e) {
+            // Kafka's constructor throws for names that do not resolve (a ConfigException, not retriable by its
+            // type), for a missing key store and more; the next attempt may find the world changed.
+            phase = ForwarderState.Phase.RETRYING;
+            producerUnavailable = true;
+            failed(KafkaFailure.of(e, bootstrap), null);
+            backOff();
+            return null;
+        }
+        generation++;
+        outstanding = 0;
+        connectionCount = null;
+        producer = p;
+        phase = ForwarderState.Phase.SENDING;
+        if (producerUnavailable) {
+            producerUnavailable = false;
+            recovered("a Kafka producer could be made");
+        }
+        return p;
+    }
+
+    /**
+     * A failure nobody planned for, in the spool or in this code. It is logged with its stack trace once per
+     * episode, and retried like any other: a thread that stopped here would leave the gateway acknowledging
+     * devices and forwarding nothing.
+     */
+    private void unexpected(Producer<byte[], byte[]> p, RuntimeException e) throws InterruptedException {
+        failed(KafkaFailure.of(e, attemptBootstrap), e);
+        if (p != null) {
+            try {
+                p.close(Duration.ZERO);
+            } catch (RuntimeException closeFailure) {
+                log.debug("Closing the producer after a failure failed too", closeFailure);
+            }
+        }
+        producer = null;
+        forgetInFlight();
+        resumeNeeded = true;
+        backOff();
+    }
+
+    /**
+     * Counts a failure and makes it the reported error; logs it only when an episode starts or its cause
+     * changes, so an outage of hours is a few lines, not one per attempt. {@code trace} non-null logs an
+     * error with its stack trace (something unplanned), else a warning.
+     */
+    private void failed(KafkaFailure failure, Throwable trace) {
+        metrics.error(failure.reason());
+        if (!failing || !failure.detail().equals(lastError)) {
+            if (trace != null) {
+                log.error("Forwarder failed unexpectedly, retrying after a backoff: {}", failure.detail(), trace);
+            } else {
+                log.warn("Kafka not reachable, retrying after a backoff: {}", failure.detail());
+            }
+        } else {
+            log.debug("Kafka failure again (attempt {}): {}", backoff.failures() + 1, failure.detail());
+        }
+        if (!failing) {
+            failingSinceMillis = clock.millis();
+        }
+        failing = true;
+        lastError = failure.detail();
+    }
+
+    private void backOff() throws InterruptedException {
+        closing.await(backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Reads, sends and commits until a send fails (returns the cause) or the forwarder closes (returns null). */
@@ -399,7 +537,7 @@ public final class KafkaForwarder implements AutoCloseable {
             metrics.acked(ackedNow);
             lastProgressNanos = ticker.nanoTime();
             if (failing && !settling) {
-                recovered();
+                recovered("Kafka acknowledges again");
             }
         }
         updateOldest();
@@ -407,13 +545,14 @@ public final class KafkaForwarder implements AutoCloseable {
     }
 
     private void skip(Lane lane, long sequence, Exception cause) {
-        metrics.error(cause);
+        KafkaFailure failure = KafkaFailure.of(cause, attemptBootstrap);
+        metrics.error(failure.reason());
         log.error(
                 "Dropping record {}/{}/{}: Kafka can never accept it ({})",
                 options.gatewayId(),
                 lane.id(),
                 sequence,
-                describe(cause));
+                failure.detail());
         if (windows.get(lane).acked(sequence)) {
             inFlight--;
         }
@@ -457,18 +596,7 @@ public final class KafkaForwarder implements AutoCloseable {
 
     /** After a failure: settle, drop the producer, rewind, back off. */
     private void recover(Producer<byte[], byte[]> p, Exception failure) throws InterruptedException {
-        metrics.error(failure);
-        String reason = describe(failure);
-        if (!failing || !reason.equals(lastError)) {
-            log.warn("Kafka send failed, resending from the committed position after a backoff: {}", reason);
-        } else {
-            log.debug("Kafka send failed again: {}", reason);
-        }
-        if (!failing) {
-            failingSinceMillis = clock.millis();
-        }
-        failing = true;
-        lastError = reason;
+        failed(KafkaFailure.of(failure, attemptBootstrap), null);
 
         // Let what is in flight settle so acknowledged records are committed and not re-sent.
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
@@ -484,22 +612,27 @@ public final class KafkaForwarder implements AutoCloseable {
         }
         p.close(Duration.ZERO);
         producer = null;
+        forgetInFlight();
+        resumeNeeded = true; // the next attempt rewinds, and if the rewind throws it retries again before reading
+        backOff();
+    }
+
+    /** Drops what the current producer owes: the next producer resends it from the committed position. */
+    private void forgetInFlight() {
         acks.clear();
         for (LaneWindow window : windows.values()) {
             window.reset();
         }
         inFlight = 0;
-        cursor.rewind();
         updateOldest();
-        long delay = backoff.nextDelayMillis();
-        closing.await(delay, TimeUnit.MILLISECONDS);
     }
 
-    private void recovered() {
+    private void recovered(String how) {
         failing = false;
         lastError = null;
         log.info(
-                "Kafka acknowledges again after {} ms and {} failed attempts",
+                "Kafka failure episode over ({}) after {} ms and {} failed attempts",
+                how,
                 clock.millis() - failingSinceMillis,
                 backoff.failures());
         backoff.reset();
@@ -526,16 +659,5 @@ public final class KafkaForwarder implements AutoCloseable {
             }
         }
         oldestCreation = oldest;
-    }
-
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null
-                && root.getCause() != root
-                && root instanceof KafkaException
-                && root.getMessage() == null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

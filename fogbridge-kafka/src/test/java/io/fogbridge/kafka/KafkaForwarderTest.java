@@ -6,9 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.fogbridge.api.Envelope;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
+import io.fogbridge.api.SpoolCursor;
+import io.fogbridge.api.SpooledRecord;
 import io.fogbridge.api.Ticker;
 import io.fogbridge.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,8 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -226,6 +233,137 @@ class KafkaForwarderTest {
         p.completeNext();
         await("connected again after an acknowledgement")
                 .until(() -> forwarder.state().connected());
+    }
+
+    @Test
+    void aProducerThatCannotBeMadeIsRetriedWithTheDnsReasonUntilItCanBe() {
+        spool.append(envelope(Lane.BULK, "d1", "b0"));
+        spool.append(envelope(Lane.BULK, "d1", "b1"));
+        AtomicInteger unresolvableAttempts = new AtomicInteger(3);
+        ForwarderOptions options = ForwarderOptions.builder("kafka-1.example:9092", "gw-1")
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .build();
+        forwarder = new KafkaForwarder(spool, options, registry, settings -> {
+            if (unresolvableAttempts.getAndDecrement() > 0) {
+                // What KafkaProducer's constructor throws when no bootstrap host name resolves.
+                throw new KafkaException(
+                        "Failed to construct kafka producer",
+                        new ConfigException("No resolvable bootstrap urls given in bootstrap.servers"));
+            }
+            return mockProducer(settings);
+        });
+        forwarder.start();
+
+        await().until(() ->
+                registry.counter("fogbridge.forwarder.errors", "reason", "dns").count() >= 1);
+        MockProducer<byte[], byte[]> p = producer(0);
+        assertThat(registry.get("fogbridge.forwarder.errors")
+                        .tag("reason", "dns")
+                        .counter()
+                        .count())
+                .as("every failed construction counted")
+                .isEqualTo(3);
+        await().until(() -> p.history().size() == 2);
+        while (p.completeNext()) {
+            // acknowledge both
+        }
+        await().until(() -> spool.committed(Lane.BULK) == 1);
+        ForwarderState state = forwarder.state();
+        assertThat(state.lastError()).isNull();
+        assertThat(state.phase()).isEqualTo(ForwarderState.Phase.SENDING);
+        assertThat(state.connected()).isTrue();
+    }
+
+    @Test
+    void whileNoProducerCanBeMadeTheStateSaysWhyAndTheSpoolIsKept() {
+        spool.append(envelope(Lane.BULK, "d1", "b0"));
+        ForwarderOptions options = ForwarderOptions.builder("does-not-resolve.invalid:9092", "gw-1")
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .build();
+        forwarder = new KafkaForwarder(spool, options, registry); // the real KafkaProducer
+        forwarder.start();
+
+        await().until(() ->
+                registry.counter("fogbridge.forwarder.errors", "reason", "dns").count() >= 3);
+        ForwarderState state = forwarder.state();
+        assertThat(state.connected()).isFalse();
+        assertThat(state.phase()).isEqualTo(ForwarderState.Phase.RETRYING);
+        assertThat(state.lastError()).isEqualTo("bootstrap servers do not resolve (does-not-resolve.invalid:9092)");
+        assertThat(spool.committed(Lane.BULK)).isEqualTo(-1);
+        assertThat(spool.stats().records()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnexpectedSpoolFailureIsRetriedFromTheCommittedPositionNotFatal() {
+        for (int i = 0; i < 3; i++) {
+            spool.append(envelope(Lane.BULK, "d1", "b" + i));
+        }
+        AtomicInteger commitFailures = new AtomicInteger(1);
+        SpoolCursor failingOnce = new SpoolCursor() {
+            @Override
+            public List<SpooledRecord> poll(int maxRecords, long maxWaitMillis) throws InterruptedException {
+                return spool.poll(maxRecords, maxWaitMillis);
+            }
+
+            @Override
+            public void commit(Lane lane, long sequence) {
+                if (commitFailures.getAndDecrement() > 0) {
+                    throw new UncheckedIOException(new IOException("No space left on device"));
+                }
+                spool.commit(lane, sequence);
+            }
+
+            @Override
+            public void rewind() {
+                spool.rewind();
+            }
+
+            @Override
+            public long committed(Lane lane) {
+                return spool.committed(lane);
+            }
+        };
+        ForwarderOptions options = ForwarderOptions.builder("127.0.0.1:1", "gw-1")
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .build();
+        forwarder = new KafkaForwarder(failingOnce, options, registry, this::mockProducer);
+        forwarder.start();
+
+        MockProducer<byte[], byte[]> p0 = producer(0);
+        await().until(() -> p0.history().size() == 3);
+        while (p0.completeNext()) {
+            // acknowledged; the commit that follows fails once
+        }
+        MockProducer<byte[], byte[]> p1 = producer(1);
+        await().until(() -> p1.history().size() == 3);
+        assertThat(p1.history().stream().map(KafkaForwarderTest::fogSeq).toList())
+                .as("resent from the committed position with the same fog-seq")
+                .containsExactly("gw-1/bulk/0", "gw-1/bulk/1", "gw-1/bulk/2");
+        while (p1.completeNext()) {
+            // acknowledge the re-sent records
+        }
+        await().until(() -> spool.committed(Lane.BULK) == 2);
+        assertThat(forwarder.state().phase()).isEqualTo(ForwarderState.Phase.SENDING);
+        assertThat(registry.get("fogbridge.forwarder.errors")
+                        .tag("reason", "UncheckedIOException")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anErrorStopsTheForwarderAndTheStateSaysSoForReadyz() {
+        ForwarderOptions options = ForwarderOptions.builder("127.0.0.1:1", "gw-1")
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+                .build();
+        forwarder = new KafkaForwarder(spool, options, registry, settings -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        forwarder.start();
+
+        await().until(() -> forwarder.state().phase() == ForwarderState.Phase.STOPPED);
+        assertThat(forwarder.state().lastError()).isEqualTo("OutOfMemoryError: Java heap space");
+        assertThat(forwarder.state().connected()).isFalse();
     }
 
     private static List<String> headers(ProducerRecord<byte[], byte[]> record) {

@@ -1,7 +1,12 @@
 package io.fogbridge.kafka.command;
 
+import io.fogbridge.kafka.Backoff;
+import io.fogbridge.kafka.KafkaFailure;
+import io.fogbridge.kafka.command.CommandConsumerState.Phase;
 import io.fogbridge.kafka.command.CommandRecordParser.Malformed;
 import io.fogbridge.kafka.command.CommandRecordParser.Valid;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,6 +23,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,7 +47,16 @@ import org.slf4j.LoggerFactory;
  * group id), so a gateway restarted after a crash consumes again at once instead of waiting out the dead
  * incarnation's session. Two processes with the same gateway id fence each other: one gateway id, one process.
  *
- * <p><b>Threads.</b> One daemon thread owns the Kafka consumer. {@link #start()} once, {@link #close()} once.
+ * <p><b>Failures.</b> The Kafka consumer is made on the consumer thread, not in the constructor, so a gateway
+ * whose bootstrap names do not resolve yet (Kafka's client throws for that from its constructor) starts and
+ * serves devices. When the consumer cannot be made, or a poll or commit throws, it is closed and a new one is
+ * made after a backoff (exponential, with jitter), forever: no network condition ends the thread. The failure
+ * is logged when an episode starts and the episode's length and attempt count when it ends, counted in
+ * {@code fogbridge.commands.consumer.errors{reason}} and shown by {@link #state()}. Only an {@link Error}
+ * stops the thread, and {@link #state()} then says {@link Phase#STOPPED}.
+ *
+ * <p><b>Threads.</b> One daemon thread owns the Kafka consumer. {@link #start()} once, {@link #close()} once;
+ * {@link #state()} from any thread.
  */
 public final class KafkaCommandConsumer implements AutoCloseable {
 
@@ -48,19 +66,51 @@ public final class KafkaCommandConsumer implements AutoCloseable {
 
     private final CommandConsumerOptions options;
     private final CommandHandler handler;
+    private final MeterRegistry registry;
     private final Clock clock;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Backoff backoff;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
 
+    // Consumer-thread state.
+    private long failingSinceMillis;
+
+    // Published for state(); the consumer itself is touched from close() only to wake it up.
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile Metric connectionCount;
+    private volatile boolean failing;
+    private volatile String lastError;
+    private volatile Phase phase = Phase.CONSUMING;
+
     public KafkaCommandConsumer(CommandConsumerOptions options, CommandHandler handler) {
+        this(options, handler, null);
+    }
+
+    /** Registers {@code fogbridge.commands.consumer.*} meters in {@code registryOrNull}, if given. */
+    public KafkaCommandConsumer(CommandConsumerOptions options, CommandHandler handler, MeterRegistry registryOrNull) {
         this.options = options;
         this.handler = handler;
+        this.registry = registryOrNull;
         this.clock = Clock.systemUTC();
-        this.consumer =
-                new KafkaConsumer<>(properties(options), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.backoff = new Backoff(options.backoffMin(), options.backoffMax());
         this.thread = new Thread(this::run, "fogbridge-command-consumer");
         thread.setDaemon(true);
+        if (registryOrNull != null) {
+            Gauge.builder("fogbridge.commands.consumer.connected", () -> state().connected() ? 1 : 0)
+                    .description("1 while the command consumer holds a connection to Kafka, else 0")
+                    .register(registryOrNull);
+        }
+    }
+
+    /** A snapshot; cheap, callable from any thread. */
+    public CommandConsumerState state() {
+        Metric connections = connectionCount;
+        boolean connected = consumer != null
+                && !failing
+                && phase == Phase.CONSUMING
+                && (connections == null || ((Number) connections.metricValue()).doubleValue() > 0);
+        return new CommandConsumerState(connected, lastError, phase);
     }
 
     public void start() {
@@ -74,7 +124,12 @@ public final class KafkaCommandConsumer implements AutoCloseable {
     @Override
     public void close() {
         if (running.getAndSet(false)) {
-            consumer.wakeup();
+            closing.countDown();
+            // The consumer thread checks running after publishing a new consumer, so one of us wakes it.
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
             try {
                 thread.join(10_000);
             } catch (InterruptedException e) {
@@ -85,31 +140,114 @@ public final class KafkaCommandConsumer implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(options.topics());
             while (running.get()) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                if (!records.isEmpty() && !settle(records)) {
-                    rewind(records);
-                    Thread.sleep(RETRY_PAUSE_MS);
+                consumeUntilFailure();
+                if (running.get()) {
+                    closing.await(backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Error e) {
+            lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            log.error("command consumer stopped by a fatal error; no command arrives until the gateway restarts", e);
+        } finally {
+            phase = Phase.STOPPED;
+        }
+    }
+
+    /** One Kafka consumer's life: make it, subscribe, poll until it fails (logged, counted) or we close. */
+    private void consumeUntilFailure() throws InterruptedException {
+        KafkaConsumer<byte[], byte[]> c = null;
+        try {
+            c = new KafkaConsumer<>(properties(options), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            connectionCount = findConnectionCount(c);
+            consumer = c;
+            if (!running.get()) {
+                return; // close() may have missed this consumer: do not poll it
+            }
+            c.subscribe(options.topics());
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+                if (failing || phase != Phase.CONSUMING) {
+                    recovered();
+                }
+                if (!records.isEmpty() && !settle(c, records)) {
+                    rewind(c, records);
+                    closing.await(RETRY_PAUSE_MS, TimeUnit.MILLISECONDS);
                 }
             }
         } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (running.get()) {
+                failed(e, false);
+            }
         } catch (RuntimeException e) {
-            log.error("command consumer stopped", e);
+            // Not resolvable, not authorized, a broken record path: a new consumer after a backoff may work.
+            failed(e, c != null && !(e instanceof KafkaException));
         } finally {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                log.debug("closing the command consumer failed", e);
+            consumer = null;
+            connectionCount = null;
+            if (c != null) {
+                try {
+                    c.close(Duration.ofSeconds(5));
+                } catch (RuntimeException e) {
+                    log.debug("closing the command consumer failed", e);
+                }
             }
         }
     }
 
+    /** Counts and reports a failure; logs it when an episode starts or its cause changes, not per attempt. */
+    private void failed(RuntimeException e, boolean unexpected) {
+        KafkaFailure failure = KafkaFailure.of(e, options.bootstrapServers());
+        if (registry != null) {
+            registry.counter("fogbridge.commands.consumer.errors", "reason", failure.reason())
+                    .increment();
+        }
+        if (!failing || !failure.detail().equals(lastError)) {
+            if (unexpected) {
+                log.error("command consumer failed unexpectedly, retrying after a backoff: {}", failure.detail(), e);
+            } else {
+                log.warn("command consumer cannot consume, retrying after a backoff: {}", failure.detail());
+            }
+        } else {
+            log.debug("command consumer failed again (attempt {}): {}", backoff.failures() + 1, failure.detail());
+        }
+        if (!failing) {
+            failingSinceMillis = clock.millis();
+        }
+        failing = true;
+        lastError = failure.detail();
+        phase = Phase.RETRYING;
+    }
+
+    private void recovered() {
+        if (failing) {
+            log.info(
+                    "command consumer consuming again after {} ms and {} failed attempts",
+                    clock.millis() - failingSinceMillis,
+                    backoff.failures());
+        }
+        failing = false;
+        lastError = null;
+        phase = Phase.CONSUMING;
+        backoff.reset();
+    }
+
+    private static Metric findConnectionCount(KafkaConsumer<byte[], byte[]> consumer) {
+        // Looked up on the owning thread: the consumer is not thread-safe, but a Metric's value is.
+        for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+            if (e.getKey().name().equals("connection-count")
+                    && e.getKey().group().equals("consumer-metrics")) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
     /** Hands every record over, waits until all are settled, then commits. False if anything failed. */
-    private boolean settle(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    private boolean settle(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records)
+            throws InterruptedException {
         List<CompletableFuture<Void>> settled = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -154,7 +292,7 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         }
     }
 
-    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+    private void rewind(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
             consumer.seek(partition, records.records(partition).getFirst().offset());
         }
