@@ -44,7 +44,7 @@ final class LaneReader {
     /** Whether published records may be waiting after the read position. Lock held. */
     boolean mayHaveMore() {
         if (segment == null || segment.deleted) {
-            return true;
+            return !lane.segments.isEmpty();
         }
         return position < segment.visibleSize || (segment.sealed && lane.after(segment) != null);
     }
@@ -63,6 +63,9 @@ final class LaneReader {
             spool.lock.lock();
             try {
                 if (segment == null || segment.deleted) {
+                    if (lane.segments.isEmpty()) {
+                        break; // a read-only spool whose lane has no segment
+                    }
                     seek();
                 }
                 seg = segment;
