@@ -14,6 +14,8 @@ public interface SpoolCursor {
     /**
      * Returns up to {@code maxRecords} records after the read position, waiting up to
      * {@code maxWaitMillis} when none is available. Returns an empty list on timeout.
+     *
+     * @throws SpoolException.Closed the spool was closed and nothing is left to return
      */
     List<SpooledRecord> poll(int maxRecords, long maxWaitMillis) throws InterruptedException;
 

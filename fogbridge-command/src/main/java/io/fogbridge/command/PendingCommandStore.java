@@ -37,7 +37,17 @@ import org.slf4j.LoggerFactory;
  * at-least-once). Recovery reads from the start and stops at the end or at the first torn or corrupt
  * record (a crash mid-append), and truncates the file there. When DONE records and finished ADDs make up
  * most of the file, it is compacted: the live ADDs are written to {@code pending.log.compact}, forced,
- * and atomically renamed over {@code pending.log}.
+ * and atomically renamed over {@code pending.log}; the store keeps writing through the channel it opened on
+ * the compacted file, so no reopen can fail after the rename. A compaction that fails leaves the old file in
+ * use and removes its temp file, so the next one can run.
+ *
+ * <p><b>Failed writes.</b> A write or fsync that fails (a short write and then ENOSPC, say) may leave part
+ * of a record on disk. The store cuts the file back to the end of the last good record before it reports
+ * the failure, and never appends after bytes it could not cut: recovery stops at the first torn record, so
+ * anything written after one would be lost at restart although its offset was committed. While the cut
+ * itself fails, every write fails. A failed ADD is not pending (the caller must not commit its offset); a
+ * failed DONE leaves the command finished in memory and pending on disk, so a restart redelivers it
+ * (at-least-once).
  *
  * <p><b>Threads.</b> Thread-safe (every method is synchronized); methods block on disk I/O, so callers
  * run them off latency-sensitive threads.
@@ -52,20 +62,48 @@ final class PendingCommandStore implements AutoCloseable {
     private static final int MAX_RECORD = 64 * 1024 * 1024;
     private static final int COMPACT_MIN_DEAD = 256;
 
+    /**
+     * The store's writes to its files: a seam so tests can inject short writes, ENOSPC and failed fsyncs.
+     * Implementations are called under the store's lock.
+     */
+    interface Writes {
+        Writes DIRECT = new Writes() {};
+
+        /** Writes some of {@code src} at {@code position}; returns how many bytes it wrote, like the channel. */
+        default int write(FileChannel channel, ByteBuffer src, long position) throws IOException {
+            return channel.write(src, position);
+        }
+
+        default void force(FileChannel channel) throws IOException {
+            channel.force(false);
+        }
+    }
+
     private final Path dir;
+    private final Writes writes;
     private final Map<String, Command> live = new LinkedHashMap<>();
     private FileChannel channel;
+    /** The end of the last whole record: where the next one goes, and where a failed write is cut back to. */
+    private long end;
+    /** A failed write left bytes past {@link #end} that could not be cut yet. */
+    private boolean torn;
+
     private int deadRecords;
 
-    private PendingCommandStore(Path dir) {
+    private PendingCommandStore(Path dir, Writes writes) {
         this.dir = dir;
+        this.writes = writes;
     }
 
     /** Opens (creating if needed) the store in {@code dir} and recovers its pending commands. */
     static PendingCommandStore open(Path dir) throws IOException {
+        return open(dir, Writes.DIRECT);
+    }
+
+    static PendingCommandStore open(Path dir, Writes writes) throws IOException {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(FILE + ".compact")); // a compaction that did not finish
-        PendingCommandStore store = new PendingCommandStore(dir);
+        PendingCommandStore store = new PendingCommandStore(dir, writes);
         store.recover();
         return store;
     }
@@ -88,8 +126,7 @@ final class PendingCommandStore implements AutoCloseable {
         if (live.containsKey(command.id())) {
             return;
         }
-        append(ADD, CommandRecordFormat.encode(command));
-        channel.force(false);
+        appendDurably(ADD, CommandRecordFormat.encode(command));
         live.put(command.id(), command);
     }
 
@@ -102,8 +139,7 @@ final class PendingCommandStore implements AutoCloseable {
         try (DataOutputStream out = new DataOutputStream(body)) {
             out.writeUTF(id);
         }
-        append(DONE, body.toByteArray());
-        channel.force(false);
+        appendDurably(DONE, body.toByteArray());
         deadRecords += 2;
         if (deadRecords >= COMPACT_MIN_DEAD && deadRecords > 4 * live.size()) {
             compact();
@@ -121,19 +157,52 @@ final class PendingCommandStore implements AutoCloseable {
         }
     }
 
-    private void append(byte type, byte[] body) throws IOException {
+    /** Appends a record at {@link #end} and fsyncs it; on any failure cuts the file back first (see the class comment). */
+    private void appendDurably(byte type, byte[] body) throws IOException {
+        if (torn) {
+            cutBack();
+        }
+        try {
+            long written = write(channel, end, record(type, body));
+            writes.force(channel);
+            end += written;
+        } catch (IOException | RuntimeException e) {
+            torn = true;
+            try {
+                cutBack();
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+            }
+            throw e;
+        }
+    }
+
+    private void cutBack() throws IOException {
+        channel.truncate(end);
+        writes.force(channel);
+        torn = false;
+    }
+
+    private static ByteBuffer record(byte type, byte[] body) {
         ByteBuffer record = ByteBuffer.allocate(HEADER + 1 + body.length);
         CRC32C crc = new CRC32C();
         crc.update(type);
         crc.update(body);
-        record.putInt(1 + body.length)
+        return record.putInt(1 + body.length)
                 .putInt((int) crc.getValue())
                 .put(type)
                 .put(body)
                 .flip();
+    }
+
+    /** Writes all of {@code record} at {@code position}; returns its length. */
+    private long write(FileChannel target, long position, ByteBuffer record) throws IOException {
+        long length = record.remaining();
+        long at = position;
         while (record.hasRemaining()) {
-            channel.write(record);
+            at += writes.write(target, record, at);
         }
+        return length;
     }
 
     private void recover() throws IOException {
@@ -166,7 +235,7 @@ final class PendingCommandStore implements AutoCloseable {
             channel.truncate(position);
             channel.force(true);
         }
-        channel.position(position);
+        end = position;
         log.info("pending command store {}: {} commands pending", file, live.size());
     }
 
@@ -188,30 +257,59 @@ final class PendingCommandStore implements AutoCloseable {
         return true;
     }
 
-    private void compact() throws IOException {
+    /**
+     * Rewrites the file with the live ADDs only. A failure is logged, not thrown: the DONE that triggered
+     * it is durable already, and the old file stays in use; the next compaction is tried after as many
+     * dead records again.
+     */
+    private void compact() {
         Path target = dir.resolve(FILE);
         Path temp = dir.resolve(FILE + ".compact");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            FileChannel previous = channel;
-            channel = out;
-            try {
-                for (Command command : live.values()) {
-                    append(ADD, CommandRecordFormat.encode(command));
-                }
-            } finally {
-                channel = previous;
+        FileChannel compacted = null;
+        try {
+            Files.deleteIfExists(temp);
+            compacted = FileChannel.open(
+                    temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long size = 0;
+            for (Command command : live.values()) {
+                size += write(compacted, size, record(ADD, CommandRecordFormat.encode(command)));
             }
-            out.force(true);
+            writes.force(compacted);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // the channel follows the renamed file, so nothing has to be reopened
+            FileChannel previous = channel;
+            channel = compacted;
+            compacted = null;
+            end = size;
+            torn = false;
+            deadRecords = 0;
+            closeQuietly(previous);
+        } catch (IOException | RuntimeException e) {
+            log.warn("pending command store {}: compaction failed, keeping the old file: {}", target, e.toString());
+            deadRecords = 0; // try again after as many dead records
+            closeQuietly(compacted);
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // open() removes it at the latest; the next compaction tries again first
+            }
+            return;
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
             directory.force(true); // makes the rename durable
         } catch (IOException e) {
             log.debug("directory fsync not supported here: {}", e.toString());
         }
-        channel.close();
-        channel = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        channel.position(channel.size());
-        deadRecords = 0;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing a pending store channel failed: {}", e.toString());
+        }
     }
 }

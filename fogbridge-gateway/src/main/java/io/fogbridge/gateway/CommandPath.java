@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.LoggerFactory;
 
 /**
  * Downlink commands ({@code commands.*}): the router (durable pending store under {@code dataDir/commands}, failure
@@ -48,6 +49,12 @@ final class CommandPath {
             throws Exception {
         CommandSettings settings = config.commands();
         if (!settings.enabled()) {
+            return new Started(null, null);
+        }
+        if (spool.readOnly()) {
+            // the pending store cannot be written: leave the commands in Kafka, uncommitted, for a writable restart
+            LoggerFactory.getLogger(CommandPath.class)
+                    .error("commands are not consumed: the data dir is read-only, so no command can be stored");
             return new Started(null, null);
         }
         if (settings.tenants().isEmpty()) {

@@ -77,7 +77,7 @@ public final class Gateway implements AutoCloseable {
         forwarder = ForwarderStage.start(config, spool, registry, stages);
         Pipeline pipeline = new Pipeline(
                 config.routeTable(), config.enricher(), spool, config.devices().maxPayload(), registry);
-        bus = MqttBus.start(config, dataDir, pipeline, registry, stages);
+        bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), pipeline, registry, stages);
         CommandPath.Started commandPath = CommandPath.start(config, dataDir, bus, spool, registry, stages);
         commands = commandPath.router();
         commandConsumer = commandPath.consumer();

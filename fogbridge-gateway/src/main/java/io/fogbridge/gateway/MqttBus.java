@@ -75,7 +75,8 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
                 .clientId(external.clientId())
                 .filters(config.routeTable().subscriptionFilters())
                 .sharedGroup(external.sharedGroup())
-                .maxPayloadBytes(Math.toIntExact(config.devices().maxPayload()));
+                .maxPayloadBytes(Math.toIntExact(config.devices().maxPayload()))
+                .ackTimeout(config.devices().ackTimeout());
         if (external.username() != null) {
             options.credentials(external.username(), external.password());
         }

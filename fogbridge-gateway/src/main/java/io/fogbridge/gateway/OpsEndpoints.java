@@ -47,6 +47,10 @@ final class OpsEndpoints {
 
     private static Status spool(SegmentedSpool spool) {
         var stats = spool.stats();
+        if (spool.readOnly()) {
+            return Status.notReady("read-only data dir: forwarding " + stats.records()
+                    + " records already on disk, refusing new data; commits are not persisted");
+        }
         return Status.ok("open, " + stats.records() + " records / " + stats.bytes() + " B waiting");
     }
 

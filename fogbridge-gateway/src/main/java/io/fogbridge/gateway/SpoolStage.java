@@ -5,13 +5,20 @@ import io.fogbridge.spool.SegmentedSpool;
 import io.fogbridge.spool.SpoolOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable store between the devices and Kafka ({@code spool.*}), opened first: every later stage writes into it
- * or reads from it, and a device is acknowledged only once its record is here.
+ * or reads from it, and a device is acknowledged only once its record is here. A data dir that is not writable opens
+ * the spool read-only ({@link SegmentedSpool#readOnly()}): the gateway starts, forwards the backlog on disk, refuses
+ * new QoS 1 data ("spool: data dir is read-only"), runs no command path, and says so in {@code /readyz}.
  */
 final class SpoolStage {
+
+    private static final Logger log = LoggerFactory.getLogger(SpoolStage.class);
 
     private SpoolStage() {}
 
@@ -25,6 +32,19 @@ final class SpoolStage {
         SegmentedSpool spool = stages.push(SegmentedSpool.open(options(settings, dir)));
         spool.bindMetrics(registry);
         return spool;
+    }
+
+    /**
+     * Where the other stages keep their working files (the embedded broker's folders): the data dir, or, when the
+     * spool found it read-only, a temporary directory, so that the gateway still starts and forwards the backlog.
+     */
+    static Path workDir(SegmentedSpool spool, Path dataDir) throws IOException {
+        if (!spool.readOnly()) {
+            return dataDir;
+        }
+        Path scratch = Files.createTempDirectory("fogbridge-readonly-");
+        log.warn("data dir {} is read-only: the broker's working files go to {}", dataDir, scratch);
+        return scratch;
     }
 
     private static SpoolOptions options(SpoolSettings settings, Path dir) {

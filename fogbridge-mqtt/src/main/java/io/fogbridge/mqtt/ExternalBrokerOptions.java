@@ -26,6 +26,8 @@ import java.util.Set;
  * @param retryMaxDelay   longest wait between attempts to hand a message the uplink refused as retriable (spool full)
  * @param startTimeout    how long {@link ExternalMqttBridge#start} waits at most to be connected and subscribed; it
  *                        returns earlier when the first attempt failed, and the bridge keeps retrying either way
+ * @param ackTimeout      how long a message may wait for the uplink's answer (the spool's durable append); after that
+ *                        it is left unacknowledged and handed over again (the gateway passes {@code devices.ackTimeout})
  */
 public record ExternalBrokerOptions(
         URI uri,
@@ -39,7 +41,8 @@ public record ExternalBrokerOptions(
         Duration sessionExpiry,
         Duration reconnectMaxDelay,
         Duration retryMaxDelay,
-        Duration startTimeout) {
+        Duration startTimeout,
+        Duration ackTimeout) {
 
     public static final Duration RECONNECT_INITIAL_DELAY = Duration.ofMillis(500);
 
@@ -78,6 +81,10 @@ public record ExternalBrokerOptions(
         Objects.requireNonNull(reconnectMaxDelay, "reconnectMaxDelay");
         Objects.requireNonNull(retryMaxDelay, "retryMaxDelay");
         Objects.requireNonNull(startTimeout, "startTimeout");
+        Objects.requireNonNull(ackTimeout, "ackTimeout");
+        if (ackTimeout.isNegative() || ackTimeout.isZero()) {
+            throw new IllegalArgumentException("devices.ackTimeout: " + ackTimeout + " must be positive");
+        }
     }
 
     public int port() {
@@ -116,6 +123,7 @@ public record ExternalBrokerOptions(
         private Duration reconnectMaxDelay = Duration.ofSeconds(30);
         private Duration retryMaxDelay = Duration.ofSeconds(10);
         private Duration startTimeout = Duration.ofSeconds(30);
+        private Duration ackTimeout = EmbeddedBrokerOptions.DEFAULT_ACK_TIMEOUT;
 
         private Builder(URI uri, String clientId) {
             this.uri = uri;
@@ -174,6 +182,11 @@ public record ExternalBrokerOptions(
             return this;
         }
 
+        public Builder ackTimeout(Duration ackTimeout) {
+            this.ackTimeout = ackTimeout;
+            return this;
+        }
+
         public ExternalBrokerOptions build() {
             return new ExternalBrokerOptions(
                     uri,
@@ -187,7 +200,8 @@ public record ExternalBrokerOptions(
                     sessionExpiry,
                     reconnectMaxDelay,
                     retryMaxDelay,
-                    startTimeout);
+                    startTimeout,
+                    ackTimeout);
         }
     }
 }

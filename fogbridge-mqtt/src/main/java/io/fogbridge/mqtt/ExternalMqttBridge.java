@@ -107,7 +107,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
                             + " impersonate it",
                     options.uri());
         }
-        handoff = new ManualAckHandoff(uplink, metrics, retries, options.retryMaxDelay());
+        handoff = new ManualAckHandoff(uplink, metrics, retries, options.ackTimeout(), options.retryMaxDelay());
         client = builder.buildAsync();
         // Registered before connecting: a resumed session delivers its backlog right after CONNACK. ALL, not
         // SUBSCRIBED: this client instance has no record of subscriptions made by the previous run.

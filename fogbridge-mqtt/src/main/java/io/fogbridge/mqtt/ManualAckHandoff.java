@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *       connection drops meanwhile, the retries stop and the broker redelivers the message on the next session
  *       (it is still unacknowledged). Messages not yet acknowledged also fill the broker's in-flight window
  *       (mosquitto: {@code max_inflight_messages}, 20), which throttles the broker while the spool is full.
+ *   <li>No answer within {@code ackTimeout} (a spool writer that died with the append, say): treated like a failed
+ *       future, so not acknowledged, counted ({@code fogbridge.mqtt.rejected{reason=timeout}} once per message) and
+ *       handed over again. The abandoned attempt's late answer is ignored. Without this, every stranded message
+ *       would hold a broker in-flight slot for good and the bridge would stall once the broker's window is full.
  *   <li>QoS 0: nobody redelivers it and it promised at most once; it is never retried.
  * </ul>
  *
@@ -45,12 +50,19 @@ final class ManualAckHandoff {
     private final Uplink uplink;
     private final MqttMetrics metrics;
     private final ScheduledExecutorService scheduler;
+    private final Duration ackTimeout;
     private final Duration retryMaxDelay;
 
-    ManualAckHandoff(Uplink uplink, MqttMetrics metrics, ScheduledExecutorService scheduler, Duration retryMaxDelay) {
+    ManualAckHandoff(
+            Uplink uplink,
+            MqttMetrics metrics,
+            ScheduledExecutorService scheduler,
+            Duration ackTimeout,
+            Duration retryMaxDelay) {
         this.uplink = uplink;
         this.metrics = metrics;
         this.scheduler = scheduler;
+        this.ackTimeout = ackTimeout;
         this.retryMaxDelay = retryMaxDelay;
     }
 
@@ -76,11 +88,15 @@ final class ManualAckHandoff {
                 return;
             }
             Outcome.Rejected rejected = failure == null ? (Outcome.Rejected) outcome : null;
+            boolean timedOut = failure instanceof TimeoutException;
             if (attempt == 0) { // count each message once, not every retry
                 metrics.rejected(
-                        rejected == null
-                                ? MqttMetrics.ERROR
-                                : RejectionReply.of(rejected).metricReason());
+                        rejected != null
+                                ? RejectionReply.of(rejected).metricReason()
+                                : timedOut ? MqttMetrics.TIMEOUT : MqttMetrics.ERROR);
+            }
+            if (timedOut) {
+                failure = new TimeoutException("no answer from the uplink within " + ackTimeout.toMillis() + " ms");
             }
             boolean retriable = rejected == null || rejected.retriable();
             if (!retriable || message.qos() == QoS.AT_MOST_ONCE) {
@@ -102,9 +118,13 @@ final class ManualAckHandoff {
         });
     }
 
+    /**
+     * The uplink's answer, or a {@link TimeoutException} after {@code ackTimeout}. The timeout completes a copy, never
+     * the uplink's own future, and a late answer reaches only that copy, which is already done: it is ignored.
+     */
     private CompletableFuture<Outcome> accept(InboundMessage message) {
         try {
-            return uplink.accept(message);
+            return uplink.accept(message).copy().orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

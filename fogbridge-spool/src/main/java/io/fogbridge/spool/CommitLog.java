@@ -31,6 +31,9 @@ import java.nio.file.Path;
  *       every record above it is still in a segment.
  * </ul>
  *
+ * <p>A read-only spool ({@link #readOnly}) has no file to write: its commits are kept in memory only, and a
+ * restart delivers those records again.
+ *
  * <p>Not thread-safe: the spool's writer thread owns it (the background fsync gets the channel
  * via {@link #channel()} after {@link #markSynced}).
  */
@@ -38,7 +41,9 @@ final class CommitLog implements AutoCloseable {
     static final String FILE = "committed.log";
     static final int MAGIC = 0x4642434D;
 
+    /** Null when read-only. */
     private final MarkFile file;
+
     private long position;
     /** The highest position this object itself made durable (open, {@link #force}, compaction). */
     private long durablePosition;
@@ -54,6 +59,11 @@ final class CommitLog implements AutoCloseable {
     static CommitLog open(Path dir) throws IOException {
         MarkFile file = MarkFile.open(dir, FILE, MAGIC);
         return new CommitLog(file, read(file.file()));
+    }
+
+    /** The position recorded in {@code dir}, for a spool that cannot write there: commits stay in memory. */
+    static CommitLog readOnly(Path dir) throws IOException {
+        return new CommitLog(null, read(dir.resolve(FILE)));
     }
 
     /** The committed sequence recorded in {@code file}, -1 when there is none or no valid entry. Read-only. */
@@ -76,6 +86,10 @@ final class CommitLog implements AutoCloseable {
         if (seq <= position) {
             return;
         }
+        if (file == null) {
+            position = seq;
+            return;
+        }
         if (file.full()) {
             file.replace(seq);
             position = seq;
@@ -94,7 +108,7 @@ final class CommitLog implements AutoCloseable {
 
     /** The channel to fsync from another thread; {@link #markSynced} first, since the caller takes over. */
     FileChannel channel() {
-        return file.channel();
+        return file == null ? null : file.channel();
     }
 
     /** The caller will fsync {@link #channel()} itself (the writer's background sync). */
@@ -112,7 +126,7 @@ final class CommitLog implements AutoCloseable {
      * Only while no background sync holds the channel: afterwards the whole position is durable.
      */
     void force() throws IOException {
-        if (dirty) {
+        if (dirty && file != null) {
             file.force();
             dirty = false;
         }
@@ -129,6 +143,8 @@ final class CommitLog implements AutoCloseable {
 
     @Override
     public void close() {
-        file.close();
+        if (file != null) {
+            file.close();
+        }
     }
 }

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  * background, off the append path (see {@link CommitLog}); segments they free are deleted only
  * after that. A crash before that only re-delivers records, with their sequences.
  *
+ * <p>Once the spool is closed, a poll that has nothing to return throws {@link SpoolException.Closed}
+ * (records it already read are returned first).
+ *
  * <p><b>Threads.</b> Not thread-safe (one forwarder thread), except {@link #committed}, which
  * any thread may call.
  */
@@ -50,7 +53,11 @@ final class ForwarderCursor implements SpoolCursor {
             } catch (IOException e) {
                 throw new SpoolException.Io("spool read failed: " + e.getMessage(), e);
             }
-            if (!out.isEmpty() || nanos <= 0 || spool.closed) {
+            if (out.isEmpty() && spool.closed) {
+                // an empty list would only make the forwarder poll again at once, forever
+                throw new SpoolException.Closed();
+            }
+            if (!out.isEmpty() || nanos <= 0) {
                 return out;
             }
             spool.lock.lock();

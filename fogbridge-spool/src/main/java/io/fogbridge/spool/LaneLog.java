@@ -51,33 +51,59 @@ final class LaneLog {
      * sure there is an active segment. Never fails on damaged content, only on I/O errors.
      */
     static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops) throws IOException {
+        return recover(spoolDir, lane, drops, true);
+    }
+
+    /**
+     * Like {@link #recover(Path, Lane, DropCounters)}; with {@code writable} false (a read-only data dir) it
+     * changes nothing on disk: a torn tail is only hidden, nothing is deleted, no active segment is created
+     * (the lane may have no segment at all), and commits stay in memory.
+     */
+    static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops, boolean writable) throws IOException {
         Path dir = spoolDir.resolve(lane.id());
-        Files.createDirectories(dir);
-        CommitLog commits = CommitLog.open(dir);
-        // the position may only be in the page cache (interval policy, or a crash before its fsync):
-        // make it durable before anything is deleted on its strength
-        commits.force();
-        SequenceReservation reservation = SequenceReservation.open(dir);
-        Fsync.directory(dir);
+        CommitLog commits;
+        SequenceReservation reservation;
+        if (writable) {
+            Files.createDirectories(dir);
+            commits = CommitLog.open(dir);
+            // the position may only be in the page cache (interval policy, or a crash before its fsync):
+            // make it durable before anything is deleted on its strength
+            commits.force();
+            reservation = SequenceReservation.open(dir);
+            Fsync.directory(dir);
+        } else {
+            commits = CommitLog.readOnly(dir);
+            reservation = SequenceReservation.readOnly(dir);
+        }
         LaneLog log = new LaneLog(lane, dir, commits, reservation);
         List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = writable || Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
             files = s.filter(p -> SegmentFile.baseOf(p) >= 0).sorted().toList();
         }
         long committed = commits.position();
         long expected = -1;
         SegmentScanner scanner = new SegmentScanner(1 << 20);
         for (int i = 0; i < files.size(); i++) {
-            SegmentFile seg = SegmentFile.open(files.get(i), lane, true);
+            SegmentFile seg = SegmentFile.open(files.get(i), lane, writable);
             boolean last = i == files.size() - 1;
             long nextBase = last ? -1 : SegmentFile.baseOf(files.get(i + 1));
-            log.recoverSegment(seg, scanner, last, nextBase, committed, drops);
+            if (!writable && seg.size <= SegmentFile.HEADER) {
+                seg.visibleSize = seg.size; // nothing to read, and no header to repair
+            } else {
+                log.recoverSegment(seg, scanner, last && writable, nextBase, committed, drops);
+            }
             log.segments.add(seg);
             expected = Math.max(expected, Math.max(seg.base - 1, seg.lastSeq));
         }
         log.droppedThrough = committed;
         log.nextSeq = log.firstFreeSequence(Math.max(expected, committed) + 1);
         SegmentFile active = log.segments.isEmpty() ? null : log.active();
+        if (!writable) {
+            for (SegmentFile s : log.segments) {
+                s.sealed = s != active;
+            }
+            return log;
+        }
         if (active == null || (active.count > 0 ? active.lastSeq + 1 : active.base) != log.nextSeq) {
             // a skipped range lies between segments, never inside one: inside, the next recovery
             // would count the missing sequences as damage

@@ -1,5 +1,6 @@
 package io.fogbridge.spool;
 
+import io.fogbridge.api.SpoolException;
 import io.fogbridge.api.SpooledRecord;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -43,12 +44,16 @@ final class LaneReader {
     /** Whether published records may be waiting after the read position. Lock held. */
     boolean mayHaveMore() {
         if (segment == null || segment.deleted) {
-            return true;
+            return !lane.segments.isEmpty();
         }
         return position < segment.visibleSize || (segment.sealed && lane.after(segment) != null);
     }
 
-    /** Appends up to {@code max} records to {@code out}; returns how many. */
+    /**
+     * Appends up to {@code max} records to {@code out}; returns how many.
+     *
+     * @throws SpoolException.Closed the spool closed under the reader
+     */
     int read(List<SpooledRecord> out, int max, long expiryCutoff) throws IOException {
         int taken = 0;
         while (taken < max) {
@@ -58,6 +63,9 @@ final class LaneReader {
             spool.lock.lock();
             try {
                 if (segment == null || segment.deleted) {
+                    if (lane.segments.isEmpty()) {
+                        break; // a read-only spool whose lane has no segment
+                    }
                     seek();
                 }
                 seg = segment;
@@ -111,7 +119,11 @@ final class LaneReader {
                                 from,
                                 to,
                                 seg));
-            } catch (ClosedChannelException deleted) {
+            } catch (ClosedChannelException e) {
+                if (spool.closed) {
+                    // the spool closed every segment: seeking again would find the same closed file forever
+                    throw new SpoolException.Closed();
+                }
                 segment = null; // deleted under us (drop-oldest, max-age or commit): seek again
                 continue;
             }

@@ -125,23 +125,51 @@ final class MarkFile implements AutoCloseable {
         }
     }
 
-    /** Replaces the file by one entry for {@code value}; durable when this returns. */
+    /**
+     * Replaces the file by one entry for {@code value}; durable when this returns. The new file is written
+     * through the channel that then stays in use: a channel follows its file across the rename, so nothing
+     * is reopened, and a failed write or rename leaves the old file and its channel as they were (the
+     * temp file is removed) instead of a closed channel that would fail every later append.
+     */
     void replace(long value) throws IOException {
         Path tmp = dir.resolve(name + ".tmp");
-        try (FileChannel t = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        FileChannel next = FileChannel.open(
+                tmp,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
             ByteBuffer b = encode(entry, magic, value);
+            long at = 0;
             while (b.hasRemaining()) {
-                t.write(b);
+                at += next.write(b, at);
             }
-            t.force(true);
+            next.force(true);
+            Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(next);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup); // open() drops it at the latest
+            }
+            throw e;
         }
-        channel.close();
-        Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Fsync.directory(dir);
-        channel = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        Fsync.file(channel, file()); // no data to sync: tells an observer what the new file holds
+        FileChannel previous = channel;
+        channel = next;
         size = ENTRY;
+        closeQuietly(previous);
+        Fsync.directory(dir);
+        Fsync.file(channel, file()); // no data to sync: tells an observer what the new file holds
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing buffered in the JVM; the OS has every written byte
+        }
     }
 
     /** fsyncs what was appended. */
@@ -156,10 +184,6 @@ final class MarkFile implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing buffered in the JVM; the OS has every written byte
-        }
+        closeQuietly(channel);
     }
 }

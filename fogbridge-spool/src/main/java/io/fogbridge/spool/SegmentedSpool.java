@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable spool: one segmented, CRC-checked log per {@link Lane} on local disk, a single
@@ -46,9 +48,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Lifecycle.</b> {@link #open} recovers and locks the directory (one process at a time);
  * {@link #close} fails appends still waiting for room, syncs everything written, completes their
  * futures and releases the directory.
+ *
+ * <p><b>Read-only.</b> A spool directory this process cannot write to (the kernel remounted the
+ * filesystem read-only after I/O errors, or permissions) opens read-only instead of failing, so the
+ * backlog already on disk is still forwarded: the cursor reads it as usual, every append fails with
+ * {@link SpoolException.Io} "{@value #READ_ONLY}", commits are kept in memory only (a restart
+ * forwards those records again), and nothing on disk is changed. There is no writer thread.
  */
 public final class SegmentedSpool implements Spool {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedSpool.class);
     static final String MARKER_FILE = "fogbridge-spool";
+    static final String READ_ONLY = "spool: data dir is read-only";
 
     final SpoolOptions options;
     final ReentrantLock lock = new ReentrantLock();
@@ -69,14 +79,18 @@ public final class SegmentedSpool implements Spool {
 
     volatile boolean closed;
 
+    private final boolean readOnly;
+
     private final LinkedBlockingQueue<PendingAppend> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService completer;
     private final Thread writer;
     private final ForwarderCursor cursor;
     private final DirectoryLock directoryLock;
 
-    private SegmentedSpool(SpoolOptions options, LaneLog[] lanes, DropCounters drops, DirectoryLock directoryLock) {
+    private SegmentedSpool(
+            SpoolOptions options, LaneLog[] lanes, DropCounters drops, DirectoryLock directoryLock, boolean readOnly) {
         this.options = options;
+        this.readOnly = readOnly;
         this.lanes = lanes;
         this.drops = drops;
         this.directoryLock = directoryLock;
@@ -85,6 +99,10 @@ public final class SegmentedSpool implements Spool {
         }
         this.cursor = new ForwarderCursor(this);
         this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "fogbridge-spool-ack"));
+        if (readOnly) {
+            this.writer = null;
+            return;
+        }
         this.writer = daemon(new SpoolWriter(this, inbox, completer), "fogbridge-spool-writer");
         writer.start();
     }
@@ -103,15 +121,26 @@ public final class SegmentedSpool implements Spool {
      */
     public static SegmentedSpool open(SpoolOptions options) throws IOException {
         Path dir = options.directory();
-        DirectoryLock directoryLock = DirectoryLock.acquire(dir);
+        boolean readOnly = DirectoryLock.readOnly(dir);
+        DirectoryLock directoryLock = readOnly ? DirectoryLock.acquireReadOnly(dir) : DirectoryLock.acquire(dir);
         try {
             DropCounters drops = new DropCounters();
             LaneLog[] lanes = new LaneLog[Lane.values().length];
             for (Lane l : Lane.values()) {
-                lanes[l.ordinal()] = LaneLog.recover(dir, l, drops);
+                lanes[l.ordinal()] = LaneLog.recover(dir, l, drops, !readOnly);
+            }
+            if (readOnly) {
+                SegmentedSpool spool = new SegmentedSpool(options, lanes, drops, directoryLock, true);
+                LOG.warn(
+                        "spool directory {} is not writable: opened read-only; forwarding the {} records on disk,"
+                                + " refusing new data, and keeping commits in memory only (a restart forwards them"
+                                + " again)",
+                        dir,
+                        spool.stats().records());
+                return spool;
             }
             Fsync.directory(dir);
-            return new SegmentedSpool(options, lanes, drops, directoryLock);
+            return new SegmentedSpool(options, lanes, drops, directoryLock, false);
         } catch (IOException | RuntimeException e) {
             directoryLock.close();
             throw e;
@@ -127,6 +156,9 @@ public final class SegmentedSpool implements Spool {
     public CompletableFuture<Long> append(Envelope envelope) {
         if (closed) {
             return CompletableFuture.failedFuture(new SpoolException.Closed());
+        }
+        if (readOnly) {
+            return CompletableFuture.failedFuture(new SpoolException.Io(READ_ONLY, null));
         }
         byte[] record = RecordFormat.encode(envelope, options.clock().millis());
         if (record.length > options.segmentBytes() - SegmentFile.HEADER) {
@@ -166,7 +198,9 @@ public final class SegmentedSpool implements Spool {
         } finally {
             lock.unlock();
         }
-        inbox.offer(PendingAppend.WAKE);
+        if (!readOnly) { // no writer: the commit stays in memory
+            inbox.offer(PendingAppend.WAKE);
+        }
     }
 
     @Override
@@ -231,6 +265,11 @@ public final class SegmentedSpool implements Spool {
         return batches.sum();
     }
 
+    /** Whether the spool was opened read-only (see {@link #open}): it forwards what it has and takes nothing new. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
     public SpoolOptions options() {
         return options;
     }
@@ -249,7 +288,9 @@ public final class SegmentedSpool implements Spool {
             lock.unlock();
         }
         try {
-            writer.join();
+            if (writer != null) {
+                writer.join();
+            }
             completer.shutdown();
             completer.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

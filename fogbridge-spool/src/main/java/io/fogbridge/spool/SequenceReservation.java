@@ -32,6 +32,8 @@ import java.nio.file.Path;
  *       back to the segments (and skips past a torn tail).
  * </ul>
  *
+ * <p>A read-only spool ({@link #readOnly}) hands out no sequences: the limit is only read, and never written.
+ *
  * <p>Not thread-safe: the spool's writer thread owns it (recovery and close run before and after
  * that thread).
  */
@@ -41,7 +43,9 @@ final class SequenceReservation implements AutoCloseable {
     /** Sequences reserved per entry: at 1 M appends/s on a lane, about 15 small fsyncs a second. */
     static final long BLOCK = 1 << 16;
 
+    /** Null when read-only. */
     private final MarkFile file;
+
     private long limit;
     private boolean dirty;
 
@@ -54,6 +58,11 @@ final class SequenceReservation implements AutoCloseable {
     static SequenceReservation open(Path dir) throws IOException {
         MarkFile file = MarkFile.open(dir, FILE, MAGIC);
         return new SequenceReservation(file, read(file.file()));
+    }
+
+    /** The limit recorded in {@code dir}, for a spool that cannot write there (and appends nothing). */
+    static SequenceReservation readOnly(Path dir) throws IOException {
+        return new SequenceReservation(null, read(dir.resolve(FILE)));
     }
 
     /** The limit recorded in {@code file}, -1 when there is none. Read-only. */
@@ -70,6 +79,9 @@ final class SequenceReservation implements AutoCloseable {
     void cover(long seq) throws IOException {
         if (seq < limit) {
             return;
+        }
+        if (file == null) {
+            throw new IOException("spool: data dir is read-only");
         }
         long next = seq + BLOCK;
         if (file.full()) {
@@ -95,6 +107,9 @@ final class SequenceReservation implements AutoCloseable {
      * because the limit may go down (unused reserved sequences are given back).
      */
     void closeAt(long nextSeq) throws IOException {
+        if (file == null) {
+            return;
+        }
         replace(nextSeq);
         close();
     }
@@ -107,6 +122,8 @@ final class SequenceReservation implements AutoCloseable {
 
     @Override
     public void close() {
-        file.close();
+        if (file != null) {
+            file.close();
+        }
     }
 }
