@@ -138,7 +138,7 @@ final class BackgroundSyncer {
             }
             if (written.directories()) {
                 for (LaneLog lane : spool.lanes) {
-                    Fsync.directory(lane.dir);
+                    spool.disk.forceDirectory(lane.dir);
                 }
             }
             for (int i = 0; i < commitChannels.length; i++) {
@@ -153,9 +153,9 @@ final class BackgroundSyncer {
         wakeWriter.run();
     }
 
-    private static void forceUnlessClosed(FileChannel c, Path file) throws IOException {
+    private void forceUnlessClosed(FileChannel c, Path file) throws IOException {
         try {
-            Fsync.file(c, file);
+            spool.disk.force(c, file);
         } catch (ClosedChannelException deletedOrReplaced) {
             // a deleted segment needs no sync; a replaced commit log was synced by its compaction
         }

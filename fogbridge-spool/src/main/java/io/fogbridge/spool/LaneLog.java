@@ -50,7 +50,7 @@ final class LaneLog {
      * skips and counts damaged ranges, deletes segments the durable commit covers, and makes
      * sure there is an active segment. Never fails on damaged content, only on I/O errors.
      */
-    static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops) throws IOException {
+    static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops, SpoolDisk disk) throws IOException {
         Path dir = spoolDir.resolve(lane.id());
         Files.createDirectories(dir);
         CommitLog commits = CommitLog.open(dir);
@@ -68,7 +68,7 @@ final class LaneLog {
         long expected = -1;
         SegmentScanner scanner = new SegmentScanner(1 << 20);
         for (int i = 0; i < files.size(); i++) {
-            SegmentFile seg = SegmentFile.open(files.get(i), lane, true);
+            SegmentFile seg = SegmentFile.open(disk, files.get(i), lane, true);
             boolean last = i == files.size() - 1;
             long nextBase = last ? -1 : SegmentFile.baseOf(files.get(i + 1));
             log.recoverSegment(seg, scanner, last, nextBase, committed, drops);
@@ -81,8 +81,8 @@ final class LaneLog {
         if (active == null || (active.count > 0 ? active.lastSeq + 1 : active.base) != log.nextSeq) {
             // a skipped range lies between segments, never inside one: inside, the next recovery
             // would count the missing sequences as damage
-            log.segments.add(SegmentFile.create(dir, lane, log.nextSeq));
-            Fsync.directory(dir);
+            log.segments.add(SegmentFile.create(disk, dir, lane, log.nextSeq));
+            disk.forceDirectory(dir);
         }
         for (SegmentFile s : log.segments) {
             s.sealed = s != log.active();

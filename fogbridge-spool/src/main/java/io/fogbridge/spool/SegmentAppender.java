@@ -83,7 +83,7 @@ final class SegmentAppender {
     SegmentFile roll(LaneLog lane) throws IOException {
         flush(lane);
         SegmentFile old = lane.active();
-        SegmentFile next = SegmentFile.create(lane.dir, lane.lane, lane.nextSeq);
+        SegmentFile next = SegmentFile.create(spool.disk, lane.dir, lane.lane, lane.nextSeq);
         lane.segments.add(next);
         spool.bytes += SegmentFile.HEADER;
         rolled.add(old);
@@ -140,7 +140,7 @@ final class SegmentAppender {
         if (dirUnsynced) {
             dirUnsynced = false;
             for (LaneLog lane : spool.lanes) {
-                Fsync.directory(lane.dir);
+                spool.disk.forceDirectory(lane.dir);
             }
         }
     }
@@ -179,7 +179,7 @@ final class SegmentAppender {
         for (LaneLog lane : spool.lanes) {
             try {
                 SegmentFile old = lane.active();
-                SegmentFile next = SegmentFile.create(lane.dir, lane.lane, lane.nextSeq);
+                SegmentFile next = SegmentFile.create(spool.disk, lane.dir, lane.lane, lane.nextSeq);
                 lane.segments.add(next);
                 unsynced.add(next);
                 old.size = old.visibleSize;

@@ -4,7 +4,6 @@ import io.fogbridge.api.Lane;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -69,6 +68,7 @@ final class SegmentFile {
     final Lane lane;
     final long base;
     private final FileChannel channel;
+    private final SpoolDisk disk;
 
     /** Bytes written so far (writer thread only). */
     long size;
@@ -94,11 +94,12 @@ final class SegmentFile {
     private long[] idxArrival = new long[16];
     private int idxLen;
 
-    private SegmentFile(Path path, Lane lane, long base, FileChannel channel) {
+    private SegmentFile(Path path, Lane lane, long base, FileChannel channel, SpoolDisk disk) {
         this.path = path;
         this.lane = lane;
         this.base = base;
         this.channel = channel;
+        this.disk = disk;
     }
 
     static String fileName(long base) {
@@ -120,6 +121,11 @@ final class SegmentFile {
 
     /** Creates a new, empty segment (header written, not yet fsynced). */
     static SegmentFile create(Path dir, Lane lane, long base) throws IOException {
+        return create(SpoolDisk.PLAIN, dir, lane, base);
+    }
+
+    /** Creates a new, empty segment (header written through {@code disk}, not yet fsynced). */
+    static SegmentFile create(SpoolDisk disk, Path dir, Lane lane, long base) throws IOException {
         Path p = dir.resolve(fileName(base));
         FileChannel ch = FileChannel.open(
                 p,
@@ -127,10 +133,10 @@ final class SegmentFile {
                 StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        SegmentFile s = new SegmentFile(p, lane, base, ch);
+        SegmentFile s = new SegmentFile(p, lane, base, ch, disk);
         ByteBuffer h = header(lane, base);
         while (h.hasRemaining()) {
-            ch.write(h, h.position());
+            disk.write(ch, p, h, h.position());
         }
         s.size = HEADER;
         s.visibleSize = HEADER;
@@ -139,11 +145,16 @@ final class SegmentFile {
 
     /** Opens an existing segment; {@code writable} false for the read-only inspector. */
     static SegmentFile open(Path file, Lane lane, boolean writable) throws IOException {
+        return open(SpoolDisk.PLAIN, file, lane, writable);
+    }
+
+    /** Opens an existing segment whose later writes go through {@code disk}. */
+    static SegmentFile open(SpoolDisk disk, Path file, Lane lane, boolean writable) throws IOException {
         FileChannel ch = writable
                 ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(file, StandardOpenOption.READ);
         long base = baseOf(file);
-        SegmentFile s = new SegmentFile(file, lane, base, ch);
+        SegmentFile s = new SegmentFile(file, lane, base, ch, disk);
         s.size = ch.size();
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         while (h.hasRemaining() && ch.read(h, h.position()) > 0) {}
@@ -165,7 +176,7 @@ final class SegmentFile {
     void rewriteHeader() throws IOException {
         ByteBuffer h = header(lane, base);
         while (h.hasRemaining()) {
-            channel.write(h, h.position());
+            disk.write(channel, path, h, h.position());
         }
         headerDamaged = false;
     }
@@ -177,12 +188,12 @@ final class SegmentFile {
     /** Appends the buffer's remaining bytes at {@link #size}. */
     void write(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {
-            size += channel.write(src, size);
+            size += disk.write(channel, path, src, size);
         }
     }
 
     void force() throws IOException {
-        Fsync.file(channel, path);
+        disk.force(channel, path);
     }
 
     int read(ByteBuffer dst, long position) throws IOException {
@@ -190,7 +201,7 @@ final class SegmentFile {
     }
 
     void truncate(long newSize) throws IOException {
-        channel.truncate(newSize);
+        disk.truncate(channel, path, newSize);
         size = newSize;
         visibleSize = newSize;
     }
@@ -249,7 +260,7 @@ final class SegmentFile {
     void delete() throws IOException {
         deleted = true;
         close();
-        Files.deleteIfExists(path);
+        disk.delete(path);
     }
 
     @Override

@@ -51,6 +51,9 @@ public final class SegmentedSpool implements Spool {
     static final String MARKER_FILE = "fogbridge-spool";
 
     final SpoolOptions options;
+    /** Every segment write, fsync, truncate and delete goes through it; {@link SpoolDisk#PLAIN} outside tests. */
+    final SpoolDisk disk;
+
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the writer publishes records. */
     final Condition dataArrived = lock.newCondition();
@@ -75,8 +78,10 @@ public final class SegmentedSpool implements Spool {
     private final ForwarderCursor cursor;
     private final DirectoryLock directoryLock;
 
-    private SegmentedSpool(SpoolOptions options, LaneLog[] lanes, DropCounters drops, DirectoryLock directoryLock) {
+    private SegmentedSpool(
+            SpoolOptions options, SpoolDisk disk, LaneLog[] lanes, DropCounters drops, DirectoryLock directoryLock) {
         this.options = options;
+        this.disk = disk;
         this.lanes = lanes;
         this.drops = drops;
         this.directoryLock = directoryLock;
@@ -102,16 +107,21 @@ public final class SegmentedSpool implements Spool {
      *     writable, disk error). Damaged content never makes it fail.
      */
     public static SegmentedSpool open(SpoolOptions options) throws IOException {
+        return open(options, SpoolDisk.PLAIN);
+    }
+
+    /** Opens the spool with its file I/O going through {@code disk} (tests inject faults here). */
+    static SegmentedSpool open(SpoolOptions options, SpoolDisk disk) throws IOException {
         Path dir = options.directory();
         DirectoryLock directoryLock = DirectoryLock.acquire(dir);
         try {
             DropCounters drops = new DropCounters();
             LaneLog[] lanes = new LaneLog[Lane.values().length];
             for (Lane l : Lane.values()) {
-                lanes[l.ordinal()] = LaneLog.recover(dir, l, drops);
+                lanes[l.ordinal()] = LaneLog.recover(dir, l, drops, disk);
             }
-            Fsync.directory(dir);
-            return new SegmentedSpool(options, lanes, drops, directoryLock);
+            disk.forceDirectory(dir);
+            return new SegmentedSpool(options, disk, lanes, drops, directoryLock);
         } catch (IOException | RuntimeException e) {
             directoryLock.close();
             throw e;
