@@ -181,7 +181,7 @@ final class LaneLog {
             }
         }
         seg.size = Math.min(seg.size, r.tailStart() >= 0 ? r.tailStart() : seg.size);
-        seg.visibleSize = seg.size;
+        seg.markPublished();
         if (lost[0] > 0) {
             LOG.error("spool {}: {} records lost to damage in segment {}", lane.id(), lost[0], seg);
             drops.add(DropCounters.CORRUPT, lost[0]);

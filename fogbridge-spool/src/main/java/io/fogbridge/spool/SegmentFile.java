@@ -89,6 +89,15 @@ final class SegmentFile {
     /** Byte ranges [from, to) recovery found damaged. */
     final List<long[]> damaged = new ArrayList<>();
 
+    /** {@link #count} and the rest as of the last publish, restored when a failed turn's records are taken back. */
+    private long pubCount;
+
+    private long pubFirstSeq = -1;
+    private long pubLastSeq = -1;
+    private long pubFirstArrival = -1;
+    private long pubLastArrival = -1;
+    private int pubIdxLen;
+
     private long[] idxSeq = new long[16];
     private long[] idxPos = new long[16];
     private long[] idxArrival = new long[16];
@@ -226,6 +235,33 @@ final class SegmentFile {
         lastSeq = seq;
         lastArrival = arrival;
         count++;
+    }
+
+    /** What was written so far is published: the cursor may read it, and a failure never takes it back. */
+    void markPublished() {
+        visibleSize = size;
+        pubCount = count;
+        pubFirstSeq = firstSeq;
+        pubLastSeq = lastSeq;
+        pubFirstArrival = firstArrival;
+        pubLastArrival = lastArrival;
+        pubIdxLen = idxLen;
+    }
+
+    /** Forgets the records written since the last publish (a failed turn): the next write goes where they began. */
+    void rollback() {
+        size = visibleSize;
+        count = pubCount;
+        firstSeq = pubFirstSeq;
+        lastSeq = pubLastSeq;
+        firstArrival = pubFirstArrival;
+        lastArrival = pubLastArrival;
+        idxLen = pubIdxLen;
+    }
+
+    /** The sequence the next record of this segment gets: after its last, or its base when empty. */
+    long nextSequence() {
+        return count > 0 ? lastSeq + 1 : base;
     }
 
     /** The index entry at or before {@code seq}: {position, sequence, arrival}; the header end if none. */

@@ -217,17 +217,13 @@ final class SpoolWriter implements Runnable {
         }
     }
 
-    /**
-     * A write or fsync failed: the batch is not acknowledged. Every lane moves to a fresh segment
-     * so that no new record lands behind bytes of unknown state; the cursor never sees them
-     * because they were not published.
-     */
+    /** A write or fsync failed: the batch is not acknowledged and what it wrote is taken back. */
     private void onWriteFailure(List<PendingAppend> placed, IOException e) {
         LOG.error("spool: write or fsync failed; {} appends fail", placed.size(), e);
         acks.fail(placed, new SpoolException.Io("spool write failed: " + e.getMessage(), e));
         spool.lock.lock();
         try {
-            appender.abandonUnpublished();
+            appender.rollback();
         } finally {
             spool.lock.unlock();
         }

@@ -36,6 +36,7 @@ final class FaultyDisk implements SpoolDisk {
     private final Map<String, Random> perThread = new java.util.HashMap<>();
     private final Map<Op, Integer> calls = new EnumMap<>(Op.class);
     private final Map<Op, Integer> failAt = new EnumMap<>(Op.class);
+    private final Map<Op, Error> errorAt = new EnumMap<>(Op.class);
     private final List<String> injected = new ArrayList<>();
     /** Chance, per operation, of a random fault. */
     private double rate;
@@ -62,6 +63,12 @@ final class FaultyDisk implements SpoolDisk {
         return this;
     }
 
+    /** The next call of {@code op} throws {@code error} (an unexpected failure, not an I/O error). */
+    synchronized FaultyDisk errorNext(Op op, Error error) {
+        errorAt.put(op, error);
+        return this;
+    }
+
     synchronized List<String> injected() {
         return List.copyOf(injected);
     }
@@ -73,6 +80,11 @@ final class FaultyDisk implements SpoolDisk {
     /** Null to go ahead, else the message of the fault to inject. */
     private synchronized String decide(Op op, Path file) {
         int n = calls.merge(op, 1, Integer::sum);
+        Error error = errorAt.remove(op);
+        if (error != null) {
+            injected.add(op + " " + file.getFileName() + ": " + error);
+            throw error;
+        }
         String fault = null;
         if (failAt.containsKey(op) && failAt.get(op) == n) {
             failAt.remove(op);
