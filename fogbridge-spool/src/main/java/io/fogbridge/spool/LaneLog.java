@@ -33,6 +33,8 @@ final class LaneLog {
     long durableCommit;
     /** Records at or below this were counted as dropped (max-age, drop-oldest, corrupt) already. */
     long droppedThrough = -1;
+    /** The last delete of a committed segment failed (logged once until one works again). */
+    private boolean deleteFailing;
     /** Bytes recovery cut from the newest segment's tail. */
     private long truncatedTailBytes;
 
@@ -198,13 +200,31 @@ final class LaneLog {
         return segments.get(segments.size() - 1);
     }
 
-    /** Deletes leading segments whose every sequence is at or below the durable commit; returns bytes freed. */
-    long deleteCommitted() throws IOException {
+    /**
+     * Deletes leading segments whose every sequence is at or below the durable commit; returns bytes
+     * freed. Never fails: a segment that cannot be deleted stays and is tried again next time (said
+     * once until a delete works again), since nothing about the records or their appends depends on it.
+     */
+    long deleteCommitted() {
         long freed = 0;
         while (segments.size() > 1 && segments.get(1).base - 1 <= durableCommit) {
-            SegmentFile s = segments.remove(0);
-            freed += s.size;
-            s.delete();
+            SegmentFile s = segments.get(0);
+            try {
+                s.delete();
+            } catch (IOException e) {
+                if (!deleteFailing) {
+                    LOG.warn(
+                            "spool {}: cannot delete committed segment {} ({}); trying again later",
+                            lane.id(),
+                            s,
+                            e.toString());
+                }
+                deleteFailing = true;
+                break;
+            }
+            deleteFailing = false;
+            segments.remove(0);
+            freed += s.fileBytes();
         }
         return freed;
     }
@@ -230,7 +250,7 @@ final class LaneLog {
     long bytes() {
         long b = 0;
         for (SegmentFile s : segments) {
-            b += s.size;
+            b += s.fileBytes();
         }
         return b;
     }

@@ -187,18 +187,24 @@ final class SegmentAppender {
         }
         for (LaneLog lane : spool.lanes) {
             while (lane.segments.size() > 1 && created.contains(lane.active())) {
-                SegmentFile s = lane.segments.remove(lane.segments.size() - 1);
-                forget(s);
-                dirUnsynced = true;
+                SegmentFile s = lane.active();
                 try {
                     s.delete();
                 } catch (IOException e) {
+                    // it stays as the (empty) active segment; a gap between segments is fine
                     LOG.warn("spool: cannot delete segment {} of a failed write", s, e);
+                    break;
                 }
+                lane.segments.remove(lane.segments.size() - 1);
+                forget(s);
+                dirUnsynced = true;
             }
             for (SegmentFile s : lane.segments) {
                 if (unpublished.contains(s) || created.contains(s)) {
                     s.rollback();
+                    if (!s.tryCutStaleTail()) {
+                        LOG.warn("spool: cannot cut the bytes of a failed write from {}; trying again", s);
+                    }
                 }
             }
             lane.nextSeq = lane.active().nextSequence();

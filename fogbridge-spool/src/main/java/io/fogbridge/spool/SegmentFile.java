@@ -70,8 +70,13 @@ final class SegmentFile {
     private final FileChannel channel;
     private final SpoolDisk disk;
 
-    /** Bytes written so far (writer thread only). */
+    /** Bytes written so far (writer thread only); the next record goes here. */
     long size;
+    /**
+     * Bytes of a failed turn still in the file past {@link #size}, because cutting them failed:
+     * cut before the next write, so that no record lands behind them and recovery never reads them.
+     */
+    private long staleBytes;
     /** Bytes the cursor may read: records up to here are as durable as the policy promises. */
     volatile long visibleSize;
     /** No more records will be added and {@link #visibleSize} is final. */
@@ -196,6 +201,9 @@ final class SegmentFile {
 
     /** Appends the buffer's remaining bytes at {@link #size}. */
     void write(ByteBuffer src) throws IOException {
+        if (staleBytes > 0) {
+            cutStaleTail();
+        }
         while (src.hasRemaining()) {
             size += disk.write(channel, path, src, size);
         }
@@ -248,8 +256,19 @@ final class SegmentFile {
         pubIdxLen = idxLen;
     }
 
-    /** Forgets the records written since the last publish (a failed turn): the next write goes where they began. */
+    /**
+     * Forgets the records written since the last publish (a failed turn) and cuts their bytes from
+     * the file, so that a restart does not deliver them; the next write goes where they began. If
+     * the cut fails too, it is tried again before the next write (which fails while it does).
+     */
     void rollback() {
+        long written = size;
+        try {
+            written = Math.max(size, channel.size()); // a short write may have left more than we counted
+        } catch (IOException e) {
+            // keep what we counted; the cut below decides
+        }
+        staleBytes = Math.max(0, written - visibleSize);
         size = visibleSize;
         count = pubCount;
         firstSeq = pubFirstSeq;
@@ -257,6 +276,29 @@ final class SegmentFile {
         firstArrival = pubFirstArrival;
         lastArrival = pubLastArrival;
         idxLen = pubIdxLen;
+    }
+
+    private void cutStaleTail() throws IOException {
+        disk.truncate(channel, path, size);
+        staleBytes = 0;
+    }
+
+    /** Tries to cut a failed turn's bytes now; false if they stay until the next write tries again. */
+    boolean tryCutStaleTail() {
+        if (staleBytes == 0) {
+            return true;
+        }
+        try {
+            cutStaleTail();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Bytes this segment occupies in its file, the stale tail of a failed turn included. */
+    long fileBytes() {
+        return size + staleBytes;
     }
 
     /** The sequence the next record of this segment gets: after its last, or its base when empty. */
@@ -292,11 +334,14 @@ final class SegmentFile {
         }
     }
 
-    /** Closes and removes the file. The caller made sure nothing it holds is still needed. */
+    /**
+     * Removes the file, then closes it. The caller made sure nothing it holds is still needed. When
+     * the removal fails nothing changed: the segment stays usable and the caller may try again.
+     */
     void delete() throws IOException {
+        disk.delete(path);
         deleted = true;
         close();
-        disk.delete(path);
     }
 
     @Override

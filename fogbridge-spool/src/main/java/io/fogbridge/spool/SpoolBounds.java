@@ -202,10 +202,11 @@ final class SpoolBounds {
     }
 
     private void removeOldest(LaneLog lane) throws IOException {
-        SegmentFile s = lane.segments.remove(0);
+        SegmentFile s = lane.segments.get(0);
+        s.delete(); // first: if it fails, the segment is still there and nothing was dropped
+        lane.segments.remove(0);
         lane.droppedThrough = Math.max(lane.droppedThrough, lane.segments.get(0).base - 1);
-        spool.bytes -= s.size;
+        spool.bytes -= s.fileBytes();
         appender.forget(s);
-        s.delete();
     }
 }

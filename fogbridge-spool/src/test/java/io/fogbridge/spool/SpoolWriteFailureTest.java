@@ -5,12 +5,15 @@ import static io.fogbridge.spool.Fixtures.envelope;
 import static io.fogbridge.spool.Fixtures.segments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.SpoolException;
+import io.fogbridge.api.SpooledRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -87,6 +90,56 @@ class SpoolWriteFailureTest {
                     .extracting(Fixtures::text)
                     .as("acknowledged priority records after a restart")
                     .hasSize(10);
+        }
+    }
+
+    /** Defect 3: the bytes of a failed batch must not come back after a restart. */
+    @Test
+    void aFailedBatchIsNotDeliveredAfterARestart() throws Exception {
+        try (SegmentedSpool spool = open(options().build())) {
+            appendAll(spool, Lane.BULK, "ok-", 5);
+            disk.failNext(FaultyDisk.Op.FORCE, 1); // written, then the fsync fails: not acknowledged
+            assertFails(spool.append(envelope(Lane.BULK, "failed")));
+        }
+        try (SegmentedSpool spool = SegmentedSpool.open(options().build())) {
+            appendAll(spool, Lane.BULK, "after-", 2);
+            List<SpooledRecord> all = drainAll(spool.cursor());
+            assertThat(all)
+                    .extracting(Fixtures::text)
+                    .containsExactly("ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "after-0", "after-1");
+            assertThat(all).extracting(SpooledRecord::sequence).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    /** Defect 3: records already durable and visible are acknowledged even when deleting committed segments fails. */
+    @Test
+    void aFailedDeleteOfCommittedSegmentsFailsNoAppend() throws Exception {
+        try (SegmentedSpool spool = open(options().build())) {
+            appendAll(spool, Lane.BULK, "c-", 200);
+            List<SpooledRecord> got = drainAll(spool.cursor());
+            disk.failNext(FaultyDisk.Op.DELETE, 1);
+            spool.cursor().commit(Lane.BULK, got.get(got.size() - 1).sequence());
+            int failed = 0;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            int i = 0;
+            while (System.nanoTime() < until) {
+                List<CompletableFuture<Long>> fs = new ArrayList<>();
+                for (int k = 0; k < 20; k++) {
+                    fs.add(spool.append(envelope(Lane.BULK, "n-" + i++)));
+                }
+                for (CompletableFuture<Long> f : fs) {
+                    try {
+                        f.get(10, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        failed++;
+                    }
+                }
+            }
+            assertThat(disk.injected()).as("faults injected").hasSize(1);
+            assertThat(failed).as("appends failed by a failed delete").isZero();
+            // the delete is tried again: committed segments go
+            Path first = dir.resolve("bulk").resolve(SegmentFile.fileName(0));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(first));
         }
     }
 }
