@@ -212,5 +212,11 @@ final class SegmentAppender {
         unpublished.clear();
         rolled.clear();
         created.clear();
+        // the failed records were counted as they were placed: count again what the files now hold
+        long bytes = 0;
+        for (LaneLog lane : spool.lanes) {
+            bytes += lane.bytes();
+        }
+        spool.bytes = bytes;
     }
 }

@@ -142,4 +142,22 @@ class SpoolWriteFailureTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(first));
         }
     }
+
+    /** Defect 2: failed records must not stay counted in the spool's bytes, or it looks full forever. */
+    @Test
+    void failedRecordsDoNotCountAsSpoolBytes() throws Exception {
+        try (SegmentedSpool spool = open(
+                options().maxBytes(16384).blockTimeout(Duration.ofMillis(200)).build())) {
+            appendAll(spool, Lane.BULK, "ok-", 5);
+            disk.full(true);
+            for (int i = 0; i < 100; i++) {
+                assertFails(spool.append(envelope(Lane.BULK, "refused-" + "x".repeat(200) + i)));
+            }
+            disk.full(false);
+            assertThat(spool.stats().bytes()).as("spool bytes").isEqualTo(bytesOnDisk(spool, dir));
+            // the space never used is there for new records
+            assertThat(appendAll(spool, Lane.BULK, "again-", 20)).hasSize(20);
+            assertThat(spool.stats().bytes()).as("spool bytes").isEqualTo(bytesOnDisk(spool, dir));
+        }
+    }
 }
