@@ -148,9 +148,20 @@ final class SegmentFile {
                 StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         SegmentFile s = new SegmentFile(p, lane, base, ch, disk);
-        ByteBuffer h = header(lane, base);
-        while (h.hasRemaining()) {
-            disk.write(ch, p, h, h.position());
+        try {
+            ByteBuffer h = header(lane, base);
+            while (h.hasRemaining()) {
+                disk.write(ch, p, h, h.position());
+            }
+        } catch (IOException | RuntimeException e) {
+            // a full disk fails here on every retry: leave neither an open channel nor an empty file behind
+            s.close();
+            try {
+                disk.delete(p);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
         s.size = HEADER;
         s.visibleSize = HEADER;

@@ -106,27 +106,40 @@ final class SpoolWriter implements Runnable {
         return Math.max(0, wait);
     }
 
-    /** One turn: place the batch, write, sync per policy, publish, complete. */
+    /**
+     * One turn: place the batch, write, sync per policy, publish, complete. A failed write or fsync
+     * fails the turn's appends and takes back what they wrote; commits still apply and committed
+     * segments are still deleted, so a full disk gets space back while appends fail.
+     */
     private void turn() {
         List<PendingAppend> placed = new ArrayList<>(batch.size());
         List<PendingAppend> refused = new ArrayList<>();
         IOException failure = null;
+        int next = 0; // batch entries before this one were placed, refused or are waiting for room
         spool.lock.lock();
         try {
+            applyCommits();
             long now = spool.options.ticker().nanoTime();
             for (PendingAppend p; (p = bounds.nextWithRoom(now, refused)) != null; ) {
                 append(p, placed);
             }
-            for (PendingAppend p : batch) {
+            for (; next < batch.size(); next++) {
+                PendingAppend p = batch.get(next);
                 if (p != PendingAppend.WAKE) {
                     place(p, placed, refused);
                 }
             }
-            applyCommits();
             bounds.expireIfDue();
             appender.flushAll();
         } catch (IOException e) {
             failure = e;
+            // a roll can fail in the middle of the batch: the rest fails with the placed ones
+            if (next < batch.size() && (placed.isEmpty() || placed.get(placed.size() - 1) != batch.get(next))) {
+                placed.add(batch.get(next));
+            }
+            placed.addAll(batch.subList(Math.min(next + 1, batch.size()), batch.size()));
+            // under the same lock hold: whenever the lock is free, spool.bytes and the files agree
+            appender.rollback();
         } finally {
             spool.lock.unlock();
         }
@@ -137,17 +150,27 @@ final class SpoolWriter implements Runnable {
                 if (group) {
                     appender.forceUnsynced(spool.syncs);
                 }
-                publish(syncer.tick());
             } catch (IOException e) {
                 failure = e;
+                rollback();
             }
         }
+        publish(syncer.tick(), failure == null);
         if (failure != null) {
             onWriteFailure(placed, failure);
         } else {
             acks.acknowledge(placed);
         }
         acks.refuse(refused);
+    }
+
+    private void rollback() {
+        spool.lock.lock();
+        try {
+            appender.rollback();
+        } finally {
+            spool.lock.unlock();
+        }
     }
 
     /** Appends the record now, holds it until there is room, or refuses it, per the bounds. Lock held. */
@@ -160,14 +183,26 @@ final class SpoolWriter implements Runnable {
     }
 
     private void append(PendingAppend p, List<PendingAppend> placed) throws IOException {
+        placed.add(p); // first: if the write fails, the append fails with the others
         appender.append(p);
-        placed.add(p);
     }
 
-    private void applyCommits() throws IOException {
+    /**
+     * Appends requested commits to the commit logs. A failure fails no append: the commit is tried
+     * again next turn, and until then only the committed segments stay longer.
+     */
+    private void applyCommits() {
         for (LaneLog lane : spool.lanes) {
             if (lane.requestedCommit > lane.commitLog.position()) {
-                lane.commitLog.append(lane.requestedCommit);
+                try {
+                    lane.commitLog.append(lane.requestedCommit);
+                } catch (IOException e) {
+                    LOG.warn(
+                            "spool {}: cannot record commit {} ({}); trying again",
+                            lane.lane.id(),
+                            lane.requestedCommit,
+                            e.toString());
+                }
             }
         }
     }
@@ -200,11 +235,14 @@ final class SpoolWriter implements Runnable {
      * Makes the written records visible to the cursor and lets durable commits delete segments.
      *
      * @param durable commit positions known to be on disk, by lane ordinal, or null
+     * @param reveal  false after a failed turn: only delete what durable commits cover
      */
-    private void publish(long[] durable) throws IOException {
+    private void publish(long[] durable, boolean reveal) {
         spool.lock.lock();
         try {
-            appender.reveal();
+            if (reveal) {
+                appender.reveal();
+            }
             for (LaneLog lane : spool.lanes) {
                 long synced = durable != null ? durable[lane.lane.ordinal()] : -1;
                 // a compaction makes the position durable on this thread, without a background sync
@@ -221,12 +259,6 @@ final class SpoolWriter implements Runnable {
     private void onWriteFailure(List<PendingAppend> placed, IOException e) {
         LOG.error("spool: write or fsync failed; {} appends fail", placed.size(), e);
         acks.fail(placed, new SpoolException.Io("spool write failed: " + e.getMessage(), e));
-        spool.lock.lock();
-        try {
-            appender.rollback();
-        } finally {
-            spool.lock.unlock();
-        }
     }
 
     /** Close: waiting appends fail, everything written is fsynced and published. */
@@ -246,7 +278,7 @@ final class SpoolWriter implements Runnable {
                 spool.lock.unlock();
             }
             syncer.close();
-            publish(syncAll());
+            publish(syncAll(), true);
         } catch (IOException e) {
             LOG.error("spool: final sync at close failed", e);
         } catch (InterruptedException e) {

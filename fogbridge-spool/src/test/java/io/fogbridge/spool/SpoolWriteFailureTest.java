@@ -160,4 +160,50 @@ class SpoolWriteFailureTest {
             assertThat(spool.stats().bytes()).as("spool bytes").isEqualTo(bytesOnDisk(spool, dir));
         }
     }
+
+    /** Defect 6: a segment whose header cannot be written leaves no file and no open channel behind. */
+    @Test
+    void aSegmentThatCannotBeCreatedLeavesNoFile() throws Exception {
+        disk.failNext(FaultyDisk.Op.WRITE, 1);
+        assertThatThrownBy(() -> SegmentFile.create(disk, dir, Lane.BULK, 42)).isInstanceOf(IOException.class);
+        assertThat(dir.resolve(SegmentFile.fileName(42))).doesNotExist();
+    }
+
+    /** Defect 6: a storm of failing appends does not pile up empty segment files. */
+    @Test
+    void failingAppendsDoNotPileUpSegmentFiles() throws Exception {
+        try (SegmentedSpool spool = open(options().build())) {
+            appendAll(spool, Lane.BULK, "ok-", 5);
+            disk.full(true);
+            for (int i = 0; i < 50; i++) {
+                assertFails(spool.append(envelope(Lane.BULK, "refused-" + i)));
+            }
+            assertThat(segments(dir, Lane.BULK)).hasSizeLessThanOrEqualTo(2);
+            assertThat(segments(dir, Lane.PRIORITY)).hasSizeLessThanOrEqualTo(2);
+        }
+    }
+
+    /** Defect 6: committed segments are deleted while appends keep failing, so the space frees. */
+    @Test
+    void committedSegmentsAreDeletedWhileAppendsFail() throws Exception {
+        try (SegmentedSpool spool = open(options().build())) {
+            appendAll(spool, Lane.BULK, "c-", 300);
+            List<SpooledRecord> got = drainAll(spool.cursor());
+            assertThat(segments(dir, Lane.BULK)).hasSizeGreaterThan(5);
+            disk.full(true);
+            spool.cursor().commit(Lane.BULK, got.get(got.size() - 1).sequence());
+            List<CompletableFuture<Long>> failing = new ArrayList<>();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < until && segments(dir, Lane.BULK).size() > 1) {
+                for (int k = 0; k < 20; k++) {
+                    failing.add(spool.append(envelope(Lane.BULK, "refused")));
+                }
+                Thread.sleep(5);
+            }
+            assertThat(segments(dir, Lane.BULK))
+                    .as("bulk segments while the disk is full")
+                    .hasSize(1);
+            failing.forEach(SpoolWriteFailureTest::assertFails);
+        }
+    }
 }
