@@ -54,6 +54,8 @@ final class SpoolWriter implements Runnable {
     private final BackgroundSyncer syncer;
 
     private final ArrayList<PendingAppend> batch = new ArrayList<>();
+    /** This turn's records were published: a later failure in the turn cannot take them back. */
+    private boolean revealed;
 
     SpoolWriter(SegmentedSpool spool, BlockingQueue<PendingAppend> inbox, Executor completer) {
         this.spool = spool;
@@ -114,6 +116,41 @@ final class SpoolWriter implements Runnable {
     private void turn() {
         List<PendingAppend> placed = new ArrayList<>(batch.size());
         List<PendingAppend> refused = new ArrayList<>();
+        revealed = false;
+        try {
+            turn(placed, refused);
+        } catch (RuntimeException | Error e) {
+            onUnexpectedFailure(placed, refused, e);
+        }
+    }
+
+    /**
+     * Something other than I/O failed in the turn (an OutOfMemoryError, a bug): every append the
+     * turn holds is answered, none is left waiting forever. What the turn wrote is taken back unless
+     * it was published already; appends waiting for room fail too, so that none is both failed and
+     * appended later.
+     */
+    private void onUnexpectedFailure(List<PendingAppend> placed, List<PendingAppend> refused, Throwable e) {
+        LOG.error("spool writer: unexpected failure; the turn's appends fail", e);
+        if (spool.lock.isHeldByCurrentThread()) {
+            spool.lock.unlock();
+        }
+        List<PendingAppend> failed = new ArrayList<>(placed);
+        failed.addAll(batch);
+        batch.clear();
+        failed.addAll(bounds.takeWaiting());
+        if (!revealed) {
+            try {
+                rollback();
+            } catch (RuntimeException | Error again) {
+                e.addSuppressed(again);
+            }
+        }
+        acks.fail(failed, new SpoolException.Io("spool writer failed: " + e, e));
+        acks.refuse(refused);
+    }
+
+    private void turn(List<PendingAppend> placed, List<PendingAppend> refused) {
         IOException failure = null;
         int next = 0; // batch entries before this one were placed, refused or are waiting for room
         spool.lock.lock();
@@ -242,6 +279,7 @@ final class SpoolWriter implements Runnable {
         try {
             if (reveal) {
                 appender.reveal();
+                revealed = true;
             }
             for (LaneLog lane : spool.lanes) {
                 long synced = durable != null ? durable[lane.lane.ordinal()] : -1;

@@ -206,4 +206,24 @@ class SpoolWriteFailureTest {
             failing.forEach(SpoolWriteFailureTest::assertFails);
         }
     }
+
+    /** Defect 7: an unexpected error in the writer's turn answers every append of the turn. */
+    @Test
+    void anUnexpectedErrorAnswersEveryAppendOfTheTurn() throws Exception {
+        try (SegmentedSpool spool = open(options().build())) {
+            appendAll(spool, Lane.BULK, "ok-", 5);
+            disk.errorNext(FaultyDisk.Op.FORCE, new OutOfMemoryError("injected"));
+            CompletableFuture<Long> f = spool.append(envelope(Lane.BULK, "stranded?"));
+            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+                    .as("the append is answered")
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(SpoolException.Io.class);
+            // the writer carries on
+            assertThat(appendAll(spool, Lane.BULK, "after-", 3)).hasSize(3);
+            assertThat(drainAll(spool.cursor()))
+                    .extracting(Fixtures::text)
+                    .containsExactly("ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "after-0", "after-1", "after-2");
+        }
+    }
 }
