@@ -117,6 +117,27 @@ final class SegmentAppender {
         return buffers[lane.lane.ordinal()].position() > 0;
     }
 
+    /** Whether {@code s} of {@code lane} holds records of this turn, written or still buffered. */
+    boolean holdsUnpublished(LaneLog lane, SegmentFile s) {
+        return s.size > s.visibleSize || (s == lane.active() && hasBuffered(lane));
+    }
+
+    /**
+     * Publishes this turn's records now, before the turn ends: writes them, fsyncs them under {@code
+     * group} (with the lock held: only drop-oldest and max-age need this, when they would otherwise
+     * drop records of the turn) and reveals them. Lock held.
+     */
+    void publishEarly() throws IOException {
+        flushAll();
+        for (LaneLog lane : spool.lanes) {
+            lane.reservation.force();
+        }
+        if (!(spool.options.fsync() instanceof FsyncPolicy.Interval)) {
+            forceUnsynced(spool.syncs);
+        }
+        reveal();
+    }
+
     /** A segment was removed from its lane (drop-oldest, max-age): it needs no sync and no publish. */
     void forget(SegmentFile s) {
         unsynced.remove(s);

@@ -137,6 +137,12 @@ final class SpoolBounds {
             if (oldest.count == 0 && lane.segments.size() == 1) {
                 continue;
             }
+            if (appender.holdsUnpublished(lane, oldest)) {
+                // this turn's records are acknowledged at its end: make them as durable as promised,
+                // and visible, before they may be dropped, or the turn would acknowledge records that
+                // never were in the spool
+                appender.publishEarly();
+            }
             if (oldest == lane.active()) {
                 appender.roll(lane);
             }
@@ -182,6 +188,9 @@ final class SpoolBounds {
                 SegmentFile oldest = lane.segments.get(0);
                 if (oldest.count == 0 || oldest.lastArrival >= cutoff) {
                     break;
+                }
+                if (appender.holdsUnpublished(lane, oldest)) {
+                    appender.publishEarly();
                 }
                 if (oldest == lane.active()) {
                     appender.roll(lane);

@@ -38,6 +38,10 @@ final class FaultyDisk implements SpoolDisk {
     private final Map<Op, Integer> failAt = new EnumMap<>(Op.class);
     private final Map<Op, Error> errorAt = new EnumMap<>(Op.class);
     private final List<String> injected = new ArrayList<>();
+    /** Bytes of each file its last fsync covered, and the files deleted with bytes no fsync covered. */
+    private final Map<Path, Long> synced = new java.util.HashMap<>();
+
+    private final List<String> deletedUnsynced = new ArrayList<>();
     /** Chance, per operation, of a random fault. */
     private double rate;
     /** Every write fails with ENOSPC, some after a short write. */
@@ -134,7 +138,16 @@ final class FaultyDisk implements SpoolDisk {
     @Override
     public void force(FileChannel channel, Path file) throws IOException {
         fail(Op.FORCE, file);
+        long size = channel.size();
         SpoolDisk.PLAIN.force(channel, file);
+        synchronized (this) {
+            synced.put(file, size);
+        }
+    }
+
+    /** Segment files deleted while they held bytes no fsync had covered. */
+    synchronized List<String> deletedUnsynced() {
+        return List.copyOf(deletedUnsynced);
     }
 
     @Override
@@ -158,6 +171,15 @@ final class FaultyDisk implements SpoolDisk {
     @Override
     public void delete(Path file) throws IOException {
         fail(Op.DELETE, file);
+        if (java.nio.file.Files.exists(file)) {
+            long size = java.nio.file.Files.size(file);
+            synchronized (this) {
+                if (synced.getOrDefault(file, 0L) < size) {
+                    deletedUnsynced.add(
+                            file.getFileName() + " (" + size + " bytes, " + synced.getOrDefault(file, 0L) + " synced)");
+                }
+            }
+        }
         SpoolDisk.PLAIN.delete(file);
     }
 

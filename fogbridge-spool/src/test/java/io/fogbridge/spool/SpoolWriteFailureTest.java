@@ -114,7 +114,7 @@ class SpoolWriteFailureTest {
     /** Defect 3: records already durable and visible are acknowledged even when deleting committed segments fails. */
     @Test
     void aFailedDeleteOfCommittedSegmentsFailsNoAppend() throws Exception {
-        try (SegmentedSpool spool = open(options().build())) {
+        try (SegmentedSpool spool = open(options().maxBytes(256 << 20).build())) {
             appendAll(spool, Lane.BULK, "c-", 200);
             List<SpooledRecord> got = drainAll(spool.cursor());
             disk.failNext(FaultyDisk.Op.DELETE, 1);
@@ -224,6 +224,53 @@ class SpoolWriteFailureTest {
             assertThat(drainAll(spool.cursor()))
                     .extracting(Fixtures::text)
                     .containsExactly("ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "after-0", "after-1", "after-2");
+        }
+    }
+
+    /**
+     * Defect 8: drop-oldest never deletes records of the turn before they are durable, and then
+     * acknowledges them; what it drops is counted, what it acknowledges is readable or counted.
+     */
+    @Test
+    void dropOldestNeverDropsTheRecordsItAcknowledges() throws Exception {
+        try (SegmentedSpool spool =
+                open(options().maxBytes(8192).whenFull(FullPolicy.DROP_OLDEST).build())) {
+            String text = "x".repeat(150);
+            int len = RecordFormat.encode(envelope(Lane.BULK, text), 0).length;
+            while (spool.stats().bytes() + 5L * len < 8192 - 2 * SegmentFile.HEADER) {
+                spool.append(envelope(Lane.PRIORITY, text)).get(10, TimeUnit.SECONDS);
+            }
+            spool.append(envelope(Lane.BULK, "b-old" + text)).get(10, TimeUnit.SECONDS);
+            List<CompletableFuture<Long>> fs = new ArrayList<>();
+            spool.lock.lock(); // the writer takes these in one or two turns
+            try {
+                for (int i = 0; i < 10; i++) {
+                    fs.add(spool.append(envelope(Lane.BULK, "b" + i + text)));
+                }
+            } finally {
+                spool.lock.unlock();
+            }
+            List<Long> acked = new ArrayList<>();
+            for (CompletableFuture<Long> f : fs) {
+                try {
+                    acked.add(f.get(10, TimeUnit.SECONDS));
+                } catch (ExecutionException refused) {
+                    // drop-oldest may refuse when nothing is left to drop; never acknowledge and drop
+                }
+            }
+            assertThat(acked).isNotEmpty();
+            assertThat(disk.deletedUnsynced())
+                    .as("segments dropped before their fsync")
+                    .isEmpty();
+            List<Long> readable = drainAll(spool.cursor()).stream()
+                    .filter(r -> r.lane() == Lane.BULK)
+                    .map(SpooledRecord::sequence)
+                    .toList();
+            long unreadable =
+                    acked.stream().filter(seq -> !readable.contains(seq)).count();
+            assertThat(spool.stats().drops().get("drop-oldest"))
+                    .as("acknowledged records not readable are counted")
+                    .isGreaterThanOrEqualTo(unreadable);
         }
     }
 }
