@@ -36,7 +36,11 @@ final class OpsEndpoints {
 
     private static Status spool(SegmentedSpool spool) {
         var stats = spool.stats();
-        return Status.ok("open, " + stats.records() + " records / " + stats.bytes() + " B waiting");
+        String waiting = stats.records() + " records / " + stats.bytes() + " B waiting";
+        // appends fail (retriable) until a write works again, which the spool notices by itself
+        return spool.writeFailure()
+                .map(failure -> Status.notReady(failure + "; " + waiting))
+                .orElseGet(() -> Status.ok("open, " + waiting));
     }
 
     private static ReadinessCheck accepting(ProtocolAdapter adapter) {

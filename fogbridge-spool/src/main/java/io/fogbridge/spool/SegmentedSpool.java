@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +65,8 @@ public final class SegmentedSpool implements Spool {
     final LongAdder committedRecords = new LongAdder();
     final LongAdder syncs = new LongAdder();
     final LongAdder batches = new LongAdder();
+    /** Failing writes as episodes: logged once, counted, shown by {@link #writeFailure()}. */
+    final WriteOutage outage;
     /**
      * Segment bytes on disk, all lanes, including written-but-unsynced ones. Guarded by {@link #lock};
      * only the writer thread changes it.
@@ -82,6 +85,7 @@ public final class SegmentedSpool implements Spool {
             SpoolOptions options, SpoolDisk disk, LaneLog[] lanes, DropCounters drops, DirectoryLock directoryLock) {
         this.options = options;
         this.disk = disk;
+        this.outage = new WriteOutage(options.clock());
         this.lanes = lanes;
         this.drops = drops;
         this.directoryLock = directoryLock;
@@ -218,6 +222,19 @@ public final class SegmentedSpool implements Spool {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Why appends fail now, when writing to the disk fails (for example "disk full since 12:01:02Z,
+     * 1,234 appends refused"); empty while writes work. Appends are retried by their senders and the
+     * spool takes them again by itself as soon as a write works (space freed by commits, or by an
+     * operator). Cheap; any thread.
+     */
+    public Optional<String> writeFailure() {
+        String d = outage.describe();
+        return d == null
+                ? Optional.empty()
+                : Optional.of(d + ", " + String.format("%,d", outage.refused()) + " appends refused");
     }
 
     /** Registers the spool's gauges and counters ({@code fogbridge.spool.*}); a null registry does nothing. */

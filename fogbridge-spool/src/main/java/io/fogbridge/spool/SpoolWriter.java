@@ -54,6 +54,8 @@ final class SpoolWriter implements Runnable {
     private final BackgroundSyncer syncer;
 
     private final ArrayList<PendingAppend> batch = new ArrayList<>();
+    /** The last commit-log append failed (logged once until one works). */
+    private boolean commitFailing;
     /** This turn's records were published: a later failure in the turn cannot take them back. */
     private boolean revealed;
 
@@ -196,6 +198,9 @@ final class SpoolWriter implements Runnable {
         if (failure != null) {
             onWriteFailure(placed, failure);
         } else {
+            if (!placed.isEmpty()) {
+                spool.outage.wrote();
+            }
             acks.acknowledge(placed);
         }
         acks.refuse(refused);
@@ -295,8 +300,9 @@ final class SpoolWriter implements Runnable {
 
     /** A write or fsync failed: the batch is not acknowledged and what it wrote is taken back. */
     private void onWriteFailure(List<PendingAppend> placed, IOException e) {
-        LOG.error("spool: write or fsync failed; {} appends fail", placed.size(), e);
-        acks.fail(placed, new SpoolException.Io("spool write failed: " + e.getMessage(), e));
+        // logged once per episode with a count, never per append (a full disk refuses thousands a second)
+        String text = spool.outage.failed(e, placed.size());
+        acks.fail(placed, new SpoolException.Io("spool: " + text, e));
     }
 
     /** Close: waiting appends fail, everything written is fsynced and published. */

@@ -273,4 +273,64 @@ class SpoolWriteFailureTest {
                     .isGreaterThanOrEqualTo(unreadable);
         }
     }
+
+    /**
+     * A full disk: appends fail retriably while it lasts, logged once per episode with a count and
+     * shown as state and metrics; the spool takes appends again by itself as soon as writes work.
+     */
+    @Test
+    void aFullDiskIsOneEpisodeAndTheSpoolWritesAgainByItself() throws Exception {
+        ch.qos.logback.classic.Logger log =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WriteOutage.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        log.addAppender(events);
+        log.setLevel(ch.qos.logback.classic.Level.INFO);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (SegmentedSpool spool = open(options().build()).bindMetrics(registry)) {
+            appendAll(spool, Lane.BULK, "ok-", 5);
+            assertThat(spool.writeFailure()).isEmpty();
+            disk.full(true);
+            for (int i = 0; i < 100; i++) {
+                CompletableFuture<Long> f = spool.append(envelope(Lane.BULK, "refused-" + i));
+                assertFails(f);
+                assertThatThrownBy(f::join).hasMessageContaining("disk full since");
+            }
+            assertThat(spool.writeFailure())
+                    .hasValueSatisfying(
+                            s -> assertThat(s).startsWith("disk full since").contains("100 appends refused"));
+            assertThat(registry.get("fogbridge.spool.write.failing")
+                            .tag("reason", "disk-full")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("fogbridge.spool.write.errors")
+                            .tag("reason", "disk-full")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(100.0);
+            disk.full(false); // space is back
+            assertThat(appendAll(spool, Lane.BULK, "again-", 3)).hasSize(3);
+            assertThat(spool.writeFailure()).isEmpty();
+            assertThat(registry.get("fogbridge.spool.write.failing")
+                            .tag("reason", "disk-full")
+                            .gauge()
+                            .value())
+                    .isZero();
+            assertThat(drainAll(spool.cursor()))
+                    .extracting(Fixtures::text)
+                    .containsExactly("ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "again-0", "again-1", "again-2");
+        } finally {
+            log.detachAppender(events);
+        }
+        assertThat(events.list)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .hasSize(2)
+                .satisfiesExactly(
+                        start -> assertThat(start).startsWith("spool: disk full since"), end -> assertThat(end)
+                                .startsWith("spool: writing again after")
+                                .contains("100 appends refused"));
+    }
 }
