@@ -182,8 +182,12 @@ final class LaneLog {
                 truncatedTailBytes = tailBytes;
             }
         }
+        long fileSize = seg.size;
         seg.size = Math.min(seg.size, r.tailStart() >= 0 ? r.tailStart() : seg.size);
         seg.markPublished();
+        if (!last) {
+            seg.noteUnreadTail(fileSize); // a sealed segment is never written again: only counted
+        }
         if (lost[0] > 0) {
             LOG.error("spool {}: {} records lost to damage in segment {}", lane.id(), lost[0], seg);
             drops.add(DropCounters.CORRUPT, lost[0]);

@@ -155,11 +155,17 @@ final class SegmentFile {
             }
         } catch (IOException | RuntimeException e) {
             // a full disk fails here on every retry: leave neither an open channel nor an empty file behind
-            s.close();
             try {
                 disk.delete(p);
             } catch (IOException again) {
                 e.addSuppressed(again);
+                try {
+                    disk.truncate(ch, p, 0); // at least hold no bytes: recovery treats it as a crash while creating
+                } catch (IOException third) {
+                    e.addSuppressed(third);
+                }
+            } finally {
+                s.close();
             }
             throw e;
         }
@@ -305,6 +311,11 @@ final class SegmentFile {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Recovery left bytes after the last valid record of a sealed segment in the file (damage): count them. */
+    void noteUnreadTail(long fileSize) {
+        staleBytes = Math.max(0, fileSize - size);
     }
 
     /** Bytes this segment occupies in its file, the stale tail of a failed turn included. */

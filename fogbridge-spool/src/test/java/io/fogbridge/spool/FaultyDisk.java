@@ -42,6 +42,7 @@ final class FaultyDisk implements SpoolDisk {
     private final Map<Path, Long> synced = new java.util.HashMap<>();
 
     private final List<String> deletedUnsynced = new ArrayList<>();
+    private final java.util.Set<Op> spared = java.util.EnumSet.noneOf(Op.class);
     /** Chance, per operation, of a random fault. */
     private double rate;
     /** Every write fails with ENOSPC, some after a short write. */
@@ -59,6 +60,16 @@ final class FaultyDisk implements SpoolDisk {
     synchronized FaultyDisk full(boolean f) {
         this.full = f;
         return this;
+    }
+
+    /** Random faults leave {@code op} alone (a deterministic {@link #failNext} still fails it). */
+    synchronized FaultyDisk spare(Op op) {
+        spared.add(op);
+        return this;
+    }
+
+    synchronized boolean isFull() {
+        return full;
     }
 
     /** The {@code n}-th call (1 = the next) of {@code op} from now fails. */
@@ -95,7 +106,7 @@ final class FaultyDisk implements SpoolDisk {
             fault = op == Op.WRITE ? ENOSPC : EIO;
         } else if (full && op == Op.WRITE) {
             fault = ENOSPC;
-        } else if (rate > 0) {
+        } else if (rate > 0 && !spared.contains(op)) {
             Random rnd =
                     perThread.computeIfAbsent(Thread.currentThread().getName(), t -> new Random(seed ^ t.hashCode()));
             if (rnd.nextDouble() < rate) {
