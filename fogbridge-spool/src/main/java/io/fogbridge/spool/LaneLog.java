@@ -210,8 +210,13 @@ final class LaneLog {
      * once until a delete works again), since nothing about the records or their appends depends on it.
      */
     long deleteCommitted() {
+        return deleteCommitted(durableCommit);
+    }
+
+    /** Deletes leading segments whose every sequence is at or below {@code through}; see {@link #deleteCommitted()}. */
+    long deleteCommitted(long through) {
         long freed = 0;
-        while (segments.size() > 1 && segments.get(1).base - 1 <= durableCommit) {
+        while (segments.size() > 1 && segments.get(1).base - 1 <= through) {
             SegmentFile s = segments.get(0);
             try {
                 s.delete();

@@ -230,6 +230,19 @@ final class SpoolWriter implements Runnable {
     }
 
     /**
+     * Segments at or below this may be deleted: normally the durable commit. On a full disk the
+     * commit log may not be able to grow, and nothing would ever free space again; then segments the
+     * forwarder committed go anyway. That is safe for what was acknowledged: the forwarder commits only
+     * what Kafka acknowledged, so a crash before the commit is recorded re-delivers less, not loses.
+     */
+    private long deletableThrough(LaneLog lane) {
+        if (lane.commitLog.position() < lane.requestedCommit && spool.outage.failing(WriteOutage.DISK_FULL)) {
+            return Math.max(lane.durableCommit, lane.requestedCommit);
+        }
+        return lane.durableCommit;
+    }
+
+    /**
      * Appends requested commits to the commit logs. A failure fails no append: the commit is tried
      * again next turn, and until then only the committed segments stay longer.
      */
@@ -290,7 +303,7 @@ final class SpoolWriter implements Runnable {
                 long synced = durable != null ? durable[lane.lane.ordinal()] : -1;
                 // a compaction makes the position durable on this thread, without a background sync
                 lane.durableCommit = Math.max(lane.durableCommit, Math.max(synced, lane.commitLog.durablePosition()));
-                spool.bytes -= lane.deleteCommitted();
+                spool.bytes -= lane.deleteCommitted(deletableThrough(lane));
             }
             spool.dataArrived.signalAll();
         } finally {
