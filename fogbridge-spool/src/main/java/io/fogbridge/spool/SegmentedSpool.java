@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * until committed, unless dropped by {@code drop-oldest}, {@code maxAge} or disk damage, all
  * counted in {@link #stats()} by reason. Sequences within a lane are strictly increasing and never
  * reused, also across restarts and power cuts ({@link SequenceReservation}); after a crash they
- * may skip a range. A segment is deleted only when a durable commit covers it, so a
+ * may skip a range. (The sequence of an append that failed was never handed out, neither to its
+ * caller nor to the cursor: the next record gets it.) A failing disk fails appends with a retriable
+ * {@code SpoolException.Io} and keeps nothing of them; see {@link #writeFailure()}. A segment is deleted only when a durable commit covers it, so a
  * crash at any point leaves a spool that opens; recovery truncates torn tails and skips (and
  * counts) damaged records instead of failing.
  *
