@@ -47,11 +47,15 @@ final class OpsEndpoints {
 
     private static Status spool(SegmentedSpool spool) {
         var stats = spool.stats();
+        String waiting = stats.records() + " records / " + stats.bytes() + " B waiting";
         if (spool.readOnly()) {
             return Status.notReady("read-only data dir: forwarding " + stats.records()
                     + " records already on disk, refusing new data; commits are not persisted");
         }
-        return Status.ok("open, " + stats.records() + " records / " + stats.bytes() + " B waiting");
+        // appends fail (retriable) until a write works again, which the spool notices by itself
+        return spool.writeFailure()
+                .map(failure -> Status.notReady(failure + "; " + waiting))
+                .orElseGet(() -> Status.ok("open, " + waiting));
     }
 
     private static ReadinessCheck accepting(ProtocolAdapter adapter) {

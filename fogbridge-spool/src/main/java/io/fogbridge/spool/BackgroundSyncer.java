@@ -52,6 +52,9 @@ final class BackgroundSyncer {
 
     private long nextSyncNanos;
     private boolean running;
+    /** Background syncs failed in a row (writer thread only). */
+    private long failures;
+
     private volatile boolean done;
     private volatile long[] syncedCommit;
     private volatile Exception failure;
@@ -138,7 +141,7 @@ final class BackgroundSyncer {
             }
             if (written.directories()) {
                 for (LaneLog lane : spool.lanes) {
-                    Fsync.directory(lane.dir);
+                    spool.disk.forceDirectory(lane.dir);
                 }
             }
             for (int i = 0; i < commitChannels.length; i++) {
@@ -153,9 +156,9 @@ final class BackgroundSyncer {
         wakeWriter.run();
     }
 
-    private static void forceUnlessClosed(FileChannel c, Path file) throws IOException {
+    private void forceUnlessClosed(FileChannel c, Path file) throws IOException {
         try {
-            Fsync.file(c, file);
+            spool.disk.force(c, file);
         } catch (ClosedChannelException deletedOrReplaced) {
             // a deleted segment needs no sync; a replaced commit log was synced by its compaction
         }
@@ -174,17 +177,26 @@ final class BackgroundSyncer {
             for (LaneLog lane : spool.lanes) {
                 lane.commitLog.markUnsynced(); // not durable after all: the next sync covers it again
             }
+            if (failures++ > 0) {
+                // a sick disk fails every tick (every few ms under interval): the first one was said, with its trace
+                return null;
+            }
             if (appender != null) {
                 // acknowledged records survive a process crash (the OS has them) but maybe not a
                 // power cut; nothing can be un-acknowledged, so say it loudly and keep syncing
                 LOG.error(
-                        "spool: background fsync failed; records of the last {} may not survive a power cut",
+                        "spool: background fsync failed; records of the last {} may not survive a power cut"
+                                + " (said once until a sync works again)",
                         spool.options.fsync(),
                         e);
             } else {
                 LOG.error("spool: commit log fsync failed; committed segments stay until a later one succeeds", e);
             }
             return null;
+        }
+        if (failures > 0) {
+            LOG.warn("spool: background fsync works again after {} failed", failures);
+            failures = 0;
         }
         return syncedCommit;
     }

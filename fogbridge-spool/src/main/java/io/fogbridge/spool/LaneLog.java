@@ -33,6 +33,8 @@ final class LaneLog {
     long durableCommit;
     /** Records at or below this were counted as dropped (max-age, drop-oldest, corrupt) already. */
     long droppedThrough = -1;
+    /** The last delete of a committed segment failed (logged once until one works again). */
+    private boolean deleteFailing;
     /** Bytes recovery cut from the newest segment's tail. */
     private long truncatedTailBytes;
 
@@ -50,16 +52,17 @@ final class LaneLog {
      * skips and counts damaged ranges, deletes segments the durable commit covers, and makes
      * sure there is an active segment. Never fails on damaged content, only on I/O errors.
      */
-    static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops) throws IOException {
-        return recover(spoolDir, lane, drops, true);
+    static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops, SpoolDisk disk) throws IOException {
+        return recover(spoolDir, lane, drops, disk, true);
     }
 
     /**
-     * Like {@link #recover(Path, Lane, DropCounters)}; with {@code writable} false (a read-only data dir) it
-     * changes nothing on disk: a torn tail is only hidden, nothing is deleted, no active segment is created
+     * Like {@link #recover(Path, Lane, DropCounters, SpoolDisk)}; with {@code writable} false (a read-only data dir)
+     * it changes nothing on disk: a torn tail is only hidden, nothing is deleted, no active segment is created
      * (the lane may have no segment at all), and commits stay in memory.
      */
-    static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops, boolean writable) throws IOException {
+    static LaneLog recover(Path spoolDir, Lane lane, DropCounters drops, SpoolDisk disk, boolean writable)
+            throws IOException {
         Path dir = spoolDir.resolve(lane.id());
         CommitLog commits;
         SequenceReservation reservation;
@@ -84,7 +87,7 @@ final class LaneLog {
         long expected = -1;
         SegmentScanner scanner = new SegmentScanner(1 << 20);
         for (int i = 0; i < files.size(); i++) {
-            SegmentFile seg = SegmentFile.open(files.get(i), lane, writable);
+            SegmentFile seg = SegmentFile.open(disk, files.get(i), lane, writable);
             boolean last = i == files.size() - 1;
             long nextBase = last ? -1 : SegmentFile.baseOf(files.get(i + 1));
             if (!writable && seg.size <= SegmentFile.HEADER) {
@@ -107,8 +110,8 @@ final class LaneLog {
         if (active == null || (active.count > 0 ? active.lastSeq + 1 : active.base) != log.nextSeq) {
             // a skipped range lies between segments, never inside one: inside, the next recovery
             // would count the missing sequences as damage
-            log.segments.add(SegmentFile.create(dir, lane, log.nextSeq));
-            Fsync.directory(dir);
+            log.segments.add(SegmentFile.create(disk, dir, lane, log.nextSeq));
+            disk.forceDirectory(dir);
         }
         for (SegmentFile s : log.segments) {
             s.sealed = s != log.active();
@@ -206,8 +209,12 @@ final class LaneLog {
                 truncatedTailBytes = tailBytes;
             }
         }
+        long fileSize = seg.size;
         seg.size = Math.min(seg.size, r.tailStart() >= 0 ? r.tailStart() : seg.size);
-        seg.visibleSize = seg.size;
+        seg.markPublished();
+        if (!last) {
+            seg.noteUnreadTail(fileSize); // a sealed segment is never written again: only counted
+        }
         if (lost[0] > 0) {
             LOG.error("spool {}: {} records lost to damage in segment {}", lane.id(), lost[0], seg);
             drops.add(DropCounters.CORRUPT, lost[0]);
@@ -224,13 +231,36 @@ final class LaneLog {
         return segments.get(segments.size() - 1);
     }
 
-    /** Deletes leading segments whose every sequence is at or below the durable commit; returns bytes freed. */
-    long deleteCommitted() throws IOException {
+    /**
+     * Deletes leading segments whose every sequence is at or below the durable commit; returns bytes
+     * freed. Never fails: a segment that cannot be deleted stays and is tried again next time (said
+     * once until a delete works again), since nothing about the records or their appends depends on it.
+     */
+    long deleteCommitted() {
+        return deleteCommitted(durableCommit);
+    }
+
+    /** Deletes leading segments whose every sequence is at or below {@code through}; see {@link #deleteCommitted()}. */
+    long deleteCommitted(long through) {
         long freed = 0;
-        while (segments.size() > 1 && segments.get(1).base - 1 <= durableCommit) {
-            SegmentFile s = segments.remove(0);
-            freed += s.size;
-            s.delete();
+        while (segments.size() > 1 && segments.get(1).base - 1 <= through) {
+            SegmentFile s = segments.get(0);
+            try {
+                s.delete();
+            } catch (IOException e) {
+                if (!deleteFailing) {
+                    LOG.warn(
+                            "spool {}: cannot delete committed segment {} ({}); trying again later",
+                            lane.id(),
+                            s,
+                            e.toString());
+                }
+                deleteFailing = true;
+                break;
+            }
+            deleteFailing = false;
+            segments.remove(0);
+            freed += s.fileBytes();
         }
         return freed;
     }
@@ -256,7 +286,7 @@ final class LaneLog {
     long bytes() {
         long b = 0;
         for (SegmentFile s : segments) {
-            b += s.size;
+            b += s.fileBytes();
         }
         return b;
     }

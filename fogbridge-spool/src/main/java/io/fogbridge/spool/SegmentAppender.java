@@ -38,6 +38,8 @@ final class SegmentAppender {
     private final Set<SegmentFile> unpublished = new LinkedHashSet<>();
 
     private final List<SegmentFile> rolled = new ArrayList<>();
+    /** Segments created since the last publish: a failed turn deletes them again. */
+    private final List<SegmentFile> created = new ArrayList<>();
     /** A segment was created since the last fsync of the lane directories. */
     private boolean dirUnsynced;
 
@@ -83,10 +85,11 @@ final class SegmentAppender {
     SegmentFile roll(LaneLog lane) throws IOException {
         flush(lane);
         SegmentFile old = lane.active();
-        SegmentFile next = SegmentFile.create(lane.dir, lane.lane, lane.nextSeq);
+        SegmentFile next = SegmentFile.create(spool.disk, lane.dir, lane.lane, lane.nextSeq);
         lane.segments.add(next);
         spool.bytes += SegmentFile.HEADER;
         rolled.add(old);
+        created.add(next);
         unpublished.add(old);
         unsynced.add(next);
         dirUnsynced = true;
@@ -114,11 +117,33 @@ final class SegmentAppender {
         return buffers[lane.lane.ordinal()].position() > 0;
     }
 
+    /** Whether {@code s} of {@code lane} holds records of this turn, written or still buffered. */
+    boolean holdsUnpublished(LaneLog lane, SegmentFile s) {
+        return s.size > s.visibleSize || (s == lane.active() && hasBuffered(lane));
+    }
+
+    /**
+     * Publishes this turn's records now, before the turn ends: writes them, fsyncs them under {@code
+     * group} (with the lock held: only drop-oldest and max-age need this, when they would otherwise
+     * drop records of the turn) and reveals them. Lock held.
+     */
+    void publishEarly() throws IOException {
+        flushAll();
+        for (LaneLog lane : spool.lanes) {
+            lane.reservation.force();
+        }
+        if (!(spool.options.fsync() instanceof FsyncPolicy.Interval)) {
+            forceUnsynced(spool.syncs);
+        }
+        reveal();
+    }
+
     /** A segment was removed from its lane (drop-oldest, max-age): it needs no sync and no publish. */
     void forget(SegmentFile s) {
         unsynced.remove(s);
         unpublished.remove(s);
         rolled.remove(s);
+        created.remove(s);
     }
 
     /** Whether anything was written or created since its last fsync. */
@@ -140,7 +165,7 @@ final class SegmentAppender {
         if (dirUnsynced) {
             dirUnsynced = false;
             for (LaneLog lane : spool.lanes) {
-                Fsync.directory(lane.dir);
+                spool.disk.forceDirectory(lane.dir);
             }
         }
     }
@@ -157,41 +182,62 @@ final class SegmentAppender {
     /** Makes the records written since the last publish visible to the cursor; seals rolled segments. Lock held. */
     void reveal() {
         for (SegmentFile s : unpublished) {
-            s.visibleSize = s.size;
+            s.markPublished();
+        }
+        for (SegmentFile s : created) {
+            s.markPublished();
         }
         for (SegmentFile s : rolled) {
             s.sealed = true;
         }
         unpublished.clear();
         rolled.clear();
+        created.clear();
     }
 
     /**
-     * After a failed write or fsync: drops what is buffered and moves every lane to a fresh segment
-     * so that no new record lands behind bytes of unknown state; the old active segment keeps only
-     * what was published. Lock held.
+     * After a failed turn: takes back everything written since the last publish, as if the turn's
+     * appends had never come. Segments created in the turn go, the others shrink to what was
+     * published, and each lane hands out the sequences of the failed records again: nobody saw
+     * them (their appends failed, the cursor reads only published bytes), and no gap opens in a
+     * segment. No new segment is created, so an idle lane keeps its file. Lock held.
      */
-    void abandonUnpublished() {
+    void rollback() {
         for (ByteBuffer b : buffers) {
             b.clear();
         }
-        unsynced.clear(); // the old segments' bytes are of unknown state: never fsync-fail on them again
         for (LaneLog lane : spool.lanes) {
-            try {
-                SegmentFile old = lane.active();
-                SegmentFile next = SegmentFile.create(lane.dir, lane.lane, lane.nextSeq);
-                lane.segments.add(next);
-                unsynced.add(next);
-                old.size = old.visibleSize;
-                old.sealed = true;
-                spool.bytes += SegmentFile.HEADER;
-            } catch (IOException again) {
-                LOG.error("spool: cannot roll lane {} after a write failure", lane.lane.id(), again);
+            while (lane.segments.size() > 1 && created.contains(lane.active())) {
+                SegmentFile s = lane.active();
+                try {
+                    s.delete();
+                } catch (IOException e) {
+                    // it stays as the (empty) active segment; a gap between segments is fine
+                    LOG.warn("spool: cannot delete segment {} of a failed write", s, e);
+                    break;
+                }
+                lane.segments.remove(lane.segments.size() - 1);
+                forget(s);
+                dirUnsynced = true;
             }
+            for (SegmentFile s : lane.segments) {
+                if (unpublished.contains(s) || created.contains(s)) {
+                    s.rollback();
+                    if (!s.tryCutStaleTail()) {
+                        LOG.warn("spool: cannot cut the bytes of a failed write from {}; trying again", s);
+                    }
+                }
+            }
+            lane.nextSeq = lane.active().nextSequence();
         }
         unpublished.clear();
         rolled.clear();
-        // the new segments must reach the directory before records in them are acknowledged
-        dirUnsynced = true;
+        created.clear();
+        // the failed records were counted as they were placed: count again what the files now hold
+        long bytes = 0;
+        for (LaneLog lane : spool.lanes) {
+            bytes += lane.bytes();
+        }
+        spool.bytes = bytes;
     }
 }

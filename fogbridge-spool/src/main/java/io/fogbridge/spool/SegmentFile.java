@@ -4,7 +4,6 @@ import io.fogbridge.api.Lane;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -69,9 +68,15 @@ final class SegmentFile {
     final Lane lane;
     final long base;
     private final FileChannel channel;
+    private final SpoolDisk disk;
 
-    /** Bytes written so far (writer thread only). */
+    /** Bytes written so far (writer thread only); the next record goes here. */
     long size;
+    /**
+     * Bytes of a failed turn still in the file past {@link #size}, because cutting them failed:
+     * cut before the next write, so that no record lands behind them and recovery never reads them.
+     */
+    private long staleBytes;
     /** Bytes the cursor may read: records up to here are as durable as the policy promises. */
     volatile long visibleSize;
     /** No more records will be added and {@link #visibleSize} is final. */
@@ -89,16 +94,26 @@ final class SegmentFile {
     /** Byte ranges [from, to) recovery found damaged. */
     final List<long[]> damaged = new ArrayList<>();
 
+    /** {@link #count} and the rest as of the last publish, restored when a failed turn's records are taken back. */
+    private long pubCount;
+
+    private long pubFirstSeq = -1;
+    private long pubLastSeq = -1;
+    private long pubFirstArrival = -1;
+    private long pubLastArrival = -1;
+    private int pubIdxLen;
+
     private long[] idxSeq = new long[16];
     private long[] idxPos = new long[16];
     private long[] idxArrival = new long[16];
     private int idxLen;
 
-    private SegmentFile(Path path, Lane lane, long base, FileChannel channel) {
+    private SegmentFile(Path path, Lane lane, long base, FileChannel channel, SpoolDisk disk) {
         this.path = path;
         this.lane = lane;
         this.base = base;
         this.channel = channel;
+        this.disk = disk;
     }
 
     static String fileName(long base) {
@@ -120,6 +135,11 @@ final class SegmentFile {
 
     /** Creates a new, empty segment (header written, not yet fsynced). */
     static SegmentFile create(Path dir, Lane lane, long base) throws IOException {
+        return create(SpoolDisk.PLAIN, dir, lane, base);
+    }
+
+    /** Creates a new, empty segment (header written through {@code disk}, not yet fsynced). */
+    static SegmentFile create(SpoolDisk disk, Path dir, Lane lane, long base) throws IOException {
         Path p = dir.resolve(fileName(base));
         FileChannel ch = FileChannel.open(
                 p,
@@ -127,10 +147,27 @@ final class SegmentFile {
                 StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        SegmentFile s = new SegmentFile(p, lane, base, ch);
-        ByteBuffer h = header(lane, base);
-        while (h.hasRemaining()) {
-            ch.write(h, h.position());
+        SegmentFile s = new SegmentFile(p, lane, base, ch, disk);
+        try {
+            ByteBuffer h = header(lane, base);
+            while (h.hasRemaining()) {
+                disk.write(ch, p, h, h.position());
+            }
+        } catch (IOException | RuntimeException e) {
+            // a full disk fails here on every retry: leave neither an open channel nor an empty file behind
+            try {
+                disk.delete(p);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+                try {
+                    disk.truncate(ch, p, 0); // at least hold no bytes: recovery treats it as a crash while creating
+                } catch (IOException third) {
+                    e.addSuppressed(third);
+                }
+            } finally {
+                s.close();
+            }
+            throw e;
         }
         s.size = HEADER;
         s.visibleSize = HEADER;
@@ -139,11 +176,16 @@ final class SegmentFile {
 
     /** Opens an existing segment; {@code writable} false for the read-only inspector. */
     static SegmentFile open(Path file, Lane lane, boolean writable) throws IOException {
+        return open(SpoolDisk.PLAIN, file, lane, writable);
+    }
+
+    /** Opens an existing segment whose later writes go through {@code disk}. */
+    static SegmentFile open(SpoolDisk disk, Path file, Lane lane, boolean writable) throws IOException {
         FileChannel ch = writable
                 ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(file, StandardOpenOption.READ);
         long base = baseOf(file);
-        SegmentFile s = new SegmentFile(file, lane, base, ch);
+        SegmentFile s = new SegmentFile(file, lane, base, ch, disk);
         s.size = ch.size();
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         while (h.hasRemaining() && ch.read(h, h.position()) > 0) {}
@@ -165,7 +207,7 @@ final class SegmentFile {
     void rewriteHeader() throws IOException {
         ByteBuffer h = header(lane, base);
         while (h.hasRemaining()) {
-            channel.write(h, h.position());
+            disk.write(channel, path, h, h.position());
         }
         headerDamaged = false;
     }
@@ -176,13 +218,16 @@ final class SegmentFile {
 
     /** Appends the buffer's remaining bytes at {@link #size}. */
     void write(ByteBuffer src) throws IOException {
+        if (staleBytes > 0) {
+            cutStaleTail();
+        }
         while (src.hasRemaining()) {
-            size += channel.write(src, size);
+            size += disk.write(channel, path, src, size);
         }
     }
 
     void force() throws IOException {
-        Fsync.file(channel, path);
+        disk.force(channel, path);
     }
 
     int read(ByteBuffer dst, long position) throws IOException {
@@ -190,7 +235,7 @@ final class SegmentFile {
     }
 
     void truncate(long newSize) throws IOException {
-        channel.truncate(newSize);
+        disk.truncate(channel, path, newSize);
         size = newSize;
         visibleSize = newSize;
     }
@@ -215,6 +260,72 @@ final class SegmentFile {
         lastSeq = seq;
         lastArrival = arrival;
         count++;
+    }
+
+    /** What was written so far is published: the cursor may read it, and a failure never takes it back. */
+    void markPublished() {
+        visibleSize = size;
+        pubCount = count;
+        pubFirstSeq = firstSeq;
+        pubLastSeq = lastSeq;
+        pubFirstArrival = firstArrival;
+        pubLastArrival = lastArrival;
+        pubIdxLen = idxLen;
+    }
+
+    /**
+     * Forgets the records written since the last publish (a failed turn) and cuts their bytes from
+     * the file, so that a restart does not deliver them; the next write goes where they began. If
+     * the cut fails too, it is tried again before the next write (which fails while it does).
+     */
+    void rollback() {
+        long written = size;
+        try {
+            written = Math.max(size, channel.size()); // a short write may have left more than we counted
+        } catch (IOException e) {
+            // keep what we counted; the cut below decides
+        }
+        staleBytes = Math.max(0, written - visibleSize);
+        size = visibleSize;
+        count = pubCount;
+        firstSeq = pubFirstSeq;
+        lastSeq = pubLastSeq;
+        firstArrival = pubFirstArrival;
+        lastArrival = pubLastArrival;
+        idxLen = pubIdxLen;
+    }
+
+    private void cutStaleTail() throws IOException {
+        disk.truncate(channel, path, size);
+        staleBytes = 0;
+    }
+
+    /** Tries to cut a failed turn's bytes now; false if they stay until the next write tries again. */
+    boolean tryCutStaleTail() {
+        if (staleBytes == 0) {
+            return true;
+        }
+        try {
+            cutStaleTail();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Recovery left bytes after the last valid record of a sealed segment in the file (damage): count them. */
+    void noteUnreadTail(long fileSize) {
+        staleBytes = Math.max(0, fileSize - size);
+    }
+
+    /** Bytes this segment occupies in its file, the stale tail of a failed turn included. */
+    long fileBytes() {
+        return size + staleBytes;
+    }
+
+    /** The sequence the next record of this segment gets: after its last, or its base when empty. */
+    long nextSequence() {
+        return count > 0 ? lastSeq + 1 : base;
     }
 
     /** The index entry at or before {@code seq}: {position, sequence, arrival}; the header end if none. */
@@ -245,11 +356,14 @@ final class SegmentFile {
         }
     }
 
-    /** Closes and removes the file. The caller made sure nothing it holds is still needed. */
+    /**
+     * Removes the file, then closes it. The caller made sure nothing it holds is still needed. When
+     * the removal fails nothing changed: the segment stays usable and the caller may try again.
+     */
     void delete() throws IOException {
+        disk.delete(path);
         deleted = true;
         close();
-        Files.deleteIfExists(path);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * until committed, unless dropped by {@code drop-oldest}, {@code maxAge} or disk damage, all
  * counted in {@link #stats()} by reason. Sequences within a lane are strictly increasing and never
  * reused, also across restarts and power cuts ({@link SequenceReservation}); after a crash they
- * may skip a range. A segment is deleted only when a durable commit covers it, so a
+ * may skip a range. (The sequence of an append that failed was never handed out, neither to its
+ * caller nor to the cursor: the next record gets it.) A failing disk fails appends with a retriable
+ * {@code SpoolException.Io} and keeps nothing of them; see {@link #writeFailure()}. A segment is deleted only when a durable commit covers it, so a
  * crash at any point leaves a spool that opens; recovery truncates torn tails and skips (and
  * counts) damaged records instead of failing.
  *
@@ -61,6 +64,9 @@ public final class SegmentedSpool implements Spool {
     static final String READ_ONLY = "spool: data dir is read-only";
 
     final SpoolOptions options;
+    /** Every segment write, fsync, truncate and delete goes through it; {@link SpoolDisk#PLAIN} outside tests. */
+    final SpoolDisk disk;
+
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the writer publishes records. */
     final Condition dataArrived = lock.newCondition();
@@ -71,6 +77,8 @@ public final class SegmentedSpool implements Spool {
     final LongAdder committedRecords = new LongAdder();
     final LongAdder syncs = new LongAdder();
     final LongAdder batches = new LongAdder();
+    /** Failing writes as episodes: logged once, counted, shown by {@link #writeFailure()}. */
+    final WriteOutage outage;
     /**
      * Segment bytes on disk, all lanes, including written-but-unsynced ones. Guarded by {@link #lock};
      * only the writer thread changes it.
@@ -88,8 +96,15 @@ public final class SegmentedSpool implements Spool {
     private final DirectoryLock directoryLock;
 
     private SegmentedSpool(
-            SpoolOptions options, LaneLog[] lanes, DropCounters drops, DirectoryLock directoryLock, boolean readOnly) {
+            SpoolOptions options,
+            SpoolDisk disk,
+            LaneLog[] lanes,
+            DropCounters drops,
+            DirectoryLock directoryLock,
+            boolean readOnly) {
         this.options = options;
+        this.disk = disk;
+        this.outage = new WriteOutage(options.clock());
         this.readOnly = readOnly;
         this.lanes = lanes;
         this.drops = drops;
@@ -120,6 +135,11 @@ public final class SegmentedSpool implements Spool {
      *     writable, disk error). Damaged content never makes it fail.
      */
     public static SegmentedSpool open(SpoolOptions options) throws IOException {
+        return open(options, SpoolDisk.PLAIN);
+    }
+
+    /** Opens the spool with its file I/O going through {@code disk} (tests inject faults here). */
+    static SegmentedSpool open(SpoolOptions options, SpoolDisk disk) throws IOException {
         Path dir = options.directory();
         boolean readOnly = DirectoryLock.readOnly(dir);
         DirectoryLock directoryLock = readOnly ? DirectoryLock.acquireReadOnly(dir) : DirectoryLock.acquire(dir);
@@ -127,10 +147,10 @@ public final class SegmentedSpool implements Spool {
             DropCounters drops = new DropCounters();
             LaneLog[] lanes = new LaneLog[Lane.values().length];
             for (Lane l : Lane.values()) {
-                lanes[l.ordinal()] = LaneLog.recover(dir, l, drops, !readOnly);
+                lanes[l.ordinal()] = LaneLog.recover(dir, l, drops, disk, !readOnly);
             }
             if (readOnly) {
-                SegmentedSpool spool = new SegmentedSpool(options, lanes, drops, directoryLock, true);
+                SegmentedSpool spool = new SegmentedSpool(options, disk, lanes, drops, directoryLock, true);
                 LOG.warn(
                         "spool directory {} is not writable: opened read-only; forwarding the {} records on disk,"
                                 + " refusing new data, and keeping commits in memory only (a restart forwards them"
@@ -139,8 +159,8 @@ public final class SegmentedSpool implements Spool {
                         spool.stats().records());
                 return spool;
             }
-            Fsync.directory(dir);
-            return new SegmentedSpool(options, lanes, drops, directoryLock, false);
+            disk.forceDirectory(dir);
+            return new SegmentedSpool(options, disk, lanes, drops, directoryLock, false);
         } catch (IOException | RuntimeException e) {
             directoryLock.close();
             throw e;
@@ -242,6 +262,19 @@ public final class SegmentedSpool implements Spool {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Why appends fail now, when writing to the disk fails (for example "disk full since 12:01:02Z,
+     * 1,234 appends refused"); empty while writes work. Appends are retried by their senders and the
+     * spool takes them again by itself as soon as a write works (space freed by commits, or by an
+     * operator). Cheap; any thread.
+     */
+    public Optional<String> writeFailure() {
+        String d = outage.describe();
+        return d == null
+                ? Optional.empty()
+                : Optional.of(d + ", " + String.format("%,d", outage.refused()) + " appends refused");
     }
 
     /** Registers the spool's gauges and counters ({@code fogbridge.spool.*}); a null registry does nothing. */

@@ -137,6 +137,12 @@ final class SpoolBounds {
             if (oldest.count == 0 && lane.segments.size() == 1) {
                 continue;
             }
+            if (appender.holdsUnpublished(lane, oldest)) {
+                // this turn's records are acknowledged at its end: make them as durable as promised,
+                // and visible, before they may be dropped, or the turn would acknowledge records that
+                // never were in the spool
+                appender.publishEarly();
+            }
             if (oldest == lane.active()) {
                 appender.roll(lane);
             }
@@ -183,6 +189,9 @@ final class SpoolBounds {
                 if (oldest.count == 0 || oldest.lastArrival >= cutoff) {
                     break;
                 }
+                if (appender.holdsUnpublished(lane, oldest)) {
+                    appender.publishEarly();
+                }
                 if (oldest == lane.active()) {
                     appender.roll(lane);
                 }
@@ -202,10 +211,11 @@ final class SpoolBounds {
     }
 
     private void removeOldest(LaneLog lane) throws IOException {
-        SegmentFile s = lane.segments.remove(0);
+        SegmentFile s = lane.segments.get(0);
+        s.delete(); // first: if it fails, the segment is still there and nothing was dropped
+        lane.segments.remove(0);
         lane.droppedThrough = Math.max(lane.droppedThrough, lane.segments.get(0).base - 1);
-        spool.bytes -= s.size;
+        spool.bytes -= s.fileBytes();
         appender.forget(s);
-        s.delete();
     }
 }

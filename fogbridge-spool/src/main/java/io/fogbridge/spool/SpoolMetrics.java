@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Spool meters: {@code fogbridge.spool.records} (uncommitted), {@code .bytes},
- * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason}}.
+ * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason}},
+ * {@code .write.failing{reason}} (1 while writes fail for that reason: {@code disk-full}, {@code
+ * io-error}) and {@code .write.errors{reason}} (appends failed by write errors).
  * Gauges read {@link SegmentedSpool#stats()} at scrape time; nothing is counted twice.
  */
 final class SpoolMetrics {
@@ -33,6 +35,16 @@ final class SpoolMetrics {
         FunctionCounter.builder("fogbridge.spool.syncs", spool, SegmentedSpool::syncCount)
                 .description("segment fsync rounds (group commits)")
                 .register(r);
+        for (String reason : new String[] {WriteOutage.DISK_FULL, WriteOutage.IO_ERROR}) {
+            Gauge.builder("fogbridge.spool.write.failing", spool.outage, o -> o.failing(reason) ? 1 : 0)
+                    .tag("reason", reason)
+                    .description("1 while writes to the spool fail for this reason")
+                    .register(r);
+            FunctionCounter.builder("fogbridge.spool.write.errors", spool.outage, o -> o.errors(reason))
+                    .tag("reason", reason)
+                    .description("appends failed by write errors, by reason")
+                    .register(r);
+        }
         for (String reason : spool.drops.snapshot().keySet()) {
             FunctionCounter.builder("fogbridge.spool.dropped", spool.drops, d -> d.get(reason))
                     .tag("reason", reason)

@@ -54,6 +54,10 @@ final class SpoolWriter implements Runnable {
     private final BackgroundSyncer syncer;
 
     private final ArrayList<PendingAppend> batch = new ArrayList<>();
+    /** The last commit-log append failed (logged once until one works). */
+    private boolean commitFailing;
+    /** This turn's records were published: a later failure in the turn cannot take them back. */
+    private boolean revealed;
 
     SpoolWriter(SegmentedSpool spool, BlockingQueue<PendingAppend> inbox, Executor completer) {
         this.spool = spool;
@@ -106,27 +110,75 @@ final class SpoolWriter implements Runnable {
         return Math.max(0, wait);
     }
 
-    /** One turn: place the batch, write, sync per policy, publish, complete. */
+    /**
+     * One turn: place the batch, write, sync per policy, publish, complete. A failed write or fsync
+     * fails the turn's appends and takes back what they wrote; commits still apply and committed
+     * segments are still deleted, so a full disk gets space back while appends fail.
+     */
     private void turn() {
         List<PendingAppend> placed = new ArrayList<>(batch.size());
         List<PendingAppend> refused = new ArrayList<>();
+        revealed = false;
+        try {
+            turn(placed, refused);
+        } catch (RuntimeException | Error e) {
+            onUnexpectedFailure(placed, refused, e);
+        }
+    }
+
+    /**
+     * Something other than I/O failed in the turn (an OutOfMemoryError, a bug): every append the
+     * turn holds is answered, none is left waiting forever. What the turn wrote is taken back unless
+     * it was published already; appends waiting for room fail too, so that none is both failed and
+     * appended later.
+     */
+    private void onUnexpectedFailure(List<PendingAppend> placed, List<PendingAppend> refused, Throwable e) {
+        LOG.error("spool writer: unexpected failure; the turn's appends fail", e);
+        if (spool.lock.isHeldByCurrentThread()) {
+            spool.lock.unlock();
+        }
+        List<PendingAppend> failed = new ArrayList<>(placed);
+        failed.addAll(batch);
+        batch.clear();
+        failed.addAll(bounds.takeWaiting());
+        if (!revealed) {
+            try {
+                rollback();
+            } catch (RuntimeException | Error again) {
+                e.addSuppressed(again);
+            }
+        }
+        acks.fail(failed, new SpoolException.Io("spool writer failed: " + e, e));
+        acks.refuse(refused);
+    }
+
+    private void turn(List<PendingAppend> placed, List<PendingAppend> refused) {
         IOException failure = null;
+        int next = 0; // batch entries before this one were placed, refused or are waiting for room
         spool.lock.lock();
         try {
+            applyCommits();
             long now = spool.options.ticker().nanoTime();
             for (PendingAppend p; (p = bounds.nextWithRoom(now, refused)) != null; ) {
                 append(p, placed);
             }
-            for (PendingAppend p : batch) {
+            for (; next < batch.size(); next++) {
+                PendingAppend p = batch.get(next);
                 if (p != PendingAppend.WAKE) {
                     place(p, placed, refused);
                 }
             }
-            applyCommits();
             bounds.expireIfDue();
             appender.flushAll();
         } catch (IOException e) {
             failure = e;
+            // a roll can fail in the middle of the batch: the rest fails with the placed ones
+            if (next < batch.size() && (placed.isEmpty() || placed.get(placed.size() - 1) != batch.get(next))) {
+                placed.add(batch.get(next));
+            }
+            placed.addAll(batch.subList(Math.min(next + 1, batch.size()), batch.size()));
+            // under the same lock hold: whenever the lock is free, spool.bytes and the files agree
+            appender.rollback();
         } finally {
             spool.lock.unlock();
         }
@@ -137,17 +189,30 @@ final class SpoolWriter implements Runnable {
                 if (group) {
                     appender.forceUnsynced(spool.syncs);
                 }
-                publish(syncer.tick());
             } catch (IOException e) {
                 failure = e;
+                rollback();
             }
         }
+        publish(syncer.tick(), failure == null);
         if (failure != null) {
             onWriteFailure(placed, failure);
         } else {
+            if (!placed.isEmpty()) {
+                spool.outage.wrote();
+            }
             acks.acknowledge(placed);
         }
         acks.refuse(refused);
+    }
+
+    private void rollback() {
+        spool.lock.lock();
+        try {
+            appender.rollback();
+        } finally {
+            spool.lock.unlock();
+        }
     }
 
     /** Appends the record now, holds it until there is room, or refuses it, per the bounds. Lock held. */
@@ -160,14 +225,39 @@ final class SpoolWriter implements Runnable {
     }
 
     private void append(PendingAppend p, List<PendingAppend> placed) throws IOException {
+        placed.add(p); // first: if the write fails, the append fails with the others
         appender.append(p);
-        placed.add(p);
     }
 
-    private void applyCommits() throws IOException {
+    /**
+     * Segments at or below this may be deleted: normally the durable commit. On a full disk the
+     * commit log may not be able to grow, and nothing would ever free space again; then segments the
+     * forwarder committed go anyway. That is safe for what was acknowledged: the forwarder commits only
+     * what Kafka acknowledged, so a crash before the commit is recorded re-delivers less, not loses.
+     */
+    private long deletableThrough(LaneLog lane) {
+        if (lane.commitLog.position() < lane.requestedCommit && spool.outage.failing(WriteOutage.DISK_FULL)) {
+            return Math.max(lane.durableCommit, lane.requestedCommit);
+        }
+        return lane.durableCommit;
+    }
+
+    /**
+     * Appends requested commits to the commit logs. A failure fails no append: the commit is tried
+     * again next turn, and until then only the committed segments stay longer.
+     */
+    private void applyCommits() {
         for (LaneLog lane : spool.lanes) {
             if (lane.requestedCommit > lane.commitLog.position()) {
-                lane.commitLog.append(lane.requestedCommit);
+                try {
+                    lane.commitLog.append(lane.requestedCommit);
+                } catch (IOException e) {
+                    LOG.warn(
+                            "spool {}: cannot record commit {} ({}); trying again",
+                            lane.lane.id(),
+                            lane.requestedCommit,
+                            e.toString());
+                }
             }
         }
     }
@@ -200,16 +290,20 @@ final class SpoolWriter implements Runnable {
      * Makes the written records visible to the cursor and lets durable commits delete segments.
      *
      * @param durable commit positions known to be on disk, by lane ordinal, or null
+     * @param reveal  false after a failed turn: only delete what durable commits cover
      */
-    private void publish(long[] durable) throws IOException {
+    private void publish(long[] durable, boolean reveal) {
         spool.lock.lock();
         try {
-            appender.reveal();
+            if (reveal) {
+                appender.reveal();
+                revealed = true;
+            }
             for (LaneLog lane : spool.lanes) {
                 long synced = durable != null ? durable[lane.lane.ordinal()] : -1;
                 // a compaction makes the position durable on this thread, without a background sync
                 lane.durableCommit = Math.max(lane.durableCommit, Math.max(synced, lane.commitLog.durablePosition()));
-                spool.bytes -= lane.deleteCommitted();
+                spool.bytes -= lane.deleteCommitted(deletableThrough(lane));
             }
             spool.dataArrived.signalAll();
         } finally {
@@ -217,20 +311,11 @@ final class SpoolWriter implements Runnable {
         }
     }
 
-    /**
-     * A write or fsync failed: the batch is not acknowledged. Every lane moves to a fresh segment
-     * so that no new record lands behind bytes of unknown state; the cursor never sees them
-     * because they were not published.
-     */
+    /** A write or fsync failed: the batch is not acknowledged and what it wrote is taken back. */
     private void onWriteFailure(List<PendingAppend> placed, IOException e) {
-        LOG.error("spool: write or fsync failed; {} appends fail", placed.size(), e);
-        acks.fail(placed, new SpoolException.Io("spool write failed: " + e.getMessage(), e));
-        spool.lock.lock();
-        try {
-            appender.abandonUnpublished();
-        } finally {
-            spool.lock.unlock();
-        }
+        // logged once per episode with a count, never per append (a full disk refuses thousands a second)
+        String text = spool.outage.failed(e, placed.size());
+        acks.fail(placed, new SpoolException.Io("spool: " + text, e));
     }
 
     /** Close: waiting appends fail, everything written is fsynced and published. */
@@ -250,7 +335,7 @@ final class SpoolWriter implements Runnable {
                 spool.lock.unlock();
             }
             syncer.close();
-            publish(syncAll());
+            publish(syncAll(), true);
         } catch (IOException e) {
             LOG.error("spool: final sync at close failed", e);
         } catch (InterruptedException e) {

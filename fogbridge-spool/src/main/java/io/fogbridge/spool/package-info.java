@@ -21,10 +21,19 @@
  *   <li>Commits need no fsync of their own (a lost one only re-delivers): the commit log is
  *       fsynced in the background, off the append path, and at close
  *       ({@link io.fogbridge.spool.CommitLog}).
- *   <li>Deletion follows a durable commit ({@link io.fogbridge.spool.CommitLog}); recovery
+ *   <li>Deletion follows a durable commit ({@link io.fogbridge.spool.CommitLog}), except on a
+ *       full disk where the commit log cannot grow: then segments the forwarder committed (Kafka
+ *       has them) go anyway, and a crash only re-delivers less ({@link io.fogbridge.spool.SpoolWriter});
+ *       recovery
  *       accepts any prefix of deletions, empty or torn segments, and damage, so it never
  *       crash-loops ({@link io.fogbridge.spool.LaneLog#recover}).
  * </ul>
+ *
+ * <p>A failing disk (ENOSPC, EIO) fails the appends of the writer's turn with a retriable
+ * {@code SpoolException.Io} and takes back what the turn wrote, so that neither the files nor the
+ * byte count keep any of it; the next turn simply tries again, so the spool writes again by itself
+ * as soon as it can. All file I/O that can fail goes through {@link io.fogbridge.spool.SpoolDisk}, where
+ * tests inject faults. Failures are logged once per episode ({@link io.fogbridge.spool.WriteOutage}).
  *
  * <p>Damage found at open is counted ({@code corrupt}, {@code torn-tail}) at each open until
  * the damaged segment is committed and deleted: the counters are per process.
