@@ -81,6 +81,9 @@ public final class MqttFuzzer {
                 if (!send(packet)) {
                     close();
                 }
+                // A pause, so the server reads each packet before the next: otherwise a whole connection's worth
+                // sits in the socket buffer and only its first malformed packet is ever looked at.
+                Thread.sleep(1 + random.nextInt(10));
             }
         } finally {
             close();

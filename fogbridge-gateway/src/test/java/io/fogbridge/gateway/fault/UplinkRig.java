@@ -155,8 +155,12 @@ public final class UplinkRig implements AutoCloseable {
      */
     public DeliveryCheck verify(DeviceFleet fleet) throws InterruptedException {
         fleet.stop();
-        Map<String, List<Long>> acked = fleet.ackedByDevice();
         System.out.println(run.tag() + ": " + fleet.summary());
+        return verify(fleet.ackedByDevice());
+    }
+
+    /** As {@link #verify(DeviceFleet)} for devices the test stopped itself: device → acknowledged sequence numbers. */
+    public DeliveryCheck verify(Map<String, List<Long>> acked) {
         await(run.tag() + ": the spool drains")
                 .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(250))
