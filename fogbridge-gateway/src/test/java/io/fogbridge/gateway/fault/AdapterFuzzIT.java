@@ -140,9 +140,7 @@ class AdapterFuzzIT {
                             .isZero();
                 }
                 assertThat(mqtt.failures())
-                        .as(
-                                "%s: the MQTT devices saw no failed publish (last: %s)",
-                                run.tag(), KafkaStallIT.lastFailure(mqtt))
+                        .as("%s: the MQTT devices saw no failed publish (last: %s)", run.tag(), mqtt.lastFailure())
                         .isZero();
                 assertThat(httpDuring)
                         .as("%s: HTTP sends went through during the attack", run.tag())

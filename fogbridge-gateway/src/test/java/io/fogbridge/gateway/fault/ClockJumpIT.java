@@ -66,7 +66,7 @@ class ClockJumpIT {
 
                 DeliveryCheck check = rig.verify(fleet);
                 assertThat(fleet.failures())
-                        .as("%s: no publish failed (last: %s)", run.tag(), KafkaStallIT.lastFailure(fleet))
+                        .as("%s: no publish failed (last: %s)", run.tag(), fleet.lastFailure())
                         .isZero();
                 checkTimestamps(run, rig, clock);
                 run.record(

@@ -65,7 +65,7 @@ class KafkaLongOutageIT {
                         .allMatch(d -> d.ackedCount() > outage.toSeconds());
                 DeliveryCheck check = rig.verify(fleet);
                 assertThat(fleet.failures())
-                        .as("%s: no publish failed (last: %s)", run.tag(), KafkaStallIT.lastFailure(fleet))
+                        .as("%s: no publish failed (last: %s)", run.tag(), fleet.lastFailure())
                         .isZero();
                 run.record(
                         "Kafka down " + FaultRun.seconds(outage) + " at " + devices * 1000 / PERIOD.toMillis()

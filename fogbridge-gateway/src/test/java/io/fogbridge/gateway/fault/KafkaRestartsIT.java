@@ -55,7 +55,7 @@ class KafkaRestartsIT {
                 Thread.sleep(1_000);
                 DeliveryCheck check = rig.verify(fleet);
                 assertThat(fleet.failures())
-                        .as("%s: no publish failed (last: %s)", run.tag(), KafkaStallIT.lastFailure(fleet))
+                        .as("%s: no publish failed (last: %s)", run.tag(), fleet.lastFailure())
                         .isZero();
                 Duration worst = recoveries.stream().max(Duration::compareTo).orElseThrow();
                 Duration mean = recoveries.stream()

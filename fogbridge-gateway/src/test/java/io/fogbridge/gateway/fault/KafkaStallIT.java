@@ -64,7 +64,7 @@ class KafkaStallIT {
                 Thread.sleep(1_000); // some traffic on the recovered link
                 DeliveryCheck check = rig.verify(fleet);
                 assertThat(fleet.failures())
-                        .as("%s: no publish failed (last: %s)", run.tag(), lastFailure(fleet))
+                        .as("%s: no publish failed (last: %s)", run.tag(), fleet.lastFailure())
                         .isZero();
                 run.record(
                         "Kafka link stalled (black hole, " + FaultRun.seconds(stall) + ")",
@@ -75,13 +75,5 @@ class KafkaStallIT {
                         FaultRun.seconds(recovery) + " to deliver the " + backlog + "-record backlog");
             }
         }
-    }
-
-    static String lastFailure(DeviceFleet fleet) {
-        return fleet.devices().stream()
-                .map(SequencedDevice::lastFailure)
-                .filter(f -> f != null)
-                .findFirst()
-                .orElse("none");
     }
 }

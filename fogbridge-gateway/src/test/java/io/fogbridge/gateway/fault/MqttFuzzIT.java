@@ -88,9 +88,7 @@ class MqttFuzzIT {
                 acked.put(newcomer.device(), newcomer.acked());
                 DeliveryCheck check = rig.verify(acked);
                 assertThat(fleet.failures())
-                        .as(
-                                "%s: the good devices saw no failed publish (last: %s)",
-                                run.tag(), KafkaStallIT.lastFailure(fleet))
+                        .as("%s: the good devices saw no failed publish (last: %s)", run.tag(), fleet.lastFailure())
                         .isZero();
 
                 List<KafkaDump.Found> other;
