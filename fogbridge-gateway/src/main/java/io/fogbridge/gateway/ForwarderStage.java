@@ -1,5 +1,6 @@
 package io.fogbridge.gateway;
 
+import io.fogbridge.api.Ticker;
 import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.gateway.config.KafkaSettings;
@@ -7,6 +8,7 @@ import io.fogbridge.kafka.ForwarderOptions;
 import io.fogbridge.kafka.KafkaForwarder;
 import io.fogbridge.spool.SegmentedSpool;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 
 /**
  * The uplink to the cloud: the Kafka forwarder reading the spool's cursor ({@code kafka.*}). Started right after
@@ -19,9 +21,9 @@ final class ForwarderStage {
 
     /** Starts the forwarder on {@code spool}; it registers its own {@code fogbridge.forwarder.*} meters. */
     static KafkaForwarder start(
-            GatewayConfig config, SegmentedSpool spool, MeterRegistry registry, StartedStages stages) {
+            GatewayConfig config, SegmentedSpool spool, Clock clock, MeterRegistry registry, StartedStages stages) {
         KafkaForwarder forwarder = stages.push(new KafkaForwarder(
-                spool.cursor(), options(config.kafka(), config.gateway().id()), registry));
+                spool.cursor(), options(config.kafka(), config.gateway().id()), registry, clock, Ticker.system()));
         forwarder.start();
         return forwarder;
     }

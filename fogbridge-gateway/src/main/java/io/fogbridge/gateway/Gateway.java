@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
+    private final Clock clock;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StartedStages stages = new StartedStages();
     private SegmentedSpool spool;
@@ -49,16 +51,26 @@ public final class Gateway implements AutoCloseable {
     private OpsServer ops;
     private volatile boolean closed;
 
-    private Gateway(GatewayConfig config) {
+    private Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     /** Starts every stage; on failure stops what was started and rethrows. */
     public static Gateway start(GatewayConfig config) throws Exception {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(GatewayConfig)}, with the wall clock the embedded MQTT broker (arrival times), the spool
+     * ({@code spool.maxAge}) and the forwarder (record lag) read. Fault tests step it as NTP would, forwards and backwards; elapsed-time decisions
+     * stay on the monotonic system ticker, as in production.
+     */
+    public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
         if (config.kafka().bootstrapServers() == null) {
             throw new IllegalArgumentException("kafka.bootstrapServers is not set");
         }
-        Gateway gateway = new Gateway(config);
+        Gateway gateway = new Gateway(config, clock);
         try {
             gateway.startStages();
             return gateway;
@@ -73,11 +85,11 @@ public final class Gateway implements AutoCloseable {
         BearerToken opsToken = config.http().bearerToken();
         bindProcessMeters();
         Path dataDir = Files.createDirectories(config.gateway().dataDir());
-        spool = SpoolStage.open(config.spool(), dataDir.resolve("spool"), registry, stages);
-        forwarder = ForwarderStage.start(config, spool, registry, stages);
+        spool = SpoolStage.open(config.spool(), dataDir.resolve("spool"), clock, registry, stages);
+        forwarder = ForwarderStage.start(config, spool, clock, registry, stages);
         Pipeline pipeline = new Pipeline(
                 config.routeTable(), config.enricher(), spool, config.devices().maxPayload(), registry);
-        bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), pipeline, registry, stages);
+        bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), pipeline, clock, registry, stages);
         CommandPath.Started commandPath = CommandPath.start(config, dataDir, bus, spool, registry, stages);
         commands = commandPath.router();
         commandConsumer = commandPath.consumer();

@@ -17,6 +17,7 @@ import io.fogbridge.pipeline.Pipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -31,11 +32,17 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
 
     /** Builds the bus and starts it on {@code pipeline}; the registry watcher closes with the gateway. */
     static MqttBus start(
-            GatewayConfig config, Path dataDir, Pipeline pipeline, MeterRegistry registry, StartedStages stages)
+            GatewayConfig config,
+            Path dataDir,
+            Pipeline pipeline,
+            Clock clock,
+            MeterRegistry registry,
+            StartedStages stages)
             throws Exception {
+        // The bridge stamps arrival times with the system clock; only the embedded broker follows an injected one.
         MqttBus bus = config.mqtt().externalMode()
                 ? externalBridge(config, registry)
-                : embeddedBroker(config, dataDir, registry, stages);
+                : embeddedBroker(config, dataDir, clock, registry, stages);
         stages.push(bus.adapter);
         bus.adapter.start(pipeline);
         return bus;
@@ -54,7 +61,8 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
     }
 
     private static MqttBus embeddedBroker(
-            GatewayConfig config, Path dataDir, MeterRegistry registry, StartedStages stages) throws Exception {
+            GatewayConfig config, Path dataDir, Clock clock, MeterRegistry registry, StartedStages stages)
+            throws Exception {
         List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());
         int maxPayload = Math.toIntExact(config.devices().maxPayload());
         MqttSecurity security = EdgeSecurity.mqttSecurity(config.mqtt(), config.devices(), stages::push);
@@ -65,7 +73,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
                 .allowAnonymous(true)
                 .security(security)
                 .build();
-        return new MqttBus(new EmbeddedMqttBroker(options, registry), security.directory());
+        return new MqttBus(new EmbeddedMqttBroker(options, registry, clock), security.directory());
     }
 
     private static MqttBus externalBridge(GatewayConfig config, MeterRegistry registry) {

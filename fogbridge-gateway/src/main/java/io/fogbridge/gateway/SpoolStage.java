@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,10 @@ final class SpoolStage {
      *
      * @throws IOException the directory cannot be used: the gateway must not start
      */
-    static SegmentedSpool open(SpoolSettings settings, Path dir, MeterRegistry registry, StartedStages stages)
+    static SegmentedSpool open(
+            SpoolSettings settings, Path dir, Clock clock, MeterRegistry registry, StartedStages stages)
             throws IOException {
-        SegmentedSpool spool = stages.push(SegmentedSpool.open(options(settings, dir)));
+        SegmentedSpool spool = stages.push(SegmentedSpool.open(options(settings, dir, clock)));
         spool.bindMetrics(registry);
         return spool;
     }
@@ -47,13 +49,14 @@ final class SpoolStage {
         return scratch;
     }
 
-    private static SpoolOptions options(SpoolSettings settings, Path dir) {
+    private static SpoolOptions options(SpoolSettings settings, Path dir, Clock clock) {
         return SpoolOptions.builder(dir)
                 .maxBytes(settings.maxBytes())
                 .maxAge(settings.maxAge())
                 .fsync(settings.fsync())
                 .whenFull(settings.whenFull())
                 .segmentBytes(settings.segmentBytes())
+                .clock(clock)
                 .build();
     }
 }

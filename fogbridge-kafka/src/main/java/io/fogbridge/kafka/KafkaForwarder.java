@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +23,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -50,7 +54,10 @@ import org.slf4j.LoggerFactory;
  * settle, closes the producer, rewinds, backs off (exponential, with jitter) and starts a new
  * producer. It retries forever: it never gives up on Kafka and never blocks ingestion, which only
  * sees the spool. A record Kafka can never take ({@link RecordTooLargeException},
- * {@link InvalidTopicException}) is logged, counted and skipped so it cannot wedge its lane.
+ * {@link InvalidTopicException}) is logged, counted and skipped so it cannot wedge its lane. A record
+ * whose timestamp Kafka refuses (the edge clock is further from the broker's than
+ * {@code log.message.timestamp.after.max.ms}, one hour by default, or {@code before.max.ms} allow) is
+ * sent again stamped with the send time instead of its arrival time, for the same reason.
  *
  * <p>Every other failure is retried the same way, so no network condition ends the thread: a producer
  * that cannot be made (the bootstrap names do not resolve yet: the box booted before its DNS, which
@@ -143,6 +150,8 @@ public final class KafkaForwarder implements AutoCloseable {
     private String attemptBootstrap;
     /** The committed position of each lane as this thread last set it, by lane ordinal. */
     private final long[] committedUpTo = new long[Lane.values().length];
+    /** Sequences whose arrival-time stamp Kafka refused, by lane: sent again with the send time. */
+    private final EnumMap<Lane, Set<Long>> restamped = new EnumMap<>(Lane.class);
 
     private final int commitBatch;
     private long lastCommitNanos;
@@ -216,6 +225,7 @@ public final class KafkaForwarder implements AutoCloseable {
         this.backoff = new Backoff(options.backoffMin(), options.backoffMax());
         for (Lane lane : Lane.values()) {
             windows.put(lane, new LaneWindow());
+            restamped.put(lane, new HashSet<>());
         }
         this.commitBatch = Math.max(1, options.maxInFlightRecords() / 4);
         this.metrics = new ForwarderMetrics(registryOrNull, this::state);
@@ -482,9 +492,11 @@ public final class KafkaForwarder implements AutoCloseable {
     }
 
     private Exception sendOne(Producer<byte[], byte[]> p, long gen, SpooledRecord record) {
-        ProducerRecord<byte[], byte[]> kafkaRecord = mapper.toProducerRecord(record);
         Lane lane = record.lane();
         long sequence = record.sequence();
+        Set<Long> sendTime = restamped.get(lane);
+        ProducerRecord<byte[], byte[]> kafkaRecord =
+                mapper.toProducerRecord(record, !sendTime.isEmpty() && sendTime.contains(sequence));
         if (inFlight == 0) {
             lastProgressNanos = ticker.nanoTime();
         }
@@ -524,10 +536,19 @@ public final class KafkaForwarder implements AutoCloseable {
                         inFlight--;
                         ackedNow++;
                     }
+                    Set<Long> sendTime = restamped.get(ack.lane());
+                    if (!sendTime.isEmpty()) {
+                        sendTime.remove(ack.sequence());
+                    }
                 } else if (undeliverable(ack.error())) {
                     skip(ack.lane(), ack.sequence(), ack.error());
-                } else if (failure == null) {
-                    failure = ack.error();
+                } else {
+                    if (timestampRefused(ack.error())) {
+                        restamp(ack.lane(), ack.sequence(), ack.error());
+                    }
+                    if (failure == null) {
+                        failure = ack.error();
+                    }
                 }
             }
             ack = acks.poll();
@@ -556,6 +577,31 @@ public final class KafkaForwarder implements AutoCloseable {
         if (windows.get(lane).acked(sequence)) {
             inFlight--;
         }
+    }
+
+    /**
+     * Kafka refused the record's timestamp: sent again (after the rewind this failure causes) with the send time, so
+     * a wrong edge clock cannot wedge the lane until real time catches up with the stamps. Logged once per episode.
+     */
+    private void restamp(Lane lane, long sequence, Exception cause) {
+        boolean first = restamped.values().stream().allMatch(Set::isEmpty);
+        restamped.get(lane).add(sequence);
+        if (first) {
+            log.warn(
+                    "Kafka refuses the arrival-time stamps of records ({}): the edge clock and Kafka's are further"
+                            + " apart than the topic allows; sending them again stamped with the send time",
+                    KafkaFailure.of(cause, bootstrapServers.get()).detail());
+        }
+    }
+
+    /** A timestamp outside the broker's {@code log.message.timestamp.after/before.max.ms}. */
+    static boolean timestampRefused(Throwable error) {
+        // Kafka reports it per record as INVALID_TIMESTAMP, which the client surfaces as an InvalidRecordException
+        // whose message names the timestamp ("Timestamp … is out of range").
+        return error instanceof InvalidTimestampException
+                || (error instanceof InvalidRecordException
+                        && error.getMessage() != null
+                        && error.getMessage().contains("imestamp"));
     }
 
     private static boolean undeliverable(Throwable error) {

@@ -45,13 +45,21 @@ final class RecordMapper {
     }
 
     ProducerRecord<byte[], byte[]> toProducerRecord(SpooledRecord spooled) {
+        return toProducerRecord(spooled, false);
+    }
+
+    /**
+     * @param sendTime stamp the record with the time it is sent (the producer's clock) instead of its arrival time:
+     *     for a record whose arrival time Kafka refused
+     */
+    ProducerRecord<byte[], byte[]> toProducerRecord(SpooledRecord spooled, boolean sendTime) {
         Envelope envelope = spooled.envelope();
         RecordHeaders headers = new RecordHeaders();
         copier.copy(envelope.headers(), headers);
         headers.add(Headers.FOG_SEQ, fogSeqBytes(spooled.lane(), spooled.sequence()));
         byte[] key = keys.utf8(envelope.key());
         // The record timestamp is the edge arrival time, so consumers see event time even after an outage.
-        Long timestamp = envelope.creationTime() > 0 ? envelope.creationTime() : null;
+        Long timestamp = envelope.creationTime() > 0 && !sendTime ? envelope.creationTime() : null;
         return new ProducerRecord<>(envelope.topic(), null, timestamp, key, envelope.payload(), headers);
     }
 

@@ -25,8 +25,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -157,6 +159,50 @@ class KafkaForwarderTest {
                         .counter()
                         .count())
                 .isEqualTo(1);
+    }
+
+    /**
+     * A record stamped further from Kafka's clock than the topic allows (log.message.timestamp.after.max.ms, one hour
+     * by default) is refused for good; resent with the same stamp it would wedge its lane until real time caught up.
+     */
+    @Test
+    void aRecordWhoseTimestampKafkaRefusesIsResentWithTheSendTime() {
+        for (int i = 0; i < 3; i++) {
+            spool.append(envelope(Lane.BULK, "d", "b" + i));
+        }
+        startForwarder();
+        MockProducer<byte[], byte[]> p0 = producer(0);
+        await().until(() -> p0.history().size() == 3);
+        p0.completeNext(); // b0
+        p0.errorNext(new InvalidRecordException("Timestamp 1796339557500 of message with offset 0 is out of range."
+                + " The timestamp should be within [0, 1796328830364]"));
+        p0.errorNext(new TimeoutException("b2 failed along")); // not a timestamp refusal: keeps its stamp
+
+        MockProducer<byte[], byte[]> p1 = producer(1);
+        await().until(() -> p1.history().size() == 2);
+        assertThat(p1.history().stream().map(KafkaForwarderTest::fogSeq).toList())
+                .containsExactly("gw-1/bulk/1", "gw-1/bulk/2");
+        assertThat(p1.history().get(0).timestamp())
+                .as("refused stamp: the send time")
+                .isNull();
+        assertThat(p1.history().get(1).timestamp()).isEqualTo(1234L);
+        while (p1.completeNext()) {
+            // acknowledge the re-sent records
+        }
+        await().until(() -> spool.committed(Lane.BULK) == 2);
+    }
+
+    @Test
+    void recognisesKafkasTimestampRefusals() {
+        assertThat(KafkaForwarder.timestampRefused(new InvalidTimestampException("out of range")))
+                .isTrue();
+        assertThat(KafkaForwarder.timestampRefused(
+                        new InvalidRecordException("Timestamp 1 of message with offset 0 is out of range.")))
+                .isTrue();
+        assertThat(KafkaForwarder.timestampRefused(new InvalidRecordException("record is corrupt")))
+                .isFalse();
+        assertThat(KafkaForwarder.timestampRefused(new TimeoutException("Timestamp")))
+                .isFalse();
     }
 
     @Test

@@ -73,7 +73,15 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
      * @param registryOrNull  where to register {@code fogbridge.mqtt.*} meters; null for none
      */
     public EmbeddedMqttBroker(EmbeddedBrokerOptions options, MeterRegistry registryOrNull) {
-        this(options, registryOrNull, Clock.systemUTC(), SenderResolver.AUTHENTICATED);
+        this(options, registryOrNull, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #EmbeddedMqttBroker(EmbeddedBrokerOptions, MeterRegistry)}, stamping arrival times with {@code clock}:
+     * the gateway passes the wall clock its spool and forwarder read, so a test can step them all together.
+     */
+    public EmbeddedMqttBroker(EmbeddedBrokerOptions options, MeterRegistry registryOrNull, Clock clock) {
+        this(options, registryOrNull, clock, SenderResolver.AUTHENTICATED);
     }
 
     EmbeddedMqttBroker(

@@ -60,6 +60,15 @@ public final class DeviceFleet implements AutoCloseable {
         return acked;
     }
 
+    /** The last failure any device saw, for assertion messages; "none" if none did. */
+    public String lastFailure() {
+        return devices.stream()
+                .map(SequencedDevice::lastFailure)
+                .filter(f -> f != null)
+                .findFirst()
+                .orElse("none");
+    }
+
     public String summary() {
         return devices.size() + " devices: " + attempts() + " publishes, " + acked() + " PUBACKed, " + failures()
                 + " failed";
