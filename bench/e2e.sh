@@ -27,7 +27,7 @@ fi
 if [ ! -f "$root/bench/target/classpath.txt" ] || [ ! -d "$root/bench/target/classes/io/fogbridge/bench/e2e" ] \
     || [ -n "${FOGBRIDGE_REBUILD:-}" ]; then
   echo "e2e: building the bench module ..." >&2
-  (cd "$root" && ./mvnw -B -q -pl bench package -DskipTests) >&2
+  (cd "$root" && ./mvnw -B -q -pl bench -am package -DskipTests) >&2
 fi
 cd "$root"
 # shellcheck disable=SC2086

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 regex="${1:-}"
 shift || true
-./mvnw -q -B -o -pl bench package -DskipTests
+./mvnw -q -B -pl bench -am package -DskipTests
 . bin/find-jdk.sh && fogbridge_find_jdk
 cp="bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
 # The forked benchmark JVMs get the same classpath (JMH would otherwise rebuild it from this JVM's).
