@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>At most one background sync runs at a time; the next tick is due one period after the
  * previous one started. A failed background sync is logged and not retried for those segments:
  * under {@code interval:<ms>} their appends were acknowledged already and a process crash does
- * not lose them, only a power cut might. A failed commit-log sync only keeps segments longer.
+ * not lose them, only a power cut might. The lane directories are synced again by the next one
+ * (else no record ever written into a segment whose name is not durable would survive a power
+ * cut). A failed commit-log sync only keeps segments longer.
  *
  * <p><b>Threads.</b> {@link #tick}, {@link #waitNanos} and {@link #close} are for the spool's
  * writer thread only. The sync job runs on the sync thread and touches nothing but the files it
@@ -52,6 +54,8 @@ final class BackgroundSyncer {
 
     private long nextSyncNanos;
     private boolean running;
+    /** The running sync covers the lane directories (writer thread only). */
+    private boolean syncingDirectories;
     /** Background syncs failed in a row (writer thread only). */
     private long failures;
 
@@ -126,6 +130,7 @@ final class BackgroundSyncer {
             return;
         }
         running = true;
+        syncingDirectories = written.directories();
         thread.execute(() -> syncInBackground(written, commitChannels, commitFiles, positions));
     }
 
@@ -176,6 +181,11 @@ final class BackgroundSyncer {
             failure = null;
             for (LaneLog lane : spool.lanes) {
                 lane.commitLog.markUnsynced(); // not durable after all: the next sync covers it again
+            }
+            if (syncingDirectories) {
+                // a new segment's name may not be durable: without a later directory fsync, nothing
+                // ever written into that segment would survive a power cut
+                appender.directoriesUnsynced();
             }
             if (failures++ > 0) {
                 // a sick disk fails every tick (every few ms under interval): the first one was said, with its trace

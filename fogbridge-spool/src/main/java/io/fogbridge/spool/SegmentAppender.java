@@ -163,11 +163,18 @@ final class SegmentAppender {
         }
         unsynced.clear();
         if (dirUnsynced) {
-            dirUnsynced = false;
             for (LaneLog lane : spool.lanes) {
                 spool.disk.forceDirectory(lane.dir);
             }
+            // only now: after a failed directory fsync a new segment's name may not be durable, and
+            // records a later turn writes into it must not be acknowledged on a file fsync alone
+            dirUnsynced = false;
         }
+    }
+
+    /** A background fsync of the lane directories failed: the next sync does them again. */
+    void directoriesUnsynced() {
+        dirUnsynced = true;
     }
 
     /** Hands what {@link #forceUnsynced} would fsync to a caller that fsyncs it elsewhere. */
@@ -212,8 +219,10 @@ final class SegmentAppender {
                 try {
                     s.delete();
                 } catch (IOException e) {
-                    // it stays as the (empty) active segment; a gap between segments is fine
+                    // it stays as the (empty) active segment; a gap between segments is fine. Its
+                    // name may not be durable yet: the next fsync must cover the directory too
                     LOG.warn("spool: cannot delete segment {} of a failed write", s, e);
+                    dirUnsynced = true;
                     break;
                 }
                 lane.segments.remove(lane.segments.size() - 1);

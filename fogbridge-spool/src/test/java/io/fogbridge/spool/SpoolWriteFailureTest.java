@@ -333,4 +333,48 @@ class SpoolWriteFailureTest {
                                 .startsWith("spool: writing again after")
                                 .contains("100 appends refused"));
     }
+    /**
+     * A new segment's name must be durable before a record in it is acknowledged under {@code group}.
+     * Here the directory fsync of the turn that created it fails and so does the delete that would
+     * take it back: the segment stays, and later appends into it are acknowledged only once a
+     * directory fsync worked (it used to be forgotten, so a power cut lost them).
+     */
+    @Test
+    void recordsInASegmentWhoseDirectoryFsyncFailedSurviveAPowerCut() throws Exception {
+        Path spoolDir = dir.resolve("spool");
+        Path cut = dir.resolve("cut");
+        SpoolOptions options = SpoolOptions.builder(spoolDir).segmentBytes(4096).build();
+        List<String> acknowledged = new ArrayList<>();
+        SpoolSimulationTest.PowerCutDisk power = new SpoolSimulationTest.PowerCutDisk();
+        Fsync.observer = power;
+        try (SegmentedSpool spool = open(options)) {
+            disk.failNext(FaultyDisk.Op.FORCE_DIRECTORY, 1).failNext(FaultyDisk.Op.DELETE, 1);
+            // one append per turn, until the turn that rolls to a new segment fails on its directory fsync
+            boolean rollFailed = false;
+            for (int i = 0; !rollFailed; i++) {
+                String text = "r-" + i;
+                try {
+                    spool.append(envelope(Lane.BULK, text)).get(10, TimeUnit.SECONDS);
+                    acknowledged.add(text);
+                } catch (ExecutionException e) {
+                    rollFailed = true;
+                }
+            }
+            assertThat(disk.injected()).hasSize(2);
+            for (int i = 0; i < 5; i++) {
+                spool.append(envelope(Lane.BULK, "after-" + i)).get(10, TimeUnit.SECONDS);
+                acknowledged.add("after-" + i);
+            }
+            power.materialize(spoolDir, cut, new java.util.Random(1));
+        } finally {
+            Fsync.observer = null;
+        }
+        try (SegmentedSpool spool =
+                SegmentedSpool.open(SpoolOptions.builder(cut).segmentBytes(4096).build())) {
+            assertThat(drainAll(spool.cursor()))
+                    .extracting(Fixtures::text)
+                    .as("acknowledged records after a power cut")
+                    .containsExactlyElementsOf(acknowledged);
+        }
+    }
 }
