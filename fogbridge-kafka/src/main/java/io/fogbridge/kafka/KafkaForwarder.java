@@ -287,9 +287,9 @@ public final class KafkaForwarder implements AutoCloseable {
         }
     }
 
-    /** Exactly-once only: stops like a killed process would, mid-transaction, leaving the producer open. */
-    void abandonForTest() {
-        transactional.abandonForTest();
+    /** Exactly-once only: stops like a killed process would, see {@link TransactionalForwarder#abandonForTest}. */
+    void abandonForTest(boolean afterKafkaCommit) {
+        transactional.abandonForTest(afterKafkaCommit);
     }
 
     private boolean connected() {

@@ -102,6 +102,7 @@ final class TransactionalForwarder {
     private volatile boolean connected;
     private volatile boolean running;
     private volatile boolean abandon;
+    private volatile boolean abandonAfterKafkaCommit;
     private volatile ForwarderState.Phase phase = ForwarderState.Phase.SENDING;
     private Thread thread;
 
@@ -160,10 +161,12 @@ final class TransactionalForwarder {
     }
 
     /**
-     * For tests of a crash: the thread stops before its next commit and leaves the producer and its transaction
-     * open, as a killed process would.
+     * For tests of a crash: the thread stops as a killed process would, leaving the producer open: before its next
+     * Kafka commit (the transaction stays open), or with {@code afterKafkaCommit} between the Kafka commit and the
+     * spool's (Kafka's position is ahead of the spool's).
      */
-    void abandonForTest() {
+    void abandonForTest(boolean afterKafkaCommit) {
+        abandonAfterKafkaCommit = afterKafkaCommit;
         abandon = true;
         running = false;
         closing.countDown();
@@ -257,10 +260,13 @@ final class TransactionalForwarder {
         oldestCreation = toSend.isEmpty() ? -1 : toSend.get(0).envelope().creationTime();
         if (!toSend.isEmpty() || positionMoves(highest)) {
             send(toSend, highest);
-            if (abandon) {
+            if (abandon && !abandonAfterKafkaCommit) {
                 return;
             }
             producer.commitTransaction();
+            if (abandon) {
+                return;
+            }
         }
         for (Lane lane : Lane.values()) {
             int i = lane.ordinal();

@@ -142,13 +142,38 @@ class ExactlyOnceForwarderIT {
         AtomicBoolean stop = new AtomicBoolean();
         Thread devices = Thread.ofPlatform().name("devices").start(devices(stop));
         await().atMost(Duration.ofSeconds(20)).until(() -> first.state().ackedRecords() > 200);
-        first.abandonForTest();
+        first.abandonForTest(false);
         ForwarderState killed = first.state();
         assertThat(killed.sentRecords())
                 .as("the first forwarder died with a transaction open")
                 .isGreaterThan(killed.ackedRecords());
 
         Thread.sleep(500);
+        KafkaForwarder second = forwarder(kafka.bootstrapServers());
+        Thread.sleep(1_500);
+        stop.set(true);
+        devices.join(5_000);
+
+        assertExactlyOnce(kafka.bootstrapServers());
+        assertThat(second.state().lastError()).isNull();
+    }
+
+    @Test
+    void forwarderKilledBetweenKafkasCommitAndTheSpoolsResumesFromKafka() throws Exception {
+        KafkaBroker kafka = closeLater(KafkaBroker.start(dir.resolve("kafka"), 0));
+        spool = closeLater(TestSpools.open(dir.resolve("spool")));
+        KafkaForwarder first = forwarder(kafka.bootstrapServers());
+
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread devices = Thread.ofPlatform().name("devices").start(devices(stop));
+        await().atMost(Duration.ofSeconds(20)).until(() -> first.state().ackedRecords() > 200);
+        first.abandonForTest(true);
+        Map<Lane, Long> inKafka =
+                new PositionTopic("gw-eos", Map.of(), Duration.ofSeconds(5)).read(kafka.bootstrapServers());
+        assertThat(inKafka.get(Lane.BULK))
+                .as("the spool did not learn of the last transaction: a resend from the spool would repeat it")
+                .isGreaterThan(spool.cursor().committed(Lane.BULK));
+
         KafkaForwarder second = forwarder(kafka.bootstrapServers());
         Thread.sleep(1_500);
         stop.set(true);
