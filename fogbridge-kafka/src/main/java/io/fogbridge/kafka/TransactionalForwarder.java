@@ -7,6 +7,7 @@ import io.fogbridge.api.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * {@code ProducerFencedException} means another producer took this gateway's transactional id: with one process per
  * gateway id that is a predecessor's late retry, and retrying fences it in turn; two live gateways with one id is a
  * misconfiguration that shows as alternating fencing errors in the log.
+ *
+ * <p><b>Positions belong to a spool.</b> Kafka's position is trusted over the spool's. A data dir that is wiped
+ * while {@code gateway.id} stays the same starts its sequences again below the positions Kafka holds, and its
+ * records would be taken as sent already: give the gateway a new id when its spool is replaced (or delete its keys
+ * from {@value PositionTopic#NAME}).
  *
  * <p><b>Threads.</b> One thread owns the cursor and the producer; {@link #state()} may be called from any thread.
  */
@@ -221,11 +227,10 @@ final class TransactionalForwarder {
         attemptBootstrap = bootstrap;
         Map<String, Object> settings = new LinkedHashMap<>(producerSettings);
         settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        phase = ForwarderState.Phase.RETRYING;
         Producer<byte[], byte[]> p = producerFactory.create(settings);
         producer = p; // from here on a failure closes it
-        p.initTransactions();
         phase = ForwarderState.Phase.SENDING;
+        p.initTransactions();
         positions.ensureExists(bootstrap);
         Map<Lane, Long> committed = positions.read(bootstrap);
         cursor.rewind();
@@ -246,7 +251,7 @@ final class TransactionalForwarder {
             return;
         }
         long[] highest = new long[Lane.values().length];
-        java.util.Arrays.fill(highest, -1);
+        Arrays.fill(highest, -1);
         List<SpooledRecord> toSend = new ArrayList<>(batch.size());
         for (SpooledRecord r : batch) {
             int lane = r.lane().ordinal();
@@ -349,7 +354,9 @@ final class TransactionalForwarder {
         failing = true;
         lastError = failure.detail();
         connected = false;
-        if (producer != null) {
+        if (producer == null) {
+            phase = ForwarderState.Phase.RETRYING; // no producer could be made (names that do not resolve, say)
+        } else {
             try {
                 producer.close(Duration.ZERO);
             } catch (RuntimeException closeFailure) {
