@@ -13,7 +13,8 @@ import java.time.Clock;
 /**
  * The uplink to the cloud: the Kafka forwarder reading the spool's cursor ({@code kafka.*}). Started right after
  * the spool and before anything that accepts traffic, so a spooled record always has a way out; it commits in the
- * spool only what Kafka acknowledged.
+ * spool only what Kafka acknowledged, or with {@code kafka.delivery: exactly-once} what a committed Kafka transaction
+ * holds.
  */
 final class ForwarderStage {
 
@@ -33,6 +34,7 @@ final class ForwarderStage {
         return ForwarderOptions.builder(kafka.bootstrapServers(), gatewayId)
                 .clientProperties(kafka.properties())
                 .clientProperty("max.in.flight.requests.per.connection", Integer.toString(kafka.maxInFlight()))
+                .delivery(kafka.delivery())
                 .build();
     }
 }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param pollBatch          most records taken from the spool per read
  * @param backoffMin         first wait after a failure before a new producer is made
  * @param backoffMax         cap of the exponential backoff
+ * @param delivery           at-least-once (the default) or exactly-once for {@code read_committed} consumers, see
+ *                           {@link Delivery}
  */
 public record ForwarderOptions(
         String bootstrapServers,
@@ -25,7 +27,8 @@ public record ForwarderOptions(
         int maxInFlightRecords,
         int pollBatch,
         Duration backoffMin,
-        Duration backoffMax) {
+        Duration backoffMax,
+        Delivery delivery) {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = 20_000;
     public static final int DEFAULT_POLL_BATCH = 1_000;
@@ -44,6 +47,7 @@ public record ForwarderOptions(
         }
         Objects.requireNonNull(backoffMin, "backoffMin");
         Objects.requireNonNull(backoffMax, "backoffMax");
+        Objects.requireNonNull(delivery, "delivery");
         if (backoffMin.isNegative() || backoffMin.isZero() || backoffMax.compareTo(backoffMin) < 0) {
             throw new IllegalArgumentException(
                     "backoff must satisfy 0 < backoffMin <= backoffMax, got " + backoffMin + " / " + backoffMax);
@@ -68,6 +72,7 @@ public record ForwarderOptions(
         private int pollBatch = DEFAULT_POLL_BATCH;
         private Duration backoffMin = DEFAULT_BACKOFF_MIN;
         private Duration backoffMax = DEFAULT_BACKOFF_MAX;
+        private Delivery delivery = Delivery.AT_LEAST_ONCE;
 
         private Builder(String bootstrapServers, String gatewayId) {
             this.bootstrapServers = bootstrapServers;
@@ -100,6 +105,11 @@ public record ForwarderOptions(
             return this;
         }
 
+        public Builder delivery(Delivery v) {
+            this.delivery = v;
+            return this;
+        }
+
         public ForwarderOptions build() {
             return new ForwarderOptions(
                     bootstrapServers,
@@ -108,7 +118,8 @@ public record ForwarderOptions(
                     maxInFlightRecords,
                     pollBatch,
                     backoffMin,
-                    backoffMax);
+                    backoffMax,
+                    delivery);
         }
     }
 }

@@ -69,6 +69,10 @@ import org.slf4j.LoggerFactory;
  * says {@code STOPPED} so {@code /readyz} fails and an orchestrator restarts the process instead of
  * leaving it to acknowledge devices into a spool nobody drains.
  *
+ * <p><b>Exactly-once.</b> With {@link Delivery#EXACTLY_ONCE} in the options the thread runs a
+ * {@link TransactionalForwarder} instead of the loop below; its javadoc states that guarantee. Lifecycle, state and
+ * meters are the same.
+ *
  * <p><b>Lifecycle.</b> {@link #start()} once, {@link #close()} once: close stops reading, gives the
  * in-flight records a few seconds to be acknowledged and committed, and closes the producer. It
  * does not close the spool.
@@ -168,6 +172,8 @@ public final class KafkaForwarder implements AutoCloseable {
     private volatile boolean running;
     private volatile ForwarderState.Phase phase = ForwarderState.Phase.SENDING;
     private Thread thread;
+    /** Non-null with {@link Delivery#EXACTLY_ONCE}: then it does the work and this class only fronts it. */
+    private final TransactionalForwarder transactional;
 
     /** A forwarder on the system clock and ticker: what production uses. */
     public KafkaForwarder(SpoolCursor cursor, ForwarderOptions options, MeterRegistry registryOrNull) {
@@ -229,10 +235,17 @@ public final class KafkaForwarder implements AutoCloseable {
         }
         this.commitBatch = Math.max(1, options.maxInFlightRecords() / 4);
         this.metrics = new ForwarderMetrics(registryOrNull, this::state);
+        this.transactional = options.delivery() == Delivery.EXACTLY_ONCE
+                ? new TransactionalForwarder(cursor, options, factory, bootstrapServers, metrics, clock, ticker)
+                : null;
     }
 
     /** Starts the forwarder thread. Returns at once; Kafka need not be reachable. */
     public synchronized void start() {
+        if (transactional != null) {
+            transactional.start();
+            return;
+        }
         if (thread != null) {
             throw new IllegalStateException("forwarder already started");
         }
@@ -244,6 +257,9 @@ public final class KafkaForwarder implements AutoCloseable {
 
     /** A consistent-enough snapshot; cheap, callable from any thread. */
     public ForwarderState state() {
+        if (transactional != null) {
+            return transactional.state();
+        }
         long oldest = oldestCreation;
         long lag = oldest < 0 ? 0 : Math.max(0, clock.millis() - oldest);
         return new ForwarderState(connected(), lastError, sentRecords.get(), ackedRecords.get(), inFlight, lag, phase);
@@ -251,6 +267,10 @@ public final class KafkaForwarder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (transactional != null) {
+            transactional.close();
+            return;
+        }
         Thread t;
         synchronized (this) {
             running = false;
@@ -265,6 +285,11 @@ public final class KafkaForwarder implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Exactly-once only: stops like a killed process would, see {@link TransactionalForwarder#abandonForTest}. */
+    void abandonForTest(boolean afterKafkaCommit) {
+        transactional.abandonForTest(afterKafkaCommit);
     }
 
     private boolean connected() {

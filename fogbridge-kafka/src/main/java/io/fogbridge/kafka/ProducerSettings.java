@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * rests on: {@code acks=all}, {@code enable.idempotence=true}, at most 5 requests in flight per
  * connection (idempotence keeps order only up to 5) and the byte-array serializers. Those are
  * applied after the client properties and always win; a client property that tried to change one
- * is logged as a warning, not an error, so a stale config file does not stop the gateway.
+ * is logged as a warning, not an error, so a stale config file does not stop the gateway. With
+ * {@link Delivery#EXACTLY_ONCE} the same step sets {@code transactional.id = fogbridge-<gateway id>}, stable across
+ * restarts so a new producer fences its predecessor.
  */
 final class ProducerSettings {
 
@@ -57,6 +59,13 @@ final class ProducerSettings {
         p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
         p.putAll(options.clientProperties());
         enforceGuarantee(p);
+        if (options.delivery() == Delivery.EXACTLY_ONCE) {
+            force(p, ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(options.gatewayId()));
+        } else if (p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG) != null) {
+            log.warn(
+                    "Kafka client property {} ignored: set kafka.delivery: exactly-once for transactions",
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        }
         return p;
     }
 
@@ -79,6 +88,10 @@ final class ProducerSettings {
                     MAX_IN_FLIGHT_PER_CONNECTION);
             p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Integer.toString(MAX_IN_FLIGHT_PER_CONNECTION));
         }
+    }
+
+    static String transactionalId(String gatewayId) {
+        return "fogbridge-" + gatewayId;
     }
 
     private static void force(Map<String, Object> p, String key, String value) {

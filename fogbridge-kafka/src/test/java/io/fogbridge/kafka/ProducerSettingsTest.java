@@ -56,4 +56,27 @@ class ProducerSettingsTest {
                 .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     }
+
+    @Test
+    void exactlyOnceAddsAStableTransactionalIdThatClientPropertiesCannotChange() {
+        ForwarderOptions options = ForwarderOptions.builder("localhost:9092", "gw-1")
+                .clientProperty("transactional.id", "someone-else")
+                .clientProperty("acks", "1")
+                .delivery(Delivery.EXACTLY_ONCE)
+                .build();
+
+        ProducerConfig config = new ProducerConfig(ProducerSettings.of(options));
+
+        assertThat(config.getString(ProducerConfig.TRANSACTIONAL_ID_CONFIG)).isEqualTo("fogbridge-gw-1");
+        assertThat(config.getString(ProducerConfig.ACKS_CONFIG)).isEqualTo("-1");
+        assertThat(config.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).isTrue();
+    }
+
+    @Test
+    void atLeastOnceHasNoTransactionalId() {
+        ForwarderOptions options =
+                ForwarderOptions.builder("localhost:9092", "gw-1").build();
+
+        assertThat(ProducerSettings.of(options)).doesNotContainKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    }
 }

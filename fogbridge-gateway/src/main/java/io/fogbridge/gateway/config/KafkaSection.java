@@ -5,6 +5,7 @@ import io.fogbridge.api.config.ConfigSection;
 import io.fogbridge.api.config.Problems;
 import io.fogbridge.api.config.SectionValues;
 import io.fogbridge.api.config.ValueTypes;
+import io.fogbridge.kafka.Delivery;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,8 @@ public final class KafkaSection implements ConfigSection<KafkaSettings> {
             "acks",
             "key.serializer",
             "value.serializer",
-            "max.in.flight.requests.per.connection");
+            "max.in.flight.requests.per.connection",
+            "transactional.id");
 
     public static final ConfigKey<Map<String, String>> PROPERTIES = ConfigKey.define(
             "kafka.properties",
@@ -38,6 +40,9 @@ public final class KafkaSection implements ConfigSection<KafkaSettings> {
                 }
                 if (name.equals("max.in.flight.requests.per.connection")) {
                     return "set kafka.maxInFlight instead";
+                }
+                if (name.equals("transactional.id")) {
+                    return "set kafka.delivery: exactly-once instead (the id is fogbridge-<gateway.id>)";
                 }
                 if (MANAGED_PROPERTIES.contains(name)) {
                     return "is set by the gateway (idempotent producer, acks=all) and cannot be changed";
@@ -54,6 +59,17 @@ public final class KafkaSection implements ConfigSection<KafkaSettings> {
             5,
             "Unacknowledged produce requests per connection (1-5: the idempotent producer keeps order up to 5).");
 
+    public static final ConfigKey<Delivery> DELIVERY = ConfigKey.define(
+            "kafka.delivery",
+            ValueTypes.scalar("at-least-once | exactly-once", Delivery::ofId, Delivery::id),
+            Delivery.AT_LEAST_ONCE,
+            "`at-least-once`: after an outage or crash a record may reach Kafka twice, with the same `fog-seq`;"
+                    + " cheapest. `exactly-once`: records and the spool position go in one Kafka transaction"
+                    + " (`transactional.id` `fogbridge-<gateway.id>`, positions in the compacted topic"
+                    + " `fog.gateway-offsets`), so a consumer with `isolation.level=read_committed` sees each record"
+                    + " once; costs a transaction per batch (up to 100 ms) and needs a broker that allows"
+                    + " transactions.");
+
     @Override
     public String name() {
         return "kafka";
@@ -61,13 +77,16 @@ public final class KafkaSection implements ConfigSection<KafkaSettings> {
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(BOOTSTRAP_SERVERS, PROPERTIES, MAX_IN_FLIGHT);
+        return List.of(BOOTSTRAP_SERVERS, PROPERTIES, MAX_IN_FLIGHT, DELIVERY);
     }
 
     @Override
     public KafkaSettings build(SectionValues values, Problems problems) {
         Map<String, String> properties = values.get(PROPERTIES);
         return new KafkaSettings(
-                values.get(BOOTSTRAP_SERVERS), properties == null ? Map.of() : properties, values.get(MAX_IN_FLIGHT));
+                values.get(BOOTSTRAP_SERVERS),
+                properties == null ? Map.of() : properties,
+                values.get(MAX_IN_FLIGHT),
+                values.get(DELIVERY));
     }
 }

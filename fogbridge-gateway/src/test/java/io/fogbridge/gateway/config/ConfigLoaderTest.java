@@ -127,6 +127,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void kafkaDeliveryIsAtLeastOnceUnlessExactlyOnceIsAskedFor() throws Exception {
+        assertThat(load("kafka: {bootstrapServers: 'k:9092'}").kafka().delivery())
+                .isEqualTo(io.fogbridge.kafka.Delivery.AT_LEAST_ONCE);
+        assertThat(load("kafka: {bootstrapServers: 'k:9092', delivery: exactly-once}")
+                        .kafka()
+                        .delivery())
+                .isEqualTo(io.fogbridge.kafka.Delivery.EXACTLY_ONCE);
+    }
+
+    @Test
     void defaultsFillEverythingButKafka() throws Exception {
         GatewayConfig config = load("kafka: {bootstrapServers: 'k:9092'}");
         assertThat(config.gateway().id()).isEqualTo("edge-1");

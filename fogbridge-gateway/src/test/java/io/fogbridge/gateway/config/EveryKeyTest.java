@@ -41,6 +41,7 @@ class EveryKeyTest {
             kafka.bootstrapServers     | nohost          | expected host:port
             kafka.properties           | "[a, b]"        | expected a mapping
             kafka.maxInFlight          | "6"             | expected an integer 1-5
+            kafka.delivery             | twice           | expected at-least-once or exactly-once
             spool.maxBytes             | 1KiB            | expected a size between 1MiB and
             spool.maxAge               | forever         | expected a duration
             spool.fsync                | sometimes       | expected 'group' or 'interval:<ms>', got 'sometimes'
