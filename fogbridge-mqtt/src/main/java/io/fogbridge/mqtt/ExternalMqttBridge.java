@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * that lost its state (a mosquitto restart without persistence) comes back without our session.
  *
  * <p><b>Acknowledgement.</b> Manual; see {@link ManualAckHandoff} for what each outcome does.
+ *
+ * <p><b>What the broker drops.</b> The guarantee ends at the broker's queue for our session: a broker that drops
+ * messages once that queue is full (mosquitto's {@code max_queued_messages}, 1000 by default) has already
+ * acknowledged them to the devices. The bridge also subscribes, at QoS 0 and outside the routed filters, to the
+ * broker's drop counter and reports it ({@link BrokerDropWatch}, {@link #brokerWarning()}).
  *
  * <p><b>TLS.</b> With an {@code ssl://} URI the connection is TLS 1.2/1.3 ({@link ExternalBrokerTls}): the broker's
  * certificate is checked against the CA file (or the JVM's trust store) and, unless turned off, against the URI's
@@ -68,6 +74,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
     private volatile String lastFailure;
     private Mqtt5AsyncClient client;
     private ManualAckHandoff handoff;
+    private final BrokerDropWatch drops;
 
     public ExternalMqttBridge(ExternalBrokerOptions options, MeterRegistry registryOrNull) {
         this(options, registryOrNull, Clock.systemUTC());
@@ -77,6 +84,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         this.options = Objects.requireNonNull(options, "options");
         this.metrics = new MqttMetrics(registryOrNull);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.drops = new BrokerDropWatch(metrics, clock, BrokerDropWatch.QUIET, BrokerDropWatch.VISIBLE_WITHIN);
         this.retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "fogbridge-mqtt-bridge-retry");
             thread.setDaemon(true);
@@ -162,6 +170,15 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         }
         String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
         return root == failure ? text : text + " (" + failure.getClass().getSimpleName() + ")";
+    }
+
+    /**
+     * What an operator should know about the broker while the bridge works, or null: the broker dropped messages it
+     * had acknowledged to devices (for {@link BrokerDropWatch#QUIET} after the last drop), or such drops cannot be
+     * seen because the broker's counter never arrived.
+     */
+    public String brokerWarning() {
+        return drops.warning();
     }
 
     @Override
@@ -251,6 +268,38 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         subscribed = true;
         lastFailure = null;
         log.info("subscribed to {} at {}", options.subscriptions(), options.uri());
+        watchBrokerDrops(forConnection);
+    }
+
+    /**
+     * A subscription of its own: a broker that refuses {@code $SYS} to the gateway must not fail the routed filters.
+     * Retained messages are sent on every subscribe, so each connection starts with the broker's current total.
+     */
+    private void watchBrokerDrops(long forConnection) {
+        if (forConnection != connection.get()) {
+            return;
+        }
+        drops.subscribed();
+        client.subscribeWith()
+                .topicFilter(BrokerDropWatch.TOPIC)
+                .qos(MqttQos.AT_MOST_ONCE)
+                .retainHandling(Mqtt5RetainHandling.SEND)
+                .send()
+                .whenComplete((subAck, failure) -> {
+                    if (failure != null || subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
+                        log.debug(
+                                "{} refused {}: {}",
+                                options.uri(),
+                                BrokerDropWatch.TOPIC,
+                                failure != null ? failure.toString() : subAck.getReasonCodes());
+                    }
+                });
+        try {
+            // logs "cannot be seen" once if nothing arrived by then
+            retries.schedule(drops::warning, BrokerDropWatch.VISIBLE_WITHIN.toMillis() + 100, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
     }
 
     private void onDisconnected(MqttClientDisconnectedContext context) {
@@ -286,6 +335,11 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
     }
 
     private void onPublish(Mqtt5Publish publish) {
+        if (publish.getTopic().toString().equals(BrokerDropWatch.TOPIC)) {
+            drops.onTotal(new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
+            acknowledge(publish, connection.get()); // QoS 0: nothing to send, but the client wants every one settled
+            return;
+        }
         long arrivalTime = clock.millis();
         long receivedOn = connection.get();
         Runnable acknowledge = () -> acknowledge(publish, receivedOn);
