@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
  * {@code persistence true}).
  *
  * <p><b>Episodes.</b> Increases less than {@code quiet} apart are one episode: one WARN line when it begins, and
- * {@link #warning()} shows the episode's total until {@code quiet} has passed without a new drop.
+ * {@link #drops()} shows the episode's total until {@code quiet} has passed without a new drop.
  *
  * <p><b>Blind spot.</b> If no total arrives within {@code visibleWithin} of subscribing (a broker that does not
  * publish it, such as EMQX or HiveMQ, or an ACL that keeps {@code $SYS} from the gateway), drops cannot be seen; that is
- * logged once and stays in {@link #warning()}.
+ * logged once and {@link #blindSpot()} says so.
  *
  * <p>Thread-safe. Takes a clock so tests control time.
  */
@@ -93,13 +93,17 @@ final class BrokerDropWatch {
         }
     }
 
-    /** What an operator should know, or null: drops in the current episode, or that drops cannot be seen. */
-    synchronized String warning() {
-        long now = clock.millis();
-        if (episodeDrops > 0 && now - lastIncreaseAt <= quiet.toMillis()) {
+    /** The current episode's drops, for {@code quiet} after its last one, or null. */
+    synchronized String drops() {
+        if (episodeDrops > 0 && clock.millis() - lastIncreaseAt <= quiet.toMillis()) {
             return dropText(episodeDrops);
         }
-        if (!seen && subscribedAt >= 0 && now - subscribedAt >= visibleWithin.toMillis()) {
+        return null;
+    }
+
+    /** That drops cannot be seen (logged the first time it is true), or null while the total arrives. */
+    synchronized String blindSpot() {
+        if (!seen && subscribedAt >= 0 && clock.millis() - subscribedAt >= visibleWithin.toMillis()) {
             String text = "drops at the broker cannot be seen: no " + TOPIC + " within " + visibleWithin.toSeconds()
                     + " s (the broker does not publish it, or its ACL does not let the gateway read it)";
             if (!blindLogged) {

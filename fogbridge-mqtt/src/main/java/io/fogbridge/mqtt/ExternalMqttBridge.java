@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>What the broker drops.</b> The guarantee ends at the broker's queue for our session: a broker that drops
  * messages once that queue is full (mosquitto's {@code max_queued_messages}, 1000 by default) has already
  * acknowledged them to the devices. The bridge also subscribes, at QoS 0 and outside the routed filters, to the
- * broker's drop counter and reports it ({@link BrokerDropWatch}, {@link #brokerWarning()}).
+ * broker's drop counter and reports it ({@link BrokerDropWatch}, {@link #brokerDrops()}).
  *
  * <p><b>TLS.</b> With an {@code ssl://} URI the connection is TLS 1.2/1.3 ({@link ExternalBrokerTls}): the broker's
  * certificate is checked against the CA file (or the JVM's trust store) and, unless turned off, against the URI's
@@ -173,12 +173,16 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
     }
 
     /**
-     * What an operator should know about the broker while the bridge works, or null: the broker dropped messages it
-     * had acknowledged to devices (for {@link BrokerDropWatch#QUIET} after the last drop), or such drops cannot be
-     * seen because the broker's counter never arrived.
+     * Messages the broker dropped after acknowledging them to devices, as a sentence for operators ("the broker
+     * dropped N messages …"), while the episode lasts ({@link BrokerDropWatch#QUIET} after its last drop); else null.
      */
-    public String brokerWarning() {
-        return drops.warning();
+    public String brokerDrops() {
+        return drops.drops();
+    }
+
+    /** Null while the broker's drop counter arrives; else the sentence saying that drops cannot be seen, and why. */
+    public String brokerDropsUnseen() {
+        return drops.blindSpot();
     }
 
     @Override
@@ -296,7 +300,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
                 });
         try {
             // logs "cannot be seen" once if nothing arrived by then
-            retries.schedule(drops::warning, BrokerDropWatch.VISIBLE_WITHIN.toMillis() + 100, TimeUnit.MILLISECONDS);
+            retries.schedule(drops::blindSpot, BrokerDropWatch.VISIBLE_WITHIN.toMillis() + 100, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closed meanwhile
         }

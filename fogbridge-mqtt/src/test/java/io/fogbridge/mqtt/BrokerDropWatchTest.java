@@ -18,7 +18,7 @@ class BrokerDropWatchTest {
     void firstTotalCountsInFullBecauseDropsWhileTheGatewayWasDownAreTheOnesThatMatter() {
         watch.subscribed();
         watch.onTotal("0");
-        assertThat(watch.warning()).isNull();
+        assertThat(watch.drops()).isNull();
         watch.onTotal("0");
         assertThat(registry.find("fogbridge.external.broker.dropped").counter()).isNull();
 
@@ -26,7 +26,7 @@ class BrokerDropWatchTest {
                 new BrokerDropWatch(new MqttMetrics(registry), clock, Duration.ofMinutes(15), Duration.ofSeconds(30));
         restarted.onTotal("4603");
         assertThat(dropped()).isEqualTo(4603);
-        assertThat(restarted.warning())
+        assertThat(restarted.drops())
                 .isEqualTo(
                         "the broker dropped 4603 messages it had acknowledged to devices; raise max_queued_messages");
     }
@@ -36,12 +36,12 @@ class BrokerDropWatchTest {
         watch.onTotal("10");
         clock.advance(Duration.ofMinutes(5));
         watch.onTotal("25");
-        assertThat(watch.warning()).startsWith("the broker dropped 25 messages");
+        assertThat(watch.drops()).startsWith("the broker dropped 25 messages");
         clock.advance(Duration.ofMinutes(16));
-        assertThat(watch.warning()).isNull();
+        assertThat(watch.drops()).isNull();
 
         watch.onTotal("27"); // a new episode counts from its own first drop
-        assertThat(watch.warning()).startsWith("the broker dropped 2 messages");
+        assertThat(watch.drops()).startsWith("the broker dropped 2 messages");
         assertThat(dropped()).isEqualTo(27);
     }
 
@@ -55,16 +55,16 @@ class BrokerDropWatchTest {
 
     @Test
     void noTotalWithinTheTimeSaysDropsCannotBeSeenUntilOneArrives() {
-        assertThat(watch.warning()).as("not subscribed yet").isNull();
+        assertThat(watch.blindSpot()).as("not subscribed yet").isNull();
         watch.subscribed();
         clock.advance(Duration.ofSeconds(29));
-        assertThat(watch.warning()).isNull();
+        assertThat(watch.blindSpot()).isNull();
         clock.advance(Duration.ofSeconds(1));
-        assertThat(watch.warning()).startsWith("drops at the broker cannot be seen");
+        assertThat(watch.blindSpot()).startsWith("drops at the broker cannot be seen");
         watch.onTotal("not a number");
-        assertThat(watch.warning()).startsWith("drops at the broker cannot be seen");
+        assertThat(watch.blindSpot()).startsWith("drops at the broker cannot be seen");
         watch.onTotal("0");
-        assertThat(watch.warning()).isNull();
+        assertThat(watch.blindSpot()).isNull();
     }
 
     private double dropped() {

@@ -126,7 +126,7 @@ class DeployedMosquittoConfigIT {
                             .counter()
                             .count())
                     .isEqualTo((double) missing);
-            assertThat(second.brokerWarning())
+            assertThat(second.brokerDrops())
                     .isEqualTo("the broker dropped " + missing
                             + " messages it had acknowledged to devices; raise max_queued_messages");
         }
