@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.ProtocolAdapter;
@@ -20,6 +21,7 @@ import io.fogbridge.api.Uplink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * acknowledged them to the devices. The bridge also subscribes, at QoS 0 and outside the routed filters, to the
  * broker's drop counter and reports it ({@link BrokerDropWatch}, {@link #brokerDrops()}).
  *
+ * <p><b>Commands.</b> {@link #commandTransport()} publishes them on this connection at QoS 1.
+ *
  * <p><b>TLS.</b> With an {@code ssl://} URI the connection is TLS 1.2/1.3 ({@link ExternalBrokerTls}): the broker's
  * certificate is checked against the CA file (or the JVM's trust store) and, unless turned off, against the URI's
  * host; a client certificate is presented when configured. The files are read in {@link #start}.
@@ -60,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class ExternalMqttBridge implements ProtocolAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ExternalMqttBridge.class);
+    /** How long a device the broker had no subscriber for is left to the polling protocols. */
+    private static final Duration UNSUBSCRIBED_DEVICE_WAIT = Duration.ofSeconds(30);
 
     private final ExternalBrokerOptions options;
     private final MqttMetrics metrics;
@@ -72,9 +78,10 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
     private volatile boolean subscribed;
     private volatile boolean closed;
     private volatile String lastFailure;
-    private Mqtt5AsyncClient client;
+    private volatile Mqtt5AsyncClient client;
     private ManualAckHandoff handoff;
     private final BrokerDropWatch drops;
+    private final BrokerCommandTransport commands;
 
     public ExternalMqttBridge(ExternalBrokerOptions options, MeterRegistry registryOrNull) {
         this(options, registryOrNull, Clock.systemUTC());
@@ -85,6 +92,8 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         this.metrics = new MqttMetrics(registryOrNull);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.drops = new BrokerDropWatch(metrics, clock, BrokerDropWatch.QUIET, BrokerDropWatch.VISIBLE_WITHIN);
+        this.commands = new BrokerCommandTransport(
+                () -> client, this::ready, options.ackTimeout(), UNSUBSCRIBED_DEVICE_WAIT, clock);
         this.retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "fogbridge-mqtt-bridge-retry");
             thread.setDaemon(true);
@@ -170,6 +179,14 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         }
         String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
         return root == failure ? text : text + " (" + failure.getClass().getSimpleName() + ")";
+    }
+
+    /**
+     * Commands published to the devices' command topics on the external broker, delivered when the broker
+     * acknowledges them ({@link BrokerCommandTransport}: weaker than the embedded broker's device PUBACK).
+     */
+    public CommandTransport commandTransport() {
+        return commands;
     }
 
     /**
