@@ -76,9 +76,8 @@ class DeployedMosquittoConfigIT {
     void brokerRestartedCleanlyKeepsWhatItQueuedForTheGateway() throws Exception {
         start("");
         Set<String> received = ConcurrentHashMap.newKeySet();
-        new ExternalMqttBridge(options(), null).close(); // creates the gateway's persistent session, then goes away
         try (ExternalMqttBridge first = new ExternalMqttBridge(options(), null)) {
-            first.start(collecting(received));
+            first.start(collecting(received)); // creates the gateway's persistent session, then goes away
         }
         Mqtt5AsyncClient lathe = device("lathe-1");
         for (int i = 0; i < 50; i++) {
