@@ -82,16 +82,24 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
     private ManualAckHandoff handoff;
     private final BrokerDropWatch drops;
     private final BrokerCommandTransport commands;
+    private final Duration dropsVisibleWithin;
 
     public ExternalMqttBridge(ExternalBrokerOptions options, MeterRegistry registryOrNull) {
         this(options, registryOrNull, Clock.systemUTC());
     }
 
     ExternalMqttBridge(ExternalBrokerOptions options, MeterRegistry registryOrNull, Clock clock) {
+        this(options, registryOrNull, clock, BrokerDropWatch.VISIBLE_WITHIN);
+    }
+
+    /** {@code dropsVisibleWithin}: how long to wait for the broker's drop counter before saying it cannot be seen. */
+    ExternalMqttBridge(
+            ExternalBrokerOptions options, MeterRegistry registryOrNull, Clock clock, Duration dropsVisibleWithin) {
         this.options = Objects.requireNonNull(options, "options");
         this.metrics = new MqttMetrics(registryOrNull);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.drops = new BrokerDropWatch(metrics, clock, BrokerDropWatch.QUIET, BrokerDropWatch.VISIBLE_WITHIN);
+        this.drops = new BrokerDropWatch(metrics, clock, BrokerDropWatch.QUIET, dropsVisibleWithin);
+        this.dropsVisibleWithin = dropsVisibleWithin;
         this.commands = new BrokerCommandTransport(
                 () -> client, this::ready, options.ackTimeout(), UNSUBSCRIBED_DEVICE_WAIT, clock);
         this.retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -317,7 +325,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
                 });
         try {
             // logs "cannot be seen" once if nothing arrived by then
-            retries.schedule(drops::blindSpot, BrokerDropWatch.VISIBLE_WITHIN.toMillis() + 100, TimeUnit.MILLISECONDS);
+            retries.schedule(drops::blindSpot, dropsVisibleWithin.toMillis() + 100, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closed meanwhile
         }

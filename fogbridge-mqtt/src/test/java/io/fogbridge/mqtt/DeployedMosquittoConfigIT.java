@@ -131,7 +131,31 @@ class DeployedMosquittoConfigIT {
         }
     }
 
+    @Test
+    void gatewayThatMayNotReadSysSaysDropsCannotBeSeen() throws Exception {
+        Path acl = Files.writeString(
+                dir.resolve("acl-without-sys"),
+                Files.readString(DEPLOY.resolve("acl"))
+                        .replace("topic read $SYS/broker/publish/messages/dropped\n", ""));
+        assertThat(Files.readString(acl)).doesNotContain("topic read $SYS");
+        start("", acl);
+        try (ExternalMqttBridge bridge =
+                new ExternalMqttBridge(options(), null, java.time.Clock.systemUTC(), Duration.ofSeconds(3))) {
+            bridge.start(collecting(ConcurrentHashMap.newKeySet()));
+            assertThat(bridge.ready()).as("the routed filters are not affected").isTrue();
+            assertThat(bridge.brokerDropsUnseen()).isNull();
+            await().atMost(Duration.ofSeconds(10)).until(() -> bridge.brokerDropsUnseen() != null);
+            assertThat(bridge.brokerDropsUnseen())
+                    .startsWith(
+                            "drops at the broker cannot be seen: no $SYS/broker/publish/messages/dropped within 3 s");
+        }
+    }
+
     private void start(String overrides) throws Exception {
+        start(overrides, DEPLOY.resolve("acl"));
+    }
+
+    private void start(String overrides, Path acl) throws Exception {
         Path passwords = dir.resolve("passwd");
         for (String user : List.of(GATEWAY_USER, "lathe-1", "press-9")) {
             List<String> command =
@@ -156,7 +180,7 @@ class DeployedMosquittoConfigIT {
                                         passwords.toAbsolutePath().toString())
                                 .replace(
                                         "/etc/mosquitto/acl",
-                                        DEPLOY.resolve("acl").toAbsolutePath().toString())
+                                        acl.toAbsolutePath().toString())
                                 .replace(
                                         "/var/lib/mosquitto/",
                                         dir.resolve("data").toAbsolutePath() + "/")
