@@ -55,9 +55,16 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
                 : List.of();
     }
 
-    /** Where commands are pushed to connected devices; none through an external broker (no push delivery yet). */
+    /**
+     * Where commands are pushed to devices: the embedded broker's clients (delivered on the device's PUBACK), or the
+     * external broker's command topics (delivered on the broker's PUBACK).
+     */
     List<CommandTransport> commandTransports() {
-        return adapter instanceof EmbeddedMqttBroker broker ? List.of(broker.commandTransport()) : List.of();
+        return switch (adapter) {
+            case EmbeddedMqttBroker broker -> List.of(broker.commandTransport());
+            case ExternalMqttBridge bridge -> List.of(bridge.commandTransport());
+            default -> List.of();
+        };
     }
 
     private static MqttBus embeddedBroker(

@@ -60,12 +60,27 @@ final class OpsEndpoints {
 
     private static ReadinessCheck accepting(ProtocolAdapter adapter) {
         if (adapter instanceof ExternalMqttBridge bridge) {
-            return () -> bridge.ready()
-                    ? Status.ok("accepting")
-                    : Status.notReady("not connected to the external broker"
-                            + (bridge.lastFailure() == null ? "" : ": " + bridge.lastFailure()) + "; retrying");
+            return () -> externalBroker(bridge);
         }
         return () -> adapter.ready() ? Status.ok("accepting") : Status.notReady("not accepting");
+    }
+
+    /**
+     * Drops at the broker are a warning, not a failure: they happened outside this process, it keeps taking what
+     * the broker still has, and restarting it would not bring them back. Not being able to see them is said on the
+     * line but is no warning: with a broker that does not publish a drop counter it would never clear.
+     */
+    private static Status externalBroker(ExternalMqttBridge bridge) {
+        if (!bridge.ready()) {
+            return Status.notReady("not connected to the external broker"
+                    + (bridge.lastFailure() == null ? "" : ": " + bridge.lastFailure()) + "; retrying");
+        }
+        String drops = bridge.brokerDrops();
+        if (drops != null) {
+            return Status.degraded("accepting; " + drops);
+        }
+        String unseen = bridge.brokerDropsUnseen();
+        return Status.ok(unseen == null ? "accepting" : "accepting; " + unseen);
     }
 
     private static Status kafka(KafkaForwarder forwarder) {

@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.ProtocolAdapter;
@@ -20,9 +21,11 @@ import io.fogbridge.api.Uplink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +43,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Acknowledgement.</b> Manual; see {@link ManualAckHandoff} for what each outcome does.
  *
+ * <p><b>What the broker drops.</b> The guarantee ends at the broker's queue for our session: a broker that drops
+ * messages once that queue is full (mosquitto's {@code max_queued_messages}, 1000 by default) has already
+ * acknowledged them to the devices. The bridge also subscribes, at QoS 0 and outside the routed filters, to the
+ * broker's drop counter and reports it ({@link BrokerDropWatch}, {@link #brokerDrops()}).
+ *
+ * <p><b>Commands.</b> {@link #commandTransport()} publishes them on this connection at QoS 1.
+ *
  * <p><b>TLS.</b> With an {@code ssl://} URI the connection is TLS 1.2/1.3 ({@link ExternalBrokerTls}): the broker's
  * certificate is checked against the CA file (or the JVM's trust store) and, unless turned off, against the URI's
  * host; a client certificate is presented when configured. The files are read in {@link #start}.
@@ -54,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class ExternalMqttBridge implements ProtocolAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ExternalMqttBridge.class);
+    /** How long a device the broker had no subscriber for is left to the polling protocols. */
+    private static final Duration UNSUBSCRIBED_DEVICE_WAIT = Duration.ofSeconds(30);
 
     private final ExternalBrokerOptions options;
     private final MqttMetrics metrics;
@@ -66,17 +78,30 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
     private volatile boolean subscribed;
     private volatile boolean closed;
     private volatile String lastFailure;
-    private Mqtt5AsyncClient client;
+    private volatile Mqtt5AsyncClient client;
     private ManualAckHandoff handoff;
+    private final BrokerDropWatch drops;
+    private final BrokerCommandTransport commands;
+    private final Duration dropsVisibleWithin;
 
     public ExternalMqttBridge(ExternalBrokerOptions options, MeterRegistry registryOrNull) {
         this(options, registryOrNull, Clock.systemUTC());
     }
 
     ExternalMqttBridge(ExternalBrokerOptions options, MeterRegistry registryOrNull, Clock clock) {
+        this(options, registryOrNull, clock, BrokerDropWatch.VISIBLE_WITHIN);
+    }
+
+    /** {@code dropsVisibleWithin}: how long to wait for the broker's drop counter before saying it cannot be seen. */
+    ExternalMqttBridge(
+            ExternalBrokerOptions options, MeterRegistry registryOrNull, Clock clock, Duration dropsVisibleWithin) {
         this.options = Objects.requireNonNull(options, "options");
         this.metrics = new MqttMetrics(registryOrNull);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.drops = new BrokerDropWatch(metrics, clock, BrokerDropWatch.QUIET, dropsVisibleWithin);
+        this.dropsVisibleWithin = dropsVisibleWithin;
+        this.commands = new BrokerCommandTransport(
+                () -> client, this::ready, options.ackTimeout(), UNSUBSCRIBED_DEVICE_WAIT, clock);
         this.retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "fogbridge-mqtt-bridge-retry");
             thread.setDaemon(true);
@@ -162,6 +187,27 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         }
         String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
         return root == failure ? text : text + " (" + failure.getClass().getSimpleName() + ")";
+    }
+
+    /**
+     * Commands published to the devices' command topics on the external broker, delivered when the broker
+     * acknowledges them ({@link BrokerCommandTransport}: weaker than the embedded broker's device PUBACK).
+     */
+    public CommandTransport commandTransport() {
+        return commands;
+    }
+
+    /**
+     * Messages the broker dropped after acknowledging them to devices, as a sentence for operators ("the broker
+     * dropped N messages …"), while the episode lasts ({@link BrokerDropWatch#QUIET} after its last drop); else null.
+     */
+    public String brokerDrops() {
+        return drops.drops();
+    }
+
+    /** Null while the broker's drop counter arrives; else the sentence saying that drops cannot be seen, and why. */
+    public String brokerDropsUnseen() {
+        return drops.blindSpot();
     }
 
     @Override
@@ -251,6 +297,38 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         subscribed = true;
         lastFailure = null;
         log.info("subscribed to {} at {}", options.subscriptions(), options.uri());
+        watchBrokerDrops(forConnection);
+    }
+
+    /**
+     * A subscription of its own: a broker that refuses {@code $SYS} to the gateway must not fail the routed filters.
+     * Retained messages are sent on every subscribe, so each connection starts with the broker's current total.
+     */
+    private void watchBrokerDrops(long forConnection) {
+        if (forConnection != connection.get()) {
+            return;
+        }
+        drops.subscribed();
+        client.subscribeWith()
+                .topicFilter(BrokerDropWatch.TOPIC)
+                .qos(MqttQos.AT_MOST_ONCE)
+                .retainHandling(Mqtt5RetainHandling.SEND)
+                .send()
+                .whenComplete((subAck, failure) -> {
+                    if (failure != null || subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
+                        log.debug(
+                                "{} refused {}: {}",
+                                options.uri(),
+                                BrokerDropWatch.TOPIC,
+                                failure != null ? failure.toString() : subAck.getReasonCodes());
+                    }
+                });
+        try {
+            // logs "cannot be seen" once if nothing arrived by then
+            retries.schedule(drops::blindSpot, dropsVisibleWithin.toMillis() + 100, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
     }
 
     private void onDisconnected(MqttClientDisconnectedContext context) {
@@ -286,6 +364,11 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
     }
 
     private void onPublish(Mqtt5Publish publish) {
+        if (publish.getTopic().toString().equals(BrokerDropWatch.TOPIC)) {
+            drops.onTotal(new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
+            acknowledge(publish, connection.get()); // QoS 0: nothing to send, but the client wants every one settled
+            return;
+        }
         long arrivalTime = clock.millis();
         long receivedOn = connection.get();
         Runnable acknowledge = () -> acknowledge(publish, receivedOn);

@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.mqtt.revoked} (tag {@code reason}: removed, disabled, credential-revoked, expired): open
  *       connections closed because the registry no longer authorizes them
  *   <li>{@code fogbridge.mqtt.external.connected}: 1 while the external bridge is connected and subscribed
+ *   <li>{@code fogbridge.external.broker.dropped} (Prometheus {@code fogbridge_external_broker_dropped_total}):
+ *       messages the external broker reported dropping ({@link BrokerDropWatch})
  * </ul>
  *
  * <p>Thread-safe.
@@ -77,6 +79,15 @@ final class MqttMetrics {
                     .tag("reason", reason)
                     .register(registry)
                     .increment();
+        }
+    }
+
+    void brokerDropped(long messages) {
+        if (registry != null) {
+            Counter.builder("fogbridge.external.broker.dropped")
+                    .description("messages the external broker acknowledged to devices and then dropped (queue full)")
+                    .register(registry)
+                    .increment(messages);
         }
     }
 

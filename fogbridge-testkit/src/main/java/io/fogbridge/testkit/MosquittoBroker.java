@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * A real mosquitto broker on a free loopback port, as a child process that tests can kill and
@@ -48,6 +49,17 @@ public final class MosquittoBroker implements AutoCloseable {
     /** Starts mosquitto with a TLS-only listener ({@code tls} null: plain, as {@link #start(Path)}). */
     public static MosquittoBroker startTls(Path dir, Tls tls) throws Exception {
         MosquittoBroker mosquitto = new MosquittoBroker(TestEnv.peer("mosquitto"), dir, TestEnv.freePort(), tls);
+        mosquitto.start();
+        return mosquitto;
+    }
+
+    /**
+     * Starts mosquitto with a whole config of the test's own (a deployment's example config, say): {@code config}
+     * gets the broker's port and returns the file's text; {@link #uri()} is plain {@code tcp://}.
+     */
+    public static MosquittoBroker startWithConfig(Path dir, IntFunction<String> config) throws Exception {
+        MosquittoBroker mosquitto = new MosquittoBroker(TestEnv.peer("mosquitto"), dir, TestEnv.freePort(), null);
+        Files.writeString(mosquitto.config, config.apply(mosquitto.port));
         mosquitto.start();
         return mosquitto;
     }
@@ -108,6 +120,14 @@ public final class MosquittoBroker implements AutoCloseable {
                 throw new IllegalStateException("mosquitto did not start on " + port + ": " + Files.readString(log));
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** SIGTERM: the broker shuts down cleanly, writing its persistence file if it has one. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("mosquitto did not stop on SIGTERM within 15 s");
         }
     }
 
