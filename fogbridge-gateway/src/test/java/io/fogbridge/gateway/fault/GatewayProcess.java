@@ -42,6 +42,16 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /**
+     * Starts with JVM options added after the defaults (a later {@code -Xmx} wins), e.g. the launcher's
+     * {@code -Xmx128m} and {@code -XX:+ExitOnOutOfMemoryError} for tests of the memory budget.
+     */
+    public static GatewayProcess start(Path configFile, List<String> extraJvmOptions) throws IOException {
+        List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+        options.addAll(extraJvmOptions);
+        return new GatewayProcess(ChildJvm.start(Main.class, options, "run", "--config", configFile.toString()));
+    }
+
+    /**
      * Waits for the READY line and returns it.
      *
      * @throws AssertionError if the gateway exits first or does not get ready in time
