@@ -57,13 +57,14 @@ import org.junit.jupiter.api.io.TempDir;
  * commands on the same tenant.
  *
  * <ul>
- *   <li>The gateway stays alive; the commands that fit the default {@code commands.maxPendingBytes} (64 MiB: 74 of
- *       them) are stored, each later one is answered with a {@code 413} {@code delivery-failure} response carrying
- *       its correlation id; the other device receives every one of its commands throughout; {@code /readyz} says
- *       the consumer is consuming; the 413s are counted.
- *   <li>A SIGKILL and restart (still at 128 MiB) recovers the 74 commands without loading their payloads: the
- *       gateway stays alive and keeps delivering the other device's commands.
- *   <li>When the big device connects it gets the 74 stored commands, in order, with their payloads intact.
+ *   <li>The gateway stays alive; the commands that fit {@code commands.maxPendingBytes: 128MiB} (149 of them) are
+ *       stored, each later one is answered with a {@code 413} {@code delivery-failure} response carrying its
+ *       correlation id; the other device receives every one of its commands throughout; {@code /readyz} says the
+ *       consumer is consuming; the 413s are counted.
+ *   <li>A SIGKILL and restart (still at {@code -Xmx128m}) recovers the 149 commands (134 MB of payloads, more
+ *       than the heap) without loading their payloads: the gateway stays alive and keeps delivering the other
+ *       device's commands.
+ *   <li>When the big device connects it gets the 149 stored commands, in order, with their payloads intact.
  * </ul>
  *
  * <p>Run on the code before the fix, the gateway died of OutOfMemoryError in the pending store while consuming.
@@ -76,12 +77,16 @@ class LargeCommandsIT {
     private static final List<String> LAUNCHER_HEAP = List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
     private static final int COMMANDS = 250;
     private static final int PAYLOAD = 900_000;
-    /** The default {@code commands.maxPendingBytes}; the test config leaves it at its default. */
-    private static final long BUDGET = 64L << 20;
-    /** Per-command bytes in the store beyond the payload (headers); generously bounded. */
-    private static final long RECORD_OVERHEAD_AT_MOST = 1_000;
+    /**
+     * {@code commands.maxPendingBytes}: more than the whole heap, so a restart that loaded the stored payloads
+     * would die of it.
+     */
+    private static final long BUDGET = 128L << 20;
+    /** Per-command bytes in the store beyond the payload (record header and command head: about 115). */
+    private static final long OVERHEAD_AT_LEAST = 100;
 
-    private static final int STORED = (int) (BUDGET / (PAYLOAD + RECORD_OVERHEAD_AT_MOST));
+    private static final long OVERHEAD_AT_MOST = 200;
+    private static final int STORED = (int) (BUDGET / (PAYLOAD + OVERHEAD_AT_MOST));
 
     @TempDir
     static Path dir;
@@ -90,8 +95,8 @@ class LargeCommandsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(BUDGET / (PAYLOAD + 100))
-                .as("the overhead bound does not change the count")
+        assertThat(BUDGET / (PAYLOAD + OVERHEAD_AT_LEAST))
+                .as("the overhead's bounds give the same count")
                 .isEqualTo(STORED);
         kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
         kafka.createTopic("fog.command.acme", 2);
@@ -124,7 +129,7 @@ class LargeCommandsIT {
                 kafka: {bootstrapServers: "%s"}
                 spool: {maxBytes: 64MiB, segmentBytes: 4MiB}
                 http: {host: 127.0.0.1, port: %d}
-                commands: {enabled: true, tenants: "acme"}
+                commands: {enabled: true, tenants: "acme", maxPendingBytes: 128MiB}
                 """.formatted(
                 dir.resolve("data"), mqttPort, dir.resolve("devices.yaml"), kafka.bootstrapServers(), httpPort));
 
@@ -158,9 +163,7 @@ class LargeCommandsIT {
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         heap.sample();
-                        assertThat(gateway.isAlive())
-                                .as("gateway alive (no OutOfMemoryError)")
-                                .isTrue();
+                        assertAlive(gateway);
                         return committedCovers(admin, "fogbridge-big-cmd", ends);
                     });
             double consumedSeconds = (System.nanoTime() - began) / 1e9;
@@ -192,7 +195,7 @@ class LargeCommandsIT {
             small.add("ok-after-restart");
             awaitReceived(ok, small);
             afterRestart.sample();
-            assertThat(second.isAlive()).as("gateway alive after recovering").isTrue();
+            assertAlive(second);
             assertThat(metric(httpPort, "fogbridge_command_pending\\b(?!_)")).isEqualTo(STORED);
 
             BigDevice big = new BigDevice(mqttPort);
@@ -219,7 +222,7 @@ class LargeCommandsIT {
             await("delivered commands leave the store")
                     .atMost(Duration.ofSeconds(20))
                     .until(() -> metric(httpPort, "fogbridge_command_pending\\b(?!_)") == 0);
-            assertThat(second.isAlive()).as("gateway alive after delivering").isTrue();
+            assertAlive(second);
             big.close();
             System.out.printf(
                     "LargeCommandsIT: restart recovered %d commands (%d MiB on disk), delivered them; heap used at most"
@@ -238,6 +241,14 @@ class LargeCommandsIT {
         GatewayProcess process = GatewayProcess.start(config, LAUNCHER_HEAP);
         assertThat(process.awaitReady(START_TIMEOUT)).isEqualTo("READY mqtt=[" + mqttPort + "] http=" + httpPort);
         return process;
+    }
+
+    /** With {@code -XX:+ExitOnOutOfMemoryError} the JVM exits with code 3 on the first OutOfMemoryError. */
+    private static void assertAlive(GatewayProcess gateway) throws InterruptedException {
+        if (!gateway.isAlive()) {
+            int code = gateway.kill(); // already gone: this only reaps it
+            throw new AssertionError("the gateway exited with code " + code + (code == 3 ? " (OutOfMemoryError)" : ""));
+        }
     }
 
     private static void awaitReceived(CommandDevice device, List<String> ids) {
@@ -403,7 +414,7 @@ class LargeCommandsIT {
 
     /**
      * {@code big-1} on a HiveMQ MQTT 5 client, recording each command's size and first bytes only (the test JVM
-     * need not hold 67 MB of payloads); it does not answer.
+     * need not hold 134 MB of payloads); it does not answer.
      */
     private static final class BigDevice implements AutoCloseable {
         final List<Received> received = new CopyOnWriteArrayList<>();
