@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
  * {@code curl -m 2} must release their waiters at once and never take a command with them, and connections that
  * never complete a request must not be counted as refused requests.
  *
- * <p>{@code -Dfogbridge.it.abandonedPolls=N} changes the number of abandoned polls (300 by default, a few seconds).
+ * <p>{@code -Dfogbridge.it.abandonedPolls=N} changes the number of abandoned polls (60 by default; 300 takes about 15 s here).
  */
 class HttpLongPollIT {
 
-    static final int ABANDONED = Integer.getInteger("fogbridge.it.abandonedPolls", 300);
+    static final int ABANDONED = Integer.getInteger("fogbridge.it.abandonedPolls", 60);
 
     static final TestDevices.RecordingUplink uplink = new TestDevices.RecordingUplink();
     static final TestDevices.QueueInbox inbox = new TestDevices.QueueInbox();
