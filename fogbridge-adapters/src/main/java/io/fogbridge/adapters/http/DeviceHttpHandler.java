@@ -158,10 +158,9 @@ final class DeviceHttpHandler {
 
     private Optional<Command> awaitCommand(HttpCall exchange, UplinkReply reply, Duration ttd) {
         CompletableFuture<Optional<Command>> wait = inbox.awaitCommand(reply.tenant(), reply.device(), ttd);
-        // The client hung up: withdraw at once. The inbox never hands a command to a cancelled wait.
-        exchange.closed().thenRun(() -> wait.cancel(false));
         metrics.waitStarted();
-        try {
+        // The client hung up: withdraw at once. The inbox never hands a command to a cancelled wait.
+        try (HttpCall.CloseWatch hangUp = exchange.watchClose(() -> wait.cancel(false))) {
             // The inbox completes with empty after ttd itself; the extra second only guards against a lost wakeup.
             return wait.get(ttd.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (CancellationException e) {

@@ -166,7 +166,7 @@ public final class HttpAdapter implements ProtocolAdapter {
             server.close().syncUninterruptibly();
         }
         if (loops != null) {
-            // closing every connection completes their calls' closed(): waiting requests give their commands back
+            // closing every connection ends the waits of their calls: waiting requests give their commands back
             loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         if (executor != null) {

@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.security.cert.Certificate;
@@ -28,9 +30,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * One complete device request as the {@link RequestReader} assembled it, and the one way to answer it.
  *
- * <p>What the long poll relies on: {@link #closed()} completes as soon as the connection is gone (the event loop
+ * <p>What the long poll relies on: {@link #watchClose} fires as soon as the connection is gone (the event loop
  * reads the peer's FIN or RST while the request waits), and {@link #respond} tells whether the response was written
- * and flushed to a connection that was still open. A device that gave up is never told it got a command.
+ * and flushed to a connection that was still open. A device that gave up is never told it got a command. (What
+ * stays open: a client that hangs up after the bytes left for its socket; HTTP has no acknowledgement to wait for.)
  *
  * <p>Thread-safety: the request side is immutable; {@link #respond} may be called from any thread, once.
  */
@@ -42,7 +45,6 @@ final class HttpCall {
     private byte[] body;
     private final boolean bodyTooLarge;
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> answered = new CompletableFuture<>();
     private final AtomicBoolean responded = new AtomicBoolean();
 
@@ -56,7 +58,6 @@ final class HttpCall {
         this.uri = URI.create(request.uri().startsWith("/") ? request.uri() : "/" + request.uri());
         this.body = body;
         this.bodyTooLarge = bodyTooLarge;
-        channel.closeFuture().addListener(f -> closed.complete(null));
     }
 
     String getRequestMethod() {
@@ -108,9 +109,21 @@ final class HttpCall {
         return responseHeaders;
     }
 
-    /** Completes when the connection closed, whoever closed it. */
-    CompletableFuture<Void> closed() {
-        return closed;
+    /** A watch on the connection's close; closing the watch stops it. */
+    interface CloseWatch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Runs {@code onClose} on the event loop when the connection closes, whoever closes it (at once when it is closed
+     * already). Close the watch when done: a keep-alive connection serves many calls, and a forgotten watch would
+     * keep its call until the connection ends.
+     */
+    CloseWatch watchClose(Runnable onClose) {
+        GenericFutureListener<Future<? super Void>> listener = future -> onClose.run();
+        channel.closeFuture().addListener(listener);
+        return () -> channel.closeFuture().removeListener(listener);
     }
 
     /** Completes when {@link #respond} finished, written or not: the next request on the connection may go. */
