@@ -66,6 +66,7 @@ class EveryKeyTest {
             adapters.http.keyStore     | "a\\0b"         | not a valid path
             adapters.http.keyStorePassword | '""'        | must not be empty
             adapters.http.clientCaFile | "a\\0b"         | not a valid path
+            adapters.http.maxTtdWaiting | "0"            | expected a whole number 1-100000, got '0'
             adapters.coap.enabled      | yes             | expected true or false
             adapters.coap.host         | "a b"           | expected host name or IP address
             adapters.coap.port         | "-1"            | expected a port 0-65535
