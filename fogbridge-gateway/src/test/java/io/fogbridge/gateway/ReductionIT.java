@@ -113,22 +113,31 @@ class ReductionIT {
         }
         meter.disconnect();
 
-        // Five quick publishes may straddle a window edge: then two aggregates share them.
+        // Five quick publishes may straddle a window edge: then two aggregates share them (three, if a publish
+        // stamped just before an edge is handled after the sweeper released that window).
         List<JsonNode> aggregates = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : consume("fog.telemetry.acme", "meter-2", 1)) {
             assertThat(CloudTopics.headers(record)).containsEntry("content-type", "application/json");
             aggregates.add(JSON.readTree(record.value()));
         }
-        assertThat(aggregates).hasSizeBetween(1, 2);
+        assertThat(aggregates).hasSizeBetween(1, 3);
         assertThat(aggregates.stream()
                         .mapToInt(a -> a.at("/values/kw/count").asInt())
                         .sum())
                 .isEqualTo(5);
-        assertThat(aggregates.getFirst().at("/values/kw/min").asDouble()).isEqualTo(1.0);
-        assertThat(aggregates.getLast().at("/values/kw/max").asDouble()).isEqualTo(5.0);
-        assertThat(aggregates.getFirst().at("/window/end").asLong()
-                        - aggregates.getFirst().at("/window/start").asLong())
-                .isEqualTo(2000);
+        assertThat(aggregates.stream()
+                        .mapToDouble(a -> a.at("/values/kw/min").asDouble())
+                        .min())
+                .hasValue(1.0);
+        assertThat(aggregates.stream()
+                        .mapToDouble(a -> a.at("/values/kw/max").asDouble())
+                        .max())
+                .hasValue(5.0);
+        assertThat(aggregates).allSatisfy(a -> assertThat(
+                        a.at("/window/end").asLong() - a.at("/window/start").asLong())
+                .isEqualTo(2000));
+        assertThat(counter("fogbridge.reduction.suppressed", "rule", "energy", "reason", "window"))
+                .isEqualTo(5);
     }
 
     /** The indexes a deadband around the last sent value keeps: what the stage must have sent. */
