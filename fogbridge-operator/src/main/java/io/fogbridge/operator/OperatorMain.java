@@ -1,0 +1,23 @@
+package io.fogbridge.operator;
+
+import io.fogbridge.operator.model.OperatorDefaults;
+import io.fogbridge.operator.reconcile.GatewayReconciler;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Runs the operator in its pod: reconciles Gateways in every namespace its RBAC allows, until SIGTERM. Defaults for
+ * Gateways come from the environment ({@link OperatorDefaults#fromEnvironment}).
+ */
+public final class OperatorMain {
+
+    private OperatorMain() {}
+
+    public static void main(String[] args) {
+        Operator operator = new Operator();
+        operator.register(new GatewayReconciler(OperatorDefaults.fromEnvironment(System.getenv()), Clock.systemUTC()));
+        operator.installShutdownHook(Duration.ofSeconds(10));
+        operator.start();
+    }
+}
