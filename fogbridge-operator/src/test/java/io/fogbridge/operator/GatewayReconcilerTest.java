@@ -193,6 +193,43 @@ class GatewayReconcilerTest {
         await().until(() -> condition(gateway("paused"), "ReconciliationPaused").isEmpty());
     }
 
+    @Test
+    void aReconcileThatChangesNothingWritesNothing() throws Exception {
+        client.resource(Gateways.lathe(NS, "steady")).create();
+        await().until(() -> condition(gateway("steady"), "Reconciled").isPresent());
+        await().during(Duration.ofMillis(500)).until(() -> configYaml("steady") != null);
+        drainRequests();
+
+        // A label on the StatefulSet: its informer wakes the reconciler, which finds every object as it wants it.
+        client.apps().statefulSets().inNamespace(NS).withName("steady").unlock().edit(s -> {
+            s.getMetadata().getLabels().put("touched", "by-hand");
+            return s;
+        });
+
+        List<String> requests = new java.util.ArrayList<>();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
+            requests.addAll(drainRequests());
+            return requests.stream().anyMatch(r -> r.startsWith("GET ") && r.contains("configmaps/steady-config"));
+        });
+        assertThat(requests)
+                .as("the reconcile read its objects (GET) but wrote nothing besides the test's own edit")
+                .filteredOn(r -> !r.startsWith("GET "))
+                .allMatch(r -> r.startsWith("PATCH /apis/apps/v1/namespaces/plant-1/statefulsets/steady"));
+    }
+
+    /** Requests about the "steady" gateway's objects that reached the mock since the last call. */
+    private static List<String> drainRequests() throws InterruptedException {
+        List<String> seen = new java.util.ArrayList<>();
+        var request = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        while (request != null) {
+            if (request.getPath().contains("steady")) {
+                seen.add(request.getMethod() + " " + request.getPath());
+            }
+            request = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return seen;
+    }
+
     private static void setPause(String name, String value) {
         client.resources(Gateway.class).inNamespace(NS).withName(name).unlock().edit(g -> {
             Map<String, String> annotations = new HashMap<>();
