@@ -2,6 +2,7 @@ package io.fogbridge.spool;
 
 import io.fogbridge.api.Envelope;
 import io.fogbridge.api.Lane;
+import io.fogbridge.api.QoS;
 import io.fogbridge.api.Spool;
 import io.fogbridge.api.SpoolCursor;
 import io.fogbridge.api.SpoolException;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * crash at any point leaves a spool that opens; recovery truncates torn tails and skips (and
  * counts) damaged records instead of failing.
  *
+ * <p><b>Memory.</b> What appends hold until their futures complete is bounded in count and bytes
+ * ({@link AppendBudget}); beyond it an append fails at once with {@code Full}. A QoS 0 append never waits for room
+ * and never makes room by dropping older records: at a full spool it is dropped and counted (reason {@code full}),
+ * whatever {@code whenFull} says, which applies to QoS 1.
+ *
  * <p><b>Threads.</b> Thread-safe. {@code append} only encodes the record and enqueues it: no I/O
  * and no waiting on the calling thread. Futures complete on a spool thread
  * ({@code fogbridge-spool-ack}, or {@code fogbridge-spool-writer} for small batches), in append
@@ -73,6 +79,9 @@ public final class SegmentedSpool implements Spool {
 
     final LaneLog[] lanes;
     final DropCounters drops;
+    /** Bounds what appends hold in memory until the writer decided their fate. */
+    final AppendBudget budget = new AppendBudget(AppendBudget.DEFAULT_BYTES, AppendBudget.DEFAULT_COUNT);
+
     final LongAdder appended = new LongAdder();
     final LongAdder committedRecords = new LongAdder();
     final LongAdder syncs = new LongAdder();
@@ -185,15 +194,27 @@ public final class SegmentedSpool implements Spool {
             throw new IllegalArgumentException("record of " + record.length + " bytes does not fit a segment of "
                     + options.segmentBytes() + " bytes (spool.segment-bytes)");
         }
+        boolean atMostOnce = envelope.qos() == QoS.AT_MOST_ONCE;
+        if (!budget.take(record.length, atMostOnce)) {
+            // the writer is that far behind (or the spool full and QoS 1 appends waiting): queueing more only
+            // fills the heap
+            if (atMostOnce) {
+                drops.add(DropCounters.OVERLOAD, 1);
+            }
+            return CompletableFuture.failedFuture(new SpoolException.Full(
+                    "spool: " + budget.count() + " appends (" + budget.bytes() + " B) already waiting for the writer"));
+        }
         CompletableFuture<Long> future = new CompletableFuture<>();
         PendingAppend p = new PendingAppend(
                 record,
                 envelope.lane(),
                 RecordFormat.arrival(java.nio.ByteBuffer.wrap(record), 0),
                 future,
-                options.ticker().nanoTime() + options.blockTimeout().toNanos());
+                options.ticker().nanoTime() + options.blockTimeout().toNanos(),
+                atMostOnce);
         inbox.add(p);
         if (closed && inbox.remove(p)) {
+            budget.release(p);
             future.completeExceptionally(new SpoolException.Closed());
         }
         return future;

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Spool meters: {@code fogbridge.spool.records} (uncommitted), {@code .bytes},
- * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason}},
+ * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason,qos}},
  * {@code .write.failing{reason}} (1 while writes fail for that reason: {@code disk-full}, {@code
  * io-error}) and {@code .write.errors{reason}} (appends failed by write errors).
  * Gauges read {@link SegmentedSpool#stats()} at scrape time; nothing is counted twice.
@@ -48,7 +48,8 @@ final class SpoolMetrics {
         for (String reason : spool.drops.snapshot().keySet()) {
             FunctionCounter.builder("fogbridge.spool.dropped", spool.drops, d -> d.get(reason))
                     .tag("reason", reason)
-                    .description("records dropped, by reason")
+                    .tag("qos", DropCounters.qosOf(reason))
+                    .description("records dropped, by reason and the QoS they were sent with")
                     .register(r);
         }
     }
