@@ -20,11 +20,15 @@ final class DropCounters {
     /** QoS 0 refused because the writer's queue is at its budget ({@link AppendBudget}). */
     static final String OVERLOAD = "overload";
 
+    /** A record Kafka refused for good that found the parking area at its bound. */
+    static final String PARKED_FULL = "parked-full";
+
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     DropCounters() {
-        for (String r :
-                new String[] {DROP_OLDEST, DROP_NEWEST, MAX_AGE, CORRUPT, BLOCK_TIMEOUT, TORN_TAIL, FULL, OVERLOAD}) {
+        for (String r : new String[] {
+            DROP_OLDEST, DROP_NEWEST, MAX_AGE, CORRUPT, BLOCK_TIMEOUT, TORN_TAIL, FULL, OVERLOAD, PARKED_FULL
+        }) {
             counts.put(r, new LongAdder());
         }
     }

@@ -103,6 +103,8 @@ public final class SegmentedSpool implements Spool {
     private final Thread writer;
     private final ForwarderCursor cursor;
     private final DirectoryLock directoryLock;
+    /** Null when read-only. */
+    private final ParkedRecords parked;
 
     private SegmentedSpool(
             SpoolOptions options,
@@ -110,8 +112,10 @@ public final class SegmentedSpool implements Spool {
             LaneLog[] lanes,
             DropCounters drops,
             DirectoryLock directoryLock,
+            ParkedRecords parked,
             boolean readOnly) {
         this.options = options;
+        this.parked = parked;
         this.disk = disk;
         this.outage = new WriteOutage(options.clock());
         this.readOnly = readOnly;
@@ -159,7 +163,7 @@ public final class SegmentedSpool implements Spool {
                 lanes[l.ordinal()] = LaneLog.recover(dir, l, drops, disk, !readOnly);
             }
             if (readOnly) {
-                SegmentedSpool spool = new SegmentedSpool(options, disk, lanes, drops, directoryLock, true);
+                SegmentedSpool spool = new SegmentedSpool(options, disk, lanes, drops, directoryLock, null, true);
                 LOG.warn(
                         "spool directory {} is not writable: opened read-only; forwarding the {} records on disk,"
                                 + " refusing new data, and keeping commits in memory only (a restart forwards them"
@@ -168,8 +172,21 @@ public final class SegmentedSpool implements Spool {
                         spool.stats().records());
                 return spool;
             }
+            ParkedRecords parked = ParkedRecords.open(dir, disk, parkedBytes(options));
+            if (parked.tornBytes() > 0) {
+                LOG.warn(
+                        "spool: parking area had a torn tail of {} bytes (a crash while parking); cut",
+                        parked.tornBytes());
+            }
+            if (parked.records() > 0) {
+                LOG.warn(
+                        "spool: {} records parked (refused by Kafka for good): {}; fix the cause, then run"
+                                + " 'fogbridge spool replay-parked'",
+                        parked.records(),
+                        parked.byTopic());
+            }
             disk.forceDirectory(dir);
-            return new SegmentedSpool(options, disk, lanes, drops, directoryLock, false);
+            return new SegmentedSpool(options, disk, lanes, drops, directoryLock, parked, false);
         } catch (IOException | RuntimeException e) {
             directoryLock.close();
             throw e;
@@ -218,6 +235,19 @@ public final class SegmentedSpool implements Spool {
             future.completeExceptionally(new SpoolException.Closed());
         }
         return future;
+    }
+
+    /** The parking area's bound: a quarter of {@code maxBytes}, beside it (it is not part of the lanes' bound). */
+    static long parkedBytes(SpoolOptions options) {
+        return Math.max(1 << 20, options.maxBytes() / 4);
+    }
+
+    /**
+     * The parking area ({@code parked/}): records Kafka refused for good, waiting for {@code spool replay-parked};
+     * null when the spool is read-only.
+     */
+    public ParkedRecords parked() {
+        return parked;
     }
 
     @Override
@@ -357,6 +387,9 @@ public final class SegmentedSpool implements Spool {
             }
         } finally {
             lock.unlock();
+        }
+        if (parked != null) {
+            parked.close();
         }
         directoryLock.close();
     }

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Spool meters: {@code fogbridge.spool.records} (uncommitted), {@code .bytes},
  * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason,qos}},
- * {@code .write.failing{reason}} (1 while writes fail for that reason: {@code disk-full}, {@code
+ * {@code .parked.records}, {@code .parked.bytes}, {@code .write.failing{reason}} (1 while writes fail for that reason: {@code disk-full}, {@code
  * io-error}) and {@code .write.errors{reason}} (appends failed by write errors).
  * Gauges read {@link SegmentedSpool#stats()} at scrape time; nothing is counted twice.
  */
@@ -43,6 +43,15 @@ final class SpoolMetrics {
             FunctionCounter.builder("fogbridge.spool.write.errors", spool.outage, o -> o.errors(reason))
                     .tag("reason", reason)
                     .description("appends failed by write errors, by reason")
+                    .register(r);
+        }
+        ParkedRecords parked = spool.parked();
+        if (parked != null) {
+            Gauge.builder("fogbridge.spool.parked.records", parked, ParkedRecords::records)
+                    .description("records Kafka refused for good, waiting in parked/ for 'spool replay-parked'")
+                    .register(r);
+            Gauge.builder("fogbridge.spool.parked.bytes", parked, ParkedRecords::bytes)
+                    .baseUnit("bytes")
                     .register(r);
         }
         for (String reason : spool.drops.snapshot().keySet()) {
