@@ -1,11 +1,11 @@
 package io.fogbridge.kafka;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -75,16 +75,15 @@ public final class KafkaTopics implements TopicCheck {
     }
 
     /**
-     * Which of {@code topics} Kafka does not have, from one listing.
+     * The names of Kafka's topics (internal ones left out), from one listing.
      *
-     * @return the missing ones, in the given order; null when Kafka could not be asked within the timeout
+     * @return the names; null when Kafka could not be asked within the timeout
      */
-    public synchronized List<String> missing(Collection<String> topics) {
+    public synchronized Set<String> names() {
         try {
-            var names = admin().listTopics(new ListTopicsOptions().listInternal(false))
+            return admin().listTopics(new ListTopicsOptions().listInternal(false))
                     .names()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return topics.stream().filter(t -> !names.contains(t)).toList();
         } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             log.debug("cannot list topics: {}", e.toString());
             return null;
