@@ -58,7 +58,9 @@ public final class RouteTargetCheck {
                     templated ? names.stream().anyMatch(pattern(target).asMatchPredicate()) : names.contains(target);
             if (!found) {
                 out.add("route " + route.name() + ": " + (templated ? "no Kafka topic matches " : "Kafka has no topic ")
-                        + target + "; its records will be parked (spool parked/) until the topic exists");
+                        + target
+                        + "; unless Kafka creates topics on first use, its records will be parked (spool parked/)"
+                        + " until the topic exists");
             }
         }
         return out;
