@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QosZeroFloodIT {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration FLOOD = Duration.ofSeconds(10);
+    private static final Duration FLOOD = Duration.ofSeconds(5);
     private static final int PAYLOAD = 4096;
     private static final String TOPIC = "fog.telemetry.t1";
 
@@ -57,7 +57,7 @@ class QosZeroFloodIT {
                             "mqtt:",
                             "  listeners: [{host: 127.0.0.1, port: " + mqttPort + "}]",
                             "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\"}",
-                            "spool: {maxBytes: 32MiB, fsync: group, whenFull: block, segmentBytes: 4MiB}",
+                            "spool: {maxBytes: 16MiB, fsync: group, whenFull: block, segmentBytes: 4MiB}",
                             "http: {host: 127.0.0.1, port: " + httpPort + "}",
                             ""));
             try (GatewayProcess gateway = GatewayProcess.startWithHeap(config, "128m")) {
