@@ -33,6 +33,11 @@ public final class KafkaTopics implements TopicCheck {
      *     not know are dropped
      */
     public KafkaTopics(Map<String, ?> clientSettings, Duration timeout) {
+        this(clientSettings, timeout, "topic-check");
+    }
+
+    /** @param purpose appended to the client id, so that two of these at once do not share one */
+    KafkaTopics(Map<String, ?> clientSettings, Duration timeout, String purpose) {
         this.settings = new LinkedHashMap<>();
         clientSettings.forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(k)) {
@@ -43,12 +48,14 @@ public final class KafkaTopics implements TopicCheck {
         int ms = (int) Math.max(1, timeout.toMillis());
         settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        settings.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "fogbridge-topic-check");
+        // its own id: two clients with one id clash on their JMX registration (a warning per start)
+        Object id = settings.get(AdminClientConfig.CLIENT_ID_CONFIG);
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, (id == null ? "fogbridge" : id) + "-" + purpose);
     }
 
     /** For {@code config check} and the start-up log: the forwarder's own client settings. */
     public static KafkaTopics of(ForwarderOptions options, Duration timeout) {
-        return new KafkaTopics(ProducerSettings.of(options), timeout);
+        return new KafkaTopics(ProducerSettings.of(options), timeout, "route-check");
     }
 
     @Override
