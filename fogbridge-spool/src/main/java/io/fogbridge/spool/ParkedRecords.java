@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  *
  * All integers big-endian. An entry is fsynced before {@link #park} returns, and the forwarder commits the lane past
  * the record only after that, so a crash at any point leaves the record in the lane (sent or parked again) or here,
- * maybe both (then it is parked twice: replay delivers it twice, with the same {@code fog-seq} origin). Opening
+ * maybe both (a crash after the park and before the commit parks it again when the lane is read again, and replay
+ * then delivers it twice: at least once, as everywhere). Opening
  * reads every entry and cuts a torn or damaged tail (a crash in the middle of an append; the record is still in
  * its lane then), counting the bytes cut.
  *
