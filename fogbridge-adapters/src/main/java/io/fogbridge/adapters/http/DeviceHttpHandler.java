@@ -15,6 +15,7 @@ import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.DeviceDirectory;
+import io.fogbridge.api.log.Untrusted;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -205,7 +206,7 @@ final class DeviceHttpHandler implements HttpHandler {
             case AuthResult.Authenticated authenticated ->
                 new RequestSender.Authenticated(authenticated.device(), clientId);
             case AuthResult.Refused refused -> {
-                log.warn("HTTP request from {} refused: {}", clientId, refused.detail());
+                log.warn("HTTP request from {} refused: {}", Untrusted.of(clientId), Untrusted.of(refused.detail()));
                 switch (refused.reason()) {
                     case BAD_CREDENTIALS, MALFORMED_USERNAME -> refuseUnauthenticated(exchange, "bad credentials");
                     case DISABLED, CREDENTIAL_NOT_VALID_NOW -> {

@@ -23,26 +23,44 @@ public final class Untrusted {
     /** Characters of the value kept in a log line; at most six output characters each after escaping. */
     public static final int MAX_CHARS = 200;
 
+    /** Characters kept of a {@link #composite} value. */
+    public static final int MAX_COMPOSITE_CHARS = 1_200;
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Object value;
+    private final int maxChars;
 
-    private Untrusted(Object value) {
+    private Untrusted(Object value, int maxChars) {
         this.value = value;
+        this.maxChars = maxChars;
     }
 
     /** Wraps a value for a log argument; its {@code toString()} is read only when the line is written. */
     public static Untrusted of(Object value) {
-        return new Untrusted(value);
+        return new Untrusted(value, MAX_CHARS);
+    }
+
+    /**
+     * As {@link #of(Object)}, keeping up to {@link #MAX_COMPOSITE_CHARS} characters: for a value whose text holds
+     * several outside strings, each bounded already (a command: its id, device, name and correlation id), and that
+     * would lose its useful end at {@link #MAX_CHARS}.
+     */
+    public static Untrusted composite(Object value) {
+        return new Untrusted(value, MAX_COMPOSITE_CHARS);
     }
 
     /** {@code text}, escaped and cut to {@link #MAX_CHARS} characters as described in the class comment. */
     public static String escape(CharSequence text) {
+        return escape(text, MAX_CHARS);
+    }
+
+    private static String escape(CharSequence text, int maxChars) {
         if (text == null) {
             return "null";
         }
         int length = text.length();
-        int keep = Math.min(length, MAX_CHARS);
+        int keep = Math.min(length, maxChars);
         if (keep < length && Character.isHighSurrogate(text.charAt(keep - 1))) {
             keep--; // never cut a pair in two: half of it would log as an escape that the sender did not send
         }
@@ -105,6 +123,6 @@ public final class Untrusted {
     /** The escaped, bounded text of the value. */
     @Override
     public String toString() {
-        return escape(value == null ? null : value.toString());
+        return escape(value == null ? null : value.toString(), maxChars);
     }
 }

@@ -98,4 +98,10 @@ class UntrustedTest {
         assertThat(Untrusted.escape(null)).isEqualTo("null");
         assertThat(Untrusted.of(42).toString()).isEqualTo("42");
     }
+
+    @Test
+    void aCompositeValueMayKeepMore() {
+        assertThat(Untrusted.composite("y".repeat(700) + "\n").toString()).isEqualTo("y".repeat(700) + "\\n");
+        assertThat(Untrusted.composite("y".repeat(1300)).toString()).isEqualTo("y".repeat(1200) + "…(100 more)");
+    }
 }
