@@ -414,6 +414,7 @@ class MqttSecurityIT {
                 .applyWillPublish()
                 .send()
                 .get(15, TimeUnit.SECONDS);
+    }
 
     static double invalidIds() {
         return meters.counter("fogbridge.mqtt.rejected", "reason", "invalid-id").count();
