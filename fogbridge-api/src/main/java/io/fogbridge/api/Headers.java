@@ -9,6 +9,11 @@ public final class Headers {
     public static final String CREATION_TIME = "creation-time";
     public static final String QOS = "qos";
     public static final String MQTT_TOPIC = "mqtt-topic";
+    /**
+     * Protocol and endpoint of a message that did not come over MQTT and names no topic of its own (a Modbus poll:
+     * {@code modbus://host:port/unit}); such a record carries it instead of {@link #MQTT_TOPIC}.
+     */
+    public static final String SOURCE = "source";
     /** {@code <gateway id>/<lane>/<spool sequence>}: lets consumers drop replayed duplicates. */
     public static final String FOG_SEQ = "fog-seq";
 
