@@ -89,7 +89,8 @@ async def main(port):
         zero_mode=True)
     context = GatewayContext(slaves={1: unit}, single=False)
     print("modbus peer on port", port, flush=True)
-    await StartAsyncTcpServer(context=context, address=("127.0.0.1", port))
+    # reuse_address: a restart on the same port must not wait for the killed run's connections in TIME_WAIT
+    await StartAsyncTcpServer(context=context, address=("127.0.0.1", port), allow_reuse_address=True)
 
 
 if __name__ == "__main__":
