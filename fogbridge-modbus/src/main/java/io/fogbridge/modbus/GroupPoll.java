@@ -73,7 +73,7 @@ final class GroupPoll {
             return;
         }
         session.runtime().metrics().pollStarted(now - due);
-        read(0, new PollRecord(group.name()));
+        read(0, new PollRecord(group.name(), session.device().readTags(group.name())));
     }
 
     /** Reads {@code plan[index..]} one after the other, then publishes. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,8 +41,10 @@ final class PollRecord {
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, String> quality = new LinkedHashMap<>();
 
-    PollRecord(String group) {
+    /** A record whose {@code values} and {@code quality} list {@code tags} in this order, whatever order they are read in. */
+    PollRecord(String group, List<Tag> tags) {
         this.group = group;
+        tags.forEach(t -> bad(t.name(), "not-read")); // placeholders: every tag is read or given its reason
     }
 
     void good(String tag, Object value) {

@@ -12,6 +12,7 @@ import io.fogbridge.api.adapter.AdapterContext;
 import io.fogbridge.api.adapter.DeviceLimits;
 import io.fogbridge.modbus.RawModbusServer.Behaviour;
 import io.fogbridge.testkit.HeldCommands;
+import io.fogbridge.testkit.PymodbusPeer;
 import io.fogbridge.testkit.RecordingUplink;
 import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

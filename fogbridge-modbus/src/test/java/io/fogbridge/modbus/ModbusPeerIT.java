@@ -14,6 +14,7 @@ import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.adapter.AdapterContext;
 import io.fogbridge.api.adapter.DeviceLimits;
 import io.fogbridge.testkit.HeldCommands;
+import io.fogbridge.testkit.PymodbusPeer;
 import io.fogbridge.testkit.RecordingUplink;
 import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,5 @@
-package io.fogbridge.modbus;
+package io.fogbridge.testkit;
 
-import io.fogbridge.testkit.TestEnv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,10 +12,10 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The independent Modbus TCP server of the tests: Debian's {@code python3-pymodbus} running {@code modbus_peer.py}
- * (src/test/resources; its comment lists the values it holds). Missing pymodbus fails the test in CI and skips it
+ * (in the testkit's resources; its comment lists the values it holds). Missing pymodbus fails the test in CI and skips it
  * elsewhere, like every peer binary ({@link TestEnv}).
  */
-final class PymodbusPeer implements AutoCloseable {
+public final class PymodbusPeer implements AutoCloseable {
 
     /** Debian's interpreter: pymodbus is installed for it, not for a pyenv or venv python earlier on PATH. */
     private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -30,7 +29,7 @@ final class PymodbusPeer implements AutoCloseable {
         this.script = script;
     }
 
-    static PymodbusPeer start(int port) throws Exception {
+    public static PymodbusPeer start(int port) throws Exception {
         requirePymodbus();
         Path script = Files.createTempFile("modbus_peer", ".py");
         try (InputStream in = PymodbusPeer.class.getResourceAsStream("/modbus_peer.py")) {
@@ -42,12 +41,12 @@ final class PymodbusPeer implements AutoCloseable {
         return peer;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** (Re)starts the server on the same port and waits until it takes connections. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         process = new ProcessBuilder(PYTHON.toString(), script.toString(), Integer.toString(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -67,7 +66,7 @@ final class PymodbusPeer implements AutoCloseable {
     }
 
     /** SIGKILL: the connection ends without a goodbye, as when a PLC loses power. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(5, TimeUnit.SECONDS);
     }
