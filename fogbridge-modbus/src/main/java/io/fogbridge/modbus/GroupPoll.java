@@ -47,9 +47,12 @@ final class GroupPoll {
         this.plan = plan;
     }
 
-    /** Starts at a device-specific offset within the first interval, so a thousand devices do not poll at once. */
+    /**
+     * Starts at a device-specific offset within the first interval (at most a second, so a 60 s group reports soon
+     * after start), so a thousand devices do not poll at once.
+     */
     void start(long now) {
-        long offset = Math.floorMod((session.device().id() + "/" + group.name()).hashCode(), interval);
+        long offset = Math.floorMod((session.device().id() + "/" + group.name()).hashCode(), Math.min(interval, 1000));
         due = now + offset;
         timer = session.schedule(this::poll, offset);
     }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -135,8 +134,7 @@ final class WriteCommands {
             throw new Refusal("payload must be a JSON object of tag names to values, such as {\"setpoint\": 42}");
         }
         List<Map.Entry<Tag, Object>> values = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = payload.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : payload.properties()) {
             Tag tag = session.device()
                     .tag(field.getKey())
                     .orElseThrow(() -> new Refusal("unknown tag '" + field.getKey() + "'"));
