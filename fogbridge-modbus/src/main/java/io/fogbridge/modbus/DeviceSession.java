@@ -296,8 +296,8 @@ final class DeviceSession {
 
     /** Sends one message of this device through the pipeline, with its {@code source} and labels. */
     CompletableFuture<Outcome> publish(String topic, byte[] payload, long time) {
-        InboundMessage message =
-                new InboundMessage(topic, payload, QoS.AT_LEAST_ONCE, sender, PollRecord.CONTENT_TYPE, time, headers);
+        InboundMessage message = new InboundMessage(
+                topic, payload, QoS.AT_LEAST_ONCE, sender, PollRecord.CONTENT_TYPE, time, false, headers);
         try {
             return runtime.uplink().accept(message).toCompletableFuture();
         } catch (RuntimeException e) {

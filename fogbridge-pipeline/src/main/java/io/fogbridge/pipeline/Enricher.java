@@ -28,6 +28,7 @@ import java.util.Objects;
  *   <li>{@code mqtt-topic} — the topic as published (before short forms were filled in); or, for a message an
  *       adapter read from a non-MQTT device, {@code source} (protocol and endpoint) in its place, followed by that
  *       device's labels ({@link InboundMessage#headers()})
+ *   <li>{@code mqtt-will} — {@code true}, only on an MQTT will (the device's connection ended uncleanly)
  *   <li>the route's own headers (command responses: {@code correlation-id}, {@code status})
  *   <li>the configured labels, each as a header named by its key
  * </ol>
@@ -97,6 +98,9 @@ public final class Enricher implements UplinkStage {
             headers.put(Headers.MQTT_TOPIC, message.topic());
         }
         headers.putAll(message.headers()); // a poller's source (in place of mqtt-topic) and device labels
+        if (message.will()) {
+            headers.put(Headers.MQTT_WILL, "true");
+        }
         headers.putAll(routeHeaders);
         headers.putAll(labels);
         return headers;

@@ -21,6 +21,7 @@ class EnricherSourceTest {
                 new DeviceRef("acme", "lathe-3", "modbus://10.0.0.5:502/1"),
                 "application/json",
                 42L,
+                false,
                 Map.of("source", "modbus://10.0.0.5:502/1", "line", "A"));
         RouteDecision.Forward forward = (RouteDecision.Forward) new RouteTable(List.of()).decide(message);
 

@@ -32,6 +32,18 @@ public final class GatewayProcess implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private static final String EOF = "\u0000EOF";
 
+    /**
+     * As {@link #start(Path)}, with the launcher's heap ({@code bin/fogbridge}: {@code -Xmx128m} and so on) instead
+     * of the tests' 256 MiB, and {@code -XX:+ExitOnOutOfMemoryError}: a heap that fills ends the process, which the
+     * test sees, instead of leaving it half alive.
+     */
+    public static GatewayProcess startWithHeap(Path configFile, String xmx) throws IOException {
+        List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+        options.set(0, "-Xmx" + xmx);
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        return new GatewayProcess(ChildJvm.start(Main.class, options, "run", "--config", configFile.toString()));
+    }
+
     private GatewayProcess(ChildJvm child) {
         this.child = child;
         Thread.ofPlatform().name("gateway-stdout-" + child.pid()).daemon().start(this::drain);
@@ -39,6 +51,16 @@ public final class GatewayProcess implements AutoCloseable {
 
     public static GatewayProcess start(Path configFile) throws IOException {
         return new GatewayProcess(ChildJvm.start(Main.class, JVM_OPTIONS, "run", "--config", configFile.toString()));
+    }
+
+    /**
+     * Starts with JVM options added after the defaults (a later {@code -Xmx} wins), e.g. the launcher's
+     * {@code -Xmx128m} and {@code -XX:+ExitOnOutOfMemoryError} for tests of the memory budget.
+     */
+    public static GatewayProcess start(Path configFile, List<String> extraJvmOptions) throws IOException {
+        List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+        options.addAll(extraJvmOptions);
+        return new GatewayProcess(ChildJvm.start(Main.class, options, "run", "--config", configFile.toString()));
     }
 
     /**
