@@ -74,6 +74,11 @@ class EveryKeyTest {
             adapters.coap.dtlsPort     | "-1"            | expected a port 0-65535
             adapters.coap.pskFile      | "a\\0b"         | not a valid path
             adapters.maxTtd            | "0"             | must be longer than 0
+            adapters.modbus.enabled    | yes             | expected true or false
+            adapters.modbus.maxGap     | "125"           | expected 0-124
+            adapters.modbus.reconnectDelay | "0"         | must be longer than 0
+            adapters.modbus.reconnectMax | forever       | expected a duration
+            adapters.modbus.devices    | plc-1           | expected a list
             adapters.fake.enabled      | yes             | expected true or false
             adapters.fake.device       | "a b"           | expected letters, digits
             adapters.fake.interval     | forever         | expected a duration
