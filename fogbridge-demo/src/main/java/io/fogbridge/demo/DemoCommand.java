@@ -1,6 +1,7 @@
 package io.fogbridge.demo;
 
 import io.fogbridge.gateway.Gateway;
+import io.fogbridge.gateway.cli.LiveStatus;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.kafka.ForwarderState;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +37,9 @@ import picocli.CommandLine.Option;
             "every run in the data dir (development CA, server certificate, device registry). Ctrl-C stops everything."
         })
 final class DemoCommand implements Callable<Integer> {
+
+    /** Without a terminal (a pipe, a log file) the status is a plain line this often. */
+    static final Duration PLAIN_STATUS_INTERVAL = Duration.ofSeconds(5);
 
     @Option(
             names = "--data-dir",
@@ -100,9 +106,11 @@ final class DemoCommand implements Callable<Integer> {
         int mqtt = gateway.mqttPorts().get(0);
         DemoDevices devices = new DemoDevices("plant-1", "127.0.0.1", mqtt, security);
         CountDownLatch done = new CountDownLatch(1);
+        LiveStatus status = LiveStatus.onStdout(PLAIN_STATUS_INTERVAL);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            status.finish(); // Ctrl-C: the shell's prompt goes below the status, not into it
                             devices.close();
                             gateway.close();
                             broker.close();
@@ -115,15 +123,13 @@ final class DemoCommand implements Callable<Integer> {
         long deadline = durationSeconds == null
                 ? Long.MAX_VALUE
                 : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
-        boolean tty = System.console() != null;
         while (System.nanoTime() < deadline && done.getCount() > 0) {
-            String line = statusLine(gateway, devices);
-            out.print(tty ? "\r" + line + "   " : line + "\n");
-            out.flush();
+            status.show(status(gateway, devices));
             done.await(1, TimeUnit.SECONDS);
         }
         if (done.getCount() > 0) {
-            out.println(tty ? "\n" : "");
+            status.finish();
+            out.println();
             out.println("demo finished: " + statusLine(gateway, devices));
             // Leave a clean exit to the shutdown hook: it runs on System.exit as on Ctrl-C.
         }
@@ -150,19 +156,25 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static String statusLine(Gateway gateway, DemoDevices devices) {
+        return String.join(" | ", status(gateway, devices));
+    }
+
+    /** Two short lines, so the block fits an 80-column terminal and redraws in place. */
+    static List<String> status(Gateway gateway, DemoDevices devices) {
         long received = (long) gateway.registry().find("fogbridge.mqtt.received").counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();
         var spool = gateway.spool().stats();
         ForwarderState forwarder = gateway.forwarder().state();
-        return String.format(
-                "received %,d | spooled %,d | in Kafka %,d | backlog %,d | devices acked %,d%s",
-                received,
-                spool.appended(),
-                forwarder.ackedRecords(),
-                spool.records(),
-                devices.acknowledged(),
-                forwarder.connected() ? "" : " | Kafka: not connected");
+        return List.of(
+                String.format(
+                        "received %,d | spooled %,d | in Kafka %,d",
+                        received, spool.appended(), forwarder.ackedRecords()),
+                String.format(
+                        "backlog %,d | devices acked %,d | Kafka %s",
+                        spool.records(),
+                        devices.acknowledged(),
+                        forwarder.connected() ? "connected" : "NOT connected"));
     }
 
     private static void printHowToWatch(PrintStream out, String bootstrap, int mqtt, int http, DemoSecurity security) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -53,6 +54,31 @@ public final class Registry {
     /** Devices (of any tenant) with an {@code x509-cert} credential for this subject. */
     public List<Device> devicesWithSubject(X500Principal subject) {
         return bySubject.getOrDefault(subject, List.of());
+    }
+
+    /**
+     * What loads but cannot work as written, for the log and {@code config check}: a tenant whose devices have
+     * certificate credentials but which trusts no CA (none of those certificates can log in). Each warning names the
+     * tenant and the command that fixes it.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        for (Tenant tenant : new TreeMap<>(tenants).values()) {
+            List<String> certificateDevices = tenant.devices().values().stream()
+                    .filter(d -> d.credentials().stream().anyMatch(Credential.X509Cert.class::isInstance))
+                    .map(Device::id)
+                    .sorted()
+                    .toList();
+            if (!certificateDevices.isEmpty() && tenant.trustedCas().isEmpty()) {
+                warnings.add(noTrustedCa(tenant.id(), certificateDevices));
+            }
+        }
+        return warnings;
+    }
+
+    private static String noTrustedCa(String tenant, List<String> certificateDevices) {
+        return "tenant " + tenant + " has no trustedCa, so the certificates of " + String.join(", ", certificateDevices)
+                + " cannot log in; run `fogbridge tenant set-ca " + tenant + " <ca.pem>` (the CA that issued them)";
     }
 
     public int deviceCount() {

@@ -104,8 +104,39 @@ public final class RegistryFileEditor {
         credentials.addObject().put("type", Credential.X509Cert.TYPE).put("subjectDn", subjectDn);
     }
 
+    /** Adds a tenant without devices. Fails if it exists. */
+    public void addTenant(String tenant) {
+        Ids.check("tenant id", tenant);
+        if (root.path("tenants").has(tenant)) {
+            throw new IllegalArgumentException("tenant " + tenant + " already exists");
+        }
+        tenantNode(tenant).put("enabled", true);
+    }
+
+    /**
+     * Sets the PEM file of the CAs that issue the tenant's device certificates, as written in the file: relative
+     * paths are read relative to the registry file. {@link #save()} reads it, so a file that holds no certificate is
+     * refused there.
+     */
     public void setTrustedCa(String tenant, String caFile) {
         tenantNode(tenant).put("trustedCa", caFile);
+    }
+
+    /** Removes the tenant's {@code trustedCa}: none of its device certificates logs in afterwards. */
+    public void removeTrustedCa(String tenant) {
+        existingTenant(tenant).remove("trustedCa");
+    }
+
+    /** A disabled tenant's devices cannot connect, and its open connections are closed. */
+    public void setTenantEnabled(String tenant, boolean enabled) {
+        existingTenant(tenant).put("enabled", enabled);
+    }
+
+    /** The tenants' entries by id, in file order, for {@code tenant list}. */
+    public List<Map.Entry<String, JsonNode>> tenants() {
+        List<Map.Entry<String, JsonNode>> rows = new ArrayList<>();
+        root.path("tenants").fields().forEachRemaining(rows::add);
+        return rows;
     }
 
     /** Checks the edited registry and atomically replaces the file. */
@@ -140,6 +171,17 @@ public final class RegistryFileEditor {
 
     private ObjectNode tenantNode(String tenant) {
         return root.withObjectProperty("tenants").withObjectProperty(tenant);
+    }
+
+    private ObjectNode existingTenant(String tenant) {
+        JsonNode node = root.path("tenants").path(tenant);
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        if (root.path("tenants").has(tenant)) { // "acme:" with nothing under it
+            return tenantNode(tenant);
+        }
+        throw new IllegalArgumentException("no tenant " + tenant + "; add it with `tenant add`");
     }
 
     private ObjectNode deviceNode(String tenant, String device) {

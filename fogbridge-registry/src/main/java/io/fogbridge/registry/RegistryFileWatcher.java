@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Polls the file every {@code interval} (default 1 s) through a {@link FileChange}.
  * A file that does not parse on reload is logged (with the line) and the previous registry stays in force; the
- * same broken version is not reported again until it changes.
+ * same broken version is not reported again until it changes. Each load logs {@link Registry#warnings()} (a tenant
+ * with certificate devices and no CA) as warnings: such a file is valid, but will refuse those devices at connect.
  *
  * <p>Lifecycle: {@link #start} reads the file once and fails if that first read fails (a gateway must not start
  * with no idea who its devices are); {@link #close()} stops polling. Thread-safe.
@@ -49,6 +50,7 @@ public final class RegistryFileWatcher implements AutoCloseable {
         Registry first = RegistryFile.read(watcher.file);
         target.replaceAll(first);
         log.info("device registry {} loaded: {}", watcher.file, first);
+        warn(watcher.file, first);
         long millis = interval.toMillis();
         watcher.poller.scheduleWithFixedDelay(watcher::poll, millis, millis, TimeUnit.MILLISECONDS);
         return watcher;
@@ -69,6 +71,7 @@ public final class RegistryFileWatcher implements AutoCloseable {
                 target.replaceAll(next);
                 change.loaded();
                 log.info("device registry {} reloaded: {}", file, next);
+                warn(file, next);
             } catch (RegistryFileException e) {
                 change.failed();
                 log.error("device registry not reloaded, the previous one stays in force: {}", e.getMessage());
@@ -76,6 +79,10 @@ public final class RegistryFileWatcher implements AutoCloseable {
         } catch (RuntimeException e) { // never let the poller die silently
             log.error("device registry watch of {} failed", file, e);
         }
+    }
+
+    private static void warn(Path file, Registry registry) {
+        registry.warnings().forEach(warning -> log.warn("device registry {}: {}", file, warning));
     }
 
     @Override

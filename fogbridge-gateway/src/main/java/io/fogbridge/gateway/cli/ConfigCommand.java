@@ -47,6 +47,8 @@ final class ConfigCommand implements Runnable {
             try {
                 GatewayConfig config = ConfigLoader.load(file, System.getenv());
                 config.warnings().forEach(w -> System.err.println("warning: " + w));
+                TenantCommand.registryWarnings(config.devices().registry())
+                        .forEach(w -> System.err.println("warning: " + w));
                 System.out.println("OK " + file);
                 System.out.println(config.summary());
                 if (!noKafka) {

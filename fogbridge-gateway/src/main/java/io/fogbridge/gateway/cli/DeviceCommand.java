@@ -3,6 +3,7 @@ package io.fogbridge.gateway.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fogbridge.api.DeviceId;
 import io.fogbridge.registry.PasswordHasher;
+import io.fogbridge.registry.Registry;
 import io.fogbridge.registry.RegistryFileEditor;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -82,10 +83,14 @@ final class DeviceCommand implements Runnable {
 
     /** Runs an edit; a refused edit prints its reason (not a stack trace) and exits 1, the file unchanged. */
     static Integer guarded(Callable<Integer> edit) {
+        return guarded("device", edit);
+    }
+
+    static Integer guarded(String command, Callable<Integer> edit) {
         try {
             return edit.call();
         } catch (IllegalArgumentException | io.fogbridge.registry.RegistryFileException | java.io.IOException e) {
-            System.err.println("fogbridge device: " + e.getMessage());
+            System.err.println("fogbridge " + command + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -143,9 +148,15 @@ final class DeviceCommand implements Runnable {
             if (certSubject != null) {
                 editor.addCertificateSubject(id.tenant(), id.device(), certSubject);
             }
-            editor.save();
+            Registry saved = editor.save();
             System.out.println("added " + name + " to " + registry.registry
                     + (password.given() || certSubject != null ? "" : " (no credential yet: use set-password)"));
+            if (certSubject != null
+                    && saved.tenant(id.tenant()).orElseThrow().trustedCas().isEmpty()) {
+                System.err.println("tenant " + id.tenant() + " trusts no CA yet, so this certificate cannot log in."
+                        + " Next, name the CA that issued it:\n  fogbridge tenant set-ca " + id.tenant()
+                        + " <ca.pem> -r " + registry.registry);
+            }
             return 0;
         }
     }

@@ -40,6 +40,7 @@ public final class Main {
         cli.addSubcommand(ConfigCommand.class);
         cli.addSubcommand(SpoolCommand.class);
         cli.addSubcommand(DeviceCommand.class);
+        cli.addSubcommand(TenantCommand.class);
         cli.addSubcommand(CertCommand.class);
         cli.addSubcommand(ModbusCommand.class);
         cli.addSubcommand(VersionCommand.class);

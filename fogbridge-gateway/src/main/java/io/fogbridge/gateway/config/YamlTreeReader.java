@@ -43,8 +43,7 @@ final class YamlTreeReader {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(
-                    List.of(new Origin(source, syntaxErrorLine(e)) + ": YAML syntax error: " + syntaxProblem(e)));
+            throw new ConfigException(List.of(syntaxError(e, text, source)));
         } catch (IOException e) {
             throw new ConfigException(List.of(source + ": cannot read: " + e));
         }
@@ -94,33 +93,16 @@ final class YamlTreeReader {
         return new Origin(source, location == null ? 0 : location.getLineNr());
     }
 
-    private static int syntaxErrorLine(JsonProcessingException e) {
-        // SnakeYAML knows the exact mark of the problem; Jackson's own location is the fallback.
+    /** The line and words of a syntax error: where its cause is, for SnakeYAML's errors ({@link YamlSyntaxError}). */
+    private static String syntaxError(JsonProcessingException e, String text, String source) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-                return marked.getProblemMark().getLine() + 1;
+            if (cause instanceof MarkedYAMLException marked) {
+                YamlSyntaxError error = YamlSyntaxError.of(marked, text);
+                return new Origin(source, error.line()) + ": YAML syntax error: " + error.message();
             }
         }
-        return e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
-    }
-
-    /** SnakeYAML's problem ("expected ',' or ']'") and its context ("while parsing a flow sequence", line). */
-    private static String syntaxProblem(JsonProcessingException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MarkedYAMLException marked && marked.getProblem() != null) {
-                String text = marked.getProblem().strip();
-                if (marked.getContext() != null) {
-                    text += " (" + marked.getContext().strip();
-                    if (marked.getContextMark() != null) {
-                        text += " that starts on line "
-                                + (marked.getContextMark().getLine() + 1);
-                    }
-                    text += ")";
-                }
-                return text;
-            }
-        }
-        return firstLine(e.getOriginalMessage());
+        int line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
+        return new Origin(source, line) + ": YAML syntax error: " + firstLine(e.getOriginalMessage());
     }
 
     private static String firstLine(String message) {
