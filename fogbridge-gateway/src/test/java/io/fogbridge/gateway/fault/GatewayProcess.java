@@ -38,7 +38,12 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public static GatewayProcess start(Path configFile) throws IOException {
-        return new GatewayProcess(ChildJvm.start(Main.class, JVM_OPTIONS, "run", "--config", configFile.toString()));
+        return start(configFile, JVM_OPTIONS);
+    }
+
+    /** The same with other JVM options (a test that holds the gateway to the launcher's heap, say). */
+    public static GatewayProcess start(Path configFile, List<String> jvmOptions) throws IOException {
+        return new GatewayProcess(ChildJvm.start(Main.class, jvmOptions, "run", "--config", configFile.toString()));
     }
 
     /**
