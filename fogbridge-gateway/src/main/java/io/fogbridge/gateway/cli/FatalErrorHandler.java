@@ -6,7 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's answer to a throwable no thread caught, installed for every thread by {@link Main}.
+ * The process's answer to a throwable no thread caught, installed for every thread by {@link Main}, and again by
+ * {@code run} once the gateway is up (the embedded HiveMQ's start replaces it with a handler that only logs).
  *
  * <p><b>An {@link Error} ends the process at once</b>: one line saying what and where (logged, or printed to stderr
  * if logging itself fails, as it may when the heap is gone), then {@link Runtime#halt} with {@value #EXIT_CODE}.

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 public final class ProcessMemory {
 
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
-    /** SerialGC's {@code GC.heap_info}: "def new generation total …K, used …K" and "tenured generation … used …K". */
-    private static final Pattern USED = Pattern.compile("(?:generation|space)\\s+total \\d+K, used (\\d+)K");
+    /** {@code GC.heap_info} of SerialGC: "DefNew total …K, used …K" and "Tenured total …K, used …K". */
+    private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private ProcessMemory() {}
 
