@@ -329,7 +329,6 @@ public final class KafkaForwarder implements AutoCloseable {
             // Retrying in this thread cannot cure these; failing /readyz lets an orchestrator restart the process.
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
             log.error("Forwarder stopped by a fatal error; nothing is forwarded until the gateway restarts", e);
-            throw e; // to the uncaught-exception handler, which ends the process
         } finally {
             producer = null;
             phase = ForwarderState.Phase.STOPPED;
