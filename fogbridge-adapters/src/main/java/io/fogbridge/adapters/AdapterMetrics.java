@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code fogbridge.<adapter>.requests} (tag {@code status}: the HTTP-like status answered: 200, 202, 400, 401,
  *       403, 404, 405, 413, 500, 503): device requests by how they were answered
+ *   <li>{@code fogbridge.<adapter>.requests.unanswered}: complete requests whose client had gone when the answer was
+ *       written (HTTP: an abandoned long poll, a client that timed out)
  *   <li>{@code fogbridge.<adapter>.auth.failed}: requests refused for missing or wrong credentials
  *   <li>{@code fogbridge.<adapter>.commands.delivered}: commands handed to a device in a {@code ttd} response
  *   <li>{@code fogbridge.<adapter>.ttd.waiting}: requests currently held open waiting for a command
@@ -44,6 +46,12 @@ public final class AdapterMetrics {
                             .tag("status", Integer.toString(s))
                             .register(registry))
                     .increment();
+        }
+    }
+
+    public void unanswered() {
+        if (registry != null) {
+            registry.counter(prefix + "requests.unanswered").increment();
         }
     }
 

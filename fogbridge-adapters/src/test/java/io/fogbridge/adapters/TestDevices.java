@@ -109,6 +109,7 @@ public final class TestDevices {
         @Override
         public void notDelivered(Command command) {
             notDelivered.add(command);
+            pending.add(command); // as the contract says: pending again
         }
     }
 

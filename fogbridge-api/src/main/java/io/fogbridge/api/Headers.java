@@ -9,6 +9,8 @@ public final class Headers {
     public static final String CREATION_TIME = "creation-time";
     public static final String QOS = "qos";
     public static final String MQTT_TOPIC = "mqtt-topic";
+    /** {@code true} on a record made from an MQTT will (the device's connection ended uncleanly); absent otherwise. */
+    public static final String MQTT_WILL = "mqtt-will";
     /** {@code <gateway id>/<lane>/<spool sequence>}: lets consumers drop replayed duplicates. */
     public static final String FOG_SEQ = "fog-seq";
 

@@ -6,7 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Supplier;
 
 /**
- * {@code fogbridge.command.*} meters: received, delivered, expired, failed{status}, ignored, pending.
+ * {@code fogbridge.command.*} meters: received, delivered, expired, failed{status} (413: over a byte bound, 500:
+ * a command that could not be stored or read back), ignored, pending, pending.bytes.
  * A null registry records nothing. Thread-safe.
  */
 final class CommandMetrics {
@@ -25,10 +26,14 @@ final class CommandMetrics {
         ignored = counter("fogbridge.command.ignored", "commands for devices this gateway does not serve");
     }
 
-    void pendingGauge(Supplier<Number> pending) {
+    void pendingGauges(Supplier<Number> pending, Supplier<Number> pendingBytes) {
         if (registry != null) {
             Gauge.builder("fogbridge.command.pending", pending)
                     .description("commands kept for devices that are not reachable yet")
+                    .register(registry);
+            Gauge.builder("fogbridge.command.pending.bytes", pendingBytes)
+                    .description("bytes the pending commands take on disk (bounded by commands.maxPendingBytes)")
+                    .baseUnit("bytes")
                     .register(registry);
         }
     }

@@ -2,23 +2,26 @@ package io.fogbridge.command;
 
 import io.fogbridge.api.Command;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The body of an ADD record in {@link PendingCommandStore}: the command's fields in declaration order.
- * Strings are written with {@link DataOutputStream#writeUTF} (modified UTF-8, at most 65535 bytes, which
- * the consumer enforces for every header); a nullable string is preceded by a presence byte; the payload
- * is an int32 length and its bytes. Pure and thread-safe.
+ * The body of an ADD record in {@link PendingCommandStore}: a head with the command's fields in declaration
+ * order, ending with the payload length, then the payload bytes. Strings are written with {@link
+ * DataOutputStream#writeUTF} (modified UTF-8, at most 65535 bytes, which the consumer enforces for every header);
+ * a nullable string is preceded by a presence byte; the payload length is an int32. The head is split from the
+ * payload so the store writes a large payload from the array it arrived in and reads only heads at recovery.
+ * Pure and thread-safe.
  */
 final class CommandRecordFormat {
 
     private CommandRecordFormat() {}
 
-    static byte[] encode(Command command) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + command.payload().length);
+    /** Everything up to and including the payload length; the payload bytes follow it on disk. */
+    static byte[] head(Command command) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(command.id());
             out.writeUTF(command.tenant());
@@ -30,14 +33,14 @@ final class CommandRecordFormat {
             out.writeLong(command.createdAt());
             out.writeLong(command.deadline());
             out.writeInt(command.payload().length);
-            out.write(command.payload());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array stream does not fail
         }
         return bytes.toByteArray();
     }
 
-    static Command decode(DataInputStream in) throws IOException {
+    /** Reads a head; the payload ({@link PendingCommand#payloadLength()} bytes) is next in {@code in}. */
+    static PendingCommand readHead(DataInput in) throws IOException {
         String id = in.readUTF();
         String tenant = in.readUTF();
         String device = in.readUTF();
@@ -47,10 +50,18 @@ final class CommandRecordFormat {
         String contentType = readNullable(in);
         long createdAt = in.readLong();
         long deadline = in.readLong();
-        byte[] payload = new byte[in.readInt()];
-        in.readFully(payload);
-        return new Command(
-                id, tenant, device, name, correlationId, responseRequired, payload, contentType, createdAt, deadline);
+        int payloadLength = in.readInt();
+        return new PendingCommand(
+                id,
+                tenant,
+                device,
+                name,
+                correlationId,
+                responseRequired,
+                contentType,
+                createdAt,
+                deadline,
+                payloadLength);
     }
 
     private static void writeNullable(DataOutputStream out, String value) throws IOException {
@@ -60,7 +71,7 @@ final class CommandRecordFormat {
         }
     }
 
-    private static String readNullable(DataInputStream in) throws IOException {
+    private static String readNullable(DataInput in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
 }

@@ -37,11 +37,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Guarantee.</b> {@link #submit} returns once the command is settled from Kafka's point of view:
  * stored in the {@link PendingCommandStore} (fsynced), or answered with a durable failure response
- * (expired: 408, unknown device: 404, store full: 503), or ignored. The consumer commits the record's offset
+ * (expired: 408, unknown device: 404, too many pending: 503, payload over {@code maxPayload} or pending bytes
+ * over {@code maxPendingBytes}: 413, a command the store refuses for anything but an I/O failure: 500), or
+ * ignored. The consumer commits the record's offset
  * only then, so a gateway restart never loses a command. A stored command leaves the store when the device
  * acknowledged it, when delivery failed definitively, or when its ttl passed (408), the failure response
  * being durably in the spool first. A crash between a delivery and its removal from the store delivers it
  * again after the restart: at-least-once. Commands of one device go out one at a time, in arrival order.
+ *
+ * <p><b>Memory.</b> A pending command costs its {@link PendingCommand} head in memory; its payload stays in
+ * the store's file until the command is handed to a device, and at most {@link #IN_FLIGHT_BYTES} of payloads
+ * (or one, if larger) are loaded for delivery at a time, whatever the number of devices. So the heap the
+ * router needs does not grow with payload sizes, and {@code maxPendingBytes} bounds disk, not heap.
  *
  * <p>Responses are sent only for failures and only where someone can correlate them (a correlation id is
  * present); a successful one-way command produces no response. Device responses do not pass through here:
@@ -54,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class CommandRouter implements CommandInbox, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandRouter.class);
+    /** Payload bytes loaded from the store for deliveries under way, at most (one larger command still goes). */
+    static final long IN_FLIGHT_BYTES = 8L << 20;
 
     private final RouterOptions options;
     private final List<CommandTransport> transports;
@@ -64,8 +73,13 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     private final ScheduledExecutorService thread;
 
     // Owned by the router thread.
-    private final Map<DeviceId, ArrayDeque<Command>> queues = new HashMap<>();
-    private final Map<DeviceId, Command> inFlight = new HashMap<>();
+    private final Map<DeviceId, ArrayDeque<PendingCommand>> queues = new HashMap<>();
+    private final Map<DeviceId, PendingCommand> inFlight = new HashMap<>();
+    /** Payload bytes of the commands in {@link #inFlight}. */
+    private long loadedBytes;
+    /** An attempt waited for {@link #loadedBytes} to fall: try every device again when it does. */
+    private boolean starved;
+
     private final Map<String, Long> leases = new HashMap<>();
     private final Set<String> finishing = new HashSet<>();
     // Written on the router thread, read by submit() to know whether a device polls right now.
@@ -93,7 +107,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        metrics.pendingGauge(store::size);
+        metrics.pendingGauges(store::size, store::bytes);
     }
 
     /** Loads the commands a previous run left pending and starts delivering and expiring. */
@@ -101,7 +115,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
         for (CommandTransport transport : transports) {
             transport.onReachable((tenant, device) -> post(() -> attempt(key(tenant, device))));
         }
-        List<Command> recovered = store.pending();
+        List<PendingCommand> recovered = store.pending();
         post(() -> recovered.forEach(this::enqueue));
         long interval = options.retryInterval().toMillis();
         thread.scheduleWithFixedDelay(() -> guarded(this::sweep), interval, interval, TimeUnit.MILLISECONDS);
@@ -121,32 +135,66 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
         if (store.contains(command.id())) {
             return CompletableFuture.completedFuture(null); // consumed again after a failed offset commit
         }
+        PendingCommand pending = PendingCommand.of(command);
         if (!known(command.tenant(), command.device())) {
             if (options.unknownDevices() == RouterOptions.UnknownDevices.IGNORE) {
                 metrics.ignored();
                 return CompletableFuture.completedFuture(null);
             }
             metrics.received();
-            return fail(command, 404, "device " + command.device() + " is unknown to gateway " + options.gatewayId());
+            return fail(pending, 404, "device " + command.device() + " is unknown to gateway " + options.gatewayId());
         }
         metrics.received();
         if (command.expiredAt(now)) {
             metrics.expired();
-            return fail(command, 408, "ttl expired before the gateway received the command");
-        }
-        if (store.size() >= options.maxPending()) {
-            return fail(command, 503, "gateway " + options.gatewayId() + " holds too many pending commands");
+            return fail(pending, 408, "ttl expired before the gateway received the command");
         }
         try {
+            Refusal refusal = refusal(command);
+            if (refusal != null) {
+                return fail(pending, refusal.status(), refusal.reason());
+            }
             store.add(command);
         } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e); // the disk may heal: the consumer reads it again
+        } catch (RuntimeException e) {
+            // Retrying cannot help, and a record the consumer reads again forever stalls every command behind it.
+            log.error("command {} cannot be stored; answering 500 and going on", command, e);
+            return fail(pending, 500, "gateway " + options.gatewayId() + " cannot store the command: " + e);
         }
         post(() -> {
-            enqueue(command);
+            enqueue(pending);
             attempt(key(command));
         });
         return CompletableFuture.completedFuture(null);
+    }
+
+    private record Refusal(int status, String reason) {}
+
+    /** Why the command may not wait here (a bound would be passed), or null if it may. */
+    private Refusal refusal(Command command) {
+        if (command.payload().length > options.maxPayload()) {
+            return new Refusal(
+                    413,
+                    "payload of " + command.payload().length + " bytes is larger than gateway " + options.gatewayId()
+                            + " takes (commands.maxPayload = " + options.maxPayload() + " bytes)");
+        }
+        if (store.size() >= options.maxPending()) {
+            return new Refusal(
+                    503,
+                    "too many pending commands on gateway " + options.gatewayId() + " (commands.maxPending = "
+                            + options.maxPending() + ")");
+        }
+        long size = PendingCommandStore.sizeOf(command);
+        long held = store.bytes();
+        if (held + size > options.maxPendingBytes()) {
+            return new Refusal(
+                    413,
+                    "pending commands on gateway " + options.gatewayId() + " take " + held + " bytes; this one ("
+                            + size + " bytes) would pass commands.maxPendingBytes = " + options.maxPendingBytes()
+                            + " bytes");
+        }
+        return null;
     }
 
     /**
@@ -172,6 +220,11 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
         return store.size();
     }
 
+    /** Bytes the pending commands take in the store (what {@code maxPendingBytes} bounds). */
+    public long pendingBytes() {
+        return store.bytes();
+    }
+
     @Override
     public CompletableFuture<Optional<Command>> awaitCommand(String tenant, String device, Duration ttd) {
         CompletableFuture<Optional<Command>> future = new CompletableFuture<>();
@@ -188,18 +241,20 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
 
     @Override
     public void delivered(Command command) {
+        PendingCommand pending = PendingCommand.of(command);
         post(() -> {
             if (leases.remove(command.id()) != null) {
-                onResult(command, DeliveryResult.DELIVERED);
+                onResult(pending, DeliveryResult.DELIVERED);
             }
         });
     }
 
     @Override
     public void notDelivered(Command command) {
+        PendingCommand pending = PendingCommand.of(command);
         post(() -> {
             if (leases.remove(command.id()) != null) {
-                onResult(command, DeliveryResult.NOT_CONNECTED);
+                onResult(pending, DeliveryResult.NOT_CONNECTED);
             }
         });
     }
@@ -218,43 +273,59 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
 
     // ---- router thread ----
 
-    private void enqueue(Command command) {
-        ArrayDeque<Command> queue = queues.computeIfAbsent(key(command), k -> new ArrayDeque<>());
+    private void enqueue(PendingCommand command) {
+        ArrayDeque<PendingCommand> queue = queues.computeIfAbsent(key(command), k -> new ArrayDeque<>());
         if (queue.stream().noneMatch(c -> c.id().equals(command.id()))) {
             queue.add(command);
         }
     }
 
-    /** Hands the device's oldest pending command to whichever way reaches the device now, if any. */
+    /**
+     * Hands the device's oldest pending command to whichever way reaches the device now, if any, loading its
+     * payload from the store only then, and only while {@link #IN_FLIGHT_BYTES} allow.
+     */
     private void attempt(DeviceId key) {
-        ArrayDeque<Command> queue = queues.get(key);
+        ArrayDeque<PendingCommand> queue = queues.get(key);
         if (queue == null || queue.isEmpty() || inFlight.containsKey(key)) {
             return;
         }
-        Command command = queue.peekFirst();
-        if (finishing.contains(command.id())) {
+        PendingCommand pending = queue.peekFirst();
+        if (finishing.contains(pending.id())) {
             return;
         }
-        if (command.expiredAt(options.clock().millis())) {
-            expire(command);
+        if (pending.expiredAt(options.clock().millis())) {
+            expire(pending);
             return;
         }
-        for (CommandTransport transport : transports) {
-            if (transport.serves(command.tenant(), command.device())) {
-                inFlight.put(key, command);
-                transport
-                        .deliver(command)
-                        .exceptionally(e -> new DeliveryResult.Failed(503, String.valueOf(e)))
-                        .thenAccept(result -> post(() -> onResult(command, result)));
-                return;
-            }
-        }
+        CommandTransport transport = transports.stream()
+                .filter(t -> t.serves(pending.tenant(), pending.device()))
+                .findFirst()
+                .orElse(null);
         ArrayDeque<Waiter> polling = waiters.get(key);
-        while (polling != null && !polling.isEmpty()) {
+        if (transport == null && (polling == null || polling.isEmpty())) {
+            return; // not reachable: the payload stays on disk
+        }
+        if (loadedBytes > 0 && loadedBytes + pending.payloadLength() > IN_FLIGHT_BYTES) {
+            starved = true; // tried again when a delivery under way ends
+            return;
+        }
+        Command command = load(pending);
+        if (command == null) {
+            return;
+        }
+        if (transport != null) {
+            take(key, pending);
+            transport
+                    .deliver(command)
+                    .exceptionally(e -> new DeliveryResult.Failed(503, String.valueOf(e)))
+                    .thenAccept(result -> post(() -> onResult(pending, result)));
+            return;
+        }
+        while (!polling.isEmpty()) {
             Waiter waiter = polling.pollFirst();
             waiter.timeout().cancel(false);
             if (waiter.future().complete(Optional.of(command))) {
-                inFlight.put(key, command);
+                take(key, pending);
                 leases.put(
                         command.id(), options.clock().millis() + options.lease().toMillis());
                 return;
@@ -262,12 +333,40 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
         }
     }
 
-    private void onResult(Command command, DeliveryResult result) {
-        DeviceId key = key(command);
-        Command current = inFlight.get(key);
-        if (current != null && current.id().equals(command.id())) {
-            inFlight.remove(key);
+    /** The command with its payload, or null: gone meanwhile, or unreadable (then answered 500 and dropped). */
+    private Command load(PendingCommand pending) {
+        try {
+            return store.load(pending.id());
+        } catch (IOException e) {
+            log.error("command {} cannot be read back from the pending store; answering 500", pending, e);
+            finishing.add(pending.id());
+            fail(pending, 500, "gateway " + options.gatewayId() + " lost the command's payload: " + e.getMessage());
+            return null;
         }
+    }
+
+    private void take(DeviceId key, PendingCommand command) {
+        inFlight.put(key, command);
+        loadedBytes += command.payloadLength();
+    }
+
+    /** Ends the device's delivery under way if it is this command's; wakes attempts that waited for bytes. */
+    private void release(DeviceId key, String commandId) {
+        PendingCommand current = inFlight.get(key);
+        if (current == null || !current.id().equals(commandId)) {
+            return;
+        }
+        inFlight.remove(key);
+        loadedBytes -= current.payloadLength();
+        if (starved) {
+            starved = false;
+            post(() -> List.copyOf(queues.keySet()).forEach(this::attempt));
+        }
+    }
+
+    private void onResult(PendingCommand command, DeliveryResult result) {
+        DeviceId key = key(command);
+        release(key, command.id());
         switch (result) {
             case DeliveryResult.Delivered d -> {
                 metrics.delivered();
@@ -282,7 +381,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
         }
     }
 
-    private void expire(Command command) {
+    private void expire(PendingCommand command) {
         finishing.add(command.id());
         metrics.expired();
         fail(command, 408, "ttl expired before the device could be reached");
@@ -293,7 +392,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
      * once the response is durable. For a stored command the caller (on the router thread) has marked it
      * {@code finishing}, so nothing hands it out meanwhile; the store removal is posted to the router thread.
      */
-    private CompletableFuture<Void> fail(Command command, int status, String reason) {
+    private CompletableFuture<Void> fail(PendingCommand command, int status, String reason) {
         metrics.failed(status);
         log.info("command {} failed with {}: {}", command, status, reason);
         boolean stored = store.contains(command.id());
@@ -322,8 +421,8 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     }
 
     /** Removes a settled command from the queue and, durably, from the store. */
-    private void finish(Command command) {
-        ArrayDeque<Command> queue = queues.get(key(command));
+    private void finish(PendingCommand command) {
+        ArrayDeque<PendingCommand> queue = queues.get(key(command));
         if (queue != null) {
             queue.removeIf(c -> c.id().equals(command.id()));
             if (queue.isEmpty()) {
@@ -343,12 +442,16 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
             Map.Entry<String, Long> lease = it.next();
             if (lease.getValue() < now) {
                 it.remove();
-                inFlight.values().removeIf(c -> c.id().equals(lease.getKey()));
+                inFlight.entrySet().stream()
+                        .filter(e -> e.getValue().id().equals(lease.getKey()))
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .ifPresent(key -> release(key, lease.getKey()));
             }
         }
-        List<Command> expired = new ArrayList<>();
-        for (ArrayDeque<Command> queue : queues.values()) {
-            for (Command command : queue) {
+        List<PendingCommand> expired = new ArrayList<>();
+        for (ArrayDeque<PendingCommand> queue : queues.values()) {
+            for (PendingCommand command : queue) {
                 if (command.expiredAt(now) && !finishing.contains(command.id()) && !inFlight.containsValue(command)) {
                     expired.add(command);
                 }
@@ -404,6 +507,10 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     }
 
     private static DeviceId key(Command command) {
+        return key(command.tenant(), command.device());
+    }
+
+    private static DeviceId key(PendingCommand command) {
         return key(command.tenant(), command.device());
     }
 

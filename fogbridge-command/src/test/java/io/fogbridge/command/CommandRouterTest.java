@@ -306,6 +306,123 @@ class CommandRouterTest {
                 .containsEntry("correlation-id", "c3"));
     }
 
+    // ---- byte bounds ----
+
+    private Command sized(int n, String device, int payloadBytes) {
+        return new Command(
+                id(n),
+                "acme",
+                device,
+                "upload",
+                "c" + n,
+                true,
+                new byte[payloadBytes],
+                "application/octet-stream",
+                clock.millis(),
+                clock.millis() + 60_000);
+    }
+
+    private CommandRouter boundedRouter(long maxPendingBytes, long maxPayload, List<CommandTransport> transports)
+            throws Exception {
+        CommandRouter router = new CommandRouter(
+                options(Set.of("dev-1", "dev-2"), RouterOptions.UnknownDevices.REJECT, dir)
+                        .withByteLimits(maxPendingBytes, maxPayload),
+                transports,
+                spool,
+                null);
+        routers.add(router);
+        router.start();
+        return router;
+    }
+
+    @Test
+    void aPayloadOverMaxPayloadIsAnswered413AndNeverStored() throws Exception {
+        CommandRouter router = boundedRouter(1 << 20, 1_000, List.of());
+        router.submit(sized(1, "dev-1", 1_000)).get();
+        router.submit(sized(2, "dev-1", 1_001)).get();
+
+        assertThat(router.pendingCount()).isEqualTo(1);
+        assertThat(spool.appended).singleElement().satisfies(r -> {
+            assertThat(r.headers())
+                    .containsEntry("status", "413")
+                    .containsEntry("correlation-id", "c2")
+                    .containsEntry("delivery-failure", "true");
+            assertThat(new String(r.payload(), StandardCharsets.UTF_8)).contains("commands.maxPayload");
+        });
+    }
+
+    @Test
+    void commandsBeyondMaxPendingBytesAreAnswered413AndTheBudgetFreesWhenOnesAreDelivered() throws Exception {
+        long one = PendingCommandStore.sizeOf(sized(1, "dev-1", 10_000));
+        CommandRouter router = boundedRouter(3 * one, 10_000, List.of(transport));
+        for (int i = 1; i <= 5; i++) {
+            router.submit(sized(i, "dev-1", 10_000)).get();
+        }
+        assertThat(router.pendingCount()).isEqualTo(3);
+        assertThat(router.pendingBytes()).isEqualTo(3 * one);
+        assertThat(spool.appended)
+                .extracting(r ->
+                        r.headers().get("correlation-id") + "=" + r.headers().get("status"))
+                .containsExactly("c4=413", "c5=413");
+        assertThat(new String(spool.appended.getFirst().payload(), StandardCharsets.UTF_8))
+                .contains("commands.maxPendingBytes");
+
+        transport.reachable.add("acme/dev-1");
+        transport.comesBack("acme", "dev-1");
+        await().atMost(WAIT).until(() -> transport.sent.size() == 1);
+        assertThat(transport.sent.getFirst().command().payload()).hasSize(10_000);
+        transport.complete(id(1), DeliveryResult.DELIVERED);
+        await().atMost(WAIT).until(() -> router.pendingCount() == 2);
+        router.submit(sized(6, "dev-1", 10_000)).get();
+        assertThat(router.pendingCount()).isEqualTo(3);
+        assertThat(spool.appended).hasSize(2);
+    }
+
+    @Test
+    void aCommandTheStoreCannotHoldIsAnswered500InsteadOfBeingReadAgainForever() throws Exception {
+        CommandRouter router = router(List.of());
+        Command unstorable = new Command(
+                id(1),
+                "acme",
+                "dev-1",
+                "setValve",
+                "c1",
+                true,
+                new byte[1],
+                "x".repeat(70_000), // longer than a store string may be
+                clock.millis(),
+                clock.millis() + 60_000);
+
+        assertThat(router.submit(unstorable)).succeedsWithin(WAIT);
+        router.submit(command(2, "dev-1", 60_000)).get();
+
+        assertThat(router.pendingCount()).isEqualTo(1);
+        assertThat(spool.appended).singleElement().satisfies(r -> assertThat(r.headers())
+                .containsEntry("status", "500")
+                .containsEntry("correlation-id", "c1"));
+    }
+
+    @Test
+    void payloadsLoadedForDeliveryAreBoundedAcrossDevices() throws Exception {
+        int size = (int) (CommandRouter.IN_FLIGHT_BYTES * 2 / 3);
+        CommandRouter router = boundedRouter(64L << 20, size, List.of(transport));
+        router.submit(sized(1, "dev-1", size)).get();
+        router.submit(sized(2, "dev-2", size)).get();
+        transport.reachable.add("acme/dev-1");
+        transport.reachable.add("acme/dev-2");
+        transport.comesBack("acme", "dev-1");
+        transport.comesBack("acme", "dev-2");
+
+        await().atMost(WAIT).until(() -> transport.sent.size() == 1);
+        Thread.sleep(100); // several sweeps: the second still waits for the first one's bytes
+        assertThat(transport.sent).hasSize(1);
+        String first = transport.sentIds().getFirst();
+        transport.complete(first, DeliveryResult.DELIVERED);
+
+        await().atMost(WAIT).until(() -> transport.sent.size() == 2);
+        assertThat(transport.sentIds()).containsExactlyInAnyOrder(id(1), id(2));
+    }
+
     // ---- fixtures ----
 
     private CommandRouter router(List<CommandTransport> transports) throws Exception {

@@ -63,6 +63,7 @@ final class CommandPath {
         DeviceDirectory devices = bus.devices();
         RouterOptions options = RouterOptions.of(config.gateway().id(), dataDir.resolve("commands"), devices::isKnown)
                 .withMaxPending(settings.maxPending())
+                .withByteLimits(settings.maxPendingBytes(), settings.maxPayload())
                 .withUnknownDevices(RouterOptions.UnknownDevices.valueOf(
                         settings.unknownDevices().toUpperCase(Locale.ROOT)));
         CommandRouter router = stages.push(new CommandRouter(options, bus.commandTransports(), spool, registry));

@@ -104,6 +104,9 @@ final class OpsEndpoints {
             return Status.notReady(
                     "command consumer stopped" + (state.lastError() == null ? "" : ": " + state.lastError()));
         }
+        if (state.phase() == CommandConsumerState.Phase.STALLED) {
+            return Status.degraded(state.lastError() + "; reading them again after a backoff");
+        }
         if (state.connected()) {
             return Status.ok("consuming");
         }

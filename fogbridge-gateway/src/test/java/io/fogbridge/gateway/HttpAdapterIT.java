@@ -162,6 +162,42 @@ class HttpAdapterIT {
         assertThat(again.headers()).doesNotContainKey("fog-command");
     }
 
+    @Test
+    void aCommandIsNotLostToLongPollsWhoseClientsGaveUp() throws Exception {
+        List<Process> abandoned = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            abandoned.add(new ProcessBuilder(
+                            TestEnv.peer("curl").toString(),
+                            "-s",
+                            "-o",
+                            "/dev/null",
+                            "-m",
+                            "2",
+                            "-X",
+                            "POST",
+                            "--data-binary",
+                            "{}",
+                            "-u",
+                            "sensor-1@acme:pw",
+                            base + "/telemetry?ttd=15")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start());
+        }
+        for (Process process : abandoned) {
+            assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            assertThat(process.exitValue()).as("curl timed out").isEqualTo(28);
+        }
+        // every client is gone; the command produced now must reach the next live poll
+        fixture.cloud().command("acme", "sensor-1", "reboot", "c-abandon-1", "{}");
+        var live = curl(base + "/telemetry?ttd=15", "{}", "-u", "sensor-1@acme:pw");
+        assertThat(live.status()).as(live.body()).isEqualTo(200);
+        assertThat(live.headers()).containsEntry("fog-command-request-id", "c-abandon-1");
+        assertThat(gateway.registry().get("fogbridge.http.ttd.waiting").gauge().value())
+                .isZero();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static Curl.Result curl(String url, String body, String... args) throws IOException, InterruptedException {

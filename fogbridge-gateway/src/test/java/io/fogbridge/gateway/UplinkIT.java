@@ -157,6 +157,91 @@ class UplinkIT {
     }
 
     @Test
+    void aWillOfAKilledMosquittoSubReachesKafkaMarkedAsAWill() throws Exception {
+        Path mosquittoPub = TestEnv.peer("mosquitto_pub");
+        Path mosquittoSub = TestEnv.peer("mosquitto_sub");
+        TestEnv.peer("kcat");
+        String port = Integer.toString(mqttPort);
+        // A clean DISCONNECT: the broker discards the will, and so do we.
+        PeerProcess.awaitSuccess(
+                new ProcessBuilder(
+                                mosquittoPub.toString(),
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                port,
+                                "-q",
+                                "1",
+                                "-i",
+                                "dev-clean",
+                                "-t",
+                                "event/wills/dev-clean",
+                                "-m",
+                                "hello",
+                                "--will-topic",
+                                "event/wills/dev-clean",
+                                "--will-payload",
+                                "dead",
+                                "--will-qos",
+                                "1")
+                        .redirectErrorStream(true)
+                        .start(),
+                Duration.ofSeconds(30));
+        double connected =
+                gateway.registry().get("fogbridge.mqtt.connections").gauge().value();
+        Process sub = new ProcessBuilder(
+                        mosquittoSub.toString(),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        port,
+                        "-i",
+                        "dev-gone",
+                        "-t",
+                        "command/wills/dev-gone/req/#",
+                        "--will-topic",
+                        "event/wills/dev-gone",
+                        "--will-payload",
+                        "{\"state\":\"dead\"}",
+                        "--will-qos",
+                        "1")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> gateway.registry()
+                                    .get("fogbridge.mqtt.connections")
+                                    .gauge()
+                                    .value()
+                            > connected);
+        } finally {
+            sub.destroyForcibly(); // SIGKILL: no DISCONNECT, so the broker fires the will
+        }
+        sub.waitFor(10, TimeUnit.SECONDS);
+
+        List<KcatConsumer.Record> wills = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> KcatConsumer.readAll(kafka.bootstrapServers(), "fog.event.wills").stream()
+                                .filter(r -> "dev-gone".equals(r.key()))
+                                .toList(),
+                        r -> !r.isEmpty());
+        assertThat(wills).hasSize(1);
+        assertThat(wills.getFirst().valueAsString()).isEqualTo("{\"state\":\"dead\"}");
+        assertThat(wills.getFirst().headers())
+                .containsEntry("mqtt-will", "true")
+                .containsEntry("device_id", "dev-gone")
+                .containsEntry("tenant_id", "wills")
+                .containsEntry("mqtt-topic", "event/wills/dev-gone")
+                .containsEntry("qos", "1");
+        List<KcatConsumer.Record> clean = KcatConsumer.readAll(kafka.bootstrapServers(), "fog.event.wills").stream()
+                .filter(r -> "dev-clean".equals(r.key()))
+                .toList();
+        assertThat(clean).extracting(KcatConsumer.Record::valueAsString).containsExactly("hello");
+        assertThat(clean.getFirst().headers()).doesNotContainKey("mqtt-will");
+    }
+
+    @Test
     void eventsGoToTheEventTopic() throws Exception {
         Mqtt5BlockingClient device = client("dev-9");
         device.publishWith()

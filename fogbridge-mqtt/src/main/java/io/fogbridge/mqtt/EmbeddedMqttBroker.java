@@ -65,6 +65,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     private TlsStores tlsStores;
     private ExecutorService authChecker;
     private RevocationWatch revocations;
+    private WillRelay wills;
     private volatile boolean ready;
     private volatile List<ListenerAddress> boundListeners = List.of();
 
@@ -129,7 +130,8 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 new TopicAuthorizer(acl, metrics, commands),
                 metrics,
                 commands,
-                revocations);
+                revocations,
+                wills(uplink));
         hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(folders.configFolder())
                 .withDataFolder(folders.dataFolder())
@@ -211,9 +213,17 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                         .disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED, reason));
     }
 
+    private WillRelay wills(Uplink uplink) {
+        wills = new WillRelay(uplink, acl, senders, metrics, options.maxPayloadBytes(), clock);
+        return wills;
+    }
+
     private void stopBroker() {
         if (revocations != null) {
             revocations.close();
+        }
+        if (wills != null) {
+            wills.close();
         }
         if (tlsStores != null) {
             tlsStores.close();

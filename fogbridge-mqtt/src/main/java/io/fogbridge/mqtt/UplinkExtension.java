@@ -2,7 +2,10 @@ package io.fogbridge.mqtt;
 
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
+import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationFailedInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ClientInitiatedDisconnectInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionLostInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ServerInitiatedDisconnectInput;
@@ -28,6 +31,7 @@ final class UplinkExtension implements ExtensionMain {
     private final MqttMetrics metrics;
     private final MqttCommandTransport commands;
     private final RevocationWatch revocations;
+    private final WillRelay wills;
     private final CountDownLatch started = new CountDownLatch(1);
 
     UplinkExtension(
@@ -36,7 +40,9 @@ final class UplinkExtension implements ExtensionMain {
             TopicAuthorizer authorizer,
             MqttMetrics metrics,
             MqttCommandTransport commands,
-            RevocationWatch revocations) {
+            RevocationWatch revocations,
+            WillRelay wills) {
+        this.wills = wills;
         this.commands = commands;
         this.revocations = revocations;
         this.interceptor = interceptor;
@@ -56,7 +62,8 @@ final class UplinkExtension implements ExtensionMain {
             context.addPubackInboundInterceptor(commands.pubackInbound);
         });
         Services.eventRegistry()
-                .setClientLifecycleEventListener(provider -> new ConnectionEvents(metrics, commands, revocations));
+                .setClientLifecycleEventListener(
+                        provider -> new ConnectionEvents(metrics, commands, revocations, wills));
         started.countDown();
     }
 
@@ -69,23 +76,51 @@ final class UplinkExtension implements ExtensionMain {
 
     /**
      * Counts 0x95 disconnects, whether HiveMQ's decoder refused the packet or our interceptor did, and tells the
-     * command transport and the revocation watch who came and went.
+     * command transport and the revocation watch who came and went, and the {@link WillRelay} when a will fires:
+     * on a lost connection, a disconnect by the broker, or a client DISCONNECT with reason 0x04.
      */
-    private record ConnectionEvents(MqttMetrics metrics, MqttCommandTransport commands, RevocationWatch revocations)
+    private record ConnectionEvents(
+            MqttMetrics metrics, MqttCommandTransport commands, RevocationWatch revocations, WillRelay wills)
             implements ClientLifecycleEventListener {
 
         @Override
         public void onServerInitiatedDisconnect(ServerInitiatedDisconnectInput input) {
+            wills.fire(input);
             if (input.getReasonCode().orElse(null) == DisconnectedReasonCode.PACKET_TOO_LARGE) {
                 metrics.rejected(MqttMetrics.TOO_LARGE);
             }
         }
 
         @Override
-        public void onMqttConnectionStart(ConnectionStartInput input) {}
+        public void onConnectionLost(ConnectionLostInput input) {
+            wills.fire(input);
+            onDisconnect(input);
+        }
+
+        @Override
+        public void onClientInitiatedDisconnect(ClientInitiatedDisconnectInput input) {
+            if (input.getReasonCode().orElse(null) == DisconnectedReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
+                wills.fire(input);
+            } else {
+                wills.discard(input);
+            }
+            onDisconnect(input);
+        }
+
+        @Override
+        public void onAuthenticationFailedDisconnect(AuthenticationFailedInput input) {
+            wills.discard(input);
+            onDisconnect(input);
+        }
+
+        @Override
+        public void onMqttConnectionStart(ConnectionStartInput input) {
+            wills.connectionStarted(input);
+        }
 
         @Override
         public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
+            wills.clientConnected(input.getClientInformation().getClientId());
             commands.connected(input.getClientInformation().getClientId(), ConnectionPrincipal.of(input));
             revocations.connected(input);
         }

@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
@@ -299,6 +300,79 @@ class MqttSecurityIT {
             }
             throw e;
         }
+    }
+
+    @Test
+    void aWillGoesThroughTheUplinkAsThatDeviceMarkedAsAWillAndACleanDisconnectSendsNone() throws Exception {
+        Mqtt5AsyncClient dying =
+                secured.passwordClient("will-1", "lathe-2@acme", PASSWORD).buildAsync();
+        withWill(dying, "event/acme/lathe-2", 0);
+        dying.disconnectWith()
+                .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                .send()
+                .get(15, TimeUnit.SECONDS);
+        var will = uplink.next().message();
+        assertThat(will.will()).isTrue();
+        assertThat(will.topic()).isEqualTo("event/acme/lathe-2");
+        assertThat(will.qos()).isEqualTo(io.fogbridge.api.QoS.AT_LEAST_ONCE);
+        assertThat(will.sender()).isEqualTo(new DeviceRef("acme", "lathe-2", "will-1"));
+        assertThat(new String(will.payload(), StandardCharsets.UTF_8)).isEqualTo("gone");
+
+        Mqtt5AsyncClient clean =
+                secured.passwordClient("will-2", "lathe-2@acme", PASSWORD).buildAsync();
+        withWill(clean, "event/acme/lathe-2", 0);
+        clean.disconnect().get(15, TimeUnit.SECONDS);
+        assertThat(uplink.poll(500)).as("a clean DISCONNECT discards the will").isNull();
+    }
+
+    @Test
+    void aWillForAnotherDevicesTopicNeverReachesTheUplink() throws Exception {
+        Mqtt5AsyncClient sneaky =
+                secured.passwordClient("will-3", "lathe-2@acme", PASSWORD).buildAsync();
+        // HiveMQ asks our publish authorizer about the will at CONNECT: the same ACL as for a PUBLISH
+        assertThatThrownBy(() -> withWill(sneaky, "event/acme/lathe-1", 0))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                                e.getMqttMessage().getReasonCode())
+                        .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        assertThat(uplink.poll(500)).isNull();
+    }
+
+    @Test
+    void aWillWithADelayIsCancelledWhenTheClientComesBackInTime() throws Exception {
+        Mqtt5AsyncClient flaky =
+                secured.passwordClient("will-4", "lathe-2@acme", PASSWORD).buildAsync();
+        withWill(flaky, "event/acme/lathe-2", 2);
+        flaky.disconnectWith()
+                .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                .send()
+                .get(15, TimeUnit.SECONDS);
+        Mqtt5AsyncClient back = connect5("will-4", "lathe-2@acme", PASSWORD);
+        assertThat(uplink.poll(3000)).as("back within the will delay: no will").isNull();
+        back.disconnect().get(15, TimeUnit.SECONDS);
+
+        withWill(flaky, "event/acme/lathe-2", 1);
+        flaky.disconnectWith()
+                .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                .send()
+                .get(15, TimeUnit.SECONDS);
+        assertThat(uplink.next().message().will())
+                .as("not back: the will after its delay")
+                .isTrue();
+    }
+
+    private static void withWill(Mqtt5AsyncClient client, String topic, long delaySeconds) throws Exception {
+        client.connectWith()
+                .sessionExpiryInterval(60)
+                .willPublish()
+                .topic(topic)
+                .payload("gone".getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .delayInterval(delaySeconds)
+                .applyWillPublish()
+                .send()
+                .get(15, TimeUnit.SECONDS);
     }
 
     static Mqtt5AsyncClient connect5(String id, String username, String password) throws Exception {

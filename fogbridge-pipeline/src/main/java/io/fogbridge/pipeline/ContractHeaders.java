@@ -17,6 +17,7 @@ public final class ContractHeaders {
             Headers.CREATION_TIME,
             Headers.QOS,
             Headers.MQTT_TOPIC,
+            Headers.MQTT_WILL,
             Headers.FOG_SEQ,
             Headers.SUBJECT,
             Headers.CORRELATION_ID,

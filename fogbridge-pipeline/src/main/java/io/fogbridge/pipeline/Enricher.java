@@ -26,6 +26,7 @@ import java.util.Objects;
  *   <li>{@code qos} — {@code 0} or {@code 1}: the guarantee the gateway applied (the route's override, else the
  *       sender's)
  *   <li>{@code mqtt-topic} — the topic as published (before short forms were filled in)
+ *   <li>{@code mqtt-will} — {@code true}, only on an MQTT will (the device's connection ended uncleanly)
  *   <li>the route's own headers (command responses: {@code correlation-id}, {@code status})
  *   <li>the configured labels, each as a header named by its key
  * </ol>
@@ -92,6 +93,9 @@ public final class Enricher implements UplinkStage {
         headers.put(Headers.CREATION_TIME, Long.toString(message.arrivalTime()));
         headers.put(Headers.QOS, Integer.toString(effectiveQos.mqttLevel()));
         headers.put(Headers.MQTT_TOPIC, message.topic());
+        if (message.will()) {
+            headers.put(Headers.MQTT_WILL, "true");
+        }
         headers.putAll(routeHeaders);
         headers.putAll(labels);
         return headers;

@@ -53,6 +53,20 @@ class EnricherTest {
     }
 
     @Test
+    void aWillIsMarkedAndAPublishIsNot() {
+        DeviceRef pump = new DeviceRef("acme", "pump-3", "c");
+        InboundMessage will =
+                new InboundMessage("event/acme/pump-3", new byte[0], QoS.AT_LEAST_ONCE, pump, null, 5L, true);
+        assertThat(headers(will, QoS.AT_LEAST_ONCE))
+                .containsEntry("mqtt-will", "true")
+                .containsEntry("device_id", "pump-3")
+                .containsEntry("mqtt-topic", "event/acme/pump-3");
+        InboundMessage publish =
+                new InboundMessage("event/acme/pump-3", new byte[0], QoS.AT_LEAST_ONCE, pump, null, 5L);
+        assertThat(headers(publish, QoS.AT_LEAST_ONCE)).doesNotContainKey("mqtt-will");
+    }
+
+    @Test
     void shortFormKeepsPublishedTopicAndFillsIdentity() {
         InboundMessage message = new InboundMessage(
                 "telemetry", new byte[0], QoS.AT_MOST_ONCE, new DeviceRef("acme", "d1", "c"), null, 5L);

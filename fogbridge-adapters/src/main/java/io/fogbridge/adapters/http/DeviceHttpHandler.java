@@ -1,8 +1,5 @@
 package io.fogbridge.adapters.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpsExchange;
 import io.fogbridge.adapters.AdapterMetrics;
 import io.fogbridge.adapters.DeviceResource;
 import io.fogbridge.adapters.DeviceUplink;
@@ -15,27 +12,23 @@ import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.DeviceDirectory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLPeerUnverifiedException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +36,13 @@ import org.slf4j.LoggerFactory;
  * Serves one device request: method and path, body with its size limit, credentials, the uplink, and the optional
  * {@code ttd} wait for a command. Runs on a virtual thread per request, so it simply blocks on the futures it waits
  * for. Anything unexpected is answered 500 for this request only.
+ *
+ * <p>Long polls: at most {@code maxTtdWaiting} requests wait at once (more are refused with 503 before their body is
+ * forwarded); a wait ends at once when the client hangs up, and a command counts as delivered only when its response
+ * was written and flushed to the still open connection, else it is pending again. Requests are counted by status
+ * only once their answer was written: a client that left before hearing it is counted as unanswered.
  */
-final class DeviceHttpHandler implements HttpHandler {
+final class DeviceHttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceHttpHandler.class);
 
@@ -59,6 +57,7 @@ final class DeviceHttpHandler implements HttpHandler {
     private final Clock clock;
     private final CommandInbox inbox;
     private final AdapterMetrics metrics;
+    private final AtomicInteger waiters = new AtomicInteger();
 
     DeviceHttpHandler(
             HttpAdapterOptions options,
@@ -77,21 +76,20 @@ final class DeviceHttpHandler implements HttpHandler {
         this.metrics = metrics;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) {
-        try (exchange) {
+    void handle(HttpCall exchange) {
+        try {
             serve(exchange);
-        } catch (IOException e) {
-            log.debug("HTTP exchange with {} broke: {}", exchange.getRemoteAddress(), e.toString());
         } catch (RuntimeException e) {
             log.warn("HTTP request from {} failed", exchange.getRemoteAddress(), e);
             tryRespond(exchange, 500, "internal error");
+        } finally {
+            exchange.answered().complete(null); // never leave the connection's next request stuck behind this one
         }
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
+    private void serve(HttpCall exchange) {
         if (!exchange.getRequestMethod().equals("POST")) {
-            exchange.getResponseHeaders().set("Allow", "POST");
+            exchange.responseHeaders().put("Allow", "POST");
             respond(exchange, 405, "use POST");
             return;
         }
@@ -102,7 +100,7 @@ final class DeviceHttpHandler implements HttpHandler {
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             resource = DeviceResource.parse(segments(exchange.getRequestURI().getRawPath()), query);
             ttd = Ttd.parse(query.get("ttd"), options.maxTtd());
-            qos = qos(exchange.getRequestHeaders().getFirst(QOS_HEADER));
+            qos = qos(exchange.header(QOS_HEADER));
         } catch (MalformedRequestException e) {
             respond(exchange, 400, e.getMessage());
             return;
@@ -111,34 +109,62 @@ final class DeviceHttpHandler implements HttpHandler {
         if (sender == null) {
             return; // answered
         }
-        byte[] body = readBody(exchange);
-        if (body == null) {
-            return; // answered 413
-        }
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        UplinkReply reply =
-                uplink.send(sender, resource, body, contentType, qos).join();
-        if (!reply.accepted()
-                || ttd == null
-                || inbox == null
-                || resource.kind() == DeviceResource.Kind.COMMAND_RESPONSE) {
-            respond(exchange, reply.status(), reply.accepted() ? null : reply.reason());
+        if (exchange.bodyTooLarge()) {
+            respond(exchange, 413, "body exceeds the limit of " + options.maxPayloadBytes() + " bytes");
             return;
         }
-        Optional<Command> command = awaitCommand(reply, ttd);
-        if (command.isEmpty()) {
-            respond(exchange, 202, null);
+        boolean polls = ttd != null && inbox != null && resource.kind() != DeviceResource.Kind.COMMAND_RESPONSE;
+        if (polls && !reserveWaiter()) {
+            exchange.responseHeaders().put("Retry-After", Long.toString(ttd.toSeconds()));
+            respond(
+                    exchange,
+                    503,
+                    "too many requests waiting for commands (adapters.http.maxTtdWaiting = " + options.maxTtdWaiting()
+                            + "); send again later");
             return;
         }
-        deliver(exchange, command.get());
+        try {
+            UplinkReply reply = send(exchange, sender, resource, qos);
+            if (!reply.accepted() || !polls) {
+                respond(exchange, reply.status(), reply.accepted() ? null : reply.reason());
+                return;
+            }
+            Optional<Command> command = awaitCommand(exchange, reply, ttd);
+            if (command.isEmpty()) {
+                respond(exchange, 202, null);
+                return;
+            }
+            deliver(exchange, command.get());
+        } finally {
+            if (polls) {
+                waiters.decrementAndGet();
+            }
+        }
     }
 
-    private Optional<Command> awaitCommand(UplinkReply reply, Duration ttd) {
+    private boolean reserveWaiter() {
+        if (waiters.incrementAndGet() > options.maxTtdWaiting()) {
+            waiters.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Its own method so that the body is not held while the request waits for a command. */
+    private UplinkReply send(HttpCall exchange, RequestSender sender, DeviceResource resource, QoS qos) {
+        return uplink.send(sender, resource, exchange.takeBody(), exchange.header("Content-Type"), qos)
+                .join();
+    }
+
+    private Optional<Command> awaitCommand(HttpCall exchange, UplinkReply reply, Duration ttd) {
         CompletableFuture<Optional<Command>> wait = inbox.awaitCommand(reply.tenant(), reply.device(), ttd);
         metrics.waitStarted();
-        try {
+        // The client hung up: withdraw at once. The inbox never hands a command to a cancelled wait.
+        try (HttpCall.CloseWatch hangUp = exchange.watchClose(() -> wait.cancel(false))) {
             // The inbox completes with empty after ttd itself; the extra second only guards against a lost wakeup.
             return wait.get(ttd.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (CancellationException e) {
+            return Optional.empty(); // withdrawn because the client left
         } catch (TimeoutException | InterruptedException e) {
             wait.cancel(false);
             if (e instanceof InterruptedException) {
@@ -154,39 +180,46 @@ final class DeviceHttpHandler implements HttpHandler {
         }
     }
 
-    private void deliver(HttpExchange exchange, Command command) {
-        var headers = exchange.getResponseHeaders();
-        headers.set(COMMAND_HEADER, command.name());
+    /**
+     * Delivered only when the response was flushed to the connection the device still holds open; a client that is
+     * gone (or goes while we write) gets nothing and the command is pending again, for its next request.
+     */
+    private void deliver(HttpCall exchange, Command command) {
+        var headers = exchange.responseHeaders();
+        headers.put(COMMAND_HEADER, command.name());
         if (!command.oneWay()) {
-            headers.set(REQUEST_ID_HEADER, command.requestId());
+            headers.put(REQUEST_ID_HEADER, command.requestId());
         }
-        headers.set("Content-Type", command.contentType() != null ? command.contentType() : "application/octet-stream");
+        headers.put("Content-Type", command.contentType() != null ? command.contentType() : "application/octet-stream");
+        boolean written;
         try {
-            exchange.sendResponseHeaders(200, command.payload().length == 0 ? -1 : command.payload().length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(command.payload());
-            }
+            written = exchange.respond(200, command.payload()).join();
+        } catch (RuntimeException e) {
+            written = false;
+        }
+        if (written) {
             metrics.answered(200);
             metrics.commandDelivered();
             inbox.delivered(command);
-        } catch (IOException | RuntimeException e) {
+        } else {
             log.info(
                     "command {} could not be written to {}: {}",
                     command.id(),
                     exchange.getRemoteAddress(),
-                    e.toString());
+                    "the client closed the connection");
+            metrics.unanswered();
             inbox.notDelivered(command);
         }
     }
 
     /** The sender, or null when the request was answered 401/403 here. */
-    private RequestSender authenticate(HttpExchange exchange) throws IOException {
+    private RequestSender authenticate(HttpCall exchange) {
         String clientId = "http:" + exchange.getRemoteAddress();
-        List<X509Certificate> chain = clientChain(exchange);
+        List<X509Certificate> chain = exchange.clientChain();
         if (!chain.isEmpty()) {
             return senderOrRefuse(exchange, certificates.authenticate(chain, clock.instant()), clientId);
         }
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String authorization = exchange.header("Authorization");
         if (authorization != null) {
             String[] credentials = basicCredentials(authorization);
             if (credentials == null) {
@@ -200,7 +233,7 @@ final class DeviceHttpHandler implements HttpHandler {
         return refuseUnauthenticated(exchange, "credentials required");
     }
 
-    private RequestSender senderOrRefuse(HttpExchange exchange, AuthResult result, String clientId) throws IOException {
+    private RequestSender senderOrRefuse(HttpCall exchange, AuthResult result, String clientId) {
         return switch (result) {
             case AuthResult.Authenticated authenticated ->
                 new RequestSender.Authenticated(authenticated.device(), clientId);
@@ -218,29 +251,11 @@ final class DeviceHttpHandler implements HttpHandler {
         };
     }
 
-    private RequestSender refuseUnauthenticated(HttpExchange exchange, String reason) throws IOException {
+    private RequestSender refuseUnauthenticated(HttpCall exchange, String reason) {
         metrics.authFailed();
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fogbridge\"");
+        exchange.responseHeaders().put("WWW-Authenticate", "Basic realm=\"fogbridge\"");
         respond(exchange, 401, reason);
         return null;
-    }
-
-    /** The body, or null after answering 413 when it is larger than allowed. */
-    private byte[] readBody(HttpExchange exchange) throws IOException {
-        long max = options.maxPayloadBytes();
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && parseLongOr(declared, -1) > max) {
-            respond(exchange, 413, "body of " + declared + " bytes exceeds the limit of " + max);
-            return null;
-        }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (body.length > max) { // chunked, without a Content-Length
-                respond(exchange, 413, "body exceeds the limit of " + max + " bytes");
-                return null;
-            }
-            return body;
-        }
     }
 
     private static QoS qos(String header) {
@@ -268,21 +283,6 @@ final class DeviceHttpHandler implements HttpHandler {
         return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 
-    private static List<X509Certificate> clientChain(HttpExchange exchange) {
-        if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
-            return List.of();
-        }
-        try {
-            Certificate[] chain = https.getSSLSession().getPeerCertificates();
-            return Arrays.stream(chain)
-                    .filter(X509Certificate.class::isInstance)
-                    .map(X509Certificate.class::cast)
-                    .toList();
-        } catch (SSLPeerUnverifiedException e) {
-            return List.of(); // no client certificate: basic auth or anonymous
-        }
-    }
-
     static List<String> segments(String rawPath) {
         List<String> segments = new ArrayList<>();
         for (String segment : rawPath.split("/")) {
@@ -307,33 +307,25 @@ final class DeviceHttpHandler implements HttpHandler {
         return query;
     }
 
-    private static long parseLongOr(String text, long fallback) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
+    /** Answers; counted by status only when the client was still there to read it. */
+    private void respond(HttpCall exchange, int status, String text) {
+        byte[] body = new byte[0];
+        if (text != null) {
+            body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.responseHeaders().put("Content-Type", "text/plain; charset=utf-8");
+        }
+        if (exchange.respond(status, body).join()) {
+            metrics.answered(status);
+        } else {
+            metrics.unanswered();
         }
     }
 
-    private void respond(HttpExchange exchange, int status, String text) throws IOException {
-        metrics.answered(status);
-        if (text == null) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    private void tryRespond(HttpExchange exchange, int status, String text) {
+    private void tryRespond(HttpCall exchange, int status, String text) {
         try {
             respond(exchange, status, text);
-        } catch (IOException | RuntimeException e) {
-            // headers were already sent, or the connection is gone: nothing more to tell this client
+        } catch (RuntimeException e) {
+            // already answered, or the connection is gone: nothing more to tell this client
         }
     }
 }

@@ -1,9 +1,5 @@
 package io.fogbridge.adapters.http;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import io.fogbridge.adapters.AdapterMetrics;
 import io.fogbridge.adapters.DeviceUplink;
 import io.fogbridge.api.CommandInbox;
@@ -11,11 +7,25 @@ import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +43,12 @@ import org.slf4j.LoggerFactory;
  *       or not durable within the ack timeout, 500 internal.
  * </ul>
  *
- * <p>Built on the JDK's {@code com.sun.net.httpserver} with one virtual thread per request: no dependency, and a
- * request held open for {@code ttd} costs a parked virtual thread, not a platform thread.
+ * <p>Built on Netty's HTTP codec (two event-loop threads read every connection all the time) with one virtual thread
+ * per complete request: a request held open for {@code ttd} costs a parked virtual thread, and a client that hangs up
+ * during the wait is seen at once, so its waiter is released and no command is handed to it. The JDK's
+ * {@code com.sun.net.httpserver}, used before, does not read a connection while its request is served, so it could
+ * not tell a live long poll from an abandoned one. Connections idle for {@value #IDLE_SECONDS} s with no request
+ * being served are closed.
  *
  * <p>Lifecycle: {@link #start} once, {@link #close} once (requests in flight are cut). Thread-safe.
  */
@@ -42,13 +56,19 @@ public final class HttpAdapter implements ProtocolAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpAdapter.class);
 
+    static final int IDLE_SECONDS = 60;
+    private static final int MAX_INITIAL_LINE = 16 << 10;
+    // as generous as the JDK server before (devices send long tokens); the request line stays short
+    private static final int MAX_HEADER_BYTES = 128 << 10;
+
     private final HttpAdapterOptions options;
     private final DeviceDirectory directory;
     private final CommandInbox inbox;
     private final AdapterMetrics metrics;
     private final Clock clock;
     private ExecutorService executor;
-    private HttpServer server;
+    private EventLoopGroup loops;
+    private Channel server;
     private volatile boolean ready;
 
     /**
@@ -74,36 +94,36 @@ public final class HttpAdapter implements ProtocolAdapter {
 
     @Override
     public synchronized void start(Uplink uplink) throws Exception {
-        InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
-        if (options.tls() == null) {
-            server = HttpServer.create(address, 128);
-        } else {
-            HttpsServer https = HttpsServer.create(address, 128);
-            https.setHttpsConfigurator(new HttpsConfigurator(options.tls()) {
-                @Override
-                public void configure(HttpsParameters params) {
-                    var ssl = options.tls().getDefaultSSLParameters();
-                    ssl.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-                    ssl.setWantClientAuth(options.clientAuth());
-                    params.setSSLParameters(ssl);
-                }
-            });
-            server = https;
-        }
         executor = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(executor);
         DeviceUplink deviceUplink = new DeviceUplink(uplink, options.maxPayloadBytes(), options.ackTimeout(), clock);
-        server.createContext(
-                "/",
-                new DeviceHttpHandler(
-                        options,
-                        deviceUplink,
-                        new PasswordCheck(directory, clock, Duration.ofMinutes(1)),
-                        directory,
-                        clock,
-                        inbox,
-                        metrics));
-        server.start();
+        DeviceHttpHandler handler = new DeviceHttpHandler(
+                options,
+                deviceUplink,
+                new PasswordCheck(directory, clock, Duration.ofMinutes(1)),
+                directory,
+                clock,
+                inbox,
+                metrics);
+        loops = new NioEventLoopGroup(2, new DefaultThreadFactory("fogbridge-http", true));
+        server = new ServerBootstrap()
+                .group(loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (options.tls() != null) {
+                            channel.pipeline().addLast(new SslHandler(serverEngine()));
+                        }
+                        channel.pipeline()
+                                .addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
+                                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
+                                .addLast(new RequestReader(options.maxPayloadBytes(), executor, handler::handle));
+                    }
+                })
+                .bind(new InetSocketAddress(options.host(), options.port()))
+                .sync()
+                .channel();
         ready = true;
         if (!options.anonymousAllowed()) {
             log.info("HTTP device adapter on {}://{}:{}", scheme(), options.host(), port());
@@ -117,13 +137,21 @@ public final class HttpAdapter implements ProtocolAdapter {
         }
     }
 
+    private SSLEngine serverEngine() {
+        SSLEngine engine = options.tls().createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        engine.setWantClientAuth(options.clientAuth());
+        return engine;
+    }
+
     private String scheme() {
         return options.tls() == null ? "http" : "https";
     }
 
     /** The port bound (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     @Override
@@ -135,10 +163,14 @@ public final class HttpAdapter implements ProtocolAdapter {
     public synchronized void close() {
         ready = false;
         if (server != null) {
-            server.stop(0);
+            server.close().syncUninterruptibly();
+        }
+        if (loops != null) {
+            // closing every connection ends the waits of their calls: waiting requests give their commands back
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         if (executor != null) {
-            executor.shutdownNow(); // wakes requests parked in a ttd wait; their commands go back to pending
+            executor.shutdownNow();
         }
     }
 }

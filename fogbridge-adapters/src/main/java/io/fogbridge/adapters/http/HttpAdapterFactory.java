@@ -41,7 +41,8 @@ public final class HttpAdapterFactory implements AdapterFactory<HttpAdapterSetti
                 limits.maxTtd(),
                 settings.anonymous(),
                 null,
-                false);
+                false,
+                settings.maxTtdWaiting());
         if (settings.keyStore() == null) {
             return options;
         }

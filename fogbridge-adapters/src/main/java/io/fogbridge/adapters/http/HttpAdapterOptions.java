@@ -18,6 +18,7 @@ import javax.net.ssl.SSLContext;
  *                        null = only when {@code host} is a loopback address
  * @param tls             null = plain HTTP; else HTTPS with this context
  * @param clientAuth      with TLS: ask for a client certificate (devices may still use basic auth without one)
+ * @param maxTtdWaiting   how many {@code ttd} requests may wait for a command at once; more are refused with 503
  */
 public record HttpAdapterOptions(
         String host,
@@ -27,7 +28,23 @@ public record HttpAdapterOptions(
         Duration maxTtd,
         Boolean anonymous,
         SSLContext tls,
-        boolean clientAuth) {
+        boolean clientAuth,
+        int maxTtdWaiting) {
+
+    /** The default of {@code adapters.http.maxTtdWaiting}. */
+    public static final int DEFAULT_MAX_TTD_WAITING = 1000;
+
+    public HttpAdapterOptions(
+            String host,
+            int port,
+            long maxPayloadBytes,
+            Duration ackTimeout,
+            Duration maxTtd,
+            Boolean anonymous,
+            SSLContext tls,
+            boolean clientAuth) {
+        this(host, port, maxPayloadBytes, ackTimeout, maxTtd, anonymous, tls, clientAuth, DEFAULT_MAX_TTD_WAITING);
+    }
 
     public HttpAdapterOptions {
         Objects.requireNonNull(host, "host");
@@ -35,6 +52,9 @@ public record HttpAdapterOptions(
         Objects.requireNonNull(maxTtd, "maxTtd");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
+        if (maxTtdWaiting < 1) {
+            throw new IllegalArgumentException("maxTtdWaiting must be at least 1, got " + maxTtdWaiting);
         }
     }
 
@@ -46,7 +66,20 @@ public record HttpAdapterOptions(
 
     public HttpAdapterOptions withTls(SSLContext context, boolean askForClientCertificate) {
         return new HttpAdapterOptions(
-                host, port, maxPayloadBytes, ackTimeout, maxTtd, anonymous, context, askForClientCertificate);
+                host,
+                port,
+                maxPayloadBytes,
+                ackTimeout,
+                maxTtd,
+                anonymous,
+                context,
+                askForClientCertificate,
+                maxTtdWaiting);
+    }
+
+    public HttpAdapterOptions withMaxTtdWaiting(int waiting) {
+        return new HttpAdapterOptions(
+                host, port, maxPayloadBytes, ackTimeout, maxTtd, anonymous, tls, clientAuth, waiting);
     }
 
     public boolean anonymousAllowed() {

@@ -41,6 +41,14 @@ public final class HttpAdapterSection implements ConfigSection<HttpAdapterSettin
             "HTTPS: CA certificates (PEM) that device client certificates chain to; devices without one use basic"
                     + " auth.");
 
+    public static final ConfigKey<Integer> MAX_TTD_WAITING = ConfigKey.define(
+            "adapters.http.maxTtdWaiting",
+            ValueTypes.intRange(1, 100_000, "a whole number 1-100000"),
+            HttpAdapterOptions.DEFAULT_MAX_TTD_WAITING,
+            "How many `ttd` requests may wait for a command at once. Beyond it a `ttd` request is refused with 503"
+                    + " and `Retry-After` before its body is forwarded; each waiter holds a connection and a parked"
+                    + " virtual thread (a few KiB).");
+
     @Override
     public String name() {
         return "adapters.http";
@@ -48,12 +56,15 @@ public final class HttpAdapterSection implements ConfigSection<HttpAdapterSettin
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(ENABLED, HOST, PORT, ANONYMOUS, KEY_STORE, KEY_STORE_PASSWORD, CLIENT_CA_FILE);
+        return List.of(ENABLED, HOST, PORT, ANONYMOUS, KEY_STORE, KEY_STORE_PASSWORD, CLIENT_CA_FILE, MAX_TTD_WAITING);
     }
 
     @Override
     public HttpAdapterSettings build(SectionValues values, Problems problems) {
-        if (values.get(ENABLED) == null || values.get(HOST) == null || values.get(PORT) == null) {
+        if (values.get(ENABLED) == null
+                || values.get(HOST) == null
+                || values.get(PORT) == null
+                || values.get(MAX_TTD_WAITING) == null) {
             return null; // an invalid value, reported already
         }
         return new HttpAdapterSettings(
@@ -63,6 +74,7 @@ public final class HttpAdapterSection implements ConfigSection<HttpAdapterSettin
                 values.get(ANONYMOUS),
                 values.get(KEY_STORE),
                 values.get(KEY_STORE_PASSWORD),
-                values.get(CLIENT_CA_FILE));
+                values.get(CLIENT_CA_FILE),
+                values.get(MAX_TTD_WAITING));
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * @param anonymous        null = only on a loopback host
  * @param keyStore         PKCS12 server key and chain; null = plain HTTP
  * @param clientCaFile     PEM CAs for device client certificates; null = no client certificates asked for
+ * @param maxTtdWaiting    how many {@code ttd} requests may wait for a command at once
  */
 public record HttpAdapterSettings(
         boolean enabled,
@@ -16,7 +17,8 @@ public record HttpAdapterSettings(
         Boolean anonymous,
         Path keyStore,
         String keyStorePassword,
-        Path clientCaFile) {
+        Path clientCaFile,
+        int maxTtdWaiting) {
 
     /** No secrets: the key store password never appears. */
     @Override

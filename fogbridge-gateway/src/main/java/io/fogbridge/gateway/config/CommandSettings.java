@@ -1,5 +1,6 @@
 package io.fogbridge.gateway.config;
 
+import io.fogbridge.command.RouterOptions;
 import java.util.List;
 
 /**
@@ -7,12 +8,26 @@ import java.util.List;
  *
  * @param enabled        whether this gateway consumes commands at all
  * @param tenants        the tenants whose command topics it consumes
- * @param maxPending     how many commands may wait for offline devices
+ * @param maxPending      how many commands may wait for offline devices
+ * @param maxPendingBytes how many bytes they may take on disk
+ * @param maxPayload      the largest command payload taken
  * @param unknownDevices {@code reject} (404 response) or {@code ignore} (another gateway serves the device)
  */
-public record CommandSettings(boolean enabled, List<String> tenants, int maxPending, String unknownDevices) {
+public record CommandSettings(
+        boolean enabled,
+        List<String> tenants,
+        int maxPending,
+        long maxPendingBytes,
+        long maxPayload,
+        String unknownDevices) {
 
-    public static final CommandSettings DISABLED = new CommandSettings(false, List.of(), 10_000, "reject");
+    public static final CommandSettings DISABLED = new CommandSettings(
+            false,
+            List.of(),
+            10_000,
+            RouterOptions.DEFAULT_MAX_PENDING_BYTES,
+            RouterOptions.DEFAULT_MAX_PAYLOAD,
+            "reject");
 
     public CommandSettings {
         tenants = List.copyOf(tenants);

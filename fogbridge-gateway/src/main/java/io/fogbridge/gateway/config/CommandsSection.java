@@ -4,7 +4,9 @@ import io.fogbridge.api.config.ConfigKey;
 import io.fogbridge.api.config.ConfigSection;
 import io.fogbridge.api.config.Problems;
 import io.fogbridge.api.config.SectionValues;
+import io.fogbridge.api.config.Units;
 import io.fogbridge.api.config.ValueTypes;
+import io.fogbridge.command.RouterOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -46,6 +48,20 @@ public final class CommandsSection implements ConfigSection<CommandSettings> {
             "Commands kept at most (durably, under `gateway.dataDir`/commands) for devices that are offline;"
                     + " beyond, new ones are answered with status 503.");
 
+    public static final ConfigKey<Long> MAX_PENDING_BYTES = ConfigKey.define(
+            "commands.maxPendingBytes",
+            ValueTypes.size(1L << 10, 1L << 40),
+            RouterOptions.DEFAULT_MAX_PENDING_BYTES,
+            "Bytes the pending commands may take on disk (payload plus about 100 bytes each); a command that would"
+                    + " pass it is answered with status 413. Payloads wait on disk, not in the heap.");
+
+    public static final ConfigKey<Long> MAX_PAYLOAD = ConfigKey.define(
+            "commands.maxPayload",
+            ValueTypes.size(0, RouterOptions.MAX_PAYLOAD_LIMIT),
+            RouterOptions.DEFAULT_MAX_PAYLOAD,
+            "Largest command payload taken; a larger command is answered with status 413 and never stored. At"
+                    + " most `commands.maxPendingBytes`.");
+
     public static final ConfigKey<String> UNKNOWN_DEVICES = ConfigKey.define(
             "commands.unknownDevices",
             ValueTypes.oneOf("reject", "ignore"),
@@ -60,12 +76,28 @@ public final class CommandsSection implements ConfigSection<CommandSettings> {
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(ENABLED, TENANTS, MAX_PENDING, UNKNOWN_DEVICES);
+        return List.of(ENABLED, TENANTS, MAX_PENDING, MAX_PENDING_BYTES, MAX_PAYLOAD, UNKNOWN_DEVICES);
     }
 
     @Override
     public CommandSettings build(SectionValues values, Problems problems) {
+        Long maxPendingBytes = values.get(MAX_PENDING_BYTES);
+        Long maxPayload = values.get(MAX_PAYLOAD);
+        if (maxPendingBytes != null && maxPayload != null && maxPendingBytes < maxPayload) {
+            ConfigKey<?> blame = values.isSet(MAX_PAYLOAD) ? MAX_PAYLOAD : MAX_PENDING_BYTES;
+            problems.add(
+                    values.origin(blame),
+                    blame.path(),
+                    "commands.maxPayload (" + Units.formatSize(maxPayload) + ") must be at most"
+                            + " commands.maxPendingBytes (" + Units.formatSize(maxPendingBytes) + ")");
+            return null;
+        }
         return new CommandSettings(
-                values.get(ENABLED), values.get(TENANTS), values.get(MAX_PENDING), values.get(UNKNOWN_DEVICES));
+                values.get(ENABLED),
+                values.get(TENANTS),
+                values.get(MAX_PENDING),
+                maxPendingBytes,
+                maxPayload,
+                values.get(UNKNOWN_DEVICES));
     }
 }

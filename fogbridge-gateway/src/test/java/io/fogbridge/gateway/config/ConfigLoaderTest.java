@@ -340,6 +340,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aCommandPayloadMustFitThePendingBytes() {
+        assertThat(problems("kafka: {bootstrapServers: k:9092}\ncommands: {maxPendingBytes: 1MiB, maxPayload: 2MiB}\n"))
+                .containsExactly("config.yaml:2: commands.maxPayload: commands.maxPayload (2MiB) must be at most"
+                        + " commands.maxPendingBytes (1MiB)");
+    }
+
+    @Test
     void listenersAreChecked() {
         assertThat(problems("""
                 kafka: {bootstrapServers: k:9092}

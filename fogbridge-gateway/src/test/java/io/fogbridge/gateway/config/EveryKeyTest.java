@@ -56,6 +56,8 @@ class EveryKeyTest {
             commands.enabled           | yes             | expected true or false
             commands.tenants           | "a b"           | is not a tenant id
             commands.maxPending        | "0"             | expected 1-1000000, got '0'
+            commands.maxPendingBytes   | 1000            | expected a size between 1KiB and 1TiB
+            commands.maxPayload        | 1GiB            | expected a size between 0 and 63MiB
             commands.unknownDevices    | drop            | expected one of reject, ignore
             adapters.http.enabled      | yes             | expected true or false
             adapters.http.host         | "a b"           | expected host name or IP address
@@ -64,6 +66,7 @@ class EveryKeyTest {
             adapters.http.keyStore     | "a\\0b"         | not a valid path
             adapters.http.keyStorePassword | '""'        | must not be empty
             adapters.http.clientCaFile | "a\\0b"         | not a valid path
+            adapters.http.maxTtdWaiting | "0"            | expected a whole number 1-100000, got '0'
             adapters.coap.enabled      | yes             | expected true or false
             adapters.coap.host         | "a b"           | expected host name or IP address
             adapters.coap.port         | "-1"            | expected a port 0-65535

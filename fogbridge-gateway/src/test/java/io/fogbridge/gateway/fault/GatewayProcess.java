@@ -38,12 +38,17 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public static GatewayProcess start(Path configFile) throws IOException {
-        return start(configFile, JVM_OPTIONS);
+        return new GatewayProcess(ChildJvm.start(Main.class, JVM_OPTIONS, "run", "--config", configFile.toString()));
     }
 
-    /** The same with other JVM options (a test that holds the gateway to the launcher's heap, say). */
-    public static GatewayProcess start(Path configFile, List<String> jvmOptions) throws IOException {
-        return new GatewayProcess(ChildJvm.start(Main.class, jvmOptions, "run", "--config", configFile.toString()));
+    /**
+     * Starts with JVM options added after the defaults (a later {@code -Xmx} wins), e.g. the launcher's
+     * {@code -Xmx128m} and {@code -XX:+ExitOnOutOfMemoryError} for tests of the memory budget.
+     */
+    public static GatewayProcess start(Path configFile, List<String> extraJvmOptions) throws IOException {
+        List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+        options.addAll(extraJvmOptions);
+        return new GatewayProcess(ChildJvm.start(Main.class, options, "run", "--config", configFile.toString()));
     }
 
     /**

@@ -16,6 +16,11 @@ public record CommandConsumerState(boolean connected, String lastError, Phase ph
         CONSUMING,
         /** The last consumer failed or none could be made; the next one is made after a backoff. */
         RETRYING,
+        /**
+         * Kafka is reachable but the last batch did not settle (the handler could not store or answer a
+         * record, or the offset commit failed); the batch is read again after a backoff.
+         */
+        STALLED,
         /** Closed, or ended by an {@link Error} that retrying cannot cure: no command arrives until a restart. */
         STOPPED
     }

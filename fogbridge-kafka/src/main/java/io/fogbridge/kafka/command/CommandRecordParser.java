@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -33,35 +35,48 @@ final class CommandRecordParser {
 
     static Parsed parse(ConsumerRecord<byte[], byte[]> record, long now) {
         String tenant = Topics.tenantOfCommandTopic(record.topic());
-        String correlationId;
-        String key;
-        String deviceHeader;
-        String subject;
-        String ttlText;
-        String responseRequiredText;
-        String contentType;
-        try {
-            correlationId = header(record, Headers.CORRELATION_ID);
-            key = record.key() == null ? null : utf8(record.key());
-            deviceHeader = header(record, Headers.DEVICE_ID);
-            subject = header(record, Headers.SUBJECT);
-            ttlText = header(record, Headers.TTL);
-            responseRequiredText = header(record, Headers.RESPONSE_REQUIRED);
-            contentType = header(record, Headers.CONTENT_TYPE);
-        } catch (CharacterCodingException e) {
-            return new Malformed(tenant, null, null, "the key or a header is not valid UTF-8");
+        // Each field is decoded on its own, so a record refused for one bad header still answers with the
+        // correlation id and device it carries: the sender can match the 400.
+        Decoded correlationId = header(record, Headers.CORRELATION_ID);
+        Decoded key = record.key() == null ? Decoded.ABSENT : Decoded.of(record.key());
+        Decoded deviceHeader = header(record, Headers.DEVICE_ID);
+        String keyOrDevice = !key.valid()
+                ? null // the target is unclear: name no device in the answer
+                : key.text() != null && !key.text().isEmpty() ? key.text() : deviceHeader.text();
+        String deviceForReply = validId(keyOrDevice) ? keyOrDevice : null;
+        String correlationForReply = validId(correlationId.text()) ? correlationId.text() : null;
+        Decoded subjectField = header(record, Headers.SUBJECT);
+        Decoded ttlField = header(record, Headers.TTL);
+        Decoded responseRequiredField = header(record, Headers.RESPONSE_REQUIRED);
+        Decoded contentTypeField = header(record, Headers.CONTENT_TYPE);
+        Map<String, Decoded> fields = new LinkedHashMap<>();
+        fields.put("the record key", key);
+        fields.put("the " + Headers.CORRELATION_ID + " header", correlationId);
+        fields.put("the " + Headers.DEVICE_ID + " header", deviceHeader);
+        fields.put("the " + Headers.SUBJECT + " header", subjectField);
+        fields.put("the " + Headers.TTL + " header", ttlField);
+        fields.put("the " + Headers.RESPONSE_REQUIRED + " header", responseRequiredField);
+        fields.put("the " + Headers.CONTENT_TYPE + " header", contentTypeField);
+        for (Map.Entry<String, Decoded> field : fields.entrySet()) {
+            if (!field.getValue().valid()) {
+                return new Malformed(
+                        tenant, deviceForReply, correlationForReply, field.getKey() + " is not valid UTF-8");
+            }
         }
-        String device = key != null && !key.isEmpty() ? key : deviceHeader;
-        String deviceForReply = validId(device) ? device : null;
-        String correlationForReply = validId(correlationId) ? correlationId : null;
-        String problem = problem(key, deviceHeader, device, subject, ttlText, responseRequiredText, correlationId);
+        String subject = subjectField.text();
+        String ttlText = ttlField.text();
+        String responseRequiredText = responseRequiredField.text();
+        String contentType = contentTypeField.text();
+        String device = keyOrDevice;
+        String problem = problem(
+                key.text(), deviceHeader.text(), device, subject, ttlText, responseRequiredText, correlationId.text());
         if (problem != null) {
             return new Malformed(tenant, deviceForReply, correlationForReply, problem);
         }
         long ttl = Long.parseLong(ttlText.trim());
         long createdAt = record.timestamp() > 0 ? record.timestamp() : now;
         boolean responseRequired = responseRequiredText == null
-                ? correlationId != null
+                ? correlationId.text() != null
                 : Boolean.parseBoolean(responseRequiredText.trim());
         String id = record.topic() + "/" + record.partition() + "/" + record.offset();
         byte[] payload = record.value() == null ? new byte[0] : record.value();
@@ -71,7 +86,7 @@ final class CommandRecordParser {
                 tenant,
                 device,
                 subject,
-                correlationId,
+                correlationId.text(),
                 responseRequired,
                 payload,
                 contentType,
@@ -141,17 +156,28 @@ final class CommandRecordParser {
         return true;
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) throws CharacterCodingException {
-        Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : utf8(header.value());
+    /** A header or key as text; {@code text} is null when it is absent or not UTF-8 ({@code valid} false). */
+    private record Decoded(String text, boolean valid) {
+        static final Decoded ABSENT = new Decoded(null, true);
+
+        static Decoded of(byte[] bytes) {
+            try {
+                return new Decoded(
+                        StandardCharsets.UTF_8
+                                .newDecoder()
+                                .onMalformedInput(CodingErrorAction.REPORT)
+                                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                                .decode(ByteBuffer.wrap(bytes))
+                                .toString(),
+                        true);
+            } catch (CharacterCodingException e) {
+                return new Decoded(null, false);
+            }
+        }
     }
 
-    private static String utf8(byte[] bytes) throws CharacterCodingException {
-        return StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes))
-                .toString();
+    private static Decoded header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? Decoded.ABSENT : Decoded.of(header.value());
     }
 }

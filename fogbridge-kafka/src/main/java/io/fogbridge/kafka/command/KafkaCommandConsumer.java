@@ -40,8 +40,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Guarantee.</b> Auto-commit is off. After each poll, the consumer waits until every record of the batch
  * is settled (the handler's futures completed) and only then commits the batch's offsets synchronously. If
  * any record could not be settled, nothing of the batch is committed: the consumer seeks back to the first
- * record of the batch in every partition and reads it again after a pause (the handler ignores commands it
+ * record of the batch in every partition and reads it again after a backoff (the handler ignores commands it
  * already holds). At-least-once: a crash after settling but before the commit hands the batch over again.
+ * While batches do not settle, {@link #state()} says {@link Phase#STALLED} with the cause, and each failed
+ * round counts in {@code fogbridge.commands.consumer.errors{reason="not-settled"}}; the handler, not the
+ * consumer, decides which records can never settle and answers them instead (the router refuses a command it
+ * cannot store with a failure response), so a restart does not meet the same record again.
  *
  * <p><b>Group.</b> The group {@code fogbridge-<gatewayId>} has one static member ({@code group.instance.id} = the
  * group id), so a gateway restarted after a crash consumes again at once instead of waiting out the dead
@@ -62,24 +66,29 @@ public final class KafkaCommandConsumer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaCommandConsumer.class);
     private static final Duration POLL = Duration.ofMillis(500);
-    private static final long RETRY_PAUSE_MS = 1_000;
+    private static final int MAX_FETCH_BYTES = 8 * 1024 * 1024;
 
     private final CommandConsumerOptions options;
     private final CommandHandler handler;
     private final MeterRegistry registry;
     private final Clock clock;
     private final Backoff backoff;
+    /** Between rounds of a batch that did not settle; separate, so a working connection does not reset it. */
+    private final Backoff settleBackoff;
+
     private final AtomicBoolean running = new AtomicBoolean();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread thread;
 
     // Consumer-thread state.
     private long failingSinceMillis;
+    private long stalledSinceMillis;
 
     // Published for state(); the consumer itself is touched from close() only to wake it up.
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Metric connectionCount;
     private volatile boolean failing;
+    private volatile boolean stalled;
     private volatile String lastError;
     private volatile Phase phase = Phase.CONSUMING;
 
@@ -94,6 +103,7 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         this.registry = registryOrNull;
         this.clock = Clock.systemUTC();
         this.backoff = new Backoff(options.backoffMin(), options.backoffMax());
+        this.settleBackoff = new Backoff(options.backoffMin(), options.backoffMax());
         this.thread = new Thread(this::run, "fogbridge-command-consumer");
         thread.setDaemon(true);
         if (registryOrNull != null) {
@@ -108,7 +118,7 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         Metric connections = connectionCount;
         boolean connected = consumer != null
                 && !failing
-                && phase == Phase.CONSUMING
+                && (phase == Phase.CONSUMING || phase == Phase.STALLED)
                 && (connections == null || ((Number) connections.metricValue()).doubleValue() > 0);
         return new CommandConsumerState(connected, lastError, phase);
     }
@@ -169,12 +179,19 @@ public final class KafkaCommandConsumer implements AutoCloseable {
             c.subscribe(options.topics());
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
-                if (failing || phase != Phase.CONSUMING) {
+                if (failing) {
                     recovered();
                 }
-                if (!records.isEmpty() && !settle(c, records)) {
+                if (records.isEmpty()) {
+                    continue;
+                }
+                String notSettled = settle(c, records);
+                if (notSettled == null) {
+                    settled();
+                } else {
+                    stalled(notSettled);
                     rewind(c, records);
-                    closing.await(RETRY_PAUSE_MS, TimeUnit.MILLISECONDS);
+                    closing.await(settleBackoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         } catch (WakeupException e) {
@@ -230,8 +247,39 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         }
         failing = false;
         lastError = null;
-        phase = Phase.CONSUMING;
+        phase = stalled ? Phase.STALLED : Phase.CONSUMING;
         backoff.reset();
+    }
+
+    /** A batch did not settle: counted every round, logged when the episode starts or its cause changes. */
+    private void stalled(String cause) {
+        if (registry != null) {
+            registry.counter("fogbridge.commands.consumer.errors", "reason", "not-settled")
+                    .increment();
+        }
+        String detail = "command records not settled: " + cause;
+        if (!stalled) {
+            stalledSinceMillis = clock.millis();
+            log.warn("{}; reading them again after a backoff", detail);
+        } else if (!detail.equals(lastError)) {
+            log.warn("{} (attempt {})", detail, settleBackoff.failures() + 1);
+        }
+        stalled = true;
+        lastError = detail;
+        phase = Phase.STALLED;
+    }
+
+    private void settled() {
+        if (stalled) {
+            log.info(
+                    "command records settled again after {} ms and {} failed rounds",
+                    clock.millis() - stalledSinceMillis,
+                    settleBackoff.failures());
+            stalled = false;
+            lastError = null;
+            phase = Phase.CONSUMING;
+        }
+        settleBackoff.reset();
     }
 
     private static Metric findConnectionCount(KafkaConsumer<byte[], byte[]> consumer) {
@@ -245,8 +293,8 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         return null;
     }
 
-    /** Hands every record over, waits until all are settled, then commits. False if anything failed. */
-    private boolean settle(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records)
+    /** Hands every record over, waits until all are settled, then commits. Null, or why it did not. */
+    private String settle(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records)
             throws InterruptedException {
         List<CompletableFuture<Void>> settled = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -258,19 +306,19 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         try {
             CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new))
                     .get(options.settleTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            log.warn("{} command records not settled ({}); reading them again", records.count(), e.toString());
-            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return String.valueOf(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "not settled within " + options.settleTimeout();
         }
         try {
             consumer.commitSync(offsets);
         } catch (WakeupException e) {
             throw e;
         } catch (RuntimeException e) {
-            log.warn("committing command offsets failed ({}); the records will be handed over again", e.toString());
-            return false;
+            return "committing the offsets failed: " + e;
         }
-        return true;
+        return null;
     }
 
     private CompletableFuture<Void> handOver(ConsumerRecord<byte[], byte[]> record) {
@@ -312,6 +360,9 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
+        // Fetched records wait in the heap until their batch settles: bound them well below the default 50 MiB
+        // (a record larger than this still comes, one at a time).
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(MAX_FETCH_BYTES));
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
         props.putAll(options.clientProperties());
         return props;

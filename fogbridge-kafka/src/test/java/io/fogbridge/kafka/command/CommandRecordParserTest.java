@@ -185,6 +185,55 @@ class CommandRecordParserTest {
     }
 
     @Test
+    void aNonUtf8SubjectIsRefusedWithTheValidCorrelationIdAndDevice() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("subject", new byte[] {(byte) 0xff, 'o', 'p', 'e', 'n'});
+        headers.add("correlation-id", "req-17".getBytes(StandardCharsets.UTF_8));
+        headers.add("ttl", "1000".getBytes(StandardCharsets.UTF_8));
+        Malformed bad = malformed(recordWith("valve-1".getBytes(StandardCharsets.UTF_8), headers));
+        assertThat(bad.reason()).isEqualTo("the subject header is not valid UTF-8");
+        assertThat(bad.correlationId()).isEqualTo("req-17");
+        assertThat(bad.device()).isEqualTo("valve-1");
+    }
+
+    @Test
+    void aNonUtf8CorrelationIdOrKeyIsLeftOutOfTheAnswer() {
+        RecordHeaders badCorrelation = new RecordHeaders();
+        badCorrelation.add("subject", "open".getBytes(StandardCharsets.UTF_8));
+        badCorrelation.add("correlation-id", new byte[] {(byte) 0xc3, (byte) 0x28});
+        badCorrelation.add("ttl", "1000".getBytes(StandardCharsets.UTF_8));
+        Malformed first = malformed(recordWith("valve-1".getBytes(StandardCharsets.UTF_8), badCorrelation));
+        assertThat(first.reason()).contains("correlation-id header is not valid UTF-8");
+        assertThat(first.correlationId()).isNull();
+        assertThat(first.device()).isEqualTo("valve-1");
+
+        RecordHeaders badKey = new RecordHeaders();
+        badKey.add("subject", "open".getBytes(StandardCharsets.UTF_8));
+        badKey.add("correlation-id", "req-18".getBytes(StandardCharsets.UTF_8));
+        badKey.add("device_id", "valve-1".getBytes(StandardCharsets.UTF_8));
+        badKey.add("ttl", "1000".getBytes(StandardCharsets.UTF_8));
+        Malformed second = malformed(recordWith(new byte[] {(byte) 0xff}, badKey));
+        assertThat(second.reason()).isEqualTo("the record key is not valid UTF-8");
+        assertThat(second.correlationId()).isEqualTo("req-18");
+        assertThat(second.device()).as("the target is unclear").isNull();
+    }
+
+    private static ConsumerRecord<byte[], byte[]> recordWith(byte[] key, RecordHeaders headers) {
+        return new ConsumerRecord<>(
+                "fog.command.acme",
+                0,
+                1,
+                TIMESTAMP,
+                TimestampType.CREATE_TIME,
+                -1,
+                -1,
+                key,
+                new byte[0],
+                headers,
+                Optional.empty());
+    }
+
+    @Test
     void aRecordWithoutTimestampOrValueUsesNowAndAnEmptyPayload() {
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
                 "fog.command.acme",

@@ -1,0 +1,173 @@
+package io.fogbridge.adapters.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * One complete device request as the {@link RequestReader} assembled it, and the one way to answer it.
+ *
+ * <p>What the long poll relies on: {@link #watchClose} fires as soon as the connection is gone (the event loop
+ * reads the peer's FIN or RST while the request waits), and {@link #respond} tells whether the response was written
+ * and flushed to a connection that was still open. A device that gave up is never told it got a command. (What
+ * stays open: a client that hangs up after the bytes left for its socket; HTTP has no acknowledgement to wait for.)
+ *
+ * <p>Thread-safety: the request side is immutable; {@link #respond} may be called from any thread, once.
+ */
+final class HttpCall {
+
+    private final Channel channel;
+    private final HttpRequest request;
+    private final URI uri;
+    private byte[] body;
+    private final boolean bodyTooLarge;
+    private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    private final CompletableFuture<Void> answered = new CompletableFuture<>();
+    private final AtomicBoolean responded = new AtomicBoolean();
+
+    /**
+     * @param body         the whole body; empty when {@code bodyTooLarge}
+     * @param bodyTooLarge the body exceeds the limit (declared or counted): answer 413, the connection is closed after
+     */
+    HttpCall(Channel channel, HttpRequest request, byte[] body, boolean bodyTooLarge) {
+        this.channel = channel;
+        this.request = request;
+        this.uri = URI.create(request.uri().startsWith("/") ? request.uri() : "/" + request.uri());
+        this.body = body;
+        this.bodyTooLarge = bodyTooLarge;
+    }
+
+    String getRequestMethod() {
+        return request.method().name();
+    }
+
+    URI getRequestURI() {
+        return uri;
+    }
+
+    /** The first value of a request header, or null. */
+    String header(String name) {
+        return request.headers().get(name);
+    }
+
+    SocketAddress getRemoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    boolean bodyTooLarge() {
+        return bodyTooLarge;
+    }
+
+    /** The body, handed over once: the call does not keep it while a long poll waits. */
+    byte[] takeBody() {
+        byte[] taken = body;
+        body = null;
+        return taken;
+    }
+
+    /** The TLS client certificate chain; empty without TLS or without a client certificate. */
+    List<X509Certificate> clientChain() {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return List.of();
+        }
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return Arrays.stream(chain)
+                    .filter(X509Certificate.class::isInstance)
+                    .map(X509Certificate.class::cast)
+                    .toList();
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of(); // no client certificate: basic auth or anonymous
+        }
+    }
+
+    Map<String, String> responseHeaders() {
+        return responseHeaders;
+    }
+
+    /** A watch on the connection's close; closing the watch stops it. */
+    interface CloseWatch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Runs {@code onClose} on the event loop when the connection closes, whoever closes it (at once when it is closed
+     * already). Close the watch when done: a keep-alive connection serves many calls, and a forgotten watch would
+     * keep its call until the connection ends.
+     */
+    CloseWatch watchClose(Runnable onClose) {
+        GenericFutureListener<Future<? super Void>> listener = future -> onClose.run();
+        channel.closeFuture().addListener(listener);
+        return () -> channel.closeFuture().removeListener(listener);
+    }
+
+    /** Completes when {@link #respond} finished, written or not: the next request on the connection may go. */
+    CompletableFuture<Void> answered() {
+        return answered;
+    }
+
+    /**
+     * Writes the response and flushes it.
+     *
+     * @return true once it was written to the socket of a connection that was open; false when the client had gone
+     *     (then nothing reached it)
+     * @throws IllegalStateException when the call was answered already
+     */
+    CompletableFuture<Boolean> respond(int status, byte[] content) {
+        if (!responded.compareAndSet(false, true)) {
+            throw new IllegalStateException("answered already");
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(content));
+        HttpHeaders headers = response.headers();
+        responseHeaders.forEach(headers::set);
+        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, content.length);
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !bodyTooLarge;
+        if (!keepAlive) {
+            // the rest of a too large body may still be on its way: only a new connection starts clean
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        if (!channel.isActive()) {
+            response.release();
+            written.complete(false);
+            answered.complete(null);
+            return written;
+        }
+        channel.writeAndFlush(response).addListener((ChannelFutureListener) future -> {
+            written.complete(future.isSuccess());
+            if (!future.isSuccess() || !keepAlive) {
+                future.channel().close();
+            }
+            answered.complete(null);
+        });
+        return written;
+    }
+}

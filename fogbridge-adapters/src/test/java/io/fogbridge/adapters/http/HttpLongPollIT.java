@@ -1,0 +1,203 @@
+package io.fogbridge.adapters.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fogbridge.adapters.TestDevices;
+import io.fogbridge.testkit.Curl;
+import io.fogbridge.testkit.TestEnv;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile and careless HTTP clients against the adapter, with the real curl: long polls ({@code ?ttd=}) abandoned by
+ * {@code curl -m 2} must release their waiters at once and never take a command with them, and connections that
+ * never complete a request must not be counted as refused requests.
+ *
+ * <p>{@code -Dfogbridge.it.abandonedPolls=N} changes the number of abandoned polls (300 by default, from one {@code curl -Z}).
+ */
+class HttpLongPollIT {
+
+    static final int ABANDONED = Integer.getInteger("fogbridge.it.abandonedPolls", 300);
+
+    static final TestDevices.RecordingUplink uplink = new TestDevices.RecordingUplink();
+    static final TestDevices.QueueInbox inbox = new TestDevices.QueueInbox();
+    static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    static HttpAdapter adapter;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestEnv.peer("curl");
+        HttpAdapterOptions options = new HttpAdapterOptions(
+                "127.0.0.1", 0, 1024, Duration.ofSeconds(5), Duration.ofSeconds(60), false, null, false);
+        adapter = new HttpAdapter(options, TestDevices.registry(), inbox, meters);
+        adapter.start(uplink);
+        base = "http://127.0.0.1:" + adapter.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        adapter.close();
+    }
+
+    @BeforeEach
+    void quiet() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiting() == 0);
+    }
+
+    static double waiting() {
+        return meters.get("fogbridge.http.ttd.waiting").gauge().value();
+    }
+
+    static double requests(int status) {
+        Counter counter = meters.find("fogbridge.http.requests")
+                .tag("status", "" + status)
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    static double authFailed() {
+        Counter counter = meters.find("fogbridge.http.auth.failed").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void abandonedLongPollsReleaseTheirWaitersAtOnceAndTheNextCommandGoesToALivePoll() throws Exception {
+        // One curl, all polls at once (-Z), each given up after 2 s (-m 2): a connection closed by the client.
+        List<String> command = new ArrayList<>(List.of(
+                TestEnv.peer("curl").toString(),
+                "-s",
+                "-Z",
+                "--parallel-immediate",
+                "--parallel-max",
+                Integer.toString(ABANDONED),
+                "-m",
+                "2",
+                "-X",
+                "POST",
+                "--data-binary",
+                "{}",
+                "-u",
+                "sensor-1@acme:s3cret"));
+        for (int i = 0; i < ABANDONED; i++) {
+            command.add(base + "/telemetry?ttd=30");
+        }
+        Process abandoned = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> waiting() == ABANDONED || !abandoned.isAlive());
+        double peak = waiting();
+        assertThat(abandoned.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(abandoned.exitValue()).as("curl: operation timed out").isEqualTo(28);
+        assertThat(peak).as("every poll was waiting before its client gave up").isEqualTo(ABANDONED);
+        long gone = System.nanoTime();
+        double leftAtExit = waiting();
+
+        // Every client is gone. A command now must go to the next live poll, not to an abandoned one.
+        inbox.offer(TestDevices.command("sensor-1", "setValve", "after-abandon", "{\"open\":true}"));
+        var live = Curl.post(base + "/telemetry?ttd=5", bytes("{}"), "-u", "sensor-1@acme:s3cret");
+        assertThat(live.status()).as("the live poll gets the command").isEqualTo(200);
+        assertThat(live.headers()).containsEntry("fog-command-request-id", "after-abandon");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inbox.delivered)
+                .extracting(c -> c.correlationId())
+                .containsOnlyOnce("after-abandon"));
+        // and no waiter is left for the 30 s the abandoned polls asked for
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(waiting()).isZero());
+        System.out.printf(
+                "HttpLongPollIT: %d abandoned polls, %.0f waiting at the peak, %.0f when the last curl had exited;"
+                        + " the command was delivered to the live poll and no waiter was left %d ms after that%n",
+                ABANDONED, peak, leftAtExit, (System.nanoTime() - gone) / 1_000_000);
+    }
+
+    @Test
+    void waitersAreBoundedAndTheOneTooManyIsRefusedBeforeItsBodyIsForwarded() throws Exception {
+        HttpAdapterOptions options = new HttpAdapterOptions(
+                        "127.0.0.1", 0, 1024, Duration.ofSeconds(5), Duration.ofSeconds(60), false, null, false)
+                .withMaxTtdWaiting(3);
+        TestDevices.RecordingUplink bounded = new TestDevices.RecordingUplink();
+        HttpAdapter small = new HttpAdapter(options, TestDevices.registry(), new TestDevices.QueueInbox(), null);
+        small.start(bounded);
+        try {
+            String url = "http://127.0.0.1:" + small.port() + "/telemetry?ttd=4";
+            List<Thread> polls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                polls.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        Curl.post(url, bytes("waiting"), "-u", "sensor-2@acme:s3cret");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> bounded.messages.size() == 3);
+            var refused = Curl.post(url, bytes("one-too-many"), "-u", "sensor-2@acme:s3cret");
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.headers()).containsEntry("retry-after", "4");
+            assertThat(refused.body()).contains("maxTtdWaiting = 3");
+            assertThat(bounded.messages)
+                    .extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
+                    .doesNotContain("one-too-many");
+            for (Thread poll : polls) {
+                poll.join();
+            }
+            // the slots are free again
+            assertThat(Curl.post(url.replace("ttd=4", "ttd=1"), bytes("again"), "-u", "sensor-2@acme:s3cret")
+                            .status())
+                    .isEqualTo(202);
+        } finally {
+            small.close();
+        }
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void connectionsThatNeverCompleteARequestAreNotCountedAsRefused() throws Exception {
+        double before401 = requests(401);
+        double beforeAuthFailed = authFailed();
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", adapter.port());
+        List<Socket> idle = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            try (Socket socket = new Socket()) { // connect, then close without a byte
+                socket.connect(address, 2000);
+            }
+            try (Socket socket = new Socket()) { // headers of a request whose body never comes
+                socket.connect(address, 2000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /telemetry HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            Socket open = new Socket(); // connected, and silent
+            open.connect(address, 2000);
+            idle.add(open);
+        }
+        // A real refused request is still counted: the check below can fail.
+        assertThat(Curl.post(base + "/telemetry", "x".getBytes(StandardCharsets.UTF_8))
+                        .status())
+                .isEqualTo(401);
+        for (Socket socket : idle) {
+            socket.close();
+        }
+        Thread.sleep(500); // let the adapter see the closes
+        assertThat(requests(401) - before401).isEqualTo(1);
+        assertThat(authFailed() - beforeAuthFailed).isEqualTo(1);
+    }
+}
