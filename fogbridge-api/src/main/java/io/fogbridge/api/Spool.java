@@ -25,7 +25,9 @@ public interface Spool extends AutoCloseable {
      *
      * @return completes with the record's sequence in its lane when durable; completes
      *     exceptionally with {@link SpoolException.Full} when the spool is full and the policy is
-     *     {@code drop-newest} (or {@code block} timed out), {@link SpoolException.Closed} after close,
+     *     {@code drop-newest} (or {@code block} timed out), when a {@link QoS#AT_MOST_ONCE} record finds the spool
+     *     full (whatever the policy: dropped and counted, never held in memory for room), or when the appends
+     *     already waiting for the spool's writer are at their memory bound; {@link SpoolException.Closed} after close,
      *     or {@link SpoolException.Io} when the disk failed.
      */
     CompletableFuture<Long> append(Envelope envelope);

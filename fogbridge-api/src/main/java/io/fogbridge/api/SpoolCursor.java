@@ -29,6 +29,21 @@ public interface SpoolCursor {
     /** Moves the read position back to just after the committed position of every lane (after a downstream failure). */
     void rewind();
 
+    /**
+     * Moves records that downstream refused for good (the topic does not exist, the record is too large, not
+     * authorized) out of their lanes into the spool's parking area, so the lanes keep flowing; an operator sends them
+     * again once the cause is fixed. The records are durable there when this returns, and only then may the caller
+     * commit past them. Records refused because the parking area is full are dropped and counted by the spool.
+     *
+     * @param reason why downstream refused them, for operators (logged, shown by inspection tools)
+     * @return how many of {@code records} were dropped because the parking area is full
+     * @throws SpoolException.Io writing them failed: they stay in their lanes, do not commit past them
+     * @throws UnsupportedOperationException the spool has no parking area (default)
+     */
+    default int park(List<SpooledRecord> records, String reason) {
+        throw new UnsupportedOperationException("this spool has no parking area");
+    }
+
     /** The committed position of a lane: the highest sequence acknowledged downstream, or -1. */
     long committed(Lane lane);
 }

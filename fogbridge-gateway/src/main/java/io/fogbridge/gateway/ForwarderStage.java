@@ -26,10 +26,11 @@ final class ForwarderStage {
         KafkaForwarder forwarder = stages.push(new KafkaForwarder(
                 spool.cursor(), options(config.kafka(), config.gateway().id()), registry, clock, Ticker.system()));
         forwarder.start();
+        RouteTargetCheck.logInBackground(config);
         return forwarder;
     }
 
-    private static ForwarderOptions options(KafkaSettings kafka, String gatewayId) {
+    static ForwarderOptions options(KafkaSettings kafka, String gatewayId) {
         EdgeSecurity.checkKafkaProperties(kafka.properties());
         return ForwarderOptions.builder(kafka.bootstrapServers(), gatewayId)
                 .clientProperties(kafka.properties())

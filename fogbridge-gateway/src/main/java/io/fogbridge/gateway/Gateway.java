@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Start order is upstream-last: spool, forwarder, then the MQTT bus, so nothing is acknowledged
  * before the whole path stands. Close order is the reverse: stop accepting, let the forwarder
  * commit what Kafka acknowledged, then close the spool. Each stage is built by a class of its own
- * ({@link SpoolStage}, {@link ForwarderStage}, {@link MqttBus}, {@link CommandPath}, {@link DeviceAdapters},
- * {@link OpsEndpoints}); this class only says the order. Thread-safe for {@link #close()}; accessors may be
+ * ({@link SpoolStage}, {@link ForwarderStage}, {@link ReductionStage}, {@link MqttBus}, {@link CommandPath},
+ * {@link DeviceAdapters}, {@link OpsEndpoints}); this class only says the order. Thread-safe for {@link #close()}; accessors may be
  * called from any thread.
  */
 public final class Gateway implements AutoCloseable {
@@ -87,8 +87,7 @@ public final class Gateway implements AutoCloseable {
         Path dataDir = Files.createDirectories(config.gateway().dataDir());
         spool = SpoolStage.open(config.spool(), dataDir.resolve("spool"), clock, registry, stages);
         forwarder = ForwarderStage.start(config, spool, clock, registry, stages);
-        Pipeline pipeline = new Pipeline(
-                config.routeTable(), config.enricher(), spool, config.devices().maxPayload(), registry);
+        Pipeline pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
         bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), pipeline, clock, registry, stages);
         CommandPath.Started commandPath = CommandPath.start(config, dataDir, bus, spool, registry, stages);
         commands = commandPath.router();

@@ -15,7 +15,7 @@ import io.fogbridge.spool.SegmentedSpool;
 /**
  * The operations endpoints ({@code http.*}: {@code /healthz}, {@code /readyz}, {@code /metrics}), started last so
  * {@code /readyz} answers only once every stage it reports on stands. One readiness line per stage: the spool, the
- * MQTT bus, Kafka, the command consumer (when commands are enabled), then each device adapter.
+ * MQTT bus, Kafka, records parked because Kafka refused them for good (a warning), the command consumer (when commands are enabled), then each device adapter.
  *
  * <p>Kafka being away (not reachable, its name not resolving) is a warning, never a failure: the spool exists
  * for it, devices keep being served and the clients retry by themselves. Only a forwarder or command consumer
@@ -33,7 +33,8 @@ final class OpsEndpoints {
         OpsServer ops = new OpsServer(http.host(), http.port(), gateway.registry(), token)
                 .addCheck("spool", () -> gateway.isClosed() ? Status.notReady("closed") : spool(gateway.spool()))
                 .addCheck(mqtt.name(), accepting(mqtt))
-                .addCheck("kafka", () -> kafka(gateway.forwarder()));
+                .addCheck("kafka", () -> kafka(gateway.forwarder()))
+                .addCheck("parked", () -> parked(gateway.spool()));
         KafkaCommandConsumer commands = gateway.commandConsumer();
         if (commands != null) {
             ops.addCheck("commands", () -> commands(commands.state()));
@@ -56,6 +57,33 @@ final class OpsEndpoints {
         return spool.writeFailure()
                 .map(failure -> Status.notReady(failure + "; " + waiting))
                 .orElseGet(() -> Status.ok("open, " + waiting));
+    }
+
+    /**
+     * Records Kafka refused for good are a warning, never a failure: the gateway forwards everything else, and a
+     * restart would not heal them (an operator creates the topic, then runs {@code spool replay-parked}).
+     */
+    private static Status parked(SegmentedSpool spool) {
+        var parked = spool.parked();
+        if (parked == null || parked.records() == 0) {
+            return Status.ok("none");
+        }
+        StringBuilder detail = new StringBuilder().append(parked.records()).append(" records parked (");
+        var topics = parked.byTopic();
+        for (int i = 0; i < Math.min(3, topics.size()); i++) {
+            var t = topics.get(i);
+            detail.append(i > 0 ? "; " : "")
+                    .append(t.topic())
+                    .append(": ")
+                    .append(t.records())
+                    .append(", ")
+                    .append(t.reason());
+        }
+        if (topics.size() > 3) {
+            detail.append("; ").append(topics.size() - 3).append(" more topics");
+        }
+        return Status.degraded(detail.append("); other topics flow; fix, then 'fogbridge spool replay-parked'")
+                .toString());
     }
 
     private static ReadinessCheck accepting(ProtocolAdapter adapter) {

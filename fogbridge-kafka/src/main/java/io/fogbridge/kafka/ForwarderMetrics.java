@@ -51,6 +51,13 @@ final class ForwarderMetrics {
         }
     }
 
+    /** Counts one record parked, by why Kafka refused it (the exception class, or {@code UnknownTopic}). */
+    void parked(String reason) {
+        if (registry != null) {
+            registry.counter("fogbridge.forwarder.parked", "reason", reason).increment();
+        }
+    }
+
     /**
      * Counts one failure by its {@link KafkaFailure#reason()}: {@code dns} when the bootstrap names do not
      * resolve, else the class of its cause, e.g. {@code TimeoutException}.

@@ -7,7 +7,9 @@ import io.fogbridge.api.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +30,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.InvalidTimestampException;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +53,17 @@ import org.slf4j.LoggerFactory;
  * send fails for good the forwarder stops sending, waits briefly for the in-flight records to
  * settle, closes the producer, rewinds, backs off (exponential, with jitter) and starts a new
  * producer. It retries forever: it never gives up on Kafka and never blocks ingestion, which only
- * sees the spool. A record Kafka can never take ({@link RecordTooLargeException},
- * {@link InvalidTopicException}) is logged, counted and skipped so it cannot wedge its lane. A record
+ * sees the spool.
+ *
+ * <p><b>Poison records.</b> A record Kafka refuses for a reason no retry heals ({@link KafkaRefusal}: too large,
+ * invalid or unauthorized topic, or a topic Kafka says does not exist after the producer waited {@code max.block.ms}
+ * for it) must not wedge its lane, and with it every tenant: it goes to the spool's parking area
+ * ({@link SpoolCursor#park}), durable before the lane is committed past it, counted
+ * ({@code fogbridge.forwarder.parked{reason}}) and logged once per topic. Later records for a topic found missing
+ * are parked without waiting for it again, until a recheck every {@link MissingTopics#RECHECK} finds it. A refusal
+ * reported inside {@code send()} is decided with the record at hand; one reported later by the producer's I/O
+ * thread rewinds like any failure and parks the record when it is read again. With exactly-once delivery poison
+ * records are not parked (a transaction aborts as a whole). A record
  * whose timestamp Kafka refuses (the edge clock is further from the broker's than
  * {@code log.message.timestamp.after.max.ms}, one hour by default, or {@code before.max.ms} allow) is
  * sent again stamped with the send time instead of its arrival time, for the same reason.
@@ -120,6 +129,9 @@ public final class KafkaForwarder implements AutoCloseable {
         Producer<byte[], byte[]> create(Map<String, Object> settings);
     }
 
+    /** A record that goes to the parking area instead of Kafka, and why. */
+    private record ToPark(SpooledRecord record, String reason) {}
+
     /** One producer callback, handed from the producer I/O thread to the forwarder thread. */
     private record Ack(long generation, Lane lane, long sequence, Exception error) {}
 
@@ -139,6 +151,9 @@ public final class KafkaForwarder implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong sentRecords = new AtomicLong();
     private final AtomicLong ackedRecords = new AtomicLong();
+    private final AtomicLong parkedRecords = new AtomicLong();
+    /** Topics whose parking was logged: once per topic per process. */
+    private final Set<String> parkLogged = new HashSet<>();
     /** The last producer generation a send failed in; set by callbacks, read before every send. */
     private final AtomicLong failedGeneration = new AtomicLong(-1);
 
@@ -154,6 +169,15 @@ public final class KafkaForwarder implements AutoCloseable {
     private String attemptBootstrap;
     /** The committed position of each lane as this thread last set it, by lane ordinal. */
     private final long[] committedUpTo = new long[Lane.values().length];
+    /** Refused-for-good records found out after the send: parked when the rewind reads them again. */
+    private final EnumMap<Lane, Map<Long, String>> parkOnResend = new EnumMap<>(Lane.class);
+    /** Records of the current send batch that go to the parking area instead of Kafka. */
+    private final List<ToPark> toPark = new ArrayList<>();
+
+    private final MissingTopics missingTopics;
+    /** An error the producer reported through the callback while {@code send} was still running on this thread. */
+    private Exception inlineError;
+
     /** Sequences whose arrival-time stamp Kafka refused, by lane: sent again with the send time. */
     private final EnumMap<Lane, Set<Long>> restamped = new EnumMap<>(Lane.class);
 
@@ -216,6 +240,27 @@ public final class KafkaForwarder implements AutoCloseable {
             Supplier<String> bootstrapServers,
             Clock clock,
             Ticker ticker) {
+        this(
+                cursor,
+                options,
+                registryOrNull,
+                factory,
+                bootstrapServers,
+                clock,
+                ticker,
+                settings -> new KafkaTopics(settings, MissingTopics.CHECK_TIMEOUT));
+    }
+
+    /** The seam for tests of poison records: {@code topicCheck} makes the check from the producer settings. */
+    KafkaForwarder(
+            SpoolCursor cursor,
+            ForwarderOptions options,
+            MeterRegistry registryOrNull,
+            ProducerFactory factory,
+            Supplier<String> bootstrapServers,
+            Clock clock,
+            Ticker ticker,
+            java.util.function.Function<Map<String, Object>, TopicCheck> topicCheck) {
         this.cursor = Objects.requireNonNull(cursor, "cursor");
         this.options = Objects.requireNonNull(options, "options");
         this.producerFactory = factory;
@@ -232,9 +277,11 @@ public final class KafkaForwarder implements AutoCloseable {
         for (Lane lane : Lane.values()) {
             windows.put(lane, new LaneWindow());
             restamped.put(lane, new HashSet<>());
+            parkOnResend.put(lane, new HashMap<>());
         }
         this.commitBatch = Math.max(1, options.maxInFlightRecords() / 4);
         this.metrics = new ForwarderMetrics(registryOrNull, this::state);
+        this.missingTopics = new MissingTopics(topicCheck.apply(producerSettings), ticker);
         this.transactional = options.delivery() == Delivery.EXACTLY_ONCE
                 ? new TransactionalForwarder(cursor, options, factory, bootstrapServers, metrics, clock, ticker)
                 : null;
@@ -285,6 +332,7 @@ public final class KafkaForwarder implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        missingTopics.close();
     }
 
     /** Exactly-once only: stops like a killed process would, see {@link TransactionalForwarder#abandonForTest}. */
@@ -500,15 +548,16 @@ public final class KafkaForwarder implements AutoCloseable {
                 // KafkaProducer reports some failures (metadata timeout) through the callback, on this
                 // thread, without throwing: stop at once, or the lane's next record would overtake it.
                 if (failedGeneration.get() == gen) {
-                    return null; // drainAcks() returns the cause next
+                    return parkRefused(); // drainAcks() returns the cause next
                 }
                 Exception failure = sendOne(p, gen, record);
                 if (failure != null) {
-                    return failure;
+                    Exception parking = parkRefused();
+                    return parking != null ? parking : failure;
                 }
                 sentNow++;
             }
-            return null;
+            return parkRefused();
         } finally {
             sentRecords.addAndGet(sentNow);
             metrics.sent(sentNow);
@@ -519,30 +568,122 @@ public final class KafkaForwarder implements AutoCloseable {
     private Exception sendOne(Producer<byte[], byte[]> p, long gen, SpooledRecord record) {
         Lane lane = record.lane();
         long sequence = record.sequence();
-        Set<Long> sendTime = restamped.get(lane);
-        ProducerRecord<byte[], byte[]> kafkaRecord =
-                mapper.toProducerRecord(record, !sendTime.isEmpty() && sendTime.contains(sequence));
         if (inFlight == 0) {
             lastProgressNanos = ticker.nanoTime();
         }
         windows.get(lane).sent(sequence, record.envelope().creationTime());
         inFlight++;
+        String parkReason = parkReasonBeforeSend(record);
+        if (parkReason != null) {
+            toPark.add(new ToPark(record, parkReason));
+            return null;
+        }
+        Set<Long> sendTime = restamped.get(lane);
+        ProducerRecord<byte[], byte[]> kafkaRecord =
+                mapper.toProducerRecord(record, !sendTime.isEmpty() && sendTime.contains(sequence));
+        inlineError = null;
         try {
             p.send(kafkaRecord, (metadata, error) -> {
-                if (error != null && !undeliverable(error)) {
+                if (error != null && Thread.currentThread() == thread) {
+                    // refused inside send() (metadata wait, size check): decided right here, with the record at hand
+                    inlineError = error;
+                    return;
+                }
+                if (error != null) {
                     failedGeneration.set(gen);
                 }
                 acks.add(new Ack(gen, lane, sequence, error));
             });
+        } catch (KafkaException e) {
+            inlineError = e;
+        }
+        Exception error = inlineError;
+        inlineError = null;
+        if (error == null) {
             outstanding++;
             return null;
-        } catch (KafkaException e) {
-            if (!undeliverable(e)) {
-                return e;
-            }
-            skip(lane, sequence, e);
+        }
+        String reason = refusedForGood(record.envelope().topic(), error);
+        if (reason != null) {
+            toPark.add(new ToPark(record, reason));
             return null;
         }
+        if (timestampRefused(error)) {
+            restamp(lane, sequence, error);
+        }
+        return error;
+    }
+
+    /** Why the record goes to the parking area without being sent (its topic is known to be missing), or null. */
+    private String parkReasonBeforeSend(SpooledRecord record) {
+        Map<Long, String> later = parkOnResend.get(record.lane());
+        if (!later.isEmpty()) {
+            String reason = later.remove(record.sequence());
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return missingTopics.stillMissing(record.envelope().topic());
+    }
+
+    /**
+     * Why Kafka will never take a record it refused with {@code error}, or null when sending again may work. A topic
+     * that may be missing is asked for (bounded wait): only Kafka saying it does not exist parks the record.
+     */
+    private String refusedForGood(String topic, Throwable error) {
+        return switch (KafkaRefusal.classify(error)) {
+            case PARK -> KafkaFailure.of(error, attemptBootstrap).detail();
+            case TOPIC_MAY_BE_MISSING -> missingTopics.confirmMissing(topic);
+            case RETRY -> null;
+        };
+    }
+
+    /**
+     * Writes the records refused for good to the spool's parking area (durable when it returns), and only then
+     * counts them as done in their windows, so the lanes are committed past them. Logged once per topic.
+     *
+     * @return a failure to write them (they stay in their lanes: the caller rewinds), or null
+     */
+    private Exception parkRefused() {
+        if (toPark.isEmpty()) {
+            return null;
+        }
+        Map<String, List<SpooledRecord>> byReason = new LinkedHashMap<>();
+        for (ToPark t : toPark) {
+            byReason.computeIfAbsent(t.reason(), r -> new ArrayList<>()).add(t.record());
+        }
+        try {
+            for (Map.Entry<String, List<SpooledRecord>> e : byReason.entrySet()) {
+                int dropped = cursor.park(e.getValue(), e.getKey());
+                if (dropped > 0) {
+                    log.error("Parking area full: {} records refused by Kafka dropped ({})", dropped, e.getKey());
+                }
+            }
+        } catch (RuntimeException e) {
+            toPark.clear();
+            return e;
+        }
+        for (ToPark t : toPark) {
+            if (windows.get(t.record().lane()).acked(t.record().sequence())) {
+                inFlight--;
+            }
+            parkedRecords.incrementAndGet();
+            metrics.parked(
+                    t.reason().contains(":")
+                            ? t.reason().substring(0, t.reason().indexOf(':'))
+                            : "other");
+            String topic = t.record().envelope().topic();
+            if (parkLogged.size() < 10_000 && parkLogged.add(topic)) {
+                log.warn(
+                        "Kafka refuses records for topic {} for good ({}): parking them in the spool's parked/ area;"
+                                + " other topics keep flowing. Fix the cause, then run 'fogbridge spool replay-parked'",
+                        topic,
+                        t.reason());
+            }
+        }
+        toPark.clear();
+        lastProgressNanos = ticker.nanoTime();
+        return null;
     }
 
     /**
@@ -565,9 +706,17 @@ public final class KafkaForwarder implements AutoCloseable {
                     if (!sendTime.isEmpty()) {
                         sendTime.remove(ack.sequence());
                     }
-                } else if (undeliverable(ack.error())) {
-                    skip(ack.lane(), ack.sequence(), ack.error());
                 } else {
+                    if (KafkaRefusal.classify(ack.error()) == KafkaRefusal.Kind.PARK) {
+                        // found out after the send: the rewind this failure causes reads it again, and then it is
+                        // parked
+                        parkOnResend
+                                .get(ack.lane())
+                                .put(
+                                        ack.sequence(),
+                                        KafkaFailure.of(ack.error(), attemptBootstrap)
+                                                .detail());
+                    }
                     if (timestampRefused(ack.error())) {
                         restamp(ack.lane(), ack.sequence(), ack.error());
                     }
@@ -588,20 +737,6 @@ public final class KafkaForwarder implements AutoCloseable {
         }
         updateOldest();
         return failure;
-    }
-
-    private void skip(Lane lane, long sequence, Exception cause) {
-        KafkaFailure failure = KafkaFailure.of(cause, attemptBootstrap);
-        metrics.error(failure.reason());
-        log.error(
-                "Dropping record {}/{}/{}: Kafka can never accept it ({})",
-                options.gatewayId(),
-                lane.id(),
-                sequence,
-                failure.detail());
-        if (windows.get(lane).acked(sequence)) {
-            inFlight--;
-        }
     }
 
     /**
@@ -627,10 +762,6 @@ public final class KafkaForwarder implements AutoCloseable {
                 || (error instanceof InvalidRecordException
                         && error.getMessage() != null
                         && error.getMessage().contains("imestamp"));
-    }
-
-    private static boolean undeliverable(Throwable error) {
-        return error instanceof RecordTooLargeException || error instanceof InvalidTopicException;
     }
 
     /**

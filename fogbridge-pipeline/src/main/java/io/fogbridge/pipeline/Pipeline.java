@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Routing} — no route → {@link Outcome#LOCAL}; a route that cannot render a legal topic for this
  *       message → {@code Rejected(400)}
  *   <li>{@link Enricher} — the record headers
- *   <li>the extra stages the wiring hands in, in order (filters, reductions); each may also suppress a message:
- *       {@code Accepted(lane, -1)} at once, nothing appended
+ *   <li>the extra stages the wiring hands in, in order (filters, reductions such as {@link
+ *       io.fogbridge.pipeline.reduction.Reduction}); each may also suppress a message: {@code Accepted(lane, -1)}
+ *       at once, nothing appended. A stage may later {@link #release} a record of its own (a window's aggregate),
+ *       which goes on from the stage after it
  *   <li>{@link SpoolAppend} — where the guarantee is decided: at-most-once → {@code Accepted(lane, -1)} at once;
  *       at-least-once → {@code Accepted(lane, sequence)} once the spool made the record durable, {@code
  *       Rejected(503, …)} when it refused it
@@ -83,8 +85,33 @@ public final class Pipeline implements Uplink {
 
     @Override
     public CompletableFuture<Outcome> accept(InboundMessage message) {
-        UplinkRecord record = UplinkRecord.of(message);
-        for (UplinkStage stage : stages) {
+        return run(UplinkRecord.of(message), 0);
+    }
+
+    /**
+     * Appends a record an extra stage lets go of on its own, outside {@link UplinkStage#apply}: a window's aggregate
+     * when the window closed by time, the latest record a {@code minInterval} held back. The record runs through
+     * the stages after {@code from}, then the append, as if {@code from} had returned it. Nobody waits for the
+     * outcome but the caller: the messages it stands for were answered already, so a failed append is counted as
+     * rejected like any other and the record is gone. Thread-safe; does not block.
+     *
+     * @param from   the extra stage releasing the record, as handed to the constructor
+     * @param record routed and enriched (a record the stage was given, or a copy of one)
+     * @throws IllegalArgumentException when {@code from} is not one of this pipeline's stages
+     */
+    public CompletableFuture<Outcome> release(UplinkStage from, UplinkRecord record) {
+        for (int i = 0; i < stages.length; i++) {
+            if (stages[i] == from) {
+                return run(record, i + 1);
+            }
+        }
+        throw new IllegalArgumentException(from + " is not a stage of this pipeline");
+    }
+
+    private CompletableFuture<Outcome> run(UplinkRecord start, int firstStage) {
+        UplinkRecord record = start;
+        for (int i = firstStage; i < stages.length; i++) {
+            UplinkStage stage = stages[i];
             switch (apply(stage, record)) {
                 case UplinkRecord next -> record = next;
                 case Verdict.Stay stay -> {

@@ -42,6 +42,7 @@ final class AppendAcks {
         }
         spool.batches.increment();
         spool.appended.add(placed.size());
+        release(placed);
         if (placed.size() <= INLINE_COMPLETIONS && completerBacklog.get() == 0) {
             // A few waiting callers (each waits for its own append, like an MQTT connection): a
             // hand-off to the ack thread would cost more than completing them here, and with no
@@ -71,6 +72,7 @@ final class AppendAcks {
         if (refused.isEmpty()) {
             return;
         }
+        release(refused);
         completer.execute(() -> {
             for (PendingAppend p : refused) {
                 p.future.completeExceptionally(
@@ -80,15 +82,25 @@ final class AppendAcks {
                                         p.sequence == PendingAppend.TIMED_OUT
                                                 ? "spool full: no room within " + options.blockTimeout()
                                                         + " (when-full: block)"
-                                                : "spool full (" + options.maxBytes() + " bytes, when-full: "
-                                                        + options.whenFull() + ")"));
+                                                : p.atMostOnce
+                                                        ? "spool full: QoS 0 record dropped"
+                                                        : "spool full (" + options.maxBytes() + " bytes, when-full: "
+                                                                + options.whenFull() + ")"));
             }
         });
+    }
+
+    /** The writer decided these appends' fate: their memory no longer counts as queued. */
+    private void release(List<PendingAppend> list) {
+        for (PendingAppend p : list) {
+            spool.budget.release(p);
+        }
     }
 
     /** Fails every append of {@code list} (wake-ups skipped) with {@code e}. */
     void fail(List<PendingAppend> list, RuntimeException e) {
         List<PendingAppend> copy = List.copyOf(list);
+        release(copy);
         completer.execute(() -> {
             for (PendingAppend p : copy) {
                 if (p != PendingAppend.WAKE) {

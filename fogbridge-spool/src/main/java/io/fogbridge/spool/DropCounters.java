@@ -15,12 +15,34 @@ final class DropCounters {
     /** A truncated tail that was not a complete record: at most one record, usually never acknowledged. */
     static final String TORN_TAIL = "torn-tail";
 
+    /** QoS 0 at a full spool: never held for room, never buffered in memory. */
+    static final String FULL = "full";
+    /** QoS 0 refused because the writer's queue is at its budget ({@link AppendBudget}). */
+    static final String OVERLOAD = "overload";
+
+    /** A record Kafka refused for good that found the parking area at its bound. */
+    static final String PARKED_FULL = "parked-full";
+
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     DropCounters() {
-        for (String r : new String[] {DROP_OLDEST, DROP_NEWEST, MAX_AGE, CORRUPT, BLOCK_TIMEOUT, TORN_TAIL}) {
+        for (String r : new String[] {
+            DROP_OLDEST, DROP_NEWEST, MAX_AGE, CORRUPT, BLOCK_TIMEOUT, TORN_TAIL, FULL, OVERLOAD, PARKED_FULL
+        }) {
             counts.put(r, new LongAdder());
         }
+    }
+
+    /**
+     * The {@code qos} tag of a reason's counter: {@code 0} for the QoS 0 drops, {@code 1} for refusals only QoS 1
+     * appends meet ({@code whenFull}), {@code any} for whole segments lost (they hold both).
+     */
+    static String qosOf(String reason) {
+        return switch (reason) {
+            case FULL, OVERLOAD -> "0";
+            case DROP_NEWEST, BLOCK_TIMEOUT -> "1";
+            default -> "any";
+        };
     }
 
     void add(String reason, long n) {

@@ -81,6 +81,21 @@ final class ForwarderCursor implements SpoolCursor {
     }
 
     @Override
+    public int park(List<SpooledRecord> records, String reason) {
+        ParkedRecords parked = spool.parked();
+        if (parked == null) {
+            throw new SpoolException.Io(SegmentedSpool.READ_ONLY + ": cannot park records", null);
+        }
+        try {
+            int refused = parked.park(records, reason, spool.options.clock().millis());
+            spool.drops.add(DropCounters.PARKED_FULL, refused);
+            return refused;
+        } catch (IOException e) {
+            throw new SpoolException.Io("spool: parking records failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void rewind() {
         spool.lock.lock();
         try {

@@ -2,6 +2,7 @@ package io.fogbridge.spool;
 
 import io.fogbridge.api.Envelope;
 import io.fogbridge.api.Lane;
+import io.fogbridge.api.QoS;
 import io.fogbridge.api.Spool;
 import io.fogbridge.api.SpoolCursor;
 import io.fogbridge.api.SpoolException;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * crash at any point leaves a spool that opens; recovery truncates torn tails and skips (and
  * counts) damaged records instead of failing.
  *
+ * <p><b>Memory.</b> What appends hold until their futures complete is bounded in count and bytes
+ * ({@link AppendBudget}); beyond it an append fails at once with {@code Full}. A QoS 0 append never waits for room
+ * and never makes room by dropping older records: at a full spool it is dropped and counted (reason {@code full}),
+ * whatever {@code whenFull} says, which applies to QoS 1.
+ *
  * <p><b>Threads.</b> Thread-safe. {@code append} only encodes the record and enqueues it: no I/O
  * and no waiting on the calling thread. Futures complete on a spool thread
  * ({@code fogbridge-spool-ack}, or {@code fogbridge-spool-writer} for small batches), in append
@@ -73,6 +79,9 @@ public final class SegmentedSpool implements Spool {
 
     final LaneLog[] lanes;
     final DropCounters drops;
+    /** Bounds what appends hold in memory until the writer decided their fate. */
+    final AppendBudget budget = new AppendBudget(AppendBudget.DEFAULT_BYTES, AppendBudget.DEFAULT_COUNT);
+
     final LongAdder appended = new LongAdder();
     final LongAdder committedRecords = new LongAdder();
     final LongAdder syncs = new LongAdder();
@@ -94,6 +103,8 @@ public final class SegmentedSpool implements Spool {
     private final Thread writer;
     private final ForwarderCursor cursor;
     private final DirectoryLock directoryLock;
+    /** Null when read-only. */
+    private final ParkedRecords parked;
 
     private SegmentedSpool(
             SpoolOptions options,
@@ -101,8 +112,10 @@ public final class SegmentedSpool implements Spool {
             LaneLog[] lanes,
             DropCounters drops,
             DirectoryLock directoryLock,
+            ParkedRecords parked,
             boolean readOnly) {
         this.options = options;
+        this.parked = parked;
         this.disk = disk;
         this.outage = new WriteOutage(options.clock());
         this.readOnly = readOnly;
@@ -150,7 +163,7 @@ public final class SegmentedSpool implements Spool {
                 lanes[l.ordinal()] = LaneLog.recover(dir, l, drops, disk, !readOnly);
             }
             if (readOnly) {
-                SegmentedSpool spool = new SegmentedSpool(options, disk, lanes, drops, directoryLock, true);
+                SegmentedSpool spool = new SegmentedSpool(options, disk, lanes, drops, directoryLock, null, true);
                 LOG.warn(
                         "spool directory {} is not writable: opened read-only; forwarding the {} records on disk,"
                                 + " refusing new data, and keeping commits in memory only (a restart forwards them"
@@ -159,8 +172,21 @@ public final class SegmentedSpool implements Spool {
                         spool.stats().records());
                 return spool;
             }
+            ParkedRecords parked = ParkedRecords.open(dir, disk, parkedBytes(options));
+            if (parked.tornBytes() > 0) {
+                LOG.warn(
+                        "spool: parking area had a torn tail of {} bytes (a crash while parking); cut",
+                        parked.tornBytes());
+            }
+            if (parked.records() > 0) {
+                LOG.warn(
+                        "spool: {} records parked (refused by Kafka for good): {}; fix the cause, then run"
+                                + " 'fogbridge spool replay-parked'",
+                        parked.records(),
+                        parked.byTopic());
+            }
             disk.forceDirectory(dir);
-            return new SegmentedSpool(options, disk, lanes, drops, directoryLock, false);
+            return new SegmentedSpool(options, disk, lanes, drops, directoryLock, parked, false);
         } catch (IOException | RuntimeException e) {
             directoryLock.close();
             throw e;
@@ -185,18 +211,43 @@ public final class SegmentedSpool implements Spool {
             throw new IllegalArgumentException("record of " + record.length + " bytes does not fit a segment of "
                     + options.segmentBytes() + " bytes (spool.segment-bytes)");
         }
+        boolean atMostOnce = envelope.qos() == QoS.AT_MOST_ONCE;
+        if (!budget.take(record.length, atMostOnce)) {
+            // the writer is that far behind (or the spool full and QoS 1 appends waiting): queueing more only
+            // fills the heap
+            if (atMostOnce) {
+                drops.add(DropCounters.OVERLOAD, 1);
+            }
+            return CompletableFuture.failedFuture(new SpoolException.Full(
+                    "spool: " + budget.count() + " appends (" + budget.bytes() + " B) already waiting for the writer"));
+        }
         CompletableFuture<Long> future = new CompletableFuture<>();
         PendingAppend p = new PendingAppend(
                 record,
                 envelope.lane(),
                 RecordFormat.arrival(java.nio.ByteBuffer.wrap(record), 0),
                 future,
-                options.ticker().nanoTime() + options.blockTimeout().toNanos());
+                options.ticker().nanoTime() + options.blockTimeout().toNanos(),
+                atMostOnce);
         inbox.add(p);
         if (closed && inbox.remove(p)) {
+            budget.release(p);
             future.completeExceptionally(new SpoolException.Closed());
         }
         return future;
+    }
+
+    /** The parking area's bound: a quarter of {@code maxBytes}, beside it (it is not part of the lanes' bound). */
+    static long parkedBytes(SpoolOptions options) {
+        return Math.max(1 << 20, options.maxBytes() / 4);
+    }
+
+    /**
+     * The parking area ({@code parked/}): records Kafka refused for good, waiting for {@code spool replay-parked};
+     * null when the spool is read-only.
+     */
+    public ParkedRecords parked() {
+        return parked;
     }
 
     @Override
@@ -336,6 +387,9 @@ public final class SegmentedSpool implements Spool {
             }
         } finally {
             lock.unlock();
+        }
+        if (parked != null) {
+            parked.close();
         }
         directoryLock.close();
     }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * its {@code blockTimeout} passes ({@code block}; later appends queue behind it so none overtakes
  * it); made room for by deleting the oldest segments, BULK before PRIORITY ({@code drop-oldest});
  * or refused ({@code drop-newest}, and {@code drop-oldest} when nothing is left to delete).
- * Every record lost this way is counted in {@link DropCounters} under its reason.
+ * Every record lost this way is counted in {@link DropCounters} under its reason. A QoS 0 append that does not fit
+ * is refused whatever the policy (reason {@code full}): it never waits and never displaces older records.
  *
  * <p><b>Threads.</b> Not thread-safe: the spool's writer thread alone uses it, with the spool's
  * state lock held for every method except {@link #waitNanos} and {@link #takeWaiting}.
@@ -56,6 +57,15 @@ final class SpoolBounds {
 
     /** Decides about a new append, applying the full policy if it does not fit. */
     Admission admit(PendingAppend p) throws IOException {
+        if (p.atMostOnce && (!waiting.isEmpty() || !fits(p.record.length))) {
+            // QoS 0 promised nothing: holding it for room would buffer a flood in the heap, and dropping older
+            // records for it would lose ones that were promised
+            if (waiting.isEmpty() && reclaimCommittedActives() && fits(p.record.length)) {
+                return Admission.APPEND;
+            }
+            spool.drops.add(DropCounters.FULL, 1);
+            return Admission.REFUSE;
+        }
         if (!waiting.isEmpty()) {
             waiting.addLast(p); // keep order behind appends that wait for room
             return Admission.WAIT;

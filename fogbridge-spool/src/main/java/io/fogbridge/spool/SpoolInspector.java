@@ -32,6 +32,14 @@ public final class SpoolInspector {
         System.exit(inspect(Path.of(args[0]), System.out));
     }
 
+    /** Whether {@code dir} holds a spool (its marker file or a lane directory). */
+    static boolean isSpool(Path dir) {
+        return Files.isDirectory(dir)
+                && (Files.exists(dir.resolve(SegmentedSpool.MARKER_FILE))
+                        || Files.isDirectory(dir.resolve(Lane.PRIORITY.id()))
+                        || Files.isDirectory(dir.resolve(Lane.BULK.id())));
+    }
+
     /**
      * Prints the report to {@code out}.
      *
@@ -39,10 +47,7 @@ public final class SpoolInspector {
      *     when {@code dir} holds no spool (or cannot be read)
      */
     public static int inspect(Path dir, PrintStream out) {
-        if (!Files.isDirectory(dir)
-                || !(Files.exists(dir.resolve(SegmentedSpool.MARKER_FILE))
-                        || Files.isDirectory(dir.resolve(Lane.PRIORITY.id()))
-                        || Files.isDirectory(dir.resolve(Lane.BULK.id())))) {
+        if (!isSpool(dir)) {
             out.println(dir + ": not a fogbridge spool");
             return NOT_A_SPOOL;
         }
@@ -52,12 +57,39 @@ public final class SpoolInspector {
             for (Lane lane : Lane.values()) {
                 damaged |= inspectLane(dir.resolve(lane.id()), lane, out);
             }
+            inspectParked(dir, out);
         } catch (IOException e) {
             out.println("cannot read spool: " + e);
             return NOT_A_SPOOL;
         }
         out.println(damaged ? "result: DAMAGE FOUND" : "result: ok");
         return damaged ? DAMAGED : OK;
+    }
+
+    /**
+     * The parking area: records Kafka refused for good, by topic with the reason. Parked records are no damage (the
+     * exit code stays 0); a torn tail is a crash while parking, cut at the next open.
+     */
+    private static void inspectParked(Path dir, PrintStream out) throws IOException {
+        List<ParkedRecords.Entry> entries = ParkedRecords.read(dir);
+        long torn = ParkedRecords.damagedTail(dir);
+        out.printf(
+                "parked: %,d records%s%n",
+                entries.size(), entries.isEmpty() ? "" : " (replay with 'fogbridge spool replay-parked')");
+        java.util.Map<String, List<ParkedRecords.Entry>> byTopic = new java.util.TreeMap<>();
+        for (ParkedRecords.Entry e : entries) {
+            byTopic.computeIfAbsent(e.record().envelope().topic(), t -> new ArrayList<>())
+                    .add(e);
+        }
+        byTopic.forEach((topic, list) -> out.printf(
+                "  %s  %,d records  last parked %s: %s%n",
+                topic,
+                list.size(),
+                Instant.ofEpochMilli(list.getLast().parkedAt()),
+                list.getLast().reason()));
+        if (torn > 0) {
+            out.printf("  torn tail of %d bytes (cut at next open)%n", torn);
+        }
     }
 
     private static boolean inspectLane(Path dir, Lane lane, PrintStream out) throws IOException {

@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Spool meters: {@code fogbridge.spool.records} (uncommitted), {@code .bytes},
- * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason}},
- * {@code .write.failing{reason}} (1 while writes fail for that reason: {@code disk-full}, {@code
+ * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason,qos}},
+ * {@code .parked.records}, {@code .parked.bytes}, {@code .write.failing{reason}} (1 while writes fail for that reason: {@code disk-full}, {@code
  * io-error}) and {@code .write.errors{reason}} (appends failed by write errors).
  * Gauges read {@link SegmentedSpool#stats()} at scrape time; nothing is counted twice.
  */
@@ -45,10 +45,20 @@ final class SpoolMetrics {
                     .description("appends failed by write errors, by reason")
                     .register(r);
         }
+        ParkedRecords parked = spool.parked();
+        if (parked != null) {
+            Gauge.builder("fogbridge.spool.parked.records", parked, ParkedRecords::records)
+                    .description("records Kafka refused for good, waiting in parked/ for 'spool replay-parked'")
+                    .register(r);
+            Gauge.builder("fogbridge.spool.parked.bytes", parked, ParkedRecords::bytes)
+                    .baseUnit("bytes")
+                    .register(r);
+        }
         for (String reason : spool.drops.snapshot().keySet()) {
             FunctionCounter.builder("fogbridge.spool.dropped", spool.drops, d -> d.get(reason))
                     .tag("reason", reason)
-                    .description("records dropped, by reason")
+                    .tag("qos", DropCounters.qosOf(reason))
+                    .description("records dropped, by reason and the QoS they were sent with")
                     .register(r);
         }
     }

@@ -29,11 +29,18 @@ final class ConfigCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Validate a config file (with FOGBRIDGE_* environment overrides applied).",
-                "Prints every problem with its file, line and key, and exits 1; or prints OK and a summary."
+                "Prints every problem with its file, line and key, and exits 1; or prints OK and a summary.",
+                "Then warns about route targets Kafka does not have (unless --no-kafka)."
             })
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "<file>", description = "the YAML config file")
         Path file;
+
+        @picocli.CommandLine.Option(
+                names = "--no-kafka",
+                description = "do not ask Kafka whether the route targets exist (by default it waits up to 5 s;"
+                        + " a Kafka that cannot be reached is a note, not a failure)")
+        boolean noKafka;
 
         @Override
         public Integer call() {
@@ -42,6 +49,14 @@ final class ConfigCommand implements Runnable {
                 config.warnings().forEach(w -> System.err.println("warning: " + w));
                 System.out.println("OK " + file);
                 System.out.println(config.summary());
+                if (!noKafka) {
+                    // warnings only: a topic may be created after the check, and the forwarder parks, never stalls
+                    var targets = io.fogbridge.gateway.RouteTargetCheck.check(config, java.time.Duration.ofSeconds(5));
+                    targets.warnings().forEach(w -> System.err.println("warning: " + w));
+                    if (targets.notChecked() != null) {
+                        System.err.println("note: " + targets.notChecked());
+                    }
+                }
                 return 0;
             } catch (ConfigException e) {
                 e.problems().forEach(System.err::println);

@@ -151,7 +151,8 @@ public final class ConfigLoader {
                 built.get(ConfigSections.COMMANDS),
                 configuredAdapters(built),
                 built.get(ConfigSections.ADAPTERS),
-                given.warnings().formatted());
+                given.warnings().formatted(),
+                built.get(ConfigSections.REDUCTION));
     }
 
     private static List<ConfiguredAdapter<?>> configuredAdapters(Built built) {

@@ -5,6 +5,7 @@ import io.fogbridge.api.config.Units;
 import io.fogbridge.pipeline.Enricher;
 import io.fogbridge.pipeline.Route;
 import io.fogbridge.pipeline.RouteTable;
+import io.fogbridge.pipeline.reduction.ReductionRule;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,7 +27,8 @@ public record GatewayConfig(
         CommandSettings commands,
         List<ConfiguredAdapter<?>> adapters,
         Duration adapterMaxTtd,
-        List<String> warnings) {
+        List<String> warnings,
+        List<ReductionRule> reduction) {
 
     /**
      * @param adapters      every adapter kind found with its settings, enabled or not (see
@@ -34,6 +36,7 @@ public record GatewayConfig(
      * @param adapterMaxTtd {@code adapters.maxTtd}: the longest {@code ttd} any polling adapter honours
      * @param warnings what the loader tells the user without refusing the file (a key used by its former name), as
      *                 {@code file:line: key: text}; the caller logs them or prints them with {@code config check}
+     * @param reduction the {@code reduction} rules, in order; empty: no reduction stage
      */
     public GatewayConfig {
         routes = List.copyOf(routes);
@@ -42,6 +45,7 @@ public record GatewayConfig(
         adapters = adapters == null ? List.of() : List.copyOf(adapters);
         adapterMaxTtd = adapterMaxTtd == null ? AdaptersSection.MAX_TTD.defaultValue() : adapterMaxTtd;
         warnings = List.copyOf(warnings);
+        reduction = reduction == null ? List.of() : List.copyOf(reduction);
     }
 
     /** Built-in device routes, then {@link #routes()}. */
@@ -56,7 +60,18 @@ public record GatewayConfig(
 
     public GatewayConfig withKafka(KafkaSettings kafka) {
         return new GatewayConfig(
-                gateway, mqtt, devices, kafka, spool, http, routes, commands, adapters, adapterMaxTtd, warnings);
+                gateway,
+                mqtt,
+                devices,
+                kafka,
+                spool,
+                http,
+                routes,
+                commands,
+                adapters,
+                adapterMaxTtd,
+                warnings,
+                reduction);
     }
 
     /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */
@@ -130,6 +145,40 @@ public record GatewayConfig(
                 out.append(", qos ").append(route.qos().mqttLevel());
             }
             out.append(')');
+        }
+        if (!reduction.isEmpty()) {
+            out.append("\nreduction: ").append(reduction.size()).append(" rules");
+            for (ReductionRule rule : reduction) {
+                out.append("\n  ").append(rule.name()).append(": ").append(describe(rule));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String describe(ReductionRule rule) {
+        StringBuilder out = new StringBuilder();
+        out.append(rule.route() == null ? "any route" : "route " + rule.route());
+        if (rule.topic() != null) {
+            out.append(", topic ").append(rule.topic().text());
+        }
+        if (rule.device() != null) {
+            out.append(", device ").append(rule.device());
+        }
+        if (rule.windowed()) {
+            out.append(", window ")
+                    .append(Units.formatDuration(rule.window()))
+                    .append(' ')
+                    .append(rule.aggregates());
+        } else {
+            if (!rule.deadbands().isEmpty()) {
+                out.append(", deadband ").append(rule.deadbands());
+            }
+            if (!rule.minInterval().isZero()) {
+                out.append(", minInterval ").append(Units.formatDuration(rule.minInterval()));
+            }
+            if (!rule.maxSilence().isZero()) {
+                out.append(", maxSilence ").append(Units.formatDuration(rule.maxSilence()));
+            }
         }
         return out.toString();
     }

@@ -39,7 +39,8 @@ public final class SpoolSection implements ConfigSection<SpoolSettings> {
             ValueTypes.scalar("block | drop-oldest | drop-newest", FullPolicy::parse, FullPolicy::id),
             FullPolicy.BLOCK,
             "At the bound: `block` (devices wait for space, then get an error), `drop-oldest`, `drop-newest`."
-                    + " Every drop is counted and logged.");
+                    + " Every drop is counted and logged. Applies to QoS 1: a QoS 0 record that finds the spool full is"
+                    + " always dropped and counted (`reason=\"full\",qos=\"0\"`), never held in memory.");
 
     public static final ConfigKey<Long> SEGMENT_BYTES = ConfigKey.define(
             "spool.segmentBytes",

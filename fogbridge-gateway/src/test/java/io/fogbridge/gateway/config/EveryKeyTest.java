@@ -84,6 +84,7 @@ class EveryKeyTest {
             adapters.fake.device       | "a b"           | expected letters, digits
             adapters.fake.interval     | forever         | expected a duration
             routes                     | everything      | expected a list
+            reduction                  | everything      | expected a list
             """;
 
     @ParameterizedTest(name = "{0}: {1}")

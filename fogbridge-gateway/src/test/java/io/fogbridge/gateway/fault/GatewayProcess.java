@@ -32,6 +32,18 @@ public final class GatewayProcess implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private static final String EOF = "\u0000EOF";
 
+    /**
+     * As {@link #start(Path)}, with the launcher's heap ({@code bin/fogbridge}: {@code -Xmx128m} and so on) instead
+     * of the tests' 256 MiB, and {@code -XX:+ExitOnOutOfMemoryError}: a heap that fills ends the process, which the
+     * test sees, instead of leaving it half alive.
+     */
+    public static GatewayProcess startWithHeap(Path configFile, String xmx) throws IOException {
+        List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+        options.set(0, "-Xmx" + xmx);
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        return new GatewayProcess(ChildJvm.start(Main.class, options, "run", "--config", configFile.toString()));
+    }
+
     private GatewayProcess(ChildJvm child) {
         this.child = child;
         Thread.ofPlatform().name("gateway-stdout-" + child.pid()).daemon().start(this::drain);

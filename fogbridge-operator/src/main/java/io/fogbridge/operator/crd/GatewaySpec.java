@@ -1,0 +1,58 @@
+package io.fogbridge.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The desired gateway. Routes, listeners and adapters have the shapes of {@code gateway.yaml}; what the gateway
+ * reads from files there (certificates, credentials) comes from Secrets here, mounted into the pod. Plain data bound
+ * by Jackson, hence public fields.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GatewaySpec {
+
+    @Required
+    @Pattern("^[A-Za-z0-9._-]{1,64}$")
+    @JsonPropertyDescription("The site this gateway serves; added to every record as the `site` label.")
+    public String site;
+
+    @JsonPropertyDescription("Added to every record as headers (`gateway.labels`), besides `site`.")
+    public Map<String, String> labels;
+
+    @JsonPropertyDescription("Which nodes run the gateway, and whether a standby runs beside it.")
+    public Placement placement;
+
+    @Required
+    @JsonPropertyDescription("The Kafka cluster the gateway dials out to.")
+    public KafkaSpec kafka;
+
+    @JsonPropertyDescription("What leaves the edge besides the device topics (`routes` of gateway.yaml).")
+    public List<RouteSpec> routes;
+
+    @JsonPropertyDescription("MQTT listeners of the embedded broker; default one on port 1883.")
+    public List<ListenerSpec> listeners;
+
+    @JsonPropertyDescription("The HTTP and CoAP device adapters.")
+    public AdaptersSpec adapters;
+
+    @JsonPropertyDescription("The spool volume and its policy.")
+    public SpoolSpec spool;
+
+    @JsonPropertyDescription("CPU and memory of the gateway container.")
+    public ResourceRequirements resources;
+
+    @JsonPropertyDescription("Priority of the gateway pod; default the chart's `fogbridge-edge-critical`.")
+    public String priorityClassName;
+
+    @JsonPropertyDescription("Gateway image; default the operator's.")
+    public String image;
+
+    @JsonPropertyDescription(
+            "Who may reach the device and ops ports (pods, namespaces, CIDRs). Empty: nobody (NetworkPolicy denies).")
+    public List<AllowedPeer> allowedFrom;
+}

@@ -1,0 +1,58 @@
+package io.fogbridge.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the operator observed, Strimzi-style: conditions ({@code Ready}, {@code Reconciled}, {@code Warning},
+ * {@code ReconciliationPaused}), the generation they describe, and the figures the gateway reports.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GatewayStatus {
+
+    public List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("The `metadata.generation` this status describes.")
+    public Long observedGeneration;
+
+    @JsonPropertyDescription("The pod that serves devices now.")
+    public String activePod;
+
+    public Integer connectedDevices;
+
+    public Long spoolBacklog;
+
+    @JsonPropertyDescription("Age of the oldest record not yet in Kafka, such as `12s`.")
+    public String oldestAge;
+
+    public Boolean forwarderConnected;
+
+    @JsonPropertyDescription("SHA-256 of the rendered gateway.yaml the pods run with.")
+    public String configHash;
+
+    public Optional<Condition> condition(String type) {
+        return conditions.stream().filter(c -> c.type.equals(type)).findFirst();
+    }
+
+    /** Equal but for the conditions' transition times: a status that only differs there is not rewritten. */
+    public boolean sameAs(GatewayStatus other) {
+        return other != null
+                && Objects.equals(observedGeneration, other.observedGeneration)
+                && Objects.equals(activePod, other.activePod)
+                && Objects.equals(connectedDevices, other.connectedDevices)
+                && Objects.equals(spoolBacklog, other.spoolBacklog)
+                && Objects.equals(oldestAge, other.oldestAge)
+                && Objects.equals(forwarderConnected, other.forwarderConnected)
+                && Objects.equals(configHash, other.configHash)
+                && conditions.stream()
+                        .map(Condition::withoutTime)
+                        .toList()
+                        .equals(other.conditions.stream()
+                                .map(Condition::withoutTime)
+                                .toList());
+    }
+}

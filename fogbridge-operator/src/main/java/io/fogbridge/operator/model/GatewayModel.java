@@ -1,0 +1,165 @@
+package io.fogbridge.operator.model;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fogbridge.operator.crd.Gateway;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kubernetes objects one Gateway wants, Strimzi-style: a pure model (no client calls) built from the resource,
+ * one {@code generate*} method per object. Every object is named after the Gateway and carries its labels; the
+ * reconciler adds the owner reference.
+ */
+public final class GatewayModel {
+
+    public static final String CONFIG_HASH_ANNOTATION = Gateway.GROUP + "/config-hash";
+    static final String NAME_LABEL = "app.kubernetes.io/name";
+    static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = "fogbridge-operator";
+
+    private final Gateway gateway;
+    private final RenderedConfig config;
+    private final OperatorDefaults defaults;
+
+    private GatewayModel(Gateway gateway, RenderedConfig config, OperatorDefaults defaults) {
+        this.gateway = gateway;
+        this.config = config;
+        this.defaults = defaults;
+    }
+
+    /**
+     * @throws InvalidGatewaySpec the spec renders to a config the gateway would refuse
+     */
+    public static GatewayModel from(Gateway gateway, OperatorDefaults defaults) throws InvalidGatewaySpec {
+        RenderedConfig config = new GatewayConfigRenderer(PodPaths.inPod()).render(gateway);
+        return new GatewayModel(gateway, config, defaults);
+    }
+
+    public RenderedConfig config() {
+        return config;
+    }
+
+    /** Every object, in the order they are applied: what the pod mounts and uses before the pod. */
+    public List<HasMetadata> desiredObjects() {
+        return List.of(
+                generateConfigMap(),
+                generateServiceAccount(),
+                generateRole(),
+                generateRoleBinding(),
+                generateService(),
+                new GatewayNetworkPolicy(gateway, selectorLabels()).generate(),
+                generatePodDisruptionBudget(),
+                new GatewayWorkload(gateway, config, defaults, selectorLabels()).generateStatefulSet());
+    }
+
+    public String name() {
+        return gateway.getMetadata().getName();
+    }
+
+    public static String configMapName(Gateway gateway) {
+        return gateway.getMetadata().getName() + "-config";
+    }
+
+    public ConfigMap generateConfigMap() {
+        return new ConfigMapBuilder()
+                .withMetadata(metadata(configMapName(gateway)))
+                .withData(Map.of(PodPaths.CONFIG_FILE, config.yaml()))
+                .build();
+    }
+
+    /**
+     * The gateway reads nothing from the API today (its config and Secrets are mounted), so the pod gets no token and
+     * the Role no rules; they exist so the active/standby Lease can be granted by name without a new object kind.
+     */
+    public ServiceAccount generateServiceAccount() {
+        return new ServiceAccountBuilder()
+                .withMetadata(metadata(name()))
+                .withAutomountServiceAccountToken(false)
+                .build();
+    }
+
+    public Role generateRole() {
+        return new RoleBuilder()
+                .withMetadata(metadata(name()))
+                .withRules(List.of())
+                .build();
+    }
+
+    public RoleBinding generateRoleBinding() {
+        return new RoleBindingBuilder()
+                .withMetadata(metadata(name()))
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", name())
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(name())
+                .withNamespace(gateway.getMetadata().getNamespace())
+                .endSubject()
+                .build();
+    }
+
+    /** The device-facing Service; devices reconnect to it when the pod moves. */
+    public Service generateService() {
+        List<ServicePort> ports = GatewayPorts.devicePorts(gateway.getSpec()).stream()
+                .map(p -> new ServicePortBuilder()
+                        .withName(p.name())
+                        .withPort(p.number())
+                        .withTargetPort(new IntOrString(p.number()))
+                        .withProtocol(p.protocol())
+                        .build())
+                .toList();
+        return new ServiceBuilder()
+                .withMetadata(metadata(name()))
+                .withNewSpec()
+                .withSelector(selectorLabels())
+                .withPorts(ports)
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * At most one pod down by a voluntary disruption (a node drain). With one pod this does not block drains, which
+     * an edge node must allow; with the standby it keeps one serving.
+     */
+    public PodDisruptionBudget generatePodDisruptionBudget() {
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(metadata(name()))
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(selectorLabels())
+                .endSelector()
+                .endSpec()
+                .build();
+    }
+
+    Map<String, String> selectorLabels() {
+        return Map.of(NAME_LABEL, "fogbridge-gateway", INSTANCE_LABEL, name());
+    }
+
+    private ObjectMeta metadata(String name) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(gateway.getMetadata().getNamespace())
+                .addToLabels(selectorLabels())
+                .addToLabels(MANAGED_BY_LABEL, MANAGED_BY)
+                .build();
+    }
+}

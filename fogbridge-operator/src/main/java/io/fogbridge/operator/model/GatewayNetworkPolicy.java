@@ -1,0 +1,127 @@
+package io.fogbridge.operator.model;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fogbridge.operator.crd.AllowedPeer;
+import io.fogbridge.operator.crd.Gateway;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway as the single point that crosses the firewall: ingress only on the device and ops ports and only from
+ * {@code allowedFrom} (nothing, when it is empty); egress only to the Kafka bootstrap ports and DNS. A bootstrap host
+ * given as an IP address narrows egress to that address; a host name cannot be said in a NetworkPolicy, so its port
+ * is allowed to any address. The brokers Kafka's metadata names later must listen on the bootstrap ports.
+ */
+final class GatewayNetworkPolicy {
+
+    private static final Pattern IPV4 = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
+
+    private final Gateway gateway;
+    private final Map<String, String> selector;
+
+    GatewayNetworkPolicy(Gateway gateway, Map<String, String> selector) {
+        this.gateway = gateway;
+        this.selector = selector;
+    }
+
+    NetworkPolicy generate() {
+        return new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName(gateway.getMetadata().getName())
+                .withNamespace(gateway.getMetadata().getNamespace())
+                .addToLabels(selector)
+                .addToLabels(GatewayModel.MANAGED_BY_LABEL, GatewayModel.MANAGED_BY)
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .withMatchLabels(selector)
+                .endPodSelector()
+                .withPolicyTypes("Ingress", "Egress")
+                .withIngress(ingress())
+                .withEgress(egress())
+                .endSpec()
+                .build();
+    }
+
+    private List<NetworkPolicyIngressRule> ingress() {
+        List<AllowedPeer> allowed = gateway.getSpec().allowedFrom;
+        if (allowed == null || allowed.isEmpty()) {
+            return List.of();
+        }
+        List<NetworkPolicyPort> ports = new ArrayList<>();
+        for (GatewayPorts.Port port : GatewayPorts.devicePorts(gateway.getSpec())) {
+            ports.add(port(port.number(), port.protocol()));
+        }
+        ports.add(port(GatewayPorts.OPS, "TCP"));
+        List<NetworkPolicyPeer> peers =
+                allowed.stream().map(GatewayNetworkPolicy::peer).toList();
+        return List.of(new NetworkPolicyIngressRuleBuilder()
+                .withFrom(peers)
+                .withPorts(ports)
+                .build());
+    }
+
+    private static NetworkPolicyPeer peer(AllowedPeer allowed) {
+        NetworkPolicyPeerBuilder peer = new NetworkPolicyPeerBuilder();
+        if (allowed.cidr != null) {
+            peer.withNewIpBlock().withCidr(allowed.cidr).endIpBlock();
+        }
+        if (allowed.podSelector != null) {
+            peer.withPodSelector(new LabelSelector(null, allowed.podSelector));
+        }
+        if (allowed.namespaceSelector != null) {
+            peer.withNamespaceSelector(new LabelSelector(null, allowed.namespaceSelector));
+        }
+        return peer.build();
+    }
+
+    private List<NetworkPolicyEgressRule> egress() {
+        Set<Integer> kafkaPorts = new LinkedHashSet<>();
+        List<NetworkPolicyPeer> addresses = new ArrayList<>();
+        boolean anyHostName = false;
+        for (String server : gateway.getSpec().kafka.bootstrap.split(",")) {
+            int colon = server.lastIndexOf(':');
+            String host = server.substring(0, colon);
+            kafkaPorts.add(Integer.parseInt(server.substring(colon + 1)));
+            if (IPV4.matcher(host).matches()) {
+                addresses.add(new NetworkPolicyPeerBuilder()
+                        .withNewIpBlock()
+                        .withCidr(host + "/32")
+                        .endIpBlock()
+                        .build());
+            } else {
+                anyHostName = true;
+            }
+        }
+        NetworkPolicyEgressRuleBuilder kafka = new NetworkPolicyEgressRuleBuilder()
+                .withPorts(kafkaPorts.stream().map(p -> port(p, "TCP")).toList());
+        if (!anyHostName) {
+            kafka.withTo(addresses);
+        }
+        NetworkPolicyEgressRule dns = new NetworkPolicyEgressRuleBuilder()
+                .withPorts(port(53, "UDP"), port(53, "TCP"))
+                .build();
+        return List.of(kafka.build(), dns);
+    }
+
+    private static NetworkPolicyPort port(int number, String protocol) {
+        NetworkPolicyPort port = new NetworkPolicyPort();
+        port.setPort(new IntOrString(number));
+        port.setProtocol(protocol);
+        return port;
+    }
+}

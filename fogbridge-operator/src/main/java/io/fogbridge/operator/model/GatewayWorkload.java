@@ -1,0 +1,270 @@
+package io.fogbridge.operator.model;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fogbridge.operator.crd.Gateway;
+import io.fogbridge.operator.crd.GatewaySpec;
+import io.fogbridge.operator.crd.ListenerSpec;
+import io.fogbridge.operator.crd.Placement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's StatefulSet: one pod, the spool on a PersistentVolumeClaim, the rendered config and the Secrets
+ * mounted read-only, a non-root user on a read-only root file system. The pod template carries the config's hash,
+ * so a changed config rolls the pod.
+ */
+final class GatewayWorkload {
+
+    static final long USER = 10001;
+    private static final String SPOOL_VOLUME = "spool";
+
+    private final Gateway gateway;
+    private final GatewaySpec spec;
+    private final RenderedConfig config;
+    private final OperatorDefaults defaults;
+    private final Map<String, String> selector;
+    private final PodPaths paths = PodPaths.inPod();
+
+    GatewayWorkload(Gateway gateway, RenderedConfig config, OperatorDefaults defaults, Map<String, String> selector) {
+        this.gateway = gateway;
+        this.spec = gateway.getSpec();
+        this.config = config;
+        this.defaults = defaults;
+        this.selector = selector;
+    }
+
+    StatefulSet generateStatefulSet() {
+        String name = gateway.getMetadata().getName();
+        return new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(gateway.getMetadata().getNamespace())
+                .addToLabels(selector)
+                .addToLabels(GatewayModel.MANAGED_BY_LABEL, GatewayModel.MANAGED_BY)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withServiceName(name)
+                .withNewSelector()
+                .withMatchLabels(selector)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels(selector)
+                .addToAnnotations(GatewayModel.CONFIG_HASH_ANNOTATION, config.hash())
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(name)
+                .withAutomountServiceAccountToken(false)
+                .withPriorityClassName(
+                        spec.priorityClassName == null ? defaults.priorityClassName() : spec.priorityClassName)
+                .withNodeSelector(placement().nodeSelector)
+                .withAffinity(affinity())
+                .withTolerations(placement().tolerations)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(USER)
+                .withRunAsGroup(USER)
+                .withFsGroup(USER)
+                .withNewSeccompProfile("", "RuntimeDefault")
+                .endSecurityContext()
+                .withContainers(container())
+                .withVolumes(volumes())
+                .endSpec()
+                .endTemplate()
+                .withVolumeClaimTemplates(spoolClaim())
+                .endSpec()
+                .build();
+    }
+
+    private Placement placement() {
+        return spec.placement == null ? new Placement() : spec.placement;
+    }
+
+    private Affinity affinity() {
+        List<Placement.NodeLabelRequirement> terms = placement().nodeAffinity;
+        if (terms == null || terms.isEmpty()) {
+            return null;
+        }
+        List<NodeSelectorRequirement> expressions = terms.stream()
+                .map(t -> new NodeSelectorRequirementBuilder()
+                        .withKey(t.key)
+                        .withOperator(t.operator.value)
+                        .withValues(t.values)
+                        .build())
+                .toList();
+        return new AffinityBuilder()
+                .withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm()
+                .withMatchExpressions(expressions)
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
+                .build();
+    }
+
+    private Container container() {
+        List<ContainerPort> ports = new ArrayList<>();
+        for (GatewayPorts.Port port : GatewayPorts.devicePorts(spec)) {
+            ports.add(new ContainerPortBuilder()
+                    .withName(port.name())
+                    .withContainerPort(port.number())
+                    .withProtocol(port.protocol())
+                    .build());
+        }
+        ports.add(new ContainerPortBuilder()
+                .withName("ops")
+                .withContainerPort(GatewayPorts.OPS)
+                .withProtocol("TCP")
+                .build());
+        List<EnvVar> env = new ArrayList<>();
+        if (spec.kafka.tls != null || spec.kafka.scram != null) {
+            env.add(new EnvVar("JAVA_TOOL_OPTIONS", KafkaClientProperties.ALLOW_PROVIDER, null));
+        }
+        return new ContainerBuilder()
+                .withName("gateway")
+                .withImage(spec.image == null ? defaults.image() : spec.image)
+                .withArgs(
+                        "run",
+                        "--config",
+                        paths.configDir().resolve(PodPaths.CONFIG_FILE).toString())
+                .withPorts(ports)
+                .withEnv(env)
+                .withResources(spec.resources)
+                .withReadinessProbe(probe("/readyz", 5))
+                .withLivenessProbe(probe("/healthz", 30))
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .withVolumeMounts(mounts())
+                .build();
+    }
+
+    private static Probe probe(String path, int initialDelaySeconds) {
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath(path)
+                .withPort(new IntOrString("ops"))
+                .endHttpGet()
+                .withInitialDelaySeconds(initialDelaySeconds)
+                .withPeriodSeconds(10)
+                .build();
+    }
+
+    private List<VolumeMount> mounts() {
+        List<VolumeMount> mounts = new ArrayList<>();
+        mounts.add(mount("config", paths.configDir().toString()));
+        mounts.add(new VolumeMountBuilder()
+                .withName(SPOOL_VOLUME)
+                .withMountPath(paths.dataDir().toString())
+                .build());
+        mounts.add(new VolumeMountBuilder()
+                .withName("tmp")
+                .withMountPath(paths.tmpDir().toString())
+                .build());
+        if (spec.kafka.tls != null) {
+            mounts.add(mount("kafka-tls", paths.kafkaTlsDir().toString()));
+        }
+        if (spec.kafka.scram != null) {
+            mounts.add(mount("kafka-scram", paths.kafkaScramDir().toString()));
+        }
+        for (ListenerSpec listener : GatewayPorts.listeners(spec)) {
+            if (listener.tls != null) {
+                mounts.add(mount(
+                        "listener-" + listener.port,
+                        paths.listenerTlsDir(listener.port).toString()));
+            }
+        }
+        return mounts;
+    }
+
+    private static VolumeMount mount(String volume, String path) {
+        return new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(path)
+                .withReadOnly(true)
+                .build();
+    }
+
+    private List<Volume> volumes() {
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder()
+                .withName("config")
+                .withNewConfigMap()
+                .withName(GatewayModel.configMapName(gateway))
+                .endConfigMap()
+                .build());
+        volumes.add(new VolumeBuilder()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build());
+        if (spec.kafka.tls != null) {
+            volumes.add(secretVolume("kafka-tls", spec.kafka.tls.secretName));
+        }
+        if (spec.kafka.scram != null) {
+            volumes.add(secretVolume("kafka-scram", spec.kafka.scram.secretName));
+        }
+        for (ListenerSpec listener : GatewayPorts.listeners(spec)) {
+            if (listener.tls != null) {
+                volumes.add(secretVolume("listener-" + listener.port, listener.tls.secretName));
+            }
+        }
+        return volumes;
+    }
+
+    private static Volume secretVolume(String name, String secretName) {
+        // 0440 with fsGroup: readable by the gateway's group, not by the world.
+        return new VolumeBuilder()
+                .withName(name)
+                .withNewSecret()
+                .withSecretName(secretName)
+                .withDefaultMode(0440)
+                .endSecret()
+                .build();
+    }
+
+    private PersistentVolumeClaim spoolClaim() {
+        String size = spec.spool == null || spec.spool.size == null
+                ? GatewayConfigRenderer.DEFAULT_SPOOL_SIZE
+                : spec.spool.size;
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(SPOOL_VOLUME)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(spec.spool == null ? null : spec.spool.storageClassName)
+                .withNewResources()
+                .addToRequests("storage", new Quantity(size))
+                .endResources()
+                .endSpec()
+                .build();
+    }
+}

@@ -1,0 +1,183 @@
+package io.fogbridge.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fogbridge.operator.crd.Condition;
+import io.fogbridge.operator.crd.Gateway;
+import io.fogbridge.operator.crd.GatewayStatus;
+import io.fogbridge.operator.model.GatewayModel;
+import io.fogbridge.operator.model.InvalidGatewaySpec;
+import io.fogbridge.operator.model.OperatorDefaults;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives a Gateway's objects to what its spec wants, in named steps: pause check, render (and validate) the config,
+ * apply the owned objects, report status. Status is compared before it is written, ignoring transition times, so a
+ * reconcile that changed nothing writes nothing.
+ *
+ * <p>Not generation-aware: the pause annotation changes no generation, and the StatefulSet's readiness arrives
+ * through its informer; the status comparison is what keeps the loop from writing.
+ */
+@ControllerConfiguration(generationAwareEventProcessing = false)
+public final class GatewayReconciler implements Reconciler<Gateway> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayReconciler.class);
+
+    static final String READY = "Ready";
+    static final String RECONCILED = "Reconciled";
+    static final String WARNING = "Warning";
+    static final String PAUSED = "ReconciliationPaused";
+
+    private final OperatorDefaults defaults;
+    private final StatusConditions conditions;
+
+    public GatewayReconciler(OperatorDefaults defaults, Clock clock) {
+        this.defaults = defaults;
+        this.conditions = new StatusConditions(clock);
+    }
+
+    @Override
+    public List<EventSource<?, Gateway>> prepareEventSources(EventSourceContext<Gateway> context) {
+        return List.of(ownedInformer(StatefulSet.class, context), ownedInformer(ConfigMap.class, context));
+    }
+
+    private static <R extends HasMetadata> InformerEventSource<R, Gateway> ownedInformer(
+            Class<R> type, EventSourceContext<Gateway> context) {
+        return new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(type, Gateway.class)
+                        .withLabelSelector(GatewayModel.MANAGED_BY_LABEL + "=" + GatewayModel.MANAGED_BY)
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Gateway.class))
+                        .build(),
+                context);
+    }
+
+    @Override
+    public UpdateControl<Gateway> reconcile(Gateway gateway, Context<Gateway> context) {
+        GatewayStatus previous = gateway.getStatus();
+        GatewayStatus next = gateway.isPaused() ? paused(previous) : reconcileObjects(gateway, context);
+        if (!next.sameAs(previous)) {
+            writeStatus(gateway, next, context);
+        }
+        return UpdateControl.noUpdate();
+    }
+
+    /**
+     * Replaces the status subresource, guarded by the resource version the reconcile started from: a stale cache
+     * gets a conflict (and a retry with fresh data), never a status computed from an old spec. JOSDK's own status
+     * patch diffs against its cached copy with index-based JSON Patch operations, which go wrong when that copy lags
+     * behind the last write (a condition list that shrank, say).
+     */
+    private static void writeStatus(Gateway gateway, GatewayStatus next, Context<Gateway> context) {
+        LOG.debug(
+                "status of Gateway {}/{}: {}",
+                gateway.getMetadata().getNamespace(),
+                gateway.getMetadata().getName(),
+                context.getClient().getKubernetesSerialization().asJson(next));
+        gateway.setStatus(next);
+        context.getClient().resource(gateway).updateStatus();
+    }
+
+    private GatewayStatus paused(GatewayStatus previous) {
+        GatewayStatus next = copyFigures(previous);
+        conditions.set(
+                next,
+                previous,
+                List.of(new Condition(
+                        PAUSED,
+                        Condition.Status.TRUE,
+                        "PauseAnnotation",
+                        Gateway.PAUSE_ANNOTATION
+                                + " is true: the operator leaves this gateway's objects as they are")));
+        return next;
+    }
+
+    private GatewayStatus reconcileObjects(Gateway gateway, Context<Gateway> context) {
+        GatewayStatus previous = gateway.getStatus();
+        GatewayStatus next = copyFigures(previous);
+        next.observedGeneration = gateway.getMetadata().getGeneration();
+        GatewayModel model;
+        try {
+            model = GatewayModel.from(gateway, defaults);
+        } catch (InvalidGatewaySpec e) {
+            String message = "the gateway's config loader refuses the rendered gateway.yaml (the running pod keeps"
+                    + " its last good config):\n" + e.getMessage();
+            conditions.set(
+                    next,
+                    previous,
+                    List.of(
+                            new Condition(READY, Condition.Status.FALSE, "InvalidSpec", message),
+                            new Condition(RECONCILED, Condition.Status.FALSE, "InvalidSpec", message)));
+            return next;
+        }
+        StatefulSet statefulSet = applyObjects(gateway, model, new OwnedObjects(context.getClient()));
+        next.configHash = model.config().hash();
+        conditions.set(next, previous, reportedConditions(gateway, statefulSet, next));
+        return next;
+    }
+
+    private static StatefulSet applyObjects(Gateway gateway, GatewayModel model, OwnedObjects owned) {
+        StatefulSet applied = null;
+        for (HasMetadata desired : model.desiredObjects()) {
+            HasMetadata stored = owned.apply(desired, gateway);
+            if (stored instanceof StatefulSet statefulSet) {
+                applied = statefulSet;
+            }
+        }
+        return applied;
+    }
+
+    private static List<Condition> reportedConditions(Gateway gateway, StatefulSet statefulSet, GatewayStatus next) {
+        List<Condition> reported = new ArrayList<>();
+        boolean ready = statefulSet.getStatus() != null
+                && statefulSet.getStatus().getReadyReplicas() != null
+                && statefulSet.getStatus().getReadyReplicas() >= 1;
+        String pod = gateway.getMetadata().getName() + "-0";
+        next.activePod = ready ? pod : null;
+        reported.add(
+                ready
+                        ? new Condition(READY, Condition.Status.TRUE, "GatewayReady", null)
+                        : new Condition(
+                                READY,
+                                Condition.Status.FALSE,
+                                "PodNotReady",
+                                "waiting for pod " + pod + " to be ready"));
+        reported.add(new Condition(RECONCILED, Condition.Status.TRUE, "ObjectsApplied", null));
+        if (gateway.getSpec().placement != null && Boolean.TRUE.equals(gateway.getSpec().placement.backup)) {
+            reported.add(new Condition(
+                    WARNING,
+                    Condition.Status.TRUE,
+                    "BackupNotYetSupported",
+                    "placement.backup: the Lease-based standby is not built yet; one pod runs"));
+        }
+        return reported;
+    }
+
+    /** The figures the gateway reports survive a reconcile that does not touch them. */
+    private static GatewayStatus copyFigures(GatewayStatus previous) {
+        GatewayStatus next = new GatewayStatus();
+        if (previous != null) {
+            next.observedGeneration = previous.observedGeneration;
+            next.activePod = previous.activePod;
+            next.connectedDevices = previous.connectedDevices;
+            next.spoolBacklog = previous.spoolBacklog;
+            next.oldestAge = previous.oldestAge;
+            next.forwarderConnected = previous.forwarderConnected;
+            next.configHash = previous.configHash;
+        }
+        return next;
+    }
+}

@@ -1,0 +1,34 @@
+package io.fogbridge.operator.reconcile;
+
+import io.fogbridge.operator.crd.Condition;
+import io.fogbridge.operator.crd.GatewayStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Sets a new status's conditions, keeping each condition's {@code lastTransitionTime} while its status stays what it
+ * was: the time says when the condition last flipped, not when the operator last looked.
+ */
+final class StatusConditions {
+
+    private final Clock clock;
+
+    StatusConditions(Clock clock) {
+        this.clock = clock;
+    }
+
+    void set(GatewayStatus next, GatewayStatus previous, List<Condition> conditions) {
+        String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+        for (Condition condition : conditions) {
+            condition.lastTransitionTime = previous == null
+                    ? now
+                    : previous.condition(condition.type)
+                            .filter(c -> c.status == condition.status && c.lastTransitionTime != null)
+                            .map(c -> c.lastTransitionTime)
+                            .orElse(now);
+        }
+        next.conditions = new java.util.ArrayList<>(conditions);
+    }
+}

@@ -1,0 +1,130 @@
+package io.fogbridge.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart {@code deploy/helm/fogbridge} through the real Helm (helm-java embeds it; offline): lint, render, every
+ * rendered manifest read into fabric8's typed model with no field left over (a misspelled field fails), the values
+ * schema, and the CRD in {@code crds/} being the one the build generates.
+ */
+class HelmChartTest {
+
+    private static final Path CHART = Path.of("..", "deploy", "helm", "fogbridge");
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
+            "Deployment", Deployment.class,
+            "ServiceAccount", ServiceAccount.class,
+            "ClusterRole", ClusterRole.class,
+            "ClusterRoleBinding", ClusterRoleBinding.class,
+            "PriorityClass", PriorityClass.class);
+
+    @Test
+    void theChartLintsStrictly() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    }
+
+    @Test
+    void everyRenderedManifestIsAKnownKindWithNoUnknownField() throws Exception {
+        String rendered = new Helm(CHART)
+                .template()
+                .withName("fogbridge")
+                .withNamespace("fogbridge-system")
+                .call();
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        List<String> kinds = new ArrayList<>();
+        for (String document : rendered.split("(?m)^---\\s*$")) {
+            if (document.isBlank()) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> raw = serialization.unmarshal(document, Map.class);
+            if (raw == null) {
+                continue;
+            }
+            String kind = (String) raw.get("kind");
+            assertThat(KINDS).as("kind " + kind).containsKey(kind);
+            HasMetadata typed = serialization.unmarshal(document, KINDS.get(kind));
+            List<String> leftOver = new ArrayList<>();
+            collectUnknownFields(typed, kind, leftOver);
+            assertThat(leftOver).as("fields fabric8's model does not know").isEmpty();
+            kinds.add(kind);
+        }
+        assertThat(kinds)
+                .containsExactlyInAnyOrder(
+                        "PriorityClass", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment");
+    }
+
+    @Test
+    void theValuesSchemaRefusesAWrongType() {
+        assertThatThrownBy(() -> new Helm(CHART)
+                        .template()
+                        .withName("fogbridge")
+                        .set("replicas", "many")
+                        .call())
+                .hasMessageContaining("replicas");
+    }
+
+    @Test
+    void theChartsCrdIsTheGeneratedOne() throws Exception {
+        String generated =
+                Files.readString(Path.of("target", "classes", "META-INF", "fabric8", "gateways.fogbridge.io-v1.yml"));
+        assertThat(Files.readString(CHART.resolve("crds").resolve("gateways.fogbridge.io-v1.yml")))
+                .as("deploy/helm/fogbridge/crds is a copy of the CRD the build generates; copy it again")
+                .isEqualTo(generated);
+    }
+
+    /** Walks fabric8 model objects; what Jackson could not map lands in their additionalProperties. */
+    private static void collectUnknownFields(Object node, String path, List<String> leftOver) throws Exception {
+        if (node instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                collectUnknownFields(item, path + "[" + i++ + "]", leftOver);
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> map) {
+            for (var entry : map.entrySet()) {
+                collectUnknownFields(entry.getValue(), path + "." + entry.getKey(), leftOver);
+            }
+            return;
+        }
+        if (!(node instanceof KubernetesResource)) {
+            return;
+        }
+        for (Method getter : node.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0
+                    || !getter.getName().startsWith("get")
+                    || getter.getName().equals("getClass")) {
+                continue;
+            }
+            Object value = getter.invoke(node);
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    leftOver.add(path + ": " + extra.keySet());
+                }
+            } else if (value != null) {
+                collectUnknownFields(value, path + "." + getter.getName().substring(3), leftOver);
+            }
+        }
+    }
+}
