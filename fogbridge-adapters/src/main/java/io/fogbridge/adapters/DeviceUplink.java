@@ -4,6 +4,7 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.Uplink;
+import io.fogbridge.api.log.Untrusted;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +66,12 @@ public final class DeviceUplink {
                     || !authenticated.device().mayActFor(device)) {
                 String who = authenticated.device().id() + "@"
                         + authenticated.device().tenant();
-                log.warn("{} ({}) may not act for {}@{}; refused", who, sender.clientId(), device, tenant);
+                log.warn(
+                        "{} ({}) may not act for {}@{}; refused",
+                        Untrusted.of(who),
+                        Untrusted.of(sender.clientId()),
+                        Untrusted.of(device),
+                        Untrusted.of(tenant));
                 return done(UplinkReply.refused(403, who + " may not act for " + device + "@" + tenant));
             }
         } else if (resource.namesDevice()) {

@@ -11,6 +11,11 @@ public final class Headers {
     public static final String MQTT_TOPIC = "mqtt-topic";
     /** {@code true} on a record made from an MQTT will (the device's connection ended uncleanly); absent otherwise. */
     public static final String MQTT_WILL = "mqtt-will";
+    /**
+     * Protocol and endpoint of a message that did not come over MQTT and names no topic of its own (a Modbus poll:
+     * {@code modbus://host:port/unit}); such a record carries it instead of {@link #MQTT_TOPIC}.
+     */
+    public static final String SOURCE = "source";
     /** {@code <gateway id>/<lane>/<spool sequence>}: lets consumers drop replayed duplicates. */
     public static final String FOG_SEQ = "fog-seq";
 

@@ -53,4 +53,30 @@ class DeviceIdTest {
         assertThatThrownBy(() -> new DeviceId(null, "lathe-1")).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new DeviceId("acme", null)).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void validIdsAreLettersDigitsDotUnderscoreDashUpTo128() {
+        assertThat(DeviceId.isValidId("lathe-1")).isTrue();
+        assertThat(DeviceId.isValidId("A.b_c-9")).isTrue();
+        assertThat(DeviceId.isValidId("x".repeat(DeviceId.MAX_ID_LENGTH))).isTrue();
+    }
+
+    @Test
+    void invalidIdsAreTooLongEmptyOrHoldOtherCharacters() {
+        assertThat(DeviceId.isValidId(null)).isFalse();
+        assertThat(DeviceId.isValidId("")).isFalse();
+        assertThat(DeviceId.isValidId("x".repeat(DeviceId.MAX_ID_LENGTH + 1))).isFalse();
+        assertThat(DeviceId.isValidId("x".repeat(5_000))).isFalse();
+        assertThat(DeviceId.isValidId("\ufeffdev-a")).isFalse(); // byte order mark, invisible
+        assertThat(DeviceId.isValidId("dev\u200ba")).isFalse(); // zero-width space
+        assertThat(DeviceId.isValidId("dev\na")).isFalse();
+        assertThat(DeviceId.isValidId("Gerät")).isFalse();
+        assertThat(DeviceId.isValidId("-dev")).isFalse();
+        assertThat(DeviceId.isValidId(".dev")).isFalse();
+        assertThat(DeviceId.isValidId("a b")).isFalse();
+        assertThat(DeviceId.isValidId("a/b")).isFalse();
+        assertThat(DeviceId.isValidId("a+")).isFalse();
+        assertThat(DeviceId.isValidId("a#")).isFalse();
+        assertThat(DeviceId.isValidId("a@b")).isFalse();
+    }
 }

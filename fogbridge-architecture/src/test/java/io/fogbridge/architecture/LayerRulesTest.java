@@ -59,6 +59,9 @@ class LayerRulesTest {
     static final ArchRule adapters_use_only_the_api = isAStage("adapters");
 
     @ArchTest
+    static final ArchRule modbus_uses_only_the_api = isAStage("modbus");
+
+    @ArchTest
     static final ArchRule only_the_applications_use_the_gateway = noClasses()
             .that()
             .resideOutsideOfPackages("io.fogbridge.gateway..", "io.fogbridge.demo..", "io.fogbridge.bench..")

@@ -7,6 +7,7 @@ import io.fogbridge.api.DeliveryResult;
 import io.fogbridge.api.DeviceId;
 import io.fogbridge.api.Envelope;
 import io.fogbridge.api.Spool;
+import io.fogbridge.api.log.Untrusted;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -373,7 +374,8 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
                 finish(command);
                 attempt(key);
             }
-            case DeliveryResult.NotConnected n -> log.debug("{}: device not reachable, command stays pending", command);
+            case DeliveryResult.NotConnected n ->
+                log.debug("{}: device not reachable, command stays pending", Untrusted.composite(command));
             case DeliveryResult.Failed failed -> {
                 finishing.add(command.id());
                 fail(command, failed.status(), failed.reason()).whenComplete((v, e) -> post(() -> attempt(key)));
@@ -394,7 +396,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
      */
     private CompletableFuture<Void> fail(PendingCommand command, int status, String reason) {
         metrics.failed(status);
-        log.info("command {} failed with {}: {}", command, status, reason);
+        log.info("command {} failed with {}: {}", Untrusted.composite(command), status, Untrusted.of(reason));
         boolean stored = store.contains(command.id());
         CompletableFuture<Void> answered = command.correlationId() == null
                 ? CompletableFuture.completedFuture(null)
@@ -415,7 +417,10 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
             if (error == null) {
                 finish(command);
             } else {
-                log.warn("failure response for {} not stored ({}); will try again", command, error.toString());
+                log.warn(
+                        "failure response for {} not stored ({}); will try again",
+                        Untrusted.composite(command),
+                        error.toString());
             }
         }));
     }

@@ -1,5 +1,6 @@
 package io.fogbridge.mqtt;
 
+import io.fogbridge.api.log.Untrusted;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ final class BrokerDropWatch {
         try {
             total = Long.parseLong(payload.trim());
         } catch (NumberFormatException e) {
-            log.debug("ignoring {} = '{}': not a count", TOPIC, payload);
+            log.debug("ignoring {} = '{}': not a count", TOPIC, Untrusted.of(payload));
             return;
         }
         seen = true;

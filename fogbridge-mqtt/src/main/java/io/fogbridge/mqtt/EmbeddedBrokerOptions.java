@@ -34,6 +34,15 @@ public record EmbeddedBrokerOptions(
 
     public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * Largest {@code devices.maxPayload} the broker can serve: its packet size limit less room for the PUBLISH
+     * header. The gateway's config check holds the key to it, so a file it accepts starts.
+     */
+    public static final int MAX_PAYLOAD_BYTES = BrokerWorkDir.MAX_PACKET_SIZE_LIMIT - BrokerWorkDir.HEADER_ROOM;
+
+    /** Shortest {@code devices.ackTimeout}: HiveMQ's extension SDK takes async timeouts of whole seconds, at least one. */
+    public static final Duration MIN_ACK_TIMEOUT = Duration.ofSeconds(1);
+
     public EmbeddedBrokerOptions {
         listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners"));
         Objects.requireNonNull(workDir, "workDir");
@@ -42,12 +51,11 @@ public record EmbeddedBrokerOptions(
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("mqtt.listeners: at least one listener is needed");
         }
-        if (maxPayloadBytes < 1 || maxPayloadBytes > BrokerWorkDir.MAX_PACKET_SIZE_LIMIT - BrokerWorkDir.HEADER_ROOM) {
+        if (maxPayloadBytes < 1 || maxPayloadBytes > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("devices.maxPayload (formerly mqtt.maxPayload): " + maxPayloadBytes
-                    + " bytes is outside 1.." + (BrokerWorkDir.MAX_PACKET_SIZE_LIMIT - BrokerWorkDir.HEADER_ROOM));
+                    + " bytes is outside 1.." + MAX_PAYLOAD_BYTES);
         }
-        // HiveMQ's extension SDK accepts async timeouts of whole seconds, at least one.
-        if (ackTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+        if (ackTimeout.compareTo(MIN_ACK_TIMEOUT) < 0) {
             throw new IllegalArgumentException(
                     "devices.ackTimeout (formerly mqtt.ackTimeout): " + ackTimeout + " is shorter than 1 s");
         }

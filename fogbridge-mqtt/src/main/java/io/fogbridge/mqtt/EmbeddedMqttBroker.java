@@ -10,6 +10,7 @@ import com.hivemq.extension.sdk.api.services.Services;
 import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
+import io.fogbridge.api.log.Untrusted;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,7 +121,10 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                         .disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED, reason)
                         .whenComplete((closed, e) -> {
                             if (e != null) {
-                                log.warn("could not disconnect revoked client {}: {}", clientId, e.toString());
+                                log.warn(
+                                        "could not disconnect revoked client {}: {}",
+                                        Untrusted.of(clientId),
+                                        e.toString());
                             }
                         }),
                 RevocationWatch.DEFAULT_INTERVAL);
@@ -207,10 +211,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 senders,
                 acl,
                 metrics,
-                (clientId, reason) -> Services.clientService()
-                        .disconnectClient(clientId, false, DisconnectReasonCode.PACKET_TOO_LARGE, reason),
-                (clientId, reason) -> Services.clientService()
-                        .disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED, reason));
+                (clientId, code, reason) -> Services.clientService().disconnectClient(clientId, false, code, reason));
     }
 
     private WillRelay wills(Uplink uplink) {

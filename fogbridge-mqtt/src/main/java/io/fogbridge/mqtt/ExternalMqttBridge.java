@@ -18,6 +18,7 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.Uplink;
+import io.fogbridge.api.log.Untrusted;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -374,7 +375,10 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         Runnable acknowledge = () -> acknowledge(publish, receivedOn);
         byte[] payload = publish.getPayloadAsBytes();
         if (payload.length > options.maxPayloadBytes()) {
-            log.warn("dropping a {} byte message on {}: over devices.maxPayload", payload.length, publish.getTopic());
+            log.warn(
+                    "dropping a {} byte message on {}: over devices.maxPayload",
+                    payload.length,
+                    Untrusted.of(publish.getTopic()));
             metrics.rejected(MqttMetrics.TOO_LARGE);
             acknowledge.run();
             return;
@@ -399,7 +403,7 @@ public final class ExternalMqttBridge implements ProtocolAdapter {
         try {
             publish.acknowledge();
         } catch (IllegalStateException e) {
-            log.debug("acknowledge of a message on {} refused: {}", publish.getTopic(), e.toString());
+            log.debug("acknowledge of a message on {} refused: {}", Untrusted.of(publish.getTopic()), e.toString());
         }
     }
 }

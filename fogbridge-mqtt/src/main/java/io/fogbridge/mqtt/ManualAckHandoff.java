@@ -4,6 +4,7 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.Uplink;
+import io.fogbridge.api.log.Untrusted;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -101,12 +102,18 @@ final class ManualAckHandoff {
             boolean retriable = rejected == null || rejected.retriable();
             if (!retriable || message.qos() == QoS.AT_MOST_ONCE) {
                 log.warn(
-                        "dropping message on {} from the external broker: {}", message.topic(), why(rejected, failure));
+                        "dropping message on {} from the external broker: {}",
+                        Untrusted.of(message.topic()),
+                        Untrusted.of(why(rejected, failure)));
                 acknowledge.run();
                 return;
             }
             long delay = Math.min(retryMaxDelay.toMillis(), FIRST_RETRY_MILLIS << Math.min(attempt, 16));
-            log.debug("retrying message on {} in {} ms: {}", message.topic(), delay, why(rejected, failure));
+            log.debug(
+                    "retrying message on {} in {} ms: {}",
+                    Untrusted.of(message.topic()),
+                    delay,
+                    Untrusted.of(why(rejected, failure)));
             try {
                 scheduler.schedule(
                         () -> attempt(message, acknowledge, connectionAlive, attempt + 1),

@@ -18,6 +18,7 @@ import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.DeliveryResult;
 import io.fogbridge.api.DeviceId;
 import io.fogbridge.api.Topics;
+import io.fogbridge.api.log.Untrusted;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -140,7 +141,12 @@ public final class MqttCommandTransport implements CommandTransport {
             return;
         }
         routes.put(new DeviceId(tenant, device), new Route(clientId, levels[1], levels[2]));
-        log.debug("client {} takes commands of {}/{} on {}", clientId, tenant, device, filter);
+        log.debug(
+                "client {} takes commands of {}/{} on {}",
+                Untrusted.of(clientId),
+                Untrusted.of(tenant),
+                Untrusted.of(device),
+                Untrusted.of(filter));
         // The SUBSCRIBE is authorized, not yet in the topic tree: tell the router a moment later.
         CompletableFuture.delayedExecutor(REACHABLE_DELAY_MS, TimeUnit.MILLISECONDS)
                 .execute(() -> reachable.accept(tenant, device));

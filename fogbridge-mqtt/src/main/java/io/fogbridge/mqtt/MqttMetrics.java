@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.mqtt.received} (tag {@code qos}): publishes handed to the uplink
  *   <li>{@code fogbridge.mqtt.rejected} (tag {@code reason}): publishes refused to the sender, by reason
  *   <li>{@code fogbridge.mqtt.connections}: connected clients (embedded broker)
- *   <li>{@code fogbridge.mqtt.auth.failed}: CONNECTs refused (bad or missing credentials, disabled device …)
+ *   <li>{@code fogbridge.mqtt.auth.failed}: CONNECTs refused (bad or missing credentials, disabled device, an
+ *       anonymous client id that is too long or holds invisible characters …)
  *   <li>{@code fogbridge.mqtt.revoked} (tag {@code reason}: removed, disabled, credential-revoked, expired): open
  *       connections closed because the registry no longer authorizes them
  *   <li>{@code fogbridge.mqtt.external.connected}: 1 while the external bridge is connected and subscribed
@@ -33,6 +34,8 @@ final class MqttMetrics {
     static final String TIMEOUT = "timeout";
     static final String ERROR = "error";
     static final String NOT_AUTHORIZED = "not-authorized";
+    /** An anonymous client named a tenant or device id the registry would not accept ({@link AnonymousIds}). */
+    static final String INVALID_ID = "invalid-id";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();

@@ -13,6 +13,7 @@ import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.api.device.Proof;
+import io.fogbridge.api.log.Untrusted;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -69,21 +70,28 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                     input,
                     output,
                     devices.authenticate(chain, security.clock().instant()),
-                    "certificate " + chain.getFirst().getSubjectX500Principal());
+                    "certificate " + Untrusted.of(chain.getFirst().getSubjectX500Principal()));
             return;
         }
         Optional<String> username = connect.getUserName();
         if (username.isEmpty()) {
             String listener = connection.getListener().map(l -> l.getName()).orElse("?");
-            if (anonymousListeners.contains(listener)) {
-                output.authenticateSuccessfully();
-            } else {
+            String badClientId = AnonymousIds.clientIdProblem(clientId);
+            if (!anonymousListeners.contains(listener)) {
                 refuse(
                         output,
                         ConnackReasonCode.NOT_AUTHORIZED,
                         "credentials required",
-                        "client " + clientId + " refused: no credentials on listener " + listener
+                        "client " + Untrusted.of(clientId) + " refused: no credentials on listener " + listener
                                 + ", which does not accept anonymous clients");
+            } else if (badClientId != null) {
+                refuse(
+                        output,
+                        ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        badClientId,
+                        "anonymous client " + Untrusted.of(clientId) + " refused: " + badClientId);
+            } else {
+                output.authenticateSuccessfully();
             }
             return;
         }
@@ -102,9 +110,9 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                             output,
                             devices.authenticate(
                                     username.get(), password, security.clock().instant()),
-                            "user " + username.get());
+                            "user " + Untrusted.of(username.get()));
                 } catch (RuntimeException e) {
-                    log.error("authenticating {} failed", username.get(), e);
+                    log.error("authenticating {} failed", Untrusted.of(username.get()), e);
                     output.failAuthentication(ConnackReasonCode.UNSPECIFIED_ERROR, "internal error");
                 } finally {
                     Arrays.fill(password, (byte) 0);
@@ -129,7 +137,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                     RevocationWatch.rememberPassword(store, password.hash());
                 }
                 output.authenticateSuccessfully();
-                log.debug("client {} authenticated as {} ({})", clientId, principal.name(), who);
+                log.debug("client {} authenticated as {} ({})", Untrusted.of(clientId), principal.name(), who);
             }
             case AuthResult.Refused refused -> {
                 ConnackReasonCode code =
@@ -141,7 +149,8 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                         output,
                         code,
                         code == ConnackReasonCode.NOT_AUTHORIZED ? "not authorized" : "bad credentials",
-                        "client " + clientId + " (" + who + ") refused: " + refused.detail());
+                        "client " + Untrusted.of(clientId) + " (" + who + ") refused: "
+                                + Untrusted.of(refused.detail()));
             }
         }
     }

@@ -5,6 +5,7 @@ import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.api.device.Proof;
 import io.fogbridge.api.device.Verdict;
+import io.fogbridge.api.log.Untrusted;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +100,7 @@ final class RevocationWatch implements AutoCloseable {
         if (proof == null) {
             log.error(
                     "client {} authenticated as {} without a known credential; not tracked",
-                    clientId(input),
+                    Untrusted.of(clientId(input)),
                     principal);
             return;
         }
@@ -166,7 +167,7 @@ final class RevocationWatch implements AutoCloseable {
         metrics.revoked(revoked.reason().tag());
         log.warn(
                 "client {} ({}) disconnected, no longer authorized ({}): {}",
-                clientId,
+                Untrusted.of(clientId),
                 principal.name(),
                 revoked.reason().tag(),
                 revoked.detail());

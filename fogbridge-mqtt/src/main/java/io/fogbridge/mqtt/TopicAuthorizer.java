@@ -8,12 +8,14 @@ import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
+import io.fogbridge.api.log.Untrusted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies the {@link TopicAcl} to subscriptions (SUBACK 0x87, 3.1.1: 0x80 for that filter; the client stays
- * connected) and to publishes. Publishes are also checked by {@link UplinkPublishInterceptor} before anything reaches
+ * connected) and to publishes. An anonymous client's filter that names an invalid tenant or device id
+ * ({@link AnonymousIds}) gets SUBACK 0x8F. Publishes are also checked by {@link UplinkPublishInterceptor} before anything reaches
  * the spool, whatever order HiveMQ runs interceptors and authorizers in; checking here too covers will messages.
  * Thread-safe.
  */
@@ -36,6 +38,17 @@ final class TopicAuthorizer implements SubscriptionAuthorizer, PublishAuthorizer
         String filter = input.getSubscription().getTopicFilter();
         ConnectionPrincipal principal = ConnectionPrincipal.of(input);
         String denial = acl.subscribeDenial(principal, filter);
+        String invalid = denial == null && principal == null ? AnonymousIds.filterProblem(filter) : null;
+        if (invalid != null) {
+            log.warn(
+                    "anonymous client {} refused on filter {}: {}",
+                    Untrusted.of(clientIdOf(input)),
+                    Untrusted.of(filter),
+                    invalid);
+            metrics.rejected(MqttMetrics.INVALID_ID);
+            output.failAuthorization(SubackReasonCode.TOPIC_FILTER_INVALID, invalid);
+            return;
+        }
         if (denial == null) {
             output.authorizeSuccessfully();
             // Authorized here means subscribed a moment later; a command sent in between finds no subscriber,
@@ -43,7 +56,7 @@ final class TopicAuthorizer implements SubscriptionAuthorizer, PublishAuthorizer
             commands.subscribed(input.getClientInformation().getClientId(), principal, filter);
             return;
         }
-        log.warn("client {}: {}", input.getClientInformation().getClientId(), denial);
+        log.warn("client {}: {}", Untrusted.of(clientIdOf(input)), Untrusted.of(denial));
         metrics.rejected(MqttMetrics.NOT_AUTHORIZED);
         output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, "not authorized");
     }
@@ -57,5 +70,9 @@ final class TopicAuthorizer implements SubscriptionAuthorizer, PublishAuthorizer
         } else {
             output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, "not authorized");
         }
+    }
+
+    private static String clientIdOf(SubscriptionAuthorizerInput input) {
+        return input.getClientInformation().getClientId();
     }
 }

@@ -5,17 +5,19 @@ import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.Uplink;
+import io.fogbridge.api.log.Untrusted;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +46,17 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
     private final SenderResolver senders;
     private final TopicAcl acl;
     private final MqttMetrics metrics;
-    /** Disconnects a client with reason 0x95; given as a function so the interceptor stays testable. */
-    private final BiConsumer<String, String> disconnectTooLarge;
-    /** Disconnects a client with reason 0x87 (a QoS 0 publish has no PUBACK to carry the refusal). */
-    private final BiConsumer<String, String> disconnectNotAuthorized;
+    /**
+     * Disconnects a client with a reason code: 0x95, or 0x87 and 0x90 where a QoS 0 publish has no PUBACK to carry the
+     * refusal. Given as a function so the interceptor stays testable.
+     */
+    private final Disconnect disconnect;
+
+    /** Closes a client's connection with a DISCONNECT carrying {@code code} and {@code reason}. */
+    @FunctionalInterface
+    interface Disconnect {
+        void disconnect(String clientId, DisconnectReasonCode code, String reason);
+    }
 
     UplinkPublishInterceptor(
             Uplink uplink,
@@ -57,8 +66,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             SenderResolver senders,
             TopicAcl acl,
             MqttMetrics metrics,
-            BiConsumer<String, String> disconnectTooLarge,
-            BiConsumer<String, String> disconnectNotAuthorized) {
+            Disconnect disconnect) {
         this.uplink = uplink;
         this.maxPayloadBytes = maxPayloadBytes;
         this.ackTimeout = ackTimeout;
@@ -66,8 +74,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         this.senders = senders;
         this.acl = acl;
         this.metrics = metrics;
-        this.disconnectTooLarge = disconnectTooLarge;
-        this.disconnectNotAuthorized = disconnectNotAuthorized;
+        this.disconnect = disconnect;
     }
 
     @Override
@@ -84,12 +91,18 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             refuseNotAuthorized(input, output, denial);
             return;
         }
+        DeviceRef sender = senders.senderOf(input);
+        String invalid = sender.authenticated() ? null : AnonymousIds.topicProblem(packet.getTopic());
+        if (invalid != null) {
+            refuseInvalidTopic(input, output, invalid);
+            return;
+        }
         QoS qos = QoS.ofMqtt(packet.getQos().getQosNumber());
         InboundMessage message = new InboundMessage(
                 packet.getTopic(),
                 bytesOf(payload),
                 qos,
-                senders.senderOf(input),
+                sender,
                 packet.getContentType().orElse(null),
                 arrivalTime);
         metrics.received(qos);
@@ -155,7 +168,8 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, reason);
         }
         // Counted by the lifecycle listener when the 0x95 disconnect happens, like oversize packets HiveMQ refuses.
-        disconnectTooLarge.accept(input.getClientInformation().getClientId(), reason);
+        disconnect.disconnect(
+                input.getClientInformation().getClientId(), DisconnectReasonCode.PACKET_TOO_LARGE, reason);
     }
 
     /**
@@ -164,13 +178,34 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
      */
     private void refuseNotAuthorized(PublishInboundInput input, PublishInboundOutput output, String denial) {
         String clientId = input.getClientInformation().getClientId();
-        log.warn("client {}: {}; refused (not authorized)", clientId, denial);
+        log.warn("client {}: {}; refused (not authorized)", Untrusted.of(clientId), Untrusted.of(denial));
         metrics.rejected(MqttMetrics.NOT_AUTHORIZED);
         if (input.getPublishPacket().getQos().getQosNumber() == 0) {
             output.preventPublishDelivery();
-            disconnectNotAuthorized.accept(clientId, "not authorized");
+            disconnect.disconnect(clientId, DisconnectReasonCode.NOT_AUTHORIZED, "not authorized");
         } else {
             output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "not authorized");
+        }
+    }
+
+    /**
+     * An anonymous client named a tenant or device that no registered device could have ({@link AnonymousIds}):
+     * QoS 1 gets PUBACK 0x90 (topic name invalid) with the rule, QoS 0 a disconnect with 0x90; counted as
+     * {@code invalid-id}. Nothing reaches the uplink or local subscribers.
+     */
+    private void refuseInvalidTopic(PublishInboundInput input, PublishInboundOutput output, String problem) {
+        String clientId = input.getClientInformation().getClientId();
+        log.warn(
+                "anonymous client {} refused on topic {}: {}",
+                Untrusted.of(clientId),
+                Untrusted.of(input.getPublishPacket().getTopic()),
+                problem);
+        metrics.rejected(MqttMetrics.INVALID_ID);
+        if (input.getPublishPacket().getQos().getQosNumber() == 0) {
+            output.preventPublishDelivery();
+            disconnect.disconnect(clientId, DisconnectReasonCode.TOPIC_NAME_INVALID, problem);
+        } else {
+            output.preventPublishDelivery(AckReasonCode.TOPIC_NAME_INVALID, problem);
         }
     }
 

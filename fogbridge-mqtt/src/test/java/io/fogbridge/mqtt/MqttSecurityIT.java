@@ -257,6 +257,47 @@ class MqttSecurityIT {
     }
 
     @Test
+    void anonymousClientsNameOnlyTenantAndDeviceIdsTheRegistryWouldAccept() throws Exception {
+        Mqtt5AsyncClient local = Mqtt5Client.builder()
+                .identifier("historian-ids")
+                .serverHost("127.0.0.1")
+                .serverPort(localPort)
+                .buildAsync();
+        local.connect().get(15, TimeUnit.SECONDS);
+        double before = invalidIds();
+
+        assertThat(publish(local, "telemetry/acme/" + "d".repeat(5_000)))
+                .isEqualTo(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID);
+        assertThat(publish(local, "telemetry/acme/\ufeffdev-a")).isEqualTo(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID);
+        assertThat(publish(local, "event/ac\u200bme/dev-a")).isEqualTo(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID);
+        assertThat(uplink.poll(200)).isNull();
+        assertThat(subAckOf(local, "command/acme/" + "d".repeat(5_000) + "/req/#"))
+                .isEqualTo(Mqtt5SubAckReasonCode.TOPIC_FILTER_INVALID);
+        assertThat(invalidIds() - before).isEqualTo(4);
+
+        assertThat(subAckOf(local, "command/+/+/req/#")).isEqualTo(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+        assertThat(publish(local, "telemetry/acme/dev-a")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        assertThat(uplink.next().message().topic()).isEqualTo("telemetry/acme/dev-a");
+        local.disconnect().get(15, TimeUnit.SECONDS);
+        assertLegitStillFlows();
+    }
+
+    @Test
+    void anonymousClientIdsThatAreHugeOrInvisibleAreRefusedAtConnect() throws Exception {
+        double before = meters.counter("fogbridge.mqtt.auth.failed").count();
+
+        // HiveMQ itself answers MALFORMED_PACKET to a 5,000-character id and to control characters such as a newline
+        assertThat(anonymousConnAck("x".repeat(500))).isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+        assertThat(anonymousConnAck("\ufeffhistorian")).isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+        assertThat(anonymousConnAck("hist\u202eorian")).isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+
+        assertThat(meters.counter("fogbridge.mqtt.auth.failed").count() - before)
+                .isEqualTo(3);
+        assertThat(anonymousConnAck("mosqpub|1234-edge")).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+        assertLegitStillFlows();
+    }
+
+    @Test
     void aDeviceAddedToTheRegistryFileConnectsWithoutARestart() throws Exception {
         writeRegistry("""
                       lathe-new:
@@ -373,6 +414,47 @@ class MqttSecurityIT {
                 .applyWillPublish()
                 .send()
                 .get(15, TimeUnit.SECONDS);
+    }
+
+    static double invalidIds() {
+        return meters.counter("fogbridge.mqtt.rejected", "reason", "invalid-id").count();
+    }
+
+    static Mqtt5SubAckReasonCode subAckOf(Mqtt5AsyncClient client, String filter) throws Exception {
+        try {
+            return client.subscribeWith()
+                    .topicFilter(filter)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
+                    .get(15, TimeUnit.SECONDS)
+                    .getReasonCodes()
+                    .getFirst();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException subAck) {
+                return subAck.getMqttMessage().getReasonCodes().getFirst();
+            }
+            throw e;
+        }
+    }
+
+    /** The CONNACK code an anonymous client with this client id gets on the loopback listener. */
+    static Mqtt5ConnAckReasonCode anonymousConnAck(String clientId) throws Exception {
+        Mqtt5AsyncClient client = Mqtt5Client.builder()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(localPort)
+                .buildAsync();
+        try {
+            Mqtt5ConnAckReasonCode code =
+                    client.connect().get(15, TimeUnit.SECONDS).getReasonCode();
+            client.disconnect().get(15, TimeUnit.SECONDS);
+            return code;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Mqtt5ConnAckException connAck) {
+                return connAck.getMqttMessage().getReasonCode();
+            }
+            throw e;
+        }
     }
 
     static Mqtt5AsyncClient connect5(String id, String username, String password) throws Exception {

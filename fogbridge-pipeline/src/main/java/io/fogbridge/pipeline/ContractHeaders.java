@@ -18,6 +18,7 @@ public final class ContractHeaders {
             Headers.QOS,
             Headers.MQTT_TOPIC,
             Headers.MQTT_WILL,
+            Headers.SOURCE,
             Headers.FOG_SEQ,
             Headers.SUBJECT,
             Headers.CORRELATION_ID,

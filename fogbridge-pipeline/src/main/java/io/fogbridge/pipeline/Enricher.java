@@ -25,7 +25,9 @@ import java.util.Objects;
  *   <li>{@code creation-time} — arrival at the edge, ms since epoch
  *   <li>{@code qos} — {@code 0} or {@code 1}: the guarantee the gateway applied (the route's override, else the
  *       sender's)
- *   <li>{@code mqtt-topic} — the topic as published (before short forms were filled in)
+ *   <li>{@code mqtt-topic} — the topic as published (before short forms were filled in); or, for a message an
+ *       adapter read from a non-MQTT device, {@code source} (protocol and endpoint) in its place, followed by that
+ *       device's labels ({@link InboundMessage#headers()})
  *   <li>{@code mqtt-will} — {@code true}, only on an MQTT will (the device's connection ended uncleanly)
  *   <li>the route's own headers (command responses: {@code correlation-id}, {@code status})
  *   <li>the configured labels, each as a header named by its key
@@ -92,7 +94,10 @@ public final class Enricher implements UplinkStage {
                 contentType == null || contentType.isEmpty() ? DEFAULT_CONTENT_TYPE : contentType);
         headers.put(Headers.CREATION_TIME, Long.toString(message.arrivalTime()));
         headers.put(Headers.QOS, Integer.toString(effectiveQos.mqttLevel()));
-        headers.put(Headers.MQTT_TOPIC, message.topic());
+        if (!message.headers().containsKey(Headers.SOURCE)) {
+            headers.put(Headers.MQTT_TOPIC, message.topic());
+        }
+        headers.putAll(message.headers()); // a poller's source (in place of mqtt-topic) and device labels
         if (message.will()) {
             headers.put(Headers.MQTT_WILL, "true");
         }

@@ -1,18 +1,15 @@
 package io.fogbridge.registry;
 
-import java.util.regex.Pattern;
+import io.fogbridge.api.DeviceId;
 
-/** Tenant and device ids: they become MQTT topic levels and Kafka topic names, so no wildcards, '/' or '@'. */
+/** Tenant and device ids, by {@link DeviceId#isValidId}'s rule: they become MQTT topic levels and Kafka topic names. */
 final class Ids {
-
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private Ids() {}
 
     static String check(String what, String id) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException(what + " '" + id + "': use letters, digits, '.', '_' and '-' (at most"
-                    + " 128, starting with a letter or digit)");
+        if (!DeviceId.isValidId(id)) {
+            throw new IllegalArgumentException(what + " '" + id + "': " + DeviceId.ID_RULE);
         }
         return id;
     }

@@ -1,6 +1,7 @@
 package io.fogbridge.spool;
 
 import io.fogbridge.api.Ticker;
+import io.fogbridge.api.config.Units;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -46,18 +47,38 @@ public record SpoolOptions(
         Objects.requireNonNull(ticker, "ticker");
         if (segmentBytes < MIN_SEGMENT_BYTES) {
             throw new IllegalArgumentException(
-                    "spool.segment-bytes must be >= " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
+                    "spool.segmentBytes must be >= " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
         }
-        if (maxBytes < 2 * segmentBytes) {
-            throw new IllegalArgumentException("spool.max-bytes (" + maxBytes
-                    + ") must be at least twice spool.segment-bytes (" + segmentBytes + ")");
+        String sizes = sizeProblem(maxBytes, segmentBytes);
+        if (sizes != null) {
+            throw new IllegalArgumentException(sizes);
         }
         if (maxAge.isNegative()) {
-            throw new IllegalArgumentException("spool.max-age must not be negative, got " + maxAge);
+            throw new IllegalArgumentException("spool.maxAge must not be negative, got " + maxAge);
         }
         if (blockTimeout.isNegative()) {
-            throw new IllegalArgumentException("spool.block-timeout must not be negative, got " + blockTimeout);
+            throw new IllegalArgumentException("blockTimeout must not be negative, got " + blockTimeout);
         }
+    }
+
+    /**
+     * The rule between the two bounds, shared with the gateway's config check so that a file {@code config check}
+     * accepts never fails here: the spool frees a whole segment at a time and writes into another, so it needs room for
+     * two.
+     *
+     * @return null when they fit, else why not, naming the config keys
+     */
+    public static String sizeProblem(long maxBytes, long segmentBytes) {
+        if (maxBytes / 2 >= segmentBytes) {
+            return null;
+        }
+        return "spool.maxBytes (" + Units.formatSize(maxBytes) + ") must be at least twice spool.segmentBytes ("
+                + Units.formatSize(segmentBytes) + ")";
+    }
+
+    /** The segment size when none is given: {@value #DEFAULT_SEGMENT_BYTES} bytes, or {@code maxBytes / 4} if smaller. */
+    public static long defaultSegmentBytes(long maxBytes) {
+        return Math.max(MIN_SEGMENT_BYTES, Math.min(DEFAULT_SEGMENT_BYTES, maxBytes / 4));
     }
 
     public static Builder builder(Path directory) {
@@ -121,9 +142,7 @@ public record SpoolOptions(
         }
 
         public SpoolOptions build() {
-            long seg = segmentBytes > 0
-                    ? segmentBytes
-                    : Math.max(MIN_SEGMENT_BYTES, Math.min(DEFAULT_SEGMENT_BYTES, maxBytes / 4));
+            long seg = segmentBytes > 0 ? segmentBytes : defaultSegmentBytes(maxBytes);
             return new SpoolOptions(directory, maxBytes, maxAge, fsync, whenFull, seg, blockTimeout, clock, ticker);
         }
     }

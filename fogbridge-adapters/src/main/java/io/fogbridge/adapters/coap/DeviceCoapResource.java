@@ -13,6 +13,7 @@ import io.fogbridge.api.DeviceId;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.api.device.RegisteredDevice;
+import io.fogbridge.api.log.Untrusted;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.HashMap;
@@ -123,7 +124,7 @@ final class DeviceCoapResource extends CoapResource {
             try {
                 answer(exchange, resource, reply, ttd);
             } catch (RuntimeException e) {
-                log.warn("answering a CoAP request from {} failed", sender.clientId(), e);
+                log.warn("answering a CoAP request from {} failed", Untrusted.of(sender.clientId()), e);
                 respond(exchange, ResponseCode.INTERNAL_SERVER_ERROR, "internal error");
             }
         });
@@ -232,7 +233,10 @@ final class DeviceCoapResource extends CoapResource {
             String identity = psk.getIdentity();
             RegisteredDevice device = enabledDevice(identity);
             if (device == null) {
-                log.warn("CoAP request from {} refused: PSK identity {} is no enabled device", clientId, identity);
+                log.warn(
+                        "CoAP request from {} refused: PSK identity {} is no enabled device",
+                        Untrusted.of(clientId),
+                        Untrusted.of(identity));
                 metrics.authFailed();
                 respond(exchange, ResponseCode.FORBIDDEN, "not authorized");
                 return null;

@@ -12,6 +12,7 @@ import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.DeviceDirectory;
+import io.fogbridge.api.log.Untrusted;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -238,7 +239,7 @@ final class DeviceHttpHandler {
             case AuthResult.Authenticated authenticated ->
                 new RequestSender.Authenticated(authenticated.device(), clientId);
             case AuthResult.Refused refused -> {
-                log.warn("HTTP request from {} refused: {}", clientId, refused.detail());
+                log.warn("HTTP request from {} refused: {}", Untrusted.of(clientId), Untrusted.of(refused.detail()));
                 switch (refused.reason()) {
                     case BAD_CREDENTIALS, MALFORMED_USERNAME -> refuseUnauthenticated(exchange, "bad credentials");
                     case DISABLED, CREDENTIAL_NOT_VALID_NOW -> {

@@ -37,6 +37,14 @@ public interface AdapterFactory<S> {
      */
     ProtocolAdapter create(S settings, AdapterContext context) throws Exception;
 
+    /**
+     * A report an operator asks for by name, computed from the settings alone without I/O: {@code plan} for the
+     * Modbus read plan ({@code fogbridge modbus plan <config>}). Empty when the adapter has no report of that name.
+     */
+    default java.util.Optional<String> report(String report, S settings) {
+        return java.util.Optional.empty();
+    }
+
     /** One line for {@code fogbridge config check} (endpoints, modes); never a secret. */
     default String describe(S settings) {
         return String.valueOf(settings);

@@ -29,6 +29,11 @@ public record ConfiguredAdapter<S>(AdapterFactory<S> factory, S settings) {
         return factory.create(settings, context);
     }
 
+    /** The factory's named report on these settings ({@link AdapterFactory#report}); empty when it has none. */
+    public java.util.Optional<String> report(String report) {
+        return factory.report(report, settings);
+    }
+
     /** The settings as the factory describes them for {@code fogbridge config check}: never secrets. */
     public String describe() {
         return factory.describe(settings);

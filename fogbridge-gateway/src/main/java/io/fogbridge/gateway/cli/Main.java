@@ -45,6 +45,7 @@ public final class Main {
         cli.addSubcommand(SpoolCommand.class);
         cli.addSubcommand(DeviceCommand.class);
         cli.addSubcommand(CertCommand.class);
+        cli.addSubcommand(ModbusCommand.class);
         cli.addSubcommand(VersionCommand.class);
         // Set last: the setting reaches only the subcommands registered at the time.
         return cli.setCaseInsensitiveEnumValuesAllowed(true);

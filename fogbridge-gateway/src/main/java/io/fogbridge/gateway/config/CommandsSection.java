@@ -81,6 +81,14 @@ public final class CommandsSection implements ConfigSection<CommandSettings> {
 
     @Override
     public CommandSettings build(SectionValues values, Problems problems) {
+        if (values.get(ENABLED) && values.get(TENANTS).isEmpty()) {
+            ConfigKey<?> blame = values.isSet(TENANTS) ? TENANTS : ENABLED;
+            problems.add(
+                    values.origin(blame),
+                    blame.path(),
+                    "commands.enabled is true but commands.tenants lists no tenant");
+            return null;
+        }
         Long maxPendingBytes = values.get(MAX_PENDING_BYTES);
         Long maxPayload = values.get(MAX_PAYLOAD);
         if (maxPendingBytes != null && maxPayload != null && maxPendingBytes < maxPayload) {

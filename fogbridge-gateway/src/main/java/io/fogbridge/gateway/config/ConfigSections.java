@@ -45,13 +45,18 @@ public final class ConfigSections {
         return keys;
     }
 
-    /** Top-level keys, each list key followed by the keys of its items: the rows of the reference. */
+    /**
+     * Top-level keys, each list key followed by the keys of its items (and of lists within items: {@code
+     * adapters.modbus.devices[].tags[].name}): the rows of the reference.
+     */
     public static List<ConfigKey<?>> rows() {
         List<ConfigKey<?>> rows = new ArrayList<>();
-        for (ConfigKey<?> key : keys()) {
-            rows.add(key);
-            rows.addAll(key.type().itemKeys());
-        }
+        keys().forEach(key -> addRows(key, rows));
         return rows;
+    }
+
+    private static void addRows(ConfigKey<?> key, List<ConfigKey<?>> rows) {
+        rows.add(key);
+        key.type().itemKeys().forEach(item -> addRows(item, rows));
     }
 }

@@ -4,7 +4,9 @@ import io.fogbridge.api.config.ConfigKey;
 import io.fogbridge.api.config.ConfigSection;
 import io.fogbridge.api.config.Problems;
 import io.fogbridge.api.config.SectionValues;
+import io.fogbridge.api.config.Units;
 import io.fogbridge.api.config.ValueTypes;
+import io.fogbridge.mqtt.EmbeddedBrokerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,12 @@ import java.util.List;
  * converters alike). These keys lived under {@code mqtt.*}; the old names still work, with a warning.
  */
 public final class DevicesSection implements ConfigSection<DeviceSettings> {
+
+    /**
+     * 255 MiB: a round size within what the embedded broker can carry ({@link EmbeddedBrokerOptions#MAX_PAYLOAD_BYTES},
+     * its packet limit less header room), so that a value accepted here starts the broker.
+     */
+    static final long MAX_PAYLOAD_LIMIT = 255L << 20;
 
     public static final ConfigKey<Path> REGISTRY = ConfigKey.define(
                     "devices.registry",
@@ -26,7 +34,7 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
 
     public static final ConfigKey<Long> MAX_PAYLOAD = ConfigKey.define(
                     "devices.maxPayload",
-                    ValueTypes.size(1, 256L << 20),
+                    ValueTypes.size(1, MAX_PAYLOAD_LIMIT),
                     256L << 10,
                     "Largest payload accepted from a device on any protocol; larger ones are refused (MQTT 5 reason"
                             + " 0x95, disconnect for 3.1.1; HTTP 413; CoAP 4.13). Formerly `mqtt.maxPayload`.")
@@ -35,9 +43,10 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
     public static final ConfigKey<Duration> ACK_TIMEOUT = ConfigKey.define(
                     "devices.ackTimeout",
                     ValueTypes.duration(false),
-                    Duration.ofSeconds(10),
+                    EmbeddedBrokerOptions.DEFAULT_ACK_TIMEOUT,
                     "How long an at-least-once message may wait for the spool before the device gets an error"
-                            + " instead of an acknowledgement. Formerly `mqtt.ackTimeout`.")
+                            + " instead of an acknowledgement; at least 1s (the embedded broker counts whole seconds)."
+                            + " Formerly `mqtt.ackTimeout`.")
             .formerly("mqtt.ackTimeout");
 
     @Override
@@ -52,6 +61,16 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
 
     @Override
     public DeviceSettings build(SectionValues values, Problems problems) {
+        Duration ackTimeout = values.get(ACK_TIMEOUT);
+        if (ackTimeout.compareTo(EmbeddedBrokerOptions.MIN_ACK_TIMEOUT) < 0) {
+            problems.add(
+                    values.origin(ACK_TIMEOUT),
+                    ACK_TIMEOUT.path(),
+                    Units.formatDuration(ackTimeout) + " is shorter than "
+                            + Units.formatDuration(EmbeddedBrokerOptions.MIN_ACK_TIMEOUT)
+                            + " (the embedded broker counts whole seconds)");
+            return null;
+        }
         return new DeviceSettings(values.get(REGISTRY), values.get(MAX_PAYLOAD), values.get(ACK_TIMEOUT));
     }
 }

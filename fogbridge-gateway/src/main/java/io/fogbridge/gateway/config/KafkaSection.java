@@ -5,6 +5,7 @@ import io.fogbridge.api.config.ConfigSection;
 import io.fogbridge.api.config.Problems;
 import io.fogbridge.api.config.SectionValues;
 import io.fogbridge.api.config.ValueTypes;
+import io.fogbridge.kafka.ClientPropertiesCheck;
 import io.fogbridge.kafka.Delivery;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,14 @@ public final class KafkaSection implements ConfigSection<KafkaSettings> {
     @Override
     public KafkaSettings build(SectionValues values, Problems problems) {
         Map<String, String> properties = values.get(PROPERTIES);
+        if (properties != null) {
+            // The clients' own rules, so that a file that passes here does not fail in the forwarder, retrying.
+            List<String> refused = ClientPropertiesCheck.problems(properties);
+            refused.forEach(problem -> problems.add(values.origin(PROPERTIES), PROPERTIES.path(), problem));
+            if (!refused.isEmpty()) {
+                return null;
+            }
+        }
         return new KafkaSettings(
                 values.get(BOOTSTRAP_SERVERS),
                 properties == null ? Map.of() : properties,

@@ -4,10 +4,10 @@ import io.fogbridge.api.config.ConfigKey;
 import io.fogbridge.api.config.ConfigSection;
 import io.fogbridge.api.config.Problems;
 import io.fogbridge.api.config.SectionValues;
-import io.fogbridge.api.config.Units;
 import io.fogbridge.api.config.ValueTypes;
 import io.fogbridge.spool.FsyncPolicy;
 import io.fogbridge.spool.FullPolicy;
+import io.fogbridge.spool.SpoolOptions;
 import java.time.Duration;
 import java.util.List;
 
@@ -45,8 +45,9 @@ public final class SpoolSection implements ConfigSection<SpoolSettings> {
     public static final ConfigKey<Long> SEGMENT_BYTES = ConfigKey.define(
             "spool.segmentBytes",
             ValueTypes.size(64L << 10, 1L << 30),
-            64L << 20,
-            "Size of one segment file; space is freed a whole segment at a time.");
+            SpoolOptions.DEFAULT_SEGMENT_BYTES,
+            "Size of one segment file; space is freed a whole segment at a time, so `spool.maxBytes` must be at least"
+                    + " twice this. Unset: 64 MiB, or a quarter of `spool.maxBytes` when that is smaller.");
 
     @Override
     public String name() {
@@ -60,15 +61,14 @@ public final class SpoolSection implements ConfigSection<SpoolSettings> {
 
     @Override
     public SpoolSettings build(SectionValues values, Problems problems) {
-        Long maxBytes = values.get(MAX_BYTES);
-        Long segmentBytes = values.get(SEGMENT_BYTES);
-        if (maxBytes != null && segmentBytes != null && maxBytes < segmentBytes) {
+        long maxBytes = values.get(MAX_BYTES);
+        long segmentBytes =
+                values.isSet(SEGMENT_BYTES) ? values.get(SEGMENT_BYTES) : SpoolOptions.defaultSegmentBytes(maxBytes);
+        // The spool's own rule, so that what passes here opens there.
+        String sizes = SpoolOptions.sizeProblem(maxBytes, segmentBytes);
+        if (sizes != null) {
             ConfigKey<?> blame = values.isSet(MAX_BYTES) ? MAX_BYTES : SEGMENT_BYTES;
-            problems.add(
-                    values.origin(blame),
-                    blame.path(),
-                    "spool.maxBytes (" + Units.formatSize(maxBytes) + ") must be at least spool.segmentBytes ("
-                            + Units.formatSize(segmentBytes) + ")");
+            problems.add(values.origin(blame), blame.path(), sizes);
             return null;
         }
         return new SpoolSettings(maxBytes, values.get(MAX_AGE), values.get(FSYNC), values.get(WHEN_FULL), segmentBytes);

@@ -335,7 +335,7 @@ class ConfigLoaderTest {
     @Test
     void spoolMustHoldASegment() {
         assertThat(problems("kafka: {bootstrapServers: k:9092}\nspool: {maxBytes: 16MiB, segmentBytes: 64MiB}\n"))
-                .containsExactly("config.yaml:2: spool.maxBytes: spool.maxBytes (16MiB) must be at least"
+                .containsExactly("config.yaml:2: spool.maxBytes: spool.maxBytes (16MiB) must be at least twice"
                         + " spool.segmentBytes (64MiB)");
     }
 

@@ -20,12 +20,12 @@ class EveryKeyTest {
             gateway.labels             | plant-1         | expected a mapping
             mqtt.listeners             | 0.0.0.0:1883    | expected a list
             mqtt.maxPayload            | 1 parsec        | expected a size
-            mqtt.maxPayload            | 1GiB            | expected a size between 1 and 256MiB
+            mqtt.maxPayload            | 1GiB            | expected a size between 1 and 255MiB
             mqtt.ackTimeout            | "0"             | must be longer than 0
             mqtt.registry              | "a\\0b"         | not a valid path
             devices.registry           | "a\\0b"         | not a valid path
             devices.maxPayload         | 1 parsec        | expected a size
-            devices.maxPayload         | 1GiB            | expected a size between 1 and 256MiB
+            devices.maxPayload         | 1GiB            | expected a size between 1 and 255MiB
             devices.ackTimeout         | "0"             | must be longer than 0
             mqtt.roles                 | everything      | expected a list
             mqtt.external.uri          | ftp://x         | expected tcp://host:port
@@ -80,6 +80,11 @@ class EveryKeyTest {
             adapters.coap.maxPeers     | "0"             | expected peers, 1-1000000
             adapters.coap.maxExchanges | "8"             | expected exchanges, 16-1000000
             adapters.maxTtd            | "0"             | must be longer than 0
+            adapters.modbus.enabled    | yes             | expected true or false
+            adapters.modbus.maxGap     | "125"           | expected 0-124
+            adapters.modbus.reconnectDelay | "0"         | must be longer than 0
+            adapters.modbus.reconnectMax | forever       | expected a duration
+            adapters.modbus.devices    | plc-1           | expected a list
             adapters.fake.enabled      | yes             | expected true or false
             adapters.fake.device       | "a b"           | expected letters, digits
             adapters.fake.interval     | forever         | expected a duration

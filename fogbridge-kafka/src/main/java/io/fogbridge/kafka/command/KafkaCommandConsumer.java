@@ -1,5 +1,6 @@
 package io.fogbridge.kafka.command;
 
+import io.fogbridge.api.log.Untrusted;
 import io.fogbridge.kafka.Backoff;
 import io.fogbridge.kafka.KafkaFailure;
 import io.fogbridge.kafka.command.CommandConsumerState.Phase;
@@ -331,7 +332,7 @@ public final class KafkaCommandConsumer implements AutoCloseable {
                             record.topic(),
                             record.partition(),
                             record.offset(),
-                            bad.reason());
+                            Untrusted.of(bad.reason()));
                     yield handler.malformed(bad.tenant(), bad.device(), bad.correlationId(), bad.reason());
                 }
             };
