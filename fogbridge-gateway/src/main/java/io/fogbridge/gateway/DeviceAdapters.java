@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -44,11 +43,7 @@ record DeviceAdapters(List<ProtocolAdapter> started) {
         if (enabled.isEmpty()) {
             return new DeviceAdapters(List.of());
         }
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "fogbridge-adapters-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService scheduler = new ErrorSurfacingScheduler("fogbridge-adapters-timer");
         stages.push(scheduler::shutdownNow); // pushed first, so it closes after every adapter
         AdapterContext context = new AdapterContext(
                 pipeline,

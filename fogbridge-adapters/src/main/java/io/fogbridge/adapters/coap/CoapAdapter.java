@@ -6,14 +6,22 @@ import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
 import io.fogbridge.api.device.DeviceDirectory;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
-import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.core.network.InMemoryMessageExchangeStore;
+import org.eclipse.californium.core.network.RandomTokenGenerator;
+import org.eclipse.californium.elements.Connector;
+import org.eclipse.californium.elements.UDPConnector;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
@@ -34,6 +42,18 @@ import org.slf4j.LoggerFactory;
  * <p>Californium's configuration is built in code ({@link Configuration#createStandardWithoutFile()}): it never
  * reads or writes a {@code Californium3.properties} in the working directory.
  *
+ * <p><b>Bounded under flood</b> ({@link CoapLimits}; README, "Memory budget"). Every received datagram passes a
+ * {@link SourceRateLimit} on the connector's receiver thread before Californium parses or queues it
+ * ({@link RateLimitedConnector}); over the limit it is dropped, unanswered, and counted. On a plain endpoint that takes
+ * no anonymous senders every request is refused 4.01 without any state ({@link UnauthenticatedRefusal}). What is let
+ * in is remembered for retransmissions by a {@link BoundedDeduplicator} (Californium's own keep every message for the
+ * exchange lifetime, however many arrive). Peers with state (message-id trackers, block-wise transfers, DTLS
+ * connections) are capped at {@code maxPeers}; the connector's outbound queue at {@value #OUTBOUND_QUEUE} datagrams.
+ *
+ * <p>Meters (besides {@link AdapterMetrics}): {@code fogbridge.coap.dropped} (tag {@code reason}: {@code source-rate},
+ * {@code total-rate}), {@code fogbridge.coap.sources} (sources tracked), {@code fogbridge.coap.exchanges} (exchanges
+ * remembered, all endpoints) and {@code fogbridge.coap.exchanges.evicted} (forgotten early because full).
+ *
  * <p>Lifecycle: {@link #start} once, {@link #close} once. Thread-safe.
  */
 public final class CoapAdapter implements ProtocolAdapter {
@@ -46,13 +66,19 @@ public final class CoapAdapter implements ProtocolAdapter {
         DtlsConfig.register();
     }
 
+    /** Datagrams waiting for the sender thread; beyond, a send fails (Californium's default is unbounded). */
+    static final int OUTBOUND_QUEUE = 1024;
+
     private final CoapAdapterOptions options;
+    private final MeterRegistry registry;
+    private final SourceRateLimit rateLimit;
+    private final List<BoundedDeduplicator> deduplicators = new CopyOnWriteArrayList<>();
     private final DeviceDirectory directory;
     private final CommandInbox inbox;
     private final AdapterMetrics metrics;
     private CoapServer server;
-    private Endpoint plain;
-    private Endpoint dtls;
+    private CoapEndpoint plain;
+    private CoapEndpoint dtls;
     private PskFileWatcher pskWatch;
     private volatile boolean ready;
 
@@ -69,6 +95,10 @@ public final class CoapAdapter implements ProtocolAdapter {
         this.directory = directory;
         this.inbox = inboxOrNull;
         this.metrics = new AdapterMetrics("coap", metricsOrNull);
+        this.registry = metricsOrNull;
+        CoapLimits limits = options.limits();
+        this.rateLimit = new SourceRateLimit(
+                limits.sourceRate(), limits.sourceBurst(), limits.maxSources(), limits.totalRate(), System::nanoTime);
     }
 
     @Override
@@ -82,12 +112,17 @@ public final class CoapAdapter implements ProtocolAdapter {
         int bodyLimit = (int) Math.min(Integer.MAX_VALUE, options.maxPayloadBytes());
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, bodyLimit); // block-wise uploads stop at the limit (4.13)
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
+        config.set(CoapConfig.MAX_ACTIVE_PEERS, options.limits().maxPeers());
+        config.set(DtlsConfig.DTLS_MAX_CONNECTIONS, options.limits().maxPeers());
+        config.set(UdpConfig.UDP_CONNECTOR_OUT_CAPACITY, OUTBOUND_QUEUE);
         server = new CoapServer(config);
         if (options.port() >= 0) {
-            plain = CoapEndpoint.builder()
-                    .setConfiguration(config)
-                    .setInetSocketAddress(new InetSocketAddress(options.host(), options.port()))
-                    .build();
+            Connector udp = new RateLimitedConnector(
+                    new UDPConnector(new InetSocketAddress(options.host(), options.port()), config), rateLimit);
+            plain = endpoint(config, udp);
+            if (!options.anonymousAllowed()) {
+                plain.addInterceptor(new UnauthenticatedRefusal(udp, metrics));
+            }
             server.addEndpoint(plain);
         }
         if (options.dtlsPort() >= 0) {
@@ -100,10 +135,7 @@ public final class CoapAdapter implements ProtocolAdapter {
                     .setAdvancedPskStore(store)
                     .build();
             DTLSConnector connector = new DTLSConnector(dtlsConfig);
-            dtls = CoapEndpoint.builder()
-                    .setConfiguration(config)
-                    .setConnector(connector)
-                    .build();
+            dtls = endpoint(config, new RateLimitedConnector(connector, rateLimit));
             server.addEndpoint(dtls);
             if (options.psk().file() != null) {
                 pskWatch =
@@ -117,6 +149,7 @@ public final class CoapAdapter implements ProtocolAdapter {
                     name, deviceUplink, directory, inbox, options.maxTtd(), options.anonymousAllowed(), metrics));
         }
         server.start();
+        registerMeters();
         if (pskWatch != null) {
             pskWatch.start();
         }
@@ -129,6 +162,51 @@ public final class CoapAdapter implements ProtocolAdapter {
                         ? ""
                         : "coaps://" + options.host() + ":" + dtlsPort() + " (PSK, "
                                 + options.psk().size() + " keys)");
+    }
+
+    private CoapEndpoint endpoint(Configuration config, Connector connector) {
+        InMemoryMessageExchangeStore exchanges =
+                new InMemoryMessageExchangeStore(config, new RandomTokenGenerator(config));
+        BoundedDeduplicator deduplicator = new BoundedDeduplicator(
+                options.limits().maxExchanges(),
+                config.get(CoapConfig.EXCHANGE_LIFETIME, TimeUnit.NANOSECONDS),
+                config.get(CoapConfig.MARK_AND_SWEEP_INTERVAL, TimeUnit.MILLISECONDS),
+                config.get(CoapConfig.DEDUPLICATOR_AUTO_REPLACE),
+                System::nanoTime);
+        exchanges.setDeduplicator(deduplicator);
+        deduplicators.add(deduplicator);
+        return CoapEndpoint.builder()
+                .setConfiguration(config)
+                .setConnector(connector)
+                .setMessageExchangeStore(exchanges)
+                .build();
+    }
+
+    private void registerMeters() {
+        if (registry == null) {
+            return;
+        }
+        FunctionCounter.builder("fogbridge.coap.dropped", rateLimit, SourceRateLimit::droppedBySource)
+                .description("datagrams dropped unanswered by the CoAP rate limits")
+                .tag("reason", "source-rate")
+                .register(registry);
+        FunctionCounter.builder("fogbridge.coap.dropped", rateLimit, SourceRateLimit::droppedByTotal)
+                .description("datagrams dropped unanswered by the CoAP rate limits")
+                .tag("reason", "total-rate")
+                .register(registry);
+        Gauge.builder("fogbridge.coap.sources", rateLimit, SourceRateLimit::sources)
+                .description("sources whose CoAP request rate is tracked")
+                .register(registry);
+        Gauge.builder("fogbridge.coap.exchanges", deduplicators, list -> list.stream()
+                        .mapToInt(BoundedDeduplicator::size)
+                        .sum())
+                .description("received CoAP exchanges remembered to answer retransmissions")
+                .register(registry);
+        FunctionCounter.builder("fogbridge.coap.exchanges.evicted", deduplicators, list -> list.stream()
+                        .mapToLong(BoundedDeduplicator::evicted)
+                        .sum())
+                .description("remembered CoAP exchanges forgotten early because the bound was reached")
+                .register(registry);
     }
 
     private static PskFileWatcher.Target pskTarget(AdvancedMultiPskStore store, DTLSConnector connector) {

@@ -43,6 +43,7 @@ public final class CoapAdapterFactory implements AdapterFactory<CoapAdapterSetti
                 limits.maxPayloadBytes(),
                 limits.ackTimeout(),
                 limits.maxTtd(),
-                settings.anonymous());
+                settings.anonymous(),
+                settings.limits());
     }
 }

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param maxTtd          the longest {@code ttd} honoured
  * @param anonymous       whether plain CoAP requests (no DTLS identity) are accepted; they must name the device in
  *                        the path. null = only when {@code host} is a loopback address
+ * @param limits          rate limits and bounds on what senders make the adapter keep
  */
 public record CoapAdapterOptions(
         String host,
@@ -26,10 +27,12 @@ public record CoapAdapterOptions(
         long maxPayloadBytes,
         Duration ackTimeout,
         Duration maxTtd,
-        Boolean anonymous) {
+        Boolean anonymous,
+        CoapLimits limits) {
 
     public CoapAdapterOptions {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(ackTimeout, "ackTimeout");
         Objects.requireNonNull(maxTtd, "maxTtd");
         if (dtlsPort >= 0 && psk == null) {
@@ -38,6 +41,19 @@ public record CoapAdapterOptions(
         if (port < 0 && dtlsPort < 0) {
             throw new IllegalArgumentException("neither a CoAP nor a DTLS port");
         }
+    }
+
+    /** With the default {@link CoapLimits}. */
+    public CoapAdapterOptions(
+            String host,
+            int port,
+            int dtlsPort,
+            PskKeys psk,
+            long maxPayloadBytes,
+            Duration ackTimeout,
+            Duration maxTtd,
+            Boolean anonymous) {
+        this(host, port, dtlsPort, psk, maxPayloadBytes, ackTimeout, maxTtd, anonymous, CoapLimits.DEFAULTS);
     }
 
     /** Plain CoAP only, 256 KiB bodies, 10 s ack timeout, ttd up to 60 s, anonymous on loopback. */

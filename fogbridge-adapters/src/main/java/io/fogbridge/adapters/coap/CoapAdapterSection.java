@@ -38,6 +38,42 @@ public final class CoapAdapterSection implements ConfigSection<CoapAdapterSettin
             "DTLS pre-shared keys, one `device@tenant = hex:…|base64:…|text:…` a line (the registry keeps only"
                     + " hashes, DTLS needs the key itself). Keep it chmod 600. Devices must also be in the registry.");
 
+    public static final ConfigKey<Integer> SOURCE_RATE = ConfigKey.define(
+            "adapters.coap.sourceRate",
+            ValueTypes.intRange(1, 1_000_000, "requests per second, 1-1000000"),
+            CoapLimits.DEFAULTS.sourceRate(),
+            "Requests per second one source may send (its IP address; on loopback address and port); more are"
+                    + " dropped unanswered and counted in fogbridge_coap_dropped_total{reason=\"source-rate\"}.");
+    public static final ConfigKey<Integer> SOURCE_BURST = ConfigKey.define(
+            "adapters.coap.sourceBurst",
+            ValueTypes.intRange(1, 1_000_000, "requests, 1-1000000"),
+            CoapLimits.DEFAULTS.sourceBurst(),
+            "Requests a source that was quiet may send at once, above adapters.coap.sourceRate.");
+    public static final ConfigKey<Integer> MAX_SOURCES = ConfigKey.define(
+            "adapters.coap.maxSources",
+            ValueTypes.intRange(1, 1_000_000, "sources, 1-1000000"),
+            CoapLimits.DEFAULTS.maxSources(),
+            "Sources whose rate is tracked at once (about 100 B each); when all are busy, new sources share one"
+                    + " source's rate.");
+    public static final ConfigKey<Integer> TOTAL_RATE = ConfigKey.define(
+            "adapters.coap.totalRate",
+            ValueTypes.intRange(1, 10_000_000, "requests per second, 1-10000000"),
+            CoapLimits.DEFAULTS.totalRate(),
+            "Requests per second from all sources together; more are dropped unanswered and counted in"
+                    + " fogbridge_coap_dropped_total{reason=\"total-rate\"}.");
+    public static final ConfigKey<Integer> MAX_PEERS = ConfigKey.define(
+            "adapters.coap.maxPeers",
+            ValueTypes.intRange(1, 1_000_000, "peers, 1-1000000"),
+            CoapLimits.DEFAULTS.maxPeers(),
+            "Peers (address and port) the CoAP stack keeps state for: message ids, block-wise uploads (each up to"
+                    + " devices.maxPayload) and DTLS connections. Peers silent for 10 minutes make room.");
+    public static final ConfigKey<Integer> MAX_EXCHANGES = ConfigKey.define(
+            "adapters.coap.maxExchanges",
+            ValueTypes.intRange(16, 1_000_000, "exchanges, 16-1000000"),
+            CoapLimits.DEFAULTS.maxExchanges(),
+            "Received requests remembered per endpoint (about 3 kB each) so a retransmission is answered, not"
+                    + " handled twice; when full the oldest is forgotten.");
+
     @Override
     public String name() {
         return "adapters.coap";
@@ -45,7 +81,19 @@ public final class CoapAdapterSection implements ConfigSection<CoapAdapterSettin
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(ENABLED, HOST, PORT, ANONYMOUS, DTLS_PORT, PSK_FILE);
+        return List.of(
+                ENABLED,
+                HOST,
+                PORT,
+                ANONYMOUS,
+                DTLS_PORT,
+                PSK_FILE,
+                SOURCE_RATE,
+                SOURCE_BURST,
+                MAX_SOURCES,
+                TOTAL_RATE,
+                MAX_PEERS,
+                MAX_EXCHANGES);
     }
 
     @Override
@@ -56,12 +104,47 @@ public final class CoapAdapterSection implements ConfigSection<CoapAdapterSettin
                 || values.get(DTLS_PORT) == null) {
             return null; // an invalid value, reported already
         }
+        CoapLimits limits = limits(values, problems);
+        if (limits == null) {
+            return null;
+        }
         return new CoapAdapterSettings(
                 values.get(ENABLED),
                 values.get(HOST),
                 values.get(PORT),
                 values.get(ANONYMOUS),
                 values.get(DTLS_PORT),
-                values.get(PSK_FILE));
+                values.get(PSK_FILE),
+                limits);
+    }
+
+    /** The limits, or null after reporting an invalid value or a total rate below one source's. */
+    private static CoapLimits limits(SectionValues values, Problems problems) {
+        Integer sourceRate = values.get(SOURCE_RATE);
+        Integer totalRate = values.get(TOTAL_RATE);
+        if (sourceRate == null
+                || totalRate == null
+                || values.get(SOURCE_BURST) == null
+                || values.get(MAX_SOURCES) == null
+                || values.get(MAX_PEERS) == null
+                || values.get(MAX_EXCHANGES) == null) {
+            return null;
+        }
+        if (totalRate < sourceRate) {
+            ConfigKey<?> blame = values.isSet(TOTAL_RATE) ? TOTAL_RATE : SOURCE_RATE;
+            problems.add(
+                    values.origin(blame),
+                    blame.path(),
+                    "adapters.coap.totalRate (" + totalRate + "/s) must be at least adapters.coap.sourceRate ("
+                            + sourceRate + "/s)");
+            return null;
+        }
+        return new CoapLimits(
+                sourceRate,
+                values.get(SOURCE_BURST),
+                values.get(MAX_SOURCES),
+                totalRate,
+                values.get(MAX_PEERS),
+                values.get(MAX_EXCHANGES));
     }
 }

@@ -7,9 +7,10 @@ import java.nio.file.Path;
  *
  * @param anonymous null = only on a loopback host
  * @param pskFile   DTLS pre-shared keys; null = no DTLS endpoint
+ * @param limits    rate limits and state bounds
  */
 public record CoapAdapterSettings(
-        boolean enabled, String host, int port, Boolean anonymous, int dtlsPort, Path pskFile) {
+        boolean enabled, String host, int port, Boolean anonymous, int dtlsPort, Path pskFile, CoapLimits limits) {
 
     /** No secrets: the PSKs never appear, only their file. */
     @Override

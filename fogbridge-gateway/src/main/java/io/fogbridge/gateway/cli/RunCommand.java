@@ -33,6 +33,9 @@ final class RunCommand implements Callable<Integer> {
             GatewayConfig loaded = ConfigLoader.load(config, System.getenv());
             loaded.warnings().forEach(w -> System.err.println("warning: " + w));
             gateway = Gateway.start(loaded);
+            // HiveMQ's start installs a default handler of its own that only logs; an Error must still end the
+            // process (FatalErrorHandler), so ours goes back in once every stage is up.
+            FatalErrorHandler.install();
         } catch (ConfigException e) {
             e.problems().forEach(System.err::println);
             return 1;

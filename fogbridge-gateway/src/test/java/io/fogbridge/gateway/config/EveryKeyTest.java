@@ -73,6 +73,12 @@ class EveryKeyTest {
             adapters.coap.anonymous    | maybe           | expected true or false
             adapters.coap.dtlsPort     | "-1"            | expected a port 0-65535
             adapters.coap.pskFile      | "a\\0b"         | not a valid path
+            adapters.coap.sourceRate   | "0"             | expected requests per second, 1-1000000
+            adapters.coap.sourceBurst  | "1k"            | expected requests, 1-1000000
+            adapters.coap.maxSources   | "0"             | expected sources, 1-1000000
+            adapters.coap.totalRate    | "-5"            | expected requests per second, 1-10000000
+            adapters.coap.maxPeers     | "0"             | expected peers, 1-1000000
+            adapters.coap.maxExchanges | "8"             | expected exchanges, 16-1000000
             adapters.maxTtd            | "0"             | must be longer than 0
             adapters.modbus.enabled    | yes             | expected true or false
             adapters.modbus.maxGap     | "125"           | expected 0-124

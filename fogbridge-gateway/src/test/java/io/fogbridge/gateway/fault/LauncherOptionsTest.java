@@ -1,0 +1,31 @@
+package io.fogbridge.gateway.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The memory tests run the gateway with the launcher's JVM options: this keeps their copy and bin/fogbridge equal. */
+class LauncherOptionsTest {
+
+    @Test
+    void theFloodTestRunsWithTheLaunchersOptions() throws Exception {
+        String launcher = Files.readString(launcher());
+        for (String option : CoapFloodIT.LAUNCHER_JVM_OPTIONS) {
+            if (!option.startsWith("--enable-native-access")) { // added by the launcher on JDK 22+ only
+                assertThat(launcher).as("bin/fogbridge passes %s", option).contains(option);
+            }
+        }
+    }
+
+    private static Path launcher() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("bin/fogbridge");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("no bin/fogbridge above " + Path.of("").toAbsolutePath());
+    }
+}
