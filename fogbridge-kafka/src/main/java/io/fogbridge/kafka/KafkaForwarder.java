@@ -374,9 +374,11 @@ public final class KafkaForwarder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Error e) {
-            // Retrying in this thread cannot cure these; failing /readyz lets an orchestrator restart the process.
+            // Retrying in this thread cannot cure these. The state says why for /readyz, and the Error goes on to
+            // the thread's uncaught-exception handler: the gateway's halts the process so a supervisor restarts it.
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
             log.error("Forwarder stopped by a fatal error; nothing is forwarded until the gateway restarts", e);
+            throw e;
         } finally {
             producer = null;
             phase = ForwarderState.Phase.STOPPED;

@@ -398,18 +398,28 @@ class KafkaForwarderTest {
     }
 
     @Test
-    void anErrorStopsTheForwarderAndTheStateSaysSoForReadyz() {
+    void anErrorStopsTheForwarderTheStateSaysSoForReadyzAndTheErrorIsNotSwallowed() {
         ForwarderOptions options = ForwarderOptions.builder("127.0.0.1:1", "gw-1")
                 .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
                 .build();
         forwarder = new KafkaForwarder(spool, options, registry, settings -> {
-            throw new OutOfMemoryError("Java heap space");
+            throw new InternalError("simulated fatal error");
         });
-        forwarder.start();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        java.util.concurrent.atomic.AtomicReference<Throwable> uncaught =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.set(e));
+        try {
+            forwarder.start();
 
-        await().until(() -> forwarder.state().phase() == ForwarderState.Phase.STOPPED);
-        assertThat(forwarder.state().lastError()).isEqualTo("OutOfMemoryError: Java heap space");
-        assertThat(forwarder.state().connected()).isFalse();
+            await().until(() -> forwarder.state().phase() == ForwarderState.Phase.STOPPED);
+            assertThat(forwarder.state().lastError()).isEqualTo("InternalError: simulated fatal error");
+            assertThat(forwarder.state().connected()).isFalse();
+            // the gateway's handler halts the process on an Error; it must get to see it
+            await().untilAsserted(() -> assertThat(uncaught.get()).isInstanceOf(InternalError.class));
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
     }
 
     private static List<String> headers(ProducerRecord<byte[], byte[]> record) {

@@ -162,6 +162,7 @@ public final class KafkaCommandConsumer implements AutoCloseable {
         } catch (Error e) {
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
             log.error("command consumer stopped by a fatal error; no command arrives until the gateway restarts", e);
+            throw e; // to the uncaught-exception handler, which ends the gateway so a supervisor restarts it
         } finally {
             phase = Phase.STOPPED;
         }
