@@ -1,5 +1,6 @@
 package io.fogbridge.adapters;
 
+import io.fogbridge.api.DeviceId;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
@@ -77,6 +78,16 @@ public final class DeviceUplink {
         } else if (resource.namesDevice()) {
             tenant = resource.tenant();
             device = resource.device();
+            // An anonymous sender's ids become topic levels, Kafka keys and log text unchecked by any registry:
+            // they follow the rule registered ids follow (length, visible ASCII), as on the MQTT side.
+            if (!DeviceId.isValidId(tenant) || !DeviceId.isValidId(device)) {
+                log.warn(
+                        "anonymous request from {} names an invalid id {}@{}; refused",
+                        Untrusted.of(sender.clientId()),
+                        Untrusted.of(device),
+                        Untrusted.of(tenant));
+                return done(UplinkReply.refused(400, "invalid tenant or device id: " + DeviceId.ID_RULE));
+            }
         } else {
             return done(UplinkReply.refused(
                     401, "credentials required (or name the device: /" + resource.topic("{tenant}", "{device}") + ")"));

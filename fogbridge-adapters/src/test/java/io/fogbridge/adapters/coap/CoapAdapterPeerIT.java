@@ -69,6 +69,21 @@ class CoapAdapterPeerIT {
     }
 
     @Test
+    void anonymousSendersNameOnlyIdsARegistryWouldAccept() throws Exception {
+        for (String device : new String[] {"%EF%BB%BFdev-a", "d".repeat(129), "dev%00a", "dev%0Aa"}) {
+            var result = CoapClient.post("coap-client-notls", plain + "/telemetry/acme/" + device, "x");
+            assertThat(result.code()).as(device + ": " + result.log()).isEqualTo("4.00");
+        }
+        assertThat(CoapClient.post("coap-client-notls", plain + "/telemetry/" + "t".repeat(129) + "/dev-a", "x")
+                        .code())
+                .isEqualTo("4.00");
+        assertThat(uplink.messages).isEmpty();
+        assertThat(CoapClient.post("coap-client-notls", plain + "/telemetry/acme/dev-a.1_b", "x")
+                        .code())
+                .isEqualTo("2.04");
+    }
+
+    @Test
     void plainWithoutDeviceIsUnauthorizedAndErrorsMap() throws Exception {
         assertThat(CoapClient.post("coap-client-notls", plain + "/telemetry", "x")
                         .code())
