@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The chart {@code deploy/helm/fogbridge} through the real Helm (helm-java embeds it; offline): lint, render, every
  * rendered manifest read into fabric8's typed model with no field left over (a misspelled field fails), the values
- * schema, and the CRD in {@code crds/} being the one the build generates.
+ * schema. That {@code crds/} is the
+ * generated CRD is {@link GeneratedManifestsTest}'s.
  */
 class HelmChartTest {
 
@@ -82,15 +82,6 @@ class HelmChartTest {
                         .set("replicas", "many")
                         .call())
                 .hasMessageContaining("replicas");
-    }
-
-    @Test
-    void theChartsCrdIsTheGeneratedOne() throws Exception {
-        String generated =
-                Files.readString(Path.of("target", "classes", "META-INF", "fabric8", "gateways.fogbridge.io-v1.yml"));
-        assertThat(Files.readString(CHART.resolve("crds").resolve("gateways.fogbridge.io-v1.yml")))
-                .as("deploy/helm/fogbridge/crds is a copy of the CRD the build generates; copy it again")
-                .isEqualTo(generated);
     }
 
     /** Walks fabric8 model objects; what Jackson could not map lands in their additionalProperties. */
