@@ -13,22 +13,23 @@
 #                       summary then prints gateway / MQTT ceiling (bare, instant-ack) beside gateway / Kafka ceiling,
 #                       and "bound if the gateway were free": cores x 1e6 / (us of CPU per message of Kafka + load
 #                       generator + consumer in that run).
-# FOGBRIDGE_REBUILD=1 rebuilds the bench module first; BENCH_JAVA_OPTS are options of the coordinating JVM.
+#   Smoke sizes (a few seconds; figures meaningless, only "nothing lost" counts): a fixed count, as bench/smoke.sh
+#   and CI run it, or any scenario cut short:
+#   bench/e2e.sh --scenario custom --clients 2 --messages 500 --window 2 --warmup 0 --ceiling-s 0
+#   bench/e2e.sh --scenario 3 --duration 2 --warmup 0 --ceiling-s 0
+# Exits 1 when a run failed or lost (or reordered) an acknowledged message. Builds the bench module and the
+# modules it needs through the reactor on first use (bench/build.sh; the gateway distribution it starts is
+# fogbridge-gateway/target, which that build packages). FOGBRIDGE_REBUILD=1 rebuilds; BENCH_JAVA_OPTS are options
+# of the coordinating JVM.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 # shellcheck source=../bin/find-jdk.sh
 . "$root/bin/find-jdk.sh"
 fogbridge_find_jdk || exit 1
-
+# shellcheck source=build.sh
+. "$root/bench/build.sh"
+bench_build "$root"
 dist="$root/fogbridge-gateway/target"
-if ! ls "$dist"/fogbridge-gateway-*.jar >/dev/null 2>&1 || [ ! -d "$dist/lib" ]; then
-  "$root/bin/fogbridge" version >/dev/null   # the launcher builds the distribution on first use
-fi
-if [ ! -f "$root/bench/target/classpath.txt" ] || [ ! -d "$root/bench/target/classes/io/fogbridge/bench/e2e" ] \
-    || [ -n "${FOGBRIDGE_REBUILD:-}" ]; then
-  echo "e2e: building the bench module ..." >&2
-  (cd "$root" && ./mvnw -B -q -pl bench -am package -DskipTests) >&2
-fi
 cd "$root"
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=e2e-logback.xml \

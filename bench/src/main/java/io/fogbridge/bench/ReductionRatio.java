@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the stage is closed at the end, so open windows and held records are counted too. Also prints the CPU time of the
  * run per reading (this thread; the whole pipeline, not the stage alone — see {@link ReductionBenchmark}).
  *
- * <p>Run: {@code bench/reduction-ratio.sh} (or the class's main with the bench classpath).
+ * <p>Run: {@code bench/reduction-ratio.sh} (or the class's main with the bench classpath). {@code --smoke} (CI,
+ * {@code bench/smoke.sh}) runs six minutes of the signal, one pass per case and a short stage-alone loop: its
+ * figures mean nothing; it exits 1 if the pipeline without reduction did not append every reading.
  */
 public final class ReductionRatio {
 
@@ -58,16 +61,26 @@ public final class ReductionRatio {
     private ReductionRatio() {}
 
     public static void main(String[] args) throws Exception {
-        stageCpu();
-        System.out.printf("%d devices x %d readings (1/s), %d readings in all%n", DEVICES, SECONDS, DEVICES * SECONDS);
+        boolean smoke = Arrays.asList(args).contains("--smoke");
+        int seconds = smoke ? SECONDS / 10 : SECONDS;
+        stageCpu(smoke ? 30_000 : 3_000_000);
+        System.out.printf("%d devices x %d readings (1/s), %d readings in all%n", DEVICES, seconds, DEVICES * seconds);
         System.out.printf(
                 "%-32s %10s %8s %12s %8s %10s%n", "reduction", "records", "ratio", "bytes", "ratio", "cpu/read");
         long[] baseline = null;
         for (Map.Entry<String, String> entry : CASES.entrySet()) {
-            run(entry.getValue()); // warm-up pass: the JIT, not the signal
-            long[] result = run(entry.getValue());
+            if (!smoke) {
+                run(entry.getValue(), seconds); // warm-up pass: the JIT, not the signal
+            }
+            long[] result = run(entry.getValue(), seconds);
             if (baseline == null) {
                 baseline = result;
+                if (baseline[0] != (long) DEVICES * seconds) {
+                    System.out.printf(
+                            "LOST: without reduction %d of %d readings were appended%n",
+                            baseline[0], DEVICES * seconds);
+                    System.exit(1);
+                }
             }
             System.out.printf(
                     "%-32s %10d %8.4f %12d %8.4f %8.0f ns%n",
@@ -76,7 +89,7 @@ public final class ReductionRatio {
                     (double) result[0] / baseline[0],
                     result[1],
                     (double) result[1] / baseline[1],
-                    (double) result[2] / (DEVICES * SECONDS));
+                    (double) result[2] / (DEVICES * seconds));
         }
     }
 
@@ -85,7 +98,7 @@ public final class ReductionRatio {
      * does not grow when other processes take the CPU): the records and rules of {@link ReductionBenchmark}, 1,000
      * devices in turn, 3 million applies after 3 million of warm-up.
      */
-    private static void stageCpu() throws ConfigException {
+    private static void stageCpu(int applies) throws ConfigException {
         GatewayConfig config = ConfigLoader.load("ReductionRatio", ReductionBenchmark.RULES, Map.of());
         long now = System.currentTimeMillis();
         int n = ReductionBenchmark.DEVICES;
@@ -113,11 +126,11 @@ public final class ReductionRatio {
             for (UplinkRecord record : steady) {
                 stage.apply(record); // first records of each stream: sent, out of the way
             }
-            long sink = applyMany(stage, records, 3_000_000);
+            long sink = applyMany(stage, records, applies);
             long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-            sink += applyMany(stage, records, 3_000_000);
+            sink += applyMany(stage, records, applies);
             long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
-            System.out.printf("  %-20s %6.0f ns   (%d)%n", entry.getKey(), cpu / 3_000_000.0, sink % 10);
+            System.out.printf("  %-20s %6.0f ns   (%d)%n", entry.getKey(), cpu / (double) applies, sink % 10);
             stage.close();
         }
     }
@@ -133,7 +146,7 @@ public final class ReductionRatio {
     }
 
     /** @return records appended, payload bytes appended, CPU ns of this thread */
-    private static long[] run(String rule) throws ConfigException {
+    private static long[] run(String rule, int seconds) throws ConfigException {
         String yaml = "kafka: {bootstrapServers: \"localhost:9092\"}\n"
                 + (rule.isEmpty()
                         ? ""
@@ -157,10 +170,10 @@ public final class ReductionRatio {
             devices[d] = new DeviceRef("plant-1", "lathe-" + d, "lathe-" + d);
         }
         long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        for (int s = 0; s < SECONDS; s++) {
+        for (int s = 0; s < seconds; s++) {
             long t = start + s * 1000L;
             for (int d = 0; d < DEVICES; d++) {
-                double phase = 2 * Math.PI * (s + d * 36) / SECONDS; // devices out of step
+                double phase = 2 * Math.PI * (s + d * 36) / SECONDS; // devices out of step (the smoke run: 1/10 of it)
                 double temp = 40 + 5 * Math.sin(phase) + noise.nextGaussian() * 0.05;
                 String json = "{\"ts\":" + t + ",\"values\":{\"temp\":" + Math.round(temp * 100) / 100.0 + "}}";
                 pipeline.accept(new InboundMessage(

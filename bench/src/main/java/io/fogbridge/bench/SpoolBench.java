@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * writers that keep many appends in flight; the raw-disk ceiling at the batch sizes the spool
  * actually formed (FileChannel.write + force, same bytes per batch, same run); and replay.
  *
- * <p>Run: {@code bench/spool-bench.sh [dir] [seconds per scenario] [all|append|replay|commit]}.
+ * <p>Run: {@code bench/spool-bench.sh [dir] [seconds per scenario] [all|append|replay|commit] [replay records]}
+ * (replay records default 2,000,000; fewer only for the smoke run, which checks that the harness works).
  * Prints a Markdown table. {@code commit} (not part of {@code all}) appends under {@code group}
  * while a forwarder thread polls and commits, to show what commits cost the append path.
  */
@@ -63,13 +64,14 @@ public final class SpoolBench {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : "bench/target/spool-bench");
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
-        new SpoolBench(root, seconds).run(args.length > 2 ? args[2] : "all");
+        int replayRecords = args.length > 3 ? Integer.parseInt(args[3]) : 2_000_000;
+        new SpoolBench(root, seconds).run(args.length > 2 ? args[2] : "all", replayRecords);
     }
 
     private record Row(
             String policy, String writers, double appendsPerSec, double batch, double p50ms, double ceilingPerSec) {}
 
-    private void run(String which) throws Exception {
+    private void run(String which, int replayRecords) throws Exception {
         Files.createDirectories(root);
         recordBytes = measureRecordBytes();
         System.out.printf(
@@ -110,7 +112,7 @@ public final class SpoolBench {
             commitScenarios();
         }
         if (!which.equals("append") && !which.equals("commit")) {
-            replay(2_000_000);
+            replay(replayRecords);
         }
     }
 
