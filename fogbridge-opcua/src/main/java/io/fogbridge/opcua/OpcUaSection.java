@@ -263,9 +263,10 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
         String policy = fields.get(ENDPOINT_POLICY);
         String mode = fields.get(ENDPOINT_MODE);
         if (policy.equals("None") != mode.equals("None")) {
+            ConfigKey<String> written = fields.isSet(ENDPOINT_MODE) ? ENDPOINT_MODE : ENDPOINT_POLICY;
             problems.add(
-                    fields.origin(policy.equals("None") ? ENDPOINT_MODE : ENDPOINT_POLICY),
-                    fields.path(policy.equals("None") ? ENDPOINT_MODE : ENDPOINT_POLICY),
+                    fields.origin(written),
+                    fields.path(written),
                     "securityPolicy " + policy + " with securityMode " + mode
                             + ": both are None, or neither (Sign or SignAndEncrypt with a policy)");
         } else if (!policy.equals("None")) {
