@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Liveness.</b> Data notifications and keep-alives both reset the subscription's watchdog: a busy subscription
  * is never declared dead for lack of keep-alives, and a quiet one is only after its keep-alive count passes.
  *
- * <p><b>Threads.</b> One virtual thread per endpoint runs the connect loop and blocks in Milo's synchronous calls;
+ * <p><b>Threads.</b> One platform thread per endpoint runs the connect loop and blocks in Milo's synchronous calls (a
+ * virtual thread would pin its carrier in Milo's synchronized blocks; endpoints are tens, not thousands);
  * Milo's delivery thread calls {@link #onData} (one publish at a time, per subscription). {@link #close()} may be
  * called from any thread.
  *
@@ -105,7 +106,7 @@ final class EndpointSession {
     }
 
     void start() {
-        loop = Thread.ofVirtual().name("opcua-" + endpoint.id()).start(this::run);
+        loop = Thread.ofPlatform().daemon().name("opcua-" + endpoint.id()).start(this::run);
     }
 
     void close() {

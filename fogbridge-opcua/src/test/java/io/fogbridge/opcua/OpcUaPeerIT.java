@@ -75,7 +75,7 @@ class OpcUaPeerIT {
                         item("generation", "ns=1;s=Generation", null),
                         item("missing", "ns=1;s=NoSuchNode", null))));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> counters("tank").size() >= 5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> counters("tank").size() >= 5);
         List<JsonNode> records = records("tank");
         JsonNode first = records.stream()
                 .filter(r -> r.get("values").has("name"))
@@ -122,7 +122,7 @@ class OpcUaPeerIT {
                                 "banded",
                                 "ns=1;s=Level",
                                 new OpcUaItem.Deadband(OpcUaItem.Deadband.Kind.ABSOLUTE, 1.0)))));
-        await().atMost(Duration.ofSeconds(15)).until(() -> changes("levels", "plain") >= 20);
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes("levels", "plain") >= 20);
         long plain = changes("levels", "plain");
         long banded = changes("levels", "banded");
         assertThat(banded).isGreaterThanOrEqualTo(1).isLessThanOrEqualTo(plain / 4);
@@ -145,8 +145,8 @@ class OpcUaPeerIT {
                         OpcUaEndpoint.Auth.USERNAME,
                         bad,
                         List.of(item("c", "ns=1;s=Counter", null))));
-        await().atMost(Duration.ofSeconds(15)).until(() -> !records("user").isEmpty());
-        await().atMost(Duration.ofSeconds(15)).until(() -> states("intruder").contains("lost"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records("user").isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> states("intruder").contains("lost"));
         JsonNode lost =
                 JSON.readTree(uplink.on("event/acme/intruder/status").getFirst().payload());
         assertThat(lost.get("reason").textValue()).contains("Bad_UserAccessDenied");
@@ -171,7 +171,7 @@ class OpcUaPeerIT {
                             OpcUaEndpoint.Auth.ANONYMOUS,
                             null,
                             List.of(item("counter", "ns=1;s=Counter", null))));
-            await().atMost(Duration.ofSeconds(15)).until(() -> counters("flaky").size() >= 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> counters("flaky").size() >= 3);
 
             restarting.kill();
             await().atMost(Duration.ofSeconds(10)).until(() -> states("flaky").contains("lost"));
@@ -184,6 +184,9 @@ class OpcUaPeerIT {
             // the new server's data, told apart by its generation, then its counter moving: within 5 s of it listening
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> generations("flaky").contains(2L));
+            System.out.printf(
+                    "OpcUaPeerIT: first record of the restarted server %d ms after it listened%n",
+                    Duration.ofNanos(System.nanoTime() - back).toMillis());
             int atResubscribe = records("flaky").size();
             await().atMost(Duration.ofSeconds(5)).until(() -> records("flaky").size() >= atResubscribe + 3);
             long seconds = Duration.ofNanos(System.nanoTime() - back).toSeconds();
