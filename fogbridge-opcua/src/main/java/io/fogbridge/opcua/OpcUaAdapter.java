@@ -2,9 +2,14 @@ package io.fogbridge.opcua;
 
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OPC UA converter: one {@link EndpointSession} per configured endpoint, each with its own client, session and
@@ -18,6 +23,8 @@ import java.util.function.Function;
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
 final class OpcUaAdapter implements ProtocolAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(OpcUaAdapter.class);
 
     private final OpcUaSettings settings;
     private final Function<Uplink, OpcUaRuntime> runtime;
@@ -38,6 +45,13 @@ final class OpcUaAdapter implements ProtocolAdapter {
     public synchronized void start(Uplink uplink) {
         OpcUaRuntime shared = runtime.apply(uplink);
         for (OpcUaEndpoint endpoint : settings.endpoints()) {
+            if (endpoint.securityPolicy().equals("None") && !loopback(endpoint.url())) {
+                log.warn(
+                        "opcua {}: securityPolicy None to {}: values, writes and passwords cross the network"
+                                + " unsigned and in clear text",
+                        endpoint.id(),
+                        endpoint.url());
+            }
             EndpointSession session = new EndpointSession(endpoint, shared);
             sessions.add(session);
             session.start();
@@ -56,5 +70,25 @@ final class OpcUaAdapter implements ProtocolAdapter {
         }
         closed = true;
         sessions.forEach(EndpointSession::close);
+    }
+
+    /**
+     * Whether the URL's host is this machine: {@code localhost} or a loopback address literal. Other names count as
+     * remote without a DNS lookup, which could hold up the start.
+     */
+    static boolean loopback(String url) {
+        String host = URI.create(url).getHost();
+        if (host == null) {
+            return false;
+        }
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        boolean literal = host.startsWith("[") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+        try {
+            return literal && InetAddress.getByName(host).isLoopbackAddress(); // a literal is parsed, not looked up
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }
