@@ -85,6 +85,11 @@ class EveryKeyTest {
             adapters.modbus.reconnectDelay | "0"         | must be longer than 0
             adapters.modbus.reconnectMax | forever       | expected a duration
             adapters.modbus.devices    | plc-1           | expected a list
+            adapters.opcua.enabled     | yes             | expected true or false
+            adapters.opcua.reconnectDelay | "0"          | must be longer than 0
+            adapters.opcua.reconnectMax | forever        | expected a duration
+            adapters.opcua.requestTimeout | "0"          | must be longer than 0
+            adapters.opcua.endpoints   | plc-1           | expected a list
             adapters.fake.enabled      | yes             | expected true or false
             adapters.fake.device       | "a b"           | expected letters, digits
             adapters.fake.interval     | forever         | expected a duration

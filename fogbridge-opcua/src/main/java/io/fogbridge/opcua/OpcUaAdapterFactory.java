@@ -1,0 +1,38 @@
+package io.fogbridge.opcua;
+
+import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.api.adapter.AdapterContext;
+import io.fogbridge.api.adapter.AdapterFactory;
+import io.fogbridge.api.config.ConfigSection;
+
+/** Makes the {@link OpcUaAdapter} from {@code adapters.opcua}; registered as a service. Stateless. */
+public final class OpcUaAdapterFactory implements AdapterFactory<OpcUaSettings> {
+
+    private static final OpcUaSection SECTION = new OpcUaSection();
+
+    @Override
+    public String name() {
+        return "opcua";
+    }
+
+    @Override
+    public ConfigSection<OpcUaSettings> section() {
+        return SECTION;
+    }
+
+    @Override
+    public boolean enabled(OpcUaSettings settings) {
+        return settings.enabled();
+    }
+
+    @Override
+    public ProtocolAdapter create(OpcUaSettings settings, AdapterContext context) {
+        OpcUaMetrics metrics = new OpcUaMetrics(context.meters());
+        return new OpcUaAdapter(settings, uplink -> new OpcUaRuntime(settings, uplink, context.clock(), metrics));
+    }
+
+    @Override
+    public String describe(OpcUaSettings settings) {
+        return settings.toString();
+    }
+}

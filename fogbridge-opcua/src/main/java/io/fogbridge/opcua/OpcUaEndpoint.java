@@ -1,0 +1,51 @@
+package io.fogbridge.opcua;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One OPC UA server endpoint as the config describes it, and the Fogbridge device whose topics its data goes to.
+ * Immutable.
+ *
+ * @param url                {@code opc.tcp://host:port/path}; also the {@code source} header of its records
+ * @param securityPolicy     {@code None}, {@code Basic256Sha256}, {@code Aes128_Sha256_RsaOaep} or
+ *                           {@code Aes256_Sha256_RsaPss}: the policy of the server endpoint to pick
+ * @param securityMode       {@code None}, {@code Sign} or {@code SignAndEncrypt}
+ * @param auth               how the session is activated
+ * @param username           the user name of {@code auth: username}, else null
+ * @param passwordFile       the file holding the password of {@code auth: username} (read at each connect, so a
+ *                           rotated password is picked up on the next reconnect), else null
+ * @param labels             extra Kafka headers on every record of the endpoint
+ * @param publishingInterval the subscription's publishing interval: at most one record per interval
+ */
+public record OpcUaEndpoint(
+        String id,
+        String tenant,
+        String url,
+        String securityPolicy,
+        String securityMode,
+        Auth auth,
+        String username,
+        Path passwordFile,
+        Map<String, String> labels,
+        Duration publishingInterval,
+        List<OpcUaItem> items) {
+
+    public enum Auth {
+        ANONYMOUS,
+        USERNAME,
+        CERTIFICATE
+    }
+
+    public OpcUaEndpoint {
+        labels = Map.copyOf(labels);
+        items = List.copyOf(items);
+    }
+
+    /** The {@code source} header of its records: the endpoint URL. */
+    public String source() {
+        return url;
+    }
+}

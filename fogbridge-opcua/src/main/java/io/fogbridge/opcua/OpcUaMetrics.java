@@ -1,0 +1,88 @@
+package io.fogbridge.opcua;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The converter's meters. Tags are bounded, except {@code endpoint} on the last-data gauge: an OPC UA gateway has
+ * tens of endpoints, not thousands, and "which server went quiet" is the question that gauge answers.
+ *
+ * <ul>
+ *   <li>{@code fogbridge.opcua.notifications}: data change notifications received (rate = notifications/s)
+ *   <li>{@code fogbridge.opcua.records} (tag {@code outcome}: {@code accepted}, {@code local}, {@code rejected},
+ *       {@code retried}): what the pipeline said to each publish record
+ *   <li>{@code fogbridge.opcua.connects} (tag {@code result}: {@code ok}, {@code failed}), {@code
+ *       fogbridge.opcua.reconnects} (a session, subscription and items made again after a loss), gauge {@code
+ *       fogbridge.opcua.endpoints.connected}
+ *   <li>{@code fogbridge.opcua.keepalive.failures}: subscriptions whose watchdog elapsed (neither data nor keep-alive
+ *       in time)
+ *   <li>gauge {@code fogbridge.opcua.last.data.seconds} (tag {@code endpoint}): seconds since the endpoint's last data
+ *       or keep-alive
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+final class OpcUaMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Counter notifications;
+    private final AtomicInteger connected = new AtomicInteger();
+
+    OpcUaMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.notifications = Counter.builder("fogbridge.opcua.notifications")
+                .description("OPC UA data change notifications received")
+                .register(registry);
+        Gauge.builder("fogbridge.opcua.endpoints.connected", connected, AtomicInteger::get)
+                .description("OPC UA endpoints with a live subscription")
+                .register(registry);
+    }
+
+    void lastData(String endpoint, Supplier<Number> secondsSince) {
+        Gauge.builder("fogbridge.opcua.last.data.seconds", secondsSince)
+                .tag("endpoint", endpoint)
+                .description("seconds since the endpoint's last data or keep-alive")
+                .register(registry);
+    }
+
+    void notifications(int count) {
+        notifications.increment(count);
+    }
+
+    void record(String outcome) {
+        count("fogbridge.opcua.records", "outcome", outcome);
+    }
+
+    void connect(boolean ok) {
+        count("fogbridge.opcua.connects", "result", ok ? "ok" : "failed");
+        if (ok) {
+            connected.incrementAndGet();
+        }
+    }
+
+    void reconnected() {
+        count("fogbridge.opcua.reconnects", null, null);
+    }
+
+    void lost() {
+        connected.decrementAndGet();
+    }
+
+    void keepAliveFailure() {
+        count("fogbridge.opcua.keepalive.failures", null, null);
+    }
+
+    private void count(String name, String tag, String value) {
+        counters.computeIfAbsent(name + "|" + value, k -> {
+                    Counter.Builder builder = Counter.builder(name);
+                    return (tag == null ? builder : builder.tag(tag, value)).register(registry);
+                })
+                .increment();
+    }
+}

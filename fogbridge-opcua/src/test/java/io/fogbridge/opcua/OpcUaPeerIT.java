@@ -1,0 +1,276 @@
+package io.fogbridge.opcua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fogbridge.api.Headers;
+import io.fogbridge.api.InboundMessage;
+import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.api.adapter.AdapterContext;
+import io.fogbridge.api.adapter.DeviceLimits;
+import io.fogbridge.testkit.RecordingUplink;
+import io.fogbridge.testkit.TestEnv;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The converter against a real, independent OPC UA server (node-opcua, {@code src/test/node/opcua_peer.js}). One
+ * peer for the class; the kill/restart test starts its own.
+ */
+class OpcUaPeerIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static NodeOpcUaPeer peer;
+
+    final RecordingUplink uplink = new RecordingUplink();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final List<ProtocolAdapter> adapters = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPeer() throws Exception {
+        peer = NodeOpcUaPeer.start(TestEnv.freePort(), 1);
+    }
+
+    @AfterAll
+    static void stopPeer() throws Exception {
+        peer.close();
+    }
+
+    @AfterEach
+    void stop() {
+        adapters.forEach(ProtocolAdapter::close);
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void valuesArriveAsRecordsWithSourceHeaderAndQuality() throws Exception {
+        start(endpoint(
+                "tank",
+                peer.url(),
+                OpcUaEndpoint.Auth.ANONYMOUS,
+                null,
+                List.of(
+                        item("counter", "ns=1;s=Counter", null),
+                        item("name", "ns=1;s=Name", null),
+                        item("generation", "ns=1;s=Generation", null),
+                        item("missing", "ns=1;s=NoSuchNode", null))));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> counters("tank").size() >= 5);
+        List<JsonNode> records = records("tank");
+        JsonNode first = records.stream()
+                .filter(r -> r.get("values").has("name"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(first.get("values").get("name").textValue()).isEqualTo("tank-1");
+        assertThat(first.get("values").get("generation").longValue()).isEqualTo(1);
+        assertThat(first.get("quality").get("name").textValue()).isEqualTo("good");
+        assertThat(first.get("ts").longValue())
+                .isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
+        assertThat(first.get("serverTs").isNumber()).isTrue();
+        JsonNode refused = records.stream()
+                .filter(r -> r.get("quality").has("missing"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(refused.get("quality").get("missing").textValue()).isEqualTo("bad:Bad_NodeIdUnknown");
+        assertThat(refused.get("values").get("missing").isNull()).isTrue();
+        List<Long> counters = counters("tank");
+        for (int i = 1; i < counters.size(); i++) {
+            assertThat(counters.get(i)).isGreaterThan(counters.get(i - 1)); // in order, no record twice
+        }
+
+        InboundMessage message = uplink.on("telemetry/acme/tank").getFirst();
+        assertThat(message.headers()).containsEntry(Headers.SOURCE, peer.url()).containsEntry("line", "A");
+        assertThat(message.sender().device()).isEqualTo("tank");
+        assertThat(message.contentType()).isEqualTo("application/json");
+        assertThat(states("tank")).startsWith("connected");
+        assertThat(meters.get("fogbridge.opcua.notifications").counter().count())
+                .isGreaterThanOrEqualTo(5);
+        assertThat(adapters.getFirst().ready()).isTrue();
+    }
+
+    @Test
+    void aDeadbandFilterHoldsBackSmallChanges() throws Exception {
+        // Level rises 0.1 every 100 ms: every change passes the plain item, about one in ten the 1.0 deadband
+        start(endpoint(
+                "levels",
+                peer.url(),
+                OpcUaEndpoint.Auth.ANONYMOUS,
+                null,
+                List.of(
+                        item("plain", "ns=1;s=Level", null),
+                        item(
+                                "banded",
+                                "ns=1;s=Level",
+                                new OpcUaItem.Deadband(OpcUaItem.Deadband.Kind.ABSOLUTE, 1.0)))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes("levels", "plain") >= 20);
+        long plain = changes("levels", "plain");
+        long banded = changes("levels", "banded");
+        assertThat(banded).isGreaterThanOrEqualTo(1).isLessThanOrEqualTo(plain / 4);
+    }
+
+    @Test
+    void logsInWithAUsernameAndReportsAWrongPassword() throws Exception {
+        Path good = Files.writeString(dir.resolve("good"), "secret\n");
+        Path bad = Files.writeString(dir.resolve("bad"), "guess\n");
+        start(
+                endpoint(
+                        "user",
+                        peer.url(),
+                        OpcUaEndpoint.Auth.USERNAME,
+                        good,
+                        List.of(item("c", "ns=1;s=Counter", null))),
+                endpoint(
+                        "intruder",
+                        peer.url(),
+                        OpcUaEndpoint.Auth.USERNAME,
+                        bad,
+                        List.of(item("c", "ns=1;s=Counter", null))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !records("user").isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> states("intruder").contains("lost"));
+        JsonNode lost =
+                JSON.readTree(uplink.on("event/acme/intruder/status").getFirst().payload());
+        assertThat(lost.get("reason").textValue()).contains("Bad_UserAccessDenied");
+        assertThat(records("intruder")).isEmpty();
+    }
+
+    @Test
+    void aRestartedServerIsSubscribedAgainWithoutAGatewayRestart() throws Exception {
+        try (NodeOpcUaPeer restarting = NodeOpcUaPeer.start(TestEnv.freePort(), 1)) {
+            start(
+                    endpoint(
+                            "flaky",
+                            restarting.url(),
+                            OpcUaEndpoint.Auth.ANONYMOUS,
+                            null,
+                            List.of(
+                                    item("counter", "ns=1;s=Counter", null),
+                                    item("generation", "ns=1;s=Generation", null))),
+                    endpoint(
+                            "steady",
+                            peer.url(),
+                            OpcUaEndpoint.Auth.ANONYMOUS,
+                            null,
+                            List.of(item("counter", "ns=1;s=Counter", null))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> counters("flaky").size() >= 3);
+
+            restarting.kill();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states("flaky").contains("lost"));
+            int steadyAtLoss = counters("steady").size();
+            await().atMost(Duration.ofSeconds(5)).until(() -> counters("steady").size() >= steadyAtLoss + 3);
+            Thread.sleep(1000); // the gateway retries against a closed port meanwhile
+
+            restarting.restart(2);
+            long back = System.nanoTime();
+            // the new server's data, told apart by its generation, then its counter moving: within 5 s of it listening
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> generations("flaky").contains(2L));
+            System.out.printf(
+                    "OpcUaPeerIT: first record of the restarted server %d ms after it listened%n",
+                    Duration.ofNanos(System.nanoTime() - back).toMillis());
+            int atResubscribe = records("flaky").size();
+            await().atMost(Duration.ofSeconds(5)).until(() -> records("flaky").size() >= atResubscribe + 3);
+            long seconds = Duration.ofNanos(System.nanoTime() - back).toSeconds();
+            assertThat(seconds).isLessThan(5);
+            assertThat(states("flaky")).containsSubsequence("connected", "lost", "resubscribed");
+            assertThat(meters.get("fogbridge.opcua.reconnects").counter().count())
+                    .isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    void start(OpcUaEndpoint... endpoints) throws Exception {
+        OpcUaSettings settings = new OpcUaSettings(
+                true, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5), List.of(endpoints));
+        ProtocolAdapter adapter = new OpcUaAdapterFactory()
+                .create(
+                        settings,
+                        new AdapterContext(
+                                uplink,
+                                null,
+                                null,
+                                meters,
+                                null,
+                                scheduler,
+                                new DeviceLimits(65536, Duration.ofSeconds(5), Duration.ofSeconds(2))));
+        adapters.add(adapter);
+        adapter.start(uplink);
+    }
+
+    static OpcUaEndpoint endpoint(
+            String id, String url, OpcUaEndpoint.Auth auth, Path passwordFile, List<OpcUaItem> items) {
+        return new OpcUaEndpoint(
+                id,
+                "acme",
+                url,
+                "None",
+                "None",
+                auth,
+                auth == OpcUaEndpoint.Auth.USERNAME ? "operator" : null,
+                passwordFile,
+                Map.of("line", "A"),
+                Duration.ofMillis(200),
+                items);
+    }
+
+    static OpcUaItem item(String name, String nodeId, OpcUaItem.Deadband deadband) {
+        return new OpcUaItem(name, nodeId, 100, 1, deadband);
+    }
+
+    List<JsonNode> records(String device) {
+        return uplink.on("telemetry/acme/" + device).stream()
+                .filter(m -> m.topic().equals("telemetry/acme/" + device))
+                .map(m -> tree(m.payload()))
+                .toList();
+    }
+
+    List<Long> counters(String device) {
+        return records(device).stream()
+                .filter(r -> r.get("values").has("counter"))
+                .map(r -> r.get("values").get("counter").longValue())
+                .toList();
+    }
+
+    List<Long> generations(String device) {
+        return records(device).stream()
+                .filter(r -> r.get("values").has("generation"))
+                .map(r -> r.get("values").get("generation").longValue())
+                .toList();
+    }
+
+    long changes(String device, String name) {
+        return records(device).stream().filter(r -> r.get("values").has(name)).count();
+    }
+
+    List<String> states(String device) {
+        return uplink.on("event/acme/" + device + "/status").stream()
+                .map(m -> tree(m.payload()).get("state").textValue())
+                .toList();
+    }
+
+    static JsonNode tree(byte[] payload) {
+        try {
+            return JSON.readTree(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+// The independent OPC UA server of fogbridge-opcua's tests: node-opcua, security None, anonymous or
+// operator/secret. Usage: node opcua_peer.js <port> <generation> <pki dir>. Prints READY when it listens.
+//
+// Variables in namespace 1 (ns=1;s=...):
+//   Counter    Int32   +1 every 100 ms, from 0 at start
+//   Level      Double  a sawtooth 0.0-9.9 in steps of 0.1 every 100 ms (a deadband of 1.0 reports ~1 in 10)
+//   Name       String  "tank-1", constant
+//   Generation Int32   the <generation> argument: tells a restarted server's data from the old one's
+"use strict";
+const path = require("path");
+const { OPCUAServer, OPCUACertificateManager, DataType } = require("node-opcua");
+
+async function main() {
+    const port = parseInt(process.argv[2], 10);
+    const generation = parseInt(process.argv[3] || "1", 10);
+    const pki = process.argv[4] || path.join(__dirname, "pki");
+    const serverCertificateManager = new OPCUACertificateManager({ rootFolder: pki, automaticallyAcceptUnknownCertificate: true });
+    const server = new OPCUAServer({
+        port,
+        resourcePath: "/peer",
+        serverCertificateManager,
+        allowAnonymous: true,
+        userManager: { isValidUser: (user, password) => user === "operator" && password === "secret" },
+    });
+    await server.initialize();
+    const namespace = server.engine.addressSpace.getOwnNamespace();
+    const device = namespace.addObject({ organizedBy: server.engine.addressSpace.rootFolder.objects, browseName: "Tank" });
+    let counter = 0;
+    let level = 0;
+    const variable = (name, dataType, value) =>
+        namespace.addVariable({
+            componentOf: device,
+            nodeId: "s=" + name,
+            browseName: name,
+            dataType,
+            minimumSamplingInterval: 50,
+            value: { dataType: DataType[dataType], value },
+        });
+    const counterNode = variable("Counter", "Int32", counter);
+    const levelNode = variable("Level", "Double", level);
+    variable("Name", "String", "tank-1");
+    variable("Generation", "Int32", generation);
+    setInterval(() => {
+        counter += 1;
+        level = Math.round(((level + 0.1) % 10) * 10) / 10;
+        counterNode.setValueFromSource({ dataType: DataType.Int32, value: counter });
+        levelNode.setValueFromSource({ dataType: DataType.Double, value: level });
+    }, 100);
+    await server.start();
+    console.log("READY " + server.getEndpointUrl());
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
