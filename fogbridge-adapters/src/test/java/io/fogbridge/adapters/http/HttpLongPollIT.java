@@ -76,7 +76,8 @@ class HttpLongPollIT {
 
     @Test
     void abandonedLongPollsReleaseTheirWaitersAtOnceAndTheNextCommandGoesToALivePoll() throws Exception {
-        // One curl, all polls at once (-Z), each given up after 2 s (-m 2): a connection closed by the client.
+        // One curl, all polls at once (-Z), each given up after 10 s (-m 10): a connection closed by the client. The
+        // 10 s leave room for all 300 to authenticate and start waiting on a loaded CI box (2 s did not, at load 15).
         List<String> command = new ArrayList<>(List.of(
                 TestEnv.peer("curl").toString(),
                 "-s",
@@ -85,7 +86,7 @@ class HttpLongPollIT {
                 "--parallel-max",
                 Integer.toString(ABANDONED),
                 "-m",
-                "2",
+                "10",
                 "-X",
                 "POST",
                 "--data-binary",
