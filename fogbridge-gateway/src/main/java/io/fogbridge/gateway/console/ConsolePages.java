@@ -191,6 +191,7 @@ final class ConsolePages {
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}'>
                 <title>%s · Fogbridge</title>
+                <link rel="icon" href="data:,">
                 <link rel="stylesheet" href="/console/static/pico.css">
                 <link rel="stylesheet" href="/console/static/uplot.css">
                 <link rel="stylesheet" href="/console/static/console.css">

@@ -84,7 +84,8 @@ class ConsoleTest {
         var refused = login("wrong-token-but-long-enough");
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("Wrong token.");
-        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith(Console.SESSION_COOKIE + "="));
+        assertThat(refused.headers().allValues("Set-Cookie"))
+                .noneMatch(c -> c.startsWith(Console.SESSION_COOKIE + "="));
         assertThat(registry.get("fogbridge.console.login.refused").counter().count())
                 .isEqualTo(1);
     }
