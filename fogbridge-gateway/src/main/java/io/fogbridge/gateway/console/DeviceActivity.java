@@ -6,6 +6,7 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.Uplink;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,14 +17,16 @@ import java.util.function.LongSupplier;
  * when it last sent, over which protocol, how many messages and bytes in the last minute, and its last topic and
  * payload, then hands the message on unchanged.
  *
- * <p>It sits on the data path, so it costs one map lookup and one short lock per message and keeps a reference to
- * the payload, no copy (payloads are not changed after they are handed to the uplink). At most {@value #MAX_SENDERS}
+ * <p>It sits on the data path, so it costs one map lookup and one short lock per message, and copies at most
+ * {@value #PAYLOAD_KEPT} bytes of the payload (cut at a UTF-8 character boundary): 10,000 senders of 256 KiB
+ * payloads must not pin gigabytes for a page that shows 512 characters. At most {@value #MAX_SENDERS}
  * senders are tracked: anonymous clients inventing ids cannot grow it without bound; later ones are not shown.
  * Thread-safe.
  */
 public final class DeviceActivity implements Uplink {
 
     static final int MAX_SENDERS = 10_000;
+    static final int PAYLOAD_KEPT = 4096;
 
     /** A snapshot of one sender. {@code tenant} and {@code device} are null for an anonymous client. */
     public record Seen(
@@ -103,7 +106,18 @@ public final class DeviceActivity implements Uplink {
             lastSeen = now;
             this.protocol = protocol;
             lastTopic = topic;
-            lastPayload = payload;
+            lastPayload = prefix(payload);
+        }
+
+        private static byte[] prefix(byte[] payload) {
+            if (payload.length <= PAYLOAD_KEPT) {
+                return payload.clone();
+            }
+            int cut = PAYLOAD_KEPT;
+            while (cut > 0 && (payload[cut] & 0xC0) == 0x80) { // never end inside a multi-byte character
+                cut--;
+            }
+            return Arrays.copyOf(payload, cut);
         }
 
         synchronized Seen seen(long now) {
