@@ -2,8 +2,10 @@ package io.fogbridge.gateway;
 
 import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.command.CommandRouter;
 import io.fogbridge.gateway.config.GatewayConfig;
+import io.fogbridge.gateway.console.DeviceActivity;
 import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.gateway.ops.OpsServer;
 import io.fogbridge.kafka.KafkaForwarder;
@@ -45,6 +47,7 @@ public final class Gateway implements AutoCloseable {
     private SegmentedSpool spool;
     private KafkaForwarder forwarder;
     private MqttBus bus;
+    private DeviceActivity activity;
     private CommandRouter commands;
     private KafkaCommandConsumer commandConsumer;
     private DeviceAdapters adapters;
@@ -88,11 +91,12 @@ public final class Gateway implements AutoCloseable {
         spool = SpoolStage.open(config.spool(), dataDir.resolve("spool"), clock, registry, stages);
         forwarder = ForwarderStage.start(config, spool, clock, registry, stages);
         Pipeline pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
-        bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), pipeline, clock, registry, stages);
+        activity = new DeviceActivity(pipeline, clock::millis);
+        bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), activity, clock, registry, stages);
         CommandPath.Started commandPath = CommandPath.start(config, dataDir, bus, spool, registry, stages);
         commands = commandPath.router();
         commandConsumer = commandPath.consumer();
-        adapters = DeviceAdapters.start(config, pipeline, bus.devices(), commands, registry, stages);
+        adapters = DeviceAdapters.start(config, activity, bus.devices(), commands, registry, stages);
         ops = OpsEndpoints.start(this, opsToken, stages);
         log.info(
                 "gateway {} started: mqtt {} , kafka {}, ops http://{}:{}/readyz",
@@ -165,6 +169,20 @@ public final class Gateway implements AutoCloseable {
     /** The Kafka consumer of commands; null when {@code commands.enabled} is false. */
     KafkaCommandConsumer commandConsumer() {
         return commandConsumer;
+    }
+
+    /** What each device sent lately (the console's devices page). */
+    DeviceActivity deviceActivity() {
+        return activity;
+    }
+
+    /** The registry of devices the MQTT bus and the adapters authenticate against. */
+    DeviceDirectory deviceDirectory() {
+        return bus.devices();
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     public OpsServer ops() {

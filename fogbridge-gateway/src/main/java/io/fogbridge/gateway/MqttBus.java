@@ -2,6 +2,7 @@ package io.fogbridge.gateway;
 
 import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.ProtocolAdapter;
+import io.fogbridge.api.Uplink;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.ExternalBroker;
@@ -13,7 +14,6 @@ import io.fogbridge.mqtt.ExternalBrokerTls;
 import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.mqtt.ListenerAddress;
 import io.fogbridge.mqtt.MqttSecurity;
-import io.fogbridge.pipeline.Pipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
     static MqttBus start(
             GatewayConfig config,
             Path dataDir,
-            Pipeline pipeline,
+            Uplink pipeline,
             Clock clock,
             MeterRegistry registry,
             StartedStages stages)

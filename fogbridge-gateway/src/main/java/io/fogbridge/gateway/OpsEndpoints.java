@@ -13,7 +13,7 @@ import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.spool.SegmentedSpool;
 
 /**
- * The operations endpoints ({@code http.*}: {@code /healthz}, {@code /readyz}, {@code /metrics}), started last so
+ * The operations endpoints ({@code http.*}: {@code /healthz}, {@code /readyz}, {@code /metrics}, the {@link ConsoleStage console}), started last so
  * {@code /readyz} answers only once every stage it reports on stands. One readiness line per stage: the spool, the
  * MQTT bus, Kafka, records parked because Kafka refused them for good (a warning), the command consumer (when commands are enabled), then each device adapter.
  *
@@ -42,6 +42,7 @@ final class OpsEndpoints {
         for (ProtocolAdapter adapter : gateway.deviceAdapters()) {
             ops.addCheck(adapter.name(), accepting(adapter));
         }
+        ConsoleStage.mount(gateway, ops, token, stages);
         stages.push(ops).start();
         return ops;
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 @Command(name = "version", mixinStandardHelpOptions = true, description = "Print the Fogbridge and Java versions.")
-final class VersionCommand implements Runnable {
+public final class VersionCommand implements Runnable {
 
     @Override
     public void run() {
@@ -25,7 +25,7 @@ final class VersionCommand implements Runnable {
         }
     }
 
-    static String version() {
+    public static String version() {
         try (InputStream in = VersionCommand.class.getResourceAsStream("/fogbridge-version.properties")) {
             Properties properties = new Properties();
             if (in != null) {

@@ -51,6 +51,15 @@ public final class OpsServer implements AutoCloseable {
                         respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
     }
 
+    /**
+     * Serves {@code handler} under {@code path}, outside the bearer-token guard: the handler does its own access
+     * control (the console's login and session). Call before {@link #start}.
+     */
+    public OpsServer mount(String path, HttpHandler handler) {
+        server.createContext(path, handler);
+        return this;
+    }
+
     public synchronized OpsServer addCheck(String name, ReadinessCheck check) {
         checks.put(name, check);
         return this;

@@ -1,0 +1,86 @@
+package io.fogbridge.gateway;
+
+import io.fogbridge.gateway.cli.VersionCommand;
+import io.fogbridge.gateway.console.ChartHistory;
+import io.fogbridge.gateway.console.Console;
+import io.fogbridge.gateway.console.ConsoleSessions;
+import io.fogbridge.gateway.console.GatewayFacts;
+import io.fogbridge.gateway.ops.BearerToken;
+import io.fogbridge.gateway.ops.OpsServer;
+import io.fogbridge.kafka.ForwarderState;
+import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.registry.Registry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Mounts the web console ({@code /console}) on the ops server, with the ops server's exposure: open on loopback, a
+ * login with {@code http.token} when exposed. Starts the once-a-second sampler of the overview's charts, a daemon
+ * thread that stops with the gateway. The charts read the same meters {@code /metrics} shows ({@code
+ * fogbridge.spool.appended}, {@code fogbridge.forwarder.acked}), so the console and Prometheus agree.
+ */
+final class ConsoleStage {
+
+    /** A console left open over a weekend is logged out; the token is entered again. */
+    private static final Duration IDLE = Duration.ofHours(8);
+
+    private ConsoleStage() {}
+
+    static void mount(Gateway gateway, OpsServer ops, BearerToken token, StartedStages stages) {
+        MeterRegistry registry = gateway.registry();
+        ChartHistory charts = new ChartHistory(
+                functionCounter(registry, "fogbridge.spool.appended"),
+                functionCounter(registry, "fogbridge.forwarder.acked"),
+                () -> gateway.spool().stats().records());
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fogbridge-console-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(() -> charts.sample(System.currentTimeMillis()), 0, 1, TimeUnit.SECONDS);
+        stages.push(sampler::shutdownNow);
+        Supplier<Registry> devices = gateway.deviceDirectory() instanceof DeviceRegistry r ? r::current : () -> null;
+        GatewayFacts facts = new GatewayFacts(
+                gateway.config().gateway().id(),
+                gateway.config().gateway().labels(),
+                VersionCommand.version(),
+                gateway.clock().instant(),
+                ops::evaluate,
+                () -> forwarder(gateway.forwarder().state()),
+                () -> oldestAgeSeconds(gateway),
+                devices);
+        ConsoleSessions sessions = new ConsoleSessions(token, registry, System::nanoTime, IDLE);
+        ops.mount("/console", new Console(sessions, facts, gateway.deviceActivity(), charts, gateway.clock()));
+    }
+
+    private static String forwarder(ForwarderState state) {
+        String words = state.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + (state.connected() ? ", connected" : ", not connected");
+        return state.lastError() == null ? words : words + "; last error: " + state.lastError();
+    }
+
+    /** A counter read by name each time: 0 until the stage that registers it exists. */
+    private static DoubleSupplier functionCounter(MeterRegistry registry, String name) {
+        return () -> {
+            FunctionCounter counter = registry.find(name).functionCounter();
+            if (counter != null) {
+                return counter.count();
+            }
+            var plain = registry.find(name).counter();
+            return plain == null ? 0 : plain.count();
+        };
+    }
+
+    /** As the {@code fogbridge.spool.oldest.age.seconds} gauge, but NaN when nothing waits (the gauge says 0). */
+    private static double oldestAgeSeconds(Gateway gateway) {
+        long oldest = gateway.spool().stats().oldestArrival();
+        return oldest < 0 ? Double.NaN : Math.max(0, gateway.clock().millis() - oldest) / 1000.0;
+    }
+}
