@@ -1,6 +1,7 @@
 package io.fogbridge.demo;
 
 import io.fogbridge.gateway.Gateway;
+import io.fogbridge.gateway.cli.FatalErrorHandler;
 import io.fogbridge.gateway.cli.LiveStatus;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.config.GatewayConfig;
@@ -34,7 +35,9 @@ import picocli.CommandLine.Option;
             "Run Kafka, the gateway and simulated devices, all on embedded defaults.",
             "Starts a single-node Kafka (KRaft), the gateway with its embedded MQTT broker, and a simulated",
             "plant (two lathes, a water tank). Devices connect over TLS with per-device passwords, made fresh for",
-            "every run in the data dir (development CA, server certificate, device registry). Ctrl-C stops everything."
+            "every run in the data dir (development CA, server certificate, device registry). A third lathe is a",
+            "Modbus TCP PLC in the same process, polled by the gateway's Modbus converter and deadbanded by a",
+            "reduction rule. Ctrl-C stops everything."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -94,12 +97,24 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Starting Kafka (single node, KRaft) on 127.0.0.1:" + kafka + " ...");
         KafkaBroker broker = KafkaBroker.start(dataDir.resolve("kafka"), kafka);
         DemoSecurity security = DemoSecurity.create(dataDir.resolve("security"));
-        GatewayConfig config = demoConfig(security, broker.port(), available(mqttPort), available(httpPort));
+        ModbusPlc plc;
+        try {
+            plc = ModbusPlc.start();
+        } catch (Exception e) {
+            broker.close();
+            throw e;
+        }
+        out.println("Modbus PLC of lathe-3 (unit 1) on 127.0.0.1:" + plc.port());
+        GatewayConfig config =
+                demoConfig(security, broker.port(), available(mqttPort), available(httpPort), plc.port());
         out.println("Starting the gateway ...");
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
+            // HiveMQ's start replaced the handler that halts on an Error (see RunCommand): put it back
+            FatalErrorHandler.install();
         } catch (Exception e) {
+            plc.close();
             broker.close();
             throw e;
         }
@@ -113,12 +128,13 @@ final class DemoCommand implements Callable<Integer> {
                             status.finish(); // Ctrl-C: the shell's prompt goes below the status, not into it
                             devices.close();
                             gateway.close();
+                            plc.close();
                             broker.close();
                             done.countDown();
                         },
                         "demo-shutdown"));
         devices.start(rate);
-        printHowToWatch(out, broker.bootstrapServers(), mqtt, gateway.httpPort(), security);
+        printHowToWatch(out, broker.bootstrapServers(), mqtt, gateway.httpPort(), security, plc.port());
 
         long deadline = durationSeconds == null
                 ? Long.MAX_VALUE
@@ -136,7 +152,8 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private GatewayConfig demoConfig(DemoSecurity security, int kafka, int mqtt, int http) throws Exception {
+    private GatewayConfig demoConfig(DemoSecurity security, int kafka, int mqtt, int http, int modbus)
+            throws Exception {
         String yaml;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo.yaml")) {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -145,6 +162,9 @@ final class DemoCommand implements Callable<Integer> {
                 .replace("${kafkaPort}", Integer.toString(kafka))
                 .replace("${mqttPort}", Integer.toString(mqtt))
                 .replace("${httpPort}", Integer.toString(http))
+                .replace("${modbusPort}", Integer.toString(modbus))
+                // the PLC is polled as often as the MQTT devices publish
+                .replace("${modbusInterval}", Math.max(10, 1000 / Math.max(1, rate)) + "ms")
                 .replace("${registry}", quoted(security.registryFile()))
                 .replace("${certFile}", quoted(security.certFile()))
                 .replace("${keyFile}", quoted(security.keyFile()));
@@ -165,11 +185,14 @@ final class DemoCommand implements Callable<Integer> {
                 .mapToDouble(Counter::count)
                 .sum();
         var spool = gateway.spool().stats();
+        long deadbanded = (long) gateway.registry().find("fogbridge.reduction.suppressed").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
         ForwarderState forwarder = gateway.forwarder().state();
         return List.of(
                 String.format(
-                        "received %,d | spooled %,d | in Kafka %,d",
-                        received, spool.appended(), forwarder.ackedRecords()),
+                        "received %,d | reduced away %,d | spooled %,d | in Kafka %,d",
+                        received, deadbanded, spool.appended(), forwarder.ackedRecords()),
                 String.format(
                         "backlog %,d | devices acked %,d | Kafka %s",
                         spool.records(),
@@ -177,15 +200,17 @@ final class DemoCommand implements Callable<Integer> {
                         forwarder.connected() ? "connected" : "NOT connected"));
     }
 
-    private static void printHowToWatch(PrintStream out, String bootstrap, int mqtt, int http, DemoSecurity security) {
+    private static void printHowToWatch(
+            PrintStream out, String bootstrap, int mqtt, int http, DemoSecurity security, int modbus) {
         Path ca = security.caFile().toAbsolutePath();
         out.println();
         out.println("Fogbridge demo is running. MQTT is TLS only (" + "127.0.0.1:" + mqtt + ", CA " + ca + ");");
-        out.println("devices log in with their own random password: plc-bridge@demo (the lathes), tank-1@demo.");
+        out.println("devices log in with their own random password: plc-bridge@demo (lathes 1-2), tank-1@demo.");
         out.println("Registry (bcrypt hashes only): " + security.registryFile().toAbsolutePath());
         out.println("Watch the data:");
-        out.println("  kcat -b " + bootstrap
-                + " -C -t fog.telemetry.plant-1 -f '%k %h %s\\n'   # lathes, via the 'lathes' route");
+        out.println(
+                "  kcat -b " + bootstrap
+                        + " -C -t fog.telemetry.plant-1 -f '%k %h %s\\n'   # lathes 1-2 (MQTT, 'lathes' route), lathe-3 (Modbus)");
         out.println("  kcat -b " + bootstrap
                 + " -C -t fog.telemetry.demo -t fog.event.demo -f '%t %k %s\\n'   # the water tank");
         out.println(
@@ -193,7 +218,12 @@ final class DemoCommand implements Callable<Integer> {
                         + " -P " + security.password("watcher")
                         + " -t 'factory/#' -t 'telemetry/demo/#' -t 'event/demo/#' -v   # the local bus, read-only");
         out.println("  curl -s http://127.0.0.1:" + http + "/readyz ; curl -s http://127.0.0.1:" + http
-                + "/metrics | grep fogbridge_");
+                + "/metrics | grep -E 'fogbridge_(modbus|reduction)'");
+        out.println("lathe-3 is a Modbus TCP PLC on 127.0.0.1:" + modbus
+                + " (unit 1), polled by the gateway; its polls reach"
+                + " Kafka only when rpm, temp or load leave their deadband, or every 5 s:");
+        out.println("  mbpoll -m tcp -p " + modbus + " -a 1 -0 -1 -t 3 -r 0 -c 2 127.0.0.1"
+                + "   # the PLC's input registers: temp and load, in tenths");
         out.println("Close the tank's valve (its next telemetry shows \"valve\":\"closed\"; send open to reopen it):");
         out.println("  echo closed | kcat -P -b " + bootstrap + " -t fog.command.demo -k tank-1 -H subject=setValve"
                 + " -H correlation-id=demo-1 -H response-required=true -H ttl=30000");

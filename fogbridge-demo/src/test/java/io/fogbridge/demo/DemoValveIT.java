@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code {"valve":"open"}}, reads {@code fog.command_response.demo} with {@code kcat} and {@code fog.telemetry.demo}
  * with a consumer:
  * the tank answers 200 with the correlation id, and its telemetry, in order, says open, then closed, then open
- * again.
+ * again. On the way, the Modbus lathe (issue 12) is checked in {@code fog.telemetry.plant-1}.
  */
 class DemoValveIT {
 
@@ -75,6 +75,7 @@ class DemoValveIT {
                     .atMost(WAIT)
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> valveStates(kafka).contains("open"));
+            assertModbusLatheInKafka(kafka);
 
             sh(closeCommand.replace("| kcat ", "| " + kcat + " "));
             KcatConsumer.Record closed = awaitResponse(kafka, "demo-1");
@@ -96,6 +97,33 @@ class DemoValveIT {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> valveStates(kafka).equals(List.of("open", "closed", "open")));
         }
+    }
+
+    /**
+     * Issue 12's demo: the in-process Modbus PLC's lathe-3 is polled, scaled and deadbanded into
+     * {@code fog.telemetry.plant-1} beside the MQTT lathes, with a {@code source} header instead of {@code mqtt-topic}.
+     */
+    private static void assertModbusLatheInKafka(String kafka) {
+        KcatConsumer.Record lathe3 = await("a good Modbus poll of lathe-3 in fog.telemetry.plant-1")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> readAll(kafka, "fog.telemetry.plant-1").stream()
+                                .filter(r -> "lathe-3".equals(r.key()))
+                                // the first polls may time out while the demo's JVM warms up on a loaded machine
+                                .filter(r -> r.valueAsString().contains("\"rpm\":\"good\""))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        assertThat(lathe3.headers())
+                .containsEntry("device_id", "lathe-3")
+                .containsEntry("tenant_id", "plant-1")
+                .doesNotContainKey("mqtt-topic");
+        assertThat(lathe3.headers().get("source")).matches("modbus://127\\.0\\.0\\.1:\\d+/1");
+        // scaled: 0.1 rpm per raw unit around 1,200 rpm (raw 12,000), all three tags read
+        assertThat(lathe3.valueAsString())
+                .matches(".*\"rpm\":1[0-3]\\d\\d(\\.\\d+)?,.*")
+                .contains("\"quality\":{\"rpm\":\"good\",\"temp\":\"good\",\"load\":\"good\"}");
     }
 
     /**

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; stateless apart from where it writes and how it halts (parameters, so tests see both).
  */
-final class FatalErrorHandler implements Thread.UncaughtExceptionHandler {
+public final class FatalErrorHandler implements Thread.UncaughtExceptionHandler {
 
     /** {@code EX_SOFTWARE} of sysexits.h; the JVM's own {@code -XX:+ExitOnOutOfMemoryError} exits with 3. */
     static final int EXIT_CODE = 70;
@@ -38,7 +38,7 @@ final class FatalErrorHandler implements Thread.UncaughtExceptionHandler {
     }
 
     /** Makes this the handler of every thread that has none of its own. */
-    static void install() {
+    public static void install() {
         Thread.setDefaultUncaughtExceptionHandler(
                 new FatalErrorHandler(System.err, code -> Runtime.getRuntime().halt(code)));
     }
