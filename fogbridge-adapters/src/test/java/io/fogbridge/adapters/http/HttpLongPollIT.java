@@ -110,7 +110,9 @@ class HttpLongPollIT {
 
         // Every client is gone. A command now must go to the next live poll, not to an abandoned one.
         inbox.offer(TestDevices.command("sensor-1", "setValve", "after-abandon", "{\"open\":true}"));
-        var live = Curl.post(base + "/telemetry?ttd=5", bytes("{}"), "-u", "sensor-1@acme:s3cret");
+        // ttd 20 s: the test inbox polls on the common pool, which 300 cancelled waits keep busy for a while on a
+        // loaded 2-core box (it answered 202 within 5 s once, under a parallel build)
+        var live = Curl.post(base + "/telemetry?ttd=20", bytes("{}"), "-u", "sensor-1@acme:s3cret");
         assertThat(live.status()).as("the live poll gets the command").isEqualTo(200);
         assertThat(live.headers()).containsEntry("fog-command-request-id", "after-abandon");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(inbox.delivered)
