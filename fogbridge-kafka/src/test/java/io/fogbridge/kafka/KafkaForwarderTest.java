@@ -412,11 +412,15 @@ class KafkaForwarderTest {
         try {
             forwarder.start();
 
-            await().until(() -> forwarder.state().phase() == ForwarderState.Phase.STOPPED);
+            // Awaitility would catch the thread's Error itself (its default) and fail here: the point is that it
+            // reaches the process's handler
+            await().dontCatchUncaughtExceptions()
+                    .until(() -> forwarder.state().phase() == ForwarderState.Phase.STOPPED);
             assertThat(forwarder.state().lastError()).isEqualTo("InternalError: simulated fatal error");
             assertThat(forwarder.state().connected()).isFalse();
             // the gateway's handler halts the process on an Error; it must get to see it
-            await().untilAsserted(() -> assertThat(uncaught.get()).isInstanceOf(InternalError.class));
+            await().dontCatchUncaughtExceptions()
+                    .untilAsserted(() -> assertThat(uncaught.get()).isInstanceOf(InternalError.class));
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(before);
         }
