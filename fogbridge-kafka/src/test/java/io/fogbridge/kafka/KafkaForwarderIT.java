@@ -176,7 +176,9 @@ class KafkaForwarderIT {
             Thread.sleep(1_000);
         }
         assertThat(forwarder.state().connected()).isFalse();
-        assertThat(forwarder.state().lagMillis()).isGreaterThan(0);
+        // The lag comes from the records in flight; between two attempts to reconnect the forwarder has none for a
+        // moment and reports 0 (seen once in CI under load), so ask for it over a few seconds, not at one instant.
+        await().atMost(Duration.ofSeconds(15)).until(() -> forwarder.state().lagMillis() > 0);
         // SpoolCursor is owned by the forwarder thread; committed() is a read the fakes and the spool allow.
         assertThat(spool.cursor().committed(Lane.BULK))
                 .as("nothing acknowledged, nothing committed")
