@@ -60,16 +60,30 @@ record BrokerLayout(Path dataDir, String clusterId, int clientPort, int internal
                 layout.save();
                 return layout;
             }
+            // Each free port is a socket closed again at once, so the system may hand the same number out twice
+            // (and a caller's clientPort came from the same pool): the three must differ or Kafka refuses to start.
+            int client = clientPort == 0 ? freePort() : clientPort;
+            int internal = freePortOtherThan(client);
+            int controller = freePortOtherThan(client, internal);
             BrokerLayout layout = new BrokerLayout(
                     dataDir,
                     Uuid.randomUuid().toString(), // Kafka's own id format
-                    clientPort == 0 ? freePort() : clientPort,
-                    freePort(),
-                    freePort());
+                    client,
+                    internal,
+                    controller);
             layout.save();
             return layout;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare broker data dir " + dataDir, e);
+        }
+    }
+
+    private static int freePortOtherThan(int... taken) throws IOException {
+        while (true) {
+            int port = freePort();
+            if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
         }
     }
 
