@@ -13,9 +13,10 @@ import io.fogbridge.api.Topics;
  *   <li>tenant and device levels of the device-facing topics ({@code telemetry}, {@code event}, {@code command}), in
  *       a PUBLISH or a SUBSCRIBE (where a wildcard level is fine): {@link DeviceId#isValidId}, the registry's rule;
  *       an empty level is left to the pipeline, which refuses it from an anonymous sender;
- *   <li>client id: at most {@value #MAX_CLIENT_ID} characters, none of them a space, control, invisible (format) or
+ *   <li>client id: at most {@value #MAX_CLIENT_ID} characters, none of them a control, invisible (format) or
  *       line-separator character, nor half a surrogate pair. Looser than a device id, since MQTT client libraries
- *       make up ids such as {@code mosqpub|1234-host}.
+ *       make up ids such as {@code mosqpub|1234-host}, and a plain space is allowed: MQTT allows it, Eclipse Paho's
+ *       interop suite connects as {@code "clean retained"}, and log lines escape what needs it.
  * </ul>
  *
  * Pure and thread-safe.
@@ -75,7 +76,10 @@ final class AnonymousIds {
     }
 
     private static boolean visible(int c) {
-        if (c <= 0x20 || (c >= 0x7f && c <= 0xa0)) {
+        if (c == ' ') {
+            return true;
+        }
+        if (c < 0x20 || (c >= 0x7f && c <= 0xa0)) {
             return false;
         }
         return switch (Character.getType(c)) {
