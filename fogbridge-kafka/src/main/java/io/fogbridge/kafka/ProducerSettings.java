@@ -33,6 +33,11 @@ final class ProducerSettings {
 
     private ProducerSettings() {}
 
+    /** {@link #BUFFER_MEMORY_BYTES}, or an eighth of a heap smaller than 128 MiB (at least 1 MiB). */
+    static long bufferMemoryFor(long maxHeapBytes) {
+        return Math.max(1L << 20, Math.min(BUFFER_MEMORY_BYTES, maxHeapBytes / 8));
+    }
+
     static Map<String, Object> of(ForwarderOptions options) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
@@ -46,7 +51,10 @@ final class ProducerSettings {
         // batches at telemetry sizes; 16 MiB covers that with room and, unlike Kafka's 32 MiB default
         // or the earlier 64 MiB, keeps a heap-capped edge JVM (bin/fogbridge: -Xmx128m) from filling
         // its heap with pooled batches while it drains a backlog after an outage.
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(BUFFER_MEMORY_BYTES));
+        // A smaller heap than the launcher's gets an eighth of it (kafka.properties buffer.memory still wins).
+        p.put(
+                ProducerConfig.BUFFER_MEMORY_CONFIG,
+                Long.toString(bufferMemoryFor(Runtime.getRuntime().maxMemory())));
         // Outages: the producer keeps retrying a batch for delivery.timeout.ms before the forwarder
         // sees a failure and rewinds; reconnect attempts back off up to 2 s so a returning broker is
         // found quickly; send() blocks at most 10 s for metadata of a new topic.

@@ -79,4 +79,12 @@ class ProducerSettingsTest {
 
         assertThat(ProducerSettings.of(options)).doesNotContainKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     }
+
+    @Test
+    void theProducerBufferIsAnEighthOfASmallHeapAndAtMost16MiB() {
+        assertThat(ProducerSettings.bufferMemoryFor(128L << 20)).isEqualTo(16L << 20);
+        assertThat(ProducerSettings.bufferMemoryFor(4L << 30)).isEqualTo(16L << 20);
+        assertThat(ProducerSettings.bufferMemoryFor(64L << 20)).isEqualTo(8L << 20);
+        assertThat(ProducerSettings.bufferMemoryFor(4L << 20)).isEqualTo(1L << 20);
+    }
 }

@@ -67,6 +67,8 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     private ExecutorService authChecker;
     private RevocationWatch revocations;
     private WillRelay wills;
+    private final BrokerBacklog backlog =
+            BrokerBacklog.forHeap(Runtime.getRuntime().maxMemory());
     private volatile boolean ready;
     private volatile List<ListenerAddress> boundListeners = List.of();
 
@@ -95,6 +97,10 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         this.acl = new TopicAcl(options.security().roles(), options.security().anonymousPermissions());
         this.commands = new MqttCommandTransport(options.ackTimeout());
         metrics.gauge("fogbridge.mqtt.connections", "clients connected to the embedded MQTT broker", this::connections);
+        metrics.gauge(
+                "fogbridge.mqtt.broker.queued",
+                "publishes the embedded broker read and queued for the uplink, not yet handed over",
+                backlog::queued);
     }
 
     @Override
@@ -163,6 +169,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
             stopBroker();
             throw e;
         }
+        backlog.attach(hivemq);
         boundListeners = List.copyOf(listeners);
         tlsStores.startWatching();
         revocations.start();
@@ -211,6 +218,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 senders,
                 acl,
                 metrics,
+                backlog,
                 (clientId, code, reason) -> Services.clientService().disconnectClient(clientId, false, code, reason));
     }
 

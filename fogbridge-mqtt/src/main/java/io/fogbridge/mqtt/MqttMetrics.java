@@ -15,6 +15,7 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.mqtt.received} (tag {@code qos}): publishes handed to the uplink
  *   <li>{@code fogbridge.mqtt.rejected} (tag {@code reason}): publishes refused to the sender, by reason
  *   <li>{@code fogbridge.mqtt.connections}: connected clients (embedded broker)
+ *   <li>{@code fogbridge.mqtt.broker.queued}: publishes the embedded broker queued for the uplink ({@link BrokerBacklog})
  *   <li>{@code fogbridge.mqtt.auth.failed}: CONNECTs refused (bad or missing credentials, disabled device, an
  *       anonymous client id that is too long or holds invisible characters …)
  *   <li>{@code fogbridge.mqtt.revoked} (tag {@code reason}: removed, disabled, credential-revoked, expired): open
@@ -36,6 +37,8 @@ final class MqttMetrics {
     static final String NOT_AUTHORIZED = "not-authorized";
     /** An anonymous client named a tenant or device id the registry would not accept ({@link AnonymousIds}). */
     static final String INVALID_ID = "invalid-id";
+    /** A QoS 0 publish dropped because the broker's queue of publishes was over its bound ({@link BrokerBacklog}). */
+    static final String OVERLOAD = "overload";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();

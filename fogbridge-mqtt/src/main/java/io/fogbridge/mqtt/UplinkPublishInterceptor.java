@@ -17,7 +17,9 @@ import io.fogbridge.api.log.Untrusted;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,9 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
     private final SenderResolver senders;
     private final TopicAcl acl;
     private final MqttMetrics metrics;
+    private final BrokerBacklog backlog;
+    /** QoS 0 senders cut off in the current overload, so each is disconnected once (at most one per connection). */
+    private final Set<String> cutOff = ConcurrentHashMap.newKeySet();
     /**
      * Disconnects a client with a reason code: 0x95, or 0x87 and 0x90 where a QoS 0 publish has no PUBACK to carry the
      * refusal. Given as a function so the interceptor stays testable.
@@ -66,6 +71,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             SenderResolver senders,
             TopicAcl acl,
             MqttMetrics metrics,
+            BrokerBacklog backlog,
             Disconnect disconnect) {
         this.uplink = uplink;
         this.maxPayloadBytes = maxPayloadBytes;
@@ -74,6 +80,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         this.senders = senders;
         this.acl = acl;
         this.metrics = metrics;
+        this.backlog = backlog;
         this.disconnect = disconnect;
     }
 
@@ -98,6 +105,9 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             return;
         }
         QoS qos = QoS.ofMqtt(packet.getQos().getQosNumber());
+        if (qos == QoS.AT_MOST_ONCE && shed(input, output, payload.remaining())) {
+            return;
+        }
         InboundMessage message = new InboundMessage(
                 packet.getTopic(),
                 bytesOf(payload),
@@ -116,6 +126,37 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
                 AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                 "not confirmed durable within " + ackTimeout.toMillis() + " ms");
         accept(message).whenComplete((outcome, failure) -> answer(async, outcome, failure));
+    }
+
+    /**
+     * A QoS 0 publish while the broker's queue of publishes is over its bound ({@link BrokerBacklog}) is dropped and
+     * counted ({@code overload}), and its sender is disconnected with 0x96 (message rate too high): MQTT has no other
+     * way to slow a QoS 0 sender, and HiveMQ keeps reading (and queueing) as long as the connection is open. QoS 1
+     * publishes are not shed here: the sender's in-flight window already bounds them, and the spool's append budget
+     * refuses them as retriable when it is full.
+     */
+    private boolean shed(PublishInboundInput input, PublishInboundOutput output, int payloadBytes) {
+        if (!backlog.overBound(payloadBytes)) {
+            if (!cutOff.isEmpty() && backlog.drained(payloadBytes)) {
+                cutOff.clear();
+            }
+            return false;
+        }
+        output.preventPublishDelivery();
+        metrics.rejected(MqttMetrics.OVERLOAD);
+        String clientId = input.getClientInformation().getClientId();
+        if (cutOff.add(clientId)) {
+            log.warn(
+                    "client {} publishes QoS 0 faster than the gateway takes it ({} publishes queued in the broker):"
+                            + " disconnected with 0x96, its queued QoS 0 publishes dropped",
+                    Untrusted.of(clientId),
+                    backlog.queued());
+            disconnect.disconnect(
+                    clientId,
+                    DisconnectReasonCode.MESSAGE_RATE_TOO_HIGH,
+                    "QoS 0 publishes faster than the gateway takes them");
+        }
+        return true;
     }
 
     private CompletableFuture<Outcome> accept(InboundMessage message) {

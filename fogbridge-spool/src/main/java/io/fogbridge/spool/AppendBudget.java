@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Threads.</b> Thread-safe: appending threads take, the writer thread releases.
  */
 final class AppendBudget {
-    /** 16 MiB: an eighth of the launcher's {@code -Xmx128m}. */
+    /** 16 MiB: an eighth of the launcher's {@code -Xmx128m}; smaller heaps get an eighth of theirs. */
     static final long DEFAULT_BYTES = 16L << 20;
 
     static final long DEFAULT_COUNT = 32_768;
@@ -29,6 +29,15 @@ final class AppendBudget {
     AppendBudget(long maxBytes, long maxCount) {
         this.maxBytes = maxBytes;
         this.maxCount = maxCount;
+    }
+
+    /**
+     * The budget for a JVM whose heap is at most {@code maxHeapBytes}: {@link #DEFAULT_BYTES}, or an eighth of a
+     * smaller heap (at least 1 MiB), so that the append budget, the broker's queue and the producer's buffer
+     * together stay under half of any heap the gateway is given.
+     */
+    static AppendBudget forHeap(long maxHeapBytes) {
+        return new AppendBudget(Math.max(1L << 20, Math.min(DEFAULT_BYTES, maxHeapBytes / 8)), DEFAULT_COUNT);
     }
 
     /** Takes room for one append of {@code length} bytes; false (and nothing taken) when it does not fit. */

@@ -80,7 +80,7 @@ public final class SegmentedSpool implements Spool {
     final LaneLog[] lanes;
     final DropCounters drops;
     /** Bounds what appends hold in memory until the writer decided their fate. */
-    final AppendBudget budget = new AppendBudget(AppendBudget.DEFAULT_BYTES, AppendBudget.DEFAULT_COUNT);
+    final AppendBudget budget = AppendBudget.forHeap(Runtime.getRuntime().maxMemory());
 
     final LongAdder appended = new LongAdder();
     final LongAdder committedRecords = new LongAdder();
