@@ -79,6 +79,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
                 .ackTimeout(config.devices().ackTimeout())
                 .allowAnonymous(true)
                 .security(security)
+                .maxConnections(config.mqtt().maxConnections(), config.mqtt().maxConnectionsPerAddress())
                 .build();
         return new MqttBus(new EmbeddedMqttBroker(options, registry, clock), security.directory());
     }

@@ -19,6 +19,8 @@ import java.util.Objects;
  *                        ({@link ListenerAddress#anonymousAllowed()}: loopback listeners only, unless configured)
  * @param security        the device registry and roles clients authenticate and are authorized against
  * @param startTimeout    how long {@link EmbeddedMqttBroker#start} waits for the broker to listen
+ * @param maxConnections  connections held at most ({@code mqtt.maxConnections}); a CONNECT beyond is refused 0x97
+ * @param maxConnectionsPerAddress the same per source address ({@code mqtt.maxConnectionsPerAddress}); 0: unbounded
  */
 public record EmbeddedBrokerOptions(
         List<ListenerAddress> listeners,
@@ -27,7 +29,12 @@ public record EmbeddedBrokerOptions(
         Duration ackTimeout,
         boolean allowAnonymous,
         Duration startTimeout,
-        MqttSecurity security) {
+        MqttSecurity security,
+        int maxConnections,
+        int maxConnectionsPerAddress) {
+
+    /** {@code mqtt.maxConnections} default. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 5_000;
 
     /** {@code devices.maxPayload} default: 256 KiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -75,6 +82,8 @@ public record EmbeddedBrokerOptions(
         private boolean allowAnonymous = true;
         private Duration startTimeout = Duration.ofSeconds(60);
         private MqttSecurity security = MqttSecurity.anonymousOnly();
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -115,9 +124,27 @@ public record EmbeddedBrokerOptions(
             return this;
         }
 
+        /**
+         * Connections the broker holds at most, in all and from one source address (0: no per-address bound); a
+         * CONNECT beyond them is refused with 0x97 ({@link ConnectionQuota}).
+         */
+        public Builder maxConnections(int maxConnections, int maxConnectionsPerAddress) {
+            this.maxConnections = maxConnections;
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
         public EmbeddedBrokerOptions build() {
             return new EmbeddedBrokerOptions(
-                    listeners, maxPayloadBytes, workDir, ackTimeout, allowAnonymous, startTimeout, security);
+                    listeners,
+                    maxPayloadBytes,
+                    workDir,
+                    ackTimeout,
+                    allowAnonymous,
+                    startTimeout,
+                    security,
+                    maxConnections,
+                    maxConnectionsPerAddress);
         }
     }
 }

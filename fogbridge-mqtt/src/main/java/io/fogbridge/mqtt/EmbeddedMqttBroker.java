@@ -67,6 +67,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     private ExecutorService authChecker;
     private RevocationWatch revocations;
     private WillRelay wills;
+    private final ConnectionQuota quota;
     private final BrokerBacklog backlog =
             BrokerBacklog.forHeap(Runtime.getRuntime().maxMemory());
     private volatile boolean ready;
@@ -96,6 +97,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         this.senders = Objects.requireNonNull(senders, "senders");
         this.acl = new TopicAcl(options.security().roles(), options.security().anonymousPermissions());
         this.commands = new MqttCommandTransport(options.ackTimeout());
+        this.quota = new ConnectionQuota(options.maxConnections(), options.maxConnectionsPerAddress());
         metrics.gauge("fogbridge.mqtt.connections", "clients connected to the embedded MQTT broker", this::connections);
         metrics.gauge(
                 "fogbridge.mqtt.broker.queued",
@@ -136,12 +138,14 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 RevocationWatch.DEFAULT_INTERVAL);
         UplinkExtension extension = new UplinkExtension(
                 interceptor(uplink),
-                new RegistryAuthenticator(options.security(), anonymousListeners(listeners), authChecker, metrics),
+                new RegistryAuthenticator(
+                        options.security(), anonymousListeners(listeners), authChecker, metrics, quota),
                 new TopicAuthorizer(acl, metrics, commands),
                 metrics,
                 commands,
                 revocations,
-                wills(uplink));
+                wills(uplink),
+                quota);
         hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(folders.configFolder())
                 .withDataFolder(folders.dataFolder())

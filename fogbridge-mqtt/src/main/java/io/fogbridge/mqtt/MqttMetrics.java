@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.mqtt.rejected} (tag {@code reason}): publishes refused to the sender, by reason
  *   <li>{@code fogbridge.mqtt.connections}: connected clients (embedded broker)
  *   <li>{@code fogbridge.mqtt.broker.queued}: publishes the embedded broker queued for the uplink ({@link BrokerBacklog})
+ *   <li>{@code fogbridge.mqtt.connections.refused} (tag {@code reason}: quota): CONNECTs refused at the connection
+ *       bound ({@code mqtt.maxConnections}, {@code mqtt.maxConnectionsPerAddress}), answered 0x97
  *   <li>{@code fogbridge.mqtt.auth.failed}: CONNECTs refused (bad or missing credentials, disabled device, an
  *       anonymous client id that is too long or holds invisible characters …)
  *   <li>{@code fogbridge.mqtt.revoked} (tag {@code reason}: removed, disabled, credential-revoked, expired): open
@@ -67,6 +69,19 @@ final class MqttMetrics {
                         .tag("reason", r)
                         .register(registry))
                 .increment();
+    }
+
+    /** A CONNECT refused at the connection bound ({@link ConnectionQuota}). */
+    static final String QUOTA = "quota";
+
+    void connectionRefused(String reason) {
+        if (registry != null) {
+            Counter.builder("fogbridge.mqtt.connections.refused")
+                    .description("MQTT CONNECTs refused before authentication, by reason")
+                    .tag("reason", reason)
+                    .register(registry)
+                    .increment();
+        }
     }
 
     void authFailed() {

@@ -10,6 +10,7 @@ import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
+import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.api.device.Proof;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +52,17 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
     private final MqttSecurity security;
     private final ExecutorService checker;
     private final MqttMetrics metrics;
+    private final ConnectionQuota quota;
+    /** When a refusal at the connection bound was last logged: one line per 10 s, not one per CONNECT of a flood. */
+    private final AtomicLong quotaLogged = new AtomicLong(Long.MIN_VALUE);
 
     RegistryAuthenticator(
-            MqttSecurity security, Set<String> anonymousListeners, ExecutorService checker, MqttMetrics metrics) {
+            MqttSecurity security,
+            Set<String> anonymousListeners,
+            ExecutorService checker,
+            MqttMetrics metrics,
+            ConnectionQuota quota) {
+        this.quota = quota;
         this.security = security;
         this.devices = security.directory();
         this.anonymousListeners = Set.copyOf(anonymousListeners);
@@ -64,6 +75,11 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
         ConnectionInformation connection = input.getConnectionInformation();
         ConnectPacket connect = input.getConnectPacket();
         String clientId = input.getClientInformation().getClientId();
+        String full = quota.tryAcquire(connection);
+        if (full != null) {
+            refuseOverQuota(output, clientId, full, connect.getMqttVersion());
+            return;
+        }
         List<X509Certificate> chain = clientChain(connection);
         if (!chain.isEmpty()) {
             finish(
@@ -153,6 +169,19 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                                 + Untrusted.of(refused.detail()));
             }
         }
+    }
+
+    private void refuseOverQuota(SimpleAuthOutput output, String clientId, String why, MqttVersion version) {
+        metrics.connectionRefused(MqttMetrics.QUOTA);
+        long now = System.nanoTime();
+        long last = quotaLogged.get();
+        if ((last == Long.MIN_VALUE || now - last > TimeUnit.SECONDS.toNanos(10))
+                && quotaLogged.compareAndSet(last, now)) {
+            log.warn("client {} refused (0x97, quota exceeded): {}", Untrusted.of(clientId), why);
+        }
+        // HiveMQ answers an MQTT 3 client "not authorized" for 0x97; 0x88 becomes 3, server unavailable.
+        boolean v5 = version == MqttVersion.V_5;
+        output.failAuthentication(v5 ? ConnackReasonCode.QUOTA_EXCEEDED : ConnackReasonCode.SERVER_UNAVAILABLE, why);
     }
 
     private void refuse(SimpleAuthOutput output, ConnackReasonCode code, String toClient, String toLog) {

@@ -32,6 +32,7 @@ final class UplinkExtension implements ExtensionMain {
     private final MqttCommandTransport commands;
     private final RevocationWatch revocations;
     private final WillRelay wills;
+    private final ConnectionQuota quota;
     private final CountDownLatch started = new CountDownLatch(1);
 
     UplinkExtension(
@@ -41,8 +42,10 @@ final class UplinkExtension implements ExtensionMain {
             MqttMetrics metrics,
             MqttCommandTransport commands,
             RevocationWatch revocations,
-            WillRelay wills) {
+            WillRelay wills,
+            ConnectionQuota quota) {
         this.wills = wills;
+        this.quota = quota;
         this.commands = commands;
         this.revocations = revocations;
         this.interceptor = interceptor;
@@ -63,7 +66,7 @@ final class UplinkExtension implements ExtensionMain {
         });
         Services.eventRegistry()
                 .setClientLifecycleEventListener(
-                        provider -> new ConnectionEvents(metrics, commands, revocations, wills));
+                        provider -> new ConnectionEvents(metrics, commands, revocations, wills, quota));
         started.countDown();
     }
 
@@ -80,11 +83,16 @@ final class UplinkExtension implements ExtensionMain {
      * on a lost connection, a disconnect by the broker, or a client DISCONNECT with reason 0x04.
      */
     private record ConnectionEvents(
-            MqttMetrics metrics, MqttCommandTransport commands, RevocationWatch revocations, WillRelay wills)
+            MqttMetrics metrics,
+            MqttCommandTransport commands,
+            RevocationWatch revocations,
+            WillRelay wills,
+            ConnectionQuota quota)
             implements ClientLifecycleEventListener {
 
         @Override
         public void onServerInitiatedDisconnect(ServerInitiatedDisconnectInput input) {
+            quota.release(input.getConnectionInformation());
             wills.fire(input);
             if (input.getReasonCode().orElse(null) == DisconnectedReasonCode.PACKET_TOO_LARGE) {
                 metrics.rejected(MqttMetrics.TOO_LARGE);
@@ -93,12 +101,14 @@ final class UplinkExtension implements ExtensionMain {
 
         @Override
         public void onConnectionLost(ConnectionLostInput input) {
+            quota.release(input.getConnectionInformation());
             wills.fire(input);
             onDisconnect(input);
         }
 
         @Override
         public void onClientInitiatedDisconnect(ClientInitiatedDisconnectInput input) {
+            quota.release(input.getConnectionInformation());
             if (input.getReasonCode().orElse(null) == DisconnectedReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
                 wills.fire(input);
             } else {
@@ -109,6 +119,7 @@ final class UplinkExtension implements ExtensionMain {
 
         @Override
         public void onAuthenticationFailedDisconnect(AuthenticationFailedInput input) {
+            quota.release(input.getConnectionInformation());
             wills.discard(input);
             onDisconnect(input);
         }

@@ -10,6 +10,7 @@ import io.fogbridge.api.config.ServerTls;
 import io.fogbridge.api.config.ServerTlsKeys;
 import io.fogbridge.api.config.ValueType;
 import io.fogbridge.api.config.ValueTypes;
+import io.fogbridge.mqtt.EmbeddedBrokerOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,6 +72,22 @@ public final class MqttSection implements ConfigSection<MqttSettings> {
             "Topics granted beyond a device's own, by role. A role named `anonymous` limits anonymous clients"
                     + " (without it they may use every topic).");
 
+    public static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.define(
+            "mqtt.maxConnections",
+            ValueTypes.intRange(1, 1_000_000, "a whole number 1-1000000"),
+            EmbeddedBrokerOptions.DEFAULT_MAX_CONNECTIONS,
+            "Connections the embedded broker holds at most (anonymous, authenticated and those still"
+                    + " authenticating). Beyond it a CONNECT is refused with 0x97 (quota exceeded; MQTT 3.1.1: 3,"
+                    + " server unavailable) and counted in `fogbridge_mqtt_connections_refused_total{reason=\"quota\"}`;"
+                    + " connections already in are not touched.");
+
+    public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_ADDRESS = ConfigKey.define(
+            "mqtt.maxConnectionsPerAddress",
+            ValueTypes.intRange(0, 1_000_000, "a whole number 0-1000000"),
+            0,
+            "Connections from one source address the embedded broker holds at most; 0 = no such bound (devices"
+                    + " behind one NAT share an address). Refused and counted like `mqtt.maxConnections`.");
+
     @Override
     public String name() {
         return "mqtt";
@@ -78,7 +95,8 @@ public final class MqttSection implements ConfigSection<MqttSettings> {
 
     @Override
     public List<ConfigKey<?>> keys() {
-        List<ConfigKey<?>> keys = new ArrayList<>(List.of(LISTENERS, ROLES));
+        List<ConfigKey<?>> keys =
+                new ArrayList<>(List.of(LISTENERS, ROLES, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS));
         keys.addAll(ExternalBrokerKeys.ALL);
         return keys;
     }
@@ -90,7 +108,12 @@ public final class MqttSection implements ConfigSection<MqttSettings> {
         if (problems.size() != before) {
             return null;
         }
-        return new MqttSettings(values.get(LISTENERS), external, values.get(ROLES));
+        return new MqttSettings(
+                values.get(LISTENERS),
+                external,
+                values.get(ROLES),
+                values.get(MAX_CONNECTIONS),
+                values.get(MAX_CONNECTIONS_PER_ADDRESS));
     }
 
     /** A list of MQTT topic filters. */

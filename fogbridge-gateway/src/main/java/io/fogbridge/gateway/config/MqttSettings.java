@@ -8,8 +8,15 @@ import java.util.List;
  * @param listeners the embedded broker's listeners (unused in external mode)
  * @param external  the external broker, or null: embedded mode
  * @param roles     roles granting topics to devices (and to anonymous clients: the role named {@code anonymous})
+ * @param maxConnections           connections the embedded broker holds at most
+ * @param maxConnectionsPerAddress the same per source address; 0: no such bound
  */
-public record MqttSettings(List<MqttListener> listeners, ExternalBroker external, List<MqttRole> roles) {
+public record MqttSettings(
+        List<MqttListener> listeners,
+        ExternalBroker external,
+        List<MqttRole> roles,
+        int maxConnections,
+        int maxConnectionsPerAddress) {
 
     public MqttSettings {
         listeners = List.copyOf(listeners);
