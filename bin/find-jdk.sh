@@ -3,6 +3,16 @@
 # (usually /usr/lib/jvm), newest first.
 
 fogbridge_java_major() {
+  # The JDK's release file first: starting a JVM per candidate cost seconds of every gateway start on a busy box
+  # (BENCHMARKS.md, "Start-up and footprint"). JDK 8 says 1.8 there, which reads as 1: too old either way.
+  local major=""
+  if [ -r "$1/release" ]; then
+    major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1)
+  fi
+  if [ -n "$major" ]; then
+    echo "$major"
+    return
+  fi
   "$1/bin/java" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }

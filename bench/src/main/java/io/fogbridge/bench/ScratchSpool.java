@@ -45,15 +45,20 @@ final class ScratchSpool {
      */
     static void fill(SpoolOptions options, int count, IntFunction<Envelope> record) throws IOException {
         try (SegmentedSpool s = SegmentedSpool.open(options)) {
-            ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
-            for (int i = 0; i < count; i++) {
-                inFlight.add(s.append(record.apply(i)));
-                if (inFlight.size() >= FILL_WINDOW) {
-                    inFlight.poll().join();
-                }
-            }
-            inFlight.forEach(CompletableFuture::join);
+            append(s, count, record);
         }
+    }
+
+    /** Appends {@code count} records to an open spool and waits until all are durable. */
+    static void append(SegmentedSpool s, int count, IntFunction<Envelope> record) {
+        ArrayDeque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
+        for (int i = 0; i < count; i++) {
+            inFlight.add(s.append(record.apply(i)));
+            if (inFlight.size() >= FILL_WINDOW) {
+                inFlight.poll().join();
+            }
+        }
+        inFlight.forEach(CompletableFuture::join);
     }
 
     /** Deletes {@code dir} and everything below it (the spool in it must be closed). */

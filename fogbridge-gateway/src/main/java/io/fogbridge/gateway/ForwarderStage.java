@@ -26,7 +26,6 @@ final class ForwarderStage {
         KafkaForwarder forwarder = stages.push(new KafkaForwarder(
                 spool.cursor(), options(config.kafka(), config.gateway().id()), registry, clock, Ticker.system()));
         forwarder.start();
-        RouteTargetCheck.logInBackground(config);
         return forwarder;
     }
 

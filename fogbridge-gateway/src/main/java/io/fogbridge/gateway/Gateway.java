@@ -22,6 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * external one), the Kafka forwarder and the operations endpoints, wired from a {@link GatewayConfig}.
  *
  * <p>Start order is upstream-last: spool, forwarder, then the MQTT bus, so nothing is acknowledged
- * before the whole path stands. Close order is the reverse: stop accepting, let the forwarder
+ * before the whole path stands. While the broker starts (most of the start-up time, on threads of its own) the
+ * gateway binds its meters and prepares the ops server; the command path, the device adapters and {@code /readyz}
+ * follow once the broker listens. Close order is the reverse: stop accepting, let the forwarder
  * commit what Kafka acknowledged, then close the spool. Each stage is built by a class of its own
  * ({@link SpoolStage}, {@link ForwarderStage}, {@link ReductionStage}, {@link MqttBus}, {@link CommandPath},
  * {@link DeviceAdapters}, {@link OpsEndpoints}); this class only says the order. Thread-safe for {@link #close()}; accessors may be
@@ -84,20 +89,35 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void startStages() throws Exception {
+        StartupTimeline timeline = new StartupTimeline();
+        timeline.record("jvm+config", 0, StartupTimeline.sinceJvmStart());
         // Read before anything starts: a missing token file must not leave a half-started gateway behind.
         BearerToken opsToken = config.http().bearerToken();
-        bindProcessMeters();
+        // Before any stage registers a meter: a filter applies only to meters registered after it.
+        registry.config().commonTags("gateway", config.gateway().id());
         Path dataDir = Files.createDirectories(config.gateway().dataDir());
-        spool = SpoolStage.open(config.spool(), dataDir.resolve("spool"), clock, registry, stages);
-        forwarder = ForwarderStage.start(config, spool, clock, registry, stages);
+        spool = timeline.time(
+                "spool", () -> SpoolStage.open(config.spool(), dataDir.resolve("spool"), clock, registry, stages));
+        forwarder = timeline.time("kafka", () -> ForwarderStage.start(config, spool, clock, registry, stages));
         Pipeline pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
         activity = new DeviceActivity(pipeline, clock::millis);
-        bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), activity, clock, registry, stages);
-        CommandPath.Started commandPath = CommandPath.start(config, dataDir, bus, spool, registry, stages);
+        bus = MqttBus.create(config, SpoolStage.workDir(spool, dataDir), clock, registry, stages);
+        // The broker's start is most of the gateway's (its own class loading and wiring, on threads of its own);
+        // the steps below need only the bus built, not listening, so they run meanwhile.
+        Future<Void> busStarted = startInBackground("mqtt", timeline, () -> bus.start(activity));
+        timeline.time("meters", () -> {
+            bindProcessMeters();
+            return null;
+        });
+        OpsServer preparedOps = timeline.time("ops-prepare", () -> OpsEndpoints.prepare(this, opsToken, stages));
+        awaitStarted(busStarted);
+        CommandPath.Started commandPath =
+                timeline.time("commands", () -> CommandPath.start(config, dataDir, bus, spool, registry, stages));
         commands = commandPath.router();
         commandConsumer = commandPath.consumer();
-        adapters = DeviceAdapters.start(config, activity, bus.devices(), commands, registry, stages);
-        ops = OpsEndpoints.start(this, opsToken, stages);
+        adapters = timeline.time(
+                "adapters", () -> DeviceAdapters.start(config, activity, bus.devices(), commands, registry, stages));
+        ops = timeline.time("ops", () -> OpsEndpoints.start(this, preparedOps));
         log.info(
                 "gateway {} started: mqtt {} , kafka {}, ops http://{}:{}/readyz",
                 config.gateway().id(),
@@ -105,10 +125,44 @@ public final class Gateway implements AutoCloseable {
                 config.kafka().bootstrapServers(),
                 config.http().host(),
                 ops.port());
+        log.info(
+                "started {} ms after the JVM; ms since the JVM started: {}",
+                StartupTimeline.sinceJvmStart(),
+                timeline.describe());
+        // After the start, not during it: its Kafka admin client would compete for the same two cores.
+        RouteTargetCheck.logInBackground(config);
+    }
+
+    /** Runs {@code step} on a thread of its own, timed; {@link #awaitStarted} rethrows what it threw. */
+    private static Future<Void> startInBackground(String name, StartupTimeline timeline, Step step) {
+        FutureTask<Void> task = new FutureTask<>(() -> timeline.time(name, () -> {
+            step.run();
+            return null;
+        }));
+        Thread thread = new Thread(task, "fogbridge-start-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        return task;
+    }
+
+    private static void awaitStarted(Future<Void> started) throws Exception {
+        try {
+            started.get();
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case Exception cause -> throw cause;
+                case Error error -> throw error;
+                default -> throw e;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
     }
 
     private void bindProcessMeters() {
-        registry.config().commonTags("gateway", config.gateway().id());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);

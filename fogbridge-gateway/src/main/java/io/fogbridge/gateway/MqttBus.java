@@ -30,22 +30,26 @@ import java.util.List;
  */
 record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
 
-    /** Builds the bus and starts it on {@code pipeline}; the registry watcher closes with the gateway. */
-    static MqttBus start(
-            GatewayConfig config,
-            Path dataDir,
-            Uplink pipeline,
-            Clock clock,
-            MeterRegistry registry,
-            StartedStages stages)
+    /**
+     * Builds the bus without starting it (the registry is loaded and its watcher runs; nothing listens yet). The bus
+     * closes with the gateway, also when its start fails later.
+     */
+    static MqttBus create(GatewayConfig config, Path dataDir, Clock clock, MeterRegistry registry, StartedStages stages)
             throws Exception {
         // The bridge stamps arrival times with the system clock; only the embedded broker follows an injected one.
         MqttBus bus = config.mqtt().externalMode()
                 ? externalBridge(config, registry)
                 : embeddedBroker(config, dataDir, clock, registry, stages);
         stages.push(bus.adapter);
-        bus.adapter.start(pipeline);
         return bus;
+    }
+
+    /**
+     * Starts the bus on {@code pipeline}: returns once the broker listens (or the bridge subscribed). May run on a
+     * thread of its own while the gateway builds the rest; it touches nothing but the adapter.
+     */
+    void start(Uplink pipeline) throws Exception {
+        adapter.start(pipeline);
     }
 
     /** Ports the embedded broker listens on, as bound; empty in external mode. */

@@ -26,12 +26,22 @@ final class OpsEndpoints {
 
     private OpsEndpoints() {}
 
-    /** Starts the server on the stages of {@code gateway}; {@code token} null = no bearer token required. */
-    static OpsServer start(Gateway gateway, BearerToken token, StartedStages stages) throws Exception {
+    /**
+     * Binds the server and mounts the console, without serving yet: the gateway does this while the MQTT bus starts,
+     * and {@link #start} adds the readiness checks once every stage stands. A probe that connects in between waits
+     * for that answer. {@code token} null = no bearer token required.
+     */
+    static OpsServer prepare(Gateway gateway, BearerToken token, StartedStages stages) throws Exception {
         var http = gateway.config().http();
+        OpsServer ops = stages.push(new OpsServer(http.host(), http.port(), gateway.registry(), token));
+        ConsoleStage.mount(gateway, ops, token, stages);
+        return ops;
+    }
+
+    /** Adds one readiness check per stage of {@code gateway} to {@code ops} and starts serving. */
+    static OpsServer start(Gateway gateway, OpsServer ops) {
         ProtocolAdapter mqtt = gateway.mqtt();
-        OpsServer ops = new OpsServer(http.host(), http.port(), gateway.registry(), token)
-                .addCheck("spool", () -> gateway.isClosed() ? Status.notReady("closed") : spool(gateway.spool()))
+        ops.addCheck("spool", () -> gateway.isClosed() ? Status.notReady("closed") : spool(gateway.spool()))
                 .addCheck(mqtt.name(), accepting(mqtt))
                 .addCheck("kafka", () -> kafka(gateway.forwarder()))
                 .addCheck("parked", () -> parked(gateway.spool()));
@@ -42,8 +52,7 @@ final class OpsEndpoints {
         for (ProtocolAdapter adapter : gateway.deviceAdapters()) {
             ops.addCheck(adapter.name(), accepting(adapter));
         }
-        ConsoleStage.mount(gateway, ops, token, stages);
-        stages.push(ops).start();
+        ops.start();
         return ops;
     }
 
