@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -219,6 +220,34 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     /** Commands currently pending (stored, not yet settled). */
     public int pendingCount() {
         return store.size();
+    }
+
+    /** A pending command as an operator sees it: everything but the payload. Immutable. */
+    public record Waiting(
+            String id,
+            String tenant,
+            String device,
+            String name,
+            String correlationId,
+            long createdAt,
+            long deadline,
+            int payloadBytes) {}
+
+    /** The commands pending for one device, oldest first; reads the store's index, not its file. */
+    public List<Waiting> pending(String tenant, String device) {
+        return store.pending().stream()
+                .filter(c -> c.tenant().equals(tenant) && c.device().equals(device))
+                .sorted(Comparator.comparingLong(PendingCommand::createdAt))
+                .map(c -> new Waiting(
+                        c.id(),
+                        c.tenant(),
+                        c.device(),
+                        c.name(),
+                        c.correlationId(),
+                        c.createdAt(),
+                        c.deadline(),
+                        c.payloadLength()))
+                .toList();
     }
 
     /** Bytes the pending commands take in the store (what {@code maxPendingBytes} bounds). */

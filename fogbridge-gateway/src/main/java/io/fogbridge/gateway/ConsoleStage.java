@@ -4,6 +4,7 @@ import io.fogbridge.gateway.cli.VersionCommand;
 import io.fogbridge.gateway.console.ChartHistory;
 import io.fogbridge.gateway.console.Console;
 import io.fogbridge.gateway.console.ConsoleSessions;
+import io.fogbridge.gateway.console.ConsoleSources;
 import io.fogbridge.gateway.console.GatewayFacts;
 import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.gateway.ops.OpsServer;
@@ -57,7 +58,17 @@ final class ConsoleStage {
                 () -> oldestAgeSeconds(gateway),
                 devices);
         ConsoleSessions sessions = new ConsoleSessions(token, registry, System::nanoTime, IDLE);
-        ops.mount("/console", new Console(sessions, facts, gateway.deviceActivity(), charts, gateway.clock()));
+        ConsoleSources sources = new ConsoleSources(
+                gateway.config().routeTable(),
+                route -> {
+                    var hits = registry.find("fogbridge.pipeline.ingested")
+                            .tag("route", route)
+                            .counter();
+                    return hits == null ? 0 : hits.count();
+                },
+                functionCounter(registry, "fogbridge.pipeline.unrouted"),
+                gateway.commandRouter());
+        ops.mount("/console", new Console(sessions, facts, gateway.deviceActivity(), charts, sources, gateway.clock()));
     }
 
     private static String forwarder(ForwarderState state) {

@@ -92,7 +92,7 @@ public final class Gateway implements AutoCloseable {
         forwarder = ForwarderStage.start(config, spool, clock, registry, stages);
         Pipeline pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
         activity = new DeviceActivity(pipeline, clock::millis);
-        bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), activity, clock, registry, stages);
+        bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), activity, activity, clock, registry, stages);
         CommandPath.Started commandPath = CommandPath.start(config, dataDir, bus, spool, registry, stages);
         commands = commandPath.router();
         commandConsumer = commandPath.consumer();

@@ -4,6 +4,7 @@ import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
 import io.fogbridge.api.device.DeviceDirectory;
+import io.fogbridge.api.device.SessionListener;
 import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.ExternalBroker;
 import io.fogbridge.gateway.config.GatewayConfig;
@@ -30,11 +31,15 @@ import java.util.List;
  */
 record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
 
-    /** Builds the bus and starts it on {@code pipeline}; the registry watcher closes with the gateway. */
+    /**
+     * Builds the bus and starts it on {@code pipeline}; the registry watcher closes with the gateway. {@code sessions}
+     * hears the embedded broker's connections open and close (an external broker's are not seen).
+     */
     static MqttBus start(
             GatewayConfig config,
             Path dataDir,
             Uplink pipeline,
+            SessionListener sessions,
             Clock clock,
             MeterRegistry registry,
             StartedStages stages)
@@ -42,7 +47,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
         // The bridge stamps arrival times with the system clock; only the embedded broker follows an injected one.
         MqttBus bus = config.mqtt().externalMode()
                 ? externalBridge(config, registry)
-                : embeddedBroker(config, dataDir, clock, registry, stages);
+                : embeddedBroker(config, dataDir, sessions, clock, registry, stages);
         stages.push(bus.adapter);
         bus.adapter.start(pipeline);
         return bus;
@@ -68,7 +73,12 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
     }
 
     private static MqttBus embeddedBroker(
-            GatewayConfig config, Path dataDir, Clock clock, MeterRegistry registry, StartedStages stages)
+            GatewayConfig config,
+            Path dataDir,
+            SessionListener sessions,
+            Clock clock,
+            MeterRegistry registry,
+            StartedStages stages)
             throws Exception {
         List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());
         int maxPayload = Math.toIntExact(config.devices().maxPayload());
@@ -79,6 +89,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
                 .ackTimeout(config.devices().ackTimeout())
                 .allowAnonymous(true)
                 .security(security)
+                .sessions(sessions)
                 .build();
         return new MqttBus(new EmbeddedMqttBroker(options, registry, clock), security.directory());
     }

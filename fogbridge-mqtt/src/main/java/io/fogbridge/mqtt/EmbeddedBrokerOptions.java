@@ -1,5 +1,6 @@
 package io.fogbridge.mqtt;
 
+import io.fogbridge.api.device.SessionListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Objects;
  *                        ({@link ListenerAddress#anonymousAllowed()}: loopback listeners only, unless configured)
  * @param security        the device registry and roles clients authenticate and are authorized against
  * @param startTimeout    how long {@link EmbeddedMqttBroker#start} waits for the broker to listen
+ * @param sessions        told when a client's connection opens (after authentication) and closes
  */
 public record EmbeddedBrokerOptions(
         List<ListenerAddress> listeners,
@@ -27,7 +29,8 @@ public record EmbeddedBrokerOptions(
         Duration ackTimeout,
         boolean allowAnonymous,
         Duration startTimeout,
-        MqttSecurity security) {
+        MqttSecurity security,
+        SessionListener sessions) {
 
     /** {@code devices.maxPayload} default: 256 KiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -60,6 +63,7 @@ public record EmbeddedBrokerOptions(
                     "devices.ackTimeout (formerly mqtt.ackTimeout): " + ackTimeout + " is shorter than 1 s");
         }
         Objects.requireNonNull(security, "security");
+        sessions = sessions == null ? SessionListener.NONE : sessions;
     }
 
     public static Builder builder(Path workDir) {
@@ -75,6 +79,7 @@ public record EmbeddedBrokerOptions(
         private boolean allowAnonymous = true;
         private Duration startTimeout = Duration.ofSeconds(60);
         private MqttSecurity security = MqttSecurity.anonymousOnly();
+        private SessionListener sessions = SessionListener.NONE;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -110,6 +115,12 @@ public record EmbeddedBrokerOptions(
             return this;
         }
 
+        /** Who hears of connections opening and closing (the console's device states); default: nobody. */
+        public Builder sessions(SessionListener sessions) {
+            this.sessions = sessions;
+            return this;
+        }
+
         public Builder startTimeout(Duration startTimeout) {
             this.startTimeout = startTimeout;
             return this;
@@ -117,7 +128,7 @@ public record EmbeddedBrokerOptions(
 
         public EmbeddedBrokerOptions build() {
             return new EmbeddedBrokerOptions(
-                    listeners, maxPayloadBytes, workDir, ackTimeout, allowAnonymous, startTimeout, security);
+                    listeners, maxPayloadBytes, workDir, ackTimeout, allowAnonymous, startTimeout, security, sessions);
         }
     }
 }

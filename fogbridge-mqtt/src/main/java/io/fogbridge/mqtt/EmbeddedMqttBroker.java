@@ -135,7 +135,9 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 metrics,
                 commands,
                 revocations,
-                wills(uplink));
+                wills(uplink),
+                options.sessions(),
+                clock);
         hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(folders.configFolder())
                 .withDataFolder(folders.dataFolder())

@@ -64,7 +64,9 @@ class ConsoleTest {
         ConsoleSessions sessions =
                 new ConsoleSessions(BearerToken.of(TOKEN), registry, System::nanoTime, Duration.ofHours(1));
         ops = new OpsServer("127.0.0.1", 0, registry, BearerToken.of(TOKEN))
-                .mount("/console", new Console(sessions, facts, activity, charts, Clock.systemUTC()));
+                .mount(
+                        "/console",
+                        new Console(sessions, facts, activity, charts, ConsoleSources.none(), Clock.systemUTC()));
         ops.start();
         base = "http://127.0.0.1:" + ops.port();
     }
@@ -130,6 +132,11 @@ class ConsoleTest {
                 .contains("plant/&lt;script&gt;alert(1)&lt;/script&gt;")
                 .contains("&lt;img src=x onerror=alert(1)&gt;");
         assertThat(body).contains("data-device=\"lathe-1\"").contains(">active<");
+        // the device page shows the same message, escaped, and the route its topic takes
+        String device = get("/console/device/live?tenant=&id=%3Cscript%3Eevil%3C/script%3E", cookie)
+                .body();
+        assertThat(device).doesNotContain("<script").doesNotContain("<img");
+        assertThat(device).contains("&lt;img src=x onerror=alert(1)&gt;").contains("stays at the edge");
     }
 
     @Test
