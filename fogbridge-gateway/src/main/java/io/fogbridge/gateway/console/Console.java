@@ -2,20 +2,26 @@ package io.fogbridge.gateway.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.fogbridge.api.DeviceId;
 import io.fogbridge.command.CommandRouter;
 import io.fogbridge.gateway.console.ConsoleSessions.Session;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The web console at {@code /console} on the operations HTTP server.
@@ -149,8 +155,76 @@ public final class Console implements HttpHandler {
                 html(exchange, RoutePages.live(sources.routes(), sources.routeHits(), sources.unrouted()));
             case "/console/routes/test" ->
                 html(exchange, RoutePages.test(sources.routes(), query.get("topic"), query.get("sender")));
+            case "/console/commands" ->
+                html(exchange, CommandPages.page(csrf, logout, sources.consoleCommands() != null, query.get("notice")));
+            case "/console/commands/live" ->
+                html(
+                        exchange,
+                        CommandPages.live(
+                                sources.consoleCommands() == null
+                                        ? List.of()
+                                        : sources.consoleCommands().recent(),
+                                clock.instant()));
+            case "/console/spool" -> html(exchange, SpoolPages.page(csrf, logout));
+            case "/console/spool/live" -> html(exchange, spoolLive());
+            case "/console/converters" -> html(exchange, ConverterPages.page(csrf, logout));
+            case "/console/converters/live" ->
+                html(
+                        exchange,
+                        ConverterPages.live(
+                                activity.snapshot(), sources.converterFigures().get(), clock.instant()));
             default -> respond(exchange, 404, "text/plain", "not found\n");
         }
+    }
+
+    private String spoolLive() {
+        var parked = sources.parked();
+        return SpoolPages.live(
+                sources.spool().get(),
+                parked == null ? 0 : parked.records(),
+                parked == null ? 0 : parked.bytes(),
+                parked == null ? List.of() : parked.byTopic(),
+                sources.spoolReport() == null
+                        ? new SpoolReport.Report("", false, 0)
+                        : sources.spoolReport().latest(),
+                clock.instant());
+    }
+
+    /** Sends the command the form describes; answers with a redirect to the commands page and a notice. */
+    private void sendCommand(HttpExchange exchange, Session session, Map<String, String> form) throws IOException {
+        ConsoleCommands commands = sources.consoleCommands();
+        if (commands == null) {
+            respond(exchange, 404, "text/plain", "commands are off on this gateway\n");
+            return;
+        }
+        String notice;
+        try {
+            DeviceId target = DeviceId.parseLogin(
+                            form.getOrDefault("device", "").strip())
+                    .orElseThrow(() -> new IllegalArgumentException("the device must be written device@tenant"));
+            Duration ttl = Duration.ofSeconds(
+                    Long.parseLong(form.getOrDefault("ttl", "30").strip()));
+            commands.send(
+                            target.tenant(),
+                            target.device(),
+                            form.getOrDefault("subject", "").strip(),
+                            form.getOrDefault("payload", "").getBytes(StandardCharsets.UTF_8),
+                            ttl,
+                            exchange.getRemoteAddress().getAddress().getHostAddress() + " (console session "
+                                    + ConsoleSessions.tag(session) + ")")
+                    .get(10, TimeUnit.SECONDS);
+            notice = "Sent.";
+        } catch (NumberFormatException e) {
+            notice = "Not sent: the ttl must be a whole number of seconds.";
+        } catch (IllegalArgumentException e) {
+            notice = "Not sent: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notice = "Not sent: interrupted.";
+        } catch (ExecutionException | TimeoutException e) {
+            notice = "Not sent: the command could not be stored (" + e.getCause() + ").";
+        }
+        redirect(exchange, "/console/commands?notice=" + URLEncoder.encode(notice, StandardCharsets.UTF_8));
     }
 
     private List<DeviceRow> rows() {
@@ -195,6 +269,8 @@ public final class Console implements HttpHandler {
             exchange.getResponseHeaders()
                     .add("Set-Cookie", SESSION_COOKIE + "=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0");
             redirect(exchange, sessions.loginRequired() ? "/console/login" : "/console");
+        } else if (path.equals("/console/commands")) {
+            sendCommand(exchange, session.get(), form);
         } else {
             respond(exchange, 404, "text/plain", "not found\n");
         }

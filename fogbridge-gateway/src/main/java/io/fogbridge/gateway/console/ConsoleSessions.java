@@ -37,6 +37,17 @@ public final class ConsoleSessions {
         }
     }
 
+    /** A short, stable name for a session in the audit log: a hash prefix, never the id itself. */
+    public static String tag(Session session) {
+        try {
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256").digest(session.id().getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BearerToken token;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,6 +37,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
     static final int MAX_SENDERS = 10_000;
     static final int PAYLOAD_KEPT = 4096;
     static final int RECENT = 8;
+    private static final String COMMAND_PREFIX = "command/";
 
     /** Whether the protocol tells the gateway about the device's connection, and what it said. */
     public enum Link {
@@ -81,6 +83,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
     private final Uplink next;
     private final LongSupplier clockMillis;
     private final ConcurrentHashMap<String, Sender> senders = new ConcurrentHashMap<>();
+    private volatile Consumer<InboundMessage> commandResponses = message -> {};
 
     /** @param clockMillis wall-clock milliseconds (what "last seen" shows) */
     public DeviceActivity(Uplink next, LongSupplier clockMillis) {
@@ -118,7 +121,15 @@ public final class DeviceActivity implements Uplink, SessionListener {
         return seen;
     }
 
+    /** Hands every {@code command/…} message (device responses) to {@code watcher} too; the console's commands page. */
+    public void watchCommandResponses(Consumer<InboundMessage> watcher) {
+        this.commandResponses = watcher;
+    }
+
     private void note(InboundMessage message) {
+        if (message.topic().startsWith(COMMAND_PREFIX)) {
+            commandResponses.accept(message);
+        }
         Sender sender = sender(message.sender());
         if (sender != null) {
             sender.note(clockMillis.getAsLong(), message);

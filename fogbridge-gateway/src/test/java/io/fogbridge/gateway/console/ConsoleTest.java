@@ -152,6 +152,48 @@ class ConsoleTest {
     }
 
     @Test
+    void everyPageAndFragmentAnswersAndASendWithoutTheCsrfTokenIsRefused() throws Exception {
+        String cookie = sessionCookie();
+        for (String page : List.of(
+                "/console/devices?state=connected",
+                "/console/device?tenant=plant&id=lathe-1",
+                "/console/device/live?tenant=plant&id=lathe-1",
+                "/console/routes",
+                "/console/routes/live",
+                "/console/commands",
+                "/console/commands/live",
+                "/console/spool",
+                "/console/spool/live",
+                "/console/converters",
+                "/console/converters/live")) {
+            assertThat(get(page, cookie).statusCode()).as(page).isEqualTo(200);
+        }
+        assertThat(get("/console/routes/test?topic=telemetry/plant/lathe-1", cookie)
+                        .body())
+                .contains("fog.telemetry.plant")
+                .contains("lathe-1");
+        assertThat(get("/console/routes/test?topic=" + "%3Cb%3Ex%3C/b%3E", cookie)
+                        .body())
+                .contains("&lt;b&gt;x&lt;/b&gt;")
+                .contains("stays at the edge");
+        activity.accept(new InboundMessage(
+                "event/plant/plc-1/status",
+                "{\"state\":\"lost\",\"reason\":\"<i>refused</i>\"}".getBytes(StandardCharsets.UTF_8),
+                QoS.AT_LEAST_ONCE,
+                new DeviceRef("plant", "plc-1", "plc-1"),
+                "application/json",
+                System.currentTimeMillis(),
+                false,
+                Map.of("source", "modbus://10.0.0.5:502/1")));
+        assertThat(get("/console/converters/live", cookie).body())
+                .contains("modbus://10.0.0.5:502/1")
+                .contains(">disconnected<")
+                .contains("&lt;i&gt;refused&lt;/i&gt;");
+        var refused = post("/console/commands", cookie, "device=lathe-1%40plant&subject=open&ttl=30");
+        assertThat(refused.statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void theWebJarsAreServedFromTheClassPath() throws Exception {
         for (String name : Console.STATIC.keySet()) {
             var file = get("/console/static/" + name, null);
