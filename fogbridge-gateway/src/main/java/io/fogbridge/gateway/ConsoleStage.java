@@ -39,6 +39,9 @@ final class ConsoleStage {
     /** A console left open over a weekend is logged out; the token is entered again. */
     private static final Duration IDLE = Duration.ofHours(8);
 
+    /** A console page that made no request for this long is closed: messages are then kept only once a second. */
+    private static final Duration WATCHING = Duration.ofMinutes(1);
+
     private ConsoleStage() {}
 
     static void mount(Gateway gateway, OpsServer ops, BearerToken token, StartedStages stages) {
@@ -65,6 +68,7 @@ final class ConsoleStage {
                 () -> oldestAgeSeconds(gateway),
                 devices);
         ConsoleSessions sessions = new ConsoleSessions(token, registry, System::nanoTime, IDLE);
+        gateway.deviceActivity().watchedBy(() -> sessions.usedWithin(WATCHING));
         ConsoleSources sources = new ConsoleSources(
                 gateway.config().routeTable(),
                 route -> {

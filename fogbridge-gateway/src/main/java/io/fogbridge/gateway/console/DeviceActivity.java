@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -26,9 +27,13 @@ import java.util.function.LongSupplier;
  * publish ({@code {"state":"connected"|"resubscribed"|"lost","reason":…}}): that is a device's connection state.
  * Senders over HTTP or CoAP have no session; the console judges them by when they last sent.
  *
- * <p>It sits on the data path, so it costs one map lookup and one short lock per message, and copies at most
- * {@value #PAYLOAD_KEPT} bytes of the payload (cut at a UTF-8 character boundary): 10,000 senders of 256 KiB payloads
- * must not pin gigabytes for a page that shows a few hundred characters. The protocol is worked out when a page asks,
+ * <p>It sits on the data path, so it costs one map lookup and one short lock per message. Keeping a message for the
+ * recent list copies at most {@value #PAYLOAD_KEPT} bytes of the payload (cut at a UTF-8 character boundary: 10,000
+ * senders of 256 KiB payloads must not pin gigabytes for a page that shows a few hundred characters) and allocates a
+ * small record; that is the expensive part (BENCHMARKS.md, "Console"), so it is done for every message only while a
+ * console page is {@link #watchedBy watched}, and otherwise at most once per {@value #UNWATCHED_SAMPLE_MILLIS} ms per
+ * sender: a fast sender costs one copy a second while nobody looks, and a page opened later still shows what each
+ * device sent (at most that much older than its very last message). The protocol is worked out when a page asks,
  * not per message. At most {@value #MAX_SENDERS} senders are tracked: anonymous clients inventing ids cannot grow it
  * without bound; later ones are not shown. Thread-safe.
  */
@@ -37,6 +42,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
     static final int MAX_SENDERS = 10_000;
     static final int PAYLOAD_KEPT = 4096;
     static final int RECENT = 8;
+    static final long UNWATCHED_SAMPLE_MILLIS = 1000;
     private static final String COMMAND_PREFIX = "command/";
 
     /** Whether the protocol tells the gateway about the device's connection, and what it said. */
@@ -84,6 +90,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
     private final LongSupplier clockMillis;
     private final ConcurrentHashMap<String, Sender> senders = new ConcurrentHashMap<>();
     private volatile Consumer<InboundMessage> commandResponses = message -> {};
+    private volatile BooleanSupplier watched = () -> true;
 
     /** @param clockMillis wall-clock milliseconds (what "last seen" shows) */
     public DeviceActivity(Uplink next, LongSupplier clockMillis) {
@@ -121,6 +128,14 @@ public final class DeviceActivity implements Uplink, SessionListener {
         return seen;
     }
 
+    /**
+     * Whether someone looks at the console now (a page asked within the last minute or so); while not, messages are
+     * kept for the recent list only once a second per sender. Default: always watched.
+     */
+    public void watchedBy(BooleanSupplier watched) {
+        this.watched = watched;
+    }
+
     /** Hands every {@code command/…} message (device responses) to {@code watcher} too; the console's commands page. */
     public void watchCommandResponses(Consumer<InboundMessage> watcher) {
         this.commandResponses = watcher;
@@ -132,7 +147,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
         }
         Sender sender = sender(message.sender());
         if (sender != null) {
-            sender.note(clockMillis.getAsLong(), message);
+            sender.note(clockMillis.getAsLong(), message, watched.getAsBoolean());
         }
     }
 
@@ -170,6 +185,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
         private final Recent[] recent = new Recent[RECENT];
         private int next;
         private long lastSeen;
+        private long lastKept = Long.MIN_VALUE / 2;
         private String clientId;
         private Map<String, String> lastHeaders = Map.of();
         private String lastContentType;
@@ -184,7 +200,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
             this.clientId = ref.clientId();
         }
 
-        synchronized void note(long now, InboundMessage message) {
+        synchronized void note(long now, InboundMessage message, boolean watched) {
             byte[] payload = message.payload();
             long second = now / 1000;
             int i = (int) Math.floorMod(second, 60L);
@@ -200,9 +216,14 @@ public final class DeviceActivity implements Uplink, SessionListener {
             lastHeaders = message.headers();
             lastContentType = message.contentType();
             lastQos = message.qos();
-            recent[next] = new Recent(now, message.topic(), prefix(payload));
-            next = (next + 1) % RECENT;
-            if (message.topic().endsWith("/status") && message.headers().containsKey(Headers.SOURCE)) {
+            boolean status =
+                    message.topic().endsWith("/status") && message.headers().containsKey(Headers.SOURCE);
+            if (watched || status || now - lastKept >= UNWATCHED_SAMPLE_MILLIS) {
+                recent[next] = new Recent(now, message.topic(), prefix(payload));
+                next = (next + 1) % RECENT;
+                lastKept = now;
+            }
+            if (status) {
                 converterStatus(now, payload);
             }
         }

@@ -89,6 +89,25 @@ class DeviceActivityTest {
         assertThat(activity.snapshot().getFirst().link()).isEqualTo(DeviceActivity.Link.UNKNOWN);
     }
 
+    @Test
+    void whileNobodyWatchesAMessageIsKeptAtMostOnceASecond() {
+        activity.watchedBy(() -> false);
+        send("first");
+        send("second"); // same millisecond: counted, not kept
+        now.addAndGet(999);
+        send("third");
+        var seen = activity.snapshot().getFirst();
+        assertThat(seen.messagesLastMinute()).isEqualTo(3);
+        assertThat(seen.recent()).hasSize(1);
+        now.addAndGet(1);
+        send("fourth");
+        assertThat(new String(activity.snapshot().getFirst().lastPayload(), StandardCharsets.UTF_8))
+                .isEqualTo("fourth");
+        activity.watchedBy(() -> true);
+        send("fifth");
+        assertThat(activity.snapshot().getFirst().recent()).hasSize(3);
+    }
+
     private void status(DeviceRef sender, String json) {
         activity.accept(new InboundMessage(
                 "event/acme/" + sender.device() + "/status",
