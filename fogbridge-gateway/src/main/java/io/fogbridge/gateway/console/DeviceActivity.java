@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -44,6 +45,8 @@ public final class DeviceActivity implements Uplink, SessionListener {
     static final int RECENT = 8;
     static final long UNWATCHED_SAMPLE_MILLIS = 1000;
     private static final String COMMAND_PREFIX = "command/";
+    /** Not a tenant id (those never hold a newline): the group of anonymous clients. */
+    private static final String ANONYMOUS = "\nanonymous";
 
     /** Whether the protocol tells the gateway about the device's connection, and what it said. */
     public enum Link {
@@ -88,7 +91,13 @@ public final class DeviceActivity implements Uplink, SessionListener {
 
     private final Uplink next;
     private final LongSupplier clockMillis;
-    private final ConcurrentHashMap<String, Sender> senders = new ConcurrentHashMap<>();
+    /**
+     * Tenant → device → sender; anonymous clients under {@link #ANONYMOUS} by client id. Two lookups instead of one
+     * key built by concatenation: the data path allocates nothing to find its sender.
+     */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Sender>> senders = new ConcurrentHashMap<>();
+
+    private final AtomicInteger tracked = new AtomicInteger();
     private volatile Consumer<InboundMessage> commandResponses = message -> {};
     private volatile BooleanSupplier watched = () -> true;
 
@@ -123,8 +132,8 @@ public final class DeviceActivity implements Uplink, SessionListener {
     /** Every tracked sender, in no particular order. */
     public List<Seen> snapshot() {
         long now = clockMillis.getAsLong();
-        List<Seen> seen = new ArrayList<>(senders.size());
-        senders.values().forEach(sender -> seen.add(sender.seen(now)));
+        List<Seen> seen = new ArrayList<>(tracked.get());
+        senders.values().forEach(devices -> devices.values().forEach(sender -> seen.add(sender.seen(now))));
         return seen;
     }
 
@@ -152,15 +161,21 @@ public final class DeviceActivity implements Uplink, SessionListener {
     }
 
     private Sender sender(DeviceRef ref) {
-        String key = ref.authenticated() ? ref.tenant() + "/" + ref.device() : "client:" + ref.clientId();
-        Sender sender = senders.get(key);
-        if (sender == null) {
-            if (senders.size() >= MAX_SENDERS) {
-                return null;
-            }
-            sender = senders.computeIfAbsent(key, k -> new Sender(ref));
+        boolean known = ref.authenticated();
+        String group = known ? ref.tenant() : ANONYMOUS;
+        String name = known ? ref.device() : ref.clientId();
+        ConcurrentHashMap<String, Sender> devices = senders.get(group);
+        Sender sender = devices == null ? null : devices.get(name);
+        if (sender != null) {
+            return sender;
         }
-        return sender;
+        if (tracked.get() >= MAX_SENDERS) {
+            return null;
+        }
+        return senders.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).computeIfAbsent(name, n -> {
+            tracked.incrementAndGet();
+            return new Sender(ref);
+        });
     }
 
     /** {@code modbus://…} → modbus, {@code opc.tcp://…} → opcua, {@code http:…}/{@code coap:…} client ids, else mqtt. */
