@@ -101,29 +101,29 @@ final class UplinkExtension implements ExtensionMain {
 
         @Override
         public void onServerInitiatedDisconnect(ServerInitiatedDisconnectInput input) {
-            closed(input);
             wills.fire(input);
             if (input.getReasonCode().orElse(null) == DisconnectedReasonCode.PACKET_TOO_LARGE) {
                 metrics.rejected(MqttMetrics.TOO_LARGE);
             }
+            closed(input);
         }
 
         @Override
         public void onConnectionLost(ConnectionLostInput input) {
-            closed(input);
             wills.fire(input);
             onDisconnect(input);
+            closed(input);
         }
 
         @Override
         public void onClientInitiatedDisconnect(ClientInitiatedDisconnectInput input) {
-            closed(input);
             if (input.getReasonCode().orElse(null) == DisconnectedReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
                 wills.fire(input);
             } else {
                 wills.discard(input);
             }
             onDisconnect(input);
+            closed(input);
         }
 
         @Override
