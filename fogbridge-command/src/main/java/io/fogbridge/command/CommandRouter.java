@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -28,6 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +89,9 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     private final Map<DeviceId, ArrayDeque<Waiter>> waiters = new ConcurrentHashMap<>();
 
     private record Waiter(CompletableFuture<Optional<Command>> future, ScheduledFuture<?> timeout) {}
+
+    /** Told when a command leaves the router for good: (command id, "delivered" or "failed {status}: {reason}"). */
+    private volatile BiConsumer<String, String> settled = (id, outcome) -> {};
 
     /**
      * @param transports     push transports, tried in order
@@ -219,6 +224,43 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
     /** Commands currently pending (stored, not yet settled). */
     public int pendingCount() {
         return store.size();
+    }
+
+    /**
+     * Hears each command leave the router for good, on the router's thread: {@code (command id, outcome)} with the
+     * outcome {@code delivered} or {@code failed <status>: <reason>}. The listener must return at once and not throw.
+     * One listener; a second call replaces the first.
+     */
+    public void onSettled(BiConsumer<String, String> listener) {
+        this.settled = listener;
+    }
+
+    /** A pending command as an operator sees it: everything but the payload. Immutable. */
+    public record Waiting(
+            String id,
+            String tenant,
+            String device,
+            String name,
+            String correlationId,
+            long createdAt,
+            long deadline,
+            int payloadBytes) {}
+
+    /** The commands pending for one device, oldest first; reads the store's index, not its file. */
+    public List<Waiting> pending(String tenant, String device) {
+        return store.pending().stream()
+                .filter(c -> c.tenant().equals(tenant) && c.device().equals(device))
+                .sorted(Comparator.comparingLong(PendingCommand::createdAt))
+                .map(c -> new Waiting(
+                        c.id(),
+                        c.tenant(),
+                        c.device(),
+                        c.name(),
+                        c.correlationId(),
+                        c.createdAt(),
+                        c.deadline(),
+                        c.payloadLength()))
+                .toList();
     }
 
     /** Bytes the pending commands take in the store (what {@code maxPendingBytes} bounds). */
@@ -371,6 +413,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
         switch (result) {
             case DeliveryResult.Delivered d -> {
                 metrics.delivered();
+                settled.accept(command.id(), "delivered");
                 finish(command);
                 attempt(key);
             }
@@ -396,6 +439,7 @@ public final class CommandRouter implements CommandInbox, AutoCloseable {
      */
     private CompletableFuture<Void> fail(PendingCommand command, int status, String reason) {
         metrics.failed(status);
+        settled.accept(command.id(), "failed " + status + ": " + reason);
         log.info("command {} failed with {}: {}", Untrusted.composite(command), status, Untrusted.of(reason));
         boolean stored = store.contains(command.id());
         CompletableFuture<Void> answered = command.correlationId() == null

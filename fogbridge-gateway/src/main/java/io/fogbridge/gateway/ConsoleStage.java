@@ -3,17 +3,25 @@ package io.fogbridge.gateway;
 import io.fogbridge.gateway.cli.VersionCommand;
 import io.fogbridge.gateway.console.ChartHistory;
 import io.fogbridge.gateway.console.Console;
+import io.fogbridge.gateway.console.ConsoleCommands;
 import io.fogbridge.gateway.console.ConsoleSessions;
+import io.fogbridge.gateway.console.ConsoleSources;
 import io.fogbridge.gateway.console.GatewayFacts;
+import io.fogbridge.gateway.console.SpoolReport;
 import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.gateway.ops.OpsServer;
 import io.fogbridge.kafka.ForwarderState;
 import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.registry.Registry;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +38,9 @@ final class ConsoleStage {
 
     /** A console left open over a weekend is logged out; the token is entered again. */
     private static final Duration IDLE = Duration.ofHours(8);
+
+    /** A console page that made no request for this long is closed: messages are then kept only once a second. */
+    private static final Duration WATCHING = Duration.ofMinutes(1);
 
     private ConsoleStage() {}
 
@@ -57,7 +68,70 @@ final class ConsoleStage {
                 () -> oldestAgeSeconds(gateway),
                 devices);
         ConsoleSessions sessions = new ConsoleSessions(token, registry, System::nanoTime, IDLE);
-        ops.mount("/console", new Console(sessions, facts, gateway.deviceActivity(), charts, gateway.clock()));
+        gateway.deviceActivity().watchedBy(() -> sessions.usedWithin(WATCHING));
+        ConsoleSources sources = new ConsoleSources(
+                gateway.config().routeTable(),
+                route -> {
+                    var hits = registry.find("fogbridge.pipeline.ingested")
+                            .tag("route", route)
+                            .counter();
+                    return hits == null ? 0 : hits.count();
+                },
+                functionCounter(registry, "fogbridge.pipeline.unrouted"),
+                gateway.commandRouter(),
+                consoleCommands(gateway),
+                () -> gateway.spool().stats(),
+                gateway.spool().parked(),
+                new SpoolReport(gateway.spool().options().directory(), sampler, System::currentTimeMillis),
+                () -> converterFigures(registry));
+        ops.mount("/console", new Console(sessions, facts, gateway.deviceActivity(), charts, sources, gateway.clock()));
+    }
+
+    /** The console's outbox on the command router, hearing device responses from the activity; null without one. */
+    private static ConsoleCommands consoleCommands(Gateway gateway) {
+        if (gateway.commandRouter() == null) {
+            return null;
+        }
+        ConsoleCommands commands = new ConsoleCommands(gateway.commandRouter(), gateway.clock()::millis);
+        gateway.deviceActivity().watchCommandResponses(commands::response);
+        return commands;
+    }
+
+    /** The converters' meters that have no per-endpoint tag, in words; empty when no converter runs. */
+    private static Map<String, String> converterFigures(MeterRegistry registry) {
+        Map<String, String> figures = new LinkedHashMap<>();
+        Timer lateness = registry.find("fogbridge.modbus.poll.lateness").timer();
+        if (lateness != null) {
+            figures.put(
+                    "modbus poll lateness (mean / max)",
+                    String.format(
+                            Locale.ROOT,
+                            "%.1f ms / %.1f ms",
+                            lateness.mean(TimeUnit.MILLISECONDS),
+                            lateness.max(TimeUnit.MILLISECONDS)));
+        }
+        gauge(registry, "fogbridge.modbus.devices.connected", "modbus devices connected", figures);
+        counter(registry, "fogbridge.modbus.polls.missed", "modbus polls missed", figures);
+        gauge(registry, "fogbridge.opcua.endpoints.connected", "opcua endpoints connected", figures);
+        gauge(registry, "fogbridge.opcua.last.data.seconds", "opcua seconds since the last data", figures);
+        counter(registry, "fogbridge.opcua.reconnects", "opcua reconnects", figures);
+        return figures;
+    }
+
+    private static void gauge(MeterRegistry registry, String meter, String words, Map<String, String> figures) {
+        Gauge gauge = registry.find(meter).gauge();
+        if (gauge != null) {
+            figures.put(words, String.format(Locale.ROOT, "%.0f", gauge.value()));
+        }
+    }
+
+    private static void counter(MeterRegistry registry, String meter, String words, Map<String, String> figures) {
+        double total = registry.find(meter).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+        if (!registry.find(meter).counters().isEmpty()) {
+            figures.put(words, String.format(Locale.ROOT, "%.0f", total));
+        }
     }
 
     private static String forwarder(ForwarderState state) {

@@ -4,6 +4,7 @@ import io.fogbridge.api.CommandTransport;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
 import io.fogbridge.api.device.DeviceDirectory;
+import io.fogbridge.api.device.SessionListener;
 import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.ExternalBroker;
 import io.fogbridge.gateway.config.GatewayConfig;
@@ -32,14 +33,21 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
 
     /**
      * Builds the bus without starting it (the registry is loaded and its watcher runs; nothing listens yet). The bus
-     * closes with the gateway, also when its start fails later.
+     * closes with the gateway, also when its start fails later. {@code sessions} hears the embedded broker's
+     * connections open and close (an external broker's are not seen).
      */
-    static MqttBus create(GatewayConfig config, Path dataDir, Clock clock, MeterRegistry registry, StartedStages stages)
+    static MqttBus create(
+            GatewayConfig config,
+            Path dataDir,
+            SessionListener sessions,
+            Clock clock,
+            MeterRegistry registry,
+            StartedStages stages)
             throws Exception {
         // The bridge stamps arrival times with the system clock; only the embedded broker follows an injected one.
         MqttBus bus = config.mqtt().externalMode()
                 ? externalBridge(config, registry)
-                : embeddedBroker(config, dataDir, clock, registry, stages);
+                : embeddedBroker(config, dataDir, sessions, clock, registry, stages);
         stages.push(bus.adapter);
         return bus;
     }
@@ -72,7 +80,12 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
     }
 
     private static MqttBus embeddedBroker(
-            GatewayConfig config, Path dataDir, Clock clock, MeterRegistry registry, StartedStages stages)
+            GatewayConfig config,
+            Path dataDir,
+            SessionListener sessions,
+            Clock clock,
+            MeterRegistry registry,
+            StartedStages stages)
             throws Exception {
         List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());
         int maxPayload = Math.toIntExact(config.devices().maxPayload());
@@ -84,6 +97,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
                 .allowAnonymous(true)
                 .security(security)
                 .maxConnections(config.mqtt().maxConnections(), config.mqtt().maxConnectionsPerAddress())
+                .sessions(sessions)
                 .build();
         return new MqttBus(new EmbeddedMqttBroker(options, registry, clock), security.directory());
     }

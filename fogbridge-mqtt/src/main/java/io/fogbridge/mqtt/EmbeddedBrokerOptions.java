@@ -1,5 +1,6 @@
 package io.fogbridge.mqtt;
 
+import io.fogbridge.api.device.SessionListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param startTimeout    how long {@link EmbeddedMqttBroker#start} waits for the broker to listen
  * @param maxConnections  connections held at most ({@code mqtt.maxConnections}); a CONNECT beyond is refused 0x97
  * @param maxConnectionsPerAddress the same per source address ({@code mqtt.maxConnectionsPerAddress}); 0: unbounded
+ * @param sessions        told when a client's connection opens (after authentication) and closes
  */
 public record EmbeddedBrokerOptions(
         List<ListenerAddress> listeners,
@@ -31,7 +33,8 @@ public record EmbeddedBrokerOptions(
         Duration startTimeout,
         MqttSecurity security,
         int maxConnections,
-        int maxConnectionsPerAddress) {
+        int maxConnectionsPerAddress,
+        SessionListener sessions) {
 
     /** {@code mqtt.maxConnections} default. */
     public static final int DEFAULT_MAX_CONNECTIONS = 5_000;
@@ -67,6 +70,7 @@ public record EmbeddedBrokerOptions(
                     "devices.ackTimeout (formerly mqtt.ackTimeout): " + ackTimeout + " is shorter than 1 s");
         }
         Objects.requireNonNull(security, "security");
+        sessions = sessions == null ? SessionListener.NONE : sessions;
     }
 
     public static Builder builder(Path workDir) {
@@ -84,6 +88,7 @@ public record EmbeddedBrokerOptions(
         private MqttSecurity security = MqttSecurity.anonymousOnly();
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerAddress;
+        private SessionListener sessions = SessionListener.NONE;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -119,6 +124,12 @@ public record EmbeddedBrokerOptions(
             return this;
         }
 
+        /** Who hears of connections opening and closing (the console's device states); default: nobody. */
+        public Builder sessions(SessionListener sessions) {
+            this.sessions = sessions;
+            return this;
+        }
+
         public Builder startTimeout(Duration startTimeout) {
             this.startTimeout = startTimeout;
             return this;
@@ -144,7 +155,8 @@ public record EmbeddedBrokerOptions(
                     startTimeout,
                     security,
                     maxConnections,
-                    maxConnectionsPerAddress);
+                    maxConnectionsPerAddress,
+                    sessions);
         }
     }
 }

@@ -145,7 +145,9 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 commands,
                 revocations,
                 wills(uplink),
-                quota);
+                quota,
+                options.sessions(),
+                clock);
         hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(folders.configFolder())
                 .withDataFolder(folders.dataFolder())

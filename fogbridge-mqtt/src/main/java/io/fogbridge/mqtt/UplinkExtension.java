@@ -10,11 +10,14 @@ import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInpu
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ServerInitiatedDisconnectInput;
 import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import io.fogbridge.api.device.SessionListener;
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,6 +36,8 @@ final class UplinkExtension implements ExtensionMain {
     private final RevocationWatch revocations;
     private final WillRelay wills;
     private final ConnectionQuota quota;
+    private final SessionListener sessions;
+    private final Clock clock;
     private final CountDownLatch started = new CountDownLatch(1);
 
     UplinkExtension(
@@ -43,9 +48,13 @@ final class UplinkExtension implements ExtensionMain {
             MqttCommandTransport commands,
             RevocationWatch revocations,
             WillRelay wills,
-            ConnectionQuota quota) {
+            ConnectionQuota quota,
+            SessionListener sessions,
+            Clock clock) {
         this.wills = wills;
         this.quota = quota;
+        this.sessions = sessions;
+        this.clock = clock;
         this.commands = commands;
         this.revocations = revocations;
         this.interceptor = interceptor;
@@ -65,8 +74,8 @@ final class UplinkExtension implements ExtensionMain {
             context.addPubackInboundInterceptor(commands.pubackInbound);
         });
         Services.eventRegistry()
-                .setClientLifecycleEventListener(
-                        provider -> new ConnectionEvents(metrics, commands, revocations, wills, quota));
+                .setClientLifecycleEventListener(provider ->
+                        new ConnectionEvents(metrics, commands, revocations, wills, quota, sessions, clock));
         started.countDown();
     }
 
@@ -80,14 +89,18 @@ final class UplinkExtension implements ExtensionMain {
     /**
      * Counts 0x95 disconnects, whether HiveMQ's decoder refused the packet or our interceptor did, and tells the
      * command transport and the revocation watch who came and went, and the {@link WillRelay} when a will fires:
-     * on a lost connection, a disconnect by the broker, or a client DISCONNECT with reason 0x04.
+     * on a lost connection, a disconnect by the broker, or a client DISCONNECT with reason 0x04. The {@link
+     * SessionListener} hears of every authenticated connection's start and end, the broker's disconnects included (a
+     * takeover or a revocation ends the old connection that way).
      */
     private record ConnectionEvents(
             MqttMetrics metrics,
             MqttCommandTransport commands,
             RevocationWatch revocations,
             WillRelay wills,
-            ConnectionQuota quota)
+            ConnectionQuota quota,
+            SessionListener sessions,
+            Clock clock)
             implements ClientLifecycleEventListener {
 
         @Override
@@ -97,6 +110,7 @@ final class UplinkExtension implements ExtensionMain {
             if (input.getReasonCode().orElse(null) == DisconnectedReasonCode.PACKET_TOO_LARGE) {
                 metrics.rejected(MqttMetrics.TOO_LARGE);
             }
+            closed(input);
         }
 
         @Override
@@ -104,6 +118,7 @@ final class UplinkExtension implements ExtensionMain {
             quota.release(input.getConnectionInformation());
             wills.fire(input);
             onDisconnect(input);
+            closed(input);
         }
 
         @Override
@@ -115,6 +130,7 @@ final class UplinkExtension implements ExtensionMain {
                 wills.discard(input);
             }
             onDisconnect(input);
+            closed(input);
         }
 
         @Override
@@ -134,12 +150,17 @@ final class UplinkExtension implements ExtensionMain {
             wills.clientConnected(input.getClientInformation().getClientId());
             commands.connected(input.getClientInformation().getClientId(), ConnectionPrincipal.of(input));
             revocations.connected(input);
+            sessions.opened(ConnectionPrincipal.senderOf(input), clock.millis());
         }
 
         @Override
         public void onDisconnect(DisconnectEventInput input) {
             commands.disconnected(input.getClientInformation().getClientId());
             revocations.disconnected(input);
+        }
+
+        private void closed(ClientBasedInput input) {
+            sessions.closed(ConnectionPrincipal.senderOf(input), clock.millis());
         }
     }
 }

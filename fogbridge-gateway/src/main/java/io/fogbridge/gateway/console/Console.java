@@ -2,24 +2,37 @@ package io.fogbridge.gateway.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.fogbridge.api.DeviceId;
+import io.fogbridge.command.CommandRouter;
 import io.fogbridge.gateway.console.ConsoleSessions.Session;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The web console at {@code /console} on the operations HTTP server.
  *
- * <p>Routes: {@code GET /console} (overview), {@code /console/devices}, their live fragments {@code
- * /console/overview/live}, {@code /console/devices/live} and chart columns {@code /console/overview/chart}; {@code
- * GET|POST /console/login}, {@code POST /console/logout}; {@code /console/static/*} (the pinned WebJars and our own
- * script, named one by one: no path from the request reaches the class path).
+ * <p>Routes: the pages {@code GET /console} (overview), {@code /console/devices} (filters {@code tenant}, {@code
+ * state}, {@code q}), {@code /console/device?tenant=&id=}, {@code /console/routes}, {@code /console/commands}, {@code
+ * /console/spool}, {@code /console/converters}; each page's live fragment at its path plus {@code /live}, the chart
+ * columns {@code /console/overview/chart} and the route tester {@code /console/routes/test?topic=&sender=} (reads
+ * only); {@code GET|POST /console/login}, {@code POST /console/logout}, {@code POST /console/commands} (sends a
+ * command); {@code /console/static/*} (the pinned WebJars and our own script, named one by one: no path from the
+ * request reaches the class path).
  *
  * <p>Access ({@link ConsoleSessions}): without a session a page redirects to the login form (or, on loopback, opens
  * a session at once) and a fragment answers 401. Every POST carries the session's CSRF token, the login form a
@@ -54,16 +67,34 @@ public final class Console implements HttpHandler {
     private final GatewayFacts facts;
     private final DeviceActivity activity;
     private final ChartHistory charts;
+    private final ConsoleSources sources;
     private final Clock clock;
 
     public Console(
-            ConsoleSessions sessions, GatewayFacts facts, DeviceActivity activity, ChartHistory charts, Clock clock) {
+            ConsoleSessions sessions,
+            GatewayFacts facts,
+            DeviceActivity activity,
+            ChartHistory charts,
+            ConsoleSources sources,
+            Clock clock) {
         this.sessions = sessions;
         this.facts = facts;
         this.activity = activity;
         this.charts = charts;
+        this.sources = sources;
         this.clock = clock;
     }
+
+    /** Full pages (a session may be opened for them); everything else under /console is a fragment or an action. */
+    private static final Set<String> PAGES = Set.of(
+            "/console",
+            "/console/",
+            "/console/devices",
+            "/console/device",
+            "/console/routes",
+            "/console/commands",
+            "/console/spool",
+            "/console/converters");
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
@@ -86,7 +117,7 @@ public final class Console implements HttpHandler {
 
     private void get(HttpExchange exchange, String path) throws IOException {
         Optional<Session> found = session(exchange);
-        boolean page = path.equals("/console") || path.equals("/console/") || path.equals("/console/devices");
+        boolean page = PAGES.contains(path);
         if (found.isEmpty() && page) {
             if (sessions.loginRequired()) {
                 redirect(exchange, "/console/login");
@@ -102,19 +133,123 @@ public final class Console implements HttpHandler {
         }
         Session session = found.get();
         boolean logout = sessions.loginRequired();
+        Map<String, String> query = query(exchange);
+        String csrf = session.csrf();
         switch (path) {
-            case "/console", "/console/" -> html(exchange, ConsolePages.overview(session.csrf(), logout));
-            case "/console/devices" -> html(exchange, ConsolePages.devices(session.csrf(), logout));
+            case "/console", "/console/" -> html(exchange, ConsolePages.overview(csrf, logout));
             case "/console/overview/live" -> html(exchange, ConsolePages.overviewLive(facts, clock.instant()));
-            case "/console/devices/live" ->
-                html(
-                        exchange,
-                        ConsolePages.devicesLive(
-                                DeviceRow.join(facts.registry().get(), activity.snapshot()), clock.instant()));
             case "/console/overview/chart" ->
                 respond(exchange, 200, "application/json", ConsolePages.chartJson(charts.columns()));
+            case "/console/devices" ->
+                html(exchange, DevicePages.list(csrf, logout, tenants(), DeviceFilter.of(query)));
+            case "/console/devices/live" ->
+                html(exchange, DevicePages.listLive(rows(), DeviceFilter.of(query), clock.instant()));
+            case "/console/device" ->
+                html(
+                        exchange,
+                        DevicePages.device(
+                                csrf, logout, query.getOrDefault("tenant", ""), query.getOrDefault("id", "")));
+            case "/console/device/live" -> html(exchange, deviceLive(query));
+            case "/console/routes" -> html(exchange, RoutePages.page(csrf, logout));
+            case "/console/routes/live" ->
+                html(exchange, RoutePages.live(sources.routes(), sources.routeHits(), sources.unrouted()));
+            case "/console/routes/test" ->
+                html(exchange, RoutePages.test(sources.routes(), query.get("topic"), query.get("sender")));
+            case "/console/commands" ->
+                html(exchange, CommandPages.page(csrf, logout, sources.consoleCommands() != null, query.get("notice")));
+            case "/console/commands/live" ->
+                html(
+                        exchange,
+                        CommandPages.live(
+                                sources.consoleCommands() == null
+                                        ? List.of()
+                                        : sources.consoleCommands().recent(),
+                                clock.instant()));
+            case "/console/spool" -> html(exchange, SpoolPages.page(csrf, logout));
+            case "/console/spool/live" -> html(exchange, spoolLive());
+            case "/console/converters" -> html(exchange, ConverterPages.page(csrf, logout));
+            case "/console/converters/live" ->
+                html(
+                        exchange,
+                        ConverterPages.live(
+                                activity.snapshot(), sources.converterFigures().get(), clock.instant()));
             default -> respond(exchange, 404, "text/plain", "not found\n");
         }
+    }
+
+    private String spoolLive() {
+        var parked = sources.parked();
+        return SpoolPages.live(
+                sources.spool().get(),
+                parked == null ? 0 : parked.records(),
+                parked == null ? 0 : parked.bytes(),
+                parked == null ? List.of() : parked.byTopic(),
+                sources.spoolReport() == null
+                        ? new SpoolReport.Report("", false, 0)
+                        : sources.spoolReport().latest(),
+                clock.instant());
+    }
+
+    /** Sends the command the form describes; answers with a redirect to the commands page and a notice. */
+    private void sendCommand(HttpExchange exchange, Session session, Map<String, String> form) throws IOException {
+        ConsoleCommands commands = sources.consoleCommands();
+        if (commands == null) {
+            respond(exchange, 404, "text/plain", "commands are off on this gateway\n");
+            return;
+        }
+        String notice;
+        try {
+            DeviceId target = DeviceId.parseLogin(
+                            form.getOrDefault("device", "").strip())
+                    .orElseThrow(() -> new IllegalArgumentException("the device must be written device@tenant"));
+            Duration ttl = Duration.ofSeconds(
+                    Long.parseLong(form.getOrDefault("ttl", "30").strip()));
+            commands.send(
+                            target.tenant(),
+                            target.device(),
+                            form.getOrDefault("subject", "").strip(),
+                            form.getOrDefault("payload", "").getBytes(StandardCharsets.UTF_8),
+                            ttl,
+                            exchange.getRemoteAddress().getAddress().getHostAddress() + " (console session "
+                                    + ConsoleSessions.tag(session) + ")")
+                    .get(10, TimeUnit.SECONDS);
+            notice = "Sent.";
+        } catch (NumberFormatException e) {
+            notice = "Not sent: the ttl must be a whole number of seconds.";
+        } catch (IllegalArgumentException e) {
+            notice = "Not sent: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notice = "Not sent: interrupted.";
+        } catch (ExecutionException | TimeoutException e) {
+            notice = "Not sent: the command could not be stored (" + e.getCause() + ").";
+        }
+        redirect(exchange, "/console/commands?notice=" + URLEncoder.encode(notice, StandardCharsets.UTF_8));
+    }
+
+    private List<DeviceRow> rows() {
+        return DeviceRow.join(facts.registry().get(), activity.snapshot());
+    }
+
+    private List<String> tenants() {
+        return rows().stream()
+                .map(DeviceRow::tenant)
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
+    }
+
+    private String deviceLive(Map<String, String> query) {
+        String tenant = query.getOrDefault("tenant", "");
+        String id = query.getOrDefault("id", "");
+        DeviceRow row = rows().stream()
+                .filter(r -> id.equals(r.name()) && tenant.equals(r.tenant() == null ? "" : r.tenant()))
+                .findFirst()
+                .orElse(null);
+        List<CommandRouter.Waiting> pending = sources.commands() == null || tenant.isEmpty()
+                ? null
+                : sources.commands().pending(tenant, id);
+        return DevicePages.deviceLive(row, pending, sources.routes(), tenant, clock.instant());
     }
 
     private void post(HttpExchange exchange, String path) throws IOException {
@@ -134,6 +269,8 @@ public final class Console implements HttpHandler {
             exchange.getResponseHeaders()
                     .add("Set-Cookie", SESSION_COOKIE + "=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0");
             redirect(exchange, sessions.loginRequired() ? "/console/login" : "/console");
+        } else if (path.equals("/console/commands")) {
+            sendCommand(exchange, session.get(), form);
         } else {
             respond(exchange, 404, "text/plain", "not found\n");
         }
@@ -198,7 +335,7 @@ public final class Console implements HttpHandler {
 
     static Map<String, String> cookies(HttpExchange exchange) {
         Map<String, String> cookies = new HashMap<>();
-        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
             for (String pair : header.split(";")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
@@ -213,8 +350,17 @@ public final class Console implements HttpHandler {
 
     private static Map<String, String> form(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readNBytes(MAX_FORM_BYTES);
+        return urlEncoded(new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> query(HttpExchange exchange) {
+        String raw = exchange.getRequestURI().getRawQuery();
+        return raw == null ? Map.of() : urlEncoded(raw.length() > MAX_FORM_BYTES ? "" : raw);
+    }
+
+    private static Map<String, String> urlEncoded(String text) {
         Map<String, String> form = new HashMap<>();
-        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+        for (String pair : text.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 try {

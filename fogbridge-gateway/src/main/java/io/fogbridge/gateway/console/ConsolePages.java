@@ -5,7 +5,6 @@ import static io.fogbridge.gateway.console.Html.text;
 import io.fogbridge.gateway.ops.ReadinessCheck;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -77,53 +76,6 @@ final class ConsolePages {
         return html.append("</tbody></table></article>").toString();
     }
 
-    static String devices(String csrf, boolean logout) {
-        return page("Devices", "devices", logout ? csrf : null, """
-                <section id="devices" hx-get="/console/devices/live" hx-trigger="load, every %ds" hx-swap="innerHTML">
-                  <p aria-busy="true">Loading…</p>
-                </section>
-                """.formatted(POLL_SECONDS));
-    }
-
-    static String devicesLive(List<DeviceRow> rows, Instant now) {
-        StringBuilder html = new StringBuilder(
-                "<div class=\"overflow-auto\"><table id=\"device-table\"><thead><tr><th>tenant</th><th>device</th>"
-                        + "<th>state</th><th>last seen</th><th>protocol</th><th>msgs/min</th><th>bytes/min</th>"
-                        + "<th>last topic</th><th>last payload</th></tr></thead><tbody>");
-        for (DeviceRow row : rows) {
-            html.append("<tr data-device=\"")
-                    .append(text(row.name()))
-                    .append("\"><td>")
-                    .append(text(row.tenant()))
-                    .append("</td><td>")
-                    .append(text(row.name()))
-                    .append(row.registered() ? "" : " <small>(not registered)</small>")
-                    .append("</td><td class=\"state\">")
-                    .append(row.state(now))
-                    .append("</td><td>")
-                    .append(
-                            row.lastSeenMillis() == 0
-                                    ? "never"
-                                    : duration(Duration.between(Instant.ofEpochMilli(row.lastSeenMillis()), now))
-                                            + " ago")
-                    .append("</td><td>")
-                    .append(text(row.protocol()))
-                    .append("</td><td>")
-                    .append(row.messagesLastMinute())
-                    .append("</td><td>")
-                    .append(row.bytesLastMinute())
-                    .append("</td><td>")
-                    .append(text(row.lastTopic()))
-                    .append("</td><td><pre class=\"payload\">")
-                    .append(text(Html.payload(row.lastPayload(), DeviceRow.PAYLOAD_SHOWN)))
-                    .append("</pre></td></tr>");
-        }
-        if (rows.isEmpty()) {
-            html.append("<tr><td colspan=\"9\">No device registered or seen yet.</td></tr>");
-        }
-        return html.append("</tbody></table></div>").toString();
-    }
-
     /** The chart columns as JSON numbers only: nothing a device sent. */
     static String chartJson(ChartHistory.Columns columns) {
         StringBuilder json = new StringBuilder("{\"time\":[");
@@ -145,7 +97,7 @@ final class ConsolePages {
         json.append("]");
     }
 
-    private static void term(StringBuilder html, String name, String value) {
+    static void term(StringBuilder html, String name, String value) {
         html.append("<dt>")
                 .append(text(name))
                 .append("</dt><dd>")
@@ -168,12 +120,16 @@ final class ConsolePages {
     }
 
     /** @param logoutCsrf the session's CSRF token when a logout button is shown; null = no button */
-    private static String page(String title, String active, String logoutCsrf, String main) {
+    static String page(String title, String active, String logoutCsrf, String main) {
         StringBuilder nav = new StringBuilder();
         if (active != null) {
             nav.append("<nav><ul><li><strong>Fogbridge</strong></li></ul><ul>");
             link(nav, "overview", "/console", "Overview", active);
             link(nav, "devices", "/console/devices", "Devices", active);
+            link(nav, "routes", "/console/routes", "Routes", active);
+            link(nav, "commands", "/console/commands", "Commands", active);
+            link(nav, "spool", "/console/spool", "Spool", active);
+            link(nav, "converters", "/console/converters", "Converters", active);
             if (logoutCsrf != null) {
                 nav.append("<li><form method=\"post\" action=\"/console/logout\"><input type=\"hidden\" name=\"csrf\""
                                 + " value=\"")

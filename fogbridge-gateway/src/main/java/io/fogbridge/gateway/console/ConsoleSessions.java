@@ -37,6 +37,17 @@ public final class ConsoleSessions {
         }
     }
 
+    /** A short, stable name for a session in the audit log: a hash prefix, never the id itself. */
+    public static String tag(Session session) {
+        try {
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256").digest(session.id().getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BearerToken token;
@@ -45,6 +56,8 @@ public final class ConsoleSessions {
     private final Counter loginRefused;
     private final Counter csrfRefused;
     private final Map<String, Entry> sessions = new LinkedHashMap<>(16, 0.75f, true);
+    /** When a session last made a request; far in the past until one does. */
+    private volatile long lastUse = Long.MIN_VALUE / 2;
 
     private record Entry(Session session, long lastUsed) {}
 
@@ -97,7 +110,16 @@ public final class ConsoleSessions {
             return Optional.empty();
         }
         sessions.put(id, new Entry(entry.session, now));
+        lastUse = now;
         return Optional.of(entry.session);
+    }
+
+    /**
+     * Whether a session made a request within {@code window}: an open page polls every two seconds, so a minute's
+     * silence means nobody is looking. Lock-free (the data path asks, through {@link DeviceActivity#watchedBy}).
+     */
+    public boolean usedWithin(Duration window) {
+        return nanoTime.getAsLong() - lastUse < window.toNanos();
     }
 
     /** Whether {@code presented} is the session's CSRF token; a refusal is counted. Constant time. */

@@ -4,45 +4,102 @@ import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.Headers;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
+import io.fogbridge.api.QoS;
 import io.fogbridge.api.Uplink;
+import io.fogbridge.api.device.SessionListener;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * What each device did lately, for the console: an {@link Uplink} in front of the pipeline that notes, per sender,
- * when it last sent, over which protocol, how many messages and bytes in the last minute, and its last topic and
- * payload, then hands the message on unchanged.
+ * when it last sent, how many messages and bytes in the last minute, its last headers and its last {@value #RECENT}
+ * topics and payloads, then hands the message on unchanged. As a {@link SessionListener} it also hears the embedded
+ * broker's connections open and close, and it reads the {@code .../status} events the Modbus and OPC UA converters
+ * publish ({@code {"state":"connected"|"resubscribed"|"lost","reason":…}}): that is a device's connection state.
+ * Senders over HTTP or CoAP have no session; the console judges them by when they last sent.
  *
- * <p>It sits on the data path, so it costs one map lookup and one short lock per message, and copies at most
- * {@value #PAYLOAD_KEPT} bytes of the payload (cut at a UTF-8 character boundary): 10,000 senders of 256 KiB
- * payloads must not pin gigabytes for a page that shows 512 characters. At most {@value #MAX_SENDERS}
- * senders are tracked: anonymous clients inventing ids cannot grow it without bound; later ones are not shown.
- * Thread-safe.
+ * <p>It sits on the data path, so it costs one map lookup and one short lock per message. Keeping a message for the
+ * recent list copies at most {@value #PAYLOAD_KEPT} bytes of the payload (cut at a UTF-8 character boundary: 10,000
+ * senders of 256 KiB payloads must not pin gigabytes for a page that shows a few hundred characters) and allocates a
+ * small record; that is the expensive part (BENCHMARKS.md, "Console"), so it is done for every message only while a
+ * console page is {@link #watchedBy watched}, and otherwise at most once per {@value #UNWATCHED_SAMPLE_MILLIS} ms per
+ * sender: a fast sender costs one copy a second while nobody looks, and a page opened later still shows what each
+ * device sent (at most that much older than its very last message). The protocol is worked out when a page asks,
+ * not per message. At most {@value #MAX_SENDERS} senders are tracked: anonymous clients inventing ids cannot grow it
+ * without bound; later ones are not shown. Thread-safe.
  */
-public final class DeviceActivity implements Uplink {
+public final class DeviceActivity implements Uplink, SessionListener {
 
     static final int MAX_SENDERS = 10_000;
     static final int PAYLOAD_KEPT = 4096;
+    static final int RECENT = 8;
+    static final long UNWATCHED_SAMPLE_MILLIS = 1000;
+    private static final String COMMAND_PREFIX = "command/";
+    /** Not a tenant id (those never hold a newline): the group of anonymous clients. */
+    private static final String ANONYMOUS = "\nanonymous";
 
-    /** A snapshot of one sender. {@code tenant} and {@code device} are null for an anonymous client. */
+    /** Whether the protocol tells the gateway about the device's connection, and what it said. */
+    public enum Link {
+        /** No session to speak of (HTTP, CoAP, a device on an external broker): judge by the last message. */
+        UNKNOWN,
+        CONNECTED,
+        DISCONNECTED
+    }
+
+    /** One message as the device page lists it. */
+    public record Recent(long atMillis, String topic, byte[] payload) {}
+
+    /**
+     * A snapshot of one sender. {@code tenant} and {@code device} are null for an anonymous client.
+     *
+     * @param linkSinceMillis when the link last changed (connected since / disconnected since); 0 when unknown
+     * @param linkReason      why the link went down, as the converter said; null otherwise
+     * @param recent          the last messages, newest first
+     */
     public record Seen(
             String tenant,
             String device,
             String clientId,
             String protocol,
+            Link link,
+            long linkSinceMillis,
+            String linkReason,
             long lastSeenMillis,
             long messagesLastMinute,
             long bytesLastMinute,
-            String lastTopic,
-            byte[] lastPayload) {}
+            Map<String, String> lastHeaders,
+            List<Recent> recent) {
+
+        public String lastTopic() {
+            return recent.isEmpty() ? null : recent.getFirst().topic();
+        }
+
+        public byte[] lastPayload() {
+            return recent.isEmpty() ? null : recent.getFirst().payload();
+        }
+    }
 
     private final Uplink next;
     private final LongSupplier clockMillis;
-    private final ConcurrentHashMap<String, Sender> senders = new ConcurrentHashMap<>();
+    /**
+     * Tenant → device → sender; anonymous clients under {@link #ANONYMOUS} by client id. Two lookups instead of one
+     * key built by concatenation: the data path allocates nothing to find its sender.
+     */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Sender>> senders = new ConcurrentHashMap<>();
+
+    private final AtomicInteger tracked = new AtomicInteger();
+    private volatile Consumer<InboundMessage> commandResponses = message -> {};
+    private volatile BooleanSupplier watched = () -> true;
 
     /** @param clockMillis wall-clock milliseconds (what "last seen" shows) */
     public DeviceActivity(Uplink next, LongSupplier clockMillis) {
@@ -56,44 +113,110 @@ public final class DeviceActivity implements Uplink {
         return next.accept(message);
     }
 
+    @Override
+    public void opened(DeviceRef who, long atMillis) {
+        Sender sender = sender(who);
+        if (sender != null) {
+            sender.session(+1, atMillis);
+        }
+    }
+
+    @Override
+    public void closed(DeviceRef who, long atMillis) {
+        Sender sender = sender(who);
+        if (sender != null) {
+            sender.session(-1, atMillis);
+        }
+    }
+
     /** Every tracked sender, in no particular order. */
     public List<Seen> snapshot() {
         long now = clockMillis.getAsLong();
-        List<Seen> seen = new ArrayList<>(senders.size());
-        senders.values().forEach(sender -> seen.add(sender.seen(now)));
+        List<Seen> seen = new ArrayList<>(tracked.get());
+        senders.values().forEach(devices -> devices.values().forEach(sender -> seen.add(sender.seen(now))));
         return seen;
     }
 
-    private void note(InboundMessage message) {
-        DeviceRef ref = message.sender();
-        String key = ref.authenticated() ? ref.tenant() + "/" + ref.device() : "client:" + ref.clientId();
-        Sender sender = senders.get(key);
-        if (sender == null) {
-            if (senders.size() >= MAX_SENDERS) {
-                return;
-            }
-            sender = senders.computeIfAbsent(key, k -> new Sender(ref));
-        }
-        String protocol = message.headers().getOrDefault(Headers.SOURCE, "mqtt");
-        sender.note(clockMillis.getAsLong(), protocol, message.topic(), message.payload());
+    /**
+     * Whether someone looks at the console now (a page asked within the last minute or so); while not, messages are
+     * kept for the recent list only once a second per sender. Default: always watched.
+     */
+    public void watchedBy(BooleanSupplier watched) {
+        this.watched = watched;
     }
 
-    /** One sender's last minute, in one-second buckets. */
+    /** Hands every {@code command/…} message (device responses) to {@code watcher} too; the console's commands page. */
+    public void watchCommandResponses(Consumer<InboundMessage> watcher) {
+        this.commandResponses = watcher;
+    }
+
+    private void note(InboundMessage message) {
+        if (message.topic().startsWith(COMMAND_PREFIX)) {
+            commandResponses.accept(message);
+        }
+        Sender sender = sender(message.sender());
+        if (sender != null) {
+            sender.note(clockMillis.getAsLong(), message, watched.getAsBoolean());
+        }
+    }
+
+    private Sender sender(DeviceRef ref) {
+        boolean known = ref.authenticated();
+        String group = known ? ref.tenant() : ANONYMOUS;
+        String name = known ? ref.device() : ref.clientId();
+        ConcurrentHashMap<String, Sender> devices = senders.get(group);
+        Sender sender = devices == null ? null : devices.get(name);
+        if (sender != null) {
+            return sender;
+        }
+        if (tracked.get() >= MAX_SENDERS) {
+            return null;
+        }
+        return senders.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).computeIfAbsent(name, n -> {
+            tracked.incrementAndGet();
+            return new Sender(ref);
+        });
+    }
+
+    /** {@code modbus://…} → modbus, {@code opc.tcp://…} → opcua, {@code http:…}/{@code coap:…} client ids, else mqtt. */
+    static String protocol(String source, String clientId) {
+        if (source != null) {
+            int scheme = source.indexOf("://");
+            String name = scheme > 0 ? source.substring(0, scheme) : source;
+            return name.startsWith("opc.") ? "opcua" : name;
+        }
+        if (clientId != null && (clientId.startsWith("http:") || clientId.startsWith("coap:"))) {
+            return clientId.substring(0, 4);
+        }
+        return "mqtt";
+    }
+
+    /** One sender's last minute, in one-second buckets, and its last messages in a ring. */
     private static final class Sender {
         private final DeviceRef ref;
         private final long[] bucketSecond = new long[60];
         private final long[] bucketMessages = new long[60];
         private final long[] bucketBytes = new long[60];
+        private final Recent[] recent = new Recent[RECENT];
+        private int next;
         private long lastSeen;
-        private String protocol;
-        private String lastTopic;
-        private byte[] lastPayload;
+        private long lastKept = Long.MIN_VALUE / 2;
+        private String clientId;
+        private Map<String, String> lastHeaders = Map.of();
+        private String lastContentType;
+        private QoS lastQos;
+        private int openSessions;
+        private Link link = Link.UNKNOWN;
+        private long linkSince;
+        private String linkReason;
 
         Sender(DeviceRef ref) {
             this.ref = ref;
+            this.clientId = ref.clientId();
         }
 
-        synchronized void note(long now, String protocol, String topic, byte[] payload) {
+        synchronized void note(long now, InboundMessage message, boolean watched) {
+            byte[] payload = message.payload();
             long second = now / 1000;
             int i = (int) Math.floorMod(second, 60L);
             if (bucketSecond[i] != second) {
@@ -104,9 +227,61 @@ public final class DeviceActivity implements Uplink {
             bucketMessages[i]++;
             bucketBytes[i] += payload.length;
             lastSeen = now;
-            this.protocol = protocol;
-            lastTopic = topic;
-            lastPayload = prefix(payload);
+            clientId = message.sender().clientId();
+            lastHeaders = message.headers();
+            lastContentType = message.contentType();
+            lastQos = message.qos();
+            boolean status =
+                    message.topic().endsWith("/status") && message.headers().containsKey(Headers.SOURCE);
+            if (watched || status || now - lastKept >= UNWATCHED_SAMPLE_MILLIS) {
+                recent[next] = new Recent(now, message.topic(), prefix(payload));
+                next = (next + 1) % RECENT;
+                lastKept = now;
+            }
+            if (status) {
+                converterStatus(now, payload);
+            }
+        }
+
+        /** A converter's link event; parsed only on that topic, so telemetry pays one {@code endsWith}. */
+        private void converterStatus(long now, byte[] payload) {
+            String json = new String(payload, StandardCharsets.UTF_8);
+            Link said = json.contains("\"state\":\"lost\"")
+                    ? Link.DISCONNECTED
+                    : json.contains("\"state\":\"connected\"") || json.contains("\"state\":\"resubscribed\"")
+                            ? Link.CONNECTED
+                            : null;
+            if (said == null) {
+                return;
+            }
+            link = said;
+            linkSince = now;
+            linkReason = said == Link.DISCONNECTED ? reason(json) : null;
+        }
+
+        /** The {@code reason} string of a status event; the converters write it with no escapes but {@code \"}. */
+        private static String reason(String json) {
+            int start = json.indexOf("\"reason\":\"");
+            if (start < 0) {
+                return null;
+            }
+            start += "\"reason\":\"".length();
+            int end = start;
+            while (end < json.length() && !(json.charAt(end) == '"' && json.charAt(end - 1) != '\\')) {
+                end++;
+            }
+            return json.substring(start, end).replace("\\\"", "\"");
+        }
+
+        synchronized void session(int change, long at) {
+            boolean wasOpen = openSessions > 0;
+            openSessions = Math.max(0, openSessions + change);
+            boolean open = openSessions > 0;
+            if (open != wasOpen || link == Link.UNKNOWN) {
+                link = open ? Link.CONNECTED : Link.DISCONNECTED;
+                linkSince = at;
+                linkReason = null;
+            }
         }
 
         private static byte[] prefix(byte[] payload) {
@@ -120,6 +295,19 @@ public final class DeviceActivity implements Uplink {
             return Arrays.copyOf(payload, cut);
         }
 
+        /** The last message's headers as the record will carry them, content type and QoS first. */
+        private Map<String, String> headers() {
+            Map<String, String> all = new LinkedHashMap<>();
+            if (lastContentType != null) {
+                all.put(Headers.CONTENT_TYPE, lastContentType);
+            }
+            if (lastQos != null) {
+                all.put(Headers.QOS, Integer.toString(lastQos.mqttLevel()));
+            }
+            all.putAll(lastHeaders);
+            return all;
+        }
+
         synchronized Seen seen(long now) {
             long second = now / 1000;
             long messages = 0;
@@ -130,16 +318,26 @@ public final class DeviceActivity implements Uplink {
                     bytes += bucketBytes[i];
                 }
             }
+            List<Recent> newestFirst = new ArrayList<>(RECENT);
+            for (int k = 1; k <= RECENT; k++) {
+                Recent r = recent[Math.floorMod(next - k, RECENT)];
+                if (r != null) {
+                    newestFirst.add(r);
+                }
+            }
             return new Seen(
                     ref.tenant(),
                     ref.device(),
-                    ref.clientId(),
-                    protocol,
+                    clientId,
+                    protocol(lastHeaders.get(Headers.SOURCE), clientId),
+                    link,
+                    linkSince,
+                    linkReason,
                     lastSeen,
                     messages,
                     bytes,
-                    lastTopic,
-                    lastPayload);
+                    headers(),
+                    List.copyOf(newestFirst));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.fogbridge.gateway.console;
 
+import io.fogbridge.gateway.console.DeviceActivity.Link;
+import io.fogbridge.gateway.console.DeviceActivity.Seen;
 import io.fogbridge.registry.Device;
 import io.fogbridge.registry.Registry;
 import io.fogbridge.registry.Tenant;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,38 +18,64 @@ import java.util.Map;
  * the registry does not know (an anonymous client). Immutable.
  *
  * @param name the device id, or the MQTT client id of an anonymous sender
+ * @param seen what the gateway saw of it; null when nothing yet
  */
-record DeviceRow(
-        String tenant,
-        String name,
-        boolean registered,
-        boolean enabled,
-        String protocol,
-        long lastSeenMillis,
-        long messagesLastMinute,
-        long bytesLastMinute,
-        String lastTopic,
-        byte[] lastPayload) {
+record DeviceRow(String tenant, String name, boolean registered, boolean enabled, Seen seen) {
 
     /** Per row in a list that refreshes every two seconds: a glance, not the whole payload. */
     static final int PAYLOAD_SHOWN = 512;
 
-    /** Sent within the last minute: "active". The MQTT session state itself is not shown yet. */
+    /** The states the filter offers, in the words the page shows. */
+    static final List<String> STATES = List.of("connected", "disconnected", "active", "idle", "never seen", "disabled");
+
+    /**
+     * {@code connected}/{@code disconnected} where the protocol has sessions (the embedded broker, the converters);
+     * otherwise {@code active} when it sent within the last minute, else {@code idle}.
+     */
     String state(Instant now) {
         if (!enabled) {
             return "disabled";
         }
-        if (lastSeenMillis == 0) {
+        if (seen == null || (seen.link() == Link.UNKNOWN && seen.lastSeenMillis() == 0)) {
             return "never seen";
         }
-        return now.toEpochMilli() - lastSeenMillis < 60_000 ? "active" : "idle";
+        return switch (seen.link()) {
+            case CONNECTED -> "connected";
+            case DISCONNECTED -> "disconnected";
+            case UNKNOWN -> now.toEpochMilli() - seen.lastSeenMillis() < 60_000 ? "active" : "idle";
+        };
+    }
+
+    long lastSeenMillis() {
+        return seen == null ? 0 : seen.lastSeenMillis();
+    }
+
+    /** Whether the row passes the page's filters; blank or null filters pass everything. */
+    boolean matches(DeviceFilter filter, Instant now) {
+        if (!filter.tenant().isBlank() && !filter.tenant().equals(tenant)) {
+            return false;
+        }
+        if (!filter.state().isBlank() && !filter.state().equals(state(now))) {
+            return false;
+        }
+        if (filter.text().isBlank()) {
+            return true;
+        }
+        String needle = filter.text().toLowerCase(Locale.ROOT);
+        return contains(name, needle)
+                || contains(tenant, needle)
+                || (seen != null && (contains(seen.lastTopic(), needle) || contains(seen.protocol(), needle)));
+    }
+
+    private static boolean contains(String haystack, String needle) {
+        return haystack != null && haystack.toLowerCase(Locale.ROOT).contains(needle);
     }
 
     /** The registry's devices, each with its activity, then the senders it does not list; sorted by tenant, name. */
-    static List<DeviceRow> join(Registry registry, List<DeviceActivity.Seen> seen) {
-        Map<String, DeviceActivity.Seen> byDevice = new HashMap<>();
+    static List<DeviceRow> join(Registry registry, List<Seen> seen) {
+        Map<String, Seen> byDevice = new HashMap<>();
         List<DeviceRow> rows = new ArrayList<>();
-        for (DeviceActivity.Seen s : seen) {
+        for (Seen s : seen) {
             if (s.device() != null) {
                 byDevice.put(s.tenant() + "/" + s.device(), s);
             }
@@ -54,45 +83,18 @@ record DeviceRow(
         if (registry != null) {
             for (Tenant tenant : registry.tenants().values()) {
                 for (Device device : tenant.devices().values()) {
-                    DeviceActivity.Seen s = byDevice.remove(tenant.id() + "/" + device.id());
-                    rows.add(
-                            s == null
-                                    ? new DeviceRow(
-                                            tenant.id(),
-                                            device.id(),
-                                            true,
-                                            device.enabled() && tenant.enabled(),
-                                            "",
-                                            0,
-                                            0,
-                                            0,
-                                            null,
-                                            null)
-                                    : of(s, true, device.enabled() && tenant.enabled()));
+                    Seen s = byDevice.remove(tenant.id() + "/" + device.id());
+                    rows.add(new DeviceRow(tenant.id(), device.id(), true, device.enabled() && tenant.enabled(), s));
                 }
             }
         }
-        for (DeviceActivity.Seen s : seen) {
+        for (Seen s : seen) {
             if (s.device() == null || byDevice.containsKey(s.tenant() + "/" + s.device())) {
-                rows.add(of(s, false, true));
+                rows.add(new DeviceRow(s.tenant(), s.device() != null ? s.device() : s.clientId(), false, true, s));
             }
         }
         rows.sort(Comparator.comparing((DeviceRow r) -> r.tenant() == null ? "" : r.tenant())
                 .thenComparing(DeviceRow::name));
         return rows;
-    }
-
-    private static DeviceRow of(DeviceActivity.Seen s, boolean registered, boolean enabled) {
-        return new DeviceRow(
-                s.tenant(),
-                s.device() != null ? s.device() : s.clientId(),
-                registered,
-                enabled,
-                s.protocol(),
-                s.lastSeenMillis(),
-                s.messagesLastMinute(),
-                s.bytesLastMinute(),
-                s.lastTopic(),
-                s.lastPayload());
     }
 }

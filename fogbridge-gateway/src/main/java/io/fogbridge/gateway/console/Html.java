@@ -3,6 +3,7 @@ package io.fogbridge.gateway.console;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -41,6 +42,11 @@ public final class Html {
             }
         }
         return out.toString();
+    }
+
+    /** {@code value} as a query parameter value, then escaped for a double-quoted attribute. */
+    public static String query(String value) {
+        return text(URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8));
     }
 
     /**

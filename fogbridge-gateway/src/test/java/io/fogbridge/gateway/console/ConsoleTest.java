@@ -64,7 +64,9 @@ class ConsoleTest {
         ConsoleSessions sessions =
                 new ConsoleSessions(BearerToken.of(TOKEN), registry, System::nanoTime, Duration.ofHours(1));
         ops = new OpsServer("127.0.0.1", 0, registry, BearerToken.of(TOKEN))
-                .mount("/console", new Console(sessions, facts, activity, charts, Clock.systemUTC()));
+                .mount(
+                        "/console",
+                        new Console(sessions, facts, activity, charts, ConsoleSources.none(), Clock.systemUTC()));
         ops.start();
         base = "http://127.0.0.1:" + ops.port();
     }
@@ -130,6 +132,11 @@ class ConsoleTest {
                 .contains("plant/&lt;script&gt;alert(1)&lt;/script&gt;")
                 .contains("&lt;img src=x onerror=alert(1)&gt;");
         assertThat(body).contains("data-device=\"lathe-1\"").contains(">active<");
+        // the device page shows the same message, escaped, and the route its topic takes
+        String device = get("/console/device/live?tenant=&id=%3Cscript%3Eevil%3C/script%3E", cookie)
+                .body();
+        assertThat(device).doesNotContain("<script").doesNotContain("<img");
+        assertThat(device).contains("&lt;img src=x onerror=alert(1)&gt;").contains("stays at the edge");
     }
 
     @Test
@@ -142,6 +149,48 @@ class ConsoleTest {
                 .isEqualTo(1);
         // a login form posted without its own nonce (a cross-site login) is refused too
         assertThat(post("/console/login", null, "token=" + TOKEN).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void everyPageAndFragmentAnswersAndASendWithoutTheCsrfTokenIsRefused() throws Exception {
+        String cookie = sessionCookie();
+        for (String page : List.of(
+                "/console/devices?state=connected",
+                "/console/device?tenant=plant&id=lathe-1",
+                "/console/device/live?tenant=plant&id=lathe-1",
+                "/console/routes",
+                "/console/routes/live",
+                "/console/commands",
+                "/console/commands/live",
+                "/console/spool",
+                "/console/spool/live",
+                "/console/converters",
+                "/console/converters/live")) {
+            assertThat(get(page, cookie).statusCode()).as(page).isEqualTo(200);
+        }
+        assertThat(get("/console/routes/test?topic=telemetry/plant/lathe-1", cookie)
+                        .body())
+                .contains("fog.telemetry.plant")
+                .contains("lathe-1");
+        assertThat(get("/console/routes/test?topic=" + "%3Cb%3Ex%3C/b%3E", cookie)
+                        .body())
+                .contains("&lt;b&gt;x&lt;/b&gt;")
+                .contains("stays at the edge");
+        activity.accept(new InboundMessage(
+                "event/plant/plc-1/status",
+                "{\"state\":\"lost\",\"reason\":\"<i>refused</i>\"}".getBytes(StandardCharsets.UTF_8),
+                QoS.AT_LEAST_ONCE,
+                new DeviceRef("plant", "plc-1", "plc-1"),
+                "application/json",
+                System.currentTimeMillis(),
+                false,
+                Map.of("source", "modbus://10.0.0.5:502/1")));
+        assertThat(get("/console/converters/live", cookie).body())
+                .contains("modbus://10.0.0.5:502/1")
+                .contains(">disconnected<")
+                .contains("&lt;i&gt;refused&lt;/i&gt;");
+        var refused = post("/console/commands", cookie, "device=lathe-1%40plant&subject=open&ttl=30");
+        assertThat(refused.statusCode()).isEqualTo(403);
     }
 
     @Test

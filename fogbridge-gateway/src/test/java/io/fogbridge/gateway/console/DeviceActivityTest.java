@@ -7,6 +7,7 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,89 @@ class DeviceActivityTest {
         assertThat(activity.snapshot().getFirst().messagesLastMinute()).isEqualTo(1);
         now.addAndGet(60_000);
         assertThat(activity.snapshot().getFirst().messagesLastMinute()).isZero();
+    }
+
+    @Test
+    void connectionsOpenAndCloseTheLinkCountingOverlapsOfATakeover() {
+        DeviceRef lathe = new DeviceRef("acme", "lathe-1", "lathe-1");
+        activity.opened(lathe, 1_000);
+        assertThat(activity.snapshot().getFirst().link()).isEqualTo(DeviceActivity.Link.CONNECTED);
+        activity.opened(lathe, 2_000); // the same client id connects again: the old connection is closed after
+        activity.closed(lathe, 2_001);
+        var seen = activity.snapshot().getFirst();
+        assertThat(seen.link()).isEqualTo(DeviceActivity.Link.CONNECTED);
+        assertThat(seen.linkSinceMillis()).isEqualTo(1_000);
+        activity.closed(lathe, 3_000);
+        seen = activity.snapshot().getFirst();
+        assertThat(seen.link()).isEqualTo(DeviceActivity.Link.DISCONNECTED);
+        assertThat(seen.linkSinceMillis()).isEqualTo(3_000);
+        activity.closed(lathe, 4_000); // a stray close never makes the count negative
+        activity.opened(lathe, 5_000);
+        assertThat(activity.snapshot().getFirst().link()).isEqualTo(DeviceActivity.Link.CONNECTED);
+    }
+
+    @Test
+    void aConverterStatusEventIsTheLinkAndItsReasonTheLastError() {
+        DeviceRef plc = new DeviceRef("acme", "plc-1", "plc-1");
+        status(plc, "{\"state\":\"connected\",\"ts\":1,\"source\":\"modbus://10.0.0.5:502/1\"}");
+        var seen = activity.snapshot().getFirst();
+        assertThat(seen.link()).isEqualTo(DeviceActivity.Link.CONNECTED);
+        assertThat(seen.protocol()).isEqualTo("modbus");
+        status(
+                plc,
+                "{\"state\":\"lost\",\"ts\":2,\"source\":\"modbus://10.0.0.5:502/1\","
+                        + "\"reason\":\"connection refused \\\"here\\\"\"}");
+        seen = activity.snapshot().getFirst();
+        assertThat(seen.link()).isEqualTo(DeviceActivity.Link.DISCONNECTED);
+        assertThat(seen.linkReason()).isEqualTo("connection refused \"here\"");
+        assertThat(seen.lastHeaders()).containsEntry("source", "modbus://10.0.0.5:502/1");
+        assertThat(seen.recent()).hasSize(2);
+        assertThat(seen.lastTopic()).isEqualTo("event/acme/plc-1/status");
+    }
+
+    @Test
+    void keepsTheLastFewMessagesNewestFirst() {
+        for (int i = 0; i < DeviceActivity.RECENT + 3; i++) {
+            send("m" + i);
+        }
+        var recent = activity.snapshot().getFirst().recent();
+        assertThat(recent).hasSize(DeviceActivity.RECENT);
+        assertThat(new String(recent.getFirst().payload(), StandardCharsets.UTF_8))
+                .isEqualTo("m" + (DeviceActivity.RECENT + 2));
+        assertThat(new String(recent.getLast().payload(), StandardCharsets.UTF_8))
+                .isEqualTo("m3");
+        assertThat(activity.snapshot().getFirst().link()).isEqualTo(DeviceActivity.Link.UNKNOWN);
+    }
+
+    @Test
+    void whileNobodyWatchesAMessageIsKeptAtMostOnceASecond() {
+        activity.watchedBy(() -> false);
+        send("first");
+        send("second"); // same millisecond: counted, not kept
+        now.addAndGet(999);
+        send("third");
+        var seen = activity.snapshot().getFirst();
+        assertThat(seen.messagesLastMinute()).isEqualTo(3);
+        assertThat(seen.recent()).hasSize(1);
+        now.addAndGet(1);
+        send("fourth");
+        assertThat(new String(activity.snapshot().getFirst().lastPayload(), StandardCharsets.UTF_8))
+                .isEqualTo("fourth");
+        activity.watchedBy(() -> true);
+        send("fifth");
+        assertThat(activity.snapshot().getFirst().recent()).hasSize(3);
+    }
+
+    private void status(DeviceRef sender, String json) {
+        activity.accept(new InboundMessage(
+                "event/acme/" + sender.device() + "/status",
+                json.getBytes(StandardCharsets.UTF_8),
+                QoS.AT_LEAST_ONCE,
+                sender,
+                "application/json",
+                now.get(),
+                false,
+                Map.of("source", "modbus://10.0.0.5:502/1")));
     }
 
     private void send(String payload) {
