@@ -1,5 +1,8 @@
-// The independent OPC UA server of fogbridge-opcua's tests: node-opcua, security None, anonymous or
-// operator/secret. Usage: node opcua_peer.js <port> <generation> <pki dir>. Prints READY when it listens.
+// The independent OPC UA server of fogbridge-opcua's tests: node-opcua with endpoints for security None and for
+// Basic256Sha256, Aes128_Sha256_RsaOaep and Aes256_Sha256_RsaPss (Sign, SignAndEncrypt); anonymous, operator/secret
+// or an X.509 user certificate. It accepts any client and user certificate (its own trust is not under test: the
+// gateway's is). Its certificate is made under <pki dir> on first start and kept across restarts.
+// Usage: node opcua_peer.js <port> <generation> <pki dir>. Prints READY when it listens.
 //
 // Variables in namespace 1 (ns=1;s=...):
 //   Counter    Int32   +1 every 100 ms, from 0 at start
@@ -8,15 +11,19 @@
 //   Generation Int32   the <generation> argument: tells a restarted server's data from the old one's
 "use strict";
 const path = require("path");
-const { OPCUAServer, OPCUACertificateManager, DataType } = require("node-opcua");
+const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode } = require("node-opcua");
 
 async function main() {
     const port = parseInt(process.argv[2], 10);
     const generation = parseInt(process.argv[3] || "1", 10);
     const pki = process.argv[4] || path.join(__dirname, "pki");
     const serverCertificateManager = new OPCUACertificateManager({ rootFolder: pki, automaticallyAcceptUnknownCertificate: true });
+    const userCertificateManager = new OPCUACertificateManager({ rootFolder: path.join(pki, "user"), automaticallyAcceptUnknownCertificate: true });
     const server = new OPCUAServer({
         port,
+        userCertificateManager,
+        securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss],
+        securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
         resourcePath: "/peer",
         serverCertificateManager,
         allowAnonymous: true,

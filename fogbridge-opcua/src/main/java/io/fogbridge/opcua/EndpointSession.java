@@ -9,10 +9,13 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.Topics;
+import io.fogbridge.certs.CertificateFactory.Issued;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,7 @@ import org.eclipse.milo.opcua.sdk.client.UaSession;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.X509IdentityProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -83,6 +87,8 @@ final class EndpointSession {
 
     private volatile boolean closed;
     private volatile boolean connected;
+    private volatile String attention; // how to trust the server's certificate, while it is refused for it
+    private final ServerTrust trust;
     private volatile long lastData = System.nanoTime();
     private Thread loop;
     private OpcUaClient client; // guarded by lock
@@ -98,11 +104,18 @@ final class EndpointSession {
         headers.put(Headers.SOURCE, endpoint.source());
         headers.putAll(endpoint.labels());
         this.headers = Map.copyOf(headers);
+        this.trust = new ServerTrust(runtime.pki());
         runtime.metrics().lastData(endpoint.id(), () -> (System.nanoTime() - lastData) / 1e9);
     }
 
     boolean connected() {
         return connected;
+    }
+
+    /** While the server is refused for an untrusted certificate: which endpoint, and how to trust it. */
+    Optional<String> attention() {
+        String note = attention;
+        return note == null ? Optional.empty() : Optional.of("opcua " + endpoint.id() + ": " + note);
     }
 
     void start() {
@@ -136,6 +149,7 @@ final class EndpointSession {
                 opened = connect(lost);
                 subscribe(opened, lost);
                 failedAttempts = 0;
+                attention = null;
                 connected = true;
                 lastData = System.nanoTime();
                 runtime.metrics().connect(true);
@@ -165,7 +179,14 @@ final class EndpointSession {
                 }
                 runtime.metrics().connect(false);
                 String reason = "connect failed: " + describe(e);
-                if (failedAttempts == 0) {
+                Optional<Path> rejected = trust.rejected();
+                if (rejected.isPresent()) {
+                    reason = ServerTrust.advice(rejected.get());
+                    if (!reason.equals(attention)) {
+                        log.warn("opcua {} ({}): {}", endpoint.id(), endpoint.url(), reason);
+                    }
+                    attention = reason;
+                } else if (failedAttempts == 0) {
                     log.warn("opcua {} ({}): {}", endpoint.id(), endpoint.url(), reason);
                 }
                 status("lost", reason);
@@ -193,7 +214,12 @@ final class EndpointSession {
                         .map(e -> EndpointUtil.updateUrl(e, url.getHost(), url.getPort() == -1 ? 4840 : url.getPort())),
                 transport -> transport.setConnectTimeout(uint(timeout)),
                 config -> config.setApplicationName(LocalizedText.english("Fogbridge gateway"))
-                        .setApplicationUri("urn:fogbridge:gateway")
+                        .setApplicationUri(runtime.identity().applicationUri())
+                        .setCertificate(runtime.identity().certificate())
+                        .setCertificateChain(
+                                new X509Certificate[] {runtime.identity().certificate()})
+                        .setKeyPair(runtime.identity().keyPair())
+                        .setCertificateValidator(trust)
                         .setProductUri("urn:fogbridge")
                         .setRequestTimeout(uint(timeout))
                         .setIdentityProvider(identity));
@@ -233,6 +259,10 @@ final class EndpointSession {
             String password = Files.readString(endpoint.passwordFile(), StandardCharsets.UTF_8)
                     .strip();
             return new UsernameProvider(endpoint.username(), password);
+        }
+        if (endpoint.auth() == OpcUaEndpoint.Auth.CERTIFICATE) {
+            Issued user = Issued.readPem(endpoint.userCertificateFile(), endpoint.userKeyFile());
+            return new X509IdentityProvider(user.certificate(), user.key());
         }
         return new AnonymousProvider();
     }

@@ -96,8 +96,10 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             E + "securityPolicy",
             ValueTypes.oneOf("None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"),
             "None",
-            "Security policy of the server endpoint to use. Only `None` works in this version (the application"
-                    + " certificate and trust store are being built); the others are refused at start.");
+            "Security policy of the server endpoint to use. With any but `None` the gateway signs (and with"
+                    + " `SignAndEncrypt` encrypts) with its own certificate, made on first start under"
+                    + " `gateway.dataDir`/opcua/pki/own, and connects only to a server whose certificate is in"
+                    + " opcua/pki/trusted (`fogbridge opcua trust`).");
     public static final ConfigKey<String> ENDPOINT_MODE = ConfigKey.define(
             E + "securityMode",
             ValueTypes.oneOf("None", "Sign", "SignAndEncrypt"),
@@ -107,7 +109,8 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             E + "auth",
             ValueTypes.oneOf("anonymous", "username", "certificate"),
             "anonymous",
-            "How the session logs in: `username` with `username` and `passwordFile`; `certificate` is not built yet.");
+            "How the session logs in: `username` with `username` and `passwordFile`; `certificate` with"
+                    + " `userCertificateFile` and `userKeyFile` (an X.509 user identity token).");
     public static final ConfigKey<String> ENDPOINT_USERNAME =
             ConfigKey.define(E + "username", ValueTypes.string(), null, "User name of `auth: username`.");
     public static final ConfigKey<Path> ENDPOINT_PASSWORD_FILE = ConfigKey.define(
@@ -115,6 +118,16 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             ValueTypes.path(),
             null,
             "File holding the password of `auth: username` (trailing newline ignored); read at every connect.");
+    public static final ConfigKey<Path> ENDPOINT_USER_CERTIFICATE = ConfigKey.define(
+            E + "userCertificateFile",
+            ValueTypes.path(),
+            null,
+            "PEM certificate of `auth: certificate`; read at every connect.");
+    public static final ConfigKey<Path> ENDPOINT_USER_KEY = ConfigKey.define(
+            E + "userKeyFile",
+            ValueTypes.path(),
+            null,
+            "PEM private key (PKCS#8 or traditional) of `userCertificateFile`; read at every connect.");
     public static final ConfigKey<Map<String, String>> ENDPOINT_LABELS = ConfigKey.define(
             E + "labels",
             ValueTypes.stringMap("header name → value", OpcUaSection::checkLabel),
@@ -140,6 +153,8 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                     ENDPOINT_AUTH,
                     ENDPOINT_USERNAME,
                     ENDPOINT_PASSWORD_FILE,
+                    ENDPOINT_USER_CERTIFICATE,
+                    ENDPOINT_USER_KEY,
                     ENDPOINT_LABELS,
                     ENDPOINT_PUBLISHING,
                     ENDPOINT_ITEMS),
@@ -149,7 +164,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             P + "endpoints",
             ValueTypes.listOf(
                     "list of {id, tenant, url, securityPolicy?, securityMode?, auth?, username?, passwordFile?,"
-                            + " labels?, publishingInterval?, items}",
+                            + " userCertificateFile?, userKeyFile?, labels?, publishingInterval?, items}",
                     ENDPOINT,
                     OpcUaSection::checkEndpoints),
             List.of(),
@@ -269,12 +284,6 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                     fields.path(written),
                     "securityPolicy " + policy + " with securityMode " + mode
                             + ": both are None, or neither (Sign or SignAndEncrypt with a policy)");
-        } else if (!policy.equals("None")) {
-            problems.add(
-                    fields.origin(ENDPOINT_POLICY),
-                    fields.path(ENDPOINT_POLICY),
-                    policy + " needs the gateway's application certificate and trust store, not built yet in this"
-                            + " version: use None on a trusted network");
         }
         OpcUaEndpoint.Auth auth =
                 OpcUaEndpoint.Auth.valueOf(fields.get(ENDPOINT_AUTH).toUpperCase(Locale.ROOT));
@@ -290,10 +299,18 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             problems.add(fields.origin(key), fields.path(key), "only used with auth: username");
         }
         if (auth == OpcUaEndpoint.Auth.CERTIFICATE) {
-            problems.add(
-                    fields.origin(ENDPOINT_AUTH),
-                    fields.path(ENDPOINT_AUTH),
-                    "certificate login is not built yet in this version: use anonymous or username");
+            if (fields.get(ENDPOINT_USER_CERTIFICATE) == null || fields.get(ENDPOINT_USER_KEY) == null) {
+                problems.add(
+                        fields.origin(ENDPOINT_AUTH),
+                        fields.path(
+                                fields.get(ENDPOINT_USER_CERTIFICATE) == null
+                                        ? ENDPOINT_USER_CERTIFICATE
+                                        : ENDPOINT_USER_KEY),
+                        "auth: certificate needs both `userCertificateFile` and `userKeyFile`");
+            }
+        } else if (fields.isSet(ENDPOINT_USER_CERTIFICATE) || fields.isSet(ENDPOINT_USER_KEY)) {
+            ConfigKey<?> key = fields.isSet(ENDPOINT_USER_CERTIFICATE) ? ENDPOINT_USER_CERTIFICATE : ENDPOINT_USER_KEY;
+            problems.add(fields.origin(key), fields.path(key), "only used with auth: certificate");
         }
         if (problems.size() != before) {
             return null;
@@ -314,6 +331,8 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                 auth,
                 fields.get(ENDPOINT_USERNAME),
                 fields.get(ENDPOINT_PASSWORD_FILE),
+                fields.get(ENDPOINT_USER_CERTIFICATE),
+                fields.get(ENDPOINT_USER_KEY),
                 fields.get(ENDPOINT_LABELS),
                 publishing,
                 items);

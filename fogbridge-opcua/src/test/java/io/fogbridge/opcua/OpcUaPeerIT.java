@@ -10,6 +10,7 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.adapter.AdapterContext;
 import io.fogbridge.api.adapter.DeviceLimits;
+import io.fogbridge.certs.CertificateFactory.Issued;
 import io.fogbridge.testkit.RecordingUplink;
 import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,12 +18,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -197,6 +202,86 @@ class OpcUaPeerIT {
         }
     }
 
+    @Test
+    void anUntrustedServerIsRefusedUntilItsCertificateIsTrusted() throws Exception {
+        // an RSA user certificate: the X.509 identity token is signed with the policy's RSA algorithm
+        KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+        X509Certificate badge = new SelfSignedCertificateBuilder(pair)
+                .setCommonName("operator badge")
+                .setApplicationUri("urn:fogbridge:test:badge")
+                .build();
+        Path badgeCert = dir.resolve("badge.crt.pem");
+        Path badgeKey = dir.resolve("badge.key.pem");
+        new Issued(badge, pair.getPrivate(), List.of()).writePem(badgeCert, badgeKey);
+        start(
+                secured(
+                        endpoint(
+                                "secure",
+                                peer.url(),
+                                OpcUaEndpoint.Auth.ANONYMOUS,
+                                null,
+                                List.of(item("counter", "ns=1;s=Counter", null))),
+                        "Basic256Sha256",
+                        "SignAndEncrypt",
+                        null,
+                        null),
+                secured(
+                        endpoint(
+                                "badge",
+                                peer.url(),
+                                OpcUaEndpoint.Auth.CERTIFICATE,
+                                null,
+                                List.of(item("counter", "ns=1;s=Counter", null))),
+                        "Aes256_Sha256_RsaPss",
+                        "Sign",
+                        badgeCert,
+                        badgeKey));
+
+        Path pki = dir.resolve("opcua/pki");
+        assertThat(pki.resolve("own/gateway.der")).isNotEmptyFile();
+        await().atMost(Duration.ofSeconds(30)).until(() -> states("secure").contains("lost"));
+        List<Path> rejected;
+        try (var files = Files.list(pki.resolve("rejected"))) {
+            rejected = files.toList();
+        }
+        assertThat(rejected).singleElement().asString().endsWith(".der");
+        Path serverCertificate = rejected.getFirst();
+        JsonNode lost = tree(uplink.on("event/acme/secure/status").getFirst().payload());
+        assertThat(lost.get("reason").textValue())
+                .contains("not trusted")
+                .contains("fogbridge opcua trust " + serverCertificate);
+        assertThat(adapters.getFirst().attention())
+                .hasValueSatisfying(a -> assertThat(a).contains("opcua secure: ", "fogbridge opcua trust"));
+        Thread.sleep(1000); // retries meanwhile are refused too: nothing flows
+        assertThat(records("secure")).isEmpty();
+        assertThat(records("badge")).isEmpty();
+
+        // what `fogbridge opcua trust <file>` does (OpcUaCommandTest): the next reconnect finds it, no restart
+        Files.move(serverCertificate, pki.resolve("trusted").resolve(serverCertificate.getFileName()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> counters("secure").size() >= 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> counters("badge").size() >= 3);
+        assertThat(states("secure")).containsSubsequence("lost", "connected");
+        assertThat(adapters.getFirst().attention()).isEmpty();
+        assertThat(pki.resolve("rejected")).isEmptyDirectory();
+    }
+
+    static OpcUaEndpoint secured(OpcUaEndpoint plain, String policy, String mode, Path userCertificate, Path userKey) {
+        return new OpcUaEndpoint(
+                plain.id(),
+                plain.tenant(),
+                plain.url(),
+                policy,
+                mode,
+                plain.auth(),
+                plain.username(),
+                plain.passwordFile(),
+                userCertificate,
+                userKey,
+                plain.labels(),
+                plain.publishingInterval(),
+                plain.items());
+    }
+
     void start(OpcUaEndpoint... endpoints) throws Exception {
         OpcUaSettings settings = new OpcUaSettings(
                 true, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5), List.of(endpoints));
@@ -210,7 +295,8 @@ class OpcUaPeerIT {
                                 meters,
                                 null,
                                 scheduler,
-                                new DeviceLimits(65536, Duration.ofSeconds(5), Duration.ofSeconds(2))));
+                                new DeviceLimits(65536, Duration.ofSeconds(5), Duration.ofSeconds(2)),
+                                dir));
         adapters.add(adapter);
         adapter.start(uplink);
     }
@@ -226,6 +312,8 @@ class OpcUaPeerIT {
                 auth,
                 auth == OpcUaEndpoint.Auth.USERNAME ? "operator" : null,
                 passwordFile,
+                null,
+                null,
                 Map.of("line", "A"),
                 Duration.ofMillis(200),
                 items);

@@ -47,6 +47,7 @@ public final class Main {
         cli.addSubcommand(TenantCommand.class);
         cli.addSubcommand(CertCommand.class);
         cli.addSubcommand(ModbusCommand.class);
+        cli.addSubcommand(OpcUaCommand.class);
         cli.addSubcommand(VersionCommand.class);
         // Set last: the setting reaches only the subcommands registered at the time.
         return cli.setCaseInsensitiveEnumValuesAllowed(true);
