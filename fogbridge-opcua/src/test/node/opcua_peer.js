@@ -9,9 +9,11 @@
 //   Level      Double  a sawtooth 0.0-9.9 in steps of 0.1 every 100 ms (a deadband of 1.0 reports ~1 in 10)
 //   Name       String  "tank-1", constant
 //   Generation Int32   the <generation> argument: tells a restarted server's data from the old one's
+//   Setpoint   Double  0.0 at start, writable by anyone
+// Name and Generation are read-only (a Write gets Bad_NotWritable).
 "use strict";
 const path = require("path");
-const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode } = require("node-opcua");
+const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, StatusCodes, Variant } = require("node-opcua");
 
 async function main() {
     const port = parseInt(process.argv[2], 10);
@@ -34,12 +36,14 @@ async function main() {
     const device = namespace.addObject({ organizedBy: server.engine.addressSpace.rootFolder.objects, browseName: "Tank" });
     let counter = 0;
     let level = 0;
-    const variable = (name, dataType, value) =>
+    const variable = (name, dataType, value, access = "CurrentRead") =>
         namespace.addVariable({
             componentOf: device,
             nodeId: "s=" + name,
             browseName: name,
             dataType,
+            accessLevel: access,
+            userAccessLevel: access,
             minimumSamplingInterval: 50,
             value: { dataType: DataType[dataType], value },
         });
@@ -47,6 +51,23 @@ async function main() {
     const levelNode = variable("Level", "Double", level);
     variable("Name", "String", "tank-1");
     variable("Generation", "Int32", generation);
+    let setpoint = 0.0;
+    namespace.addVariable({
+        componentOf: device,
+        nodeId: "s=Setpoint",
+        browseName: "Setpoint",
+        dataType: "Double",
+        accessLevel: "CurrentRead | CurrentWrite",
+        userAccessLevel: "CurrentRead | CurrentWrite",
+        minimumSamplingInterval: 50,
+        value: {
+            get: () => new Variant({ dataType: DataType.Double, value: setpoint }),
+            set: (v) => {
+                setpoint = v.value;
+                return StatusCodes.Good;
+            },
+        },
+    });
     setInterval(() => {
         counter += 1;
         level = Math.round(((level + 0.1) % 10) * 10) / 10;

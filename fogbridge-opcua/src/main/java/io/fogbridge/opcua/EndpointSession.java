@@ -62,6 +62,12 @@ import org.slf4j.LoggerFactory;
  * while the server was down is data the server never sent; republishing what a live server still queues across a
  * short network cut is not used yet.
  *
+ * <p><b>Security.</b> The client carries the gateway's {@link ApplicationIdentity}; a server certificate is checked by
+ * the endpoint's {@link ServerTrust}. A connect refused for an untrusted certificate says which file to trust, in
+ * the log (once per file), the {@code lost} status event and {@link #attention()} ({@code /readyz}).
+ *
+ * <p><b>Commands.</b> While subscribed, the endpoint takes its {@code write} commands ({@link WriteCommands}).
+ *
  * <p><b>Liveness.</b> Data notifications and keep-alives both reset the subscription's watchdog: a busy subscription
  * is never declared dead for lack of keep-alives, and a quiet one is only after its keep-alive count passes.
  *
@@ -89,6 +95,7 @@ final class EndpointSession {
     private volatile boolean connected;
     private volatile String attention; // how to trust the server's certificate, while it is refused for it
     private final ServerTrust trust;
+    private final WriteCommands writes;
     private volatile long lastData = System.nanoTime();
     private Thread loop;
     private OpcUaClient client; // guarded by lock
@@ -105,6 +112,7 @@ final class EndpointSession {
         headers.putAll(endpoint.labels());
         this.headers = Map.copyOf(headers);
         this.trust = new ServerTrust(runtime.pki());
+        this.writes = new WriteCommands(endpoint, runtime, this);
         runtime.metrics().lastData(endpoint.id(), () -> (System.nanoTime() - lastData) / 1e9);
     }
 
@@ -163,7 +171,9 @@ final class EndpointSession {
                         endpoint.url());
                 status(everConnected ? "resubscribed" : "connected", null);
                 everConnected = true;
+                writes.attach(opened);
                 String reason = lost.get();
+                writes.detach();
                 if (closed) {
                     break;
                 }
@@ -192,6 +202,7 @@ final class EndpointSession {
                 status("lost", reason);
                 failedAttempts++;
             } finally {
+                writes.detach();
                 dispose(opened);
             }
             if (!sleep(backoff(failedAttempts))) {
@@ -379,7 +390,7 @@ final class EndpointSession {
     }
 
     /** Sends one message of this endpoint through the pipeline, with its {@code source} and labels. */
-    private CompletableFuture<Outcome> publish(String topic, byte[] payload, long time) {
+    CompletableFuture<Outcome> publish(String topic, byte[] payload, long time) {
         InboundMessage message = new InboundMessage(
                 topic, payload, QoS.AT_LEAST_ONCE, sender, PublishRecord.CONTENT_TYPE, time, false, headers);
         try {

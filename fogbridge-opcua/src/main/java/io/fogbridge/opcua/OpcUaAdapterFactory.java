@@ -35,7 +35,14 @@ public final class OpcUaAdapterFactory implements AdapterFactory<OpcUaSettings> 
         return new OpcUaAdapter(settings, uplink -> {
             OpcUaPki pki = OpcUaPki.open(context.dataDir());
             return new OpcUaRuntime(
-                    settings, uplink, context.clock(), metrics, pki, ApplicationIdentity.loadOrCreate(pki));
+                    settings,
+                    uplink,
+                    context.clock(),
+                    metrics,
+                    pki,
+                    ApplicationIdentity.loadOrCreate(pki),
+                    context.commands(),
+                    context.limits().maxTtd());
         });
     }
 

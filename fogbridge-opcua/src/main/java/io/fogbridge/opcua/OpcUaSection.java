@@ -82,8 +82,15 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                     "A DataChangeFilter: a change smaller than `value` (in the node's unit, or percent of its"
                             + " EURange) is not reported.")
             .defaultDescribedAs("none: every change");
+    public static final ConfigKey<Boolean> ITEM_WRITABLE = ConfigKey.define(
+            I + "writable",
+            ValueTypes.bool(),
+            false,
+            "Whether `write` commands may set the node (the server's access rights still apply); off by default: a"
+                    + " gateway writes only what it was told it may.");
     private static final ItemSchema<ItemSpec> ITEM = new ItemSchema<>(
-            List.of(ITEM_NAME, ITEM_NODE_ID, ITEM_SAMPLING, ITEM_QUEUE, ITEM_DEADBAND), OpcUaSection::buildItem);
+            List.of(ITEM_NAME, ITEM_NODE_ID, ITEM_SAMPLING, ITEM_QUEUE, ITEM_DEADBAND, ITEM_WRITABLE),
+            OpcUaSection::buildItem);
 
     // endpoints[]
     public static final ConfigKey<String> ENDPOINT_ID =
@@ -141,7 +148,9 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
     public static final ConfigKey<List<ItemSpec>> ENDPOINT_ITEMS = ConfigKey.required(
             E + "items",
             ValueTypes.listOf(
-                    "list of {name, nodeId, samplingInterval?, queueSize?, deadband?}", ITEM, OpcUaSection::checkItems),
+                    "list of {name, nodeId, samplingInterval?, queueSize?, deadband?, writable?}",
+                    ITEM,
+                    OpcUaSection::checkItems),
             "The monitored items of the endpoint's subscription.");
     private static final ItemSchema<OpcUaEndpoint> ENDPOINT = new ItemSchema<>(
             List.of(
@@ -177,6 +186,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             Duration samplingInterval,
             int queueSize,
             OpcUaItem.Deadband deadband,
+            boolean writable,
             io.fogbridge.api.config.Origin origin,
             String path) {}
 
@@ -257,6 +267,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                 fields.get(ITEM_SAMPLING),
                 fields.get(ITEM_QUEUE),
                 deadband,
+                fields.get(ITEM_WRITABLE),
                 fields.origin(ITEM_NAME),
                 fields.itemPath());
     }
@@ -319,8 +330,13 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
         List<OpcUaItem> items = new ArrayList<>();
         for (ItemSpec spec : fields.get(ENDPOINT_ITEMS)) {
             Duration sampling = spec.samplingInterval() == null ? publishing : spec.samplingInterval();
-            items.add(
-                    new OpcUaItem(spec.name(), spec.nodeId(), sampling.toMillis(), spec.queueSize(), spec.deadband()));
+            items.add(new OpcUaItem(
+                    spec.name(),
+                    spec.nodeId(),
+                    sampling.toMillis(),
+                    spec.queueSize(),
+                    spec.deadband(),
+                    spec.writable()));
         }
         return new OpcUaEndpoint(
                 fields.get(ENDPOINT_ID),

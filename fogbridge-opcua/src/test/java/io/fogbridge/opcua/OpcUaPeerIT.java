@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fogbridge.api.Command;
 import io.fogbridge.api.Headers;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.adapter.AdapterContext;
 import io.fogbridge.api.adapter.DeviceLimits;
 import io.fogbridge.certs.CertificateFactory.Issued;
+import io.fogbridge.testkit.HeldCommands;
 import io.fogbridge.testkit.RecordingUplink;
 import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,6 +46,7 @@ class OpcUaPeerIT {
     static NodeOpcUaPeer peer;
 
     final RecordingUplink uplink = new RecordingUplink();
+    final HeldCommands commands = new HeldCommands();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final List<ProtocolAdapter> adapters = new ArrayList<>();
@@ -203,6 +206,70 @@ class OpcUaPeerIT {
     }
 
     @Test
+    void writeCommandsSetNodesAndAnswerWithTheServersStatus() throws Exception {
+        start(endpoint(
+                "pump",
+                peer.url(),
+                OpcUaEndpoint.Auth.ANONYMOUS,
+                null,
+                List.of(
+                        writable(item("setpoint", "ns=1;s=Setpoint", null)),
+                        writable(item("name", "ns=1;s=Name", null)), // read-only on the server
+                        item("counter", "ns=1;s=Counter", null))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> states("pump").contains("connected"));
+
+        JsonNode ok = command("w1", "write", "{\"setpoint\": 42.5}", 200);
+        assertThat(ok.get("written")).hasToString("[\"setpoint\"]");
+        // the data itself: the subscription sees the node at its new value
+        await().atMost(Duration.ofSeconds(10)).until(() -> records("pump").stream()
+                .anyMatch(r -> r.get("values").has("setpoint")
+                        && r.get("values").get("setpoint").doubleValue() == 42.5));
+
+        assertThat(command("w2", "write", "{\"setpoint\": \"high\"}", 400)
+                        .get("error")
+                        .textValue())
+                .contains("setpoint", "expected Double");
+        assertThat(command("w3", "write", "{\"counter\": 1}", 400).get("error").textValue())
+                .contains("not writable");
+        JsonNode refused = command("w4", "write", "{\"name\": \"tank-2\"}", 400);
+        assertThat(refused.get("status").get("name").textValue()).isEqualTo("Bad_NotWritable");
+        assertThat(refused.get("written")).isEmpty();
+        assertThat(command("w5", "reboot", "{}", 400).get("error").textValue()).contains("unknown command");
+        assertThat(commands.delivered()).hasSize(5);
+        assertThat(meters.get("fogbridge.opcua.writes")
+                        .tag("status", "400")
+                        .counter()
+                        .count())
+                .isEqualTo(4);
+    }
+
+    /** Offers a command to the endpoint {@code pump} and returns its response, which must have {@code status}. */
+    JsonNode command(String id, String name, String payload, int status) {
+        long now = System.currentTimeMillis();
+        commands.offer(new Command(
+                "fog.command.acme/0/" + id,
+                "acme",
+                "pump",
+                name,
+                id,
+                true,
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "application/json",
+                now,
+                now + 60_000));
+        String prefix = "command/acme/pump/res/" + id + "/";
+        await().atMost(Duration.ofSeconds(10)).until(() -> !uplink.on(prefix).isEmpty());
+        InboundMessage response = uplink.on(prefix).getFirst();
+        assertThat(response.topic()).as(new String(response.payload())).isEqualTo(prefix + status);
+        return tree(response.payload());
+    }
+
+    static OpcUaItem writable(OpcUaItem item) {
+        return new OpcUaItem(
+                item.name(), item.nodeId(), item.samplingInterval(), item.queueSize(), item.deadband(), true);
+    }
+
+    @Test
     void anUntrustedServerIsRefusedUntilItsCertificateIsTrusted() throws Exception {
         // an RSA user certificate: the X.509 identity token is signed with the policy's RSA algorithm
         KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
@@ -290,7 +357,7 @@ class OpcUaPeerIT {
                         settings,
                         new AdapterContext(
                                 uplink,
-                                null,
+                                commands,
                                 null,
                                 meters,
                                 null,
@@ -320,7 +387,7 @@ class OpcUaPeerIT {
     }
 
     static OpcUaItem item(String name, String nodeId, OpcUaItem.Deadband deadband) {
-        return new OpcUaItem(name, nodeId, 100, 1, deadband);
+        return new OpcUaItem(name, nodeId, 100, 1, deadband, false);
     }
 
     List<JsonNode> records(String device) {
