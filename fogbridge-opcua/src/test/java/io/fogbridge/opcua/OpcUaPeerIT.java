@@ -243,6 +243,31 @@ class OpcUaPeerIT {
                 .isEqualTo(4);
     }
 
+    @Test
+    void browseListsNodeIdsTypesAndAccessLevels() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = new BrowseTool()
+                .run(
+                        List.of(peer.url(), "--depth", "2"),
+                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        String listing = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.print(listing);
+        assertThat(status)
+                .as(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .isZero();
+        assertThat(listing.lines())
+                .anyMatch(l -> l.matches("^ns=1;i=\\d+  1:Tank  Object$"))
+                .contains("  ns=1;s=Counter  1:Counter  Variable  Int32  read")
+                .contains("  ns=1;s=Setpoint  1:Setpoint  Variable  Double  read,write")
+                .contains("  ns=1;s=Name  1:Name  Variable  String  read")
+                .anyMatch(l -> l.startsWith("i=2253  0:Server  Object"))
+                .noneMatch(l -> l.startsWith("    ")); // depth 2: two levels below the Objects folder
+        assertThat(new BrowseTool().run(List.of(peer.url(), "--node", "nonsense"), System.out, System.err))
+                .isEqualTo(2);
+    }
+
     /** Offers a command to the endpoint {@code pump} and returns its response, which must have {@code status}. */
     JsonNode command(String id, String name, String payload, int status) {
         long now = System.currentTimeMillis();

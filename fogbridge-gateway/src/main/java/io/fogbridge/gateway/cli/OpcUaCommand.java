@@ -10,13 +10,18 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
- * {@code fogbridge opcua trust <file>}: trusts an OPC UA server certificate the converter refused. The converter saves
+ * {@code fogbridge opcua browse <url>} runs the converter's own browse tool ({@link io.fogbridge.api.adapter.AdapterTool}, found by name), so the
+ * gateway needs none of the converter's classes to compile.
+ *
+ * <p>{@code fogbridge opcua trust <file>}: trusts an OPC UA server certificate the converter refused. The converter saves
  * what it refuses to {@code <gateway.dataDir>/opcua/pki/rejected/} and reads {@code pki/trusted/} at every connect; so
  * trusting is moving the file from one folder to the other, and the endpoint connects at its next reconnect without a
  * restart. Only files, no converter class: the gateway names none of the converter's types.
@@ -24,8 +29,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "opcua",
         mixinStandardHelpOptions = true,
-        description = "Manage the OPC UA converter's trusted server certificates.",
-        subcommands = {OpcUaCommand.Trust.class})
+        description = "Trust OPC UA server certificates and browse servers' address spaces.",
+        subcommands = {OpcUaCommand.Trust.class, OpcUaCommand.Browse.class})
 final class OpcUaCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -34,6 +39,24 @@ final class OpcUaCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    @Command(
+            name = "browse",
+            mixinStandardHelpOptions = true,
+            description = {
+                "fogbridge opcua browse <url> [--node <id>] [--depth N]: node ids, browse names, data types and access"
+                        + " levels below a node (default: the Objects folder, depth 3), to configure items without"
+                        + " guessing node ids. Connects anonymously with security None."
+            })
+    static final class Browse implements Callable<Integer> {
+        @Unmatched
+        List<String> args = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            return AdapterTools.run("opcua", "browse", args);
+        }
     }
 
     @Command(

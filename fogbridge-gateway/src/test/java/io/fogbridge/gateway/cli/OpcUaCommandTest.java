@@ -44,6 +44,14 @@ class OpcUaCommandTest {
     }
 
     @Test
+    void browseIsTheConvertersToolFoundByName() {
+        // the converter's BrowseTool answers (a usage error, so no server is needed): the CLI reached it by name
+        assertThat(Main.commandLine().execute("opcua", "browse", "opc.tcp://127.0.0.1:1", "--depth", "0"))
+                .isEqualTo(2);
+        assertThat(Main.commandLine().execute("opcua", "browse")).isEqualTo(2);
+    }
+
+    @Test
     void refusesAFileThatIsNotACertificate() throws Exception {
         Path junk = Files.writeString(
                 Files.createDirectories(dir.resolve("rejected")).resolve("x.der"), "nope");
