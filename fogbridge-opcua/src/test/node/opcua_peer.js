@@ -31,6 +31,7 @@ async function main() {
         allowAnonymous: true,
         userManager: { isValidUser: (user, password) => user === "operator" && password === "secret" },
     });
+    await userCertificateManager.initialize(); // before READY: not on the first X.509 login
     await server.initialize();
     const namespace = server.engine.addressSpace.getOwnNamespace();
     const device = namespace.addObject({ organizedBy: server.engine.addressSpace.rootFolder.objects, browseName: "Tank" });

@@ -269,7 +269,13 @@ final class EndpointSession {
         if (endpoint.auth() == OpcUaEndpoint.Auth.USERNAME) {
             String password = Files.readString(endpoint.passwordFile(), StandardCharsets.UTF_8)
                     .strip();
-            return new UsernameProvider(endpoint.username(), password);
+            if (endpoint.securityPolicy().equals("None")) {
+                // Milo's default checks nothing here; on a None endpoint nothing else is checked either (warned at
+                // start), and asking for trust there would only make username login on a closed network fail
+                return new UsernameProvider(endpoint.username(), password);
+            }
+            // the password is encrypted for the server's certificate: only for one the operator trusts
+            return new UsernameProvider(endpoint.username(), password, trust);
         }
         if (endpoint.auth() == OpcUaEndpoint.Auth.CERTIFICATE) {
             Issued user = Issued.readPem(endpoint.userCertificateFile(), endpoint.userKeyFile());

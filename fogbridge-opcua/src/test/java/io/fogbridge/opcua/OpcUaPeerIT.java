@@ -327,7 +327,18 @@ class OpcUaPeerIT {
                         "Aes256_Sha256_RsaPss",
                         "Sign",
                         badgeCert,
-                        badgeKey));
+                        badgeKey),
+                secured(
+                        endpoint(
+                                "operator",
+                                peer.url(),
+                                OpcUaEndpoint.Auth.USERNAME,
+                                Files.writeString(dir.resolve("pw"), "secret\n"),
+                                List.of(item("counter", "ns=1;s=Counter", null))),
+                        "Aes128_Sha256_RsaOaep",
+                        "SignAndEncrypt",
+                        null,
+                        null));
 
         Path pki = dir.resolve("opcua/pki");
         assertThat(pki.resolve("own/gateway.der")).isNotEmptyFile();
@@ -347,11 +358,13 @@ class OpcUaPeerIT {
         Thread.sleep(1000); // retries meanwhile are refused too: nothing flows
         assertThat(records("secure")).isEmpty();
         assertThat(records("badge")).isEmpty();
+        assertThat(records("operator")).isEmpty();
 
         // what `fogbridge opcua trust <file>` does (OpcUaCommandTest): the next reconnect finds it, no restart
         Files.move(serverCertificate, pki.resolve("trusted").resolve(serverCertificate.getFileName()));
         await().atMost(Duration.ofSeconds(30)).until(() -> counters("secure").size() >= 3);
         await().atMost(Duration.ofSeconds(30)).until(() -> counters("badge").size() >= 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> counters("operator").size() >= 3);
         assertThat(states("secure")).containsSubsequence("lost", "connected");
         assertThat(adapters.getFirst().attention()).isEmpty();
         assertThat(pki.resolve("rejected")).isEmptyDirectory();
