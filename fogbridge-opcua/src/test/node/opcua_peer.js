@@ -1,38 +1,50 @@
-// The independent OPC UA server of fogbridge-opcua's tests: node-opcua, security None, anonymous or
-// operator/secret. Usage: node opcua_peer.js <port> <generation> <pki dir>. Prints READY when it listens.
+// The independent OPC UA server of fogbridge-opcua's tests: node-opcua with endpoints for security None and for
+// Basic256Sha256, Aes128_Sha256_RsaOaep and Aes256_Sha256_RsaPss (Sign, SignAndEncrypt); anonymous, operator/secret
+// or an X.509 user certificate. It accepts any client and user certificate (its own trust is not under test: the
+// gateway's is). Its certificate is made under <pki dir> on first start and kept across restarts.
+// Usage: node opcua_peer.js <port> <generation> <pki dir>. Prints READY when it listens.
 //
 // Variables in namespace 1 (ns=1;s=...):
 //   Counter    Int32   +1 every 100 ms, from 0 at start
 //   Level      Double  a sawtooth 0.0-9.9 in steps of 0.1 every 100 ms (a deadband of 1.0 reports ~1 in 10)
 //   Name       String  "tank-1", constant
 //   Generation Int32   the <generation> argument: tells a restarted server's data from the old one's
+//   Setpoint   Double  0.0 at start, writable by anyone
+// Name and Generation are read-only (a Write gets Bad_NotWritable).
 "use strict";
 const path = require("path");
-const { OPCUAServer, OPCUACertificateManager, DataType } = require("node-opcua");
+const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, StatusCodes, Variant } = require("node-opcua");
 
 async function main() {
     const port = parseInt(process.argv[2], 10);
     const generation = parseInt(process.argv[3] || "1", 10);
     const pki = process.argv[4] || path.join(__dirname, "pki");
     const serverCertificateManager = new OPCUACertificateManager({ rootFolder: pki, automaticallyAcceptUnknownCertificate: true });
+    const userCertificateManager = new OPCUACertificateManager({ rootFolder: path.join(pki, "user"), automaticallyAcceptUnknownCertificate: true });
     const server = new OPCUAServer({
         port,
+        userCertificateManager,
+        securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss],
+        securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
         resourcePath: "/peer",
         serverCertificateManager,
         allowAnonymous: true,
         userManager: { isValidUser: (user, password) => user === "operator" && password === "secret" },
     });
+    await userCertificateManager.initialize(); // before READY: not on the first X.509 login
     await server.initialize();
     const namespace = server.engine.addressSpace.getOwnNamespace();
     const device = namespace.addObject({ organizedBy: server.engine.addressSpace.rootFolder.objects, browseName: "Tank" });
     let counter = 0;
     let level = 0;
-    const variable = (name, dataType, value) =>
+    const variable = (name, dataType, value, access = "CurrentRead") =>
         namespace.addVariable({
             componentOf: device,
             nodeId: "s=" + name,
             browseName: name,
             dataType,
+            accessLevel: access,
+            userAccessLevel: access,
             minimumSamplingInterval: 50,
             value: { dataType: DataType[dataType], value },
         });
@@ -40,6 +52,23 @@ async function main() {
     const levelNode = variable("Level", "Double", level);
     variable("Name", "String", "tank-1");
     variable("Generation", "Int32", generation);
+    let setpoint = 0.0;
+    namespace.addVariable({
+        componentOf: device,
+        nodeId: "s=Setpoint",
+        browseName: "Setpoint",
+        dataType: "Double",
+        accessLevel: "CurrentRead | CurrentWrite",
+        userAccessLevel: "CurrentRead | CurrentWrite",
+        minimumSamplingInterval: 50,
+        value: {
+            get: () => new Variant({ dataType: DataType.Double, value: setpoint }),
+            set: (v) => {
+                setpoint = v.value;
+                return StatusCodes.Good;
+            },
+        },
+    });
     setInterval(() => {
         counter += 1;
         level = Math.round(((level + 0.1) % 10) * 10) / 10;

@@ -49,6 +49,15 @@ public interface ProtocolAdapter extends AutoCloseable {
     /** True while the adapter accepts traffic; feeds {@code /readyz}. */
     boolean ready();
 
+    /**
+     * What an operator must read on {@code /readyz} beside {@link #ready()}: why the adapter is not ready, or, while
+     * it is, what waits for their action (a server certificate to trust). Empty when there is nothing to say. Cheap
+     * and non-blocking (it runs on every probe); never a secret.
+     */
+    default java.util.Optional<String> attention() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

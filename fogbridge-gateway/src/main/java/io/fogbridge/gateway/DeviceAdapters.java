@@ -52,7 +52,8 @@ record DeviceAdapters(List<ProtocolAdapter> started) {
                 registry,
                 Clock.systemUTC(),
                 scheduler,
-                new DeviceLimits(config.devices().maxPayload(), config.devices().ackTimeout(), config.adapterMaxTtd()));
+                new DeviceLimits(config.devices().maxPayload(), config.devices().ackTimeout(), config.adapterMaxTtd()),
+                config.gateway().dataDir());
         List<ProtocolAdapter> started = new ArrayList<>();
         for (ConfiguredAdapter<?> adapter : enabled) {
             ProtocolAdapter created = stages.push(adapter.create(context));

@@ -96,11 +96,17 @@ final class OpsEndpoints {
                 .toString());
     }
 
-    private static ReadinessCheck accepting(ProtocolAdapter adapter) {
+    static ReadinessCheck accepting(ProtocolAdapter adapter) {
         if (adapter instanceof ExternalMqttBridge bridge) {
             return () -> externalBroker(bridge);
         }
-        return () -> adapter.ready() ? Status.ok("accepting") : Status.notReady("not accepting");
+        return () -> {
+            java.util.Optional<String> attention = adapter.attention();
+            if (!adapter.ready()) {
+                return Status.notReady(attention.orElse("not accepting"));
+            }
+            return attention.map(a -> Status.degraded("accepting; " + a)).orElse(Status.ok("accepting"));
+        };
     }
 
     /**

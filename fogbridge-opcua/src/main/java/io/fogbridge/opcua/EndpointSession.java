@@ -9,10 +9,13 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.Topics;
+import io.fogbridge.certs.CertificateFactory.Issued;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,7 @@ import org.eclipse.milo.opcua.sdk.client.UaSession;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
+import org.eclipse.milo.opcua.sdk.client.identity.X509IdentityProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
@@ -58,6 +62,12 @@ import org.slf4j.LoggerFactory;
  * while the server was down is data the server never sent; republishing what a live server still queues across a
  * short network cut is not used yet.
  *
+ * <p><b>Security.</b> The client carries the gateway's {@link ApplicationIdentity}; a server certificate is checked by
+ * the endpoint's {@link ServerTrust}. A connect refused for an untrusted certificate says which file to trust, in
+ * the log (once per file), the {@code lost} status event and {@link #attention()} ({@code /readyz}).
+ *
+ * <p><b>Commands.</b> While subscribed, the endpoint takes its {@code write} commands ({@link WriteCommands}).
+ *
  * <p><b>Liveness.</b> Data notifications and keep-alives both reset the subscription's watchdog: a busy subscription
  * is never declared dead for lack of keep-alives, and a quiet one is only after its keep-alive count passes.
  *
@@ -83,6 +93,9 @@ final class EndpointSession {
 
     private volatile boolean closed;
     private volatile boolean connected;
+    private volatile String attention; // how to trust the server's certificate, while it is refused for it
+    private final ServerTrust trust;
+    private final WriteCommands writes;
     private volatile long lastData = System.nanoTime();
     private Thread loop;
     private OpcUaClient client; // guarded by lock
@@ -98,11 +111,19 @@ final class EndpointSession {
         headers.put(Headers.SOURCE, endpoint.source());
         headers.putAll(endpoint.labels());
         this.headers = Map.copyOf(headers);
+        this.trust = new ServerTrust(runtime.pki());
+        this.writes = new WriteCommands(endpoint, runtime, this);
         runtime.metrics().lastData(endpoint.id(), () -> (System.nanoTime() - lastData) / 1e9);
     }
 
     boolean connected() {
         return connected;
+    }
+
+    /** While the server is refused for an untrusted certificate: which endpoint, and how to trust it. */
+    Optional<String> attention() {
+        String note = attention;
+        return note == null ? Optional.empty() : Optional.of("opcua " + endpoint.id() + ": " + note);
     }
 
     void start() {
@@ -136,6 +157,7 @@ final class EndpointSession {
                 opened = connect(lost);
                 subscribe(opened, lost);
                 failedAttempts = 0;
+                attention = null;
                 connected = true;
                 lastData = System.nanoTime();
                 runtime.metrics().connect(true);
@@ -149,7 +171,9 @@ final class EndpointSession {
                         endpoint.url());
                 status(everConnected ? "resubscribed" : "connected", null);
                 everConnected = true;
+                writes.attach(opened);
                 String reason = lost.get();
+                writes.detach();
                 if (closed) {
                     break;
                 }
@@ -165,12 +189,20 @@ final class EndpointSession {
                 }
                 runtime.metrics().connect(false);
                 String reason = "connect failed: " + describe(e);
-                if (failedAttempts == 0) {
+                Optional<Path> rejected = trust.rejected();
+                if (rejected.isPresent()) {
+                    reason = ServerTrust.advice(rejected.get());
+                    if (!reason.equals(attention)) {
+                        log.warn("opcua {} ({}): {}", endpoint.id(), endpoint.url(), reason);
+                    }
+                    attention = reason;
+                } else if (failedAttempts == 0) {
                     log.warn("opcua {} ({}): {}", endpoint.id(), endpoint.url(), reason);
                 }
                 status("lost", reason);
                 failedAttempts++;
             } finally {
+                writes.detach();
                 dispose(opened);
             }
             if (!sleep(backoff(failedAttempts))) {
@@ -193,7 +225,12 @@ final class EndpointSession {
                         .map(e -> EndpointUtil.updateUrl(e, url.getHost(), url.getPort() == -1 ? 4840 : url.getPort())),
                 transport -> transport.setConnectTimeout(uint(timeout)),
                 config -> config.setApplicationName(LocalizedText.english("Fogbridge gateway"))
-                        .setApplicationUri("urn:fogbridge:gateway")
+                        .setApplicationUri(runtime.identity().applicationUri())
+                        .setCertificate(runtime.identity().certificate())
+                        .setCertificateChain(
+                                new X509Certificate[] {runtime.identity().certificate()})
+                        .setKeyPair(runtime.identity().keyPair())
+                        .setCertificateValidator(trust)
                         .setProductUri("urn:fogbridge")
                         .setRequestTimeout(uint(timeout))
                         .setIdentityProvider(identity));
@@ -232,7 +269,17 @@ final class EndpointSession {
         if (endpoint.auth() == OpcUaEndpoint.Auth.USERNAME) {
             String password = Files.readString(endpoint.passwordFile(), StandardCharsets.UTF_8)
                     .strip();
-            return new UsernameProvider(endpoint.username(), password);
+            if (endpoint.securityPolicy().equals("None")) {
+                // Milo's default checks nothing here; on a None endpoint nothing else is checked either (warned at
+                // start), and asking for trust there would only make username login on a closed network fail
+                return new UsernameProvider(endpoint.username(), password);
+            }
+            // the password is encrypted for the server's certificate: only for one the operator trusts
+            return new UsernameProvider(endpoint.username(), password, trust);
+        }
+        if (endpoint.auth() == OpcUaEndpoint.Auth.CERTIFICATE) {
+            Issued user = Issued.readPem(endpoint.userCertificateFile(), endpoint.userKeyFile());
+            return new X509IdentityProvider(user.certificate(), user.key());
         }
         return new AnonymousProvider();
     }
@@ -349,7 +396,7 @@ final class EndpointSession {
     }
 
     /** Sends one message of this endpoint through the pipeline, with its {@code source} and labels. */
-    private CompletableFuture<Outcome> publish(String topic, byte[] payload, long time) {
+    CompletableFuture<Outcome> publish(String topic, byte[] payload, long time) {
         InboundMessage message = new InboundMessage(
                 topic, payload, QoS.AT_LEAST_ONCE, sender, PublishRecord.CONTENT_TYPE, time, false, headers);
         try {

@@ -7,7 +7,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Start.</b> {@link #start} begins connecting and returns at once: a server that is down when the gateway starts
  * is reported {@code lost} on its status topic and retried with back-off; it does not keep the gateway from starting.
- * {@link #ready()} is true while at least one endpoint is subscribed (or none is configured).
+ * {@link #ready()} is true while at least one endpoint is subscribed (or none is configured); {@link #attention()}
+ * names the endpoints refused for an untrusted server certificate, and how to trust it.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -27,11 +28,11 @@ final class OpcUaAdapter implements ProtocolAdapter {
     private static final Logger log = LoggerFactory.getLogger(OpcUaAdapter.class);
 
     private final OpcUaSettings settings;
-    private final Function<Uplink, OpcUaRuntime> runtime;
+    private final OpcUaRuntime.Opener runtime;
     private final List<EndpointSession> sessions = new ArrayList<>();
     private volatile boolean closed;
 
-    OpcUaAdapter(OpcUaSettings settings, Function<Uplink, OpcUaRuntime> runtime) {
+    OpcUaAdapter(OpcUaSettings settings, OpcUaRuntime.Opener runtime) {
         this.settings = settings;
         this.runtime = runtime;
     }
@@ -42,8 +43,8 @@ final class OpcUaAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public synchronized void start(Uplink uplink) {
-        OpcUaRuntime shared = runtime.apply(uplink);
+    public synchronized void start(Uplink uplink) throws Exception {
+        OpcUaRuntime shared = runtime.open(uplink);
         for (OpcUaEndpoint endpoint : settings.endpoints()) {
             if (endpoint.securityPolicy().equals("None") && !loopback(endpoint.url())) {
                 log.warn(
@@ -61,6 +62,14 @@ final class OpcUaAdapter implements ProtocolAdapter {
     @Override
     public synchronized boolean ready() {
         return !closed && (sessions.isEmpty() || sessions.stream().anyMatch(EndpointSession::connected));
+    }
+
+    /** What waits for an operator: servers refused for an untrusted certificate, with how to trust each. */
+    @Override
+    public synchronized Optional<String> attention() {
+        List<String> notes =
+                sessions.stream().flatMap(s -> s.attention().stream()).toList();
+        return notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes));
     }
 
     @Override

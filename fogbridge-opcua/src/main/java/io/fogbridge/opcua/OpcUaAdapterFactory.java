@@ -27,8 +27,23 @@ public final class OpcUaAdapterFactory implements AdapterFactory<OpcUaSettings> 
 
     @Override
     public ProtocolAdapter create(OpcUaSettings settings, AdapterContext context) {
+        if (context.dataDir() == null) {
+            throw new IllegalArgumentException(
+                    "the OPC UA converter keeps its certificates under gateway.dataDir, and none was given");
+        }
         OpcUaMetrics metrics = new OpcUaMetrics(context.meters());
-        return new OpcUaAdapter(settings, uplink -> new OpcUaRuntime(settings, uplink, context.clock(), metrics));
+        return new OpcUaAdapter(settings, uplink -> {
+            OpcUaPki pki = OpcUaPki.open(context.dataDir());
+            return new OpcUaRuntime(
+                    settings,
+                    uplink,
+                    context.clock(),
+                    metrics,
+                    pki,
+                    ApplicationIdentity.loadOrCreate(pki),
+                    context.commands(),
+                    context.limits().maxTtd());
+        });
     }
 
     @Override

@@ -17,6 +17,9 @@ import java.util.Map;
  * @param username           the user name of {@code auth: username}, else null
  * @param passwordFile       the file holding the password of {@code auth: username} (read at each connect, so a
  *                           rotated password is picked up on the next reconnect), else null
+ * @param userCertificateFile the PEM certificate of {@code auth: certificate} (an X.509 user identity token), else
+ *                           null
+ * @param userKeyFile        its PEM private key, else null; both read at each connect
  * @param labels             extra Kafka headers on every record of the endpoint
  * @param publishingInterval the subscription's publishing interval: at most one record per interval
  */
@@ -29,6 +32,8 @@ public record OpcUaEndpoint(
         Auth auth,
         String username,
         Path passwordFile,
+        Path userCertificateFile,
+        Path userKeyFile,
         Map<String, String> labels,
         Duration publishingInterval,
         List<OpcUaItem> items) {

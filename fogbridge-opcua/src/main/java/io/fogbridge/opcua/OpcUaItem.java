@@ -9,8 +9,10 @@ package io.fogbridge.opcua;
  *                         publishing interval
  * @param queueSize        changes the server keeps per publishing interval (1 keeps the newest only)
  * @param deadband         the change that counts as a change, or null to report every change
+ * @param writable         whether {@code write} commands may set the node ({@link WriteCommands})
  */
-public record OpcUaItem(String name, String nodeId, double samplingInterval, int queueSize, Deadband deadband) {
+public record OpcUaItem(
+        String name, String nodeId, double samplingInterval, int queueSize, Deadband deadband, boolean writable) {
 
     /** A DataChangeFilter deadband: {@code absolute} in the value's unit, {@code percent} of the node's EURange. */
     public record Deadband(Kind kind, double value) {

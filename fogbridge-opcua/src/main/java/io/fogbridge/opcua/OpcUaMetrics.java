@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.opcua.connects} (tag {@code result}: {@code ok}, {@code failed}), {@code
  *       fogbridge.opcua.reconnects} (a session, subscription and items made again after a loss), gauge {@code
  *       fogbridge.opcua.endpoints.connected}
+ *   <li>{@code fogbridge.opcua.writes} (tag {@code status}: the command response status, 200, 400, 403, 502, 503,
+ *       504): {@code write} commands answered
  *   <li>{@code fogbridge.opcua.keepalive.failures}: subscriptions whose watchdog elapsed (neither data nor keep-alive
  *       in time)
  *   <li>gauge {@code fogbridge.opcua.last.data.seconds} (tag {@code endpoint}): seconds since the endpoint's last data
@@ -72,6 +74,10 @@ final class OpcUaMetrics {
 
     void lost() {
         connected.decrementAndGet();
+    }
+
+    void write(int status) {
+        count("fogbridge.opcua.writes", "status", Integer.toString(status));
     }
 
     void keepAliveFailure() {

@@ -82,8 +82,15 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                     "A DataChangeFilter: a change smaller than `value` (in the node's unit, or percent of its"
                             + " EURange) is not reported.")
             .defaultDescribedAs("none: every change");
+    public static final ConfigKey<Boolean> ITEM_WRITABLE = ConfigKey.define(
+            I + "writable",
+            ValueTypes.bool(),
+            false,
+            "Whether `write` commands may set the node (the server's access rights still apply); off by default: a"
+                    + " gateway writes only what it was told it may.");
     private static final ItemSchema<ItemSpec> ITEM = new ItemSchema<>(
-            List.of(ITEM_NAME, ITEM_NODE_ID, ITEM_SAMPLING, ITEM_QUEUE, ITEM_DEADBAND), OpcUaSection::buildItem);
+            List.of(ITEM_NAME, ITEM_NODE_ID, ITEM_SAMPLING, ITEM_QUEUE, ITEM_DEADBAND, ITEM_WRITABLE),
+            OpcUaSection::buildItem);
 
     // endpoints[]
     public static final ConfigKey<String> ENDPOINT_ID =
@@ -96,8 +103,10 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             E + "securityPolicy",
             ValueTypes.oneOf("None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"),
             "None",
-            "Security policy of the server endpoint to use. Only `None` works in this version (the application"
-                    + " certificate and trust store are being built); the others are refused at start.");
+            "Security policy of the server endpoint to use. With any but `None` the gateway signs (and with"
+                    + " `SignAndEncrypt` encrypts) with its own certificate, made on first start under"
+                    + " `gateway.dataDir`/opcua/pki/own, and connects only to a server whose certificate is in"
+                    + " opcua/pki/trusted (`fogbridge opcua trust`).");
     public static final ConfigKey<String> ENDPOINT_MODE = ConfigKey.define(
             E + "securityMode",
             ValueTypes.oneOf("None", "Sign", "SignAndEncrypt"),
@@ -107,7 +116,8 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             E + "auth",
             ValueTypes.oneOf("anonymous", "username", "certificate"),
             "anonymous",
-            "How the session logs in: `username` with `username` and `passwordFile`; `certificate` is not built yet.");
+            "How the session logs in: `username` with `username` and `passwordFile`; `certificate` with"
+                    + " `userCertificateFile` and `userKeyFile` (an X.509 user identity token).");
     public static final ConfigKey<String> ENDPOINT_USERNAME =
             ConfigKey.define(E + "username", ValueTypes.string(), null, "User name of `auth: username`.");
     public static final ConfigKey<Path> ENDPOINT_PASSWORD_FILE = ConfigKey.define(
@@ -115,6 +125,16 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             ValueTypes.path(),
             null,
             "File holding the password of `auth: username` (trailing newline ignored); read at every connect.");
+    public static final ConfigKey<Path> ENDPOINT_USER_CERTIFICATE = ConfigKey.define(
+            E + "userCertificateFile",
+            ValueTypes.path(),
+            null,
+            "PEM certificate of `auth: certificate`; read at every connect.");
+    public static final ConfigKey<Path> ENDPOINT_USER_KEY = ConfigKey.define(
+            E + "userKeyFile",
+            ValueTypes.path(),
+            null,
+            "PEM private key (PKCS#8 or traditional) of `userCertificateFile`; read at every connect.");
     public static final ConfigKey<Map<String, String>> ENDPOINT_LABELS = ConfigKey.define(
             E + "labels",
             ValueTypes.stringMap("header name → value", OpcUaSection::checkLabel),
@@ -128,7 +148,9 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
     public static final ConfigKey<List<ItemSpec>> ENDPOINT_ITEMS = ConfigKey.required(
             E + "items",
             ValueTypes.listOf(
-                    "list of {name, nodeId, samplingInterval?, queueSize?, deadband?}", ITEM, OpcUaSection::checkItems),
+                    "list of {name, nodeId, samplingInterval?, queueSize?, deadband?, writable?}",
+                    ITEM,
+                    OpcUaSection::checkItems),
             "The monitored items of the endpoint's subscription.");
     private static final ItemSchema<OpcUaEndpoint> ENDPOINT = new ItemSchema<>(
             List.of(
@@ -140,6 +162,8 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                     ENDPOINT_AUTH,
                     ENDPOINT_USERNAME,
                     ENDPOINT_PASSWORD_FILE,
+                    ENDPOINT_USER_CERTIFICATE,
+                    ENDPOINT_USER_KEY,
                     ENDPOINT_LABELS,
                     ENDPOINT_PUBLISHING,
                     ENDPOINT_ITEMS),
@@ -149,7 +173,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             P + "endpoints",
             ValueTypes.listOf(
                     "list of {id, tenant, url, securityPolicy?, securityMode?, auth?, username?, passwordFile?,"
-                            + " labels?, publishingInterval?, items}",
+                            + " userCertificateFile?, userKeyFile?, labels?, publishingInterval?, items}",
                     ENDPOINT,
                     OpcUaSection::checkEndpoints),
             List.of(),
@@ -162,6 +186,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             Duration samplingInterval,
             int queueSize,
             OpcUaItem.Deadband deadband,
+            boolean writable,
             io.fogbridge.api.config.Origin origin,
             String path) {}
 
@@ -242,6 +267,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                 fields.get(ITEM_SAMPLING),
                 fields.get(ITEM_QUEUE),
                 deadband,
+                fields.get(ITEM_WRITABLE),
                 fields.origin(ITEM_NAME),
                 fields.itemPath());
     }
@@ -269,12 +295,6 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                     fields.path(written),
                     "securityPolicy " + policy + " with securityMode " + mode
                             + ": both are None, or neither (Sign or SignAndEncrypt with a policy)");
-        } else if (!policy.equals("None")) {
-            problems.add(
-                    fields.origin(ENDPOINT_POLICY),
-                    fields.path(ENDPOINT_POLICY),
-                    policy + " needs the gateway's application certificate and trust store, not built yet in this"
-                            + " version: use None on a trusted network");
         }
         OpcUaEndpoint.Auth auth =
                 OpcUaEndpoint.Auth.valueOf(fields.get(ENDPOINT_AUTH).toUpperCase(Locale.ROOT));
@@ -290,10 +310,18 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             problems.add(fields.origin(key), fields.path(key), "only used with auth: username");
         }
         if (auth == OpcUaEndpoint.Auth.CERTIFICATE) {
-            problems.add(
-                    fields.origin(ENDPOINT_AUTH),
-                    fields.path(ENDPOINT_AUTH),
-                    "certificate login is not built yet in this version: use anonymous or username");
+            if (fields.get(ENDPOINT_USER_CERTIFICATE) == null || fields.get(ENDPOINT_USER_KEY) == null) {
+                problems.add(
+                        fields.origin(ENDPOINT_AUTH),
+                        fields.path(
+                                fields.get(ENDPOINT_USER_CERTIFICATE) == null
+                                        ? ENDPOINT_USER_CERTIFICATE
+                                        : ENDPOINT_USER_KEY),
+                        "auth: certificate needs both `userCertificateFile` and `userKeyFile`");
+            }
+        } else if (fields.isSet(ENDPOINT_USER_CERTIFICATE) || fields.isSet(ENDPOINT_USER_KEY)) {
+            ConfigKey<?> key = fields.isSet(ENDPOINT_USER_CERTIFICATE) ? ENDPOINT_USER_CERTIFICATE : ENDPOINT_USER_KEY;
+            problems.add(fields.origin(key), fields.path(key), "only used with auth: certificate");
         }
         if (problems.size() != before) {
             return null;
@@ -302,8 +330,13 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
         List<OpcUaItem> items = new ArrayList<>();
         for (ItemSpec spec : fields.get(ENDPOINT_ITEMS)) {
             Duration sampling = spec.samplingInterval() == null ? publishing : spec.samplingInterval();
-            items.add(
-                    new OpcUaItem(spec.name(), spec.nodeId(), sampling.toMillis(), spec.queueSize(), spec.deadband()));
+            items.add(new OpcUaItem(
+                    spec.name(),
+                    spec.nodeId(),
+                    sampling.toMillis(),
+                    spec.queueSize(),
+                    spec.deadband(),
+                    spec.writable()));
         }
         return new OpcUaEndpoint(
                 fields.get(ENDPOINT_ID),
@@ -314,6 +347,8 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                 auth,
                 fields.get(ENDPOINT_USERNAME),
                 fields.get(ENDPOINT_PASSWORD_FILE),
+                fields.get(ENDPOINT_USER_CERTIFICATE),
+                fields.get(ENDPOINT_USER_KEY),
                 fields.get(ENDPOINT_LABELS),
                 publishing,
                 items);

@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fogbridge.api.Command;
 import io.fogbridge.api.Headers;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.adapter.AdapterContext;
 import io.fogbridge.api.adapter.DeviceLimits;
+import io.fogbridge.certs.CertificateFactory.Issued;
+import io.fogbridge.testkit.HeldCommands;
 import io.fogbridge.testkit.RecordingUplink;
 import io.fogbridge.testkit.TestEnv;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,12 +20,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +46,7 @@ class OpcUaPeerIT {
     static NodeOpcUaPeer peer;
 
     final RecordingUplink uplink = new RecordingUplink();
+    final HeldCommands commands = new HeldCommands();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final List<ProtocolAdapter> adapters = new ArrayList<>();
@@ -197,6 +205,188 @@ class OpcUaPeerIT {
         }
     }
 
+    @Test
+    void writeCommandsSetNodesAndAnswerWithTheServersStatus() throws Exception {
+        start(endpoint(
+                "pump",
+                peer.url(),
+                OpcUaEndpoint.Auth.ANONYMOUS,
+                null,
+                List.of(
+                        writable(item("setpoint", "ns=1;s=Setpoint", null)),
+                        writable(item("name", "ns=1;s=Name", null)), // read-only on the server
+                        item("counter", "ns=1;s=Counter", null))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> states("pump").contains("connected"));
+
+        JsonNode ok = command("w1", "write", "{\"setpoint\": 42.5}", 200);
+        assertThat(ok.get("written")).hasToString("[\"setpoint\"]");
+        // the data itself: the subscription sees the node at its new value
+        await().atMost(Duration.ofSeconds(10)).until(() -> records("pump").stream()
+                .anyMatch(r -> r.get("values").has("setpoint")
+                        && r.get("values").get("setpoint").doubleValue() == 42.5));
+
+        assertThat(command("w2", "write", "{\"setpoint\": \"high\"}", 400)
+                        .get("error")
+                        .textValue())
+                .contains("setpoint", "expected Double");
+        assertThat(command("w3", "write", "{\"counter\": 1}", 400).get("error").textValue())
+                .contains("not writable");
+        JsonNode refused = command("w4", "write", "{\"name\": \"tank-2\"}", 400);
+        assertThat(refused.get("status").get("name").textValue()).isEqualTo("Bad_NotWritable");
+        assertThat(refused.get("written")).isEmpty();
+        assertThat(command("w5", "reboot", "{}", 400).get("error").textValue()).contains("unknown command");
+        assertThat(commands.delivered()).hasSize(5);
+        assertThat(meters.get("fogbridge.opcua.writes")
+                        .tag("status", "400")
+                        .counter()
+                        .count())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void browseListsNodeIdsTypesAndAccessLevels() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = new BrowseTool()
+                .run(
+                        List.of(peer.url(), "--depth", "2"),
+                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        String listing = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.print(listing);
+        assertThat(status)
+                .as(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .isZero();
+        assertThat(listing.lines())
+                .anyMatch(l -> l.matches("^ns=1;i=\\d+  1:Tank  Object$"))
+                .contains("  ns=1;s=Counter  1:Counter  Variable  Int32  read")
+                .contains("  ns=1;s=Setpoint  1:Setpoint  Variable  Double  read,write")
+                .contains("  ns=1;s=Name  1:Name  Variable  String  read")
+                .anyMatch(l -> l.startsWith("i=2253  0:Server  Object"))
+                .noneMatch(l -> l.startsWith("    ")); // depth 2: two levels below the Objects folder
+        assertThat(new BrowseTool().run(List.of(peer.url(), "--node", "nonsense"), System.out, System.err))
+                .isEqualTo(2);
+    }
+
+    /** Offers a command to the endpoint {@code pump} and returns its response, which must have {@code status}. */
+    JsonNode command(String id, String name, String payload, int status) {
+        long now = System.currentTimeMillis();
+        commands.offer(new Command(
+                "fog.command.acme/0/" + id,
+                "acme",
+                "pump",
+                name,
+                id,
+                true,
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "application/json",
+                now,
+                now + 60_000));
+        String prefix = "command/acme/pump/res/" + id + "/";
+        await().atMost(Duration.ofSeconds(10)).until(() -> !uplink.on(prefix).isEmpty());
+        InboundMessage response = uplink.on(prefix).getFirst();
+        assertThat(response.topic()).as(new String(response.payload())).isEqualTo(prefix + status);
+        return tree(response.payload());
+    }
+
+    static OpcUaItem writable(OpcUaItem item) {
+        return new OpcUaItem(
+                item.name(), item.nodeId(), item.samplingInterval(), item.queueSize(), item.deadband(), true);
+    }
+
+    @Test
+    void anUntrustedServerIsRefusedUntilItsCertificateIsTrusted() throws Exception {
+        // an RSA user certificate: the X.509 identity token is signed with the policy's RSA algorithm
+        KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+        X509Certificate badge = new SelfSignedCertificateBuilder(pair)
+                .setCommonName("operator badge")
+                .setApplicationUri("urn:fogbridge:test:badge")
+                .build();
+        Path badgeCert = dir.resolve("badge.crt.pem");
+        Path badgeKey = dir.resolve("badge.key.pem");
+        new Issued(badge, pair.getPrivate(), List.of()).writePem(badgeCert, badgeKey);
+        start(
+                secured(
+                        endpoint(
+                                "secure",
+                                peer.url(),
+                                OpcUaEndpoint.Auth.ANONYMOUS,
+                                null,
+                                List.of(item("counter", "ns=1;s=Counter", null))),
+                        "Basic256Sha256",
+                        "SignAndEncrypt",
+                        null,
+                        null),
+                secured(
+                        endpoint(
+                                "badge",
+                                peer.url(),
+                                OpcUaEndpoint.Auth.CERTIFICATE,
+                                null,
+                                List.of(item("counter", "ns=1;s=Counter", null))),
+                        "Aes256_Sha256_RsaPss",
+                        "Sign",
+                        badgeCert,
+                        badgeKey),
+                secured(
+                        endpoint(
+                                "operator",
+                                peer.url(),
+                                OpcUaEndpoint.Auth.USERNAME,
+                                Files.writeString(dir.resolve("pw"), "secret\n"),
+                                List.of(item("counter", "ns=1;s=Counter", null))),
+                        "Aes128_Sha256_RsaOaep",
+                        "SignAndEncrypt",
+                        null,
+                        null));
+
+        Path pki = dir.resolve("opcua/pki");
+        assertThat(pki.resolve("own/gateway.der")).isNotEmptyFile();
+        await().atMost(Duration.ofSeconds(30)).until(() -> states("secure").contains("lost"));
+        List<Path> rejected;
+        try (var files = Files.list(pki.resolve("rejected"))) {
+            rejected = files.toList();
+        }
+        assertThat(rejected).singleElement().asString().endsWith(".der");
+        Path serverCertificate = rejected.getFirst();
+        JsonNode lost = tree(uplink.on("event/acme/secure/status").getFirst().payload());
+        assertThat(lost.get("reason").textValue())
+                .contains("not trusted")
+                .contains("fogbridge opcua trust " + serverCertificate);
+        assertThat(adapters.getFirst().attention())
+                .hasValueSatisfying(a -> assertThat(a).contains("opcua secure: ", "fogbridge opcua trust"));
+        Thread.sleep(1000); // retries meanwhile are refused too: nothing flows
+        assertThat(records("secure")).isEmpty();
+        assertThat(records("badge")).isEmpty();
+        assertThat(records("operator")).isEmpty();
+
+        // what `fogbridge opcua trust <file>` does (OpcUaCommandTest): the next reconnect finds it, no restart
+        Files.move(serverCertificate, pki.resolve("trusted").resolve(serverCertificate.getFileName()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> counters("secure").size() >= 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> counters("badge").size() >= 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> counters("operator").size() >= 3);
+        assertThat(states("secure")).containsSubsequence("lost", "connected");
+        assertThat(adapters.getFirst().attention()).isEmpty();
+        assertThat(pki.resolve("rejected")).isEmptyDirectory();
+    }
+
+    static OpcUaEndpoint secured(OpcUaEndpoint plain, String policy, String mode, Path userCertificate, Path userKey) {
+        return new OpcUaEndpoint(
+                plain.id(),
+                plain.tenant(),
+                plain.url(),
+                policy,
+                mode,
+                plain.auth(),
+                plain.username(),
+                plain.passwordFile(),
+                userCertificate,
+                userKey,
+                plain.labels(),
+                plain.publishingInterval(),
+                plain.items());
+    }
+
     void start(OpcUaEndpoint... endpoints) throws Exception {
         OpcUaSettings settings = new OpcUaSettings(
                 true, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5), List.of(endpoints));
@@ -205,12 +395,13 @@ class OpcUaPeerIT {
                         settings,
                         new AdapterContext(
                                 uplink,
-                                null,
+                                commands,
                                 null,
                                 meters,
                                 null,
                                 scheduler,
-                                new DeviceLimits(65536, Duration.ofSeconds(5), Duration.ofSeconds(2))));
+                                new DeviceLimits(65536, Duration.ofSeconds(5), Duration.ofSeconds(2)),
+                                dir));
         adapters.add(adapter);
         adapter.start(uplink);
     }
@@ -226,13 +417,15 @@ class OpcUaPeerIT {
                 auth,
                 auth == OpcUaEndpoint.Auth.USERNAME ? "operator" : null,
                 passwordFile,
+                null,
+                null,
                 Map.of("line", "A"),
                 Duration.ofMillis(200),
                 items);
     }
 
     static OpcUaItem item(String name, String nodeId, OpcUaItem.Deadband deadband) {
-        return new OpcUaItem(name, nodeId, 100, 1, deadband);
+        return new OpcUaItem(name, nodeId, 100, 1, deadband, false);
     }
 
     List<JsonNode> records(String device) {

@@ -5,6 +5,7 @@ import io.fogbridge.api.Uplink;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +25,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *                  blocking I/O to threads of your own); the gateway shuts it down after every adapter closed, so
  *                  an adapter cancels its own tasks in {@code close} and never shuts it down itself
  * @param limits    payload size, durable-ack wait and longest {@code ttd}, the same for every protocol
+ * @param dataDir   {@code gateway.dataDir}: an adapter that keeps files (the OPC UA converter's certificates) keeps
+ *                  them in a folder named after it under this; null when the caller has none (tests of adapters that
+ *                  keep no files), and an adapter that needs it then refuses in {@code create}
  */
 public record AdapterContext(
         Uplink uplink,
@@ -32,7 +36,20 @@ public record AdapterContext(
         MeterRegistry meters,
         Clock clock,
         ScheduledExecutorService scheduler,
-        DeviceLimits limits) {
+        DeviceLimits limits,
+        Path dataDir) {
+
+    /** A context without a data directory, for adapters that keep no files. */
+    public AdapterContext(
+            Uplink uplink,
+            CommandInbox commands,
+            DeviceDirectory devices,
+            MeterRegistry meters,
+            Clock clock,
+            ScheduledExecutorService scheduler,
+            DeviceLimits limits) {
+        this(uplink, commands, devices, meters, clock, scheduler, limits, null);
+    }
 
     public AdapterContext {
         Objects.requireNonNull(uplink, "uplink");

@@ -78,6 +78,11 @@ class OpcUaConfigTest {
                 .asString()
                 .startsWith("config.yaml:8: adapters.opcua.endpoints[0].passwordFile: ")
                 .contains("needs both `username` and `passwordFile`");
+        assertThat(endpointProblems("        auth: certificate\n        userCertificateFile: u.pem\n" + items))
+                .singleElement()
+                .asString()
+                .startsWith("config.yaml:8: adapters.opcua.endpoints[0].userKeyFile: ")
+                .contains("needs both `userCertificateFile` and `userKeyFile`");
         assertThat(endpointProblems("        url: http://h/x\n" + items))
                 .singleElement()
                 .asString()
@@ -87,6 +92,27 @@ class OpcUaConfigTest {
 
     static List<String> problems(String items) {
         return ConfigLoaderTest.problems(HEAD + items.indent(4), Map.of());
+    }
+
+    @Test
+    void aSecuredEndpointWithACertificateLoginIsRead() throws Exception {
+        GatewayConfig config = ConfigLoader.load("config.yaml", """
+                kafka: {bootstrapServers: k:9092}
+                adapters:
+                  opcua:
+                    enabled: true
+                    endpoints:
+                      - id: tank-1
+                        tenant: acme
+                        url: opc.tcp://plc-1:4840
+                        securityPolicy: Basic256Sha256
+                        securityMode: SignAndEncrypt
+                        auth: certificate
+                        userCertificateFile: /etc/fogbridge/opcua-user.crt
+                        userKeyFile: /etc/fogbridge/opcua-user.key
+                        items: [{name: a, nodeId: i=2258}]
+                """, Map.of());
+        assertThat(config.summary()).contains("opcua: 1 endpoint(s), 1 monitored item(s)");
     }
 
     static List<String> endpointProblems(String lines) {
