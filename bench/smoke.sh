@@ -34,6 +34,8 @@ step spool-bench bench/spool-bench.sh "$work/spool" 0.2 all 20000
 step jmh bench/jmh.sh 'RouteMatchBenchmark.decideLastRoute|ForwarderMappingBenchmark.pollAndMap|ReductionBenchmark.window' -f 0 -wi 0 -i 1 -r 200ms -foe true
 step spool-jmh bench/spool-bench.sh jmh -f 0 -wi 0 -i 1 -r 200ms -foe true -p fsync=group
 step reduction-ratio bench/reduction-ratio.sh --smoke
+step latency-one-process bench/latency-one-process.sh --rate 200 --clients 2 --duration 2 --warmup 1
+step cpu-reference bench/cpu-reference.sh 200 2 1 1
 
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "bench smoke: FAILED: ${failed[*]} (logs in $work)" >&2
