@@ -115,7 +115,7 @@ final class SpoolWriter implements Runnable {
      */
     private void gather() {
         long now = spool.options.ticker().nanoTime();
-        long hold = window.holdNanos(batch.size());
+        long hold = window.holdNanos(appends(batch));
         if (hold > 0) {
             long slice = Math.max(MIN_SLICE_NANOS, (long) (2e9 / Math.max(1, window.perSecond())));
             long left = hold;
@@ -129,10 +129,19 @@ final class SpoolWriter implements Runnable {
                     break;
                 }
             }
-            window.held(batch.size() - before);
+            window.held(appends(batch.subList(before, batch.size())));
             now = spool.options.ticker().nanoTime();
         }
-        window.arrived(batch.size(), now);
+        window.arrived(appends(batch), now);
+    }
+
+    /** Real appends in {@code list}: wake-ups (commits, sync ticks) neither count for the rate nor wait. */
+    private static int appends(List<PendingAppend> list) {
+        int n = 0;
+        for (PendingAppend p : list) {
+            n += p == PendingAppend.WAKE ? 0 : 1;
+        }
+        return n;
     }
 
     /**
