@@ -36,6 +36,9 @@ step spool-jmh bench/spool-bench.sh jmh -f 0 -wi 0 -i 1 -r 200ms -foe true -p fs
 step reduction-ratio bench/reduction-ratio.sh --smoke
 step startup bench/startup.sh --runs 1
 step spool-backlog bench/spool-backlog.sh --size 20000000 --runs 1
+step latency-one-process bench/latency-one-process.sh --rate 200 --clients 2 --duration 2 --warmup 1
+step cpu-reference bench/cpu-reference.sh 200 2 1 1
+step spool-paced bench/spool-paced.sh 200 4 1 1 0,2
 
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "bench smoke: FAILED: ${failed[*]} (logs in $work)" >&2

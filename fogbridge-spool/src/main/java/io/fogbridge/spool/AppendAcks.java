@@ -3,31 +3,25 @@ package io.fogbridge.spool;
 import io.fogbridge.api.SpoolException;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Completes the futures of appends once the writer decided their fate: acknowledged with their
  * sequence, refused (spool full, or closed), or failed (I/O).
  *
- * <p>Large batches complete on the completion thread ({@code fogbridge-spool-ack}), so that the
- * writer's next batch (and its fsync) overlaps with them. A batch of a few futures completes
- * right on the writer thread when the completion thread is idle, because a thread hand-off would
- * cost more than the completions (per the {@code Spool} contract, completion stages must be
- * short). Either way acknowledgements complete in append order: inline only when no earlier batch
- * is still queued, and the completion thread is a single thread.
+ * <p>Acknowledgements complete on the writer thread, the whole batch in the writer's own turn, in append
+ * order. Handing them to another thread cost a wake-up and a context switch per batch (and, for the
+ * completion stages behind them, a cache-cold thread) to save what the completions themselves cost, which
+ * the {@code Spool} contract keeps short: on a 2-core box the hand-off was the larger part (issue 16's
+ * profile: {@code finish_task_switch} 22–34 % of every busy thread). Refusals and failures, which are rare
+ * and may come in bursts of thousands (a full disk), still go to the completion thread ({@code
+ * fogbridge-spool-ack}).
  *
- * <p><b>Threads.</b> Its methods are for the spool's writer thread only; the backlog counter is
- * shared with the completion thread.
+ * <p><b>Threads.</b> Its methods are for the spool's writer thread only.
  */
 final class AppendAcks {
-    /** Batches up to this size complete on the writer thread when the ack thread is idle. */
-    private static final int INLINE_COMPLETIONS = 16;
-
     private final SegmentedSpool spool;
     private final SpoolOptions options;
     private final Executor completer;
-    /** Acknowledged batches handed to the completion thread and not completed yet. */
-    private final AtomicInteger completerBacklog = new AtomicInteger();
 
     AppendAcks(SegmentedSpool spool, Executor completer) {
         this.spool = spool;
@@ -43,25 +37,9 @@ final class AppendAcks {
         spool.batches.increment();
         spool.appended.add(placed.size());
         release(placed);
-        if (placed.size() <= INLINE_COMPLETIONS && completerBacklog.get() == 0) {
-            // A few waiting callers (each waits for its own append, like an MQTT connection): a
-            // hand-off to the ack thread would cost more than completing them here, and with no
-            // earlier batch still being completed the order of completions stays the same.
-            for (PendingAppend p : placed) {
-                p.future.complete(p.sequence);
-            }
-            return;
+        for (PendingAppend p : placed) {
+            p.future.complete(p.sequence);
         }
-        completerBacklog.incrementAndGet();
-        completer.execute(() -> {
-            try {
-                for (PendingAppend p : placed) {
-                    p.future.complete(p.sequence);
-                }
-            } finally {
-                completerBacklog.decrementAndGet();
-            }
-        });
     }
 
     /**

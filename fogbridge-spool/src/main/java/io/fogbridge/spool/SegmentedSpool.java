@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * whatever {@code whenFull} says, which applies to QoS 1.
  *
  * <p><b>Threads.</b> Thread-safe. {@code append} only encodes the record and enqueues it: no I/O
- * and no waiting on the calling thread. Futures complete on a spool thread
- * ({@code fogbridge-spool-ack}, or {@code fogbridge-spool-writer} for small batches), in append
- * order; completion stages must be short. A {@code fogbridge-spool-sync} thread fsyncs in the
+ * and no waiting on the calling thread. Acknowledged futures complete on {@code fogbridge-spool-writer},
+ * a whole group commit in one turn, in append order; refused and failed ones on {@code fogbridge-spool-ack};
+ * completion stages must be short. A {@code fogbridge-spool-sync} thread fsyncs in the
  * background ({@link BackgroundSyncer}): segments and commit logs under {@code interval:<ms>},
  * commit logs only under {@code group}. The cursor belongs to one thread.
  *

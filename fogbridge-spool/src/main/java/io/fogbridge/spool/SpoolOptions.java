@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param clock        wall time: arrival times and the {@code maxAge} cutoff; tests inject their own
  * @param ticker       elapsed time: {@code blockTimeout}, the {@code interval:<ms>} and commit-log fsync timers, how
  *                     often {@code maxAge} is checked; tests inject their own
+ * @param groupCommitDelay under {@code group}: the longest an append may be held for company before its fsync, when
+ *                     the load is moderate enough that appends would otherwise pay one fsync each (default 2 ms,
+ *                     {@link Duration#ZERO} = never hold); see {@code GroupCommitWindow}
  */
 public record SpoolOptions(
         Path directory,
@@ -30,12 +33,44 @@ public record SpoolOptions(
         long segmentBytes,
         Duration blockTimeout,
         InstantSource clock,
-        Ticker ticker) {
+        Ticker ticker,
+        Duration groupCommitDelay) {
 
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
     public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
     /** Smallest accepted segment size: a few records plus the header. */
     public static final long MIN_SEGMENT_BYTES = 4096;
+    /**
+     * Default {@code groupCommitDelay}: well inside the producer's own {@code linger.ms} (5 ms) that every record
+     * waits anyway, and a small part of a 25 ms p99 latency budget.
+     */
+    public static final Duration DEFAULT_GROUP_COMMIT_DELAY = Duration.ofMillis(2);
+    /** Longest accepted {@code groupCommitDelay}: it is added to acknowledgement latency at moderate loads. */
+    public static final Duration MAX_GROUP_COMMIT_DELAY = Duration.ofMillis(100);
+
+    /** The options without a {@code groupCommitDelay}: the default applies (kept for callers of the earlier form). */
+    public SpoolOptions(
+            Path directory,
+            long maxBytes,
+            Duration maxAge,
+            FsyncPolicy fsync,
+            FullPolicy whenFull,
+            long segmentBytes,
+            Duration blockTimeout,
+            InstantSource clock,
+            Ticker ticker) {
+        this(
+                directory,
+                maxBytes,
+                maxAge,
+                fsync,
+                whenFull,
+                segmentBytes,
+                blockTimeout,
+                clock,
+                ticker,
+                DEFAULT_GROUP_COMMIT_DELAY);
+    }
 
     public SpoolOptions {
         Objects.requireNonNull(directory, "directory");
@@ -45,6 +80,11 @@ public record SpoolOptions(
         Objects.requireNonNull(blockTimeout, "blockTimeout");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(ticker, "ticker");
+        Objects.requireNonNull(groupCommitDelay, "groupCommitDelay");
+        if (groupCommitDelay.isNegative() || groupCommitDelay.compareTo(MAX_GROUP_COMMIT_DELAY) > 0) {
+            throw new IllegalArgumentException("groupCommitDelay must be 0 to " + MAX_GROUP_COMMIT_DELAY.toMillis()
+                    + " ms, got " + groupCommitDelay);
+        }
         if (segmentBytes < MIN_SEGMENT_BYTES) {
             throw new IllegalArgumentException(
                     "spool.segmentBytes must be >= " + MIN_SEGMENT_BYTES + ", got " + segmentBytes);
@@ -96,6 +136,7 @@ public record SpoolOptions(
         private Duration blockTimeout = Duration.ofSeconds(30);
         private InstantSource clock = InstantSource.system();
         private Ticker ticker = Ticker.system();
+        private Duration groupCommitDelay = DEFAULT_GROUP_COMMIT_DELAY;
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -141,9 +182,16 @@ public record SpoolOptions(
             return this;
         }
 
+        /** Under {@code group}: the longest an append is held for company before its fsync (default 2 ms). */
+        public Builder groupCommitDelay(Duration v) {
+            this.groupCommitDelay = v;
+            return this;
+        }
+
         public SpoolOptions build() {
             long seg = segmentBytes > 0 ? segmentBytes : defaultSegmentBytes(maxBytes);
-            return new SpoolOptions(directory, maxBytes, maxAge, fsync, whenFull, seg, blockTimeout, clock, ticker);
+            return new SpoolOptions(
+                    directory, maxBytes, maxAge, fsync, whenFull, seg, blockTimeout, clock, ticker, groupCommitDelay);
         }
     }
 }

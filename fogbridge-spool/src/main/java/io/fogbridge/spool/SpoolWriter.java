@@ -7,17 +7,20 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The spool's single writer thread: group commit.
  *
- * <p>Each turn drains every pending append from the inbox, admits each within the spool's bounds
+ * <p>Each turn drains every pending append from the inbox (under {@code group}, first holding them a moment for
+ * company when the load is moderate: {@link GroupCommitWindow}), admits each within the spool's bounds
  * ({@link SpoolBounds}), has the {@link SegmentAppender} assign sequences and write the records
  * with one {@code write} per lane, and then, under {@code group}, fsyncs every touched file once
  * for the whole batch. Only then does it publish the new records to the cursor and complete the
- * futures ({@link AppendAcks}); appending threads never run completions. Under
+ * futures ({@link AppendAcks}) on this thread, the whole batch in its own turn; appending threads never run
+ * completions. Under
  * {@code interval:<ms>} the futures complete right after the writes, and the
  * {@link BackgroundSyncer} fsyncs in the background. Before it publishes a sequence beyond the
  * lane's durable {@link SequenceReservation}, the writer extends and fsyncs the reservation (once
@@ -36,6 +39,8 @@ final class SpoolWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolWriter.class);
     private static final int MAX_BATCH = 8192;
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Shortest slice of a group-commit hold: below this a timed park costs about as much as a turn. */
+    private static final long MIN_SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     /**
      * Under {@code group}: how often, at most, commits are fsynced in the background. Bounds how
      * much a crash re-delivers beyond what the forwarder committed, and how long committed
@@ -52,6 +57,8 @@ final class SpoolWriter implements Runnable {
     private final boolean group;
 
     private final BackgroundSyncer syncer;
+    /** Under {@code group}: how long a batch waits for company before its fsync; off under {@code interval}. */
+    private final GroupCommitWindow window;
 
     private final ArrayList<PendingAppend> batch = new ArrayList<>();
     /** The last commit-log append failed (logged once until one works). */
@@ -70,6 +77,8 @@ final class SpoolWriter implements Runnable {
         this.syncer = spool.options.fsync() instanceof FsyncPolicy.Interval interval
                 ? new BackgroundSyncer(spool, interval.millis(), appender, wake)
                 : new BackgroundSyncer(spool, COMMIT_SYNC_MILLIS, null, wake);
+        this.window =
+                new GroupCommitWindow(group ? spool.options.groupCommitDelay().toNanos() : 0);
     }
 
     @Override
@@ -81,6 +90,7 @@ final class SpoolWriter implements Runnable {
                 if (first != null) {
                     batch.add(first);
                     inbox.drainTo(batch, MAX_BATCH - 1);
+                    gather();
                 }
                 running = !spool.closed || !inbox.isEmpty();
                 turn();
@@ -95,6 +105,43 @@ final class SpoolWriter implements Runnable {
             }
         }
         shutdown();
+    }
+
+    /**
+     * Under {@code group}: holds the batch for the {@link GroupCommitWindow}, in slices of about two expected
+     * arrival gaps, and stops as soon as a slice brings nothing (the appenders that will come soon are all in:
+     * with a few connections each waiting for its own acknowledgement, more waiting only adds latency). The
+     * writer parks instead of waiting on the inbox, so appends arriving meanwhile do not wake it one by one.
+     */
+    private void gather() {
+        long now = spool.options.ticker().nanoTime();
+        long hold = window.holdNanos(appends(batch));
+        if (hold > 0) {
+            long slice = Math.max(MIN_SLICE_NANOS, (long) (2e9 / Math.max(1, window.perSecond())));
+            long left = hold;
+            int before = batch.size();
+            while (left > 0 && !spool.closed && batch.size() < MAX_BATCH) {
+                long step = Math.min(slice, left);
+                LockSupport.parkNanos(step);
+                left -= step;
+                if (inbox.drainTo(batch, MAX_BATCH - batch.size()) == 0
+                        || batch.size() >= GroupCommitWindow.TARGET_BATCH) {
+                    break;
+                }
+            }
+            window.held(appends(batch.subList(before, batch.size())));
+            now = spool.options.ticker().nanoTime();
+        }
+        window.arrived(appends(batch), now);
+    }
+
+    /** Real appends in {@code list}: wake-ups (commits, sync ticks) neither count for the rate nor wait. */
+    private static int appends(List<PendingAppend> list) {
+        int n = 0;
+        for (PendingAppend p : list) {
+            n += p == PendingAppend.WAKE ? 0 : 1;
+        }
+        return n;
     }
 
     /**

@@ -1,0 +1,102 @@
+package io.fogbridge.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitWindowTest {
+
+    private static final long MAX = TimeUnit.MILLISECONDS.toNanos(2);
+
+    /** Feeds turns of {@code perTurn} appends every {@code gapNanos}, from t = 0. */
+    private static GroupCommitWindow atRate(int perTurn, long gapNanos, int turns) {
+        GroupCommitWindow w = new GroupCommitWindow(MAX);
+        for (int i = 0; i <= turns; i++) {
+            w.arrived(perTurn, i * gapNanos);
+        }
+        return w;
+    }
+
+    @Test
+    void noRateYetMeansNoHold() {
+        assertThat(new GroupCommitWindow(MAX).holdNanos(1)).isZero();
+    }
+
+    @Test
+    void aModerateLoadHoldsUpToTheBudget() {
+        // 1,000 appends/s, one per turn: one append alone would pay its own fsync
+        GroupCommitWindow w = atRate(1, TimeUnit.MILLISECONDS.toNanos(1), 20);
+        assertThat(w.perSecond()).isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(w.holdNanos(1)).isEqualTo(MAX);
+    }
+
+    @Test
+    void theHoldAimsAtTheTargetBatchWhenThatIsSooner() {
+        // 100,000 appends/s: 31 more arrive in 310 µs
+        GroupCommitWindow w = atRate(10, TimeUnit.MICROSECONDS.toNanos(100), 20);
+        assertThat(w.holdNanos(1)).isBetween(TimeUnit.MICROSECONDS.toNanos(300), TimeUnit.MICROSECONDS.toNanos(320));
+    }
+
+    @Test
+    void aTrickleIsNotHeld() {
+        // 100 appends/s: not even one more expected within 2 ms
+        assertThat(atRate(1, TimeUnit.MILLISECONDS.toNanos(10), 20).holdNanos(1))
+                .isZero();
+    }
+
+    @Test
+    void aFullBatchIsNotHeld() {
+        GroupCommitWindow w = atRate(1, TimeUnit.MILLISECONDS.toNanos(1), 20);
+        assertThat(w.holdNanos(GroupCommitWindow.TARGET_BATCH)).isZero();
+    }
+
+    @Test
+    void anIdleGapStartsTheRateOver() {
+        GroupCommitWindow w = atRate(1, TimeUnit.MILLISECONDS.toNanos(1), 20);
+        w.arrived(1, TimeUnit.SECONDS.toNanos(5));
+        assertThat(w.perSecond()).isZero();
+        assertThat(w.holdNanos(1)).isZero();
+    }
+
+    @Test
+    void zeroBudgetTurnsItOff() {
+        GroupCommitWindow w = new GroupCommitWindow(0);
+        for (int i = 0; i < 20; i++) {
+            w.arrived(1, i * 1_000_000L);
+        }
+        assertThat(w.holdNanos(1)).isZero();
+    }
+
+    @Test
+    void aTickerThatStandsStillGivesNoRate() {
+        GroupCommitWindow w = new GroupCommitWindow(MAX);
+        for (int i = 0; i < 20; i++) {
+            w.arrived(5, 42);
+        }
+        assertThat(w.holdNanos(1)).isZero();
+    }
+
+    @Test
+    void aFruitlessHoldShutsTheWindowForLongerAndLongerUntilOneGathers() {
+        GroupCommitWindow w = atRate(1, TimeUnit.MILLISECONDS.toNanos(1), 20);
+        w.held(0); // a closed loop: nobody else was coming
+        assertThat(w.holdNanos(1)).isZero();
+        assertThat(w.holdNanos(1)).isEqualTo(MAX); // shut for one turn, then tried again
+        w.held(0);
+        assertThat(w.holdNanos(1)).isZero();
+        assertThat(w.holdNanos(1)).isZero();
+        assertThat(w.holdNanos(1)).isEqualTo(MAX);
+        for (int i = 0; i < 10; i++) {
+            w.held(0);
+        }
+        int shut = 0;
+        while (w.holdNanos(1) == 0) {
+            shut++;
+        }
+        assertThat(shut).isEqualTo(GroupCommitWindow.MAX_SHUT_TURNS);
+        w.held(3); // company came: open for good
+        assertThat(w.holdNanos(1)).isEqualTo(MAX);
+        assertThat(w.holdNanos(1)).isEqualTo(MAX);
+    }
+}
