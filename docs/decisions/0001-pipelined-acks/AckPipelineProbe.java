@@ -63,8 +63,16 @@ import java.util.stream.Stream;
  *       {@code output.async} until a real {@link SegmentedSpool} append is durable: today's shape;
  *   <li>{@code hivemq-bare}: embedded HiveMQ CE, no interceptor (its own ceiling);
  *   <li>{@code netty-spool}: a listener on Netty's codec-mqtt that appends to the same spool and sends each PUBACK,
- *       in packet order, as soon as the append and every earlier one of the connection are durable.
+ *       in packet order, as soon as the append and every earlier one of the connection are durable;
+ *   <li>{@code relay-spool}: the decision's relay, decoding and re-encoding with codec-mqtt: every packet goes on to
+ *       the embedded HiveMQ over a per-device connection, whose interceptor appends without {@code async}; the
+ *       relay holds HiveMQ's PUBACK until that append is durable, in packet order;
+ *   <li>{@code byte-relay}: the same relay forwarding the packets' bytes unchanged, correlating by the internal
+ *       connection's own loopback source address;
+ *   <li>{@code netty-bare}: the codec-mqtt listener without a spool (its own ceiling).
  * </ul>
+ *
+ * {@code --serve PORT --targets T} serves one target on PORT until stdin closes, for the Paho suite.
  *
  * Every target runs in this one process except mosquitto; the load client is HiveMQ's MQTT 5 client, as in the issue's
  * independent harness. Prints one line per target: PUBACKs per second over the measured seconds, the load average
@@ -92,6 +100,16 @@ public final class AckPipelineProbe {
             serving = true;
             Path dir = Files.createTempDirectory("ack-probe-");
             try (AutoCloseable server = start(targets.split(",")[0], Integer.parseInt(opts.get("serve")), dir, fsync)) {
+                // One connection through the target first: the suite's first CONNECT waits only 0.5 s for its
+                // CONNACK, less than a cold JVM on a loaded box needs for the first one.
+                Mqtt5AsyncClient warm = MqttClient.builder()
+                        .useMqttVersion5()
+                        .identifier("warm-up")
+                        .serverHost("127.0.0.1")
+                        .serverPort(Integer.parseInt(opts.get("serve")))
+                        .buildAsync();
+                warm.connect().get(30, TimeUnit.SECONDS);
+                warm.disconnect().get(10, TimeUnit.SECONDS);
                 System.out.println("ready");
                 while (System.in.read() >= 0) {}
             } finally {
@@ -208,6 +226,21 @@ public final class AckPipelineProbe {
                 int internal = freePort();
                 AutoCloseable broker = startHiveMq(internal, dir, appends);
                 AutoCloseable relay = startRelay(port, internal, appends);
+                yield () -> {
+                    relay.close();
+                    broker.close();
+                    spool.close();
+                    System.out.printf("  relay: %,d PUBACKs held until durable, %,d without an append%n",
+                            appends.held.get(), appends.unmatched.get());
+                };
+            }
+            case "byte-relay" -> {
+                SegmentedSpool spool = openSpool(dir, fsync);
+                RelayAppends appends = new RelayAppends(spool);
+                appends.keyByAddress = true;
+                int internal = freePort();
+                AutoCloseable broker = startHiveMq(internal, dir, appends);
+                AutoCloseable relay = startByteRelay(port, internal, appends);
                 yield () -> {
                     relay.close();
                     broker.close();
@@ -447,6 +480,9 @@ public final class AckPipelineProbe {
             this.spool = spool;
         }
 
+        /** Key appends by the client's (loopback source) address instead of its client id: the byte relay. */
+        volatile boolean keyByAddress;
+
         final AtomicLong held = new AtomicLong();
         final AtomicLong unmatched = new AtomicLong();
 
@@ -468,9 +504,10 @@ public final class AckPipelineProbe {
                 buffer.duplicate().get(bytes);
                 CompletableFuture<Long> append = appends.spool.append(envelope(bytes));
                 if (in.getPublishPacket().getQos().getQosNumber() > 0) {
-                    appends.byPacket.put(
-                            in.getClientInformation().getClientId() + '/' + in.getPublishPacket().getPacketId(),
-                            append);
+                    String who = appends.keyByAddress
+                            ? in.getConnectionInformation().getInetAddress().map(a -> a.getHostAddress()).orElse("?")
+                            : in.getClientInformation().getClientId();
+                    appends.byPacket.put(who + '/' + in.getPublishPacket().getPacketId(), append);
                 }
             };
             Services.initializerRegistry()
@@ -647,6 +684,271 @@ public final class AckPipelineProbe {
                         .packetId(head.packetId)
                         .reasonCode(head.reason)
                         .build());
+                wrote = true;
+            }
+            if (wrote) {
+                device.flush();
+            }
+        }
+    }
+
+    // ---- byte relay: the same relay, but packets are forwarded as the bytes that came, never re-encoded ----
+
+    /**
+     * Splits a TCP stream into whole MQTT packets (fixed header, remaining length, body) and passes each on as a
+     * retained slice. Nothing is decoded, so the broker sees every packet exactly as the device sent it.
+     */
+    static final class FrameSplitter extends io.netty.handler.codec.ByteToMessageDecoder {
+        private final int maxPacket;
+
+        FrameSplitter(int maxPacket) {
+            this.maxPacket = maxPacket;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf in, java.util.List<Object> out) {
+            while (true) {
+                int start = in.readerIndex();
+                int available = in.readableBytes();
+                if (available < 2) {
+                    return;
+                }
+                int remaining = 0;
+                int multiplier = 1;
+                int lengthBytes = 0;
+                int b;
+                do {
+                    if (lengthBytes == 4) { // a fifth length byte is malformed
+                        ctx.close();
+                        in.skipBytes(available);
+                        return;
+                    }
+                    if (1 + lengthBytes >= available) {
+                        return;
+                    }
+                    b = in.getUnsignedByte(start + 1 + lengthBytes);
+                    remaining += (b & 0x7f) * multiplier;
+                    multiplier <<= 7;
+                    lengthBytes++;
+                } while ((b & 0x80) != 0);
+                int total = 1 + lengthBytes + remaining;
+                if (total > maxPacket) {
+                    ctx.close();
+                    in.skipBytes(available);
+                    return;
+                }
+                if (available < total) {
+                    return;
+                }
+                out.add(Boolean.getBoolean("probe.copyFrames") ? in.copy(start, total) : in.retainedSlice(start, total));
+                in.skipBytes(total);
+            }
+        }
+
+        /** Offset of the variable header in a frame. */
+        static int bodyOffset(io.netty.buffer.ByteBuf frame) {
+            int i = 1;
+            while ((frame.getUnsignedByte(frame.readerIndex() + i) & 0x80) != 0) {
+                i++;
+            }
+            return i + 1;
+        }
+    }
+
+    /** Loopback source addresses for the internal connections, one per device connection: 127.1.0.1, 127.1.0.2 … */
+    static final AtomicLong nextLoopback = new AtomicLong(1);
+
+    static java.net.InetAddress nextLoopbackAddress() throws java.net.UnknownHostException {
+        long n = nextLoopback.getAndIncrement() % 0xFFFFFE + 1;
+        return java.net.InetAddress.getByAddress(
+                new byte[] {127, (byte) (n >> 16), (byte) (n >> 8), (byte) n});
+    }
+
+    static AutoCloseable startByteRelay(int port, int brokerPort, RelayAppends appends) throws Exception {
+        NioEventLoopGroup boss = new NioEventLoopGroup(1);
+        NioEventLoopGroup workers = new NioEventLoopGroup(2);
+        Channel server = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.config().setAutoRead(false);
+                        ch.pipeline()
+                                .addLast(new FrameSplitter(320 * 1024 + 1))
+                                .addLast(new ByteRelay(brokerPort, appends));
+                    }
+                })
+                .bind("127.0.0.1", port)
+                .sync()
+                .channel();
+        return () -> {
+            server.close().sync();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        };
+    }
+
+    /**
+     * One device connection of the byte relay. The internal connection binds its own loopback source address, which
+     * the broker-side interceptor sees as the client's address: the key under which it registers each append.
+     */
+    static final class ByteRelay extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final int brokerPort;
+        private final RelayAppends appends;
+        private final ArrayDeque<HeldAck> pending = new ArrayDeque<>();
+        private Channel broker;
+        private String source;
+        private int protocolLevel = 4;
+
+        ByteRelay(int brokerPort, RelayAppends appends) {
+            this.brokerPort = brokerPort;
+            this.appends = appends;
+        }
+
+        static final class HeldAck {
+            final int packetId;
+            io.netty.buffer.ByteBuf brokerAck; // the broker's own PUBACK bytes, sent when durable
+            boolean done;
+            boolean failed;
+
+            HeldAck(int packetId) {
+                this.packetId = packetId;
+            }
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext device) throws Exception {
+            java.net.InetAddress local = nextLoopbackAddress();
+            source = local.getHostAddress();
+            new io.netty.bootstrap.Bootstrap()
+                    .group(device.channel().eventLoop())
+                    .channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+                    .option(io.netty.channel.ChannelOption.TCP_NODELAY, true)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast(new FrameSplitter(Integer.MAX_VALUE))
+                                    .addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                                        @Override
+                                        public void channelRead(ChannelHandlerContext ctx, Object frame) {
+                                            fromBroker(device, (io.netty.buffer.ByteBuf) frame);
+                                        }
+
+                                        @Override
+                                        public void channelReadComplete(ChannelHandlerContext ctx) {
+                                            device.flush();
+                                        }
+
+                                        @Override
+                                        public void channelInactive(ChannelHandlerContext ctx) {
+                                            device.close();
+                                        }
+                                    });
+                        }
+                    })
+                    .connect(new java.net.InetSocketAddress("127.0.0.1", brokerPort), new java.net.InetSocketAddress(local, 0))
+                    .addListener((io.netty.channel.ChannelFutureListener) f -> {
+                        if (!f.isSuccess()) {
+                            device.close();
+                            return;
+                        }
+                        broker = f.channel();
+                        device.channel().config().setAutoRead(true);
+                        device.read();
+                    });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext device, Object o) {
+            io.netty.buffer.ByteBuf frame = (io.netty.buffer.ByteBuf) o;
+            int first = frame.getUnsignedByte(frame.readerIndex());
+            int type = first >> 4;
+            int body = frame.readerIndex() + FrameSplitter.bodyOffset(frame);
+            if (type == 1 && frame.writerIndex() > body + 2) { // CONNECT: protocol name, then the level
+                int nameLength = frame.getUnsignedShort(body);
+                if (body + 2 + nameLength < frame.writerIndex()) {
+                    protocolLevel = frame.getUnsignedByte(body + 2 + nameLength);
+                }
+            } else if (type == 3 && ((first >> 1) & 3) > 0) { // QoS 1/2 PUBLISH: topic, then the packet id
+                int topicLength = frame.getUnsignedShort(body);
+                pending.add(new HeldAck(frame.getUnsignedShort(body + 2 + topicLength)));
+            }
+            broker.write(frame);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext device) {
+            broker.flush();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext device) {
+            if (broker != null) {
+                broker.close();
+            }
+            for (HeldAck h : pending) {
+                if (h.brokerAck != null) {
+                    h.brokerAck.release();
+                }
+            }
+            pending.clear();
+        }
+
+        private void fromBroker(ChannelHandlerContext device, io.netty.buffer.ByteBuf frame) {
+            int first = frame.getUnsignedByte(frame.readerIndex());
+            int type = first >> 4;
+            if (type != 4 && type != 5) { // not a PUBACK or PUBREC: nothing to hold
+                device.write(frame);
+                return;
+            }
+            int body = frame.readerIndex() + FrameSplitter.bodyOffset(frame);
+            int packetId = frame.getUnsignedShort(body);
+            int reason = frame.writerIndex() > body + 2 ? frame.getUnsignedByte(body + 2) : 0;
+            HeldAck held = null;
+            for (HeldAck h : pending) {
+                if (h.packetId == packetId && h.brokerAck == null) {
+                    held = h;
+                    break;
+                }
+            }
+            if (held == null) {
+                device.write(frame);
+                return;
+            }
+            // A copy of the few bytes: a held slice would pin the splitter's cumulation buffer (copied on every read).
+            held.brokerAck = io.netty.buffer.Unpooled.copiedBuffer(frame);
+            frame.release();
+            CompletableFuture<Long> append = appends.take(source, packetId);
+            if (reason >= 0x80 || append == null) {
+                held.done = true;
+                drain(device);
+                return;
+            }
+            HeldAck h = held;
+            append.whenComplete((offset, failure) -> device.executor().execute(() -> {
+                h.done = true;
+                h.failed = failure != null;
+                drain(device);
+            }));
+        }
+
+        private void drain(ChannelHandlerContext device) {
+            boolean wrote = false;
+            for (HeldAck head = pending.peek(); head != null && head.done; head = pending.peek()) {
+                pending.poll();
+                if (!head.failed) {
+                    device.write(head.brokerAck);
+                } else if (protocolLevel == 5) {
+                    head.brokerAck.release();
+                    device.write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {
+                        0x40, 3, (byte) (head.packetId >> 8), (byte) head.packetId, (byte) 0x80}));
+                } else { // MQTT 3.1.1 has no way to say it: disconnect, as HiveMQ does for a refused PUBLISH
+                    head.brokerAck.release();
+                    device.close();
+                    return;
+                }
                 wrote = true;
             }
             if (wrote) {

@@ -12,6 +12,6 @@ fogbridge_find_jdk || exit 1
 bench_build "$root"
 mqtt_codec="$HOME/.m2/repository/io/netty/netty-codec-mqtt/4.1.128.Final/netty-codec-mqtt-4.1.128.Final.jar"
 [ -f "$mqtt_codec" ] || (cd "$root" && ./mvnw -B -q dependency:get -Dartifact=io.netty:netty-codec-mqtt:4.1.128.Final -Dtransitive=false)
-exec "$JAVA_HOME/bin/java" -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dlogback.configurationFile=e2e-logback.xml \
+exec "$JAVA_HOME/bin/java" ${PROBE_JAVA_OPTS:-} -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dlogback.configurationFile=e2e-logback.xml \
   -cp "$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt"):$mqtt_codec" \
   "$root/docs/decisions/0001-pipelined-acks/AckPipelineProbe.java" "$@"
