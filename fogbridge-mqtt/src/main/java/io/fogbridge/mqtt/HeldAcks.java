@@ -1,0 +1,143 @@
+package io.fogbridge.mqtt;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One device connection's acknowledgements in front of the embedded broker (decision 0001): the broker answers a
+ * device's QoS 1 PUBLISH as soon as it has routed it, and this holds that answer until the record the interceptor
+ * appended for it is durable, then releases it. Many PUBLISHes of a connection wait at once; their answers leave in
+ * the order the PUBLISHes came.
+ *
+ * <p><b>Guarantee.</b> A success answer is released only after its append completed successfully, and only after
+ * every earlier PUBLISH of the connection was answered. A refusal by the broker (a reason code ≥ 0x80) or a PUBLISH
+ * the interceptor did not append is released as the broker said, in its place in the order. An append that fails is
+ * answered 0x80 (unspecified error), one not complete within {@code ackTimeout} 0x83 (implementation-specific
+ * error, what HiveMQ's timeout fallback answered before); a late completion is then ignored.
+ *
+ * <p><b>Threads.</b> Not thread-safe: every method runs on the connection's event loop. Appends complete on other
+ * threads; their completions are handed to {@code loop}, so the queue is only touched there.
+ *
+ * @param <A> the broker's answer as the caller forwards it (the packet's bytes in the relay)
+ */
+final class HeldAcks<A> {
+
+    static final int UNSPECIFIED_ERROR = 0x80;
+    static final int IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
+
+    /** Where released answers go. */
+    interface Sink<A> {
+        /** The broker's own answer, now releasable. */
+        void release(A brokerAnswer);
+
+        /** The append behind a success answer failed: answer {@code packetId} with {@code reasonCode} instead. */
+        void fail(int packetId, int reasonCode);
+
+        /** After a run of releases: one flush for all of them. */
+        void flush();
+    }
+
+    private static final class Held<A> {
+        final int packetId;
+        A brokerAnswer;
+        boolean ready;
+        int failure; // 0, or the reason code to answer instead of the broker's success
+
+        Held(int packetId) {
+            this.packetId = packetId;
+        }
+    }
+
+    private final Executor loop;
+    private final Duration ackTimeout;
+    private final Sink<A> sink;
+    private final ArrayDeque<Held<A>> queue = new ArrayDeque<>();
+    private boolean closed;
+
+    HeldAcks(Executor loop, Duration ackTimeout, Sink<A> sink) {
+        this.loop = loop;
+        this.ackTimeout = ackTimeout;
+        this.sink = sink;
+    }
+
+    /** The device sent a QoS 1 or 2 PUBLISH with {@code packetId}; its answer will be released in this order. */
+    void published(int packetId) {
+        queue.add(new Held<>(packetId));
+    }
+
+    /**
+     * The broker answered the device's PUBLISH {@code packetId}.
+     *
+     * @param refused the broker's reason code refused it (≥ 0x80): released as it is, in order
+     * @param durable the append the interceptor started for it, or null if it started none
+     * @return false if no PUBLISH of this connection awaits an answer with that id: the caller forwards it as it is
+     */
+    boolean brokerAnswered(int packetId, A brokerAnswer, boolean refused, CompletableFuture<?> durable) {
+        Held<A> held = awaiting(packetId);
+        if (held == null) {
+            return false;
+        }
+        held.brokerAnswer = brokerAnswer;
+        if (refused || durable == null) {
+            held.ready = true;
+            drain();
+            return true;
+        }
+        // copy(): the timeout must never complete the uplink's own future.
+        durable.copy()
+                .orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ignored, failure) -> loop.execute(() -> settle(held, failure)));
+        return true;
+    }
+
+    /** Answers not yet released. */
+    int held() {
+        return queue.size();
+    }
+
+    /** The device connection is gone: nothing more is released; the device resends what it did not hear about. */
+    void close() {
+        closed = true;
+        queue.clear();
+    }
+
+    private Held<A> awaiting(int packetId) {
+        for (Held<A> h : queue) {
+            if (h.packetId == packetId && h.brokerAnswer == null) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private void settle(Held<A> held, Throwable failure) {
+        if (closed) {
+            return;
+        }
+        if (failure != null) {
+            held.failure = failure instanceof TimeoutException ? IMPLEMENTATION_SPECIFIC_ERROR : UNSPECIFIED_ERROR;
+        }
+        held.ready = true;
+        drain();
+    }
+
+    private void drain() {
+        boolean released = false;
+        for (Held<A> head = queue.peek(); head != null && head.ready; head = queue.peek()) {
+            queue.poll();
+            if (head.failure != 0) {
+                sink.fail(head.packetId, head.failure);
+            } else {
+                sink.release(head.brokerAnswer);
+            }
+            released = true;
+        }
+        if (released) {
+            sink.flush();
+        }
+    }
+}
