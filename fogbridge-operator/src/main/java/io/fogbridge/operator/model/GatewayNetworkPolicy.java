@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * The gateway as the single point that crosses the firewall: ingress only on the device and ops ports and only from
  * {@code allowedFrom} (nothing, when it is empty); egress only to the Kafka bootstrap ports and DNS. A bootstrap host
  * given as an IP address narrows egress to that address; a host name cannot be said in a NetworkPolicy, so its port
- * is allowed to any address. The brokers Kafka's metadata names later must listen on the bootstrap ports.
+ * is allowed to any address. The brokers Kafka's metadata names later must listen on the bootstrap ports. With a
+ * backup ({@link Backup}) the pods also reach the API server (ports 443 and 6443) to hold the active Lease.
  */
 final class GatewayNetworkPolicy {
 
@@ -115,7 +116,15 @@ final class GatewayNetworkPolicy {
         NetworkPolicyEgressRule dns = new NetworkPolicyEgressRuleBuilder()
                 .withPorts(port(53, "UDP"), port(53, "TCP"))
                 .build();
-        return List.of(kafka.build(), dns);
+        if (!Backup.of(gateway).enabled()) {
+            return List.of(kafka.build(), dns);
+        }
+        // The lease container talks to the API server. Its address is the cluster's, not the Gateway's: the
+        // service address a pod dials is translated before the policy sees it, so only the ports can be said here.
+        NetworkPolicyEgressRule apiServer = new NetworkPolicyEgressRuleBuilder()
+                .withPorts(port(443, "TCP"), port(6443, "TCP"))
+                .build();
+        return List.of(kafka.build(), dns, apiServer);
     }
 
     private static NetworkPolicyPort port(int number, String protocol) {

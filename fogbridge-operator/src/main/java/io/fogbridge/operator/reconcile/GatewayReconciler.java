@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.GatewayStatus;
+import io.fogbridge.operator.model.Backup;
 import io.fogbridge.operator.model.GatewayModel;
 import io.fogbridge.operator.model.InvalidGatewaySpec;
 import io.fogbridge.operator.model.OperatorDefaults;
@@ -125,7 +126,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         }
         StatefulSet statefulSet = applyObjects(gateway, model, new OwnedObjects(context.getClient()));
         next.configHash = model.config().hash();
-        conditions.set(next, previous, reportedConditions(gateway, statefulSet, next));
+        conditions.set(next, previous, reportedConditions(gateway, statefulSet, next, context));
         return next;
     }
 
@@ -140,12 +141,17 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         return applied;
     }
 
-    private static List<Condition> reportedConditions(Gateway gateway, StatefulSet statefulSet, GatewayStatus next) {
+    private static List<Condition> reportedConditions(
+            Gateway gateway, StatefulSet statefulSet, GatewayStatus next, Context<Gateway> context) {
         List<Condition> reported = new ArrayList<>();
         boolean ready = statefulSet.getStatus() != null
                 && statefulSet.getStatus().getReadyReplicas() != null
                 && statefulSet.getStatus().getReadyReplicas() >= 1;
-        String pod = gateway.getMetadata().getName() + "-0";
+        Backup backup = Backup.of(gateway);
+        String pod = backup.enabled()
+                ? ActivePods.labelled(context.getClient(), gateway)
+                : gateway.getMetadata().getName() + "-0";
+        ready = ready && pod != null;
         next.activePod = ready ? pod : null;
         reported.add(
                 ready
@@ -154,15 +160,11 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                                 READY,
                                 Condition.Status.FALSE,
                                 "PodNotReady",
-                                "waiting for pod " + pod + " to be ready"));
+                                backup.enabled()
+                                        ? "waiting for a pod of " + backup.podNames() + " to hold Lease "
+                                                + backup.leaseName() + " and be ready"
+                                        : "waiting for pod " + pod + " to be ready"));
         reported.add(new Condition(RECONCILED, Condition.Status.TRUE, "ObjectsApplied", null));
-        if (gateway.getSpec().placement != null && Boolean.TRUE.equals(gateway.getSpec().placement.backup)) {
-            reported.add(new Condition(
-                    WARNING,
-                    Condition.Status.TRUE,
-                    "BackupNotYetSupported",
-                    "placement.backup: the Lease-based standby is not built yet; one pod runs"));
-        }
         return reported;
     }
 
