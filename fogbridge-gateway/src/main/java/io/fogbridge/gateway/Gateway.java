@@ -51,6 +51,7 @@ public final class Gateway implements AutoCloseable {
     private CommandRouter commands;
     private KafkaCommandConsumer commandConsumer;
     private DeviceAdapters adapters;
+    private volatile Pipeline pipeline;
     private OpsServer ops;
     private volatile boolean closed;
 
@@ -90,7 +91,7 @@ public final class Gateway implements AutoCloseable {
         Path dataDir = Files.createDirectories(config.gateway().dataDir());
         spool = SpoolStage.open(config.spool(), dataDir.resolve("spool"), clock, registry, stages);
         forwarder = ForwarderStage.start(config, spool, clock, registry, stages);
-        Pipeline pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
+        pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
         activity = new DeviceActivity(pipeline, clock::millis);
         bus = MqttBus.start(config, SpoolStage.workDir(spool, dataDir), activity, clock, registry, stages);
         CommandPath.Started commandPath = CommandPath.start(config, dataDir, bus, spool, registry, stages);
@@ -134,6 +135,15 @@ public final class Gateway implements AutoCloseable {
     /** Ports the embedded broker listens on, as bound; empty in external mode. */
     public List<Integer> mqttPorts() {
         return bus == null ? List.of() : bus.ports();
+    }
+
+    /**
+     * Applies the keys of {@code next} that a running gateway can change ({@link LiveConfig#LIVE_KEYS}: routes and
+     * labels) to the messages accepted from now on; connections stay. {@link #config()} stays the config it started
+     * with. The caller checked that nothing else differs ({@link LiveConfig}).
+     */
+    public void applyLive(GatewayConfig next) {
+        pipeline.reroute(next.routeTable(), next.enricher());
     }
 
     public int httpPort() {

@@ -34,6 +34,14 @@ public class GatewayStatus {
     @JsonPropertyDescription("SHA-256 of the rendered gateway.yaml the pods run with.")
     public String configHash;
 
+    @JsonPropertyDescription("SHA-256 of the rendered keys that need a restart (all but routes and labels); the pod"
+            + " template carries it.")
+    public String restartConfigHash;
+
+    @JsonPropertyDescription("How the last config change reaches the gateway: `Live` (routes or labels: the running"
+            + " gateway reloads its mounted file, no pod restarts) or `Restart` (the pods roll).")
+    public String lastConfigChange;
+
     public Optional<Condition> condition(String type) {
         return conditions.stream().filter(c -> c.type.equals(type)).findFirst();
     }
@@ -48,6 +56,8 @@ public class GatewayStatus {
                 && Objects.equals(oldestAge, other.oldestAge)
                 && Objects.equals(forwarderConnected, other.forwarderConnected)
                 && Objects.equals(configHash, other.configHash)
+                && Objects.equals(restartConfigHash, other.restartConfigHash)
+                && Objects.equals(lastConfigChange, other.lastConfigChange)
                 && conditions.stream()
                         .map(Condition::withoutTime)
                         .toList()

@@ -31,8 +31,9 @@ import java.util.Map;
 
 /**
  * The gateway's StatefulSet: one pod, the spool on a PersistentVolumeClaim, the rendered config and the Secrets
- * mounted read-only, a non-root user on a read-only root file system. The pod template carries the config's hash,
- * so a changed config rolls the pod. With a {@link Backup} two pods, never on one node, each with its own spool claim,
+ * mounted read-only, a non-root user on a read-only root file system. The pod template carries the hash of the
+ * config's keys that need a restart, so a change of those rolls the pod; routes and labels do not (the running
+ * gateway reloads them from the mounted file). With a {@link Backup} two pods, never on one node, each with its own spool claim,
  * its own {@code gateway.id} and a lease container ({@link LeaseContainer}).
  */
 final class GatewayWorkload {
@@ -77,7 +78,7 @@ final class GatewayWorkload {
                 .withNewTemplate()
                 .withNewMetadata()
                 .addToLabels(selector)
-                .addToAnnotations(GatewayModel.CONFIG_HASH_ANNOTATION, config.hash())
+                .addToAnnotations(GatewayModel.CONFIG_HASH_ANNOTATION, config.restartHash())
                 .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(name)

@@ -125,7 +125,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
             return next;
         }
         StatefulSet statefulSet = applyObjects(gateway, model, new OwnedObjects(context.getClient()));
-        next.configHash = model.config().hash();
+        noteConfigChange(next, previous, model);
         conditions.set(next, previous, reportedConditions(gateway, statefulSet, next, context));
         return next;
     }
@@ -168,6 +168,15 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         return reported;
     }
 
+    /** Says whether the config change this reconcile applied rolls the pods or reaches them live. */
+    private static void noteConfigChange(GatewayStatus next, GatewayStatus previous, GatewayModel model) {
+        next.configHash = model.config().hash();
+        next.restartConfigHash = model.config().restartHash();
+        if (previous != null && previous.configHash != null && !previous.configHash.equals(next.configHash)) {
+            next.lastConfigChange = next.restartConfigHash.equals(previous.restartConfigHash) ? "Live" : "Restart";
+        }
+    }
+
     /** The figures the gateway reports survive a reconcile that does not touch them. */
     private static GatewayStatus copyFigures(GatewayStatus previous) {
         GatewayStatus next = new GatewayStatus();
@@ -179,6 +188,8 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
             next.oldestAge = previous.oldestAge;
             next.forwarderConnected = previous.forwarderConnected;
             next.configHash = previous.configHash;
+            next.restartConfigHash = previous.restartConfigHash;
+            next.lastConfigChange = previous.lastConfigChange;
         }
         return next;
     }

@@ -29,7 +29,7 @@ class GatewayModelTest {
 
         assertThat(statefulSet.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry(
-                        GatewayModel.CONFIG_HASH_ANNOTATION, model.config().hash());
+                        GatewayModel.CONFIG_HASH_ANNOTATION, model.config().restartHash());
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getPriorityClassName()).isEqualTo("edge-critical");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
@@ -112,8 +112,16 @@ class GatewayModelTest {
                         .hash())
                 .isEqualTo(first);
 
+        String firstRestart = GatewayModel.from(gateway, DEFAULTS).config().restartHash();
         gateway.getSpec().routes.add(Gateways.route("factory/+site/tank/+device/#", "fog.telemetry.{site}"));
+        gateway.getSpec().labels = java.util.Map.of("line", "tank");
         assertThat(GatewayModel.from(gateway, DEFAULTS).config().hash()).isNotEqualTo(first);
+        // Routes and labels are applied by the running gateway: the restart hash (the pod template's) stays.
+        assertThat(GatewayModel.from(gateway, DEFAULTS).config().restartHash()).isEqualTo(firstRestart);
+
+        gateway.getSpec().spool = new SpoolSpec();
+        gateway.getSpec().spool.fsync = "interval:200";
+        assertThat(GatewayModel.from(gateway, DEFAULTS).config().restartHash()).isNotEqualTo(firstRestart);
     }
 
     @Test
