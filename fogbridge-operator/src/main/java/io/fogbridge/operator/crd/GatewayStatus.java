@@ -22,9 +22,14 @@ public class GatewayStatus {
     @JsonPropertyDescription("The pod that serves devices now.")
     public String activePod;
 
+    @JsonPropertyDescription("Devices connected to the active pod's MQTT broker, as the gateway last reported.")
     public Integer connectedDevices;
 
+    @JsonPropertyDescription("Records in the active pod's spool not yet acknowledged by Kafka.")
     public Long spoolBacklog;
+
+    @JsonPropertyDescription("Bytes of the active pod's spool segments on disk.")
+    public Long spoolBacklogBytes;
 
     @JsonPropertyDescription("Age of the oldest record not yet in Kafka, such as `12s`.")
     public String oldestAge;
@@ -53,6 +58,7 @@ public class GatewayStatus {
                 && Objects.equals(activePod, other.activePod)
                 && Objects.equals(connectedDevices, other.connectedDevices)
                 && Objects.equals(spoolBacklog, other.spoolBacklog)
+                && Objects.equals(spoolBacklogBytes, other.spoolBacklogBytes)
                 && Objects.equals(oldestAge, other.oldestAge)
                 && Objects.equals(forwarderConnected, other.forwarderConnected)
                 && Objects.equals(configHash, other.configHash)

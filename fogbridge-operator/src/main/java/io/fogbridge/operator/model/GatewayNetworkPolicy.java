@@ -31,6 +31,10 @@ final class GatewayNetworkPolicy {
 
     private static final Pattern IPV4 = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
 
+    private static final String NAME_LABEL = "app.kubernetes.io/name";
+    /** The chart labels the operator's pods {@code app.kubernetes.io/name: fogbridge-operator}. */
+    private static final String OPERATOR_NAME = "fogbridge-operator";
+
     private final Gateway gateway;
     private final Map<String, String> selector;
 
@@ -60,8 +64,17 @@ final class GatewayNetworkPolicy {
 
     private List<NetworkPolicyIngressRule> ingress() {
         List<AllowedPeer> allowed = gateway.getSpec().allowedFrom;
+        // The operator reads the gateway's figures from /metrics: its pods (by the chart's label, in any namespace,
+        // since the Gateway does not know where the operator runs) may reach the ops port and nothing else.
+        NetworkPolicyIngressRule operator = new NetworkPolicyIngressRuleBuilder()
+                .addNewFrom()
+                .withNamespaceSelector(new LabelSelector(null, Map.of()))
+                .withPodSelector(new LabelSelector(null, Map.of(NAME_LABEL, OPERATOR_NAME)))
+                .endFrom()
+                .withPorts(port(GatewayPorts.OPS, "TCP"))
+                .build();
         if (allowed == null || allowed.isEmpty()) {
-            return List.of();
+            return List.of(operator);
         }
         List<NetworkPolicyPort> ports = new ArrayList<>();
         for (GatewayPorts.Port port : GatewayPorts.devicePorts(gateway.getSpec())) {
@@ -70,10 +83,12 @@ final class GatewayNetworkPolicy {
         ports.add(port(GatewayPorts.OPS, "TCP"));
         List<NetworkPolicyPeer> peers =
                 allowed.stream().map(GatewayNetworkPolicy::peer).toList();
-        return List.of(new NetworkPolicyIngressRuleBuilder()
-                .withFrom(peers)
-                .withPorts(ports)
-                .build());
+        return List.of(
+                new NetworkPolicyIngressRuleBuilder()
+                        .withFrom(peers)
+                        .withPorts(ports)
+                        .build(),
+                operator);
     }
 
     private static NetworkPolicyPeer peer(AllowedPeer allowed) {

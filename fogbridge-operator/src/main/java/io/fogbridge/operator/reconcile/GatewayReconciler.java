@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.GatewayStatus;
+import io.fogbridge.operator.figures.FigureSource;
+import io.fogbridge.operator.figures.OpsEndpointFigures;
 import io.fogbridge.operator.model.Backup;
 import io.fogbridge.operator.model.GatewayModel;
 import io.fogbridge.operator.model.InvalidGatewaySpec;
@@ -20,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -43,12 +46,23 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     static final String WARNING = "Warning";
     static final String PAUSED = "ReconciliationPaused";
 
+    /** How often a gateway's figures are asked for, and so the most often they change its status. */
+    public static final Duration FIGURES_INTERVAL = Duration.ofSeconds(30);
+
     private final OperatorDefaults defaults;
     private final StatusConditions conditions;
+    private final FigurePolls figures;
 
+    /** Reads the gateways' figures from their ops endpoints every {@link #FIGURES_INTERVAL}. */
     public GatewayReconciler(OperatorDefaults defaults, Clock clock) {
+        this(defaults, clock, new OpsEndpointFigures(), FIGURES_INTERVAL);
+    }
+
+    public GatewayReconciler(
+            OperatorDefaults defaults, Clock clock, FigureSource figureSource, Duration figuresInterval) {
         this.defaults = defaults;
         this.conditions = new StatusConditions(clock);
+        this.figures = new FigurePolls(figureSource, figuresInterval, clock);
     }
 
     @Override
@@ -73,7 +87,10 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         if (!next.sameAs(previous)) {
             writeStatus(gateway, next, context);
         }
-        return UpdateControl.noUpdate();
+        // Come back for the gateway's figures even when nothing else happens.
+        return gateway.isPaused()
+                ? UpdateControl.noUpdate()
+                : UpdateControl.<Gateway>noUpdate().rescheduleAfter(figures.interval());
     }
 
     /**
@@ -127,6 +144,15 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         StatefulSet statefulSet = applyObjects(gateway, model, new OwnedObjects(context.getClient()));
         noteConfigChange(next, previous, model);
         conditions.set(next, previous, reportedConditions(gateway, statefulSet, next, context));
+        if (next.activePod != null) {
+            figures.figures(context.getClient(), gateway, next.activePod).ifPresent(f -> {
+                next.connectedDevices = f.connectedDevices();
+                next.spoolBacklog = f.backlogRecords();
+                next.spoolBacklogBytes = f.backlogBytes();
+                next.oldestAge = f.oldestAge();
+                next.forwarderConnected = f.forwarderConnected();
+            });
+        }
         return next;
     }
 
@@ -185,6 +211,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
             next.activePod = previous.activePod;
             next.connectedDevices = previous.connectedDevices;
             next.spoolBacklog = previous.spoolBacklog;
+            next.spoolBacklogBytes = previous.spoolBacklogBytes;
             next.oldestAge = previous.oldestAge;
             next.forwarderConnected = previous.forwarderConnected;
             next.configHash = previous.configHash;

@@ -183,9 +183,15 @@ class GatewayModelTest {
         assertThat(egress.get(0).getTo().getFirst().getIpBlock().getCidr()).isEqualTo("10.20.0.5/32");
         assertThat(ports(egress.get(1).getPorts())).containsExactly("UDP/53", "TCP/53");
 
+        // Without allowedFrom only the operator's pods get in, and only to the ops port (it reads /metrics).
         gateway.getSpec().allowedFrom = List.of();
         assertThat(networkPolicy(GatewayModel.from(gateway, DEFAULTS)).getSpec().getIngress())
-                .isEmpty();
+                .singleElement()
+                .satisfies(rule -> {
+                    assertThat(ports(rule.getPorts())).containsExactly("TCP/8080");
+                    assertThat(rule.getFrom().getFirst().getPodSelector().getMatchLabels())
+                            .containsExactly(java.util.Map.entry("app.kubernetes.io/name", "fogbridge-operator"));
+                });
     }
 
     @Test
