@@ -56,6 +56,7 @@ public final class Gateway implements AutoCloseable {
     private CommandRouter commands;
     private KafkaCommandConsumer commandConsumer;
     private DeviceAdapters adapters;
+    private volatile Pipeline pipeline;
     private OpsServer ops;
     private volatile boolean closed;
 
@@ -99,7 +100,7 @@ public final class Gateway implements AutoCloseable {
         spool = timeline.time(
                 "spool", () -> SpoolStage.open(config.spool(), dataDir.resolve("spool"), clock, registry, stages));
         forwarder = timeline.time("kafka", () -> ForwarderStage.start(config, spool, clock, registry, stages));
-        Pipeline pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
+        pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
         activity = new DeviceActivity(pipeline, clock::millis);
         bus = MqttBus.create(config, SpoolStage.workDir(spool, dataDir), activity, clock, registry, stages);
         // The broker's start is most of the gateway's (its own class loading and wiring, on threads of its own);
@@ -188,6 +189,15 @@ public final class Gateway implements AutoCloseable {
     /** Ports the embedded broker listens on, as bound; empty in external mode. */
     public List<Integer> mqttPorts() {
         return bus == null ? List.of() : bus.ports();
+    }
+
+    /**
+     * Applies the keys of {@code next} that a running gateway can change ({@link LiveConfig#LIVE_KEYS}: routes and
+     * labels) to the messages accepted from now on; connections stay. {@link #config()} stays the config it started
+     * with. The caller checked that nothing else differs ({@link LiveConfig}).
+     */
+    public void applyLive(GatewayConfig next) {
+        pipeline.reroute(next.routeTable(), next.enricher());
     }
 
     public int httpPort() {

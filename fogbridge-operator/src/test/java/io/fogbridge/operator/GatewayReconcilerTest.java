@@ -130,24 +130,42 @@ class GatewayReconcilerTest {
     }
 
     @Test
-    void aChangedSpecChangesTheConfigAndRollsThePodTemplate() {
+    void aRouteChangeReachesTheConfigMapWithoutRollingThePodAndASpoolChangeRollsIt() {
         client.resource(Gateways.lathe(NS, "tank")).create();
         String before = await().until(() -> configHashOfPodTemplate("tank"), h -> h != null);
+        String firstConfig =
+                await().until(() -> gateway("tank").getStatus(), s -> s != null && s.configHash != null).configHash;
 
-        client.resources(Gateway.class)
-                .inNamespace(NS)
-                .withName("tank")
-                .unlock()
-                .edit(g -> {
-                    g.getSpec().routes.add(Gateways.route("factory/+site/tank/+device/level", "fog.telemetry.{site}"));
-                    return g;
-                });
+        edit("tank", g -> g.getSpec()
+                .routes
+                .add(Gateways.route("factory/+site/tank/+device/level", "fog.telemetry.{site}")));
 
+        await().untilAsserted(() -> assertThat(
+                        get(ConfigMap.class, "tank-config").getData().get("gateway.yaml"))
+                .contains("factory/+site/tank/+device/level"));
+        await().untilAsserted(() -> {
+            assertThat(gateway("tank").getStatus().configHash).isNotEqualTo(firstConfig);
+            assertThat(gateway("tank").getStatus().lastConfigChange).isEqualTo("Live");
+        });
+        // Routes are live keys: the running gateway reloads its mounted file, the pod template stays.
+        assertThat(configHashOfPodTemplate("tank")).isEqualTo(before);
+
+        edit("tank", g -> {
+            g.getSpec().spool = new io.fogbridge.operator.crd.SpoolSpec();
+            g.getSpec().spool.fsync = "interval:200";
+        });
         String after = await().until(() -> configHashOfPodTemplate("tank"), h -> h != null && !h.equals(before));
-        assertThat(get(ConfigMap.class, "tank-config").getData().get("gateway.yaml"))
-                .contains("factory/+site/tank/+device/level");
-        await().untilAsserted(
-                        () -> assertThat(gateway("tank").getStatus().configHash).isEqualTo(after));
+        await().untilAsserted(() -> {
+            assertThat(gateway("tank").getStatus().restartConfigHash).isEqualTo(after);
+            assertThat(gateway("tank").getStatus().lastConfigChange).isEqualTo("Restart");
+        });
+    }
+
+    private static void edit(String name, java.util.function.Consumer<Gateway> change) {
+        client.resources(Gateway.class).inNamespace(NS).withName(name).unlock().edit(g -> {
+            change.accept(g);
+            return g;
+        });
     }
 
     @Test

@@ -48,7 +48,11 @@ public final class Pipeline implements Uplink {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
-    private final UplinkStage[] stages; // an array: this loop runs per message
+    /** Replaced whole (never changed in place) by {@link #reroute}; an array: this loop runs per message. */
+    private volatile UplinkStage[] stages;
+
+    private static final int ROUTING = 1;
+    private static final int ENRICHER = 2;
     private final SpoolAppend append;
     private final PipelineMeters meters;
     private final Set<Class<?>> failedStages = ConcurrentHashMap.newKeySet();
@@ -100,6 +104,7 @@ public final class Pipeline implements Uplink {
      * @throws IllegalArgumentException when {@code from} is not one of this pipeline's stages
      */
     public CompletableFuture<Outcome> release(UplinkStage from, UplinkRecord record) {
+        UplinkStage[] stages = this.stages;
         for (int i = 0; i < stages.length; i++) {
             if (stages[i] == from) {
                 return run(record, i + 1);
@@ -108,7 +113,19 @@ public final class Pipeline implements Uplink {
         throw new IllegalArgumentException(from + " is not a stage of this pipeline");
     }
 
+    /**
+     * Routes and enriches the messages accepted from now on with {@code routes} and {@code enricher} (a live config
+     * reload); a message already past routing finishes with the old ones. The extra stages stay. Thread-safe.
+     */
+    public void reroute(RouteTable routes, Enricher enricher) {
+        UplinkStage[] next = stages.clone();
+        next[ROUTING] = new Routing(routes);
+        next[ENRICHER] = enricher;
+        stages = next;
+    }
+
     private CompletableFuture<Outcome> run(UplinkRecord start, int firstStage) {
+        UplinkStage[] stages = this.stages;
         UplinkRecord record = start;
         for (int i = firstStage; i < stages.length; i++) {
             UplinkStage stage = stages[i];

@@ -1,6 +1,7 @@
 package io.fogbridge.gateway.cli;
 
 import io.fogbridge.gateway.Gateway;
+import io.fogbridge.gateway.LiveConfig;
 import io.fogbridge.gateway.config.ConfigException;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.config.GatewayConfig;
@@ -29,13 +30,17 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Gateway gateway;
+        LiveConfig live;
         try {
+            live = LiveConfig.prepare(config, System.getenv());
             GatewayConfig loaded = ConfigLoader.load(config, System.getenv());
             loaded.warnings().forEach(w -> System.err.println("warning: " + w));
             gateway = Gateway.start(loaded);
             // HiveMQ's start installs a default handler of its own that only logs; an Error must still end the
             // process (FatalErrorHandler), so ours goes back in once every stage is up.
             FatalErrorHandler.install();
+            // Routes and labels changed in the file apply without a restart; other keys are logged as needing one.
+            live.start(gateway);
         } catch (ConfigException e) {
             e.problems().forEach(System.err::println);
             return 1;
@@ -49,6 +54,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            live.close();
                             gateway.close();
                             stopped.countDown();
                         },

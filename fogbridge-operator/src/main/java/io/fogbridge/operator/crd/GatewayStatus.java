@@ -22,9 +22,14 @@ public class GatewayStatus {
     @JsonPropertyDescription("The pod that serves devices now.")
     public String activePod;
 
+    @JsonPropertyDescription("Devices connected to the active pod's MQTT broker, as the gateway last reported.")
     public Integer connectedDevices;
 
+    @JsonPropertyDescription("Records in the active pod's spool not yet acknowledged by Kafka.")
     public Long spoolBacklog;
+
+    @JsonPropertyDescription("Bytes of the active pod's spool segments on disk.")
+    public Long spoolBacklogBytes;
 
     @JsonPropertyDescription("Age of the oldest record not yet in Kafka, such as `12s`.")
     public String oldestAge;
@@ -33,6 +38,14 @@ public class GatewayStatus {
 
     @JsonPropertyDescription("SHA-256 of the rendered gateway.yaml the pods run with.")
     public String configHash;
+
+    @JsonPropertyDescription("SHA-256 of the rendered keys that need a restart (all but routes and labels); the pod"
+            + " template carries it.")
+    public String restartConfigHash;
+
+    @JsonPropertyDescription("How the last config change reaches the gateway: `Live` (routes or labels: the running"
+            + " gateway reloads its mounted file, no pod restarts) or `Restart` (the pods roll).")
+    public String lastConfigChange;
 
     public Optional<Condition> condition(String type) {
         return conditions.stream().filter(c -> c.type.equals(type)).findFirst();
@@ -45,9 +58,12 @@ public class GatewayStatus {
                 && Objects.equals(activePod, other.activePod)
                 && Objects.equals(connectedDevices, other.connectedDevices)
                 && Objects.equals(spoolBacklog, other.spoolBacklog)
+                && Objects.equals(spoolBacklogBytes, other.spoolBacklogBytes)
                 && Objects.equals(oldestAge, other.oldestAge)
                 && Objects.equals(forwarderConnected, other.forwarderConnected)
                 && Objects.equals(configHash, other.configHash)
+                && Objects.equals(restartConfigHash, other.restartConfigHash)
+                && Objects.equals(lastConfigChange, other.lastConfigChange)
                 && conditions.stream()
                         .map(Condition::withoutTime)
                         .toList()

@@ -20,8 +20,8 @@ public class Placement {
     public List<NodeLabelRequirement> nodeAffinity;
 
     @JsonPropertyDescription(
-            "Run a standby on another node with the same labels; a Lease decides which one is active (not yet built:"
-                    + " the operator reports a Warning and runs one pod).")
+            "Run a standby on another node with the same labels; a Lease decides which pod is active and the device"
+                    + " Service selects it. Each pod keeps its own spool.")
     public Boolean backup;
 
     @JsonPropertyDescription("Tolerations, for tainted edge nodes.")

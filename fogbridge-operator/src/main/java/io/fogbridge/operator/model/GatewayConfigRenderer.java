@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fogbridge.gateway.LiveConfig;
 import io.fogbridge.gateway.config.ConfigException;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.operator.crd.AdaptersSpec;
@@ -46,8 +47,11 @@ public final class GatewayConfigRenderer {
         String source = "Gateway " + gateway.getMetadata().getNamespace() + "/"
                 + gateway.getMetadata().getName();
         String yaml;
+        String restartPart;
         try {
-            yaml = YAML.writeValueAsString(document(gateway));
+            Map<String, Object> document = document(gateway);
+            yaml = YAML.writeValueAsString(document);
+            restartPart = YAML.writeValueAsString(LiveConfig.without(document));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("maps of strings always serialize", e);
         }
@@ -57,7 +61,7 @@ public final class GatewayConfigRenderer {
         } catch (ConfigException e) {
             throw new InvalidGatewaySpec(String.join("\n", e.problems()));
         }
-        return RenderedConfig.of(yaml);
+        return RenderedConfig.of(yaml, restartPart);
     }
 
     private Map<String, Object> document(Gateway gateway) {

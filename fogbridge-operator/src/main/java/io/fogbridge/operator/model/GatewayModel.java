@@ -31,7 +31,7 @@ public final class GatewayModel {
 
     public static final String CONFIG_HASH_ANNOTATION = Gateway.GROUP + "/config-hash";
     static final String NAME_LABEL = "app.kubernetes.io/name";
-    static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
+    public static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY = "fogbridge-operator";
 
@@ -86,8 +86,9 @@ public final class GatewayModel {
     }
 
     /**
-     * The gateway reads nothing from the API today (its config and Secrets are mounted), so the pod gets no token and
-     * the Role no rules; they exist so the active/standby Lease can be granted by name without a new object kind.
+     * The gateway reads nothing from the API (its config and Secrets are mounted), so without a backup the pod gets
+     * no token and the Role no rules. With a backup the lease container may use the Gateway's Lease and label the
+     * Gateway's two pods, by name, and nothing else.
      */
     public ServiceAccount generateServiceAccount() {
         return new ServiceAccountBuilder()
@@ -97,9 +98,33 @@ public final class GatewayModel {
     }
 
     public Role generateRole() {
+        Backup backup = Backup.of(gateway);
+        if (!backup.enabled()) {
+            return new RoleBuilder()
+                    .withMetadata(metadata(name()))
+                    .withRules(List.of())
+                    .build();
+        }
+        // create cannot be limited by name (the name is in the body, not the URL): it is granted alone.
         return new RoleBuilder()
                 .withMetadata(metadata(name()))
-                .withRules(List.of())
+                .addNewRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withResourceNames(backup.leaseName())
+                .withVerbs("get", "update")
+                .endRule()
+                .addNewRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("create")
+                .endRule()
+                .addNewRule()
+                .withApiGroups("")
+                .withResources("pods")
+                .withResourceNames(backup.podNames())
+                .withVerbs("get", "patch")
+                .endRule()
                 .build();
     }
 
@@ -115,7 +140,10 @@ public final class GatewayModel {
                 .build();
     }
 
-    /** The device-facing Service; devices reconnect to it when the pod moves. */
+    /**
+     * The device-facing Service; devices reconnect to it when the pod moves. With a backup it selects the active pod
+     * only (the Lease holder's label), so the standby gets no device traffic.
+     */
     public Service generateService() {
         List<ServicePort> ports = GatewayPorts.devicePorts(gateway.getSpec()).stream()
                 .map(p -> new ServicePortBuilder()
@@ -128,7 +156,7 @@ public final class GatewayModel {
         return new ServiceBuilder()
                 .withMetadata(metadata(name()))
                 .withNewSpec()
-                .withSelector(selectorLabels())
+                .withSelector(deviceSelector())
                 .withPorts(ports)
                 .endSpec()
                 .build();
@@ -148,6 +176,15 @@ public final class GatewayModel {
                 .endSelector()
                 .endSpec()
                 .build();
+    }
+
+    private Map<String, String> deviceSelector() {
+        if (!Backup.of(gateway).enabled()) {
+            return selectorLabels();
+        }
+        Map<String, String> selector = new java.util.TreeMap<>(selectorLabels());
+        selector.put(Backup.ACTIVE_LABEL, "true");
+        return selector;
     }
 
     Map<String, String> selectorLabels() {

@@ -24,11 +24,16 @@ import java.util.regex.Pattern;
  * The gateway as the single point that crosses the firewall: ingress only on the device and ops ports and only from
  * {@code allowedFrom} (nothing, when it is empty); egress only to the Kafka bootstrap ports and DNS. A bootstrap host
  * given as an IP address narrows egress to that address; a host name cannot be said in a NetworkPolicy, so its port
- * is allowed to any address. The brokers Kafka's metadata names later must listen on the bootstrap ports.
+ * is allowed to any address. The brokers Kafka's metadata names later must listen on the bootstrap ports. With a
+ * backup ({@link Backup}) the pods also reach the API server (ports 443 and 6443) to hold the active Lease.
  */
 final class GatewayNetworkPolicy {
 
     private static final Pattern IPV4 = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
+
+    private static final String NAME_LABEL = "app.kubernetes.io/name";
+    /** The chart labels the operator's pods {@code app.kubernetes.io/name: fogbridge-operator}. */
+    private static final String OPERATOR_NAME = "fogbridge-operator";
 
     private final Gateway gateway;
     private final Map<String, String> selector;
@@ -59,8 +64,17 @@ final class GatewayNetworkPolicy {
 
     private List<NetworkPolicyIngressRule> ingress() {
         List<AllowedPeer> allowed = gateway.getSpec().allowedFrom;
+        // The operator reads the gateway's figures from /metrics: its pods (by the chart's label, in any namespace,
+        // since the Gateway does not know where the operator runs) may reach the ops port and nothing else.
+        NetworkPolicyIngressRule operator = new NetworkPolicyIngressRuleBuilder()
+                .addNewFrom()
+                .withNamespaceSelector(new LabelSelector(null, Map.of()))
+                .withPodSelector(new LabelSelector(null, Map.of(NAME_LABEL, OPERATOR_NAME)))
+                .endFrom()
+                .withPorts(port(GatewayPorts.OPS, "TCP"))
+                .build();
         if (allowed == null || allowed.isEmpty()) {
-            return List.of();
+            return List.of(operator);
         }
         List<NetworkPolicyPort> ports = new ArrayList<>();
         for (GatewayPorts.Port port : GatewayPorts.devicePorts(gateway.getSpec())) {
@@ -69,10 +83,12 @@ final class GatewayNetworkPolicy {
         ports.add(port(GatewayPorts.OPS, "TCP"));
         List<NetworkPolicyPeer> peers =
                 allowed.stream().map(GatewayNetworkPolicy::peer).toList();
-        return List.of(new NetworkPolicyIngressRuleBuilder()
-                .withFrom(peers)
-                .withPorts(ports)
-                .build());
+        return List.of(
+                new NetworkPolicyIngressRuleBuilder()
+                        .withFrom(peers)
+                        .withPorts(ports)
+                        .build(),
+                operator);
     }
 
     private static NetworkPolicyPeer peer(AllowedPeer allowed) {
@@ -115,7 +131,15 @@ final class GatewayNetworkPolicy {
         NetworkPolicyEgressRule dns = new NetworkPolicyEgressRuleBuilder()
                 .withPorts(port(53, "UDP"), port(53, "TCP"))
                 .build();
-        return List.of(kafka.build(), dns);
+        if (!Backup.of(gateway).enabled()) {
+            return List.of(kafka.build(), dns);
+        }
+        // The lease container talks to the API server. Its address is the cluster's, not the Gateway's: the
+        // service address a pod dials is translated before the policy sees it, so only the ports can be said here.
+        NetworkPolicyEgressRule apiServer = new NetworkPolicyEgressRuleBuilder()
+                .withPorts(port(443, "TCP"), port(6443, "TCP"))
+                .build();
+        return List.of(kafka.build(), dns, apiServer);
     }
 
     private static NetworkPolicyPort port(int number, String protocol) {

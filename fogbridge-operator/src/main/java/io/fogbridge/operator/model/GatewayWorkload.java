@@ -31,8 +31,10 @@ import java.util.Map;
 
 /**
  * The gateway's StatefulSet: one pod, the spool on a PersistentVolumeClaim, the rendered config and the Secrets
- * mounted read-only, a non-root user on a read-only root file system. The pod template carries the config's hash,
- * so a changed config rolls the pod.
+ * mounted read-only, a non-root user on a read-only root file system. The pod template carries the hash of the
+ * config's keys that need a restart, so a change of those rolls the pod; routes and labels do not (the running
+ * gateway reloads them from the mounted file). With a {@link Backup} two pods, never on one node, each with its own spool claim,
+ * its own {@code gateway.id} and a lease container ({@link LeaseContainer}).
  */
 final class GatewayWorkload {
 
@@ -45,6 +47,7 @@ final class GatewayWorkload {
     private final OperatorDefaults defaults;
     private final Map<String, String> selector;
     private final PodPaths paths = PodPaths.inPod();
+    private final Backup backup;
 
     GatewayWorkload(Gateway gateway, RenderedConfig config, OperatorDefaults defaults, Map<String, String> selector) {
         this.gateway = gateway;
@@ -52,6 +55,7 @@ final class GatewayWorkload {
         this.config = config;
         this.defaults = defaults;
         this.selector = selector;
+        this.backup = Backup.of(gateway);
     }
 
     StatefulSet generateStatefulSet() {
@@ -64,7 +68,9 @@ final class GatewayWorkload {
                 .addToLabels(GatewayModel.MANAGED_BY_LABEL, GatewayModel.MANAGED_BY)
                 .endMetadata()
                 .withNewSpec()
-                .withReplicas(1)
+                .withReplicas(backup.replicas())
+                // Both pods start together: the standby must not wait for the active one to be ready.
+                .withPodManagementPolicy(backup.enabled() ? "Parallel" : null)
                 .withServiceName(name)
                 .withNewSelector()
                 .withMatchLabels(selector)
@@ -72,11 +78,12 @@ final class GatewayWorkload {
                 .withNewTemplate()
                 .withNewMetadata()
                 .addToLabels(selector)
-                .addToAnnotations(GatewayModel.CONFIG_HASH_ANNOTATION, config.hash())
+                .addToAnnotations(GatewayModel.CONFIG_HASH_ANNOTATION, config.restartHash())
                 .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(name)
-                .withAutomountServiceAccountToken(false)
+                // Only the lease container talks to the API server.
+                .withAutomountServiceAccountToken(backup.enabled())
                 .withPriorityClassName(
                         spec.priorityClassName == null ? defaults.priorityClassName() : spec.priorityClassName)
                 .withNodeSelector(placement().nodeSelector)
@@ -89,7 +96,7 @@ final class GatewayWorkload {
                 .withFsGroup(USER)
                 .withNewSeccompProfile("", "RuntimeDefault")
                 .endSecurityContext()
-                .withContainers(container())
+                .withContainers(containers())
                 .withVolumes(volumes())
                 .endSpec()
                 .endTemplate()
@@ -104,9 +111,31 @@ final class GatewayWorkload {
 
     private Affinity affinity() {
         List<Placement.NodeLabelRequirement> terms = placement().nodeAffinity;
-        if (terms == null || terms.isEmpty()) {
+        boolean byNodeLabel = terms != null && !terms.isEmpty();
+        if (!byNodeLabel && !backup.enabled()) {
             return null;
         }
+        AffinityBuilder affinity = new AffinityBuilder();
+        if (byNodeLabel) {
+            affinity.withNodeAffinity(nodeAffinity(terms));
+        }
+        if (backup.enabled()) {
+            // Required, not preferred: a standby on the active pod's node would die with it, which is no backup.
+            // With one matching node the standby stays Pending, and says so in its events.
+            affinity.withNewPodAntiAffinity()
+                    .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .withNewLabelSelector()
+                    .withMatchLabels(selector)
+                    .endLabelSelector()
+                    .withTopologyKey("kubernetes.io/hostname")
+                    .endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endPodAntiAffinity();
+        }
+        return affinity.build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.NodeAffinity nodeAffinity(
+            List<Placement.NodeLabelRequirement> terms) {
         List<NodeSelectorRequirement> expressions = terms.stream()
                 .map(t -> new NodeSelectorRequirementBuilder()
                         .withKey(t.key)
@@ -114,15 +143,20 @@ final class GatewayWorkload {
                         .withValues(t.values)
                         .build())
                 .toList();
-        return new AffinityBuilder()
-                .withNewNodeAffinity()
+        return new io.fabric8.kubernetes.api.model.NodeAffinityBuilder()
                 .withNewRequiredDuringSchedulingIgnoredDuringExecution()
                 .addNewNodeSelectorTerm()
                 .withMatchExpressions(expressions)
                 .endNodeSelectorTerm()
                 .endRequiredDuringSchedulingIgnoredDuringExecution()
-                .endNodeAffinity()
                 .build();
+    }
+
+    private List<Container> containers() {
+        if (!backup.enabled()) {
+            return List.of(container());
+        }
+        return List.of(container(), new LeaseContainer(backup, defaults.leaseImage()).generate());
     }
 
     private Container container() {
@@ -142,6 +176,12 @@ final class GatewayWorkload {
         List<EnvVar> env = new ArrayList<>();
         if (spec.kafka.tls != null || spec.kafka.scram != null) {
             env.add(new EnvVar("JAVA_TOOL_OPTIONS", KafkaClientProperties.ALLOW_PROVIDER, null));
+        }
+        if (backup.enabled()) {
+            // Two pods of one Gateway are two gateways to Kafka: each numbers its records (fog-seq) under its own
+            // id, or a consumer would drop one pod's records as replays of the other's.
+            env.addAll(LeaseContainer.podIdentity());
+            env.add(new EnvVar("FOGBRIDGE_GATEWAY_ID", "$(POD_NAMESPACE).$(POD_NAME)", null));
         }
         return new ContainerBuilder()
                 .withName("gateway")

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.GatewayStatus;
+import io.fogbridge.operator.figures.FigureSource;
+import io.fogbridge.operator.figures.OpsEndpointFigures;
+import io.fogbridge.operator.model.Backup;
 import io.fogbridge.operator.model.GatewayModel;
 import io.fogbridge.operator.model.InvalidGatewaySpec;
 import io.fogbridge.operator.model.OperatorDefaults;
@@ -19,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -42,12 +46,23 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     static final String WARNING = "Warning";
     static final String PAUSED = "ReconciliationPaused";
 
+    /** How often a gateway's figures are asked for, and so the most often they change its status. */
+    public static final Duration FIGURES_INTERVAL = Duration.ofSeconds(30);
+
     private final OperatorDefaults defaults;
     private final StatusConditions conditions;
+    private final FigurePolls figures;
 
+    /** Reads the gateways' figures from their ops endpoints every {@link #FIGURES_INTERVAL}. */
     public GatewayReconciler(OperatorDefaults defaults, Clock clock) {
+        this(defaults, clock, new OpsEndpointFigures(), FIGURES_INTERVAL);
+    }
+
+    public GatewayReconciler(
+            OperatorDefaults defaults, Clock clock, FigureSource figureSource, Duration figuresInterval) {
         this.defaults = defaults;
         this.conditions = new StatusConditions(clock);
+        this.figures = new FigurePolls(figureSource, figuresInterval, clock);
     }
 
     @Override
@@ -72,7 +87,10 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         if (!next.sameAs(previous)) {
             writeStatus(gateway, next, context);
         }
-        return UpdateControl.noUpdate();
+        // Come back for the gateway's figures even when nothing else happens.
+        return gateway.isPaused()
+                ? UpdateControl.noUpdate()
+                : UpdateControl.<Gateway>noUpdate().rescheduleAfter(figures.interval());
     }
 
     /**
@@ -124,8 +142,17 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
             return next;
         }
         StatefulSet statefulSet = applyObjects(gateway, model, new OwnedObjects(context.getClient()));
-        next.configHash = model.config().hash();
-        conditions.set(next, previous, reportedConditions(gateway, statefulSet, next));
+        noteConfigChange(next, previous, model);
+        conditions.set(next, previous, reportedConditions(gateway, statefulSet, next, context));
+        if (next.activePod != null) {
+            figures.figures(context.getClient(), gateway, next.activePod).ifPresent(f -> {
+                next.connectedDevices = f.connectedDevices();
+                next.spoolBacklog = f.backlogRecords();
+                next.spoolBacklogBytes = f.backlogBytes();
+                next.oldestAge = f.oldestAge();
+                next.forwarderConnected = f.forwarderConnected();
+            });
+        }
         return next;
     }
 
@@ -140,12 +167,17 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         return applied;
     }
 
-    private static List<Condition> reportedConditions(Gateway gateway, StatefulSet statefulSet, GatewayStatus next) {
+    private static List<Condition> reportedConditions(
+            Gateway gateway, StatefulSet statefulSet, GatewayStatus next, Context<Gateway> context) {
         List<Condition> reported = new ArrayList<>();
         boolean ready = statefulSet.getStatus() != null
                 && statefulSet.getStatus().getReadyReplicas() != null
                 && statefulSet.getStatus().getReadyReplicas() >= 1;
-        String pod = gateway.getMetadata().getName() + "-0";
+        Backup backup = Backup.of(gateway);
+        String pod = backup.enabled()
+                ? ActivePods.labelled(context.getClient(), gateway)
+                : gateway.getMetadata().getName() + "-0";
+        ready = ready && pod != null;
         next.activePod = ready ? pod : null;
         reported.add(
                 ready
@@ -154,16 +186,21 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                                 READY,
                                 Condition.Status.FALSE,
                                 "PodNotReady",
-                                "waiting for pod " + pod + " to be ready"));
+                                backup.enabled()
+                                        ? "waiting for a pod of " + backup.podNames() + " to hold Lease "
+                                                + backup.leaseName() + " and be ready"
+                                        : "waiting for pod " + pod + " to be ready"));
         reported.add(new Condition(RECONCILED, Condition.Status.TRUE, "ObjectsApplied", null));
-        if (gateway.getSpec().placement != null && Boolean.TRUE.equals(gateway.getSpec().placement.backup)) {
-            reported.add(new Condition(
-                    WARNING,
-                    Condition.Status.TRUE,
-                    "BackupNotYetSupported",
-                    "placement.backup: the Lease-based standby is not built yet; one pod runs"));
-        }
         return reported;
+    }
+
+    /** Says whether the config change this reconcile applied rolls the pods or reaches them live. */
+    private static void noteConfigChange(GatewayStatus next, GatewayStatus previous, GatewayModel model) {
+        next.configHash = model.config().hash();
+        next.restartConfigHash = model.config().restartHash();
+        if (previous != null && previous.configHash != null && !previous.configHash.equals(next.configHash)) {
+            next.lastConfigChange = next.restartConfigHash.equals(previous.restartConfigHash) ? "Live" : "Restart";
+        }
     }
 
     /** The figures the gateway reports survive a reconcile that does not touch them. */
@@ -174,9 +211,12 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
             next.activePod = previous.activePod;
             next.connectedDevices = previous.connectedDevices;
             next.spoolBacklog = previous.spoolBacklog;
+            next.spoolBacklogBytes = previous.spoolBacklogBytes;
             next.oldestAge = previous.oldestAge;
             next.forwarderConnected = previous.forwarderConnected;
             next.configHash = previous.configHash;
+            next.restartConfigHash = previous.restartConfigHash;
+            next.lastConfigChange = previous.lastConfigChange;
         }
         return next;
     }

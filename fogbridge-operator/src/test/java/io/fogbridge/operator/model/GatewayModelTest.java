@@ -29,7 +29,7 @@ class GatewayModelTest {
 
         assertThat(statefulSet.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry(
-                        GatewayModel.CONFIG_HASH_ANNOTATION, model.config().hash());
+                        GatewayModel.CONFIG_HASH_ANNOTATION, model.config().restartHash());
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getPriorityClassName()).isEqualTo("edge-critical");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
@@ -51,6 +51,59 @@ class GatewayModelTest {
     }
 
     @Test
+    void aBackupRunsTwoPodsOnTwoNodesWithALeaseContainerAndTheServiceSelectsTheActiveOne() throws Exception {
+        Gateway gateway = Gateways.lathe("plant-1", "lathe");
+        gateway.getSpec().placement = new io.fogbridge.operator.crd.Placement();
+        gateway.getSpec().placement.nodeSelector = java.util.Map.of("fogbridge.io/role", "lathe");
+        gateway.getSpec().placement.backup = true;
+        GatewayModel model = GatewayModel.from(gateway, DEFAULTS);
+        StatefulSet statefulSet = statefulSet(model);
+        PodSpec pod = statefulSet.getSpec().getTemplate().getSpec();
+
+        assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(statefulSet.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(pod.getNodeSelector()).containsEntry("fogbridge.io/role", "lathe");
+        var antiAffinity = pod.getAffinity()
+                .getPodAntiAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getFirst();
+        assertThat(antiAffinity.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(antiAffinity.getLabelSelector().getMatchLabels()).isEqualTo(model.selectorLabels());
+        assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("gateway", "lease");
+        Container lease = pod.getContainers().get(1);
+        assertThat(lease.getImage()).isEqualTo(OperatorDefaults.DEFAULT_LEASE_IMAGE);
+        assertThat(lease.getEnv())
+                .anySatisfy(e ->
+                        assertThat(e.getName() + "=" + e.getValue()).isEqualTo("FOGBRIDGE_LEASE_NAME=lathe-active"))
+                .anySatisfy(e ->
+                        assertThat(e.getName() + "=" + e.getValue()).isEqualTo("FOGBRIDGE_LEASE_PODS=lathe-0,lathe-1"));
+        assertThat(pod.getAutomountServiceAccountToken()).isTrue();
+        // Each pod numbers its records under its own id.
+        assertThat(pod.getContainers().getFirst().getEnv()).anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                .isEqualTo("FOGBRIDGE_GATEWAY_ID=$(POD_NAMESPACE).$(POD_NAME)"));
+        assertThat(model.generateService().getSpec().getSelector())
+                .containsAllEntriesOf(model.selectorLabels())
+                .containsEntry(Backup.ACTIVE_LABEL, "true");
+        assertThat(model.generateRole().getRules())
+                .anySatisfy(r -> {
+                    assertThat(r.getResources()).containsExactly("pods");
+                    assertThat(r.getResourceNames()).containsExactly("lathe-0", "lathe-1");
+                    assertThat(r.getVerbs()).containsExactly("get", "patch");
+                })
+                .anySatisfy(r -> assertThat(r.getResourceNames()).containsExactly("lathe-active"));
+    }
+
+    @Test
+    void withoutABackupOnePodNoTokenNoRulesAndTheServiceSelectsThePod() throws Exception {
+        GatewayModel model = GatewayModel.from(Gateways.lathe("plant-1", "lathe"), DEFAULTS);
+        assertThat(statefulSet(model).getSpec().getReplicas()).isEqualTo(1);
+        assertThat(statefulSet(model).getSpec().getTemplate().getSpec().getContainers())
+                .hasSize(1);
+        assertThat(model.generateRole().getRules()).isEmpty();
+        assertThat(model.generateService().getSpec().getSelector()).isEqualTo(model.selectorLabels());
+    }
+
+    @Test
     void theSameSpecRendersTheSameHashAndAChangedRouteAnother() throws Exception {
         Gateway gateway = Gateways.lathe("plant-1", "lathe");
         String first = GatewayModel.from(gateway, DEFAULTS).config().hash();
@@ -59,8 +112,16 @@ class GatewayModelTest {
                         .hash())
                 .isEqualTo(first);
 
+        String firstRestart = GatewayModel.from(gateway, DEFAULTS).config().restartHash();
         gateway.getSpec().routes.add(Gateways.route("factory/+site/tank/+device/#", "fog.telemetry.{site}"));
+        gateway.getSpec().labels = java.util.Map.of("line", "tank");
         assertThat(GatewayModel.from(gateway, DEFAULTS).config().hash()).isNotEqualTo(first);
+        // Routes and labels are applied by the running gateway: the restart hash (the pod template's) stays.
+        assertThat(GatewayModel.from(gateway, DEFAULTS).config().restartHash()).isEqualTo(firstRestart);
+
+        gateway.getSpec().spool = new SpoolSpec();
+        gateway.getSpec().spool.fsync = "interval:200";
+        assertThat(GatewayModel.from(gateway, DEFAULTS).config().restartHash()).isNotEqualTo(firstRestart);
     }
 
     @Test
@@ -122,9 +183,15 @@ class GatewayModelTest {
         assertThat(egress.get(0).getTo().getFirst().getIpBlock().getCidr()).isEqualTo("10.20.0.5/32");
         assertThat(ports(egress.get(1).getPorts())).containsExactly("UDP/53", "TCP/53");
 
+        // Without allowedFrom only the operator's pods get in, and only to the ops port (it reads /metrics).
         gateway.getSpec().allowedFrom = List.of();
         assertThat(networkPolicy(GatewayModel.from(gateway, DEFAULTS)).getSpec().getIngress())
-                .isEmpty();
+                .singleElement()
+                .satisfies(rule -> {
+                    assertThat(ports(rule.getPorts())).containsExactly("TCP/8080");
+                    assertThat(rule.getFrom().getFirst().getPodSelector().getMatchLabels())
+                            .containsExactly(java.util.Map.entry("app.kubernetes.io/name", "fogbridge-operator"));
+                });
     }
 
     @Test

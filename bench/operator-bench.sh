@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The operator from cold: N Gateways (default 100) reconciled against fabric8's mock API server (CRUD), then one
+# Gateway changed. Prints time to all reconciled, API requests by method and kind, writes after the one change, heap
+# and RSS (operator and mock server share the JVM). Figures in BENCHMARKS.md ("Operator").
+#   bench/operator-bench.sh [gateways]
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+cd "$root"
+. bin/find-jdk.sh
+fogbridge_find_jdk
+cp_file=fogbridge-operator/target/bench-classpath.txt
+# One reactor run: the sibling modules resolve to their target/classes (nothing is installed). Every module writes the
+# file; the operator, last in the reactor, writes it last.
+./mvnw -B -q -o -pl fogbridge-operator -am test-compile dependency:build-classpath -Dspotless.check.skip=true \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$cp_file"
+"$JAVA_HOME/bin/java" -Xmx512m -cp "fogbridge-operator/target/test-classes:fogbridge-operator/target/classes:$(cat "$cp_file")" \
+  -Dlogback.configurationFile=/dev/null io.fogbridge.operator.bench.ColdStartBench "${1:-100}"

@@ -1,0 +1,214 @@
+package io.fogbridge.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fogbridge.api.config.FileChange;
+import io.fogbridge.gateway.config.ConfigException;
+import io.fogbridge.gateway.config.ConfigLoader;
+import io.fogbridge.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the running gateway's config file (a mounted ConfigMap in Kubernetes) and applies, without a restart, a
+ * change confined to {@link #LIVE_KEYS}: the routes and the labels, which only the pipeline's routing and enrichment
+ * read per message. Every device keeps its connection; a message accepted after the swap takes the new routes.
+ *
+ * <p>A change to any other key needs a restart: it is logged once with the keys that differ, counted, and the gateway
+ * keeps running on the config it has (in Kubernetes the operator rolls the pod for those keys). A file the loader
+ * refuses is logged with the loader's problems and ignored until it changes again. In external-broker mode a route
+ * change that changes the subscriptions also needs a restart.
+ *
+ * <p>Polls once a second with {@link FileChange} (which also sees a ConfigMap's symlink swap). Metric
+ * {@code fogbridge.config.reloads} (tag {@code result}: {@code live}, {@code restart-needed}, {@code invalid}).
+ * Lifecycle: {@link #prepare} before the config is loaded (so a change made while the gateway starts is not missed),
+ * {@link #start} once the gateway runs, {@link #close}. The polling thread owns all state.
+ */
+public final class LiveConfig implements AutoCloseable {
+
+    /** Keys a running gateway applies: top-level sections, or {@code section.key}. */
+    public static final List<String> LIVE_KEYS = List.of("routes", "gateway.labels");
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveConfig.class);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** What a look at the file found. */
+    enum Result {
+        UNCHANGED,
+        LIVE,
+        RESTART_NEEDED,
+        INVALID
+    }
+
+    private final Path file;
+    private final Map<String, String> env;
+    private final FileChange change;
+    private Map<String, Object> inForce;
+    private Gateway gateway;
+    private ScheduledExecutorService poller;
+
+    private LiveConfig(Path file, Map<String, String> env) {
+        this.file = file;
+        this.env = Map.copyOf(env);
+        this.change = new FileChange(file);
+        this.inForce = tree(file);
+    }
+
+    /** Takes the file as it is now as the version in force: call just before loading it. */
+    public static LiveConfig prepare(Path file, Map<String, String> env) {
+        return new LiveConfig(file, env);
+    }
+
+    /** Starts polling for {@code running}, which was started from the file {@link #prepare} saw. */
+    public synchronized LiveConfig start(Gateway running) {
+        this.gateway = running;
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "live-config");
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+        return this;
+    }
+
+    Result check() {
+        try {
+            if (!change.changed()) {
+                return Result.UNCHANGED;
+            }
+            return apply();
+        } catch (RuntimeException e) {
+            // A bug here must not stop the polling thread: the next change is looked at again.
+            LOG.warn("config reload of {} failed", file, e);
+            return Result.INVALID;
+        }
+    }
+
+    private Result apply() {
+        GatewayConfig next;
+        Map<String, Object> nextTree;
+        try {
+            next = ConfigLoader.load(file, env);
+            nextTree = tree(file);
+        } catch (ConfigException e) {
+            change.failed();
+            LOG.warn(
+                    "{} changed but the loader refuses it; the gateway keeps its config:\n{}",
+                    file,
+                    String.join("\n", e.problems()));
+            return count(Result.INVALID);
+        }
+        List<String> restartKeys = differences(without(inForce), without(nextTree));
+        if (restartKeys.isEmpty() && subscriptionsDiffer(next)) {
+            restartKeys = List.of("routes (the subscriptions to the external broker)");
+        }
+        if (!restartKeys.isEmpty()) {
+            change.failed();
+            LOG.warn(
+                    "{} changed in keys that need a restart ({}); the gateway keeps running with the config it"
+                            + " started with until it is restarted",
+                    file,
+                    String.join(", ", restartKeys));
+            return count(Result.RESTART_NEEDED);
+        }
+        gateway.applyLive(next);
+        inForce = nextTree;
+        change.loaded();
+        LOG.info(
+                "{} changed: routes and labels applied live ({} routes)",
+                file,
+                next.routeTable().routes().size());
+        return count(Result.LIVE);
+    }
+
+    private boolean subscriptionsDiffer(GatewayConfig next) {
+        GatewayConfig started = gateway.config();
+        return started.mqtt().externalMode()
+                && !started.routeTable()
+                        .subscriptionFilters()
+                        .equals(next.routeTable().subscriptionFilters());
+    }
+
+    private Result count(Result result) {
+        MeterRegistry registry = gateway.registry();
+        registry.counter(
+                        "fogbridge.config.reloads",
+                        "result",
+                        result.name().toLowerCase().replace('_', '-'))
+                .increment();
+        return result;
+    }
+
+    /** The tree without the live keys. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> without(Map<String, Object> tree) {
+        Map<String, Object> copy = new LinkedHashMap<>(tree);
+        for (String key : LIVE_KEYS) {
+            int dot = key.indexOf('.');
+            if (dot < 0) {
+                copy.remove(key);
+            } else if (copy.get(key.substring(0, dot)) instanceof Map<?, ?> section) {
+                Map<String, Object> trimmed = new LinkedHashMap<>((Map<String, Object>) section);
+                trimmed.remove(key.substring(dot + 1));
+                copy.put(key.substring(0, dot), trimmed);
+            }
+        }
+        return copy;
+    }
+
+    /** The keys that differ, as {@code section} or {@code section.key}, sorted. */
+    static List<String> differences(Map<String, Object> before, Map<String, Object> after) {
+        TreeSet<String> keys = new TreeSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        List<String> differ = new ArrayList<>();
+        for (String key : keys) {
+            Object a = before.get(key);
+            Object b = after.get(key);
+            if (Objects.equals(a, b)) {
+                continue;
+            }
+            if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
+                TreeSet<String> names = new TreeSet<>();
+                ma.keySet().forEach(k -> names.add(String.valueOf(k)));
+                mb.keySet().forEach(k -> names.add(String.valueOf(k)));
+                for (String name : names) {
+                    if (!Objects.equals(ma.get(name), mb.get(name))) {
+                        differ.add(key + "." + name);
+                    }
+                }
+            } else {
+                differ.add(key);
+            }
+        }
+        return differ;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> tree(Path file) {
+        try {
+            Object parsed = YAML.readValue(file.toFile(), Object.class);
+            return parsed instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+    }
+}

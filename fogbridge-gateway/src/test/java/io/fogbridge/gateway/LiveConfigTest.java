@@ -1,0 +1,37 @@
+package io.fogbridge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which changes of a config file a running gateway applies, and which need a restart. */
+class LiveConfigTest {
+
+    private static final Map<String, Object> STARTED = Map.of(
+            "gateway", Map.of("id", "edge-1", "labels", Map.of("site", "plant-1")),
+            "spool", Map.of("fsync", "group"),
+            "routes", List.of(Map.of("from", "a/#", "to", "t.a")));
+
+    @Test
+    void routesAndLabelsAreLiveKeys() {
+        Map<String, Object> next = Map.of(
+                "gateway", Map.of("id", "edge-1", "labels", Map.of("site", "plant-2")),
+                "spool", Map.of("fsync", "group"),
+                "routes", List.of(Map.of("from", "b/#", "to", "t.b")));
+        assertThat(LiveConfig.differences(LiveConfig.without(STARTED), LiveConfig.without(next)))
+                .isEmpty();
+    }
+
+    @Test
+    void anyOtherKeyNeedsARestartAndIsNamed() {
+        Map<String, Object> next = Map.of(
+                "gateway", Map.of("id", "edge-2", "labels", Map.of("site", "plant-1")),
+                "spool", Map.of("fsync", "always"),
+                "routes", List.of(Map.of("from", "a/#", "to", "t.a")),
+                "adapters", Map.of("http", Map.of("enabled", true)));
+        assertThat(LiveConfig.differences(LiveConfig.without(STARTED), LiveConfig.without(next)))
+                .containsExactly("adapters", "gateway.id", "spool.fsync");
+    }
+}
