@@ -1,6 +1,7 @@
 package io.fogbridge.operator;
 
 import io.fogbridge.operator.model.OperatorDefaults;
+import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Clock;
@@ -22,6 +23,7 @@ public final class OperatorMain {
         }
         Operator operator = new Operator(o -> o.withLeaderElectionConfiguration(leadership.configuration()));
         operator.register(new GatewayReconciler(OperatorDefaults.fromEnvironment(System.getenv()), Clock.systemUTC()));
+        operator.register(new DeviceReconciler(Clock.systemUTC()));
         operator.installShutdownHook(Duration.ofSeconds(10));
         operator.start();
     }

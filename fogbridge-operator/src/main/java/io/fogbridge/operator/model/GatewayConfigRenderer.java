@@ -44,17 +44,26 @@ public final class GatewayConfigRenderer {
      * @throws InvalidGatewaySpec the loader refused the result; the message is the loader's
      */
     public RenderedConfig render(Gateway gateway) throws InvalidGatewaySpec {
+        return render(document(gateway), gateway);
+    }
+
+    /**
+     * With the Gateway's devices: the registry the pod mounts, the converters' device lists, the reduction rules.
+     *
+     * @throws InvalidGatewaySpec the loader refused the result; the message is the loader's
+     */
+    public RenderedConfig render(Gateway gateway, DeviceSet devices) throws InvalidGatewaySpec {
+        Map<String, Object> doc = document(gateway);
+        devices.addConverters(doc);
+        devices.addFiles(doc, paths);
+        return render(doc, gateway);
+    }
+
+    private static RenderedConfig render(Map<String, Object> doc, Gateway gateway) throws InvalidGatewaySpec {
         String source = "Gateway " + gateway.getMetadata().getNamespace() + "/"
                 + gateway.getMetadata().getName();
-        String yaml;
-        String restartPart;
-        try {
-            Map<String, Object> document = document(gateway);
-            yaml = YAML.writeValueAsString(document);
-            restartPart = YAML.writeValueAsString(LiveConfig.without(document));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("maps of strings always serialize", e);
-        }
+        String yaml = yaml(doc);
+        String restartPart = yaml(LiveConfig.without(doc));
         try {
             // No environment: the pod's FOGBRIDGE_* variables are not the operator's to guess.
             ConfigLoader.load(source, yaml, Map.of());
@@ -62,6 +71,14 @@ public final class GatewayConfigRenderer {
             throw new InvalidGatewaySpec(String.join("\n", e.problems()));
         }
         return RenderedConfig.of(yaml, restartPart);
+    }
+
+    static String yaml(Map<String, Object> doc) {
+        try {
+            return YAML.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("maps of strings always serialize", e);
+        }
     }
 
     private Map<String, Object> document(Gateway gateway) {

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -38,11 +40,13 @@ public final class GatewayModel {
     private final Gateway gateway;
     private final RenderedConfig config;
     private final OperatorDefaults defaults;
+    private final DeviceSet devices;
 
-    private GatewayModel(Gateway gateway, RenderedConfig config, OperatorDefaults defaults) {
+    private GatewayModel(Gateway gateway, RenderedConfig config, OperatorDefaults defaults, DeviceSet devices) {
         this.gateway = gateway;
         this.config = config;
         this.defaults = defaults;
+        this.devices = devices;
     }
 
     /**
@@ -50,7 +54,18 @@ public final class GatewayModel {
      */
     public static GatewayModel from(Gateway gateway, OperatorDefaults defaults) throws InvalidGatewaySpec {
         RenderedConfig config = new GatewayConfigRenderer(PodPaths.inPod()).render(gateway);
-        return new GatewayModel(gateway, config, defaults);
+        return new GatewayModel(gateway, config, defaults, null);
+    }
+
+    /**
+     * With the devices assigned to the Gateway: their registry Secret, and their converter entries in the config.
+     *
+     * @throws InvalidGatewaySpec the spec renders to a config the gateway would refuse
+     */
+    public static GatewayModel from(Gateway gateway, OperatorDefaults defaults, DeviceSet devices)
+            throws InvalidGatewaySpec {
+        RenderedConfig config = new GatewayConfigRenderer(PodPaths.inPod()).render(gateway, devices);
+        return new GatewayModel(gateway, config, defaults, devices);
     }
 
     public RenderedConfig config() {
@@ -59,7 +74,11 @@ public final class GatewayModel {
 
     /** Every object, in the order they are applied: what the pod mounts and uses before the pod. */
     public List<HasMetadata> desiredObjects() {
-        return List.of(
+        List<HasMetadata> objects = new java.util.ArrayList<>();
+        if (devices != null) {
+            objects.add(generateDevicesSecret());
+        }
+        objects.addAll(List.of(
                 generateConfigMap(),
                 generateServiceAccount(),
                 generateRole(),
@@ -67,7 +86,8 @@ public final class GatewayModel {
                 generateService(),
                 new GatewayNetworkPolicy(gateway, selectorLabels()).generate(),
                 generatePodDisruptionBudget(),
-                new GatewayWorkload(gateway, config, defaults, selectorLabels()).generateStatefulSet());
+                new GatewayWorkload(gateway, config, defaults, selectorLabels()).generateStatefulSet()));
+        return objects;
     }
 
     public String name() {
@@ -76,6 +96,19 @@ public final class GatewayModel {
 
     public static String configMapName(Gateway gateway) {
         return gateway.getMetadata().getName() + "-config";
+    }
+
+    public static String devicesSecretName(Gateway gateway) {
+        return gateway.getMetadata().getName() + "-devices";
+    }
+
+    /** The registry and key files of the Gateway's devices ({@link DeviceSet}), mounted at {@code devicesDir}. */
+    public Secret generateDevicesSecret() {
+        return new SecretBuilder()
+                .withMetadata(metadata(devicesSecretName(gateway)))
+                .withType("Opaque")
+                .withStringData(devices.secretData())
+                .build();
     }
 
     public ConfigMap generateConfigMap() {

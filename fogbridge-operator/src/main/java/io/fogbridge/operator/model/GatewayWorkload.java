@@ -228,6 +228,7 @@ final class GatewayWorkload {
                 .withName("tmp")
                 .withMountPath(paths.tmpDir().toString())
                 .build());
+        mounts.add(mount("devices", paths.devicesDir().toString()));
         if (spec.kafka.tls != null) {
             mounts.add(mount("kafka-tls", paths.kafkaTlsDir().toString()));
         }
@@ -264,6 +265,12 @@ final class GatewayWorkload {
                 .withName("tmp")
                 .withNewEmptyDir()
                 .endEmptyDir()
+                .build());
+        // Not in the config hash: the gateway polls the registry file, so a device change never rolls the pod.
+        volumes.add(new VolumeBuilder(secretVolume("devices", GatewayModel.devicesSecretName(gateway)))
+                .editSecret()
+                .withOptional(true)
+                .endSecret()
                 .build());
         if (spec.kafka.tls != null) {
             volumes.add(secretVolume("kafka-tls", spec.kafka.tls.secretName));

@@ -38,6 +38,11 @@ public record PodPaths(Path root) {
         return root.resolve("etc/fogbridge/listeners/" + port);
     }
 
+    /** The Gateway's devices Secret ({@link DeviceSet}): {@code registry.yaml}, {@code psk.keys}. */
+    public Path devicesDir() {
+        return root.resolve("etc/fogbridge/devices");
+    }
+
     /** A writable directory on a read-only root file system (the JVM's and the broker's temporary files). */
     public Path tmpDir() {
         return root.resolve("tmp");

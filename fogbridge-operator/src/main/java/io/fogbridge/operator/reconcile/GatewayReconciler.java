@@ -67,7 +67,10 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
 
     @Override
     public List<EventSource<?, Gateway>> prepareEventSources(EventSourceContext<Gateway> context) {
-        return List.of(ownedInformer(StatefulSet.class, context), ownedInformer(ConfigMap.class, context));
+        return List.of(
+                ownedInformer(StatefulSet.class, context),
+                ownedInformer(ConfigMap.class, context),
+                GatewayDevices.informer(context));
     }
 
     private static <R extends HasMetadata> InformerEventSource<R, Gateway> ownedInformer(
@@ -129,7 +132,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         next.observedGeneration = gateway.getMetadata().getGeneration();
         GatewayModel model;
         try {
-            model = GatewayModel.from(gateway, defaults);
+            model = GatewayModel.from(gateway, defaults, GatewayDevices.collect(gateway, context));
         } catch (InvalidGatewaySpec e) {
             String message = "the gateway's config loader refuses the rendered gateway.yaml (the running pod keeps"
                     + " its last good config):\n" + e.getMessage();

@@ -4,6 +4,7 @@ import com.marcnuri.helm.Helm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,8 +21,11 @@ final class GeneratedManifests {
     static final Path DEPLOY = Path.of("..", "deploy");
     static final Path CHART = DEPLOY.resolve("helm").resolve("fogbridge");
     static final String NAMESPACE = "fogbridge-system";
-    private static final Path GENERATED_CRD =
-            Path.of("target", "classes", "META-INF", "fabric8", "gateways.fogbridge.io-v1.yml");
+    private static final Path GENERATED_CRDS = Path.of("target", "classes", "META-INF", "fabric8");
+    /** The CRDs the build generates, in the order {@code 00-crds.yaml} lists them. */
+    private static final List<String> CRD_FILES =
+            List.of("gateways.fogbridge.io-v1.yml", "devices.fogbridge.io-v1.yml");
+
     private static final String HEADER = "# Generated from deploy/helm/fogbridge by GeneratedManifestsTest"
             + " (-Dfogbridge.regenerate=true); do not edit.\n";
 
@@ -29,16 +33,20 @@ final class GeneratedManifests {
 
     /** Every generated file by its path, as it should read now. */
     static Map<Path, String> render() throws IOException {
-        String crd = Files.readString(GENERATED_CRD);
         String rendered = new Helm(CHART)
                 .template()
                 .withName("fogbridge")
                 .withNamespace(NAMESPACE)
                 .call();
         Map<Path, String> files = new TreeMap<>();
-        files.put(CHART.resolve("crds").resolve("gateways.fogbridge.io-v1.yml"), crd);
+        StringBuilder crds = new StringBuilder(HEADER);
+        for (String name : CRD_FILES) {
+            String crd = Files.readString(GENERATED_CRDS.resolve(name));
+            files.put(CHART.resolve("crds").resolve(name), crd);
+            crds.append(crds.length() == HEADER.length() ? "" : "---\n").append(crd);
+        }
         // helm template leaves CRDs and the namespace to `helm install`; kubectl apply needs both in the files.
-        files.put(DEPLOY.resolve("k3s").resolve("00-crds.yaml"), HEADER + crd);
+        files.put(DEPLOY.resolve("k3s").resolve("00-crds.yaml"), crds.toString());
         files.put(
                 DEPLOY.resolve("k3s").resolve("10-fogbridge.yaml"),
                 HEADER + "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NAMESPACE + "\n"

@@ -36,6 +36,6 @@ class GeneratedManifestsTest {
         assertThat(manifests)
                 .contains("kind: Namespace", "kind: Deployment", "kind: PriorityClass", "namespace: fogbridge-system");
         assertThat(files.get(GeneratedManifests.DEPLOY.resolve("k3s").resolve("00-crds.yaml")))
-                .contains("name: \"gateways.fogbridge.io\"");
+                .contains("name: \"gateways.fogbridge.io\"", "name: \"devices.fogbridge.io\"");
     }
 }

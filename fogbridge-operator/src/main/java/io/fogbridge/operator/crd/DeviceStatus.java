@@ -1,0 +1,81 @@
+package io.fogbridge.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What was observed of a device: conditions ({@code Registered} by the operator; {@code Connected}, {@code InSync},
+ * {@code Warning} by the twin), the gateway that serves it, when it was last seen and the latest value of each
+ * property.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DeviceStatus {
+
+    public List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("The `metadata.generation` this status describes.")
+    public Long observedGeneration;
+
+    @JsonPropertyDescription("The Gateway that serves the device (from `spec.gateway` or `spec.site`).")
+    public String assignedGateway;
+
+    @JsonPropertyDescription("RFC 3339 time of the last message from (or poll of) the device.")
+    public String lastSeen;
+
+    @JsonPropertyDescription("The twin: the latest value of each property and when it was taken.")
+    public Map<String, ReportedValue> reported = new TreeMap<>();
+
+    public Optional<Condition> condition(String type) {
+        return conditions.stream().filter(c -> c.type.equals(type)).findFirst();
+    }
+
+    /** Equal but for the conditions' transition times. */
+    public boolean sameAs(DeviceStatus other) {
+        return other != null
+                && Objects.equals(observedGeneration, other.observedGeneration)
+                && Objects.equals(assignedGateway, other.assignedGateway)
+                && Objects.equals(lastSeen, other.lastSeen)
+                && Objects.equals(reported, other.reported)
+                && conditions.stream()
+                        .map(Condition::withoutTime)
+                        .toList()
+                        .equals(other.conditions.stream()
+                                .map(Condition::withoutTime)
+                                .toList());
+    }
+
+    /** One property's latest value. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ReportedValue {
+        public JsonNode value;
+
+        @JsonPropertyDescription("RFC 3339 time the value was taken.")
+        public String lastUpdated;
+
+        public ReportedValue() {}
+
+        public ReportedValue(JsonNode value, String lastUpdated) {
+            this.value = value;
+            this.lastUpdated = lastUpdated;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ReportedValue r
+                    && Objects.equals(value, r.value)
+                    && Objects.equals(lastUpdated, r.lastUpdated);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(value, lastUpdated);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.fogbridge.operator.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.fogbridge.operator.crd.DeviceCredentials;
+import io.fogbridge.operator.crd.DeviceSpec;
+import io.fogbridge.registry.RegistryFile;
+import io.fogbridge.registry.RegistryFileException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The devices of one Gateway, rendered: the registry file in the gateway's own format ({@link RegistryFile}), the
+ * CoAP pre-shared key file, and the converter and reduction entries of its gateway.yaml. The registry and the keys go
+ * into a Secret the Gateway owns, mounted in the pod: the gateway polls the file and applies a change without a
+ * restart (a removed device's open connections close). Deterministic: devices are sorted by tenant and id, so an
+ * unchanged set renders the same bytes and writes nothing. Pure but for a temporary file to have the registry loader
+ * read what was rendered.
+ */
+public final class DeviceSet {
+
+    public static final String REGISTRY_FILE = "registry.yaml";
+    public static final String PSK_FILE = "psk.keys";
+    /** Secret key listing {@code tenant/id@generation} per line: lets each Device see its generation was rendered. */
+    public static final String RENDERED_LIST = "rendered-devices";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+    private final List<RenderedDevice> devices;
+
+    private DeviceSet(List<RenderedDevice> devices) {
+        this.devices = devices.stream()
+                .sorted(Comparator.comparing(RenderedDevice::tenant).thenComparing(RenderedDevice::id))
+                .toList();
+    }
+
+    public static DeviceSet of(List<RenderedDevice> devices) {
+        return new DeviceSet(devices);
+    }
+
+    public List<RenderedDevice> devices() {
+        return devices;
+    }
+
+    /** The Secret's data: the registry, the PSK file, the rendered list. */
+    public Map<String, String> secretData() {
+        Map<String, String> data = new TreeMap<>();
+        data.put(REGISTRY_FILE, registryYaml());
+        data.put(PSK_FILE, pskFile());
+        data.put(RENDERED_LIST, devices.stream().map(d -> d.renderedAs() + "\n").collect(Collectors.joining()));
+        return data;
+    }
+
+    /**
+     * The registry file, as the gateway's {@link RegistryFile} reads it (it is read back here before it is returned).
+     *
+     * @throws IllegalStateException the loader refused it: a bug, since every device was checked alone
+     */
+    public String registryYaml() {
+        String yaml = registryYamlUnchecked();
+        try {
+            read(yaml);
+        } catch (RegistryFileException e) {
+            throw new IllegalStateException("rendered a registry the gateway refuses: " + e.getMessage(), e);
+        }
+        return yaml;
+    }
+
+    String registryYamlUnchecked() {
+        Map<String, Object> tenants = new TreeMap<>();
+        for (RenderedDevice device : devices) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tenant = (Map<String, Object>) tenants.computeIfAbsent(
+                    device.tenant(), t -> new LinkedHashMap<>(Map.of("devices", new TreeMap<>())));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> entries = (Map<String, Object>) tenant.get("devices");
+            entries.put(device.id(), registryEntry(device));
+        }
+        try {
+            return YAML.writeValueAsString(Map.of("tenants", tenants));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("maps of strings always serialize", e);
+        }
+    }
+
+    /** Reads {@code yaml} with the gateway's registry loader. */
+    static void read(String yaml) throws RegistryFileException {
+        try {
+            Path file = Files.createTempFile("fogbridge-registry", ".yaml");
+            try {
+                Files.writeString(file, yaml);
+                RegistryFile.read(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> registryEntry(RenderedDevice device) {
+        DeviceCredentials credentials = device.device().getSpec().credentials;
+        List<Map<String, Object>> entries = new ArrayList<>();
+        String notAfter = credentials == null ? null : credentials.notAfter;
+        if (device.bcryptHash() != null) {
+            entries.add(credential("hashed-password", "hash", device.bcryptHash(), notAfter));
+        }
+        if (credentials != null && credentials.certificateSubject != null) {
+            entries.add(credential("x509-cert", "subjectDn", credentials.certificateSubject, notAfter));
+        }
+        // A device with only a PSK (or a polled one) is registered without credentials: the key file proves a CoAP
+        // device's identity, the registry says it exists and is enabled.
+        return entries.isEmpty() ? ordered("enabled", true) : ordered("enabled", true, "credentials", entries);
+    }
+
+    /** Map.of's order changes from one JVM to the next; a rendered file must not. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private static Map<String, Object> credential(String type, String key, String value, String notAfter) {
+        Map<String, Object> credential = new LinkedHashMap<>();
+        credential.put("type", type);
+        credential.put(key, value);
+        if (notAfter != null) {
+            credential.put("notAfter", notAfter);
+        }
+        return credential;
+    }
+
+    /** The CoAP DTLS key file: {@code device@tenant = base64:…} per device with a PSK. */
+    public String pskFile() {
+        StringBuilder text = new StringBuilder();
+        for (RenderedDevice device : devices) {
+            if (device.psk() != null) {
+                text.append(device.id())
+                        .append('@')
+                        .append(device.tenant())
+                        .append(" = base64:")
+                        .append(Base64.getEncoder().encodeToString(device.psk()))
+                        .append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    /**
+     * Adds the converters' device lists and the reduction rules to a gateway.yaml document (enabling a converter only
+     * when a device needs it).
+     */
+    @SuppressWarnings("unchecked")
+    void addConverters(Map<String, Object> doc) {
+        List<Object> modbus = new ArrayList<>();
+        List<Object> opcua = new ArrayList<>();
+        List<Object> reduction = new ArrayList<>();
+        for (RenderedDevice device : devices) {
+            DeviceSpec.Protocol protocol = device.device().getSpec().protocol;
+            if (protocol == DeviceSpec.Protocol.MODBUS) {
+                modbus.add(ConverterSections.modbus(device));
+            } else if (protocol == DeviceSpec.Protocol.OPCUA) {
+                opcua.add(ConverterSections.opcua(device));
+            }
+            Map<String, Object> rule = ConverterSections.reduction(device);
+            if (rule != null) {
+                reduction.add(rule);
+            }
+        }
+        Map<String, Object> adapters =
+                (Map<String, Object>) doc.computeIfAbsent("adapters", k -> new LinkedHashMap<String, Object>());
+        if (!modbus.isEmpty()) {
+            adapters.put("modbus", ordered("enabled", true, "devices", modbus));
+        }
+        if (!opcua.isEmpty()) {
+            adapters.put("opcua", ordered("enabled", true, "endpoints", opcua));
+        }
+        if (!reduction.isEmpty()) {
+            List<Object> rules = new ArrayList<>((List<Object>) doc.getOrDefault("reduction", List.of()));
+            rules.addAll(reduction);
+            doc.put("reduction", rules);
+        }
+    }
+
+    /** Points gateway.yaml at the mounted registry, and a CoAP adapter at the mounted key file. */
+    @SuppressWarnings("unchecked")
+    void addFiles(Map<String, Object> doc, PodPaths paths) {
+        Map<String, Object> devicesSection =
+                (Map<String, Object>) doc.computeIfAbsent("devices", k -> new LinkedHashMap<String, Object>());
+        devicesSection.put("registry", paths.devicesDir().resolve(REGISTRY_FILE).toString());
+        Object adapters = doc.get("adapters");
+        if (adapters instanceof Map<?, ?> a
+                && a.get("coap") instanceof Map<?, ?> coap
+                && devices.stream().anyMatch(d -> d.psk() != null)) {
+            ((Map<String, Object>) coap)
+                    .put("pskFile", paths.devicesDir().resolve(PSK_FILE).toString());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.fogbridge.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fogbridge.operator.crd.Device;
+import io.fogbridge.operator.crd.Gateway;
+import io.fogbridge.operator.model.DeviceAssignment;
+import io.fogbridge.operator.model.DeviceCheck;
+import io.fogbridge.operator.model.DeviceSet;
+import io.fogbridge.operator.model.InvalidDevice;
+import io.fogbridge.operator.model.RenderedDevice;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Devices a Gateway serves, for its reconcile: a Device informer that wakes the Gateway a Device is (and was)
+ * assigned to, and the collection of its valid Devices into a {@link DeviceSet}. A Device that does not check out is
+ * left out here and explains itself in its own {@code Registered} condition ({@link DeviceReconciler}).
+ */
+final class GatewayDevices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayDevices.class);
+
+    private GatewayDevices() {}
+
+    static InformerEventSource<Device, Gateway> informer(EventSourceContext<Gateway> context) {
+        return new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Device.class, Gateway.class)
+                        .withSecondaryToPrimaryMapper(device -> gatewaysOf(device, context))
+                        .build(),
+                context);
+    }
+
+    /** The Gateway it is assigned to now, and the one its status says it was (a move re-renders both). */
+    private static Set<ResourceID> gatewaysOf(Device device, EventSourceContext<Gateway> context) {
+        String namespace = device.getMetadata().getNamespace();
+        Set<ResourceID> gateways = new HashSet<>();
+        var assignment = DeviceAssignment.of(
+                device, context.getPrimaryCache().list(namespace).toList());
+        if (assignment.assigned()) {
+            gateways.add(new ResourceID(assignment.gateway(), namespace));
+        }
+        if (device.getStatus() != null && device.getStatus().assignedGateway != null) {
+            gateways.add(new ResourceID(device.getStatus().assignedGateway, namespace));
+        }
+        return gateways;
+    }
+
+    /** The valid Devices assigned to {@code gateway}, with their secrets. */
+    static DeviceSet collect(Gateway gateway, Context<Gateway> context) {
+        String namespace = gateway.getMetadata().getNamespace();
+        List<Gateway> gateways = context.getPrimaryCache().list(namespace).toList();
+        KubernetesClient client = context.getClient();
+        DeviceCheck.SecretLookup secrets = name -> secret(client, namespace, name);
+        List<RenderedDevice> devices = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        var informer = (InformerEventSource<Device, Gateway>)
+                context.eventSourceRetriever().getEventSourceFor(Device.class);
+        informer.list(namespace, device -> DeviceAssignment.serves(gateway, device, gateways))
+                .forEach(device -> {
+                    try {
+                        devices.add(DeviceCheck.check(device, secrets));
+                    } catch (InvalidDevice e) {
+                        LOG.debug("Device {}/{} left out: {}", namespace, device.deviceId(), e.getMessage());
+                    }
+                });
+        return DeviceSet.of(devices);
+    }
+
+    static Secret secret(KubernetesClient client, String namespace, String name) {
+        return client.secrets().inNamespace(namespace).withName(name).get();
+    }
+}

@@ -1,0 +1,212 @@
+package io.fogbridge.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fogbridge.operator.crd.Condition;
+import io.fogbridge.operator.crd.Device;
+import io.fogbridge.operator.crd.Gateway;
+import io.fogbridge.operator.model.DeviceSet;
+import io.fogbridge.operator.model.OperatorDefaults;
+import io.fogbridge.operator.reconcile.DeviceReconciler;
+import io.fogbridge.operator.reconcile.GatewayReconciler;
+import io.fogbridge.registry.Registry;
+import io.fogbridge.registry.RegistryFile;
+import io.javaoperatorsdk.operator.Operator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Devices on fabric8's mock API server (CRUD mode), with both reconcilers running: a Device reaches its Gateway's
+ * registry Secret (read back with the gateway's own registry loader) and says so in {@code Registered}; a bad one says
+ * why; a Modbus Device's section lands in the rendered gateway.yaml; a deleted one leaves the registry.
+ */
+class DeviceReconcilerTest {
+
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private static KubernetesMockServer server;
+    private static KubernetesClient client;
+    private static Operator operator;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startOperator() {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init();
+        client = server.createClient();
+        for (String kind : new String[] {"Gateway", "Device"}) {
+            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                    .withGroup(Gateway.GROUP)
+                    .withVersion(Gateway.VERSION)
+                    .withKind(kind)
+                    .withPlural(kind.toLowerCase() + "s")
+                    .withScope("Namespaced")
+                    .withStatusSubresource(true)
+                    .build());
+        }
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withCloseClientOnStop(false)
+                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
+        operator.register(new GatewayReconciler(
+                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
+        operator.register(new DeviceReconciler(Clock.systemUTC()));
+        operator.start();
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        operator.stop();
+        client.close();
+        server.destroy();
+    }
+
+    @Test
+    void aDeviceReachesItsGatewaysRegistryAndLeavesItWhenDeleted() throws Exception {
+        String ns = "plant-1";
+        client.resource(Gateways.lathe(ns, "lathe")).create();
+        client.resource(Devices.credentials(ns, "lathe-7", "s3cret")).create();
+        client.resource(Devices.mqtt(ns, "lathe-7", "lathe")).create();
+        client.resource(Devices.credentials(ns, "lathe-8", "other")).create();
+        client.resource(Devices.mqtt(ns, "lathe-8", "lathe")).create();
+
+        Device registered = awaitCondition(ns, "lathe-7", Condition.Status.TRUE);
+        assertThat(registered.getStatus().assignedGateway).isEqualTo("lathe");
+        assertThat(registered.getStatus().observedGeneration)
+                .isEqualTo(registered.getMetadata().getGeneration());
+        Registry registry = registry(ns, "lathe");
+        assertThat(registry.device("acme", "lathe-7")).isPresent();
+        assertThat(registry.device("acme", "lathe-7").orElseThrow().credentials())
+                .singleElement()
+                .satisfies(c -> assertThat(c.type()).isEqualTo("hashed-password"));
+        assertThat(configYaml(ns, "lathe")).contains("registry: /etc/fogbridge/devices/registry.yaml");
+        Secret secret =
+                client.secrets().inNamespace(ns).withName("lathe-devices").get();
+        assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> assertThat(ref.getKind())
+                .isEqualTo("Gateway"));
+
+        client.resource(client.resources(Device.class)
+                        .inNamespace(ns)
+                        .withName("lathe-7")
+                        .get())
+                .delete();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> registry(ns, "lathe").device("acme", "lathe-7").isEmpty());
+        assertThat(registry(ns, "lathe").device("acme", "lathe-8"))
+                .as("the other device stays")
+                .isPresent();
+    }
+
+    @Test
+    void aDeviceWithAnUnknownGatewayOrAMissingSecretIsNotRegisteredAndSaysWhy() {
+        String ns = "plant-2";
+        client.resource(Gateways.lathe(ns, "lathe")).create();
+        client.resource(Devices.mqtt(ns, "nowhere", "no-such-gateway")).create();
+        client.resource(Devices.mqtt(ns, "no-secret", "lathe")).create();
+
+        Device nowhere = awaitCondition(ns, "nowhere", Condition.Status.FALSE);
+        assertThat(registered(nowhere).orElseThrow().reason).isEqualTo("UnknownGateway");
+        Device noSecret = await().atMost(Duration.ofSeconds(20)).until(() -> device(ns, "no-secret"), d -> registered(d)
+                .map(c -> "SecretNotFound".equals(c.reason))
+                .orElse(false));
+        assertThat(registered(noSecret).orElseThrow().message).contains("no-secret-credentials");
+
+        // The Secret appears, the Device changes (a Secret is not watched): now it is rendered.
+        client.resource(Devices.credentials(ns, "no-secret", "pw")).create();
+        client.resources(Device.class).inNamespace(ns).withName("no-secret").edit(d -> {
+            d.getSpec().labels = java.util.Map.of("machine", "press");
+            return d;
+        });
+        awaitCondition(ns, "no-secret", Condition.Status.TRUE);
+    }
+
+    @Test
+    void aModbusDevicesSectionIsRenderedIntoTheGatewayConfigAndABadOneIsRefusedAlone() {
+        String ns = "plant-3";
+        client.resource(Gateways.lathe(ns, "press")).create();
+        client.resource(Devices.modbus(ns, "press-1", "press", "10.0.0.17", 502))
+                .create();
+        Device overlapping = Devices.modbus(ns, "press-2", "press", "10.0.0.18", 502);
+        var second = new io.fogbridge.operator.crd.ModbusDeviceSpec.Tag();
+        second.name = "pressure";
+        second.table = "holding-registers";
+        second.address = "0x10"; // the same register as temperature: the modbus section refuses it
+        overlapping.getSpec().modbus.tags =
+                java.util.List.of(overlapping.getSpec().modbus.tags.getFirst(), second);
+        client.resource(overlapping).create();
+
+        awaitCondition(ns, "press-1", Condition.Status.TRUE);
+        Device refused = await().atMost(Duration.ofSeconds(20)).until(() -> device(ns, "press-2"), d -> registered(d)
+                .map(c -> "InvalidSpec".equals(c.reason))
+                .orElse(false));
+        assertThat(registered(refused).orElseThrow().message).contains("overlaps tag 'temperature'");
+        String yaml = configYaml(ns, "press");
+        assertThat(yaml).contains("modbus:", "host: 10.0.0.17", "name: temperature", "unit: °C");
+        assertThat(yaml).doesNotContain("10.0.0.18");
+    }
+
+    private Registry registry(String ns, String gateway) throws Exception {
+        Secret secret =
+                client.secrets().inNamespace(ns).withName(gateway + "-devices").get();
+        if (secret == null) {
+            return Registry.EMPTY;
+        }
+        String yaml = secret.getStringData() != null
+                ? secret.getStringData().get(DeviceSet.REGISTRY_FILE)
+                : new String(
+                        Base64.getDecoder().decode(secret.getData().get(DeviceSet.REGISTRY_FILE)),
+                        StandardCharsets.UTF_8);
+        Path file = Files.writeString(dir.resolve(gateway + "-registry.yaml"), yaml);
+        return RegistryFile.read(file);
+    }
+
+    private static String configYaml(String ns, String gateway) {
+        ConfigMap map = await().until(
+                        () -> client.configMaps()
+                                .inNamespace(ns)
+                                .withName(gateway + "-config")
+                                .get(),
+                        m -> m != null);
+        return map.getData().get("gateway.yaml");
+    }
+
+    private static Device awaitCondition(String ns, String name, Condition.Status status) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> device(ns, name), d -> registered(d)
+                .map(c -> c.status == status)
+                .orElse(false));
+    }
+
+    private static Device device(String ns, String name) {
+        return client.resources(Device.class).inNamespace(ns).withName(name).get();
+    }
+
+    private static Optional<Condition> registered(Device device) {
+        return device == null || device.getStatus() == null
+                ? Optional.empty()
+                : device.getStatus().condition("Registered");
+    }
+}
