@@ -28,6 +28,8 @@ class EveryKeyTest {
             devices.maxPayload         | 1GiB            | expected a size between 1 and 255MiB
             devices.ackTimeout         | "0"             | must be longer than 0
             mqtt.roles                 | everything      | expected a list
+            mqtt.maxConnections        | "0"             | expected a whole number 1-1000000
+            mqtt.maxConnectionsPerAddress | "-1"         | expected a whole number 0-1000000
             mqtt.external.uri          | ftp://x         | expected tcp://host:port
             mqtt.external.caFile       | "a\\0b"         | not a valid path
             mqtt.external.certFile     | "a\\0b"         | not a valid path

@@ -56,6 +56,9 @@ public class OpcUaDeviceSpec {
         public Integer queueSize;
 
         public Deadband deadband;
+
+        @JsonPropertyDescription("Whether `write` commands may set the node (the server's access rights still apply).")
+        public Boolean writable;
     }
 
     /** A DataChangeFilter. */

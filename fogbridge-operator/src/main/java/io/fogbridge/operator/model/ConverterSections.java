@@ -62,6 +62,7 @@ final class ConverterSections {
             Map<String, Object> i = map("name", item.name, "nodeId", item.nodeId);
             put(i, "samplingInterval", item.samplingInterval);
             put(i, "queueSize", item.queueSize);
+            put(i, "writable", item.writable);
             if (item.deadband != null) {
                 i.put("deadband", map("type", item.deadband.type, "value", item.deadband.value));
             }

@@ -86,12 +86,21 @@ class DeviceCrdTest {
     @Test
     void theOpcUaSectionHasTheKeysOfTheOpcUaConverter() throws Exception {
         JSONSchemaProps opcua = spec.getProperties().get("opcua");
-        // auth/username/passwordFile: a password file in the pod is not mounted from a Device yet (anonymous only).
+        // auth and its files: a password, certificate or key file in the pod is not mounted from a Device yet
+        // (anonymous only).
         assertThat(opcua.getProperties().keySet())
                 .isEqualTo(keys(
                         OpcUaSection.class,
                         "adapters.opcua.endpoints[].",
-                        Set.of("id", "tenant", "labels", "auth", "username", "passwordFile")));
+                        Set.of(
+                                "id",
+                                "tenant",
+                                "labels",
+                                "auth",
+                                "username",
+                                "passwordFile",
+                                "userCertificateFile",
+                                "userKeyFile")));
         assertThat(properties(opcua, "items"))
                 .isEqualTo(keys(OpcUaSection.class, "adapters.opcua.endpoints[].items[].", Set.of()));
     }
