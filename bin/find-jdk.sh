@@ -5,9 +5,11 @@
 fogbridge_java_major() {
   # The JDK's release file first: starting a JVM per candidate cost seconds of every gateway start on a busy box
   # (BENCHMARKS.md, "Start-up and footprint"). JDK 8 says 1.8 there, which reads as 1: too old either way.
-  local major=""
+  local major="" line
   if [ -r "$1/release" ]; then
-    major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1)
+    while IFS= read -r line; do
+      case "$line" in JAVA_VERSION=*) major=${line#JAVA_VERSION=\"}; major=${major%%[!0-9]*}; break ;; esac
+    done <"$1/release"
   fi
   if [ -n "$major" ]; then
     echo "$major"
@@ -26,7 +28,11 @@ fogbridge_find_jdk() {
   fi
   local roots=()
   if command -v java >/dev/null 2>&1; then
-    roots+=("$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")")
+    local java
+    java=$(readlink -f "$(command -v java)")
+    java=${java%/*}  # .../bin
+    java=${java%/*}  # the JDK
+    roots+=("${java%/*}")
   fi
   roots+=(/usr/lib/jvm /usr/java /opt/java /Library/Java/JavaVirtualMachines)
   local best="" best_major=0
