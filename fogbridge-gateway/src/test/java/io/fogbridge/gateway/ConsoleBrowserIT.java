@@ -188,6 +188,10 @@ class ConsoleBrowserIT {
                         + ".filter(e => e.name.indexOf('/console/devices/live') >= 0)[0];"
                         + " return r ? Math.round(r.responseEnd - r.startTime) : -1;"));
         await(() -> state("valve-3").equals("connected"));
+        // the "connected within 2 s": reported, not asserted (a time is a benchmark's business)
+        System.out.printf(
+                "console: valve-3 shown as connected %d ms after mosquitto_sub started%n",
+                (System.nanoTime() - started) / 1_000_000);
         browser.findElement(By.id("filter-text")).sendKeys("lathe");
         await(() -> browser.findElements(By.cssSelector("#device-table tr[data-device]"))
                         .size()
