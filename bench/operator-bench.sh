@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The operator from cold: N Gateways (default 100) reconciled against fabric8's mock API server (CRUD), then one
-# Gateway changed. Prints time to all reconciled, API requests by method and kind, writes after the one change, heap
-# and RSS (operator and mock server share the JVM). Figures in BENCHMARKS.md ("Operator").
-#   bench/operator-bench.sh [gateways]
+# Gateway changed, M times (default 5, a different Gateway each time). Prints time to all reconciled, API requests by
+# method and kind, and per change: the CPU time of the changed Gateway's reconciles on the reconciler thread, the CPU
+# of the operator's threads in the window (mock server and bench threads left out), the writes to the changed
+# Gateway's objects and to the others'; heap and RSS (operator and mock server share the JVM); the load average.
+# Figures in BENCHMARKS.md ("Operator").
+#   bench/operator-bench.sh [gateways] [changes]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
@@ -14,4 +17,4 @@ cp_file=fogbridge-operator/target/bench-classpath.txt
 ./mvnw -B -q -o -pl fogbridge-operator -am test-compile dependency:build-classpath -Dspotless.check.skip=true \
   -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$cp_file"
 "$JAVA_HOME/bin/java" -Xmx512m -cp "fogbridge-operator/target/test-classes:fogbridge-operator/target/classes:$(cat "$cp_file")" \
-  -Dlogback.configurationFile=/dev/null io.fogbridge.operator.bench.ColdStartBench "${1:-100}"
+  -Dlogback.configurationFile=/dev/null io.fogbridge.operator.bench.ColdStartBench "${1:-100}" "${2:-5}"

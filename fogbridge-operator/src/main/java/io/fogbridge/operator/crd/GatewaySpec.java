@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,9 @@ import java.util.Map;
  * by Jackson, hence public fields.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+        value = "!has(self.commands) || !has(self.placement) || !has(self.placement.backup) || !self.placement.backup",
+        message = "commands and placement.backup cannot be combined yet: both pods would consume the command topics")
 public class GatewaySpec {
 
     @Required
@@ -39,6 +43,10 @@ public class GatewaySpec {
 
     @JsonPropertyDescription("The HTTP and CoAP device adapters.")
     public AdaptersSpec adapters;
+
+    @JsonPropertyDescription("Downlink commands from Kafka to the devices; absent: none. Not with `placement.backup`"
+            + " yet (both pods would consume the command topics).")
+    public CommandsSpec commands;
 
     @JsonPropertyDescription("The spool volume and its policy.")
     public SpoolSpec spool;

@@ -9,6 +9,7 @@ import io.fogbridge.gateway.LiveConfig;
 import io.fogbridge.gateway.config.ConfigException;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.operator.crd.AdaptersSpec;
+import io.fogbridge.operator.crd.CommandsSpec;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.GatewaySpec;
 import io.fogbridge.operator.crd.KafkaSpec;
@@ -44,6 +45,7 @@ public final class GatewayConfigRenderer {
      * @throws InvalidGatewaySpec the loader refused the result; the message is the loader's
      */
     public RenderedConfig render(Gateway gateway) throws InvalidGatewaySpec {
+        refuseCommandsWithABackup(gateway);
         return render(document(gateway), gateway);
     }
 
@@ -53,6 +55,7 @@ public final class GatewayConfigRenderer {
      * @throws InvalidGatewaySpec the loader refused the result; the message is the loader's
      */
     public RenderedConfig render(Gateway gateway, DeviceSet devices) throws InvalidGatewaySpec {
+        refuseCommandsWithABackup(gateway);
         Map<String, Object> doc = document(gateway);
         devices.addConverters(doc);
         devices.addFiles(doc, paths);
@@ -60,8 +63,7 @@ public final class GatewayConfigRenderer {
     }
 
     private static RenderedConfig render(Map<String, Object> doc, Gateway gateway) throws InvalidGatewaySpec {
-        String source = "Gateway " + gateway.getMetadata().getNamespace() + "/"
-                + gateway.getMetadata().getName();
+        String source = source(gateway);
         String yaml = yaml(doc);
         String restartPart = yaml(LiveConfig.without(doc));
         try {
@@ -71,6 +73,23 @@ public final class GatewayConfigRenderer {
             throw new InvalidGatewaySpec(String.join("\n", e.problems()));
         }
         return RenderedConfig.of(yaml, restartPart);
+    }
+
+    /**
+     * Each pod of a backup pair has its own {@code gateway.id}, hence its own consumer group: both would take every
+     * command, and the standby would answer 404 or 408 for devices connected to the other. The CRD refuses the pair
+     * too (a CEL rule); this covers API servers without CEL and the mock.
+     */
+    private static void refuseCommandsWithABackup(Gateway gateway) throws InvalidGatewaySpec {
+        if (gateway.getSpec().commands != null && Backup.of(gateway).enabled()) {
+            throw new InvalidGatewaySpec(source(gateway) + ": spec.commands: cannot be combined with"
+                    + " placement.backup yet: both pods would consume the command topics");
+        }
+    }
+
+    private static String source(Gateway gateway) {
+        return "Gateway " + gateway.getMetadata().getNamespace() + "/"
+                + gateway.getMetadata().getName();
     }
 
     static String yaml(Map<String, Object> doc) {
@@ -91,6 +110,9 @@ public final class GatewayConfigRenderer {
         // Ops endpoint on the pod IP for the kubelet's probes; the NetworkPolicy admits only allowedFrom.
         doc.put("http", map("host", "0.0.0.0", "port", GatewayPorts.OPS, "allowUnauthenticated", true));
         doc.put("adapters", adapters(spec.adapters));
+        if (spec.commands != null) {
+            doc.put("commands", commands(spec.commands));
+        }
         if (spec.routes != null && !spec.routes.isEmpty()) {
             doc.put(
                     "routes",
@@ -169,6 +191,14 @@ public final class GatewayConfigRenderer {
         if (GatewayPorts.enabled(adapters.coap)) {
             section.put("coap", endpoint(adapters.coap, GatewayPorts.DEFAULT_COAP));
         }
+        return section;
+    }
+
+    private static Map<String, Object> commands(CommandsSpec commands) {
+        Map<String, Object> section =
+                map("enabled", true, "tenants", commands.tenants == null ? "" : String.join(",", commands.tenants));
+        putIfSet(section, "maxPending", commands.maxPending);
+        putIfSet(section, "unknownDevices", commands.unknownDevices == null ? null : commands.unknownDevices.value);
         return section;
     }
 

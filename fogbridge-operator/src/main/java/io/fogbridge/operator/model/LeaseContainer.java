@@ -32,6 +32,8 @@ final class LeaseContainer {
         List<EnvVar> env = new ArrayList<>(podIdentity());
         env.add(new EnvVar("FOGBRIDGE_LEASE_NAME", backup.leaseName(), null));
         env.add(new EnvVar("FOGBRIDGE_LEASE_PODS", String.join(",", backup.podNames()), null));
+        // The pod's own gateway, over the pod's loopback: only a pod whose gateway serves holds the Lease.
+        env.add(new EnvVar("FOGBRIDGE_GATEWAY_HEALTH_URL", "http://127.0.0.1:" + GatewayPorts.OPS + "/healthz", null));
         env.add(new EnvVar("JAVA_TOOL_OPTIONS", "-Xmx32m -XX:+UseSerialGC -Xss256k", null));
         return new ContainerBuilder()
                 .withName("lease")

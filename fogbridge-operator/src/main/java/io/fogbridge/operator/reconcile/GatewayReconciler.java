@@ -134,8 +134,8 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         try {
             model = GatewayModel.from(gateway, defaults, GatewayDevices.collect(gateway, context));
         } catch (InvalidGatewaySpec e) {
-            String message = "the gateway's config loader refuses the rendered gateway.yaml (the running pod keeps"
-                    + " its last good config):\n" + e.getMessage();
+            String message = "the gateway's config loader (or the operator) refuses the rendered gateway.yaml (the"
+                    + " running pod keeps its last good config):\n" + e.getMessage();
             conditions.set(
                     next,
                     previous,

@@ -10,8 +10,9 @@ import java.util.TreeMap;
 
 /**
  * The files the build derives from other files, kept in the repository so that they can be read and applied without
- * a build: the chart's {@code crds/} copy of the CRD the build generates from the Java types, and the plain k3s
- * manifests ({@code deploy/k3s/}) rendered from the chart with its default values.
+ * a build: the chart's {@code crds/} copy of the CRD the build generates from the Java types (the Gateway's printer
+ * columns put in the order kubectl should show them, {@link PrinterColumnOrder}), and the plain k3s manifests
+ * ({@code deploy/k3s/}) rendered from the chart with its default values.
  *
  * <p>{@link GeneratedManifestsTest} renders them again and fails when a file in the repository differs; run it with
  * {@code -Dfogbridge.regenerate=true} to write them instead.
@@ -25,6 +26,10 @@ final class GeneratedManifests {
     /** The CRDs the build generates, in the order {@code 00-crds.yaml} lists them. */
     private static final List<String> CRD_FILES =
             List.of("gateways.fogbridge.io-v1.yml", "devices.fogbridge.io-v1.yml");
+
+    static final String GATEWAY_CRD = "gateways.fogbridge.io-v1.yml";
+    /** What {@code kubectl get gateways} shows, in this order (the generator sorts the columns by path). */
+    static final List<String> GATEWAY_COLUMNS = List.of("READY", "ACTIVE", "DEVICES", "BACKLOG", "AGE");
 
     private static final String HEADER = "# Generated from deploy/helm/fogbridge by GeneratedManifestsTest"
             + " (-Dfogbridge.regenerate=true); do not edit.\n";
@@ -42,6 +47,9 @@ final class GeneratedManifests {
         StringBuilder crds = new StringBuilder(HEADER);
         for (String name : CRD_FILES) {
             String crd = Files.readString(GENERATED_CRDS.resolve(name));
+            if (name.equals(GATEWAY_CRD)) {
+                crd = PrinterColumnOrder.apply(crd, GATEWAY_COLUMNS);
+            }
             files.put(CHART.resolve("crds").resolve(name), crd);
             crds.append(crds.length() == HEADER.length() ? "" : "---\n").append(crd);
         }

@@ -30,6 +30,22 @@ class GeneratedManifestsTest {
     }
 
     @Test
+    void kubectlShowsTheGatewayColumnsInTheIssuesOrder() throws Exception {
+        String crd = GeneratedManifests.render()
+                .get(GeneratedManifests.CHART.resolve("crds").resolve(GeneratedManifests.GATEWAY_CRD));
+        var parsed = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(crd, io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+        assertThat(parsed.getSpec().getVersions().getFirst().getAdditionalPrinterColumns())
+                .extracting(c -> c.getName() + " " + c.getJsonPath())
+                .containsExactly(
+                        "READY .status.conditions[?(@.type==\"Ready\")].status",
+                        "ACTIVE .status.activePod",
+                        "DEVICES .status.connectedDevices",
+                        "BACKLOG .status.spoolBacklog",
+                        "AGE .metadata.creationTimestamp");
+    }
+
+    @Test
     void theK3sManifestsCarryTheOperatorAndItsCrd() throws Exception {
         Map<Path, String> files = GeneratedManifests.render();
         String manifests = files.get(GeneratedManifests.DEPLOY.resolve("k3s").resolve("10-fogbridge.yaml"));

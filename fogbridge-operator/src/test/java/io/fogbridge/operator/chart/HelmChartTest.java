@@ -3,16 +3,23 @@ package io.fogbridge.operator.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fogbridge.operator.crd.Gateway;
+import io.fogbridge.operator.model.GatewayModel;
+import io.fogbridge.operator.model.OperatorDefaults;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +89,53 @@ class HelmChartTest {
                         .set("replicas", "many")
                         .call())
                 .hasMessageContaining("replicas");
+    }
+
+    @Test
+    void theChartsCrdsParseIntoFabric8sTypedModelWithNoUnknownField() throws Exception {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        List<String> names = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(CHART.resolve("crds"))) {
+            for (Path file : files.sorted().toList()) {
+                CustomResourceDefinition crd =
+                        serialization.unmarshal(java.nio.file.Files.readString(file), CustomResourceDefinition.class);
+                List<String> leftOver = new ArrayList<>();
+                collectUnknownFields(crd, file.getFileName().toString(), leftOver);
+                assertThat(leftOver).as("fields fabric8's model does not know").isEmpty();
+                names.add(crd.getMetadata().getName());
+            }
+        }
+        assertThat(names).contains("gateways.fogbridge.io");
+    }
+
+    @Test
+    void theOptionalExampleGatewayParsesStrictlyAndRendersAConfigTheGatewayAccepts() throws Exception {
+        String rendered = new Helm(CHART)
+                .template()
+                .withName("fogbridge")
+                .withNamespace("plant-1")
+                .set("example.enabled", "true")
+                .set("example.kafkaBootstrap", "kafka.cloud.example:9093")
+                .call();
+        ObjectMapper strict =
+                new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        List<Gateway> gateways = new ArrayList<>();
+        for (String document : rendered.split("(?m)^---\\s*$")) {
+            if (document.contains("kind: Gateway")) {
+                gateways.add(strict.readValue(document, Gateway.class));
+            }
+        }
+
+        assertThat(gateways).hasSize(1);
+        Gateway example = gateways.getFirst();
+        assertThat(example.getMetadata().getNamespace()).isEqualTo("plant-1");
+        assertThat(GatewayModel.from(example, OperatorDefaults.fromEnvironment(Map.of()))
+                        .config()
+                        .yaml())
+                .contains("kafka.cloud.example:9093")
+                .contains("fog.telemetry.{site}");
+        // Off by default: the plain manifests and a default install hold no Gateway.
+        assertThat(new Helm(CHART).template().withName("fogbridge").call()).doesNotContain("kind: Gateway");
     }
 
     /** Walks fabric8 model objects; what Jackson could not map lands in their additionalProperties. */

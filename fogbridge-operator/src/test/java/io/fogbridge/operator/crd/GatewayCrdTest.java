@@ -50,5 +50,10 @@ class GatewayCrdTest {
                         .getPattern())
                 .contains("ms|s|m|h|d");
         assertThat(version.getSchema().getOpenAPIV3Schema().getProperties()).doesNotContainKey("paused");
+        // The API server refuses commands with a backup before the operator sees them.
+        assertThat(spec.getXKubernetesValidations())
+                .extracting(r -> r.getRule())
+                .anySatisfy(rule -> assertThat(rule).contains("self.commands", "self.placement.backup"));
+        assertThat(spec.getProperties().get("commands").getRequired()).containsExactly("tenants");
     }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,13 +122,48 @@ class ActivePodLeaseTest {
         assertThat(handover).isLessThan(Duration.ofSeconds(8));
     }
 
+    @Test
+    void anActivePodWhoseGatewayStopsServingHandsOverWithoutWaitingForTheLease() {
+        // A 15 s lease, so a hand-over that waited for it to run out would take longer than the bound below.
+        LeaseTiming slow = new LeaseTiming(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofMillis(200));
+        AtomicBoolean gateway0 = new AtomicBoolean(false);
+        AtomicBoolean gateway1 = new AtomicBoolean(true);
+        holder("lathe-0", slow, gateway0::get);
+        // A pod whose gateway does not serve yet does not compete.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> selected()
+                .isEmpty());
+        gateway0.set(true);
+        await().atMost(Duration.ofSeconds(15)).until(() -> selected().equals(List.of("lathe-0")));
+        holder("lathe-1", slow, gateway1::get);
+
+        // The gateway container of lathe-0 crashes; its lease container lives on.
+        long died = System.nanoTime();
+        gateway0.set(false);
+        await().atMost(Duration.ofSeconds(8))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> selected().equals(List.of("lathe-1")));
+        Duration handover = Duration.ofNanos(System.nanoTime() - died);
+        System.out.printf(
+                "hand-over after the active gateway stopped serving: %d ms (lease 15 s)%n", handover.toMillis());
+        assertThat(handover).isLessThan(Duration.ofSeconds(8));
+
+        // Back: lathe-0 competes again but the Lease stays where it is.
+        gateway0.set(true);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> selected()
+                .equals(List.of("lathe-1")));
+    }
+
     private ActivePodLease holder(String pod) {
         return holder(pod, FAST);
     }
 
     private ActivePodLease holder(String pod, LeaseTiming timing) {
+        return holder(pod, timing, () -> true);
+    }
+
+    private ActivePodLease holder(String pod, LeaseTiming timing, java.util.function.BooleanSupplier gatewayAlive) {
         ActivePodLease lease = new ActivePodLease(
-                server.createClient(), NS, "lathe-active", pod, List.of("lathe-0", "lathe-1"), timing);
+                server.createClient(), NS, "lathe-active", pod, List.of("lathe-0", "lathe-1"), timing, gatewayAlive);
         holders.add(lease);
         lease.start();
         return lease;

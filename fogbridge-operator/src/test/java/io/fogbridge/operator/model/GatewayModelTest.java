@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fogbridge.operator.Gateways;
+import io.fogbridge.operator.crd.CommandsSpec;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.KafkaSpec;
 import io.fogbridge.operator.crd.SpoolSpec;
@@ -76,7 +77,9 @@ class GatewayModelTest {
                 .anySatisfy(e ->
                         assertThat(e.getName() + "=" + e.getValue()).isEqualTo("FOGBRIDGE_LEASE_NAME=lathe-active"))
                 .anySatisfy(e ->
-                        assertThat(e.getName() + "=" + e.getValue()).isEqualTo("FOGBRIDGE_LEASE_PODS=lathe-0,lathe-1"));
+                        assertThat(e.getName() + "=" + e.getValue()).isEqualTo("FOGBRIDGE_LEASE_PODS=lathe-0,lathe-1"))
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                        .isEqualTo("FOGBRIDGE_GATEWAY_HEALTH_URL=http://127.0.0.1:8080/healthz"));
         assertThat(pod.getAutomountServiceAccountToken()).isTrue();
         // Each pod numbers its records under its own id.
         assertThat(pod.getContainers().getFirst().getEnv()).anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
@@ -138,6 +141,134 @@ class GatewayModelTest {
                 .contains("maxBytes: " + (10L * 1024 * 1024 * 1024 / 10 * 9))
                 .contains("fsync: interval:5")
                 .contains("whenFull: drop-oldest");
+    }
+
+    @Test
+    void placementResourcesImagePriorityAdaptersAndPeersReachTheirObjects() throws Exception {
+        Gateway gateway = Gateways.lathe("plant-1", "lathe");
+        var placement = new io.fogbridge.operator.crd.Placement();
+        var zone = new io.fogbridge.operator.crd.Placement.NodeLabelRequirement();
+        zone.key = "topology.kubernetes.io/zone";
+        zone.operator = io.fogbridge.operator.crd.Placement.Operator.IN;
+        zone.values = List.of("hall-3");
+        placement.nodeAffinity = List.of(zone);
+        placement.tolerations = List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                .withKey("fogbridge.io/edge")
+                .withOperator("Exists")
+                .withEffect("NoSchedule")
+                .build());
+        gateway.getSpec().placement = placement;
+        gateway.getSpec().resources = new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi"))
+                .build();
+        gateway.getSpec().image = "registry.plant-1.local/fogbridge-gateway:0.1.0";
+        gateway.getSpec().priorityClassName = "plant-critical";
+        gateway.getSpec().adapters = new io.fogbridge.operator.crd.AdaptersSpec();
+        gateway.getSpec().adapters.http = new io.fogbridge.operator.crd.AdaptersSpec.Endpoint();
+        gateway.getSpec().adapters.http.enabled = true;
+        gateway.getSpec().adapters.http.port = 8088;
+        gateway.getSpec().adapters.coap = new io.fogbridge.operator.crd.AdaptersSpec.Endpoint();
+        gateway.getSpec().adapters.coap.enabled = true;
+        var hall = new io.fogbridge.operator.crd.AllowedPeer();
+        hall.cidr = "192.168.10.0/24";
+        gateway.getSpec().allowedFrom = List.of(hall);
+
+        GatewayModel model = GatewayModel.from(gateway, DEFAULTS);
+        PodSpec pod = statefulSet(model).getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().getFirst();
+
+        assertThat(pod.getAffinity()
+                        .getNodeAffinity()
+                        .getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms()
+                        .getFirst()
+                        .getMatchExpressions()
+                        .getFirst())
+                .satisfies(term -> {
+                    assertThat(term.getKey()).isEqualTo("topology.kubernetes.io/zone");
+                    assertThat(term.getOperator()).isEqualTo("In");
+                    assertThat(term.getValues()).containsExactly("hall-3");
+                });
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey())
+                .isEqualTo("fogbridge.io/edge"));
+        assertThat(pod.getPriorityClassName()).isEqualTo("plant-critical");
+        assertThat(container.getImage()).isEqualTo("registry.plant-1.local/fogbridge-gateway:0.1.0");
+        assertThat(container.getResources().getLimits()).containsKey("memory");
+        assertThat(model.generateService().getSpec().getPorts())
+                .extracting(p -> p.getProtocol() + "/" + p.getPort())
+                .contains("TCP/1883", "TCP/8088", "UDP/5683");
+        assertThat(model.config().yaml()).contains("http:", "port: 8088", "coap:", "port: 5683");
+        var ingress = networkPolicy(model).getSpec().getIngress().getFirst();
+        assertThat(ports(ingress.getPorts())).contains("TCP/1883", "TCP/8088", "UDP/5683", "TCP/8080");
+        assertThat(ingress.getFrom().getFirst().getIpBlock().getCidr()).isEqualTo("192.168.10.0/24");
+    }
+
+    @Test
+    void commandsReachTheConfigAndAreRefusedWithABackup() throws Exception {
+        Gateway gateway = Gateways.lathe("plant-1", "lathe");
+        gateway.getSpec().commands = new CommandsSpec();
+        gateway.getSpec().commands.tenants = List.of("acme", "globex");
+        gateway.getSpec().commands.unknownDevices = CommandsSpec.UnknownDevices.IGNORE;
+
+        assertThat(GatewayModel.from(gateway, DEFAULTS).config().yaml())
+                .contains("commands:\n  enabled: true\n  tenants:")
+                .contains("acme,globex")
+                .contains("unknownDevices: ignore");
+
+        gateway.getSpec().placement = new io.fogbridge.operator.crd.Placement();
+        gateway.getSpec().placement.backup = true;
+        assertThatThrownBy(() -> GatewayModel.from(gateway, DEFAULTS))
+                .isInstanceOf(InvalidGatewaySpec.class)
+                .hasMessageContaining("Gateway plant-1/lathe: spec.commands")
+                .hasMessageContaining("placement.backup");
+
+        gateway.getSpec().placement.backup = false;
+        gateway.getSpec().commands.tenants = List.of("not a tenant");
+        assertThatThrownBy(() -> GatewayModel.from(gateway, DEFAULTS))
+                .isInstanceOf(InvalidGatewaySpec.class)
+                .hasMessageContaining("commands.tenants");
+    }
+
+    /**
+     * The lease moves only the device traffic: nothing a holder changes (the pod's active label) reaches what keeps
+     * the standby's gateway running and draining its spool: its egress to Kafka, its pod template, its probes.
+     */
+    @Test
+    void aPodThatLostTheLeaseStillReachesKafkaAndKeepsItsGatewayRunning() throws Exception {
+        Gateway gateway = Gateways.lathe("plant-1", "lathe");
+        gateway.getSpec().kafka.bootstrap = "10.0.0.9:9093";
+        gateway.getSpec().placement = new io.fogbridge.operator.crd.Placement();
+        gateway.getSpec().placement.backup = true;
+        GatewayModel model = GatewayModel.from(gateway, DEFAULTS);
+        NetworkPolicy policy = networkPolicy(model);
+        StatefulSet statefulSet = statefulSet(model);
+
+        // Both pods, active or not, may dial out to Kafka.
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(model.selectorLabels())
+                .doesNotContainKey(Backup.ACTIVE_LABEL);
+        assertThat(policy.getSpec().getEgress())
+                .anySatisfy(rule -> assertThat(ports(rule.getPorts())).contains("TCP/9093"));
+        // The label the lease flips is no part of the template, so flipping it never rolls a pod.
+        assertThat(statefulSet.getSpec().getTemplate().getMetadata().getLabels())
+                .doesNotContainKey(Backup.ACTIVE_LABEL);
+        assertThat(statefulSet.getSpec().getSelector().getMatchLabels()).doesNotContainKey(Backup.ACTIVE_LABEL);
+        // The gateway's health is its own: the probes ask the gateway, never the lease.
+        Container gatewayContainer =
+                statefulSet.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(gatewayContainer.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(gatewayContainer.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(gatewayContainer.getEnv())
+                .noneSatisfy(e -> assertThat(e.getName()).startsWith("FOGBRIDGE_LEASE"));
+        // A drain keeps one of the two, active or not.
+        assertThat(model.desiredObjects())
+                .filteredOn(o -> o instanceof io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget)
+                .singleElement()
+                .satisfies(o -> assertThat(((io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget) o)
+                                .getSpec()
+                                .getSelector()
+                                .getMatchLabels())
+                        .doesNotContainKey(Backup.ACTIVE_LABEL));
     }
 
     @Test
