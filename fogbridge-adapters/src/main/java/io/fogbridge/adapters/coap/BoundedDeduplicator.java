@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code lifetimeNanos}, checked every {@code sweepMillis}. Forgetting early costs at most a duplicate: a
  * retransmission of a forgotten request is handled again, which at-least-once allows. Memory: {@code capacity}
  * exchanges, each holding one request and its response, both bounded by the datagram size ({@code
- * UDP.DATAGRAM_SIZE}): the adapter has Californium offload an answered request's payload and options, which matters
- * for the last block of a block-wise upload, whose exchange carries the whole assembled body.
+ * UDP.DATAGRAM_SIZE}): an answered request's payload is dropped (Californium's offloading, and {@link
+ * DeviceCoapResource} for the body a block-wise upload assembled, which the last block's exchange carries).
  *
  * <p>Lifecycle as Californium drives it: {@link #setExecutor}, {@link #start}, {@link #stop}. Thread-safe (one lock;
  * protocol threads look up, the sweep removes).

@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * ({@link RateLimitedConnector}); over the limit it is dropped, unanswered, and counted. On a plain endpoint that takes
  * no anonymous senders every request is refused 4.01 without any state ({@link UnauthenticatedRefusal}). What is let
  * in is remembered for retransmissions by a {@link BoundedDeduplicator} (Californium's own keep every message for the
- * exchange lifetime, however many arrive), without their payloads (Californium's message offloading). Peers with state
+ * exchange lifetime, however many arrive), without their payloads (Californium's message offloading, and {@link
+ * DeviceCoapResource} for an assembled block-wise body). Peers with state
  * (message-id trackers, DTLS connections) are capped at {@code maxPeers}; block-wise transfers in progress, each
  * holding a buffer of up to the payload limit, at {@code maxBlockwiseUploads} per endpoint ({@link BlockwiseBound});
  * requests waiting for a command at {@code maxTtdWaiting}, one per device ({@link TtdWaiters}); the connector's
@@ -130,8 +131,8 @@ public final class CoapAdapter implements ProtocolAdapter {
         int bodyLimit = (int) Math.min(Integer.MAX_VALUE, options.maxPayloadBytes());
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, bodyLimit); // block-wise uploads stop at the limit (4.13)
         // An exchange stays in the deduplicator for the exchange lifetime after it was answered, only to answer a
-        // retransmission with the same response: it need not keep the request's payload (a block-wise upload's whole
-        // body) nor its options.
+        // retransmission with the same response: it need not keep the request's payload nor its options (the body a
+        // block-wise upload assembled is dropped by DeviceCoapResource, which Californium's offloading misses).
         config.set(CoapConfig.USE_MESSAGE_OFFLOADING, true);
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
         config.set(CoapConfig.MAX_ACTIVE_PEERS, options.limits().maxPeers());

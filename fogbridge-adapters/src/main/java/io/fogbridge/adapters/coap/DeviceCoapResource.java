@@ -171,6 +171,10 @@ final class DeviceCoapResource extends CoapResource {
 
     /** @param slot the request's place among the waiters; null when it does not wait for a command */
     private void answer(CoapExchange exchange, UplinkReply reply, TtdWaiters.Slot slot, Duration ttd) {
+        // The uplink has the payload (durable, or refused): the exchange, remembered for retransmissions until the
+        // exchange lifetime ends and held for a whole ttd wait, need not keep it. Californium's own offloading drops
+        // only the last block's, not the body a block-wise upload assembled.
+        exchange.advanced().getRequest().offload(Message.OffloadMode.PAYLOAD);
         if (!reply.accepted() || slot == null) {
             if (slot != null) {
                 slot.release();
@@ -186,8 +190,6 @@ final class DeviceCoapResource extends CoapResource {
         if (wait.isDone()) {
             slot.release();
         } else {
-            // The payload is durable in the spool: the exchange, kept for the whole wait, need not hold it.
-            exchange.advanced().getRequest().offload(Message.OffloadMode.PAYLOAD);
             exchange.accept(); // durable already: the empty ACK is honest, and it stops retransmissions while we wait
             metrics.waitStarted();
             wait.whenComplete((command, failure) -> metrics.waitEnded());
