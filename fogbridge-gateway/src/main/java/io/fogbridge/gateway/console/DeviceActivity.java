@@ -50,7 +50,6 @@ public final class DeviceActivity implements Uplink, SessionListener {
     /** What the recent lists of all senders keep of payloads and topics at most: 4 MiB. */
     static final long KEPT_BYTES = 4L << 20;
 
-    static final int TOPIC_KEPT_OVER_BUDGET = 128;
     private static final String COMMAND_PREFIX = "command/";
     /** Not a tenant id (those never hold a newline): the group of anonymous clients. */
     private static final String ANONYMOUS = "\nanonymous";
@@ -262,12 +261,13 @@ public final class DeviceActivity implements Uplink, SessionListener {
         private boolean keep(long now, String topic, byte[] payload) {
             Recent old = recent[next];
             long freed = old == null ? 0 : cost(old.topic(), old.payload().length);
-            long cost = cost(topic, Math.min(payload.length, PAYLOAD_KEPT));
+            int length = prefixLength(payload);
+            long cost = cost(topic, length);
             if (kept.addAndGet(cost - freed) > KEPT_BYTES && cost > freed) {
                 kept.addAndGet(freed - cost);
                 return false;
             }
-            recent[next] = new Recent(now, topic, prefix(payload));
+            recent[next] = new Recent(now, topic, Arrays.copyOf(payload, length));
             next = (next + 1) % RECENT;
             return true;
         }
@@ -318,15 +318,16 @@ public final class DeviceActivity implements Uplink, SessionListener {
             }
         }
 
-        private static byte[] prefix(byte[] payload) {
+        /** How much of the payload is kept: at most {@value #PAYLOAD_KEPT} bytes, never ending inside a character. */
+        private static int prefixLength(byte[] payload) {
             if (payload.length <= PAYLOAD_KEPT) {
-                return payload.clone();
+                return payload.length;
             }
             int cut = PAYLOAD_KEPT;
             while (cut > 0 && (payload[cut] & 0xC0) == 0x80) { // never end inside a multi-byte character
                 cut--;
             }
-            return Arrays.copyOf(payload, cut);
+            return cut;
         }
 
         /** The last message's headers as the record will carry them, content type and QoS first. */
