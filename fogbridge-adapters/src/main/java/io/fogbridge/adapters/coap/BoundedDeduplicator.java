@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * oldest entry is forgotten once {@code capacity} is reached (counted in {@link #evicted}); entries also leave after
  * {@code lifetimeNanos}, checked every {@code sweepMillis}. Forgetting early costs at most a duplicate: a
  * retransmission of a forgotten request is handled again, which at-least-once allows. Memory: {@code capacity}
- * exchanges, each holding one request and its response (both bounded by the datagram size, {@code
- * UDP.DATAGRAM_SIZE}).
+ * exchanges, each holding one request and its response, both bounded by the datagram size ({@code
+ * UDP.DATAGRAM_SIZE}): an answered request's payload is dropped (Californium's offloading, and {@link
+ * DeviceCoapResource} for the body a block-wise upload assembled, which the last block's exchange carries).
  *
  * <p>Lifecycle as Californium drives it: {@link #setExecutor}, {@link #start}, {@link #stop}. Thread-safe (one lock;
  * protocol threads look up, the sweep removes).
@@ -129,6 +130,17 @@ final class BoundedDeduplicator implements Deduplicator {
     /** Entries forgotten before their lifetime because the deduplicator was full. */
     long evicted() {
         return evicted.sum();
+    }
+
+    /**
+     * The largest request payload a remembered exchange still holds: at most one block, since answered requests are
+     * offloaded (a block-wise upload's first block is kept by Californium, the assembled body is not).
+     */
+    synchronized int largestRequestPayload() {
+        return entries.values().stream()
+                .mapToInt(e -> e.exchange().getRequest().getPayloadSize())
+                .max()
+                .orElse(0);
     }
 
     /** Removes every entry older than the lifetime. */

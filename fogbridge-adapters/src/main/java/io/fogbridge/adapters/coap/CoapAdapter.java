@@ -47,8 +47,12 @@ import org.slf4j.LoggerFactory;
  * ({@link RateLimitedConnector}); over the limit it is dropped, unanswered, and counted. On a plain endpoint that takes
  * no anonymous senders every request is refused 4.01 without any state ({@link UnauthenticatedRefusal}). What is let
  * in is remembered for retransmissions by a {@link BoundedDeduplicator} (Californium's own keep every message for the
- * exchange lifetime, however many arrive). Peers with state (message-id trackers, block-wise transfers, DTLS
- * connections) are capped at {@code maxPeers}; the connector's outbound queue at {@value #OUTBOUND_QUEUE} datagrams.
+ * exchange lifetime, however many arrive), without their payloads (Californium's message offloading, and {@link
+ * DeviceCoapResource} for an assembled block-wise body). Peers with state
+ * (message-id trackers, DTLS connections) are capped at {@code maxPeers}; block-wise transfers in progress, each
+ * holding a buffer of up to the payload limit, at {@code maxBlockwiseUploads} per endpoint ({@link BlockwiseBound});
+ * requests waiting for a command at {@code maxTtdWaiting}, one per device ({@link TtdWaiters}); the connector's
+ * outbound queue at {@value #OUTBOUND_QUEUE} datagrams.
  *
  * <p>Meters (besides {@link AdapterMetrics}): {@code fogbridge.coap.dropped} (tag {@code reason}: {@code source-rate},
  * {@code total-rate}), {@code fogbridge.coap.sources} (sources tracked), {@code fogbridge.coap.exchanges} (exchanges
@@ -76,6 +80,7 @@ public final class CoapAdapter implements ProtocolAdapter {
     private final DeviceDirectory directory;
     private final CommandInbox inbox;
     private final AdapterMetrics metrics;
+    private final TtdWaiters waiters;
     private CoapServer server;
     private CoapEndpoint plain;
     private CoapEndpoint dtls;
@@ -99,6 +104,20 @@ public final class CoapAdapter implements ProtocolAdapter {
         CoapLimits limits = options.limits();
         this.rateLimit = new SourceRateLimit(
                 limits.sourceRate(), limits.sourceBurst(), limits.maxSources(), limits.totalRate(), System::nanoTime);
+        this.waiters = new TtdWaiters(limits.maxTtdWaiting());
+    }
+
+    /** The largest request payload an exchange remembered for retransmissions holds (at most one block). */
+    int rememberedPayloadBytes() {
+        return deduplicators.stream()
+                .mapToInt(BoundedDeduplicator::largestRequestPayload)
+                .max()
+                .orElse(0);
+    }
+
+    /** Block-wise transfers in progress per endpoint ({@link BlockwiseBound}). */
+    int blockwiseUploads() {
+        return options.limits().blockwiseUploads(options.maxPayloadBytes());
     }
 
     @Override
@@ -111,6 +130,10 @@ public final class CoapAdapter implements ProtocolAdapter {
         Configuration config = Configuration.createStandardWithoutFile();
         int bodyLimit = (int) Math.min(Integer.MAX_VALUE, options.maxPayloadBytes());
         config.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, bodyLimit); // block-wise uploads stop at the limit (4.13)
+        // An exchange stays in the deduplicator for the exchange lifetime after it was answered, only to answer a
+        // retransmission with the same response: it need not keep the request's payload nor its options (the body a
+        // block-wise upload assembled is dropped by DeviceCoapResource, which Californium's offloading misses).
+        config.set(CoapConfig.USE_MESSAGE_OFFLOADING, true);
         config.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
         config.set(CoapConfig.MAX_ACTIVE_PEERS, options.limits().maxPeers());
         config.set(DtlsConfig.DTLS_MAX_CONNECTIONS, options.limits().maxPeers());
@@ -146,7 +169,14 @@ public final class CoapAdapter implements ProtocolAdapter {
                 new DeviceUplink(uplink, options.maxPayloadBytes(), options.ackTimeout(), Clock.systemUTC());
         for (String name : new String[] {"telemetry", "event", "command"}) {
             server.add(new DeviceCoapResource(
-                    name, deviceUplink, directory, inbox, options.maxTtd(), options.anonymousAllowed(), metrics));
+                    name,
+                    deviceUplink,
+                    directory,
+                    inbox,
+                    options.maxTtd(),
+                    options.anonymousAllowed(),
+                    metrics,
+                    waiters));
         }
         server.start();
         registerMeters();
@@ -179,6 +209,7 @@ public final class CoapAdapter implements ProtocolAdapter {
                 .setConfiguration(config)
                 .setConnector(connector)
                 .setMessageExchangeStore(exchanges)
+                .setCoapStackFactory(new BlockwiseBound(blockwiseUploads()))
                 .build();
     }
 

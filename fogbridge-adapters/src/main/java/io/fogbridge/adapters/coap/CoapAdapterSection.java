@@ -65,14 +65,29 @@ public final class CoapAdapterSection implements ConfigSection<CoapAdapterSettin
             "adapters.coap.maxPeers",
             ValueTypes.intRange(1, 1_000_000, "peers, 1-1000000"),
             CoapLimits.DEFAULTS.maxPeers(),
-            "Peers (address and port) the CoAP stack keeps state for: message ids, block-wise uploads (each up to"
-                    + " devices.maxPayload) and DTLS connections. Peers silent for 10 minutes make room.");
+            "Peers (address and port) the CoAP stack keeps state for: message ids and DTLS connections. Peers silent"
+                    + " for 10 minutes make room.");
     public static final ConfigKey<Integer> MAX_EXCHANGES = ConfigKey.define(
             "adapters.coap.maxExchanges",
             ValueTypes.intRange(16, 1_000_000, "exchanges, 16-1000000"),
             CoapLimits.DEFAULTS.maxExchanges(),
             "Received requests remembered per endpoint (about 3 kB each) so a retransmission is answered, not"
                     + " handled twice; when full the oldest is forgotten.");
+    public static final ConfigKey<Integer> MAX_TTD_WAITING = ConfigKey.define(
+            "adapters.coap.maxTtdWaiting",
+            ValueTypes.intRange(1, 1_000_000, "requests, 1-1000000"),
+            CoapLimits.DEFAULTS.maxTtdWaiting(),
+            "CoAP requests waiting for a command (?ttd=) at once (a few kB each); more are refused 5.03 with"
+                    + " Max-Age before their payload is forwarded. A device has one waiting request: a newer one"
+                    + " ends the older one's wait (answered 2.04 without a command).");
+    public static final ConfigKey<Integer> MAX_BLOCKWISE_UPLOADS = ConfigKey.define(
+                    "adapters.coap.maxBlockwiseUploads",
+                    ValueTypes.intRange(1, 100_000, "uploads, 1-100000"),
+                    null,
+                    "Block-wise uploads (RFC 7959) in progress at once per endpoint; each holds a buffer of up to"
+                            + " devices.maxPayload from its first block on. An upload beyond is refused 4.08 at its"
+                            + " second block; an upload whose next block does not come within 60 s is dropped.")
+            .defaultDescribedAs("as many as fit in 8 MiB (32 at devices.maxPayload 256KiB)");
 
     @Override
     public String name() {
@@ -93,7 +108,9 @@ public final class CoapAdapterSection implements ConfigSection<CoapAdapterSettin
                 MAX_SOURCES,
                 TOTAL_RATE,
                 MAX_PEERS,
-                MAX_EXCHANGES);
+                MAX_EXCHANGES,
+                MAX_TTD_WAITING,
+                MAX_BLOCKWISE_UPLOADS);
     }
 
     @Override
@@ -127,7 +144,9 @@ public final class CoapAdapterSection implements ConfigSection<CoapAdapterSettin
                 || values.get(SOURCE_BURST) == null
                 || values.get(MAX_SOURCES) == null
                 || values.get(MAX_PEERS) == null
-                || values.get(MAX_EXCHANGES) == null) {
+                || values.get(MAX_EXCHANGES) == null
+                || values.get(MAX_TTD_WAITING) == null
+                || (values.isSet(MAX_BLOCKWISE_UPLOADS) && values.get(MAX_BLOCKWISE_UPLOADS) == null)) {
             return null;
         }
         if (totalRate < sourceRate) {
@@ -145,6 +164,8 @@ public final class CoapAdapterSection implements ConfigSection<CoapAdapterSettin
                 values.get(MAX_SOURCES),
                 totalRate,
                 values.get(MAX_PEERS),
-                values.get(MAX_EXCHANGES));
+                values.get(MAX_EXCHANGES),
+                values.get(MAX_TTD_WAITING),
+                values.get(MAX_BLOCKWISE_UPLOADS) == null ? 0 : values.get(MAX_BLOCKWISE_UPLOADS));
     }
 }

@@ -19,12 +19,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.CoAP.Type;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Message;
 import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
@@ -54,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * already there goes back piggy-backed at once. Otherwise the request is acknowledged now with an empty ACK (the
  * append is durable, so that is honest, and it stops the client's retransmissions) and the command, or a plain 2.04
  * when ttd passes, follows as a separate confirmable response. A command counts as delivered when the device
- * acknowledges that response; a timeout or reset puts it back to pending.
+ * acknowledges that response; a timeout or reset puts it back to pending. Waiting requests are bounded ({@link
+ * TtdWaiters}: {@code adapters.coap.maxTtdWaiting} in all, refused 5.03 with Max-Age before the payload is forwarded;
+ * one per device, a newer one ends the older one's wait with a plain 2.04), and hold no payload while they wait.
  *
  * <p>Responses carrying a command: 2.04 with the payload, Content-Format from the command's content type,
  * {@code Location-Query: command=<name>} and, when the cloud wants an answer, {@code Location-Path:
@@ -72,6 +76,7 @@ final class DeviceCoapResource extends CoapResource {
     private final Duration maxTtd;
     private final boolean anonymousAllowed;
     private final AdapterMetrics metrics;
+    private final TtdWaiters waiters;
 
     DeviceCoapResource(
             String name,
@@ -80,7 +85,8 @@ final class DeviceCoapResource extends CoapResource {
             CommandInbox inboxOrNull,
             Duration maxTtd,
             boolean anonymousAllowed,
-            AdapterMetrics metrics) {
+            AdapterMetrics metrics,
+            TtdWaiters waiters) {
         super(name);
         this.uplink = uplink;
         this.directory = directory;
@@ -88,6 +94,7 @@ final class DeviceCoapResource extends CoapResource {
         this.maxTtd = maxTtd;
         this.anonymousAllowed = anonymousAllowed;
         this.metrics = metrics;
+        this.waiters = waiters;
     }
 
     @Override
@@ -117,40 +124,83 @@ final class DeviceCoapResource extends CoapResource {
         if (sender == null) {
             return; // answered 4.01 / 4.03
         }
+        boolean polls = ttd != null && inbox != null && resource.kind() != DeviceResource.Kind.COMMAND_RESPONSE;
+        DeviceId device = polls ? device(resource, sender) : null;
+        TtdWaiters.Slot slot = device != null ? waiters.take(device) : null;
+        if (device != null && slot == null) {
+            refuseWait(exchange, ttd);
+            return;
+        }
         int format = request.getOptions().getContentFormat();
         String contentType = format == MediaTypeRegistry.UNDEFINED ? null : MediaTypeRegistry.toString(format);
         QoS qos = request.getType() == Type.CON ? QoS.AT_LEAST_ONCE : QoS.AT_MOST_ONCE;
         uplink.send(sender, resource, request.getPayload(), contentType, qos).whenComplete((reply, failure) -> {
             try {
-                answer(exchange, resource, reply, ttd);
+                answer(exchange, reply, slot, ttd);
             } catch (RuntimeException e) {
+                if (slot != null) {
+                    slot.release();
+                }
                 log.warn("answering a CoAP request from {} failed", Untrusted.of(sender.clientId()), e);
                 respond(exchange, ResponseCode.INTERNAL_SERVER_ERROR, "internal error");
             }
         });
     }
 
-    private void answer(CoapExchange exchange, DeviceResource resource, UplinkReply reply, Duration ttd) {
-        if (!reply.accepted()) {
-            respond(exchange, code(reply.status()), reply.reason());
-            return;
+    /** The device the request is for, as the uplink will see it; null when it names none and has no identity. */
+    private static DeviceId device(DeviceResource resource, RequestSender sender) {
+        if (resource.namesDevice()) {
+            return new DeviceId(resource.tenant(), resource.device());
         }
-        if (ttd == null || inbox == null || resource.kind() == DeviceResource.Kind.COMMAND_RESPONSE) {
-            respond(exchange, ResponseCode.CHANGED, null);
+        if (sender instanceof RequestSender.Authenticated authenticated) {
+            return new DeviceId(
+                    authenticated.device().tenant(), authenticated.device().id());
+        }
+        return null;
+    }
+
+    /** 5.03 before the payload is forwarded: the device sends it again after Max-Age. */
+    private void refuseWait(CoapExchange exchange, Duration ttd) {
+        Response response = new Response(ResponseCode.SERVICE_UNAVAILABLE);
+        response.getOptions().setMaxAge(Math.max(1, ttd.toSeconds()));
+        response.setPayload("too many requests waiting for commands (adapters.coap.maxTtdWaiting = " + waiters.max()
+                + "); send again later");
+        metrics.answered(503);
+        exchange.respond(response);
+    }
+
+    /** @param slot the request's place among the waiters; null when it does not wait for a command */
+    private void answer(CoapExchange exchange, UplinkReply reply, TtdWaiters.Slot slot, Duration ttd) {
+        // The uplink has the payload (durable, or refused): the exchange, remembered for retransmissions until the
+        // exchange lifetime ends and held for a whole ttd wait, need not keep it. Californium's own offloading drops
+        // only the last block's, not the body a block-wise upload assembled.
+        exchange.advanced().getRequest().offload(Message.OffloadMode.PAYLOAD);
+        if (!reply.accepted() || slot == null) {
+            if (slot != null) {
+                slot.release();
+            }
+            if (reply.accepted()) {
+                respond(exchange, ResponseCode.CHANGED, null);
+            } else {
+                respond(exchange, code(reply.status()), reply.reason());
+            }
             return;
         }
         CompletableFuture<Optional<Command>> wait = inbox.awaitCommand(reply.tenant(), reply.device(), ttd);
-        if (!wait.isDone()) {
+        if (wait.isDone()) {
+            slot.release();
+        } else {
             exchange.accept(); // durable already: the empty ACK is honest, and it stops retransmissions while we wait
             metrics.waitStarted();
             wait.whenComplete((command, failure) -> metrics.waitEnded());
+            slot.waitFor(wait);
         }
         wait.whenComplete((command, failure) -> {
             if (failure != null || command.isEmpty()) {
-                if (failure != null) {
+                if (failure != null && !(failure instanceof CancellationException)) {
                     log.warn("command inbox failed; answering without a command", failure);
                 }
-                respond(exchange, ResponseCode.CHANGED, null);
+                respond(exchange, ResponseCode.CHANGED, null); // cancelled: a newer request of the device waits
             } else {
                 deliver(exchange, command.get());
             }

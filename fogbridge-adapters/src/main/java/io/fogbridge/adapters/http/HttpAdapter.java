@@ -6,6 +6,8 @@ import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.Uplink;
 import io.fogbridge.api.device.DeviceDirectory;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -25,6 +27,8 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * during the wait is seen at once, so its waiter is released and no command is handed to it. The JDK's
  * {@code com.sun.net.httpserver}, used before, does not read a connection while its request is served, so it could
  * not tell a live long poll from an abandoned one. Connections idle for {@value #IDLE_SECONDS} s with no request
- * being served are closed.
+ * being served are closed. Bodies are read before a request is authenticated, so what all connections hold of them
+ * together is bounded ({@link BodyBudget}, {@link HttpAdapterOptions#bodyBudget()}): beyond, 503 and the connection
+ * closed. So is the number of connections ({@code maxConnections}, counted from accept: one beyond is closed at once).
  *
  * <p>Lifecycle: {@link #start} once, {@link #close} once (requests in flight are cut). Thread-safe.
  */
@@ -65,6 +71,10 @@ public final class HttpAdapter implements ProtocolAdapter {
     private final DeviceDirectory directory;
     private final CommandInbox inbox;
     private final AdapterMetrics metrics;
+    private final MeterRegistry registry;
+    private final BodyBudget bodies;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final LongAdder refusedConnections = new LongAdder();
     private final Clock clock;
     private ExecutorService executor;
     private EventLoopGroup loops;
@@ -84,6 +94,8 @@ public final class HttpAdapter implements ProtocolAdapter {
         this.directory = directory;
         this.inbox = inboxOrNull;
         this.metrics = new AdapterMetrics("http", metricsOrNull);
+        this.registry = metricsOrNull;
+        this.bodies = new BodyBudget(options.bodyBudget());
         this.clock = Clock.systemUTC();
     }
 
@@ -112,18 +124,34 @@ public final class HttpAdapter implements ProtocolAdapter {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (!admitted(channel)) {
+                            return;
+                        }
                         if (options.tls() != null) {
                             channel.pipeline().addLast(new SslHandler(serverEngine()));
                         }
                         channel.pipeline()
                                 .addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
-                                .addLast(new RequestReader(options.maxPayloadBytes(), executor, handler::handle));
+                                .addLast(new RequestReader(
+                                        options.maxPayloadBytes(), bodies, metrics, executor, handler::handle));
                     }
                 })
                 .bind(new InetSocketAddress(options.host(), options.port()))
                 .sync()
                 .channel();
+        if (registry != null) {
+            Gauge.builder("fogbridge.http.body.bytes", bodies, BodyBudget::held)
+                    .description("bytes of request bodies held in memory (bounded by the adapter's body budget)")
+                    .baseUnit("bytes")
+                    .register(registry);
+            Gauge.builder("fogbridge.http.connections", connections, AtomicInteger::get)
+                    .description("device connections open")
+                    .register(registry);
+            FunctionCounter.builder("fogbridge.http.connections.refused", refusedConnections, LongAdder::sum)
+                    .description("device connections closed at once because adapters.http.maxConnections were open")
+                    .register(registry);
+        }
         ready = true;
         if (!options.anonymousAllowed()) {
             log.info("HTTP device adapter on {}://{}:{}", scheme(), options.host(), port());
@@ -135,6 +163,18 @@ public final class HttpAdapter implements ProtocolAdapter {
                     port(),
                     options.anonymous() == null ? " (loopback)" : "");
         }
+    }
+
+    /** Counts the connection while it is open; closes it at once when {@code maxConnections} are open already. */
+    private boolean admitted(SocketChannel channel) {
+        if (connections.incrementAndGet() > options.maxConnections()) {
+            connections.decrementAndGet();
+            refusedConnections.increment();
+            channel.close();
+            return false;
+        }
+        channel.closeFuture().addListener(closed -> connections.decrementAndGet());
+        return true;
     }
 
     private SSLEngine serverEngine() {

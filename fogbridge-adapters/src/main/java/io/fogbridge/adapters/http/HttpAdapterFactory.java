@@ -42,7 +42,9 @@ public final class HttpAdapterFactory implements AdapterFactory<HttpAdapterSetti
                 settings.anonymous(),
                 null,
                 false,
-                settings.maxTtdWaiting());
+                settings.maxTtdWaiting(),
+                0,
+                settings.maxConnections());
         if (settings.keyStore() == null) {
             return options;
         }

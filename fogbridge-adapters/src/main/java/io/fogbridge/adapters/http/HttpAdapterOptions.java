@@ -19,6 +19,9 @@ import javax.net.ssl.SSLContext;
  * @param tls             null = plain HTTP; else HTTPS with this context
  * @param clientAuth      with TLS: ask for a client certificate (devices may still use basic auth without one)
  * @param maxTtdWaiting   how many {@code ttd} requests may wait for a command at once; more are refused with 503
+ * @param bodyBudgetBytes request bodies the adapter may hold at once, all connections together, from their first
+ *                        byte until the uplink took them; 0 = {@link #bodyBudget() derived from the heap}
+ * @param maxConnections  connections open at once; a connection beyond is closed as soon as it is accepted
  */
 public record HttpAdapterOptions(
         String host,
@@ -29,10 +32,38 @@ public record HttpAdapterOptions(
         Boolean anonymous,
         SSLContext tls,
         boolean clientAuth,
-        int maxTtdWaiting) {
+        int maxTtdWaiting,
+        long bodyBudgetBytes,
+        int maxConnections) {
 
     /** The default of {@code adapters.http.maxTtdWaiting}. */
     public static final int DEFAULT_MAX_TTD_WAITING = 1000;
+    /** The default of {@code adapters.http.maxConnections}: the long polls, and as many again for the rest. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 2000;
+
+    public HttpAdapterOptions(
+            String host,
+            int port,
+            long maxPayloadBytes,
+            Duration ackTimeout,
+            Duration maxTtd,
+            Boolean anonymous,
+            SSLContext tls,
+            boolean clientAuth,
+            int maxTtdWaiting) {
+        this(
+                host,
+                port,
+                maxPayloadBytes,
+                ackTimeout,
+                maxTtd,
+                anonymous,
+                tls,
+                clientAuth,
+                maxTtdWaiting,
+                0,
+                DEFAULT_MAX_CONNECTIONS);
+    }
 
     public HttpAdapterOptions(
             String host,
@@ -56,6 +87,23 @@ public record HttpAdapterOptions(
         if (maxTtdWaiting < 1) {
             throw new IllegalArgumentException("maxTtdWaiting must be at least 1, got " + maxTtdWaiting);
         }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+        }
+        if (bodyBudgetBytes < 0) {
+            throw new IllegalArgumentException("bodyBudgetBytes must be 0 (derived) or more, got " + bodyBudgetBytes);
+        }
+    }
+
+    /**
+     * The bytes of request bodies held at once: {@code bodyBudgetBytes} when set, else a sixteenth of the heap, at most
+     * 16 MiB (8 MiB at the launcher's {@code -Xmx128m}); never less than one body of {@code maxPayloadBytes}.
+     */
+    public long bodyBudget() {
+        long budget = bodyBudgetBytes > 0
+                ? bodyBudgetBytes
+                : Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 16);
+        return Math.max(budget, maxPayloadBytes);
     }
 
     /** Plain HTTP on {@code host:port}, 256 KiB bodies, 10 s ack timeout, ttd up to 60 s, anonymous on loopback. */
@@ -74,12 +122,54 @@ public record HttpAdapterOptions(
                 anonymous,
                 context,
                 askForClientCertificate,
-                maxTtdWaiting);
+                maxTtdWaiting,
+                bodyBudgetBytes,
+                maxConnections);
     }
 
     public HttpAdapterOptions withMaxTtdWaiting(int waiting) {
         return new HttpAdapterOptions(
-                host, port, maxPayloadBytes, ackTimeout, maxTtd, anonymous, tls, clientAuth, waiting);
+                host,
+                port,
+                maxPayloadBytes,
+                ackTimeout,
+                maxTtd,
+                anonymous,
+                tls,
+                clientAuth,
+                waiting,
+                bodyBudgetBytes,
+                maxConnections);
+    }
+
+    public HttpAdapterOptions withBodyBudget(long bytes) {
+        return new HttpAdapterOptions(
+                host,
+                port,
+                maxPayloadBytes,
+                ackTimeout,
+                maxTtd,
+                anonymous,
+                tls,
+                clientAuth,
+                maxTtdWaiting,
+                bytes,
+                maxConnections);
+    }
+
+    public HttpAdapterOptions withMaxConnections(int connections) {
+        return new HttpAdapterOptions(
+                host,
+                port,
+                maxPayloadBytes,
+                ackTimeout,
+                maxTtd,
+                anonymous,
+                tls,
+                clientAuth,
+                maxTtdWaiting,
+                bodyBudgetBytes,
+                connections);
     }
 
     public boolean anonymousAllowed() {

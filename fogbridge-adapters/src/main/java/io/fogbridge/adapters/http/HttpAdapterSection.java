@@ -49,6 +49,14 @@ public final class HttpAdapterSection implements ConfigSection<HttpAdapterSettin
                     + " and `Retry-After` before its body is forwarded; each waiter holds a connection and a parked"
                     + " virtual thread (a few KiB).");
 
+    public static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.define(
+            "adapters.http.maxConnections",
+            ValueTypes.intRange(1, 1_000_000, "a whole number 1-1000000"),
+            HttpAdapterOptions.DEFAULT_MAX_CONNECTIONS,
+            "How many device connections may be open at once, authenticated or not (a connection is counted from"
+                    + " the moment it is accepted). A connection beyond is closed at once and counted in"
+                    + " fogbridge_http_connections_refused_total.");
+
     @Override
     public String name() {
         return "adapters.http";
@@ -56,7 +64,16 @@ public final class HttpAdapterSection implements ConfigSection<HttpAdapterSettin
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(ENABLED, HOST, PORT, ANONYMOUS, KEY_STORE, KEY_STORE_PASSWORD, CLIENT_CA_FILE, MAX_TTD_WAITING);
+        return List.of(
+                ENABLED,
+                HOST,
+                PORT,
+                ANONYMOUS,
+                KEY_STORE,
+                KEY_STORE_PASSWORD,
+                CLIENT_CA_FILE,
+                MAX_TTD_WAITING,
+                MAX_CONNECTIONS);
     }
 
     @Override
@@ -64,7 +81,8 @@ public final class HttpAdapterSection implements ConfigSection<HttpAdapterSettin
         if (values.get(ENABLED) == null
                 || values.get(HOST) == null
                 || values.get(PORT) == null
-                || values.get(MAX_TTD_WAITING) == null) {
+                || values.get(MAX_TTD_WAITING) == null
+                || values.get(MAX_CONNECTIONS) == null) {
             return null; // an invalid value, reported already
         }
         return new HttpAdapterSettings(
@@ -75,6 +93,7 @@ public final class HttpAdapterSection implements ConfigSection<HttpAdapterSettin
                 values.get(KEY_STORE),
                 values.get(KEY_STORE_PASSWORD),
                 values.get(CLIENT_CA_FILE),
-                values.get(MAX_TTD_WAITING));
+                values.get(MAX_TTD_WAITING),
+                values.get(MAX_CONNECTIONS));
     }
 }

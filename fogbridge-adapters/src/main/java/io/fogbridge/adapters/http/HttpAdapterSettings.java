@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * @param keyStore         PKCS12 server key and chain; null = plain HTTP
  * @param clientCaFile     PEM CAs for device client certificates; null = no client certificates asked for
  * @param maxTtdWaiting    how many {@code ttd} requests may wait for a command at once
+ * @param maxConnections   how many connections may be open at once
  */
 public record HttpAdapterSettings(
         boolean enabled,
@@ -18,7 +19,8 @@ public record HttpAdapterSettings(
         Path keyStore,
         String keyStorePassword,
         Path clientCaFile,
-        int maxTtdWaiting) {
+        int maxTtdWaiting,
+        int maxConnections) {
 
     /** No secrets: the key store password never appears. */
     @Override

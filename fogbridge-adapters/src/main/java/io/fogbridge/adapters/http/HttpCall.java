@@ -47,17 +47,30 @@ final class HttpCall {
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
     private final CompletableFuture<Void> answered = new CompletableFuture<>();
     private final AtomicBoolean responded = new AtomicBoolean();
+    private final AtomicBoolean bodyReleased = new AtomicBoolean();
+    private final Runnable releaseBody;
 
     /**
      * @param body         the whole body; empty when {@code bodyTooLarge}
      * @param bodyTooLarge the body exceeds the limit (declared or counted): answer 413, the connection is closed after
+     * @param releaseBody  gives the body's bytes back to the {@link BodyBudget}; run once, when the body is taken or
+     *                     the call answered, whichever comes first
      */
-    HttpCall(Channel channel, HttpRequest request, byte[] body, boolean bodyTooLarge) {
+    HttpCall(Channel channel, HttpRequest request, byte[] body, boolean bodyTooLarge, Runnable releaseBody) {
         this.channel = channel;
         this.request = request;
         this.uri = URI.create(request.uri().startsWith("/") ? request.uri() : "/" + request.uri());
         this.body = body;
         this.bodyTooLarge = bodyTooLarge;
+        this.releaseBody = releaseBody;
+        answered.whenComplete((ignored, failure) -> releaseBody());
+    }
+
+    /** The body no longer counts against the budget (it was handed on, or will never be). Idempotent. */
+    void releaseBody() {
+        if (bodyReleased.compareAndSet(false, true)) {
+            releaseBody.run();
+        }
     }
 
     String getRequestMethod() {
@@ -85,6 +98,7 @@ final class HttpCall {
     byte[] takeBody() {
         byte[] taken = body;
         body = null;
+        releaseBody(); // the uplink's own bound (the spool's append budget) covers it from here
         return taken;
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -36,7 +37,9 @@ import java.util.function.LongSupplier;
  * sender: a fast sender costs one copy a second while nobody looks, and a page opened later still shows what each
  * device sent (at most that much older than its very last message). The protocol is worked out when a page asks,
  * not per message. At most {@value #MAX_SENDERS} senders are tracked: anonymous clients inventing ids cannot grow it
- * without bound; later ones are not shown. Thread-safe.
+ * without bound; later ones are not shown. What the recent lists keep of payloads and topics, all senders together,
+ * is bounded by {@link #KEPT_BYTES}: 10,000 devices with 4 KiB payloads would otherwise pin 320 MB. Beyond it a message
+ * is counted but not listed, until a sender's newer message replaces an older one of its own. Thread-safe.
  */
 public final class DeviceActivity implements Uplink, SessionListener {
 
@@ -44,6 +47,9 @@ public final class DeviceActivity implements Uplink, SessionListener {
     static final int PAYLOAD_KEPT = 4096;
     static final int RECENT = 8;
     static final long UNWATCHED_SAMPLE_MILLIS = 1000;
+    /** What the recent lists of all senders keep of payloads and topics at most: 4 MiB. */
+    static final long KEPT_BYTES = 4L << 20;
+
     private static final String COMMAND_PREFIX = "command/";
     /** Not a tenant id (those never hold a newline): the group of anonymous clients. */
     private static final String ANONYMOUS = "\nanonymous";
@@ -98,6 +104,9 @@ public final class DeviceActivity implements Uplink, SessionListener {
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Sender>> senders = new ConcurrentHashMap<>();
 
     private final AtomicInteger tracked = new AtomicInteger();
+    /** Bytes the recent lists keep, all senders together (see {@link Sender#keep}). */
+    private final AtomicLong kept = new AtomicLong();
+
     private volatile Consumer<InboundMessage> commandResponses = message -> {};
     private volatile BooleanSupplier watched = () -> true;
 
@@ -174,7 +183,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
         }
         return senders.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).computeIfAbsent(name, n -> {
             tracked.incrementAndGet();
-            return new Sender(ref);
+            return new Sender(ref, kept);
         });
     }
 
@@ -194,6 +203,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
     /** One sender's last minute, in one-second buckets, and its last messages in a ring. */
     private static final class Sender {
         private final DeviceRef ref;
+        private final AtomicLong kept;
         private final long[] bucketSecond = new long[60];
         private final long[] bucketMessages = new long[60];
         private final long[] bucketBytes = new long[60];
@@ -210,8 +220,9 @@ public final class DeviceActivity implements Uplink, SessionListener {
         private long linkSince;
         private String linkReason;
 
-        Sender(DeviceRef ref) {
+        Sender(DeviceRef ref, AtomicLong kept) {
             this.ref = ref;
+            this.kept = kept;
             this.clientId = ref.clientId();
         }
 
@@ -234,13 +245,36 @@ public final class DeviceActivity implements Uplink, SessionListener {
             boolean status =
                     message.topic().endsWith("/status") && message.headers().containsKey(Headers.SOURCE);
             if (watched || status || now - lastKept >= UNWATCHED_SAMPLE_MILLIS) {
-                recent[next] = new Recent(now, message.topic(), prefix(payload));
-                next = (next + 1) % RECENT;
-                lastKept = now;
+                if (keep(now, message.topic(), payload)) {
+                    lastKept = now;
+                }
             }
             if (status) {
                 converterStatus(now, payload);
             }
+        }
+
+        /**
+         * Puts the message into the ring slot {@link #next} while the shared budget allows (its prefix, in place of
+         * the slot's oldest message); false when it does not fit.
+         */
+        private boolean keep(long now, String topic, byte[] payload) {
+            Recent old = recent[next];
+            long freed = old == null ? 0 : cost(old.topic(), old.payload().length);
+            int length = prefixLength(payload);
+            long cost = cost(topic, length);
+            if (kept.addAndGet(cost - freed) > KEPT_BYTES && cost > freed) {
+                kept.addAndGet(freed - cost);
+                return false;
+            }
+            recent[next] = new Recent(now, topic, Arrays.copyOf(payload, length));
+            next = (next + 1) % RECENT;
+            return true;
+        }
+
+        /** Heap a kept message takes, about: its payload, its topic's characters, the record. */
+        private static long cost(String topic, int payloadBytes) {
+            return payloadBytes + 2L * topic.length() + 64;
         }
 
         /** A converter's link event; parsed only on that topic, so telemetry pays one {@code endsWith}. */
@@ -284,15 +318,16 @@ public final class DeviceActivity implements Uplink, SessionListener {
             }
         }
 
-        private static byte[] prefix(byte[] payload) {
+        /** How much of the payload is kept: at most {@value #PAYLOAD_KEPT} bytes, never ending inside a character. */
+        private static int prefixLength(byte[] payload) {
             if (payload.length <= PAYLOAD_KEPT) {
-                return payload.clone();
+                return payload.length;
             }
             int cut = PAYLOAD_KEPT;
             while (cut > 0 && (payload[cut] & 0xC0) == 0x80) { // never end inside a multi-byte character
                 cut--;
             }
-            return Arrays.copyOf(payload, cut);
+            return cut;
         }
 
         /** The last message's headers as the record will carry them, content type and QoS first. */

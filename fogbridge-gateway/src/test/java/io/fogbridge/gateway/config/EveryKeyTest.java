@@ -69,6 +69,7 @@ class EveryKeyTest {
             adapters.http.keyStorePassword | '""'        | must not be empty
             adapters.http.clientCaFile | "a\\0b"         | not a valid path
             adapters.http.maxTtdWaiting | "0"            | expected a whole number 1-100000, got '0'
+            adapters.http.maxConnections | "0"           | expected a whole number 1-1000000, got '0'
             adapters.coap.enabled      | yes             | expected true or false
             adapters.coap.host         | "a b"           | expected host name or IP address
             adapters.coap.port         | "-1"            | expected a port 0-65535
@@ -81,6 +82,8 @@ class EveryKeyTest {
             adapters.coap.totalRate    | "-5"            | expected requests per second, 1-10000000
             adapters.coap.maxPeers     | "0"             | expected peers, 1-1000000
             adapters.coap.maxExchanges | "8"             | expected exchanges, 16-1000000
+            adapters.coap.maxTtdWaiting | "0"            | expected requests, 1-1000000
+            adapters.coap.maxBlockwiseUploads | "0"      | expected uploads, 1-100000
             adapters.maxTtd            | "0"             | must be longer than 0
             adapters.modbus.enabled    | yes             | expected true or false
             adapters.modbus.maxGap     | "125"           | expected 0-124

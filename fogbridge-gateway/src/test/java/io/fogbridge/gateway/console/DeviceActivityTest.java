@@ -108,6 +108,47 @@ class DeviceActivityTest {
         assertThat(activity.snapshot().getFirst().recent()).hasSize(3);
     }
 
+    @Test
+    void whatTheRecentListsKeepIsBoundedForAWholeFleet() {
+        byte[] payload = "x".repeat(DeviceActivity.PAYLOAD_KEPT).getBytes(StandardCharsets.UTF_8);
+        int devices = 3_000; // × 8 messages × 4 KiB = 98 MB without the bound
+        for (int m = 0; m < DeviceActivity.RECENT; m++) {
+            for (int d = 0; d < devices; d++) {
+                activity.accept(new InboundMessage(
+                        "telemetry/acme/dev-" + d,
+                        payload,
+                        QoS.AT_MOST_ONCE,
+                        new DeviceRef("acme", "dev-" + d, "dev-" + d),
+                        null,
+                        now.get()));
+            }
+        }
+        var seen = activity.snapshot();
+        assertThat(seen).hasSize(devices);
+        long kept = seen.stream()
+                .flatMap(s -> s.recent().stream())
+                .mapToLong(r -> r.payload().length + 2L * r.topic().length())
+                .sum();
+        assertThat(kept).isLessThanOrEqualTo(DeviceActivity.KEPT_BYTES);
+        assertThat(seen).allSatisfy(s -> assertThat(s.messagesLastMinute()).isEqualTo(DeviceActivity.RECENT));
+        // the first devices' messages were kept while there was room; the later ones are counted, not listed
+        assertThat(seen.stream().filter(s -> s.recent().isEmpty())).isNotEmpty();
+
+        // a device's newest message takes the room its oldest leaves
+        activity.accept(new InboundMessage(
+                "telemetry/acme/dev-0",
+                payload,
+                QoS.AT_MOST_ONCE,
+                new DeviceRef("acme", "dev-0", "dev-0"),
+                null,
+                now.get()));
+        var dev0 = activity.snapshot().stream()
+                .filter(s -> "dev-0".equals(s.device()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(dev0.lastPayload()).hasSize(DeviceActivity.PAYLOAD_KEPT);
+    }
+
     private void status(DeviceRef sender, String json) {
         activity.accept(new InboundMessage(
                 "event/acme/" + sender.device() + "/status",

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * </ol>
  *
  * A held record is sent when the interval ends ({@link #releaseDue}, called by the sweeper) or is superseded by a
- * record arriving after it ended, which is sent instead. A clock stepped backwards (arrival before the last send)
+ * record arriving after it ended, which is sent instead. What all streams hold is bounded ({@link HeldRecords}): a
+ * record that does not fit is sent at once instead of held. A clock stepped backwards (arrival before the last send)
  * counts as an interval passed: sending once too often beats staying silent for the length of the step.
  */
 final class FilterStream extends Stream {
@@ -35,13 +36,20 @@ final class FilterStream extends Stream {
     private final long minInterval;
     private final long maxSilence;
     private final ReductionMeters meters;
+    private final HeldRecords heldRecords;
     private final Object[] sent;
     private long sentAt = NEVER;
     private UplinkRecord held;
     private Sample heldSample;
 
-    FilterStream(Deadband[] bands, long minIntervalMillis, long maxSilenceMillis, ReductionMeters meters) {
+    FilterStream(
+            Deadband[] bands,
+            long minIntervalMillis,
+            long maxSilenceMillis,
+            ReductionMeters meters,
+            HeldRecords heldRecords) {
         this.bands = bands;
+        this.heldRecords = heldRecords;
         this.minInterval = minIntervalMillis;
         this.maxSilence = maxSilenceMillis;
         this.meters = meters;
@@ -55,8 +63,7 @@ final class FilterStream extends Stream {
         }
         long since = arrival - sentAt;
         if (!changed(sample)) {
-            held = null;
-            heldSample = null;
+            dropHeld();
             if (maxSilence > 0 && (since >= maxSilence || since < 0)) {
                 return send(record, sample, arrival);
             }
@@ -64,6 +71,9 @@ final class FilterStream extends Stream {
             return DEADBAND;
         }
         if (minInterval > 0 && since >= 0 && since < minInterval) {
+            if (!heldRecords.replace(held, record)) {
+                return send(record, sample, arrival); // no room to hold it: sending it is all that is left
+            }
             held = record;
             heldSample = sample;
             meters.suppressed(MIN_INTERVAL);
@@ -102,9 +112,16 @@ final class FilterStream extends Stream {
             }
         }
         sentAt = at;
+        dropHeld();
+        return record;
+    }
+
+    private void dropHeld() {
+        if (held != null) {
+            heldRecords.release(held);
+        }
         held = null;
         heldSample = null;
-        return record;
     }
 
     @Override

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * connection at a time) and time it out.
  *
  * <p><b>Where the state lives, and restarts.</b> Only in this object's memory, per rule in a bounded {@link
- * StreamTable}; nothing is written to disk. {@link #close} (a clean shutdown: the gateway closes the stage after the
+ * StreamTable}, with the records {@code minInterval} holds back bounded in bytes for the whole stage ({@link
+ * HeldRecords}: at the bound a record is sent instead of held); nothing is written to disk. {@link #close} (a clean shutdown: the gateway closes the stage after the
  * adapters stopped and before the spool) appends every open window's aggregate and every held record, so a clean
  * restart loses nothing, though it cuts the windows open at that moment short ({@code records} in the aggregate
  * says how many it holds). A crash loses open windows and held records, which were acknowledged as suppressed; after
@@ -64,10 +65,16 @@ public final class Reduction implements UplinkStage, AutoCloseable {
 
     /** @param registry may be null: no metrics */
     public Reduction(List<ReductionRule> rules, Clock clock, MeterRegistry registry) {
+        this(rules, clock, registry, HeldRecords.DEFAULT_MAX);
+    }
+
+    /** @param heldBytes what records held back by {@code minInterval} may take at most, all rules together */
+    Reduction(List<ReductionRule> rules, Clock clock, MeterRegistry registry, long heldBytes) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        HeldRecords held = new HeldRecords(heldBytes);
         List<RuleStreams> built = new ArrayList<>();
         for (ReductionRule rule : rules) {
-            built.add(new RuleStreams(rule, registry));
+            built.add(new RuleStreams(rule, registry, held));
         }
         this.rules = built.toArray(RuleStreams[]::new);
     }

@@ -24,17 +24,19 @@ final class RuleStreams {
     private final ReductionMeters meters;
     private final StreamTable streams;
 
-    RuleStreams(ReductionRule rule, MeterRegistry registry) {
+    /** @param held what records held back by {@code minInterval} may take, shared by every rule of the stage */
+    RuleStreams(ReductionRule rule, MeterRegistry registry, HeldRecords held) {
         this.rule = rule;
         String[] fields = rule.fields();
         this.fieldless = fields.length == 0;
         this.reader = new FieldReader(fields);
         this.meters = new ReductionMeters(registry, rule.name());
-        this.streams = new StreamTable(rule.maxStreams(), streamFactory(rule, fields, meters), meters);
+        this.streams = new StreamTable(rule.maxStreams(), streamFactory(rule, fields, meters, held), meters);
     }
 
     @SuppressWarnings("unchecked")
-    private static Supplier<Stream> streamFactory(ReductionRule rule, String[] fields, ReductionMeters meters) {
+    private static Supplier<Stream> streamFactory(
+            ReductionRule rule, String[] fields, ReductionMeters meters, HeldRecords held) {
         if (rule.windowed()) {
             Set<Aggregate>[] aggregates = new Set[fields.length];
             for (int i = 0; i < fields.length; i++) {
@@ -49,7 +51,7 @@ final class RuleStreams {
         }
         long minInterval = rule.minInterval().toMillis();
         long maxSilence = rule.maxSilence().toMillis();
-        return () -> new FilterStream(bands, minInterval, maxSilence, meters);
+        return () -> new FilterStream(bands, minInterval, maxSilence, meters, held);
     }
 
     ReductionRule rule() {

@@ -247,4 +247,32 @@ class FilterRulesTest {
         assertThat(FilterStream.DEADBAND).isInstanceOf(Verdict.Suppress.class);
         assertThat(((Verdict.Suppress) FilterStream.MIN_INTERVAL).reason()).isEqualTo("minInterval");
     }
+
+    @Test
+    void whatMinIntervalHoldsIsBoundedInBytesAndARecordThatDoesNotFitIsSent() {
+        String payload = "{\"v\":\"" + "x".repeat(1000) + "\"}";
+        long one = payload.length() + 512L;
+        Reduction stage = new Reduction(
+                List.of(filter(Map.of(), Duration.ofSeconds(10), null, 100)), clock, registry, 2 * one + 100);
+        stage.start(released::add, false);
+        for (String device : List.of("d1", "d2", "d3")) {
+            assertThat(stage.apply(record(device, "telemetry/acme/" + device, payload, T0)))
+                    .as("first record of %s", device)
+                    .isInstanceOf(UplinkRecord.class);
+        }
+        List<Verdict> second = new ArrayList<>();
+        for (String device : List.of("d1", "d2", "d3")) {
+            second.add(stage.apply(record(device, "telemetry/acme/" + device, payload, T0 + 1000)));
+        }
+        assertThat(second.get(0)).isEqualTo(FilterStream.MIN_INTERVAL);
+        assertThat(second.get(1)).isEqualTo(FilterStream.MIN_INTERVAL);
+        assertThat(second.get(2)).as("no room to hold a third: sent").isInstanceOf(UplinkRecord.class);
+
+        clock.advance(Duration.ofSeconds(11));
+        stage.sweep();
+        assertThat(released).hasSize(2);
+        // the room is free again: d3's next record within its interval is held
+        assertThat(stage.apply(record("d3", "telemetry/acme/d3", payload, T0 + 2000)))
+                .isEqualTo(FilterStream.MIN_INTERVAL);
+    }
 }
