@@ -11,6 +11,10 @@
 //   Generation Int32   the <generation> argument: tells a restarted server's data from the old one's
 //   Setpoint   Double  0.0 at start, writable by anyone
 // Name and Generation are read-only (a Write gets Bad_NotWritable).
+//
+// Methods on the object Pump (ns=1;s=Pump):
+//   ns=1;s=Pump.Scale  (value Double, factor Int32) -> (result Double): value * factor
+//   ns=1;s=Pump.Jam    () -> Bad_InvalidState, always
 "use strict";
 const path = require("path");
 const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, StatusCodes, Variant } = require("node-opcua");
@@ -69,6 +73,22 @@ async function main() {
             },
         },
     });
+    const pump = namespace.addObject({ organizedBy: server.engine.addressSpace.rootFolder.objects, browseName: "Pump", nodeId: "s=Pump" });
+    const scale = namespace.addMethod(pump, {
+        nodeId: "s=Pump.Scale",
+        browseName: "Scale",
+        inputArguments: [
+            { name: "value", dataType: DataType.Double },
+            { name: "factor", dataType: DataType.Int32 },
+        ],
+        outputArguments: [{ name: "result", dataType: DataType.Double }],
+    });
+    scale.bindMethod(async (inputs, context) => ({
+        statusCode: StatusCodes.Good,
+        outputArguments: [{ dataType: DataType.Double, value: inputs[0].value * inputs[1].value }],
+    }));
+    const jam = namespace.addMethod(pump, { nodeId: "s=Pump.Jam", browseName: "Jam", inputArguments: [], outputArguments: [] });
+    jam.bindMethod(async (inputs, context) => ({ statusCode: StatusCodes.BadInvalidState }));
     setInterval(() => {
         counter += 1;
         level = Math.round(((level + 0.1) % 10) * 10) / 10;

@@ -49,6 +49,8 @@ class OpcUaCommandTest {
         assertThat(Main.commandLine().execute("opcua", "browse", "opc.tcp://127.0.0.1:1", "--depth", "0"))
                 .isEqualTo(2);
         assertThat(Main.commandLine().execute("opcua", "browse")).isEqualTo(2);
+        assertThat(Main.commandLine().execute("opcua", "sample", "opc.tcp://127.0.0.1:1", "--count", "0"))
+                .isEqualTo(2);
     }
 
     @Test
