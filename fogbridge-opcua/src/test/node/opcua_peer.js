@@ -10,6 +10,9 @@
 //   Name       String  "tank-1", constant
 //   Generation Int32   the <generation> argument: tells a restarted server's data from the old one's
 //   Setpoint   Double  0.0 at start, writable by anyone
+//   Locked     Double  writable by its access level, not by any user's (a Write gets Bad_UserAccessDenied)
+//   Shifty     BaseDataType: the counter, as a Double for 500 ms, then as a String for 500 ms, ... (a node whose
+//              data type changes)
 // Name and Generation are read-only (a Write gets Bad_NotWritable).
 //
 // Methods on the object Pump (ns=1;s=Pump):
@@ -89,8 +92,27 @@ async function main() {
     }));
     const jam = namespace.addMethod(pump, { nodeId: "s=Pump.Jam", browseName: "Jam", inputArguments: [], outputArguments: [] });
     jam.bindMethod(async (inputs, context) => ({ statusCode: StatusCodes.BadInvalidState }));
+    namespace.addVariable({
+        componentOf: device,
+        nodeId: "s=Locked",
+        browseName: "Locked",
+        dataType: "Double",
+        accessLevel: "CurrentRead | CurrentWrite",
+        userAccessLevel: "CurrentRead",
+        value: { dataType: DataType.Double, value: 1.5 },
+    });
+    const shifty = namespace.addVariable({
+        componentOf: device,
+        nodeId: "s=Shifty",
+        browseName: "Shifty",
+        dataType: "BaseDataType",
+        minimumSamplingInterval: 50,
+        value: { dataType: DataType.Double, value: 0 },
+    });
     setInterval(() => {
         counter += 1;
+        shifty.setValueFromSource(
+            Math.floor(counter / 5) % 2 === 0 ? { dataType: DataType.Double, value: counter } : { dataType: DataType.String, value: "n" + counter });
         level = Math.round(((level + 0.1) % 10) * 10) / 10;
         counterNode.setValueFromSource({ dataType: DataType.Int32, value: counter });
         levelNode.setValueFromSource({ dataType: DataType.Double, value: level });

@@ -82,9 +82,19 @@ class OpcUaPeerIT {
                         item("counter", "ns=1;s=Counter", null),
                         item("name", "ns=1;s=Name", null),
                         item("generation", "ns=1;s=Generation", null),
-                        item("missing", "ns=1;s=NoSuchNode", null))));
+                        item("missing", "ns=1;s=NoSuchNode", null),
+                        item("shifty", "ns=1;s=Shifty", null))));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> counters("tank").size() >= 5);
+        // a node whose data type changes between publishes: each value as it is, the others flowing beside it
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<JsonNode> shifty = records("tank").stream()
+                    .filter(r -> r.get("values").has("shifty"))
+                    .map(r -> r.get("values").get("shifty"))
+                    .toList();
+            return shifty.stream().anyMatch(JsonNode::isNumber)
+                    && shifty.stream().anyMatch(JsonNode::isTextual);
+        });
         List<JsonNode> records = records("tank");
         JsonNode first = records.stream()
                 .filter(r -> r.get("values").has("name"))
@@ -251,6 +261,7 @@ class OpcUaPeerIT {
                 List.of(
                         writable(item("setpoint", "ns=1;s=Setpoint", null)),
                         writable(item("name", "ns=1;s=Name", null)), // read-only on the server
+                        writable(item("locked", "ns=1;s=Locked", null)), // writable, but not by this user
                         item("counter", "ns=1;s=Counter", null))));
         await().atMost(Duration.ofSeconds(30)).until(() -> states("pump").contains("connected"));
 
@@ -271,6 +282,11 @@ class OpcUaPeerIT {
         assertThat(refused.get("status").get("name").textValue()).isEqualTo("Bad_NotWritable");
         assertThat(refused.get("written")).isEmpty();
         assertThat(command("w5", "reboot", "{}", 400).get("error").textValue()).contains("unknown command");
+        assertThat(command("w6", "write", "{\"locked\": 2.5}", 403)
+                        .get("status")
+                        .get("locked")
+                        .textValue())
+                .isEqualTo("Bad_UserAccessDenied");
 
         // method calls on the same command path: arguments converted to the method's declared types (Double, Int32)
         JsonNode scaled = command(
@@ -307,7 +323,7 @@ class OpcUaPeerIT {
                         .get("error")
                         .textValue())
                 .contains("not in the endpoint's methods");
-        assertThat(commands.delivered()).hasSize(10);
+        assertThat(commands.delivered()).hasSize(11);
         assertThat(meters.get("fogbridge.opcua.calls")
                         .tag("status", "400")
                         .counter()
