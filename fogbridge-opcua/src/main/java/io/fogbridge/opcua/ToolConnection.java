@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.stack.core.UaException;
 
 /**
  * The command line of {@code fogbridge opcua browse|sample}: the server URL, the tool's own options and the options
@@ -155,11 +156,12 @@ final class ToolConnection {
             identity = ApplicationIdentity.loadOrCreate(pki);
             trust = new ServerTrust(pki);
         }
-        OpcUaClient client = ClientFactory.create(endpoint, identity, trust, TIMEOUT, name);
         try {
+            // creating the client asks the server for its endpoints: the first contact, which may fail too
+            OpcUaClient client = ClientFactory.create(endpoint, identity, trust, TIMEOUT, name);
             client.connectAsync().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return client;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (UaException | ExecutionException | java.util.concurrent.TimeoutException e) {
             Optional<Path> rejected = trust == null ? Optional.empty() : trust.rejected();
             err.println("cannot connect to " + url + ": "
                     + rejected.map(ServerTrust::advice).orElse(EndpointSession.describe(e)));

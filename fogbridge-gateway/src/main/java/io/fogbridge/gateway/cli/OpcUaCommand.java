@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,7 +54,7 @@ final class OpcUaCommand implements Runnable {
             })
     static final class Browse implements Callable<Integer> {
         @Unmatched
-        List<String> args = List.of();
+        List<String> args = new ArrayList<>(); // picocli adds to it: a List.of() made every call fail
 
         @Override
         public Integer call() throws Exception {
@@ -71,7 +72,7 @@ final class OpcUaCommand implements Runnable {
             })
     static final class Sample implements Callable<Integer> {
         @Unmatched
-        List<String> args = List.of();
+        List<String> args = new ArrayList<>(); // picocli adds to it: a List.of() made every call fail
 
         @Override
         public Integer call() throws Exception {
