@@ -94,6 +94,7 @@ class EveryKeyTest {
             adapters.opcua.reconnectDelay | "0"          | must be longer than 0
             adapters.opcua.reconnectMax | forever        | expected a duration
             adapters.opcua.requestTimeout | "0"          | must be longer than 0
+            adapters.opcua.resumeWindow | forever        | expected a duration
             adapters.opcua.endpoints   | plc-1           | expected a list
             adapters.fake.enabled      | yes             | expected true or false
             adapters.fake.device       | "a b"           | expected letters, digits
