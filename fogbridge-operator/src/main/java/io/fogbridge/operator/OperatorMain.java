@@ -1,6 +1,7 @@
 package io.fogbridge.operator;
 
 import io.fogbridge.operator.model.OperatorDefaults;
+import io.fogbridge.operator.reconcile.DesiredRefusalWriter;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.operator.twin.KafkaDesiredCommands;
@@ -55,7 +56,9 @@ public final class OperatorMain {
         }
         Operator operator = new Operator(o -> o.withLeaderElectionConfiguration(leadership.configuration()));
         operator.register(new GatewayReconciler(OperatorDefaults.fromEnvironment(System.getenv()), Clock.systemUTC()));
-        KafkaDesiredCommands commands = new KafkaDesiredCommands(kafkaProperties(System.getenv()));
+        KafkaDesiredCommands commands = new KafkaDesiredCommands(
+                kafkaProperties(System.getenv()),
+                new DesiredRefusalWriter(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()));
         operator.register(new DeviceReconciler(Clock.systemUTC(), commands, DeviceReconciler.COMMAND_TTL));
         String twinKafka = System.getenv("FOGBRIDGE_TWIN_KAFKA");
         if (twinKafka != null && !twinKafka.isBlank()) {

@@ -28,6 +28,7 @@ import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.model.PodPaths;
 import io.fogbridge.operator.model.TwinAccess;
+import io.fogbridge.operator.reconcile.DesiredRefusalWriter;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.operator.twin.KafkaDesiredCommands;
@@ -99,7 +100,7 @@ class DeviceTwinIT {
         try (KubernetesClient client = server.createClient();
                 PymodbusPeer plc = PymodbusPeer.start(TestEnv.freePort());
                 KafkaBroker kafka = KafkaBroker.start(root.resolve("kafka"), 0);
-                KafkaDesiredCommands commands = new KafkaDesiredCommands(Map.of())) {
+                KafkaDesiredCommands commands = new KafkaDesiredCommands(Map.of(), new DesiredRefusalWriter(client))) {
             kafka.createTopic("fog.telemetry.acme", 1);
             kafka.createTopic("fog.command.acme", 1);
             Operator operator = startOperator(server, client, commands);
@@ -300,6 +301,27 @@ class DeviceTwinIT {
                                 .map(c -> c.status == Condition.Status.TRUE)
                                 .orElse(false));
                 assertThat(reported(client, "press-1", "setpoint")).isEqualTo(42);
+                assertThat(status(client, "press-1").desiredCommand.attempts).isEqualTo(1);
+
+                // A refusal: the converter answers 400 for a tag it does not have; InSync says so, with the answer,
+                // and the command is not sent again.
+                client.resources(Device.class)
+                        .inNamespace(NS)
+                        .withName("press-1")
+                        .edit(d -> {
+                            d.getSpec().desired = Map.of("setpoint", IntNode.valueOf(42), "bogus", IntNode.valueOf(1));
+                            return d;
+                        });
+                await().atMost(Duration.ofSeconds(30))
+                        .alias("press-1 InSync=False, reason Refused, with the converter's 400")
+                        .until(() -> status(client, "press-1")
+                                .condition("InSync")
+                                .map(c -> c.status == Condition.Status.FALSE
+                                        && c.reason.equals("Refused")
+                                        && c.message.contains("400"))
+                                .orElse(false));
+                System.out.println("refused: "
+                        + status(client, "press-1").condition("InSync").orElseThrow().message);
                 assertThat(status(client, "press-1").desiredCommand.attempts).isEqualTo(1);
             } finally {
                 operator.stop();

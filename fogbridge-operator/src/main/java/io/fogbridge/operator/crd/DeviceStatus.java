@@ -77,6 +77,9 @@ public class DeviceStatus {
         @JsonPropertyDescription("Why the last attempt did not reach Kafka; absent when it did.")
         public String sendError;
 
+        @JsonPropertyDescription("The device's (or its gateway's) answer when it refused the command: status and body.")
+        public String refusal;
+
         @Override
         public boolean equals(Object o) {
             return o instanceof DesiredCommand c
@@ -85,7 +88,8 @@ public class DeviceStatus {
                     && Objects.equals(sentAt, c.sentAt)
                     && Objects.equals(attempts, c.attempts)
                     && Objects.equals(values, c.values)
-                    && Objects.equals(sendError, c.sendError);
+                    && Objects.equals(sendError, c.sendError)
+                    && Objects.equals(refusal, c.refusal);
         }
 
         @Override

@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * Compares a Device's {@code spec.desired} with its {@code status.reported} and decides the {@code InSync} condition
  * and whether a {@code desired} command goes now. The retry policy: the first command goes when the values differ
  * for a generation; another only after {@code ttl} passed with the device still not reporting them, at most
- * {@code maxAttempts} in all; then {@code InSync=False, reason=NotApplied} until the spec changes. So a desired value
+ * {@code maxAttempts} in all; then {@code InSync=False, reason=NotApplied} until the spec changes. A command the
+ * device refused (a response other than 2xx) is not sent again either: {@code reason=Refused} with its answer. So a desired value
  * is never sent in a loop, whatever the device does. Pure: the clock is a parameter.
  */
 final class DesiredState {
@@ -86,6 +87,17 @@ final class DesiredState {
         Instant due = sameGeneration && last.sentAt != null
                 ? Instant.parse(last.sentAt).plus(ttl)
                 : now;
+        if (attempts > 0 && last.refusal != null) {
+            return new Decision(
+                    condition(
+                            Condition.Status.FALSE,
+                            "Refused",
+                            "command " + last.correlationId + " was answered " + last.refusal
+                                    + "; none is sent again until spec.desired changes"),
+                    null,
+                    last,
+                    null);
+        }
         if (attempts > 0 && now.isBefore(due) && last.sendError != null) {
             return new Decision(
                     condition(

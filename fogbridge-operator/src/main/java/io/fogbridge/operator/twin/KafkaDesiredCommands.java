@@ -28,10 +28,23 @@ public final class KafkaDesiredCommands implements DesiredCommands, AutoCloseabl
     private static final long SEND_TIMEOUT_SECONDS = 10;
 
     private final Map<String, Object> extra;
+    private final DesiredRefusals refusals;
     private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
+    private final Map<String, DesiredResponses> responses = new ConcurrentHashMap<>();
 
+    /** Without reading responses. */
     public KafkaDesiredCommands(Map<String, Object> extra) {
+        this(extra, null);
+    }
+
+    /**
+     * @param refusals told of every non-2xx response to a {@code desired} command in {@code fog.command_response.*}
+     *                 of each Kafka cluster a command went to (a consumer per cluster, started with its producer); null:
+     *                 responses are not read
+     */
+    public KafkaDesiredCommands(Map<String, Object> extra, DesiredRefusals refusals) {
         this.extra = Map.copyOf(extra);
+        this.refusals = refusals;
     }
 
     @Override
@@ -51,6 +64,9 @@ public final class KafkaDesiredCommands implements DesiredCommands, AutoCloseabl
         header(record, "response-required", "true");
         header(record, "ttl", Long.toString(ttl.toMillis()));
         header(record, "content-type", "application/json");
+        if (refusals != null) {
+            responses.computeIfAbsent(bootstrap, b -> new DesiredResponses(b, extra, refusals).start());
+        }
         producers.computeIfAbsent(bootstrap, this::producer).send(record).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -71,6 +87,7 @@ public final class KafkaDesiredCommands implements DesiredCommands, AutoCloseabl
 
     @Override
     public void close() {
+        responses.values().forEach(DesiredResponses::close);
         producers.values().forEach(p -> p.close(Duration.ofSeconds(5)));
     }
 }

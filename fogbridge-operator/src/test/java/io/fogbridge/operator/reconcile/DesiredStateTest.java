@@ -56,6 +56,21 @@ class DesiredStateTest {
     }
 
     @Test
+    void aRefusedCommandIsNotSentAgainUntilTheSpecChanges() {
+        Device device = device(Map.of("setpoint", IntNode.valueOf(99)));
+        DeviceStatus status = new DeviceStatus();
+        status.desiredCommand = decide(device, status, T0).command();
+        status.desiredCommand.refusal = "400 {\"error\":\"out of range\"}";
+        DesiredState.Decision refused = decide(device, status, T0.plus(TTL.multipliedBy(5)));
+        assertThat(refused.send()).isNull();
+        assertThat(refused.recheck()).isNull();
+        assertThat(refused.inSync().reason).isEqualTo("Refused");
+        assertThat(refused.inSync().message).contains("400", "out of range");
+        device.getMetadata().setGeneration(2L);
+        assertThat(decide(device, status, T0.plus(TTL.multipliedBy(5))).send()).isNotNull();
+    }
+
+    @Test
     void inSyncWhenTheReportedValueMatchesNumbersByValue() {
         Device device = device(Map.of("setpoint", IntNode.valueOf(30)));
         DeviceStatus status = new DeviceStatus();
