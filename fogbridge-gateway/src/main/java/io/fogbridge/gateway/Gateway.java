@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * gateway binds its meters and prepares the ops server; the command path, the device adapters and {@code /readyz}
  * follow once the broker listens. Close order is the reverse: stop accepting, let the forwarder
  * commit what Kafka acknowledged, then close the spool. Each stage is built by a class of its own
- * ({@link SpoolStage}, {@link ForwarderStage}, {@link ReductionStage}, {@link MqttBus}, {@link CommandPath},
- * {@link DeviceAdapters}, {@link OpsEndpoints}); this class only says the order. Thread-safe for {@link #close()}; accessors may be
+ * ({@link SpoolStage}, {@link ForwarderStage}, {@link ReductionStage}, {@link TwinStage}, {@link MqttBus},
+ * {@link CommandPath}, {@link DeviceAdapters}, {@link OpsEndpoints}); this class only says the order. Thread-safe for {@link #close()}; accessors may be
  * called from any thread.
  */
 public final class Gateway implements AutoCloseable {
@@ -102,10 +102,11 @@ public final class Gateway implements AutoCloseable {
         forwarder = timeline.time("kafka", () -> ForwarderStage.start(config, spool, clock, registry, stages));
         pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
         activity = new DeviceActivity(pipeline, clock::millis);
-        bus = MqttBus.create(config, SpoolStage.workDir(spool, dataDir), activity, clock, registry, stages);
+        TwinStage.Front front = TwinStage.start(config, activity, clock, registry, stages);
+        bus = MqttBus.create(config, SpoolStage.workDir(spool, dataDir), front.sessions(), clock, registry, stages);
         // The broker's start is most of the gateway's (its own class loading and wiring, on threads of its own);
         // the steps below need only the bus built, not listening, so they run meanwhile.
-        Future<Void> busStarted = startInBackground("mqtt", timeline, () -> bus.start(activity));
+        Future<Void> busStarted = startInBackground("mqtt", timeline, () -> bus.start(front.uplink()));
         timeline.time("meters", () -> {
             bindProcessMeters();
             return null;
@@ -117,7 +118,8 @@ public final class Gateway implements AutoCloseable {
         commands = commandPath.router();
         commandConsumer = commandPath.consumer();
         adapters = timeline.time(
-                "adapters", () -> DeviceAdapters.start(config, activity, bus.devices(), commands, registry, stages));
+                "adapters",
+                () -> DeviceAdapters.start(config, front.uplink(), bus.devices(), commands, registry, stages));
         ops = timeline.time("ops", () -> OpsEndpoints.start(this, preparedOps));
         log.info(
                 "gateway {} started: mqtt {} , kafka {}, ops http://{}:{}/readyz",

@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
 final class WriteCommands {
 
     static final String WRITE = "write";
+    /** The twin's command (a Device's {@code spec.desired}, sent by the operator): the same payload, a write. */
+    static final String DESIRED = "desired";
+
     private static final Logger log = LoggerFactory.getLogger(WriteCommands.class);
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -268,9 +271,9 @@ final class WriteCommands {
     }
 
     private Map<OpcUaItem, JsonNode> plan(Command command) throws Refusal {
-        if (!command.name().equals(WRITE)) {
-            throw new Refusal("unknown command '" + command.name() + "'; an OPC UA endpoint takes '" + WRITE + "' and '"
-                    + MethodCalls.CALL + "'");
+        if (!command.name().equals(WRITE) && !command.name().equals(DESIRED)) {
+            throw new Refusal("unknown command '" + command.name() + "'; an OPC UA endpoint takes '" + WRITE + "' (or '"
+                    + DESIRED + "') and '" + MethodCalls.CALL + "'");
         }
         JsonNode payload;
         try {

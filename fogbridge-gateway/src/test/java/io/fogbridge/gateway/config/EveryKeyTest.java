@@ -101,6 +101,13 @@ class EveryKeyTest {
             adapters.fake.interval     | forever         | expected a duration
             routes                     | everything      | expected a list
             reduction                  | everything      | expected a list
+            twin.enabled               | yes             | expected true or false
+            twin.target                | pigeon          | expected one of kubernetes, kafka
+            twin.devicesFile           | "a\\0b"         | not a valid path
+            twin.apiServer             | ftp://x         | is not an http(s) URL
+            twin.tokenFile             | "a\\0b"         | not a valid path
+            twin.caFile                | "a\\0b"         | not a valid path
+            twin.reportInterval        | "0"             | must be longer than 0
             """;
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -82,8 +82,8 @@ final class GatewayWorkload {
                 .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(name)
-                // Only the lease container talks to the API server.
-                .withAutomountServiceAccountToken(backup.enabled())
+                // Only the lease container, and the gateway's twin when direct, talk to the API server.
+                .withAutomountServiceAccountToken(backup.enabled() || TwinAccess.direct(gateway))
                 .withPriorityClassName(
                         spec.priorityClassName == null ? defaults.priorityClassName() : spec.priorityClassName)
                 .withNodeSelector(placement().nodeSelector)
