@@ -176,7 +176,8 @@ class DeviceReconcilerTest {
         client.resource(Devices.modbus(ns, "press-1", "press", "10.0.0.17", 502))
                 .create();
         awaitCondition(ns, "press-1", Condition.Status.TRUE);
-        await().atMost(Duration.ofSeconds(20)).until(() -> configYaml(ns, "press").contains("host: 10.0.0.17"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> configYaml(ns, "press").contains("host: 10.0.0.17"));
         String podHash = await().atMost(Duration.ofSeconds(20)).until(() -> podConfigHash(ns, "press"), h -> h != null);
         var before = await().atMost(Duration.ofSeconds(20))
                 .until(() -> gateway(ns, "press").getStatus(), s -> s != null && s.restartConfigHash != null);
@@ -186,7 +187,8 @@ class DeviceReconcilerTest {
             return d;
         });
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> configYaml(ns, "press").contains("port: 1502"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> configYaml(ns, "press").contains("port: 1502"));
         var after = await().atMost(Duration.ofSeconds(20))
                 .until(() -> gateway(ns, "press").getStatus(), s -> !before.configHash.equals(s.configHash));
         assertThat(after.restartConfigHash).isEqualTo(before.restartConfigHash);
