@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -194,12 +195,31 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Applies the keys of {@code next} that a running gateway can change ({@link LiveConfig#LIVE_KEYS}: routes and
-     * labels) to the messages accepted from now on; connections stay. {@link #config()} stays the config it started
-     * with. The caller checked that nothing else differs ({@link LiveConfig}).
+     * Applies the keys of {@code next} that a running gateway can change ({@link LiveConfig#LIVE_KEYS}): routes and
+     * labels to the messages accepted from now on, and each adapter section {@code adapters} names ({@code modbus} …)
+     * by replacing that adapter (see {@link AdapterSlot}). Every other adapter and device connection stays; {@link
+     * #adapter(String)} returns the new adapter from then on. {@link #config()} stays the config it started with. The
+     * caller checked that nothing else differs, and that the named adapters' factories allow replacing them
+     * ({@link LiveConfig}). Serialised with {@link #close()}: a gateway closed meanwhile applies nothing.
+     *
+     * @return the adapter sections whose new adapter did not start (the previous settings run again, or none)
      */
-    public void applyLive(GatewayConfig next) {
+    public synchronized List<String> applyLive(GatewayConfig next, Set<String> adapterSections) {
+        if (closed) {
+            return List.of();
+        }
         pipeline.reroute(next.routeTable(), next.enricher());
+        if (adapterSections.isEmpty() || adapters == null) {
+            return List.of();
+        }
+        List<String> refused = adapters.replace(next, adapterSections);
+        OpsEndpoints.checkAdapters(ops, adapters.slots());
+        return refused;
+    }
+
+    /** {@link #applyLive(GatewayConfig, Set)} of routes and labels only. */
+    public void applyLive(GatewayConfig next) {
+        applyLive(next, Set.of());
     }
 
     public int httpPort() {
@@ -259,9 +279,17 @@ public final class Gateway implements AutoCloseable {
         return registry;
     }
 
-    /** The running device adapters (not the MQTT bus), in the order their factories were found. */
+    /**
+     * The running device adapters (not the MQTT bus), in the order their factories were found; a live change may
+     * replace them later (ask again rather than keep the list).
+     */
     public List<ProtocolAdapter> deviceAdapters() {
         return adapters == null ? List.of() : adapters.started();
+    }
+
+    /** Where each device adapter runs, including those off that a live change may turn on. */
+    List<AdapterSlot> adapterSlots() {
+        return adapters == null ? List.of() : adapters.slots();
     }
 
     boolean isClosed() {
