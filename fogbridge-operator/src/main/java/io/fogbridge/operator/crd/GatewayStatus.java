@@ -39,12 +39,13 @@ public class GatewayStatus {
     @JsonPropertyDescription("SHA-256 of the rendered gateway.yaml the pods run with.")
     public String configHash;
 
-    @JsonPropertyDescription("SHA-256 of the rendered keys that need a restart (all but routes and labels); the pod"
-            + " template carries it.")
+    @JsonPropertyDescription("SHA-256 of the rendered keys that need a restart (all but routes, labels and the"
+            + " Modbus/OPC UA converters' sections); the pod template carries it.")
     public String restartConfigHash;
 
-    @JsonPropertyDescription("How the last config change reaches the gateway: `Live` (routes or labels: the running"
-            + " gateway reloads its mounted file, no pod restarts) or `Restart` (the pods roll).")
+    @JsonPropertyDescription("How the last config change reaches the gateway: `Live` (routes, labels or the"
+            + " Modbus/OPC UA converters: the running gateway reloads its mounted file, no pod restarts) or `Restart`"
+            + " (the pods roll).")
     public String lastConfigChange;
 
     public Optional<Condition> condition(String type) {
