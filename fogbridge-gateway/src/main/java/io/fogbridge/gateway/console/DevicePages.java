@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The devices list (with its filters) and one device's page: its link state, last headers, recent messages, the
- * commands waiting for it and where its topics go. Everything a device chose goes through {@link Html#text}, in links
+ * The devices list (with its filters) and one device's page: its link state, last headers, a sparkline per numeric
+ * field, recent messages, the commands waiting for it and where its topics go. Everything a device chose goes through {@link Html#text}, in links
  * through {@link Html#query}. Stateless.
  */
 final class DevicePages {
@@ -160,6 +160,9 @@ final class DevicePages {
             seen.lastHeaders().forEach((name, value) -> ConsolePages.term(html, name, value));
         }
         html.append("</dl></article></div>");
+        if (seen != null) {
+            Sparklines.render(html, Sparklines.of(seen.recent()));
+        }
         routesOf(html, row, routes, tenant);
         pending(html, pending, now);
         html.append("<article><h3>Recent messages</h3><div id=\"recent\">");

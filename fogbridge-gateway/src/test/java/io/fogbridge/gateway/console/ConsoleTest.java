@@ -137,6 +137,10 @@ class ConsoleTest {
                 .body();
         assertThat(device).doesNotContain("<script").doesNotContain("<img");
         assertThat(device).contains("&lt;img src=x onerror=alert(1)&gt;").contains("stays at the edge");
+        // a numeric field gets a sparkline, its points in data attributes for the console's script
+        assertThat(get("/console/device/live?tenant=plant&id=lathe-1", cookie).body())
+                .contains("<figure class=\"sparkline\" data-field=\"t\"")
+                .contains("data-values=\"1\"");
     }
 
     @Test
