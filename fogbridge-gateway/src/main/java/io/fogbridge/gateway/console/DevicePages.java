@@ -66,7 +66,7 @@ final class DevicePages {
         StringBuilder html = new StringBuilder(
                 "<div class=\"overflow-auto\"><table id=\"device-table\"><thead><tr><th>tenant</th><th>device</th>"
                         + "<th>state</th><th>last seen</th><th>protocol</th><th>msgs/min</th><th>bytes/min</th>"
-                        + "<th>last topic</th><th>last payload</th></tr></thead><tbody>");
+                        + "<th>suppressed</th><th>last topic</th><th>last payload</th></tr></thead><tbody>");
         int shown = 0;
         for (DeviceRow row : rows) {
             if (!row.matches(filter, now)) {
@@ -96,6 +96,8 @@ final class DevicePages {
                     .append(seen == null ? 0 : seen.messagesLastMinute())
                     .append("</td><td>")
                     .append(seen == null ? 0 : seen.bytesLastMinute())
+                    .append("</td><td class=\"suppressed\">")
+                    .append(seen == null ? 0 : seen.suppressed())
                     .append("</td><td>")
                     .append(seen == null ? "" : text(seen.lastTopic()))
                     .append("</td><td><pre class=\"payload\">")
@@ -103,7 +105,7 @@ final class DevicePages {
                     .append("</pre></td></tr>");
         }
         if (shown == 0) {
-            html.append("<tr><td colspan=\"9\">")
+            html.append("<tr><td colspan=\"10\">")
                     .append(rows.isEmpty() ? "No device registered or seen yet." : "No device matches the filters.")
                     .append("</td></tr>");
         }
@@ -154,6 +156,7 @@ final class DevicePages {
             ConsolePages.term(html, "client id", seen.clientId());
             ConsolePages.term(html, "messages, last minute", Long.toString(seen.messagesLastMinute()));
             ConsolePages.term(html, "bytes, last minute", Long.toString(seen.bytesLastMinute()));
+            ConsolePages.term(html, "suppressed by the reduction", Long.toString(seen.suppressed()));
         }
         html.append("</dl></article><article><h3>Last headers</h3><dl id=\"headers\">");
         if (seen != null) {
