@@ -73,6 +73,9 @@ public final class DeviceActivity implements Uplink, SessionListener {
      * @param linkReason      why the link went down, as the converter said; null otherwise
      * @param suppressed      messages of it the reduction suppressed since the gateway started (or since it was
      *                        first tracked)
+     * @param labels          a Modbus device's or OPC UA endpoint's {@code labels} from the config, as its records
+     *                        carry them (their headers but {@code source}); empty for other senders: the registry
+     *                        keeps no labels
      * @param recent          the last messages, newest first
      */
     public record Seen(
@@ -88,6 +91,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
             long bytesLastMinute,
             long suppressed,
             Map<String, String> lastHeaders,
+            Map<String, String> labels,
             List<Recent> recent) {
 
         public String lastTopic() {
@@ -367,6 +371,16 @@ public final class DeviceActivity implements Uplink, SessionListener {
             return all;
         }
 
+        /** A converter's records carry its {@code source} and its configured labels as headers, and nothing else. */
+        private Map<String, String> labels(String protocol) {
+            if (!protocol.equals("modbus") && !protocol.equals("opcua")) {
+                return Map.of();
+            }
+            Map<String, String> labels = new LinkedHashMap<>(lastHeaders);
+            labels.remove(Headers.SOURCE);
+            return Map.copyOf(labels);
+        }
+
         synchronized Seen seen(long now) {
             long second = now / 1000;
             long messages = 0;
@@ -384,11 +398,12 @@ public final class DeviceActivity implements Uplink, SessionListener {
                     newestFirst.add(r);
                 }
             }
+            String protocol = protocol(lastHeaders.get(Headers.SOURCE), clientId);
             return new Seen(
                     ref.tenant(),
                     ref.device(),
                     clientId,
-                    protocol(lastHeaders.get(Headers.SOURCE), clientId),
+                    protocol,
                     link,
                     linkSince,
                     linkReason,
@@ -397,6 +412,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
                     bytes,
                     suppressed,
                     headers(),
+                    labels(protocol),
                     List.copyOf(newestFirst));
         }
     }

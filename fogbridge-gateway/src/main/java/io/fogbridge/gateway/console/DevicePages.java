@@ -47,6 +47,9 @@ final class DevicePages {
         form.append("</select><input type=\"search\" name=\"q\" id=\"filter-text\" placeholder=\"id, topic, protocol\""
                         + " aria-label=\"search\" value=\"")
                 .append(text(filter.text()))
+                .append("\"><input type=\"search\" name=\"label\" id=\"filter-label\" placeholder=\"label key=value\""
+                        + " aria-label=\"label\" value=\"")
+                .append(text(filter.label()))
                 .append("\"></fieldset></form>");
         return page("Devices", "devices", logout ? csrf : null, form + """
                 <section id="devices" hx-get="/console/devices/live" hx-include="#filters" hx-trigger="load, every %ds"
@@ -85,8 +88,9 @@ final class DevicePages {
                     .append("\">")
                     .append(text(row.name()))
                     .append("</a>")
-                    .append(row.registered() ? "" : " <small>(not registered)</small>")
-                    .append("</td><td class=\"state\">")
+                    .append(row.registered() ? "" : " <small>(not registered)</small>");
+            labels(html, row.labels());
+            html.append("</td><td class=\"state\">")
                     .append(row.state(now))
                     .append("</td><td>")
                     .append(ago(row.lastSeenMillis(), now))
@@ -115,6 +119,16 @@ final class DevicePages {
                 .append(rows.size())
                 .append(" devices</small></p>")
                 .toString();
+    }
+
+    /** A device's labels as small {@code key=value} tags; nothing when it has none. */
+    private static void labels(StringBuilder html, Map<String, String> labels) {
+        labels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(label -> html.append(
+                        " <small class=\"label\">")
+                .append(text(label.getKey()))
+                .append('=')
+                .append(text(label.getValue()))
+                .append("</small>"));
     }
 
     static String device(String csrf, boolean logout, String tenant, String id) {
@@ -151,6 +165,11 @@ final class DevicePages {
         }
         ConsolePages.term(html, "last seen", ago(row.lastSeenMillis(), now));
         ConsolePages.term(html, "registered", row.registered() ? "yes" : "no");
+        if (!row.labels().isEmpty()) {
+            html.append("<dt>labels</dt><dd id=\"labels\">");
+            labels(html, row.labels());
+            html.append("</dd>");
+        }
         if (seen != null) {
             ConsolePages.term(html, "protocol", seen.protocol());
             ConsolePages.term(html, "client id", seen.clientId());
