@@ -52,7 +52,7 @@
       var values = figure.getAttribute("data-values").split(",").map(Number);
       var plot = document.createElement("div");
       figure.insertBefore(plot, figure.firstChild);
-      new uPlot({
+      figure.sparkline = new uPlot({
         width: 200,
         height: 48,
         legend: { show: false },
@@ -66,6 +66,18 @@
   function startAll() {
     start();
     sparklines(document);
+    // uPlot listens on the window (resize): the plots of a fragment about to be replaced are destroyed first, or
+    // an open device page would pile up one dead plot per field every refresh.
+    document.body.addEventListener("htmx:beforeSwap", function (e) {
+      if (e.target.querySelectorAll) {
+        e.target.querySelectorAll("figure.sparkline").forEach(function (figure) {
+          if (figure.sparkline) {
+            figure.sparkline.destroy();
+            figure.sparkline = null;
+          }
+        });
+      }
+    });
     document.body.addEventListener("htmx:afterSwap", function (e) { sparklines(e.target); });
   }
   if (document.readyState === "loading") {
