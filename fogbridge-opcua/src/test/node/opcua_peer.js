@@ -10,7 +10,14 @@
 //   Name       String  "tank-1", constant
 //   Generation Int32   the <generation> argument: tells a restarted server's data from the old one's
 //   Setpoint   Double  0.0 at start, writable by anyone
+//   Locked     Double  writable by its access level, not by any user's (a Write gets Bad_UserAccessDenied)
+//   Shifty     BaseDataType: the counter, as a Double for 500 ms, then as a String for 500 ms, ... (a node whose
+//              data type changes)
 // Name and Generation are read-only (a Write gets Bad_NotWritable).
+//
+// Methods on the object Pump (ns=1;s=Pump):
+//   ns=1;s=Pump.Scale  (value Double, factor Int32) -> (result Double): value * factor
+//   ns=1;s=Pump.Jam    () -> Bad_InvalidState, always
 "use strict";
 const path = require("path");
 const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, StatusCodes, Variant } = require("node-opcua");
@@ -69,8 +76,43 @@ async function main() {
             },
         },
     });
+    const pump = namespace.addObject({ organizedBy: server.engine.addressSpace.rootFolder.objects, browseName: "Pump", nodeId: "s=Pump" });
+    const scale = namespace.addMethod(pump, {
+        nodeId: "s=Pump.Scale",
+        browseName: "Scale",
+        inputArguments: [
+            { name: "value", dataType: DataType.Double },
+            { name: "factor", dataType: DataType.Int32 },
+        ],
+        outputArguments: [{ name: "result", dataType: DataType.Double }],
+    });
+    scale.bindMethod(async (inputs, context) => ({
+        statusCode: StatusCodes.Good,
+        outputArguments: [{ dataType: DataType.Double, value: inputs[0].value * inputs[1].value }],
+    }));
+    const jam = namespace.addMethod(pump, { nodeId: "s=Pump.Jam", browseName: "Jam", inputArguments: [], outputArguments: [] });
+    jam.bindMethod(async (inputs, context) => ({ statusCode: StatusCodes.BadInvalidState }));
+    namespace.addVariable({
+        componentOf: device,
+        nodeId: "s=Locked",
+        browseName: "Locked",
+        dataType: "Double",
+        accessLevel: "CurrentRead | CurrentWrite",
+        userAccessLevel: "CurrentRead",
+        value: { dataType: DataType.Double, value: 1.5 },
+    });
+    const shifty = namespace.addVariable({
+        componentOf: device,
+        nodeId: "s=Shifty",
+        browseName: "Shifty",
+        dataType: "BaseDataType",
+        minimumSamplingInterval: 50,
+        value: { dataType: DataType.Double, value: 0 },
+    });
     setInterval(() => {
         counter += 1;
+        shifty.setValueFromSource(
+            Math.floor(counter / 5) % 2 === 0 ? { dataType: DataType.Double, value: counter } : { dataType: DataType.String, value: "n" + counter });
         level = Math.round(((level + 0.1) % 10) * 10) / 10;
         counterNode.setValueFromSource({ dataType: DataType.Int32, value: counter });
         levelNode.setValueFromSource({ dataType: DataType.Double, value: level });

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -21,12 +22,16 @@ import java.util.concurrent.ScheduledExecutorService;
  * router so {@code ttd} requests can pick up commands; they share the MQTT bus's device directory, size limit and ack
  * timeout, and one scheduler that closes after them.
  *
- * @param started the running adapters, in the order their factories were found
+ * <p>Each enabled adapter, and each adapter whose factory allows replacing it while the gateway runs (enabled or not,
+ * so a live change can turn it on), has an {@link AdapterSlot}; {@link #replace} applies changed sections to those.
+ * Thread-safe: the slots are fixed at start, and each guards its own adapter.
+ *
+ * @param slots one per adapter, in the order their factories were found
  */
-record DeviceAdapters(List<ProtocolAdapter> started) {
+record DeviceAdapters(List<AdapterSlot> slots) {
 
     DeviceAdapters {
-        started = List.copyOf(started);
+        slots = List.copyOf(slots);
     }
 
     /** Starts the enabled adapters on {@code pipeline}; {@code commands} may be null (no {@code ttd} pickup). */
@@ -38,11 +43,13 @@ record DeviceAdapters(List<ProtocolAdapter> started) {
             MeterRegistry registry,
             StartedStages stages)
             throws Exception {
-        List<ConfiguredAdapter<?>> enabled =
-                config.adapters().stream().filter(ConfiguredAdapter::enabled).toList();
-        if (enabled.isEmpty()) {
+        List<ConfiguredAdapter<?>> slotted = config.adapters().stream()
+                .filter(a -> a.enabled() || a.factory().replaceableWhileRunning())
+                .toList();
+        if (slotted.isEmpty()) {
             return new DeviceAdapters(List.of());
         }
+        // A scheduler makes its thread at the first task: one for adapters that are off costs nothing.
         ScheduledExecutorService scheduler = new ErrorSurfacingScheduler("fogbridge-adapters-timer");
         stages.push(scheduler::shutdownNow); // pushed first, so it closes after every adapter
         AdapterContext context = new AdapterContext(
@@ -54,17 +61,49 @@ record DeviceAdapters(List<ProtocolAdapter> started) {
                 scheduler,
                 new DeviceLimits(config.devices().maxPayload(), config.devices().ackTimeout(), config.adapterMaxTtd()),
                 config.gateway().dataDir());
-        List<ProtocolAdapter> started = new ArrayList<>();
-        for (ConfiguredAdapter<?> adapter : enabled) {
-            ProtocolAdapter created = stages.push(adapter.create(context));
-            created.start(pipeline);
-            started.add(created);
+        List<AdapterSlot> slots = new ArrayList<>();
+        for (ConfiguredAdapter<?> adapter : slotted) {
+            AdapterSlot slot = stages.push(new AdapterSlot(adapter, context));
+            slot.start();
+            slots.add(slot);
         }
-        return new DeviceAdapters(started);
+        return new DeviceAdapters(slots);
+    }
+
+    /**
+     * Replaces the adapters of the sections {@code changed} names ({@code modbus} …) with ones made from {@code next}.
+     * The caller checked that their factories allow it.
+     *
+     * @return the names whose new section did not start (see {@link AdapterSlot#replace}); empty when all did
+     */
+    List<String> replace(GatewayConfig next, Set<String> changed) {
+        List<String> refused = new ArrayList<>();
+        for (AdapterSlot slot : slots) {
+            if (!changed.contains(slot.name())) {
+                continue;
+            }
+            ConfiguredAdapter<?> section = next.adapters().stream()
+                    .filter(a -> a.name().equals(slot.name()))
+                    .findFirst()
+                    .orElseThrow();
+            if (!slot.replace(section)) {
+                refused.add(slot.name());
+            }
+        }
+        return refused;
+    }
+
+    /** The running adapters, in the order their factories were found. */
+    List<ProtocolAdapter> started() {
+        return slots.stream().flatMap(s -> s.running().stream()).toList();
     }
 
     /** The running adapter of that name ({@code http}, {@code coap} …); empty when it is not enabled. */
     Optional<ProtocolAdapter> named(String name) {
-        return started.stream().filter(a -> a.name().equals(name)).findFirst();
+        return slot(name).flatMap(AdapterSlot::running);
+    }
+
+    Optional<AdapterSlot> slot(String name) {
+        return slots.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 }

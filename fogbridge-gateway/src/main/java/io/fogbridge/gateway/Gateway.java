@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * gateway binds its meters and prepares the ops server; the command path, the device adapters and {@code /readyz}
  * follow once the broker listens. Close order is the reverse: stop accepting, let the forwarder
  * commit what Kafka acknowledged, then close the spool. Each stage is built by a class of its own
- * ({@link SpoolStage}, {@link ForwarderStage}, {@link ReductionStage}, {@link MqttBus}, {@link CommandPath},
- * {@link DeviceAdapters}, {@link OpsEndpoints}); this class only says the order. Thread-safe for {@link #close()}; accessors may be
+ * ({@link SpoolStage}, {@link ForwarderStage}, {@link ReductionStage}, {@link TwinStage}, {@link MqttBus},
+ * {@link CommandPath}, {@link DeviceAdapters}, {@link OpsEndpoints}); this class only says the order. Thread-safe for {@link #close()}; accessors may be
  * called from any thread.
  */
 public final class Gateway implements AutoCloseable {
@@ -103,10 +104,11 @@ public final class Gateway implements AutoCloseable {
         pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
         activity = new DeviceActivity(pipeline, clock::millis);
         pipeline.watchSuppressed(activity::suppressed);
-        bus = MqttBus.create(config, SpoolStage.workDir(spool, dataDir), activity, clock, registry, stages);
+        TwinStage.Front front = TwinStage.start(config, activity, clock, registry, stages);
+        bus = MqttBus.create(config, SpoolStage.workDir(spool, dataDir), front.sessions(), clock, registry, stages);
         // The broker's start is most of the gateway's (its own class loading and wiring, on threads of its own);
         // the steps below need only the bus built, not listening, so they run meanwhile.
-        Future<Void> busStarted = startInBackground("mqtt", timeline, () -> bus.start(activity));
+        Future<Void> busStarted = startInBackground("mqtt", timeline, () -> bus.start(front.uplink()));
         timeline.time("meters", () -> {
             bindProcessMeters();
             return null;
@@ -118,7 +120,8 @@ public final class Gateway implements AutoCloseable {
         commands = commandPath.router();
         commandConsumer = commandPath.consumer();
         adapters = timeline.time(
-                "adapters", () -> DeviceAdapters.start(config, activity, bus.devices(), commands, registry, stages));
+                "adapters",
+                () -> DeviceAdapters.start(config, front.uplink(), bus.devices(), commands, registry, stages));
         ops = timeline.time("ops", () -> OpsEndpoints.start(this, preparedOps));
         log.info(
                 "gateway {} started: mqtt {} , kafka {}, ops http://{}:{}/readyz",
@@ -193,12 +196,31 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Applies the keys of {@code next} that a running gateway can change ({@link LiveConfig#LIVE_KEYS}: routes and
-     * labels) to the messages accepted from now on; connections stay. {@link #config()} stays the config it started
-     * with. The caller checked that nothing else differs ({@link LiveConfig}).
+     * Applies the keys of {@code next} that a running gateway can change ({@link LiveConfig#LIVE_KEYS}): routes and
+     * labels to the messages accepted from now on, and each adapter section {@code adapters} names ({@code modbus} …)
+     * by replacing that adapter (see {@link AdapterSlot}). Every other adapter and device connection stays; {@link
+     * #adapter(String)} returns the new adapter from then on. {@link #config()} stays the config it started with. The
+     * caller checked that nothing else differs, and that the named adapters' factories allow replacing them
+     * ({@link LiveConfig}). Serialised with {@link #close()}: a gateway closed meanwhile applies nothing.
+     *
+     * @return the adapter sections whose new adapter did not start (the previous settings run again, or none)
      */
-    public void applyLive(GatewayConfig next) {
+    public synchronized List<String> applyLive(GatewayConfig next, Set<String> adapterSections) {
+        if (closed) {
+            return List.of();
+        }
         pipeline.reroute(next.routeTable(), next.enricher());
+        if (adapterSections.isEmpty() || adapters == null) {
+            return List.of();
+        }
+        List<String> refused = adapters.replace(next, adapterSections);
+        OpsEndpoints.checkAdapters(ops, adapters.slots());
+        return refused;
+    }
+
+    /** {@link #applyLive(GatewayConfig, Set)} of routes and labels only. */
+    public void applyLive(GatewayConfig next) {
+        applyLive(next, Set.of());
     }
 
     public int httpPort() {
@@ -258,9 +280,17 @@ public final class Gateway implements AutoCloseable {
         return registry;
     }
 
-    /** The running device adapters (not the MQTT bus), in the order their factories were found. */
+    /**
+     * The running device adapters (not the MQTT bus), in the order their factories were found; a live change may
+     * replace them later (ask again rather than keep the list).
+     */
     public List<ProtocolAdapter> deviceAdapters() {
         return adapters == null ? List.of() : adapters.started();
+    }
+
+    /** Where each device adapter runs, including those off that a live change may turn on. */
+    List<AdapterSlot> adapterSlots() {
+        return adapters == null ? List.of() : adapters.slots();
     }
 
     boolean isClosed() {

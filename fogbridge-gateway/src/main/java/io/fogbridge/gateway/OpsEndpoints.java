@@ -11,6 +11,7 @@ import io.fogbridge.kafka.command.CommandConsumerState;
 import io.fogbridge.kafka.command.KafkaCommandConsumer;
 import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.spool.SegmentedSpool;
+import java.util.List;
 
 /**
  * The operations endpoints ({@code http.*}: {@code /healthz}, {@code /readyz}, {@code /metrics}, the {@link ConsoleStage console}), started last so
@@ -49,11 +50,34 @@ final class OpsEndpoints {
         if (commands != null) {
             ops.addCheck("commands", () -> commands(commands.state()));
         }
-        for (ProtocolAdapter adapter : gateway.deviceAdapters()) {
-            ops.addCheck(adapter.name(), accepting(adapter));
-        }
+        checkAdapters(ops, gateway.adapterSlots());
         ops.start();
         return ops;
+    }
+
+    /**
+     * Adds a check for each adapter that runs, or failed to start after a live change, and has none yet. The check
+     * asks the slot for its adapter on every probe, so it follows a live replacement; after one turned the adapter
+     * off, it says so.
+     */
+    static void checkAdapters(OpsServer ops, List<AdapterSlot> slots) {
+        for (AdapterSlot slot : slots) {
+            if (slot.running().isPresent() || slot.failure().isPresent()) {
+                ops.addCheck(slot.name(), () -> adapter(slot));
+            }
+        }
+    }
+
+    private static Status adapter(AdapterSlot slot) {
+        java.util.Optional<ProtocolAdapter> running = slot.running();
+        if (running.isEmpty()) {
+            return slot.failure().map(Status::notReady).orElse(Status.ok("off"));
+        }
+        Status status = accepting(running.get()).check();
+        return slot.refusal()
+                .filter(refusal -> status.ready())
+                .map(refusal -> Status.degraded(status.detail() + "; " + refusal))
+                .orElse(status);
     }
 
     private static Status spool(SegmentedSpool spool) {

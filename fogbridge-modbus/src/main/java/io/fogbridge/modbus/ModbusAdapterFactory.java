@@ -24,6 +24,12 @@ public final class ModbusAdapterFactory implements AdapterFactory<ModbusSettings
         return SECTION;
     }
 
+    /** A client of its devices: it binds no port, and a new converter polls or subscribes again from scratch. */
+    @Override
+    public boolean replaceableWhileRunning() {
+        return true;
+    }
+
     @Override
     public boolean enabled(ModbusSettings settings) {
         return settings.enabled();

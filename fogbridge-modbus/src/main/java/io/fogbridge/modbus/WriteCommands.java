@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
 final class WriteCommands {
 
     static final String WRITE = "write";
+    /** The twin's command (a Device's {@code spec.desired}, sent by the operator): the same payload, a write. */
+    static final String DESIRED = "desired";
+
     private static final Logger log = LoggerFactory.getLogger(WriteCommands.class);
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -120,8 +123,9 @@ final class WriteCommands {
     }
 
     private List<Write> plan(Command command) throws Refusal {
-        if (!command.name().equals(WRITE)) {
-            throw new Refusal("unknown command '" + command.name() + "'; a Modbus device takes '" + WRITE + "'");
+        if (!command.name().equals(WRITE) && !command.name().equals(DESIRED)) {
+            throw new Refusal("unknown command '" + command.name() + "'; a Modbus device takes '" + WRITE + "' (or '"
+                    + DESIRED + "')");
         }
         JsonNode payload;
         try {

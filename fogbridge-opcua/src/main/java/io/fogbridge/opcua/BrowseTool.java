@@ -7,14 +7,13 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.OpcUaDataType;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UByte;
@@ -26,7 +25,6 @@ import org.eclipse.milo.opcua.stack.core.types.structured.BrowseDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.BrowseResult;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 
 /**
  * {@code fogbridge opcua browse <url> [--node <id>] [--depth N]}: the address space below a node (the Objects folder
@@ -39,8 +37,8 @@ import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
  * </pre>
  *
  * Variables show their data type (the built-in name, else the type's node id) and the current user's access level.
- * It follows hierarchical references forward, visits a node once however many paths lead to it, and connects
- * anonymously to an endpoint with security None (a server that offers none cannot be browsed by it yet).
+ * It follows hierarchical references forward, visits a node once however many paths lead to it, and connects as an
+ * endpoint of {@code adapters.opcua} would, with the same security, login and trust store ({@link ToolConnection}).
  * Registered as an {@link AdapterTool}. Stateless.
  */
 public final class BrowseTool implements AdapterTool {
@@ -59,64 +57,44 @@ public final class BrowseTool implements AdapterTool {
 
     @Override
     public String usage() {
-        return "<url> [--node <id>] [--depth N]: node ids, browse names, data types and access levels below a node"
-                + " (default: the Objects folder i=85, depth 3)";
+        return "<url> [--node <id>] [--depth N] " + ToolConnection.USAGE
+                + ": node ids, browse names, data types and access levels below a node (default: the Objects folder"
+                + " i=85, depth 3)";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        String url = null;
+        ToolConnection connection;
         NodeId start = NodeIds.ObjectsFolder;
         int depth = 3;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if ((arg.equals("--node") || arg.equals("--depth")) && i + 1 == args.size()) {
-                err.println(arg + " needs a value");
-                return 2;
+        try {
+            connection = ToolConnection.parse(args, Set.of("--node", "--depth"));
+            if (!connection.positional().isEmpty()) {
+                throw new ToolConnection.UsageError(
+                        "unexpected argument " + connection.positional().getFirst());
             }
-            switch (arg) {
-                case "--node" -> {
-                    start = NodeId.parseOrNull(args.get(++i));
-                    if (start == null) {
-                        err.println("not a node id: " + args.get(i) + " (such as ns=2;s=Tank or i=85)");
-                        return 2;
-                    }
-                }
-                case "--depth" -> {
-                    try {
-                        depth = Integer.parseInt(args.get(++i));
-                    } catch (NumberFormatException e) {
-                        depth = -1;
-                    }
-                    if (depth < 1) {
-                        err.println("--depth takes a number >= 1, got " + args.get(i));
-                        return 2;
-                    }
-                }
-                default -> {
-                    if (url != null || !arg.startsWith("opc.tcp://")) {
-                        err.println("unexpected argument " + arg + "; usage: browse " + usage());
-                        return 2;
-                    }
-                    url = arg;
-                }
+            String node = connection.option("--node").orElse(null);
+            if (node != null && (start = NodeId.parseOrNull(node)) == null) {
+                throw new ToolConnection.UsageError("not a node id: " + node + " (such as ns=2;s=Tank or i=85)");
             }
-        }
-        if (url == null) {
-            err.println("usage: browse " + usage());
+            String levels = connection.option("--depth").orElse("3");
+            try {
+                depth = Integer.parseInt(levels);
+            } catch (NumberFormatException e) {
+                depth = -1;
+            }
+            if (depth < 1) {
+                throw new ToolConnection.UsageError("--depth takes a number >= 1, got " + levels);
+            }
+            connection.endpoint();
+        } catch (ToolConnection.UsageError e) {
+            err.println(e.getMessage() + "; usage: browse " + usage());
             return 2;
         }
-        java.net.URI uri = java.net.URI.create(url);
-        OpcUaClient client = OpcUaClient.create(
-                url,
-                endpoints -> endpoints.stream()
-                        .filter(e -> e.getSecurityPolicyUri().equals(SecurityPolicy.None.getUri()))
-                        .findFirst()
-                        .map(e -> EndpointUtil.updateUrl(e, uri.getHost(), uri.getPort() == -1 ? 4840 : uri.getPort())),
-                transport -> {},
-                config -> config.setApplicationName(LocalizedText.english("Fogbridge browse"))
-                        .setApplicationUri("urn:fogbridge:browse"));
-        client.connectAsync().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        OpcUaClient client = connection.connect("Fogbridge browse", err);
+        if (client == null) {
+            return 1;
+        }
         try {
             new Walk(client, out, depth).visit(start, 0);
         } finally {

@@ -9,13 +9,8 @@ import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.Topics;
-import io.fogbridge.certs.CertificateFactory.Issued;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,39 +23,38 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
 import org.eclipse.milo.opcua.sdk.client.UaSession;
-import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
-import org.eclipse.milo.opcua.sdk.client.identity.IdentityProvider;
-import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
-import org.eclipse.milo.opcua.sdk.client.identity.X509IdentityProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.UaException;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
-import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One endpoint's connection life: open a session, create the subscription and every monitored item, deliver each
- * publish as one record, and on any loss throw the client away and build it all again, with back-off and jitter.
+ * publish as one record (or more, when an item's queue delivers several values of it), and on a loss let the session
+ * resume, or throw the client away and build it all again, with back-off and jitter.
  *
- * <p><b>Why a fresh client.</b> Milo's client reconnects a lost session on its own, but after a server restart the
- * server no longer knows the subscription: the transfer fails ({@code Bad_SubscriptionIdInvalid}) and, unless the
- * subscription is created again, nothing flows while the session looks healthy. Its session reconnect also waits
- * seconds between attempts. So every sign of loss (the session goes inactive, a transfer fails, the subscription's
- * watchdog elapses, the server says the subscription is gone) ends this client, and the loop here makes a new session,
- * subscription and items on its own schedule ({@code reconnectDelay} doubling to {@code reconnectMax}). Data lost
- * while the server was down is data the server never sent; republishing what a live server still queues across a
- * short network cut is not used yet.
+ * <p><b>Resume first.</b> When the connection goes (a network cut), the server keeps the session and the subscription
+ * for a while, with the notifications it could not send and its retransmission queue of those sent but not
+ * acknowledged. Milo's client then reactivates the same session on a new connection (or transfers the subscription
+ * to a new session), and its publishing manager sees the gap in the notification sequence numbers and asks the server
+ * to republish what is missing. The endpoint gives it {@code resumeWindow} to do that: {@code lost}, then
+ * {@code resumed}, and the values changed during the cut arrive late but arrive (as many per item as the item's
+ * {@code queueSize} keeps).
+ *
+ * <p><b>Otherwise a fresh client.</b> After a server restart the server no longer knows the session or the
+ * subscription: the transfer fails ({@code Bad_SubscriptionIdInvalid}) and, unless the subscription is created again,
+ * nothing flows while the session looks healthy; Milo's reconnect also waits seconds between attempts. So when the
+ * window passes, or the server says the session or subscription is gone (a failed transfer, a bad subscription
+ * status), or the subscription's watchdog elapses on an active session, this client is thrown away and the loop makes
+ * a new session, subscription and items on its own schedule ({@code reconnectDelay} doubling to
+ * {@code reconnectMax}): {@code resubscribed}. Data lost while the server was down is data the server never sent.
  *
  * <p><b>Security.</b> The client carries the gateway's {@link ApplicationIdentity}; a server certificate is checked by
  * the endpoint's {@link ServerTrust}. A connect refused for an untrusted certificate says which file to trust, in
@@ -77,7 +71,8 @@ import org.slf4j.LoggerFactory;
  * called from any thread.
  *
  * <p><b>Status.</b> {@code event/{tenant}/{device}/status} gets {@code {"state":"connected",...}} when the first
- * subscription stands, {@code {"state":"lost","reason":...}} when it ends or the first attempt fails, and
+ * subscription stands, {@code {"state":"lost","reason":...}} when the connection goes or the first attempt fails,
+ * {@code {"state":"resumed",...}} when the same subscription goes on after a loss, and
  * {@code {"state":"resubscribed",...}} when a new session and subscription stand again after a loss; repeated failed
  * attempts publish nothing more until the endpoint is back.
  */
@@ -99,7 +94,7 @@ final class EndpointSession {
     private volatile long lastData = System.nanoTime();
     private Thread loop;
     private OpcUaClient client; // guarded by lock
-    private CompletableFuture<String> loss; // guarded by lock; completes with the reason the client is done
+    private SessionWatch watch; // guarded by lock; the current client's
     private boolean everConnected;
     private String lastState = "";
 
@@ -133,8 +128,8 @@ final class EndpointSession {
     void close() {
         closed = true;
         synchronized (lock) {
-            if (loss != null) {
-                loss.complete("closed");
+            if (watch != null) {
+                watch.gone("closed");
             }
         }
         Thread thread = loop;
@@ -151,36 +146,23 @@ final class EndpointSession {
     private void run() {
         int failedAttempts = 0;
         while (!closed) {
-            CompletableFuture<String> lost = new CompletableFuture<>();
+            SessionWatch watching = new SessionWatch();
             OpcUaClient opened = null;
             try {
-                opened = connect(lost);
-                subscribe(opened, lost);
+                opened = connect(watching);
+                subscribe(opened, watching);
                 failedAttempts = 0;
                 attention = null;
-                connected = true;
-                lastData = System.nanoTime();
-                runtime.metrics().connect(true);
+                up(everConnected ? "resubscribed" : "connected", opened);
                 if (everConnected) {
                     runtime.metrics().reconnected();
                 }
-                log.info(
-                        "opcua {} {} {}",
-                        endpoint.id(),
-                        everConnected ? "resubscribed to" : "subscribed to",
-                        endpoint.url());
-                status(everConnected ? "resubscribed" : "connected", null);
                 everConnected = true;
-                writes.attach(opened);
-                String reason = lost.get();
-                writes.detach();
+                String reason = follow(watching, opened);
                 if (closed) {
                     break;
                 }
-                connected = false;
-                runtime.metrics().lost();
-                log.warn("opcua {} ({}) lost: {}", endpoint.id(), endpoint.url(), reason);
-                status("lost", reason);
+                down(reason);
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
@@ -212,107 +194,147 @@ final class EndpointSession {
         connected = false;
     }
 
-    private OpcUaClient connect(CompletableFuture<String> lost) throws Exception {
+    /** The subscription stands on {@code on}: data flows, commands are taken. */
+    private void up(String state, OpcUaClient on) {
+        connected = true;
+        lastData = System.nanoTime();
+        if (state.equals("resumed")) {
+            runtime.metrics().resumed();
+        } else {
+            runtime.metrics().connect(true);
+        }
+        log.info("opcua {} {} {}", endpoint.id(), state, endpoint.url());
+        status(state, null);
+        writes.attach(on);
+    }
+
+    /** The connection is gone: commands wait in the inbox until the endpoint is back. */
+    private void down(String reason) {
+        if (!connected) { // said already, when the session was given its resume window
+            log.info("opcua {}: {}; making a new session and subscription", endpoint.id(), reason);
+            return;
+        }
+        connected = false;
+        writes.detach();
+        runtime.metrics().lost();
+        log.warn("opcua {} ({}) lost: {}", endpoint.id(), endpoint.url(), reason);
+        status("lost", reason);
+    }
+
+    /**
+     * Follows the client until it is done, letting a lost session resume within {@code resumeWindow}; returns why it
+     * is done.
+     */
+    private String follow(SessionWatch watching, OpcUaClient on) throws InterruptedException {
+        long window = runtime.settings().resumeWindow().toMillis();
+        while (true) {
+            SessionWatch.Signal signal = watching.next();
+            if (signal instanceof SessionWatch.Gone gone) {
+                return gone.reason();
+            }
+            if (signal instanceof SessionWatch.Inactive inactive) {
+                if (window == 0 || closed) {
+                    return inactive.reason();
+                }
+                down(inactive.reason() + "; resuming the session for up to " + window + " ms");
+                String gone = awaitResume(watching, window);
+                if (gone != null) {
+                    return gone;
+                }
+                up("resumed", on);
+            }
+        }
+    }
+
+    /**
+     * Waits for the session to be active again; null when it is and the server did not say the subscription is gone
+     * (its first publish, or a second without news), else why not.
+     */
+    private String awaitResume(SessionWatch watching, long window) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(window);
+        long confirmBy = Long.MAX_VALUE; // once active: the first publish confirms; no news for a second, too
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= confirmBy) {
+                return null;
+            }
+            if (now >= deadline && confirmBy == Long.MAX_VALUE) {
+                return "the session did not come back within resumeWindow (" + window + " ms)";
+            }
+            long until = confirmBy == Long.MAX_VALUE ? deadline : confirmBy;
+            SessionWatch.Signal signal = watching.next(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now)));
+            if (signal instanceof SessionWatch.Gone gone) {
+                return gone.reason();
+            } else if (signal instanceof SessionWatch.Active) {
+                watching.awaitAlive();
+                confirmBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            } else if (signal instanceof SessionWatch.Alive && confirmBy != Long.MAX_VALUE) {
+                return null;
+            } else if (signal instanceof SessionWatch.Inactive) {
+                confirmBy = Long.MAX_VALUE;
+            }
+        }
+    }
+
+    private OpcUaClient connect(SessionWatch watching) throws Exception {
         long timeout = runtime.settings().requestTimeout().toMillis();
-        URI url = URI.create(endpoint.url());
-        IdentityProvider identity = identity();
-        OpcUaClient created = OpcUaClient.create(
-                endpoint.url(),
-                endpoints -> endpoints.stream()
-                        .filter(this::matches)
-                        .findFirst()
-                        // servers often announce a host name of their own; the configured address is the one that works
-                        .map(e -> EndpointUtil.updateUrl(e, url.getHost(), url.getPort() == -1 ? 4840 : url.getPort())),
-                transport -> transport.setConnectTimeout(uint(timeout)),
-                config -> config.setApplicationName(LocalizedText.english("Fogbridge gateway"))
-                        .setApplicationUri(runtime.identity().applicationUri())
-                        .setCertificate(runtime.identity().certificate())
-                        .setCertificateChain(
-                                new X509Certificate[] {runtime.identity().certificate()})
-                        .setKeyPair(runtime.identity().keyPair())
-                        .setCertificateValidator(trust)
-                        .setProductUri("urn:fogbridge")
-                        .setRequestTimeout(uint(timeout))
-                        .setIdentityProvider(identity));
+        OpcUaClient created = ClientFactory.create(
+                endpoint, runtime.identity(), trust, runtime.settings().requestTimeout(), "Fogbridge gateway");
         synchronized (lock) {
             client = created;
-            loss = lost;
+            watch = watching;
         }
         if (closed) {
-            lost.complete("closed");
+            watching.gone("closed");
         }
         created.addSessionActivityListener(new SessionActivityListener() {
             @Override
+            public void onSessionActive(UaSession session) {
+                watching.active();
+            }
+
+            @Override
             public void onSessionInactive(UaSession session) {
-                lost.complete("session closed (server stopped or connection cut)");
+                watching.inactive("session inactive (server stopped or connection cut)");
             }
         });
         created.connectAsync().get(timeout, TimeUnit.MILLISECONDS);
         return created;
     }
 
-    private boolean matches(EndpointDescription description) {
-        return description.getSecurityPolicyUri().equals(policy().getUri())
-                && description.getSecurityMode() == MessageSecurityMode.valueOf(endpoint.securityMode());
-    }
-
-    private SecurityPolicy policy() {
-        return switch (endpoint.securityPolicy()) {
-            case "Basic256Sha256" -> SecurityPolicy.Basic256Sha256;
-            case "Aes128_Sha256_RsaOaep" -> SecurityPolicy.Aes128_Sha256_RsaOaep;
-            case "Aes256_Sha256_RsaPss" -> SecurityPolicy.Aes256_Sha256_RsaPss;
-            default -> SecurityPolicy.None;
-        };
-    }
-
-    private IdentityProvider identity() throws IOException {
-        if (endpoint.auth() == OpcUaEndpoint.Auth.USERNAME) {
-            String password = Files.readString(endpoint.passwordFile(), StandardCharsets.UTF_8)
-                    .strip();
-            if (endpoint.securityPolicy().equals("None")) {
-                // Milo's default checks nothing here; on a None endpoint nothing else is checked either (warned at
-                // start), and asking for trust there would only make username login on a closed network fail
-                return new UsernameProvider(endpoint.username(), password);
-            }
-            // the password is encrypted for the server's certificate: only for one the operator trusts
-            return new UsernameProvider(endpoint.username(), password, trust);
-        }
-        if (endpoint.auth() == OpcUaEndpoint.Auth.CERTIFICATE) {
-            Issued user = Issued.readPem(endpoint.userCertificateFile(), endpoint.userKeyFile());
-            return new X509IdentityProvider(user.certificate(), user.key());
-        }
-        return new AnonymousProvider();
-    }
-
-    private void subscribe(OpcUaClient on, CompletableFuture<String> lost) throws Exception {
+    private void subscribe(OpcUaClient on, SessionWatch watching) throws Exception {
         OpcUaSubscription subscription =
                 new OpcUaSubscription(on, (double) endpoint.publishingInterval().toMillis());
         subscription.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
             @Override
             public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+                watching.alive();
                 onData(items, values);
             }
 
             @Override
             public void onKeepAliveReceived(OpcUaSubscription s) {
+                watching.alive();
                 lastData = System.nanoTime();
             }
 
             @Override
             public void onWatchdogTimerElapsed(OpcUaSubscription s) {
                 runtime.metrics().keepAliveFailure();
-                lost.complete("neither data nor keep-alive within the subscription's keep-alive time");
+                if (watching.sessionActive()) { // while inactive, the resume window decides
+                    watching.gone("neither data nor keep-alive within the subscription's keep-alive time");
+                }
             }
 
             @Override
             public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
-                lost.complete("subscription transfer failed: " + PublishRecord.quality(status));
+                watching.gone("subscription transfer failed: " + PublishRecord.quality(status));
             }
 
             @Override
             public void onStatusChanged(OpcUaSubscription s, StatusCode status) {
                 if (status.isBad()) {
-                    lost.complete("subscription ended by the server: " + PublishRecord.quality(status));
+                    watching.gone("subscription ended by the server: " + PublishRecord.quality(status));
                 }
             }
         });
@@ -354,14 +376,29 @@ final class EndpointSession {
         }
     }
 
-    /** One publish response: one record of the items that changed. */
+    /**
+     * One publish response: one record of the items that changed, in the server's order. An item the server queued
+     * more than once ({@code queueSize} &gt; 1, or what piled up during a network cut) starts a new record at its
+     * second value, so every value it sent reaches Kafka, in order.
+     */
     private void onData(List<OpcUaMonitoredItem> items, List<DataValue> values) {
         lastData = System.nanoTime();
         runtime.metrics().notifications(values.size());
         PublishRecord record = new PublishRecord();
         for (int i = 0; i < items.size(); i++) {
-            record.add((String) items.get(i).getUserObject().orElse("?"), values.get(i));
+            String name = (String) items.get(i).getUserObject().orElse("?");
+            if (record.has(name)) {
+                deliver(record);
+                record = new PublishRecord();
+            }
+            record.add(name, values.get(i));
         }
+        if (!record.isEmpty()) {
+            deliver(record);
+        }
+    }
+
+    private void deliver(PublishRecord record) {
         long received = runtime.clock().millis();
         publish(
                         Topics.deviceTelemetryTopic(endpoint.tenant(), endpoint.id()),
@@ -411,7 +448,7 @@ final class EndpointSession {
         synchronized (lock) {
             current = client;
             client = null;
-            loss = null;
+            watch = null;
         }
         OpcUaClient done = which != null ? which : current;
         if (done == null) {
@@ -444,7 +481,8 @@ final class EndpointSession {
         }
     }
 
-    private static String describe(Throwable e) {
+    /** A connect failure in a line: the OPC UA status name and message, or the cause's message. */
+    static String describe(Throwable e) {
         Throwable cause = e;
         while ((cause instanceof ExecutionException || cause.getCause() instanceof UaException)
                 && cause.getCause() != null) {

@@ -20,6 +20,12 @@ public final class OpcUaAdapterFactory implements AdapterFactory<OpcUaSettings> 
         return SECTION;
     }
 
+    /** A client of its devices: it binds no port, and a new converter polls or subscribes again from scratch. */
+    @Override
+    public boolean replaceableWhileRunning() {
+        return true;
+    }
+
     @Override
     public boolean enabled(OpcUaSettings settings) {
         return settings.enabled();

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param userKeyFile        its PEM private key, else null; both read at each connect
  * @param labels             extra Kafka headers on every record of the endpoint
  * @param publishingInterval the subscription's publishing interval: at most one record per interval
+ * @param methods            the methods {@code call} commands may call ({@link MethodCalls}); empty: none
  */
 public record OpcUaEndpoint(
         String id,
@@ -36,7 +37,8 @@ public record OpcUaEndpoint(
         Path userKeyFile,
         Map<String, String> labels,
         Duration publishingInterval,
-        List<OpcUaItem> items) {
+        List<OpcUaItem> items,
+        List<OpcUaMethod> methods) {
 
     public enum Auth {
         ANONYMOUS,
@@ -47,6 +49,7 @@ public record OpcUaEndpoint(
     public OpcUaEndpoint {
         labels = Map.copyOf(labels);
         items = List.copyOf(items);
+        methods = List.copyOf(methods);
     }
 
     /** The {@code source} header of its records: the endpoint URL. */

@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  *       fogbridge.opcua.endpoints.connected}
  *   <li>{@code fogbridge.opcua.writes} (tag {@code status}: the command response status, 200, 400, 403, 502, 503,
  *       504): {@code write} commands answered
+ *   <li>{@code fogbridge.opcua.calls} (tag {@code status}): {@code call} commands answered
+ *   <li>{@code fogbridge.opcua.resumes}: lost sessions that came back on their own, the same subscription going on
+ *       (with what the server held republished) instead of a new one
  *   <li>{@code fogbridge.opcua.keepalive.failures}: subscriptions whose watchdog elapsed (neither data nor keep-alive
  *       in time)
  *   <li>gauge {@code fogbridge.opcua.last.data.seconds} (tag {@code endpoint}): seconds since the endpoint's last data
@@ -78,6 +81,15 @@ final class OpcUaMetrics {
 
     void write(int status) {
         count("fogbridge.opcua.writes", "status", Integer.toString(status));
+    }
+
+    void call(int status) {
+        count("fogbridge.opcua.calls", "status", Integer.toString(status));
+    }
+
+    void resumed() {
+        count("fogbridge.opcua.resumes", null, null);
+        connected.incrementAndGet();
     }
 
     void keepAliveFailure() {

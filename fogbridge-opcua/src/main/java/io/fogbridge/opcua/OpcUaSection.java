@@ -32,6 +32,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
     private static final String P = "adapters.opcua.";
     private static final String E = P + "endpoints[].";
     private static final String I = E + "items[].";
+    private static final String M = E + "methods[].";
 
     public static final ConfigKey<Boolean> ENABLED = ConfigKey.define(
             P + "enabled",
@@ -57,6 +58,15 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
             Duration.ofSeconds(5),
             "Longest wait for one service call (connect, create subscription, write); a connect that takes longer"
                     + " counts as failed and is retried.");
+    public static final ConfigKey<Duration> RESUME_WINDOW = ConfigKey.define(
+            P + "resumeWindow",
+            ValueTypes.duration(true),
+            Duration.ofSeconds(5),
+            "How long a lost session may take to come back on its own after a network cut: the same session and"
+                    + " subscription, with the notifications the server queued meanwhile and the ones lost on the"
+                    + " wire republished from its retransmission queue. After that, or when the server says the"
+                    + " session or subscription is gone (a restart), a new session and subscription are made; `0s`"
+                    + " always makes new ones.");
 
     // items[]
     public static final ConfigKey<String> ITEM_NAME = ConfigKey.required(
@@ -91,6 +101,15 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
     private static final ItemSchema<ItemSpec> ITEM = new ItemSchema<>(
             List.of(ITEM_NAME, ITEM_NODE_ID, ITEM_SAMPLING, ITEM_QUEUE, ITEM_DEADBAND, ITEM_WRITABLE),
             OpcUaSection::buildItem);
+
+    // methods[]
+    public static final ConfigKey<String> METHOD_OBJECT =
+            ConfigKey.required(M + "objectId", nodeId(), "The object the method is called on (`ns=2;s=Pump`).");
+    public static final ConfigKey<String> METHOD_ID =
+            ConfigKey.required(M + "methodId", nodeId(), "The method node (`ns=2;s=Pump.Start`).");
+    private static final ItemSchema<OpcUaMethod> METHOD = new ItemSchema<>(
+            List.of(METHOD_OBJECT, METHOD_ID),
+            (fields, problems) -> new OpcUaMethod(fields.get(METHOD_OBJECT), fields.get(METHOD_ID)));
 
     // endpoints[]
     public static final ConfigKey<String> ENDPOINT_ID =
@@ -152,6 +171,13 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                     ITEM,
                     OpcUaSection::checkItems),
             "The monitored items of the endpoint's subscription.");
+    public static final ConfigKey<List<OpcUaMethod>> ENDPOINT_METHODS = ConfigKey.define(
+            E + "methods",
+            ValueTypes.listOf("list of {objectId, methodId}", METHOD, (methods, nodes) -> List.of()),
+            List.of(),
+            "The methods `call` commands may call on this server (the server's access rights still apply); a"
+                    + " command naming any other is refused with 400. Empty by default: a gateway calls only what it"
+                    + " was told it may.");
     private static final ItemSchema<OpcUaEndpoint> ENDPOINT = new ItemSchema<>(
             List.of(
                     ENDPOINT_ID,
@@ -166,14 +192,15 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                     ENDPOINT_USER_KEY,
                     ENDPOINT_LABELS,
                     ENDPOINT_PUBLISHING,
-                    ENDPOINT_ITEMS),
+                    ENDPOINT_ITEMS,
+                    ENDPOINT_METHODS),
             OpcUaSection::buildEndpoint);
 
     public static final ConfigKey<List<OpcUaEndpoint>> ENDPOINTS = ConfigKey.define(
             P + "endpoints",
             ValueTypes.listOf(
                     "list of {id, tenant, url, securityPolicy?, securityMode?, auth?, username?, passwordFile?,"
-                            + " userCertificateFile?, userKeyFile?, labels?, publishingInterval?, items}",
+                            + " userCertificateFile?, userKeyFile?, labels?, publishingInterval?, items, methods?}",
                     ENDPOINT,
                     OpcUaSection::checkEndpoints),
             List.of(),
@@ -197,7 +224,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(ENABLED, RECONNECT_DELAY, RECONNECT_MAX, REQUEST_TIMEOUT, ENDPOINTS);
+        return List.of(ENABLED, RECONNECT_DELAY, RECONNECT_MAX, REQUEST_TIMEOUT, RESUME_WINDOW, ENDPOINTS);
     }
 
     @Override
@@ -214,6 +241,7 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                 values.get(RECONNECT_DELAY),
                 values.get(RECONNECT_MAX),
                 values.get(REQUEST_TIMEOUT),
+                values.get(RESUME_WINDOW),
                 values.get(ENDPOINTS));
     }
 
@@ -351,7 +379,8 @@ public final class OpcUaSection implements ConfigSection<OpcUaSettings> {
                 fields.get(ENDPOINT_USER_KEY),
                 fields.get(ENDPOINT_LABELS),
                 publishing,
-                items);
+                items,
+                fields.get(ENDPOINT_METHODS));
     }
 
     private static List<ValueTypes.Problem> checkEndpoints(List<OpcUaEndpoint> endpoints, List<ConfigNode> nodes) {

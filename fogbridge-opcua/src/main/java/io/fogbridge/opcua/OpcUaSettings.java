@@ -9,12 +9,15 @@ import java.util.List;
  * @param reconnectDelay first wait before reconnecting a lost endpoint; doubles up to {@code reconnectMax}, with
  *                       jitter
  * @param requestTimeout longest wait for one service call (connect, create subscription, read)
+ * @param resumeWindow   how long a lost session may take to come back on its own (the same session and
+ *                       subscription, with the notifications the server still holds) before a new one is made
  */
 public record OpcUaSettings(
         boolean enabled,
         Duration reconnectDelay,
         Duration reconnectMax,
         Duration requestTimeout,
+        Duration resumeWindow,
         List<OpcUaEndpoint> endpoints) {
 
     public OpcUaSettings {

@@ -32,7 +32,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.ULong;
  *   <li>{@code serverTs}: the newest server timestamp of the values, or null
  *   <li>{@code values}: the items that changed in this publish (a deadband or an unchanged value sends nothing), in
  *       the order the server sent them: a JSON boolean, number, string or array; {@code null} when the status is bad.
- *       An item queued more than once ({@code queueSize} &gt; 1) keeps its newest value; byte strings are base64,
+ *       An item holds one value per record: several values of one item in a publish become several records
+ *       ({@link EndpointSession}); byte strings are base64,
  *       date-times ms since epoch, localized texts their text
  *   <li>{@code quality}: {@code good}, or {@code uncertain:<StatusCodeName>} / {@code bad:<StatusCodeName>}
  * </ul>
@@ -56,6 +57,10 @@ final class PublishRecord {
         values.put(name, status.isBad() ? null : value.getValue().getValue());
         sourceTs = Math.max(sourceTs, millis(value.getSourceTime()));
         serverTs = Math.max(serverTs, millis(value.getServerTime()));
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
     }
 
     boolean isEmpty() {
@@ -118,7 +123,8 @@ final class PublishRecord {
         return time == null || time.isNull() ? Long.MIN_VALUE : time.getJavaTime();
     }
 
-    private static void writeValue(JsonGenerator json, Object value) throws IOException {
+    /** One OPC UA value as JSON, as in {@code values}; method outputs are written the same way. */
+    static void writeValue(JsonGenerator json, Object value) throws IOException {
         switch (value) {
             case null -> json.writeNull();
             case Boolean b -> json.writeBoolean(b);

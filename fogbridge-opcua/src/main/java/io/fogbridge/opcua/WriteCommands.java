@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@code write} commands for one endpoint, picked up from the gateway's command inbox while the endpoint is
+ * Runs {@code write} commands for one endpoint (and hands {@code call} commands to {@link MethodCalls}), picked up from the gateway's command inbox while the endpoint is
  * subscribed (the same shape as the Modbus converter's writes). Payload {@code {"item": value, ...}} (JSON), naming
  * items configured {@code writable: true}. Every name is checked, then one Read asks the server for the nodes' data
  * types, every value is converted to its node's type ({@link WriteValue}), and one Write service call sets them all.
@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
 final class WriteCommands {
 
     static final String WRITE = "write";
+    /** The twin's command (a Device's {@code spec.desired}, sent by the operator): the same payload, a write. */
+    static final String DESIRED = "desired";
+
     private static final Logger log = LoggerFactory.getLogger(WriteCommands.class);
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -75,6 +78,7 @@ final class WriteCommands {
     private final OpcUaEndpoint endpoint;
     private final OpcUaRuntime runtime;
     private final EndpointSession session;
+    private final MethodCalls calls;
     private OpcUaClient client; // guarded by this
     private CompletableFuture<Optional<Command>> wait; // guarded by this
 
@@ -91,6 +95,7 @@ final class WriteCommands {
         this.endpoint = endpoint;
         this.runtime = runtime;
         this.session = session;
+        this.calls = new MethodCalls(endpoint, this::answer);
     }
 
     /** The endpoint is subscribed on {@code on}: take its commands. */
@@ -147,6 +152,12 @@ final class WriteCommands {
 
     /** Completes once the command was answered. */
     CompletableFuture<Void> execute(Command command, OpcUaClient on) {
+        if (command.name().equals(MethodCalls.CALL)) {
+            return calls.execute(command, on).exceptionally(failure -> {
+                failed(command, failure);
+                return null;
+            });
+        }
         Map<OpcUaItem, JsonNode> values;
         try {
             values = plan(command);
@@ -260,8 +271,9 @@ final class WriteCommands {
     }
 
     private Map<OpcUaItem, JsonNode> plan(Command command) throws Refusal {
-        if (!command.name().equals(WRITE)) {
-            throw new Refusal("unknown command '" + command.name() + "'; an OPC UA endpoint takes '" + WRITE + "'");
+        if (!command.name().equals(WRITE) && !command.name().equals(DESIRED)) {
+            throw new Refusal("unknown command '" + command.name() + "'; an OPC UA endpoint takes '" + WRITE + "' (or '"
+                    + DESIRED + "') and '" + MethodCalls.CALL + "'");
         }
         JsonNode payload;
         try {
@@ -288,7 +300,11 @@ final class WriteCommands {
     }
 
     private void answer(Command command, int status, String json) {
-        runtime.metrics().write(status);
+        if (command.name().equals(MethodCalls.CALL)) {
+            runtime.metrics().call(status);
+        } else {
+            runtime.metrics().write(status);
+        }
         runtime.commands().delivered(command);
         if (command.oneWay()) {
             return;
@@ -306,7 +322,7 @@ final class WriteCommands {
                 });
     }
 
-    private static String name(StatusCode code) {
+    static String name(StatusCode code) {
         return StatusCodes.lookup(code.value()).map(names -> names[0]).orElse(String.format("0x%08X", code.value()));
     }
 
@@ -314,7 +330,7 @@ final class WriteCommands {
         return "[" + String.join(",", names.stream().map(WriteCommands::quote).toList()) + "]";
     }
 
-    private static String quote(String text) {
+    static String quote(String text) {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 }

@@ -12,6 +12,7 @@ import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.adapter.AdapterContext;
 import io.fogbridge.api.adapter.DeviceLimits;
 import io.fogbridge.certs.CertificateFactory.Issued;
+import io.fogbridge.testkit.FaultProxy;
 import io.fogbridge.testkit.HeldCommands;
 import io.fogbridge.testkit.RecordingUplink;
 import io.fogbridge.testkit.TestEnv;
@@ -81,9 +82,19 @@ class OpcUaPeerIT {
                         item("counter", "ns=1;s=Counter", null),
                         item("name", "ns=1;s=Name", null),
                         item("generation", "ns=1;s=Generation", null),
-                        item("missing", "ns=1;s=NoSuchNode", null))));
+                        item("missing", "ns=1;s=NoSuchNode", null),
+                        item("shifty", "ns=1;s=Shifty", null))));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> counters("tank").size() >= 5);
+        // a node whose data type changes between publishes: each value as it is, the others flowing beside it
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<JsonNode> shifty = records("tank").stream()
+                    .filter(r -> r.get("values").has("shifty"))
+                    .map(r -> r.get("values").get("shifty"))
+                    .toList();
+            return shifty.stream().anyMatch(JsonNode::isNumber)
+                    && shifty.stream().anyMatch(JsonNode::isTextual);
+        });
         List<JsonNode> records = records("tank");
         JsonNode first = records.stream()
                 .filter(r -> r.get("values").has("name"))
@@ -162,6 +173,41 @@ class OpcUaPeerIT {
     }
 
     @Test
+    void aShortNetworkCutResumesTheSubscriptionAndLosesNoChange() throws Exception {
+        // the server keeps the session and subscription through the cut: the counter's changes meanwhile wait in its
+        // queue (100) and arrive after it, and none sent but lost on the wire is missing (republish)
+        try (FaultProxy proxy = FaultProxy.start("127.0.0.1", peer.port())) {
+            start(endpoint(
+                    "cut",
+                    "opc.tcp://127.0.0.1:" + proxy.port() + "/peer",
+                    OpcUaEndpoint.Auth.ANONYMOUS,
+                    null,
+                    List.of(new OpcUaItem("counter", "ns=1;s=Counter", 100, 100, null, false))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> counters("cut").size() >= 5);
+
+            proxy.cut();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states("cut").contains("lost"));
+            long atCut = counters("cut").getLast();
+            Thread.sleep(500); // the server counts on: ~5 changes wait for the session
+            proxy.restore();
+            await().atMost(Duration.ofSeconds(10)).until(() -> states("cut").contains("resumed"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> counters("cut").getLast() >= atCut + 20);
+
+            // in order, none twice, and no hole across the cut: a new subscription would miss the ~15 changes made
+            // while the connection was down and being reactivated; a step of 2 is the server's 100 ms sampling
+            // meeting the 100 ms counter now and then, not the cut
+            List<Long> counters = counters("cut");
+            for (int i = 1; i < counters.size(); i++) {
+                assertThat(counters.get(i) - counters.get(i - 1))
+                        .as("change %d of %s", i, counters)
+                        .isBetween(1L, 2L);
+            }
+            assertThat(states("cut")).containsExactly("connected", "lost", "resumed");
+            assertThat(meters.get("fogbridge.opcua.resumes").counter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aRestartedServerIsSubscribedAgainWithoutAGatewayRestart() throws Exception {
         try (NodeOpcUaPeer restarting = NodeOpcUaPeer.start(TestEnv.freePort(), 1)) {
             start(
@@ -206,7 +252,7 @@ class OpcUaPeerIT {
     }
 
     @Test
-    void writeCommandsSetNodesAndAnswerWithTheServersStatus() throws Exception {
+    void writeAndCallCommandsAnswerWithTheServersStatus() throws Exception {
         start(endpoint(
                 "pump",
                 peer.url(),
@@ -215,6 +261,7 @@ class OpcUaPeerIT {
                 List.of(
                         writable(item("setpoint", "ns=1;s=Setpoint", null)),
                         writable(item("name", "ns=1;s=Name", null)), // read-only on the server
+                        writable(item("locked", "ns=1;s=Locked", null)), // writable, but not by this user
                         item("counter", "ns=1;s=Counter", null))));
         await().atMost(Duration.ofSeconds(30)).until(() -> states("pump").contains("connected"));
 
@@ -235,7 +282,53 @@ class OpcUaPeerIT {
         assertThat(refused.get("status").get("name").textValue()).isEqualTo("Bad_NotWritable");
         assertThat(refused.get("written")).isEmpty();
         assertThat(command("w5", "reboot", "{}", 400).get("error").textValue()).contains("unknown command");
-        assertThat(commands.delivered()).hasSize(5);
+        assertThat(command("w6", "write", "{\"locked\": 2.5}", 403)
+                        .get("status")
+                        .get("locked")
+                        .textValue())
+                .isEqualTo("Bad_UserAccessDenied");
+
+        // method calls on the same command path: arguments converted to the method's declared types (Double, Int32)
+        JsonNode scaled = command(
+                "c1",
+                "call",
+                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Scale\",\"args\":[2.5, 4]}",
+                200);
+        assertThat(scaled.get("outputs")).hasToString("[10.0]");
+        assertThat(command(
+                                "c2",
+                                "call",
+                                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Scale\",\"args\":[2.5, 1.5]}",
+                                400)
+                        .get("error")
+                        .textValue())
+                .contains("argument 'factor'", "does not fit Int32");
+        assertThat(command(
+                                "c3",
+                                "call",
+                                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Scale\",\"args\":[2.5]}",
+                                400)
+                        .get("error")
+                        .textValue())
+                .contains("takes 2 argument(s) (value, factor), got 1");
+        assertThat(command("c4", "call", "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Jam\"}", 502)
+                        .get("status")
+                        .textValue())
+                .isEqualTo("Bad_InvalidState");
+        assertThat(command(
+                                "c5",
+                                "call",
+                                "{\"objectId\":\"i=85\",\"methodId\":\"ns=1;s=Pump.Scale\",\"args\":[1,1]}",
+                                400)
+                        .get("error")
+                        .textValue())
+                .contains("not in the endpoint's methods");
+        assertThat(commands.delivered()).hasSize(11);
+        assertThat(meters.get("fogbridge.opcua.calls")
+                        .tag("status", "400")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
         assertThat(meters.get("fogbridge.opcua.writes")
                         .tag("status", "400")
                         .counter()
@@ -244,28 +337,69 @@ class OpcUaPeerIT {
     }
 
     @Test
-    void browseListsNodeIdsTypesAndAccessLevels() throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status = new BrowseTool()
-                .run(
-                        List.of(peer.url(), "--depth", "2"),
-                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        String listing = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        System.out.print(listing);
-        assertThat(status)
-                .as(err.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .isZero();
-        assertThat(listing.lines())
+    void browseAndSampleFindNodesWithTheConvertersSecurityAndTrustStore() throws Exception {
+        Tool browse = tool(new BrowseTool(), peer.url(), "--depth", "2");
+        System.out.print(browse.out());
+        assertThat(browse.status()).as(browse.err()).isZero();
+        assertThat(browse.out().lines())
                 .anyMatch(l -> l.matches("^ns=1;i=\\d+  1:Tank  Object$"))
                 .contains("  ns=1;s=Counter  1:Counter  Variable  Int32  read")
                 .contains("  ns=1;s=Setpoint  1:Setpoint  Variable  Double  read,write")
                 .contains("  ns=1;s=Name  1:Name  Variable  String  read")
+                .contains("  ns=1;s=Pump.Scale  1:Scale  Method")
                 .anyMatch(l -> l.startsWith("i=2253  0:Server  Object"))
                 .noneMatch(l -> l.startsWith("    ")); // depth 2: two levels below the Objects folder
-        assertThat(new BrowseTool().run(List.of(peer.url(), "--node", "nonsense"), System.out, System.err))
+        assertThat(tool(new BrowseTool(), peer.url(), "--node", "nonsense").status())
                 .isEqualTo(2);
+
+        Tool sample = tool(
+                new SampleTool(), peer.url(), "ns=1;s=Counter", "ns=1;s=Name", "--count", "4", "--interval", "100ms");
+        assertThat(sample.status()).as(sample.err()).isZero();
+        assertThat(sample.out().lines()).hasSize(4).allMatch(l -> l.matches("^20\\d\\d-.+Z  ns=1;s=\\w+  .+  good$"));
+        assertThat(sample.out()).contains("  ns=1;s=Name  \"tank-1\"  good");
+        assertThat(tool(new SampleTool(), peer.url(), "ns=1;s=NoSuchNode", "--count", "1")
+                        .err())
+                .contains("ns=1;s=NoSuchNode: refused by the server: bad:Bad_NodeIdUnknown");
+
+        // secured, with the gateway's certificate and trust store under --data-dir: refused, trusted, browsed
+        Path data = dir.resolve("tool");
+        String[] secured = {
+            peer.url(),
+            "--depth",
+            "1",
+            "--policy",
+            "Basic256Sha256",
+            "--mode",
+            "SignAndEncrypt",
+            "--data-dir",
+            data.toString()
+        };
+        Tool refused = tool(new BrowseTool(), secured);
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err())
+                .contains("not trusted", "fogbridge opcua trust " + data.resolve("opcua/pki/rejected"));
+        try (var files = Files.list(data.resolve("opcua/pki/rejected"))) {
+            Path certificate = files.findFirst().orElseThrow();
+            Files.move(certificate, data.resolve("opcua/pki/trusted").resolve(certificate.getFileName()));
+        }
+        Tool trusted = tool(new BrowseTool(), secured);
+        assertThat(trusted.status()).as(trusted.err()).isZero();
+        assertThat(trusted.out()).contains("1:Tank  Object");
+    }
+
+    record Tool(int status, String out, String err) {}
+
+    static Tool tool(io.fogbridge.api.adapter.AdapterTool tool, String... args) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = tool.run(
+                List.of(args),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        return new Tool(
+                status,
+                out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Offers a command to the endpoint {@code pump} and returns its response, which must have {@code status}. */
@@ -384,12 +518,18 @@ class OpcUaPeerIT {
                 userKey,
                 plain.labels(),
                 plain.publishingInterval(),
-                plain.items());
+                plain.items(),
+                plain.methods());
     }
 
     void start(OpcUaEndpoint... endpoints) throws Exception {
         OpcUaSettings settings = new OpcUaSettings(
-                true, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(5), List.of(endpoints));
+                true,
+                Duration.ofMillis(100),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                List.of(endpoints));
         ProtocolAdapter adapter = new OpcUaAdapterFactory()
                 .create(
                         settings,
@@ -421,7 +561,10 @@ class OpcUaPeerIT {
                 null,
                 Map.of("line", "A"),
                 Duration.ofMillis(200),
-                items);
+                items,
+                List.of(
+                        new OpcUaMethod("ns=1;s=Pump", "ns=1;s=Pump.Scale"),
+                        new OpcUaMethod("ns=1;s=Pump", "ns=1;s=Pump.Jam")));
     }
 
     static OpcUaItem item(String name, String nodeId, OpcUaItem.Deadband deadband) {

@@ -1,20 +1,53 @@
 package io.fogbridge.operator;
 
 import io.fogbridge.operator.model.OperatorDefaults;
+import io.fogbridge.operator.reconcile.DesiredRefusalWriter;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
+import io.fogbridge.operator.twin.KafkaDesiredCommands;
+import io.fogbridge.operator.twin.KafkaTwinConsumer;
+import io.fogbridge.operator.twin.KubernetesTwinSink;
 import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * Runs the operator in its pod: reconciles Gateways in every namespace its RBAC allows, until SIGTERM, while it holds
  * the leader Lease ({@link OperatorLeadership}). Defaults for Gateways come from the environment
- * ({@link OperatorDefaults#fromEnvironment}).
+ * ({@link OperatorDefaults#fromEnvironment}); Devices' {@code desired} values go out as commands through each
+ * Gateway's Kafka, with the client properties of {@code FOGBRIDGE_KAFKA_PROPERTIES}; with {@code FOGBRIDGE_TWIN_KAFKA}
+ * (a bootstrap list) it also writes the twin updates that gateways behind NAT publish to {@code fog.twin.<tenant>}.
  */
 public final class OperatorMain {
 
     private OperatorMain() {}
+
+    /**
+     * The operator's own Kafka client properties for the {@code desired} commands it produces (TLS, SASL), from the
+     * properties file {@code FOGBRIDGE_KAFKA_PROPERTIES} names; none when unset.
+     */
+    static Map<String, Object> kafkaProperties(Map<String, String> env) {
+        String file = env.get("FOGBRIDGE_KAFKA_PROPERTIES");
+        if (file == null || file.isBlank()) {
+            return Map.of();
+        }
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(Path.of(file))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("FOGBRIDGE_KAFKA_PROPERTIES: " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> map = new HashMap<>();
+        properties.forEach((k, v) -> map.put((String) k, v));
+        return map;
+    }
 
     public static void main(String[] args) {
         OperatorLeadership leadership;
@@ -23,7 +56,20 @@ public final class OperatorMain {
         }
         Operator operator = new Operator(o -> o.withLeaderElectionConfiguration(leadership.configuration()));
         operator.register(new GatewayReconciler(OperatorDefaults.fromEnvironment(System.getenv()), Clock.systemUTC()));
-        operator.register(new DeviceReconciler(Clock.systemUTC()));
+        KafkaDesiredCommands commands = new KafkaDesiredCommands(
+                kafkaProperties(System.getenv()),
+                new DesiredRefusalWriter(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()));
+        operator.register(new DeviceReconciler(Clock.systemUTC(), commands, DeviceReconciler.COMMAND_TTL));
+        String twinKafka = System.getenv("FOGBRIDGE_TWIN_KAFKA");
+        if (twinKafka != null && !twinKafka.isBlank()) {
+            // Gateways with twin.report: kafka publish to fog.twin.<tenant> of this cluster; their updates are written
+            // here with the operator's client.
+            new KafkaTwinConsumer(
+                            twinKafka,
+                            kafkaProperties(System.getenv()),
+                            new KubernetesTwinSink(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()))
+                    .start();
+        }
         operator.installShutdownHook(Duration.ofSeconds(10));
         operator.start();
     }

@@ -169,6 +169,48 @@ class DeviceReconcilerTest {
         assertThat(yaml).doesNotContain("10.0.0.18");
     }
 
+    @Test
+    void aChangedModbusDeviceReachesTheRunningGatewayLiveAndRollsNoPod() {
+        String ns = "plant-4";
+        client.resource(Gateways.lathe(ns, "press")).create();
+        client.resource(Devices.modbus(ns, "press-1", "press", "10.0.0.17", 502))
+                .create();
+        awaitCondition(ns, "press-1", Condition.Status.TRUE);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> configYaml(ns, "press").contains("host: 10.0.0.17"));
+        String podHash = await().atMost(Duration.ofSeconds(20)).until(() -> podConfigHash(ns, "press"), h -> h != null);
+        var before = await().atMost(Duration.ofSeconds(20))
+                .until(() -> gateway(ns, "press").getStatus(), s -> s != null && s.restartConfigHash != null);
+
+        client.resources(Device.class).inNamespace(ns).withName("press-1").edit(d -> {
+            d.getSpec().modbus.port = 1502;
+            return d;
+        });
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> configYaml(ns, "press").contains("port: 1502"));
+        var after = await().atMost(Duration.ofSeconds(20))
+                .until(() -> gateway(ns, "press").getStatus(), s -> !before.configHash.equals(s.configHash));
+        assertThat(after.restartConfigHash).isEqualTo(before.restartConfigHash);
+        assertThat(after.lastConfigChange).isEqualTo("Live");
+        assertThat(podConfigHash(ns, "press")).isEqualTo(podHash);
+    }
+
+    private static Gateway gateway(String ns, String name) {
+        return client.resources(Gateway.class).inNamespace(ns).withName(name).get();
+    }
+
+    private static String podConfigHash(String ns, String name) {
+        var set = client.apps().statefulSets().inNamespace(ns).withName(name).get();
+        return set == null
+                ? null
+                : set.getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(io.fogbridge.operator.model.GatewayModel.CONFIG_HASH_ANNOTATION);
+    }
+
     private Registry registry(String ns, String gateway) throws Exception {
         Secret secret =
                 client.secrets().inNamespace(ns).withName(gateway + "-devices").get();

@@ -355,7 +355,7 @@ public final class ModbusBench {
     }
 
     /** The gateway's Prometheus endpoint. */
-    private record GatewayMetrics(int httpPort) {
+    record GatewayMetrics(int httpPort) {
         GatewayProcess.Metrics scrape() {
             try {
                 var client = java.net.http.HttpClient.newHttpClient();

@@ -38,6 +38,21 @@ public interface AdapterFactory<S> {
     ProtocolAdapter create(S settings, AdapterContext context) throws Exception;
 
     /**
+     * Whether a running gateway may apply a changed {@code adapters.<name>} section without a restart, by closing the
+     * running adapter and starting one this factory makes from the new settings, while every other adapter and every
+     * device connection carries on. Say true only for an adapter that binds no port (clients would see it go away,
+     * and the new adapter could not bind it while the old one lets go) and whose {@link ProtocolAdapter#close()}
+     * releases everything it holds, so a new one made from the same {@link AdapterContext} starts clean: the pollers
+     * and subscribers of devices (Modbus, OPC UA). Meters: counters, timers and summaries the new adapter registers
+     * under the same names and tags continue the old ones' counts; every other meter named {@code fogbridge.<name>.*}
+     * (gauges read the closed adapter's state) is removed when the old adapter closes. Default false: a change to the
+     * section needs a restart.
+     */
+    default boolean replaceableWhileRunning() {
+        return false;
+    }
+
+    /**
      * A report an operator asks for by name, computed from the settings alone without I/O: {@code plan} for the
      * Modbus read plan ({@code fogbridge modbus plan <config>}). Empty when the adapter has no report of that name.
      */

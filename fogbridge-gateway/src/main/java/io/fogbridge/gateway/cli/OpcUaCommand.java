@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code fogbridge opcua browse <url>} runs the converter's own browse tool ({@link io.fogbridge.api.adapter.AdapterTool}, found by name), so the
+ * {@code fogbridge opcua browse <url>} and {@code fogbridge opcua sample <url> <nodeId>} run the converter's own tools ({@link io.fogbridge.api.adapter.AdapterTool}, found by name), so the
  * gateway needs none of the converter's classes to compile.
  *
  * <p>{@code fogbridge opcua trust <file>}: trusts an OPC UA server certificate the converter refused. The converter saves
@@ -29,8 +30,8 @@ import picocli.CommandLine.Unmatched;
 @Command(
         name = "opcua",
         mixinStandardHelpOptions = true,
-        description = "Trust OPC UA server certificates and browse servers' address spaces.",
-        subcommands = {OpcUaCommand.Trust.class, OpcUaCommand.Browse.class})
+        description = "Trust OPC UA server certificates, browse servers' address spaces and sample live values.",
+        subcommands = {OpcUaCommand.Trust.class, OpcUaCommand.Browse.class, OpcUaCommand.Sample.class})
 final class OpcUaCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -47,15 +48,35 @@ final class OpcUaCommand implements Runnable {
             description = {
                 "fogbridge opcua browse <url> [--node <id>] [--depth N]: node ids, browse names, data types and access"
                         + " levels below a node (default: the Objects folder, depth 3), to configure items without"
-                        + " guessing node ids. Connects anonymously with security None."
+                        + " guessing node ids. Connects as an endpoint would: [--policy P --mode M] [--user U"
+                        + " --password-file F | --user-cert F --user-key F] [--data-dir <gateway.dataDir>] (the"
+                        + " gateway's certificate and trust store, needed by a secured policy)."
             })
     static final class Browse implements Callable<Integer> {
         @Unmatched
-        List<String> args = List.of();
+        List<String> args = new ArrayList<>(); // picocli adds to it: a List.of() made every call fail
 
         @Override
         public Integer call() throws Exception {
             return AdapterTools.run("opcua", "browse", args);
+        }
+    }
+
+    @Command(
+            name = "sample",
+            mixinStandardHelpOptions = true,
+            description = {
+                "fogbridge opcua sample <url> <nodeId>... [--count N] [--interval 500ms]: subscribes to the nodes and"
+                        + " prints each value the server sends (time, node id, value, quality) until N were printed"
+                        + " (default 10). Takes the connection options of browse."
+            })
+    static final class Sample implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>(); // picocli adds to it: a List.of() made every call fail
+
+        @Override
+        public Integer call() throws Exception {
+            return AdapterTools.run("opcua", "sample", args);
         }
     }
 

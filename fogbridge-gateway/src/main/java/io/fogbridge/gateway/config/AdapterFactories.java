@@ -17,6 +17,17 @@ public final class AdapterFactories {
     private AdapterFactories() {}
 
     /**
+     * The names of the registered adapters whose factories allow a running gateway to replace them ({@link
+     * AdapterFactory#replaceableWhileRunning()}), in class path order.
+     */
+    public static List<String> replaceableWhileRunning() {
+        return load().stream()
+                .filter(AdapterFactory::replaceableWhileRunning)
+                .map(AdapterFactory::name)
+                .toList();
+    }
+
+    /**
      * Every registered factory, in class path order.
      *
      * @throws IllegalStateException a factory's name is taken, or its section or keys are not under {@code

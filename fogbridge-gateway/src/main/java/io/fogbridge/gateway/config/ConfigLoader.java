@@ -152,7 +152,8 @@ public final class ConfigLoader {
                 configuredAdapters(built),
                 built.get(ConfigSections.ADAPTERS),
                 given.warnings().formatted(),
-                built.get(ConfigSections.REDUCTION));
+                built.get(ConfigSections.REDUCTION),
+                built.get(ConfigSections.TWIN));
     }
 
     private static List<ConfiguredAdapter<?>> configuredAdapters(Built built) {

@@ -22,6 +22,7 @@ public final class ConfigSections {
     public static final CommandsSection COMMANDS = new CommandsSection();
     public static final RoutesSection ROUTES = new RoutesSection();
     public static final ReductionSection REDUCTION = new ReductionSection();
+    public static final TwinSection TWIN = new TwinSection();
 
     /** The device adapters' factories on the class path; each brings its section ({@code adapters.<name>}). */
     public static final List<AdapterFactory<?>> ADAPTER_FACTORIES = AdapterFactories.load();
@@ -32,7 +33,7 @@ public final class ConfigSections {
     private static List<ConfigSection<?>> all() {
         List<ConfigSection<?>> all = new ArrayList<>(List.of(GATEWAY, MQTT, DEVICES, KAFKA, SPOOL, HTTP));
         ADAPTER_FACTORIES.forEach(factory -> all.add(factory.section()));
-        all.addAll(List.of(ADAPTERS, COMMANDS, ROUTES, REDUCTION));
+        all.addAll(List.of(ADAPTERS, COMMANDS, ROUTES, REDUCTION, TWIN));
         return List.copyOf(all);
     }
 

@@ -28,7 +28,8 @@ public record GatewayConfig(
         List<ConfiguredAdapter<?>> adapters,
         Duration adapterMaxTtd,
         List<String> warnings,
-        List<ReductionRule> reduction) {
+        List<ReductionRule> reduction,
+        TwinSettings twin) {
 
     /**
      * @param adapters      every adapter kind found with its settings, enabled or not (see
@@ -37,6 +38,7 @@ public record GatewayConfig(
      * @param warnings what the loader tells the user without refusing the file (a key used by its former name), as
      *                 {@code file:line: key: text}; the caller logs them or prints them with {@code config check}
      * @param reduction the {@code reduction} rules, in order; empty: no reduction stage
+     * @param twin      {@code twin.*}; null: disabled
      */
     public GatewayConfig {
         routes = List.copyOf(routes);
@@ -46,6 +48,7 @@ public record GatewayConfig(
         adapterMaxTtd = adapterMaxTtd == null ? AdaptersSection.MAX_TTD.defaultValue() : adapterMaxTtd;
         warnings = List.copyOf(warnings);
         reduction = reduction == null ? List.of() : List.copyOf(reduction);
+        twin = twin == null ? TwinSettings.DISABLED : twin;
     }
 
     /** Built-in device routes, then {@link #routes()}. */
@@ -71,7 +74,8 @@ public record GatewayConfig(
                 adapters,
                 adapterMaxTtd,
                 warnings,
-                reduction);
+                reduction,
+                twin);
     }
 
     /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */

@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  * when it last sent, how many messages and bytes in the last minute, its last headers and its last {@value #RECENT}
  * topics and payloads, then hands the message on unchanged. As a {@link SessionListener} it also hears the embedded
  * broker's connections open and close, and it reads the {@code .../status} events the Modbus and OPC UA converters
- * publish ({@code {"state":"connected"|"resubscribed"|"lost","reason":…}}): that is a device's connection state.
+ * publish ({@code {"state":"connected"|"resubscribed"|"resumed"|"lost","reason":…}}): that is a device's connection state.
  * Senders over HTTP or CoAP have no session; the console judges them by when they last sent.
  *
  * <p>It sits on the data path, so it costs one map lookup and one short lock per message. Keeping a message for the
@@ -306,7 +306,9 @@ public final class DeviceActivity implements Uplink, SessionListener {
             String json = new String(payload, StandardCharsets.UTF_8);
             Link said = json.contains("\"state\":\"lost\"")
                     ? Link.DISCONNECTED
-                    : json.contains("\"state\":\"connected\"") || json.contains("\"state\":\"resubscribed\"")
+                    : json.contains("\"state\":\"connected\"")
+                                    || json.contains("\"state\":\"resubscribed\"")
+                                    || json.contains("\"state\":\"resumed\"")
                             ? Link.CONNECTED
                             : null;
             if (said == null) {

@@ -49,6 +49,13 @@ class OpcUaCommandTest {
         assertThat(Main.commandLine().execute("opcua", "browse", "opc.tcp://127.0.0.1:1", "--depth", "0"))
                 .isEqualTo(2);
         assertThat(Main.commandLine().execute("opcua", "browse")).isEqualTo(2);
+        assertThat(Main.commandLine().execute("opcua", "sample", "opc.tcp://127.0.0.1:1", "--count", "0"))
+                .isEqualTo(2);
+        // 1, not picocli's 2: the tools got their arguments and tried the (closed) port
+        assertThat(Main.commandLine().execute("opcua", "browse", "opc.tcp://127.0.0.1:1", "--depth", "1"))
+                .isEqualTo(1);
+        assertThat(Main.commandLine().execute("opcua", "sample", "opc.tcp://127.0.0.1:1", "ns=1;s=Level"))
+                .isEqualTo(1);
     }
 
     @Test

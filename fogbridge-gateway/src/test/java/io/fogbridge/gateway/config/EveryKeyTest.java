@@ -94,12 +94,20 @@ class EveryKeyTest {
             adapters.opcua.reconnectDelay | "0"          | must be longer than 0
             adapters.opcua.reconnectMax | forever        | expected a duration
             adapters.opcua.requestTimeout | "0"          | must be longer than 0
+            adapters.opcua.resumeWindow | forever        | expected a duration
             adapters.opcua.endpoints   | plc-1           | expected a list
             adapters.fake.enabled      | yes             | expected true or false
             adapters.fake.device       | "a b"           | expected letters, digits
             adapters.fake.interval     | forever         | expected a duration
             routes                     | everything      | expected a list
             reduction                  | everything      | expected a list
+            twin.enabled               | yes             | expected true or false
+            twin.target                | pigeon          | expected one of kubernetes, kafka
+            twin.devicesFile           | "a\\0b"         | not a valid path
+            twin.apiServer             | ftp://x         | is not an http(s) URL
+            twin.tokenFile             | "a\\0b"         | not a valid path
+            twin.caFile                | "a\\0b"         | not a valid path
+            twin.reportInterval        | "0"             | must be longer than 0
             """;
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -88,6 +88,12 @@ class OpcUaConfigTest {
                 .asString()
                 .startsWith("config.yaml:8: adapters.opcua.endpoints[0].url: ")
                 .contains("expected opc.tcp://host:port/path");
+        assertThat(endpointProblems(
+                        items + "        methods: [{objectId: \"ns=1;s=Pump\", methodId: \"Pump.Start\"}]\n"))
+                .singleElement()
+                .asString()
+                .startsWith("config.yaml:9: adapters.opcua.endpoints[0].methods[0].methodId: ")
+                .contains("expected an OPC UA node id");
     }
 
     static List<String> problems(String items) {
@@ -111,6 +117,7 @@ class OpcUaConfigTest {
                         userCertificateFile: /etc/fogbridge/opcua-user.crt
                         userKeyFile: /etc/fogbridge/opcua-user.key
                         items: [{name: a, nodeId: i=2258}]
+                        methods: [{objectId: "ns=2;s=Pump", methodId: "ns=2;s=Pump.Start"}]
                 """, Map.of());
         assertThat(config.summary()).contains("opcua: 1 endpoint(s), 1 monitored item(s)");
     }

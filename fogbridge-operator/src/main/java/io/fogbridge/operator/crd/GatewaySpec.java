@@ -63,4 +63,7 @@ public class GatewaySpec {
     @JsonPropertyDescription(
             "Who may reach the device and ops ports (pods, namespaces, CIDRs). Empty: nobody (NetworkPolicy denies).")
     public List<AllowedPeer> allowedFrom;
+
+    @JsonPropertyDescription("The device twin: whether the gateway writes its Devices' reported state.")
+    public TwinSpec twin;
 }

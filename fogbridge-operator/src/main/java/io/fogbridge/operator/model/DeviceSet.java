@@ -62,6 +62,7 @@ public final class DeviceSet {
         Map<String, String> data = new TreeMap<>();
         data.put(REGISTRY_FILE, registryYaml());
         data.put(PSK_FILE, pskFile());
+        data.put(TwinAccess.TWIN_FILE, twinYaml());
         data.put(RENDERED_LIST, devices.stream().map(d -> d.renderedAs() + "\n").collect(Collectors.joining()));
         return data;
     }
@@ -147,6 +148,45 @@ public final class DeviceSet {
         return credential;
     }
 
+    /**
+     * The twin map the gateway reads with {@code twin.devicesFile} ({@code io.fogbridge.gateway.twin.TwinDevices}):
+     * per device its tenant and id, its Device resource, and its properties' JSON paths; a Modbus or OPC UA device
+     * without {@code properties} reports every tag or item under its own name.
+     */
+    public String twinYaml() {
+        List<Object> entries = new ArrayList<>();
+        for (RenderedDevice device : devices) {
+            DeviceSpec spec = device.device().getSpec();
+            Map<String, Object> properties = new TreeMap<>();
+            if (spec.properties != null) {
+                spec.properties.forEach(
+                        (name, property) -> properties.put(name, property == null ? null : property.jsonPath));
+            } else if (spec.modbus != null && spec.modbus.tags != null) {
+                spec.modbus.tags.forEach(tag -> properties.put(tag.name, null));
+            } else if (spec.opcua != null && spec.opcua.items != null) {
+                spec.opcua.items.forEach(item -> properties.put(item.name, null));
+            }
+            Map<String, Object> entry = ordered(
+                    "tenant",
+                    device.tenant(),
+                    "id",
+                    device.id(),
+                    "namespace",
+                    device.device().getMetadata().getNamespace(),
+                    "name",
+                    device.device().getMetadata().getName());
+            if (!properties.isEmpty()) {
+                entry.put("properties", properties);
+            }
+            entries.add(entry);
+        }
+        try {
+            return YAML.writeValueAsString(Map.of("devices", entries));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("maps of strings always serialize", e);
+        }
+    }
+
     /** The CoAP DTLS key file: {@code device@tenant = base64:…} per device with a PSK. */
     public String pskFile() {
         StringBuilder text = new StringBuilder();
@@ -164,8 +204,8 @@ public final class DeviceSet {
     }
 
     /**
-     * Adds the converters' device lists and the reduction rules to a gateway.yaml document (enabling a converter only
-     * when a device needs it).
+     * Adds the converters' device lists, the reduction rules and the command path for the devices' tenants to a
+     * gateway.yaml document (enabling a converter only when a device needs it).
      */
     @SuppressWarnings("unchecked")
     void addConverters(Map<String, Object> doc) {
@@ -191,6 +231,23 @@ public final class DeviceSet {
         }
         if (!opcua.isEmpty()) {
             adapters.put("opcua", ordered("enabled", true, "endpoints", opcua));
+        }
+        if (!devices.isEmpty() && !doc.containsKey("commands")) {
+            // The twin's desired values come as commands. Several gateways may share a tenant: a command for a
+            // device served elsewhere is skipped here, not answered 404.
+            doc.put(
+                    "commands",
+                    ordered(
+                            "enabled",
+                            true,
+                            "tenants",
+                            devices.stream()
+                                    .map(RenderedDevice::tenant)
+                                    .distinct()
+                                    .sorted()
+                                    .collect(Collectors.joining(",")),
+                            "unknownDevices",
+                            "ignore"));
         }
         if (!reduction.isEmpty()) {
             List<Object> rules = new ArrayList<>((List<Object>) doc.getOrDefault("reduction", List.of()));

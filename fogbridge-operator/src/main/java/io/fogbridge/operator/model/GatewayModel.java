@@ -119,8 +119,8 @@ public final class GatewayModel {
     }
 
     /**
-     * The gateway reads nothing from the API (its config and Secrets are mounted), so without a backup the pod gets
-     * no token and the Role no rules. With a backup the lease container may use the Gateway's Lease and label the
+     * The gateway reads nothing from the API (its config and Secrets are mounted), so without a backup or a direct
+     * twin ({@link TwinAccess}) the pod gets no token and the Role no rules. With a backup the lease container may use the Gateway's Lease and label the
      * Gateway's two pods, by name, and nothing else.
      */
     public ServiceAccount generateServiceAccount() {
@@ -135,7 +135,7 @@ public final class GatewayModel {
         if (!backup.enabled()) {
             return new RoleBuilder()
                     .withMetadata(metadata(name()))
-                    .withRules(List.of())
+                    .withRules(TwinAccess.rules(gateway, devices))
                     .build();
         }
         // create cannot be limited by name (the name is in the body, not the URL): it is granted alone.
@@ -158,6 +158,7 @@ public final class GatewayModel {
                 .withResourceNames(backup.podNames())
                 .withVerbs("get", "patch")
                 .endRule()
+                .addAllToRules(TwinAccess.rules(gateway, devices))
                 .build();
     }
 

@@ -131,10 +131,11 @@ final class GatewayNetworkPolicy {
         NetworkPolicyEgressRule dns = new NetworkPolicyEgressRuleBuilder()
                 .withPorts(port(53, "UDP"), port(53, "TCP"))
                 .build();
-        if (!Backup.of(gateway).enabled()) {
+        if (!Backup.of(gateway).enabled() && !TwinAccess.direct(gateway)) {
             return List.of(kafka.build(), dns);
         }
-        // The lease container talks to the API server. Its address is the cluster's, not the Gateway's: the
+        // The lease container (and a direct twin) talks to the API server. Its address is the cluster's, not the
+        // Gateway's: the
         // service address a pod dials is translated before the policy sees it, so only the ports can be said here.
         NetworkPolicyEgressRule apiServer = new NetworkPolicyEgressRuleBuilder()
                 .withPorts(port(443, "TCP"), port(6443, "TCP"))

@@ -32,8 +32,8 @@ import java.util.Map;
 /**
  * The gateway's StatefulSet: one pod, the spool on a PersistentVolumeClaim, the rendered config and the Secrets
  * mounted read-only, a non-root user on a read-only root file system. The pod template carries the hash of the
- * config's keys that need a restart, so a change of those rolls the pod; routes and labels do not (the running
- * gateway reloads them from the mounted file). With a {@link Backup} two pods, never on one node, each with its own spool claim,
+ * config's keys that need a restart, so a change of those rolls the pod; routes, labels and the converters'
+ * sections do not (the running gateway reloads them from the mounted file). With a {@link Backup} two pods, never on one node, each with its own spool claim,
  * its own {@code gateway.id} and a lease container ({@link LeaseContainer}).
  */
 final class GatewayWorkload {
@@ -82,8 +82,8 @@ final class GatewayWorkload {
                 .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(name)
-                // Only the lease container talks to the API server.
-                .withAutomountServiceAccountToken(backup.enabled())
+                // Only the lease container, and the gateway's twin when direct, talk to the API server.
+                .withAutomountServiceAccountToken(backup.enabled() || TwinAccess.direct(gateway))
                 .withPriorityClassName(
                         spec.priorityClassName == null ? defaults.priorityClassName() : spec.priorityClassName)
                 .withNodeSelector(placement().nodeSelector)

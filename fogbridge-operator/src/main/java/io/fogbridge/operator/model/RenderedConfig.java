@@ -7,7 +7,7 @@ import java.util.HexFormat;
 
 /**
  * A gateway.yaml the gateway's config loader accepted, its SHA-256, and the SHA-256 of the part a running gateway
- * cannot apply: everything but {@code LiveConfig.LIVE_KEYS} (routes, labels). Only {@code restartHash} goes on the pod
+ * cannot apply: everything but {@code LiveConfig.LIVE_KEYS} (routes, labels, the Modbus and OPC UA sections). Only {@code restartHash} goes on the pod
  * template, so a change of a live key reaches the running gateway through the mounted file and rolls no pod.
  *
  * @param hash the whole file's hash ({@code status.configHash})

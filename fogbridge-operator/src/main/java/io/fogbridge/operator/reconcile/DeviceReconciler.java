@@ -11,6 +11,7 @@ import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.GatewayModel;
 import io.fogbridge.operator.model.InvalidDevice;
 import io.fogbridge.operator.model.RenderedDevice;
+import io.fogbridge.operator.twin.DesiredCommands;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -22,11 +23,14 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reports whether a Device is registered: assigned to a Gateway, its credentials found and valid, its protocol section
@@ -34,17 +38,40 @@ import java.util.stream.Collectors;
  * reconcile renders it; until then {@code Registered} is False with reason {@code Rendering} and the Device is looked
  * at again a second later). The twin's fields ({@code Connected}, {@code lastSeen}, {@code reported}) are kept as
  * they are: the gateway writes those.
+ *
+ * <p>The other half of the twin: when {@code spec.desired} differs from {@code status.reported}, a {@code desired}
+ * command goes to the device through the normal command path ({@link DesiredCommands}), and {@code InSync} says
+ * whether the reported values match ({@link DesiredState} has the retry policy). A status the gateway wrote is an
+ * event too (not only a new generation): a reported value may have settled the difference.
  */
-@ControllerConfiguration
+@ControllerConfiguration(generationAwareEventProcessing = false)
 public final class DeviceReconciler implements Reconciler<Device> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceReconciler.class);
     static final String REGISTERED = "Registered";
     static final long RENDER_RECHECK_MILLIS = 1000;
+    /** A desired command's ttl, and the wait for the device to report before the next attempt. */
+    public static final Duration COMMAND_TTL = DesiredState.TTL;
 
+    private final Clock clock;
     private final StatusConditions conditions;
+    private final DesiredCommands commands;
+    private final Duration commandTtl;
 
+    /** Without a command path: desired values are compared but never sent. */
     public DeviceReconciler(Clock clock) {
+        this(clock, null, DesiredState.TTL);
+    }
+
+    /**
+     * @param commands   where {@code desired} commands go, or null
+     * @param commandTtl the commands' ttl, and how long a command is waited for before the next attempt
+     */
+    public DeviceReconciler(Clock clock, DesiredCommands commands, Duration commandTtl) {
+        this.clock = clock;
         this.conditions = new StatusConditions(clock);
+        this.commands = commands;
+        this.commandTtl = commandTtl;
     }
 
     @Override
@@ -73,22 +100,69 @@ public final class DeviceReconciler implements Reconciler<Device> {
         DeviceStatus previous = device.getStatus();
         DeviceStatus next = twinOf(previous);
         next.observedGeneration = device.getMetadata().getGeneration();
-        Condition registered = registered(device, context, next);
+        Gateway[] assigned = new Gateway[1];
+        Condition registered = registered(device, context, next, assigned);
+        DesiredState.Decision desired = DesiredState.decide(
+                device,
+                previous,
+                registered.status == Condition.Status.TRUE,
+                commands != null,
+                clock.instant(),
+                commandTtl,
+                DesiredState.MAX_ATTEMPTS);
+        next.desiredCommand = desired.command();
         List<Condition> list = new ArrayList<>(next.conditions);
-        list.removeIf(c -> c.type.equals(REGISTERED));
+        list.removeIf(c -> c.type.equals(REGISTERED) || c.type.equals(DesiredState.IN_SYNC));
         list.addFirst(registered);
+        if (desired.inSync() != null) {
+            list.add(desired.inSync());
+        }
         conditions.stamp(list, previous == null ? type -> java.util.Optional.empty() : previous::condition);
         next.conditions = list;
         if (!next.sameAs(previous)) {
             device.setStatus(next);
-            context.getClient().resource(device).updateStatus();
+            // Recorded before it is sent: a status write that fails (the gateway wrote meanwhile) sends nothing, and
+            // the retried reconcile decides again.
+            device = context.getClient().resource(device).updateStatus();
         }
-        return "Rendering".equals(registered.reason)
-                ? UpdateControl.<Device>noUpdate().rescheduleAfter(RENDER_RECHECK_MILLIS)
-                : UpdateControl.noUpdate();
+        if (desired.send() != null) {
+            send(device, assigned[0], desired, context);
+        }
+        long recheck = "Rendering".equals(registered.reason) ? RENDER_RECHECK_MILLIS : Long.MAX_VALUE;
+        if (desired.recheck() != null) {
+            recheck = Math.min(recheck, desired.recheck().toMillis());
+        }
+        return recheck == Long.MAX_VALUE
+                ? UpdateControl.noUpdate()
+                : UpdateControl.<Device>noUpdate().rescheduleAfter(recheck);
     }
 
-    private static Condition registered(Device device, Context<Device> context, DeviceStatus next) {
+    private void send(Device device, Gateway gateway, DesiredState.Decision desired, Context<Device> context) {
+        DeviceStatus.DesiredCommand command = desired.command();
+        try {
+            commands.send(
+                    gateway.getSpec().kafka.bootstrap,
+                    device.getSpec().tenant,
+                    device.deviceId(),
+                    command.correlationId,
+                    commandTtl,
+                    desired.send());
+            LOG.info(
+                    "desired {} sent to {}/{} as {}",
+                    desired.send().keySet(),
+                    device.getSpec().tenant,
+                    device.deviceId(),
+                    command.correlationId);
+        } catch (Exception e) {
+            // Counted as an attempt: the next one goes after the ttl, as for a command the device never answered.
+            LOG.warn("desired command {} not sent: {}", command.correlationId, e.toString());
+            // The next reconcile (this write's event) shows it as InSync=False, reason SendFailed, until the ttl.
+            device.getStatus().desiredCommand.sendError = String.valueOf(e.getMessage());
+            context.getClient().resource(device).updateStatus();
+        }
+    }
+
+    private static Condition registered(Device device, Context<Device> context, DeviceStatus next, Gateway[] assigned) {
         String namespace = device.getMetadata().getNamespace();
         var client = context.getClient();
         List<Gateway> gateways =
@@ -108,6 +182,7 @@ public final class DeviceReconciler implements Reconciler<Device> {
                 .filter(g -> g.getMetadata().getName().equals(assignment.gateway()))
                 .findFirst()
                 .orElseThrow();
+        assigned[0] = gateway;
         Secret secret = GatewayDevices.secret(client, namespace, GatewayModel.devicesSecretName(gateway));
         if (secret == null || !renderedList(secret).contains(rendered.renderedAs())) {
             return new Condition(
@@ -137,6 +212,7 @@ public final class DeviceReconciler implements Reconciler<Device> {
         if (previous != null) {
             next.lastSeen = previous.lastSeen;
             next.reported = previous.reported;
+            next.desiredCommand = previous.desiredCommand;
             next.conditions = new ArrayList<>(previous.conditions);
         }
         return next;

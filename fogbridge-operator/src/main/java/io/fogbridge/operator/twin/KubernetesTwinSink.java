@@ -2,6 +2,8 @@ package io.fogbridge.operator.twin;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fogbridge.gateway.twin.TwinSink;
+import io.fogbridge.gateway.twin.TwinUpdate;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceStatus;
@@ -13,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes twins into {@code devices/status} with the gateway's own client: for each update one read of the Device and
+ * Writes twins into {@code devices/status} with the operator's fabric8 client (the operator's end of the Kafka twin
+ * path, not built yet; the gateway writes with its own {@code DeviceStatusWriter}): for each update one read of the Device and
  * one PATCH of its status (only the twin's fields: {@code lastSeen}, {@code reported} and the {@code Connected}
  * condition; the operator's {@code Registered} is left as it is). The API has no multi-object write, so a batch is
  * the set of PATCHes of one reporting round.

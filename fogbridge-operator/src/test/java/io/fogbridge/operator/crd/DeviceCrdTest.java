@@ -87,7 +87,7 @@ class DeviceCrdTest {
     void theOpcUaSectionHasTheKeysOfTheOpcUaConverter() throws Exception {
         JSONSchemaProps opcua = spec.getProperties().get("opcua");
         // auth and its files: a password, certificate or key file in the pod is not mounted from a Device yet
-        // (anonymous only).
+        // (anonymous only). methods (the calls a `call` command may make) are not on a Device yet.
         assertThat(opcua.getProperties().keySet())
                 .isEqualTo(keys(
                         OpcUaSection.class,
@@ -100,7 +100,8 @@ class DeviceCrdTest {
                                 "username",
                                 "passwordFile",
                                 "userCertificateFile",
-                                "userKeyFile")));
+                                "userKeyFile",
+                                "methods")));
         assertThat(properties(opcua, "items"))
                 .isEqualTo(keys(OpcUaSection.class, "adapters.opcua.endpoints[].items[].", Set.of()));
     }

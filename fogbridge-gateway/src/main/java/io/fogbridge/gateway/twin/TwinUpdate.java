@@ -1,4 +1,4 @@
-package io.fogbridge.operator.twin;
+package io.fogbridge.gateway.twin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.fogbridge.operator.twin;
+package io.fogbridge.gateway.twin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -23,7 +23,8 @@ import java.util.Objects;
  * </ul>
  *
  * So a device sending 50 messages a second for 60 s causes at most 60 s / 10 s + 1 = 7 writes. The clock is a
- * parameter so tests control time. Thread-safe: observations come from the gateway's threads, {@link #flush} from
+ * parameter so tests control time. Devices are named by their Device resource ({@code namespace/name}); the gateway's
+ * {@link TwinTap} maps its {@code tenant/device} ids to them. Thread-safe: observations come from the gateway's threads, {@link #flush} from
  * one reporting thread.
  */
 public final class TwinReporter {
@@ -45,8 +46,12 @@ public final class TwinReporter {
     }
 
     /** A message from the device: it is connected, seen now, and these properties have these values. */
-    public synchronized void observe(String namespace, String device, Map<String, JsonNode> values) {
-        Instant now = clock.instant();
+    public void observe(String namespace, String device, Map<String, JsonNode> values) {
+        observe(namespace, device, values, clock.instant());
+    }
+
+    /** A message from the device that arrived at {@code now}: it is seen then, and its properties had these values. */
+    public synchronized void observe(String namespace, String device, Map<String, JsonNode> values, Instant now) {
         Twin twin = twins.computeIfAbsent(new Key(namespace, device), k -> new Twin());
         twin.connected = true;
         twin.lastSeen = now;
@@ -63,6 +68,11 @@ public final class TwinReporter {
         Twin twin = twins.computeIfAbsent(new Key(namespace, device), k -> new Twin());
         twin.connected = connected;
         twin.lastSeen = clock.instant();
+    }
+
+    /** Forgets the twins of devices no longer served (a Device deleted or moved): what it keeps stays bounded. */
+    public synchronized void retain(java.util.function.BiPredicate<String, String> served) {
+        twins.keySet().removeIf(key -> !served.test(key.namespace(), key.device()));
     }
 
     /** Writes every device that changed and whose interval has passed, in one batch; returns how many went. */

@@ -1,11 +1,12 @@
-package io.fogbridge.operator.twin;
+package io.fogbridge.gateway.twin;
 
 import java.util.List;
 
 /**
  * Where a {@link TwinReporter} writes device twins: the Device's {@code status} directly
- * ({@link KubernetesTwinSink}, for a gateway whose pod may reach the API server), or — not built yet — a Kafka topic
- * {@code fog.twin.<tenant>} that the operator in the cloud writes from (for a gateway behind NAT).
+ * ({@link DeviceStatusWriter} in the gateway, for a gateway whose pod may reach the API server; the operator's
+ * {@code KubernetesTwinSink} with a fabric8 client), or — not built yet — a Kafka topic {@code fog.twin.<tenant>}
+ * that the operator in the cloud writes from (for a gateway behind NAT).
  *
  * <p>Called by one thread at a time, with one batch per reporting round. A device whose write failed is named in the
  * exception's result ({@link #write} returns the ones that did not go); the reporter keeps them pending and offers

@@ -1,0 +1,105 @@
+package io.fogbridge.operator.twin;
+
+import io.fogbridge.gateway.twin.TwinRecords;
+import io.fogbridge.gateway.twin.TwinSink;
+import io.fogbridge.gateway.twin.TwinUpdate;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's end of the Kafka twin path: reads {@code fog.twin.<tenant>} (every tenant, by pattern) and writes
+ * each Device's latest update into its status through a {@link TwinSink} (the fabric8 {@link KubernetesTwinSink}).
+ * The gateways already bound the churn (one update per device per {@code reportInterval}); of a poll's records only
+ * the newest per Device is written. Offsets are committed after the writes, so an operator that dies re-writes at
+ * most a poll's worth; a write the API server refused is not retried (the device's next update carries newer state).
+ * Runs on a thread of its own until {@link #close}.
+ */
+public final class KafkaTwinConsumer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTwinConsumer.class);
+    static final Pattern TOPICS = Pattern.compile("fog\\.twin\\..+");
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final TwinSink sink;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /** @param extra client properties (TLS, SASL) */
+    public KafkaTwinConsumer(String bootstrap, Map<String, Object> extra, TwinSink sink) {
+        Map<String, Object> props = new HashMap<>(extra);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "fogbridge-operator-twin");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // New tenants' topics are found within seconds, not the default five minutes.
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5000);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.sink = sink;
+        this.thread =
+                Thread.ofPlatform().name("fogbridge-twin-consumer").daemon().unstarted(this::run);
+    }
+
+    public synchronized KafkaTwinConsumer start() {
+        consumer.subscribe(TOPICS);
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                Map<String, TwinUpdate> newest = new LinkedHashMap<>();
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    try {
+                        TwinUpdate update = TwinRecords.fromJson(record.value());
+                        newest.put(update.namespace() + "/" + update.device(), update);
+                    } catch (IOException e) {
+                        LOG.warn("{} offset {}: skipped: {}", record.topic(), record.offset(), e.getMessage());
+                    }
+                }
+                if (!newest.isEmpty()) {
+                    List<TwinUpdate> failed = sink.write(new ArrayList<>(newest.values()));
+                    if (!failed.isEmpty()) {
+                        LOG.warn("twin: {} of {} status writes failed", failed.size(), newest.size());
+                    }
+                }
+                consumer.commitSync();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("twin consumer stopped", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
+            consumer.close(); // never started: the thread's finally will not run
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
