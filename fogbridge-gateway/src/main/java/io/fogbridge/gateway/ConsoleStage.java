@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
@@ -78,7 +79,7 @@ final class ConsoleStage {
                     return hits == null ? 0 : hits.count();
                 },
                 functionCounter(registry, "fogbridge.pipeline.unrouted"),
-                gateway.commandRouter(),
+                gateway::commandRouter,
                 consoleCommands(gateway),
                 () -> gateway.spool().stats(),
                 gateway.spool().parked(),
@@ -87,14 +88,27 @@ final class ConsoleStage {
         ops.mount("/console", new Console(sessions, facts, gateway.deviceActivity(), charts, sources, gateway.clock()));
     }
 
-    /** The console's outbox on the command router, hearing device responses from the activity; null without one. */
-    private static ConsoleCommands consoleCommands(Gateway gateway) {
-        if (gateway.commandRouter() == null) {
-            return null;
-        }
-        ConsoleCommands commands = new ConsoleCommands(gateway.commandRouter(), gateway.clock()::millis);
-        gateway.deviceActivity().watchCommandResponses(commands::response);
-        return commands;
+    /**
+     * The console's outbox on the command router, hearing device responses from the activity; it gives null without
+     * a router. Made on first use: the console is mounted while the MQTT bus starts, before the command path exists
+     * (no console command can be sent, nor answered, before then).
+     */
+    private static Supplier<ConsoleCommands> consoleCommands(Gateway gateway) {
+        AtomicReference<ConsoleCommands> outbox = new AtomicReference<>();
+        return () -> {
+            ConsoleCommands made = outbox.get();
+            if (made != null || gateway.commandRouter() == null) {
+                return made;
+            }
+            synchronized (outbox) {
+                if (outbox.get() == null) {
+                    ConsoleCommands commands = new ConsoleCommands(gateway.commandRouter(), gateway.clock()::millis);
+                    gateway.deviceActivity().watchCommandResponses(commands::response);
+                    outbox.set(commands);
+                }
+                return outbox.get();
+            }
+        };
     }
 
     /** The converters' meters that have no per-endpoint tag, in words; empty when no converter runs. */

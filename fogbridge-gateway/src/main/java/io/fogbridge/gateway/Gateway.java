@@ -103,6 +103,7 @@ public final class Gateway implements AutoCloseable {
         forwarder = timeline.time("kafka", () -> ForwarderStage.start(config, spool, clock, registry, stages));
         pipeline = ReductionStage.pipeline(config, spool, clock, registry, stages);
         activity = new DeviceActivity(pipeline, clock::millis);
+        pipeline.watchSuppressed(activity::suppressed);
         TwinStage.Front front = TwinStage.start(config, activity, clock, registry, stages);
         bus = MqttBus.create(config, SpoolStage.workDir(spool, dataDir), front.sessions(), clock, registry, stages);
         // The broker's start is most of the gateway's (its own class loading and wiring, on threads of its own);

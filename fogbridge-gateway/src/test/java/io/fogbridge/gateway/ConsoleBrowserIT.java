@@ -81,10 +81,22 @@ class ConsoleBrowserIT {
                 kafka: {bootstrapServers: "${kafka}"}
                 http: {host: 127.0.0.1, port: 0, token: "%s"}
                 commands: {enabled: true, tenants: "acme"}
+                adapters:
+                  modbus:
+                    enabled: true
+                    devices:
+                      - id: press-5
+                        tenant: acme
+                        host: 127.0.0.1
+                        port: %d
+                        labels: {line: B}
+                        pollGroups: [{name: fast, interval: 1s}]
+                        tags:
+                          - {name: force, table: holding-registers, address: 1, group: fast}
                 routes:
                   - {name: lab, from: "lab/<img src=x onerror=alert(4)>/+device", to: "fog.telemetry.lab"}
                   - {name: factory, from: "factory/+site/+device/#", to: "fog.telemetry.{site}", key: "{device}"}
-                """.formatted(TOKEN));
+                """.formatted(TOKEN, TestEnv.freePort()));
         base = "http://127.0.0.1:" + gateway.ops().port();
         ChromeOptions options = new ChromeOptions()
                 .setBinary(chromium.toFile())
@@ -199,8 +211,20 @@ class ConsoleBrowserIT {
         new Select(browser.findElement(By.id("filter-state"))).selectByVisibleText("connected");
         await(() -> browser.findElements(By.cssSelector("#device-table tr[data-device]"))
                 .isEmpty());
+        // a Modbus device (nothing listens on its port: it reports "lost") shows its configured labels; the label
+        // filter narrows the list to it
+        browser.get(base + "/console/devices");
+        browser.findElement(By.id("filter-label")).sendKeys("line=B");
+        await(() -> {
+            var rows = browser.findElements(By.cssSelector("#device-table tr[data-device]"));
+            return rows.size() == 1 && "press-5".equals(rows.getFirst().getAttribute("data-device"));
+        });
+        assertThat(rowText("press-5")).contains("line=B");
         browser.get(base + "/console/device?tenant=acme&id=lathe-1");
         await(() -> browser.findElements(By.cssSelector("#recent pre.payload")).size() >= 1);
+        // its numeric field gets a sparkline, drawn by the console's script into a canvas
+        await(() -> !browser.findElements(By.cssSelector("#sparklines figure.sparkline[data-field='rpm'] canvas"))
+                .isEmpty());
         assertThat(browser.findElement(By.id("headers")).getText()).contains("qos");
         assertThat(browser.findElement(By.id("device-routes")).getText())
                 .contains("telemetry/acme/lathe-1")
@@ -287,7 +311,11 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("backlog")).getText()).contains("records waiting");
         screenshot("spool");
         browser.get(base + "/console/converters");
-        await(() -> browser.findElements(By.id("no-converters")).size() == 1);
+        await(() -> browser.findElements(By.cssSelector("#converter-table td.state")).stream()
+                .anyMatch(cell -> cell.getText().equals("disconnected")));
+        assertThat(browser.findElement(By.id("converter-table")).getText())
+                .contains("press-5@acme")
+                .contains("connect failed");
         screenshot("converters");
 
         List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ public final class Pipeline implements Uplink {
     private final SpoolAppend append;
     private final PipelineMeters meters;
     private final Set<Class<?>> failedStages = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<InboundMessage> suppressedWatcher = message -> {};
 
     /** A pipeline without extra stages. @param registry may be null: no metrics */
     public Pipeline(RouteTable routes, Enricher enricher, Spool spool, long maxPayloadBytes, MeterRegistry registry) {
@@ -114,6 +116,15 @@ public final class Pipeline implements Uplink {
     }
 
     /**
+     * Hands every message a stage suppresses to {@code watcher} too (the console counts them per device), on the
+     * thread that accepted it, after the stage decided: it must be cheap, must not block and must not throw. Replaces
+     * the previous watcher; by default there is none.
+     */
+    public void watchSuppressed(Consumer<InboundMessage> watcher) {
+        this.suppressedWatcher = watcher;
+    }
+
+    /**
      * Routes and enriches the messages accepted from now on with {@code routes} and {@code enricher} (a live config
      * reload); a message already past routing finishes with the old ones. The extra stages stay. Thread-safe.
      */
@@ -142,6 +153,7 @@ public final class Pipeline implements Uplink {
                 }
                 case Verdict.Suppress suppress -> {
                     meters.suppressed(suppress.reason());
+                    suppressedWatcher.accept(record.message());
                     // Only the built-in stages run before routing, and none of them suppresses.
                     Lane lane = record.routed() ? record.destination().lane() : Lane.BULK;
                     return CompletableFuture.completedFuture(new Outcome.Accepted(lane, -1));

@@ -68,6 +68,20 @@ class ReductionPipelineTest {
     }
 
     @Test
+    void theSuppressedWatcherHearsEachSuppressedMessageAndNoKeptOne() {
+        Pipeline pipeline = pipeline(new Reduction(List.of(rule(null)), clock, registry));
+        List<InboundMessage> heard = new ArrayList<>();
+        pipeline.watchSuppressed(heard::add);
+
+        pipeline.accept(message("{\"temp\":20}", T0));
+        InboundMessage inside = message("{\"temp\":20.2}", T0 + 1);
+        pipeline.accept(inside);
+        pipeline.accept(message("{\"temp\":21}", T0 + 2));
+
+        assertThat(heard).containsExactly(inside);
+    }
+
+    @Test
     void aKeptQos1RecordWaitsForTheSpoolAndASuppressedOneIsAnsweredAtOnceAndCounted() {
         spool.hold();
         Pipeline pipeline = pipeline(new Reduction(List.of(rule(null)), clock, registry));

@@ -156,14 +156,17 @@ public final class Console implements HttpHandler {
             case "/console/routes/test" ->
                 html(exchange, RoutePages.test(sources.routes(), query.get("topic"), query.get("sender")));
             case "/console/commands" ->
-                html(exchange, CommandPages.page(csrf, logout, sources.consoleCommands() != null, query.get("notice")));
+                html(
+                        exchange,
+                        CommandPages.page(
+                                csrf, logout, sources.consoleCommands().get() != null, query.get("notice")));
             case "/console/commands/live" ->
                 html(
                         exchange,
                         CommandPages.live(
-                                sources.consoleCommands() == null
+                                sources.consoleCommands().get() == null
                                         ? List.of()
-                                        : sources.consoleCommands().recent(),
+                                        : sources.consoleCommands().get().recent(),
                                 clock.instant()));
             case "/console/spool" -> html(exchange, SpoolPages.page(csrf, logout));
             case "/console/spool/live" -> html(exchange, spoolLive());
@@ -192,7 +195,7 @@ public final class Console implements HttpHandler {
 
     /** Sends the command the form describes; answers with a redirect to the commands page and a notice. */
     private void sendCommand(HttpExchange exchange, Session session, Map<String, String> form) throws IOException {
-        ConsoleCommands commands = sources.consoleCommands();
+        ConsoleCommands commands = sources.consoleCommands().get();
         if (commands == null) {
             respond(exchange, 404, "text/plain", "commands are off on this gateway\n");
             return;
@@ -246,9 +249,8 @@ public final class Console implements HttpHandler {
                 .filter(r -> id.equals(r.name()) && tenant.equals(r.tenant() == null ? "" : r.tenant()))
                 .findFirst()
                 .orElse(null);
-        List<CommandRouter.Waiting> pending = sources.commands() == null || tenant.isEmpty()
-                ? null
-                : sources.commands().pending(tenant, id);
+        CommandRouter router = sources.commands().get();
+        List<CommandRouter.Waiting> pending = router == null || tenant.isEmpty() ? null : router.pending(tenant, id);
         return DevicePages.deviceLive(row, pending, sources.routes(), tenant, clock.instant());
     }
 

@@ -17,8 +17,9 @@ import java.util.function.ToDoubleFunction;
  * @param routes           the route table the pipeline decides with (the route tester asks the same one)
  * @param routeHits        records the spool accepted through the named route since start
  * @param unrouted         messages no route took since start
- * @param commands         the command router; null when {@code commands.enabled} is false
- * @param consoleCommands  the commands sent from the console; null when {@code commands} is
+ * @param commands         the command router; gives null when {@code commands.enabled} is false (and while the
+ *                         gateway starts: the console is mounted before the command path stands)
+ * @param consoleCommands  the commands sent from the console; gives null when {@code commands} does
  * @param spool            the spool's counters
  * @param parked           the spool's parking area; null when there is none
  * @param spoolReport      the {@code spool inspect} text, refreshed in the background; null when there is no spool
@@ -28,8 +29,8 @@ public record ConsoleSources(
         RouteTable routes,
         ToDoubleFunction<String> routeHits,
         DoubleSupplier unrouted,
-        CommandRouter commands,
-        ConsoleCommands consoleCommands,
+        Supplier<CommandRouter> commands,
+        Supplier<ConsoleCommands> consoleCommands,
         Supplier<SpoolStats> spool,
         ParkedRecords parked,
         SpoolReport spoolReport,
@@ -41,8 +42,8 @@ public record ConsoleSources(
                 new RouteTable(List.of()),
                 route -> 0,
                 () -> 0,
-                null,
-                null,
+                () -> null,
+                () -> null,
                 () -> new SpoolStats(0, 0, -1, 0, 0, Map.of()),
                 null,
                 null,

@@ -39,7 +39,8 @@ import java.util.function.LongSupplier;
  * not per message. At most {@value #MAX_SENDERS} senders are tracked: anonymous clients inventing ids cannot grow it
  * without bound; later ones are not shown. What the recent lists keep of payloads and topics, all senders together,
  * is bounded by {@link #KEPT_BYTES}: 10,000 devices with 4 KiB payloads would otherwise pin 320 MB. Beyond it a message
- * is counted but not listed, until a sender's newer message replaces an older one of its own. Thread-safe.
+ * is counted but not listed, until a sender's newer message replaces an older one of its own. It also counts, per
+ * sender, the messages the reduction suppressed ({@link #suppressed}). Thread-safe.
  */
 public final class DeviceActivity implements Uplink, SessionListener {
 
@@ -70,6 +71,11 @@ public final class DeviceActivity implements Uplink, SessionListener {
      *
      * @param linkSinceMillis when the link last changed (connected since / disconnected since); 0 when unknown
      * @param linkReason      why the link went down, as the converter said; null otherwise
+     * @param suppressed      messages of it the reduction suppressed since the gateway started (or since it was
+     *                        first tracked)
+     * @param labels          a Modbus device's or OPC UA endpoint's {@code labels} from the config, as its records
+     *                        carry them (their headers but {@code source}); empty for other senders: the registry
+     *                        keeps no labels
      * @param recent          the last messages, newest first
      */
     public record Seen(
@@ -83,7 +89,9 @@ public final class DeviceActivity implements Uplink, SessionListener {
             long lastSeenMillis,
             long messagesLastMinute,
             long bytesLastMinute,
+            long suppressed,
             Map<String, String> lastHeaders,
+            Map<String, String> labels,
             List<Recent> recent) {
 
         public String lastTopic() {
@@ -135,6 +143,21 @@ public final class DeviceActivity implements Uplink, SessionListener {
         Sender sender = sender(who);
         if (sender != null) {
             sender.session(-1, atMillis);
+        }
+    }
+
+    /**
+     * Counts a message of this sender that the reduction suppressed ({@link
+     * io.fogbridge.pipeline.Pipeline#watchSuppressed}). Its sender was noted when the message came in, so this only
+     * looks it up: two map lookups and a short lock, no allocation; an untracked sender (beyond {@link #MAX_SENDERS})
+     * is not counted.
+     */
+    public void suppressed(InboundMessage message) {
+        DeviceRef ref = message.sender();
+        ConcurrentHashMap<String, Sender> devices = senders.get(ref.authenticated() ? ref.tenant() : ANONYMOUS);
+        Sender sender = devices == null ? null : devices.get(ref.authenticated() ? ref.device() : ref.clientId());
+        if (sender != null) {
+            sender.suppressed();
         }
     }
 
@@ -219,6 +242,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
         private Link link = Link.UNKNOWN;
         private long linkSince;
         private String linkReason;
+        private long suppressed;
 
         Sender(DeviceRef ref, AtomicLong kept) {
             this.ref = ref;
@@ -309,6 +333,10 @@ public final class DeviceActivity implements Uplink, SessionListener {
             return json.substring(start, end).replace("\\\"", "\"");
         }
 
+        synchronized void suppressed() {
+            suppressed++;
+        }
+
         synchronized void session(int change, long at) {
             boolean wasOpen = openSessions > 0;
             openSessions = Math.max(0, openSessions + change);
@@ -345,6 +373,16 @@ public final class DeviceActivity implements Uplink, SessionListener {
             return all;
         }
 
+        /** A converter's records carry its {@code source} and its configured labels as headers, and nothing else. */
+        private Map<String, String> labels(String protocol) {
+            if (!protocol.equals("modbus") && !protocol.equals("opcua")) {
+                return Map.of();
+            }
+            Map<String, String> labels = new LinkedHashMap<>(lastHeaders);
+            labels.remove(Headers.SOURCE);
+            return Map.copyOf(labels);
+        }
+
         synchronized Seen seen(long now) {
             long second = now / 1000;
             long messages = 0;
@@ -362,18 +400,21 @@ public final class DeviceActivity implements Uplink, SessionListener {
                     newestFirst.add(r);
                 }
             }
+            String protocol = protocol(lastHeaders.get(Headers.SOURCE), clientId);
             return new Seen(
                     ref.tenant(),
                     ref.device(),
                     clientId,
-                    protocol(lastHeaders.get(Headers.SOURCE), clientId),
+                    protocol,
                     link,
                     linkSince,
                     linkReason,
                     lastSeen,
                     messages,
                     bytes,
+                    suppressed,
                     headers(),
+                    labels(protocol),
                     List.copyOf(newestFirst));
         }
     }

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The devices list (with its filters) and one device's page: its link state, last headers, recent messages, the
- * commands waiting for it and where its topics go. Everything a device chose goes through {@link Html#text}, in links
+ * The devices list (with its filters) and one device's page: its link state, last headers, a sparkline per numeric
+ * field, recent messages, the commands waiting for it and where its topics go. Everything a device chose goes through {@link Html#text}, in links
  * through {@link Html#query}. Stateless.
  */
 final class DevicePages {
@@ -47,6 +47,9 @@ final class DevicePages {
         form.append("</select><input type=\"search\" name=\"q\" id=\"filter-text\" placeholder=\"id, topic, protocol\""
                         + " aria-label=\"search\" value=\"")
                 .append(text(filter.text()))
+                .append("\"><input type=\"search\" name=\"label\" id=\"filter-label\" placeholder=\"label key=value\""
+                        + " aria-label=\"label\" value=\"")
+                .append(text(filter.label()))
                 .append("\"></fieldset></form>");
         return page("Devices", "devices", logout ? csrf : null, form + """
                 <section id="devices" hx-get="/console/devices/live" hx-include="#filters" hx-trigger="load, every %ds"
@@ -66,7 +69,7 @@ final class DevicePages {
         StringBuilder html = new StringBuilder(
                 "<div class=\"overflow-auto\"><table id=\"device-table\"><thead><tr><th>tenant</th><th>device</th>"
                         + "<th>state</th><th>last seen</th><th>protocol</th><th>msgs/min</th><th>bytes/min</th>"
-                        + "<th>last topic</th><th>last payload</th></tr></thead><tbody>");
+                        + "<th>suppressed</th><th>last topic</th><th>last payload</th></tr></thead><tbody>");
         int shown = 0;
         for (DeviceRow row : rows) {
             if (!row.matches(filter, now)) {
@@ -85,8 +88,9 @@ final class DevicePages {
                     .append("\">")
                     .append(text(row.name()))
                     .append("</a>")
-                    .append(row.registered() ? "" : " <small>(not registered)</small>")
-                    .append("</td><td class=\"state\">")
+                    .append(row.registered() ? "" : " <small>(not registered)</small>");
+            labels(html, row.labels());
+            html.append("</td><td class=\"state\">")
                     .append(row.state(now))
                     .append("</td><td>")
                     .append(ago(row.lastSeenMillis(), now))
@@ -96,6 +100,8 @@ final class DevicePages {
                     .append(seen == null ? 0 : seen.messagesLastMinute())
                     .append("</td><td>")
                     .append(seen == null ? 0 : seen.bytesLastMinute())
+                    .append("</td><td class=\"suppressed\">")
+                    .append(seen == null ? 0 : seen.suppressed())
                     .append("</td><td>")
                     .append(seen == null ? "" : text(seen.lastTopic()))
                     .append("</td><td><pre class=\"payload\">")
@@ -103,7 +109,7 @@ final class DevicePages {
                     .append("</pre></td></tr>");
         }
         if (shown == 0) {
-            html.append("<tr><td colspan=\"9\">")
+            html.append("<tr><td colspan=\"10\">")
                     .append(rows.isEmpty() ? "No device registered or seen yet." : "No device matches the filters.")
                     .append("</td></tr>");
         }
@@ -113,6 +119,16 @@ final class DevicePages {
                 .append(rows.size())
                 .append(" devices</small></p>")
                 .toString();
+    }
+
+    /** A device's labels as small {@code key=value} tags; nothing when it has none. */
+    private static void labels(StringBuilder html, Map<String, String> labels) {
+        labels.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(label -> html.append(
+                        " <small class=\"label\">")
+                .append(text(label.getKey()))
+                .append('=')
+                .append(text(label.getValue()))
+                .append("</small>"));
     }
 
     static String device(String csrf, boolean logout, String tenant, String id) {
@@ -149,17 +165,26 @@ final class DevicePages {
         }
         ConsolePages.term(html, "last seen", ago(row.lastSeenMillis(), now));
         ConsolePages.term(html, "registered", row.registered() ? "yes" : "no");
+        if (!row.labels().isEmpty()) {
+            html.append("<dt>labels</dt><dd id=\"labels\">");
+            labels(html, row.labels());
+            html.append("</dd>");
+        }
         if (seen != null) {
             ConsolePages.term(html, "protocol", seen.protocol());
             ConsolePages.term(html, "client id", seen.clientId());
             ConsolePages.term(html, "messages, last minute", Long.toString(seen.messagesLastMinute()));
             ConsolePages.term(html, "bytes, last minute", Long.toString(seen.bytesLastMinute()));
+            ConsolePages.term(html, "suppressed by the reduction", Long.toString(seen.suppressed()));
         }
         html.append("</dl></article><article><h3>Last headers</h3><dl id=\"headers\">");
         if (seen != null) {
             seen.lastHeaders().forEach((name, value) -> ConsolePages.term(html, name, value));
         }
         html.append("</dl></article></div>");
+        if (seen != null) {
+            Sparklines.render(html, Sparklines.of(seen.recent()));
+        }
         routesOf(html, row, routes, tenant);
         pending(html, pending, now);
         html.append("<article><h3>Recent messages</h3><div id=\"recent\">");

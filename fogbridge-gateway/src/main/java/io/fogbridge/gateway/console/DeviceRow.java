@@ -46,6 +46,11 @@ record DeviceRow(String tenant, String name, boolean registered, boolean enabled
         };
     }
 
+    /** The device's labels: a converter's from its config; none for registry devices (the registry keeps none). */
+    Map<String, String> labels() {
+        return seen == null ? Map.of() : seen.labels();
+    }
+
     long lastSeenMillis() {
         return seen == null ? 0 : seen.lastSeenMillis();
     }
@@ -56,6 +61,9 @@ record DeviceRow(String tenant, String name, boolean registered, boolean enabled
             return false;
         }
         if (!filter.state().isBlank() && !filter.state().equals(state(now))) {
+            return false;
+        }
+        if (!filter.labelMatches(labels())) {
             return false;
         }
         if (filter.text().isBlank()) {

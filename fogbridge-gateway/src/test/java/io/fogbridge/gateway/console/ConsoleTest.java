@@ -137,6 +137,21 @@ class ConsoleTest {
                 .body();
         assertThat(device).doesNotContain("<script").doesNotContain("<img");
         assertThat(device).contains("&lt;img src=x onerror=alert(1)&gt;").contains("stays at the edge");
+        // a numeric field gets a sparkline, its points in data attributes for the console's script
+        assertThat(get("/console/device/live?tenant=plant&id=lathe-1", cookie).body())
+                .contains("<figure class=\"sparkline\" data-field=\"t\"")
+                .contains("data-values=\"1\"");
+        // what the reduction suppressed of it shows in the list and on its page
+        activity.suppressed(new InboundMessage(
+                "plant/lathe-1/t",
+                "{\"t\":1}".getBytes(StandardCharsets.UTF_8),
+                QoS.AT_LEAST_ONCE,
+                new DeviceRef("plant", "lathe-1", "lathe-1"),
+                null,
+                System.currentTimeMillis()));
+        assertThat(get("/console/devices/live", cookie).body()).contains("<td class=\"suppressed\">1</td>");
+        assertThat(get("/console/device/live?tenant=plant&id=lathe-1", cookie).body())
+                .contains("suppressed by the reduction");
     }
 
     @Test

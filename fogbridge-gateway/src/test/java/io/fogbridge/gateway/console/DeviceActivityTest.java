@@ -38,6 +38,32 @@ class DeviceActivityTest {
     }
 
     @Test
+    void countsTheMessagesTheReductionSuppressedPerSenderAndTracksNoNewSenderForThem() {
+        send("{\"t\":1}");
+        InboundMessage suppressed = new InboundMessage(
+                "t/acme/lathe-1",
+                "{\"t\":1}".getBytes(StandardCharsets.UTF_8),
+                QoS.AT_LEAST_ONCE,
+                new DeviceRef("acme", "lathe-1", "lathe-1"),
+                null,
+                now.get());
+        activity.suppressed(suppressed);
+        activity.suppressed(suppressed);
+        activity.suppressed(new InboundMessage(
+                "t/acme/never-noted",
+                new byte[0],
+                QoS.AT_LEAST_ONCE,
+                new DeviceRef("acme", "never-noted", "never-noted"),
+                null,
+                now.get()));
+
+        assertThat(activity.snapshot()).singleElement().satisfies(seen -> {
+            assertThat(seen.device()).isEqualTo("lathe-1");
+            assertThat(seen.suppressed()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void connectionsOpenAndCloseTheLinkCountingOverlapsOfATakeover() {
         DeviceRef lathe = new DeviceRef("acme", "lathe-1", "lathe-1");
         activity.opened(lathe, 1_000);

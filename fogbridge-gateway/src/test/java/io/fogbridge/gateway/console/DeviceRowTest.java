@@ -53,10 +53,48 @@ class DeviceRowTest {
     void filtersByTenantStateAndText() {
         activity.opened(new DeviceRef("acme", "lathe-1", "lathe-1"), NOW);
         List<DeviceRow> rows = DeviceRow.join(registry, activity.snapshot());
-        assertThat(names(rows, new DeviceFilter("acme", "", ""))).containsExactly("lathe-1", "press-3", "valve-2");
-        assertThat(names(rows, new DeviceFilter("", "connected", ""))).containsExactly("lathe-1");
-        assertThat(names(rows, new DeviceFilter("", "", "LATHE"))).containsExactly("lathe-1", "lathe-9");
-        assertThat(names(rows, new DeviceFilter("beta", "never seen", "lathe"))).containsExactly("lathe-9");
+        assertThat(names(rows, new DeviceFilter("acme", "", "", ""))).containsExactly("lathe-1", "press-3", "valve-2");
+        assertThat(names(rows, new DeviceFilter("", "connected", "", ""))).containsExactly("lathe-1");
+        assertThat(names(rows, new DeviceFilter("", "", "LATHE", ""))).containsExactly("lathe-1", "lathe-9");
+        assertThat(names(rows, new DeviceFilter("beta", "never seen", "lathe", "")))
+                .containsExactly("lathe-9");
+    }
+
+    @Test
+    void aConverterDeviceShowsTheLabelsItsRecordsCarryAndTheLabelFilterNarrowsToIt() {
+        activity.accept(new InboundMessage(
+                "event/acme/press-3/status",
+                "{\"state\":\"lost\",\"reason\":\"connect failed\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                QoS.AT_LEAST_ONCE,
+                new DeviceRef("acme", "press-3", "modbus://127.0.0.1:1502/1"),
+                "application/json",
+                NOW,
+                false,
+                Map.of("source", "modbus://127.0.0.1:1502/1", "line", "B", "cell", "7")));
+        // an MQTT device's user properties are not labels
+        activity.accept(new InboundMessage(
+                "telemetry/acme/lathe-1",
+                new byte[] {1},
+                QoS.AT_LEAST_ONCE,
+                new DeviceRef("acme", "lathe-1", "lathe-1"),
+                null,
+                NOW,
+                false,
+                Map.of("line", "B")));
+        List<DeviceRow> rows = DeviceRow.join(registry, activity.snapshot());
+
+        assertThat(rows.stream()
+                        .filter(r -> r.name().equals("press-3"))
+                        .findFirst()
+                        .orElseThrow()
+                        .labels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("line", "B", "cell", "7"));
+        assertThat(names(rows, new DeviceFilter("", "", "", "line=B"))).containsExactly("press-3");
+        assertThat(names(rows, new DeviceFilter("", "", "", " line = B "))).containsExactly("press-3");
+        assertThat(names(rows, new DeviceFilter("", "", "", "cell"))).containsExactly("press-3");
+        assertThat(names(rows, new DeviceFilter("", "", "", "line=A"))).isEmpty();
+        assertThat(DevicePages.listLive(rows, DeviceFilter.NONE, Instant.ofEpochMilli(NOW)))
+                .contains("<small class=\"label\">cell=7</small> <small class=\"label\">line=B</small>");
     }
 
     private static List<String> names(List<DeviceRow> rows, DeviceFilter filter) {
