@@ -56,6 +56,11 @@ class UplinkIT {
 
     @BeforeAll
     static void start() throws Exception {
+        start(false);
+    }
+
+    /** Starts Kafka and the gateway; {@code pipelinedAcks}: devices publish through the relay ({@link UplinkRelayIT}). */
+    static void start(boolean pipelinedAcks) throws Exception {
         fixture = GatewayFixture.start(dir);
         kafka = fixture.kafka();
         gateway = fixture.startGateway("edge-it", """
@@ -66,7 +71,7 @@ class UplinkIT {
                 http: {host: 127.0.0.1, port: 0}
                 routes:
                   - {name: temperatures, from: "factory/+site/+device/temperature", to: "fog.telemetry.{site}", key: "{device}"}
-                """);
+                """ + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
         mqttPort = gateway.mqttPorts().get(0);
     }
 

@@ -54,10 +54,16 @@ class EmbeddedMqttBrokerIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
+        startBroker(false);
+    }
+
+    /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link EmbeddedMqttBrokerRelayIT}). */
+    static void startBroker(boolean pipelinedAcks) throws Exception {
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(workDir)
                 .listener("127.0.0.1", 0)
                 .maxPayloadBytes(MAX_PAYLOAD)
                 .ackTimeout(Duration.ofSeconds(3))
+                .pipelinedAcks(pipelinedAcks)
                 .build();
         broker = new EmbeddedMqttBroker(options, registry, Clock.fixed(NOW, ZoneOffset.UTC), SenderResolver.ANONYMOUS);
         broker.start(uplink);

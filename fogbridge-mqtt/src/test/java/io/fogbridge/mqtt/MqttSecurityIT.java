@@ -57,7 +57,12 @@ class MqttSecurityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        secured = new SecuredBroker(dir);
+        start(false);
+    }
+
+    /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link MqttSecurityRelayIT}). */
+    static void start(boolean pipelinedAcks) throws Exception {
+        secured = new SecuredBroker(dir, pipelinedAcks);
         CertificateFactory.Issued globexCa = CertificateFactory.ca("CN=Globex Devices CA");
         Files.writeString(dir.resolve("clients-ca.pem"), secured.acmeCa().certificatePem() + globexCa.certificatePem());
         secured.serverCa().writeCertificatePem(dir.resolve("server-ca.pem"));

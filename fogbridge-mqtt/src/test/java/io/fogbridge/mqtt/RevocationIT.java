@@ -57,7 +57,12 @@ class RevocationIT {
 
     @BeforeAll
     static void start() throws Exception {
-        secured = new SecuredBroker(dir);
+        start(false);
+    }
+
+    /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link RevocationRelayIT}). */
+    static void start(boolean pipelinedAcks) throws Exception {
+        secured = new SecuredBroker(dir, pipelinedAcks);
         writeRegistry(Map.of());
         secured.start(
                 "acme-ca.pem",

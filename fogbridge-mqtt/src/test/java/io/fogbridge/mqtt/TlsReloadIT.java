@@ -48,12 +48,18 @@ class TlsReloadIT {
 
     @BeforeAll
     static void start() throws Exception {
+        start(false);
+    }
+
+    /** Starts the broker; {@code pipelinedAcks}: the relay serves TLS ({@link TlsReloadRelayIT}). */
+    static void start(boolean pipelinedAcks) throws Exception {
         caA = CertificateFactory.ca("CN=Edge Server CA A");
         certA = CertificateFactory.server(caA, "localhost", "127.0.0.1")
                 .writePem(dir.resolve("server.pem"), dir.resolve("server.key"));
         ListenerTls tls = ListenerTls.pem(dir.resolve("server.pem"), dir.resolve("server.key"), null, null);
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dir.resolve("broker"))
                 .listeners(List.of(new ListenerAddress("127.0.0.1", 0, tls, true)))
+                .pipelinedAcks(pipelinedAcks)
                 .build();
         broker = new EmbeddedMqttBroker(options, null);
         broker.start(uplink);
