@@ -59,6 +59,7 @@ class EmbeddedMqttBrokerIT {
 
     /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link EmbeddedMqttBrokerRelayIT}). */
     static void startBroker(boolean pipelinedAcks) throws Exception {
+        registry.clear(); // the relay variant runs in the same JVM and shares these statics
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(workDir)
                 .listener("127.0.0.1", 0)
                 .maxPayloadBytes(MAX_PAYLOAD)

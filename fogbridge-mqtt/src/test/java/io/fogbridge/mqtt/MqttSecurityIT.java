@@ -62,6 +62,8 @@ class MqttSecurityIT {
 
     /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link MqttSecurityRelayIT}). */
     static void start(boolean pipelinedAcks) throws Exception {
+        meters.clear(); // the relay variant runs in the same JVM and shares these statics
+        uplink.clear();
         secured = new SecuredBroker(dir, pipelinedAcks);
         CertificateFactory.Issued globexCa = CertificateFactory.ca("CN=Globex Devices CA");
         Files.writeString(dir.resolve("clients-ca.pem"), secured.acmeCa().certificatePem() + globexCa.certificatePem());

@@ -62,6 +62,8 @@ class RevocationIT {
 
     /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link RevocationRelayIT}). */
     static void start(boolean pipelinedAcks) throws Exception {
+        meters.clear(); // the relay variant runs in the same JVM and shares these statics
+        uplink.clear();
         secured = new SecuredBroker(dir, pipelinedAcks);
         writeRegistry(Map.of());
         secured.start(
