@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,8 +56,8 @@ class UplinkIT {
     static int mqttPort;
 
     @BeforeAll
-    static void start() throws Exception {
-        start(false);
+    static void start(TestInfo test) throws Exception {
+        start(ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
     }
 
     /** Starts Kafka and the gateway; {@code pipelinedAcks}: devices publish through the relay ({@link UplinkRelayIT}). */

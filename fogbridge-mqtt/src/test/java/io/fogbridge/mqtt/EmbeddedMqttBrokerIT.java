@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded broker with real MQTT clients: when devices are acknowledged, what they hear on refusal. */
@@ -53,8 +54,9 @@ class EmbeddedMqttBrokerIT {
     static int port;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        startBroker(false);
+    static void startBroker(TestInfo test) throws Exception {
+        startBroker(
+                ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
     }
 
     /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link EmbeddedMqttBrokerRelayIT}). */

@@ -1,12 +1,4 @@
 package io.fogbridge.mqtt;
 
-import org.junit.jupiter.api.BeforeAll;
-
 /** {@link EmbeddedMqttBrokerIT} with devices connecting through the {@link DeviceRelay} ({@code devices.pipelinedAcks}): when devices are acknowledged and what they hear on refusal, oversize packets, local subscribers. */
-class EmbeddedMqttBrokerRelayIT extends EmbeddedMqttBrokerIT {
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        startBroker(true);
-    }
-}
+class EmbeddedMqttBrokerRelayIT extends EmbeddedMqttBrokerIT implements ThroughDeviceRelay {}

@@ -25,6 +25,7 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,8 +48,8 @@ class TlsReloadIT {
     static int port;
 
     @BeforeAll
-    static void start() throws Exception {
-        start(false);
+    static void start(TestInfo test) throws Exception {
+        start(ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
     }
 
     /** Starts the broker; {@code pipelinedAcks}: the relay serves TLS ({@link TlsReloadRelayIT}). */
