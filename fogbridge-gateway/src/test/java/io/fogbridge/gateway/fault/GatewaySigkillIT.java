@@ -39,7 +39,7 @@ class GatewaySigkillIT {
     @Test
     void everythingPubackedSurvivesRepeatedSigkills() throws Exception {
         FaultRun run = FaultRun.begin(getClass().getSimpleName());
-        int kills = run.size(5, 50);
+        int kills = kills(run);
         try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0)) {
             kafka.createTopic(UplinkRig.TOPIC, 3);
             int mqttPort = TestEnv.freePort();
@@ -98,6 +98,11 @@ class GatewaySigkillIT {
                                 + " from SIGKILL to the next PUBACK (JVM start included)");
             }
         }
+    }
+
+    /** SIGKILLs in this run: 5 in CI mode, 50 in long mode. */
+    int kills(FaultRun run) {
+        return run.size(5, 50);
     }
 
     /** Added to the gateway's config file ({@link GatewaySigkillRelayIT}: the device relay). */

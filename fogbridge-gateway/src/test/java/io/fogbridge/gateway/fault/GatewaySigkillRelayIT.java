@@ -6,6 +6,12 @@ package io.fogbridge.gateway.fault;
  */
 class GatewaySigkillRelayIT extends GatewaySigkillIT {
 
+    /** 2 in CI mode (each kill is a JVM start; the CI budget is tight), 50 in long mode. */
+    @Override
+    int kills(FaultRun run) {
+        return run.size(2, 50);
+    }
+
     @Override
     String extraYaml() {
         return "devices: {pipelinedAcks: true}\n";
