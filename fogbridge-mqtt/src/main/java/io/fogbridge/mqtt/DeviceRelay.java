@@ -12,11 +12,16 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The device-facing side of the embedded broker when {@code devices.pipelinedAcks} is on (decision 0001): a Netty
@@ -35,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * connection). Not thread-safe; the broker calls both under its own lock.
  */
 final class DeviceRelay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceRelay.class);
 
     private final List<ListenerAddress> listeners;
     private final TlsStores tlsStores;
@@ -85,6 +92,35 @@ final class DeviceRelay implements AutoCloseable {
         } catch (InterruptedException | RuntimeException e) {
             close();
             throw e;
+        }
+        for (int i = 0; i < listeners.size(); i++) {
+            if (listeners.get(i).tls() == null) { // a TLS listener would wait for a handshake that never comes
+                warmUp(listeners.get(i), servers.get(i));
+                break;
+            }
+        }
+    }
+
+    /**
+     * One throw-away TCP connection through a plain listener, held until the relay opened its internal connection
+     * for it: on a cold JVM the first device's CONNECT otherwise pays for loading and first running the relay path
+     * (measured: CONNACK after 0.8 s instead of 0.25 s without the relay). The broker sees a connection that closes
+     * without a CONNECT; nothing is logged or counted. Best effort: a failure is ignored.
+     */
+    private void warmUp(ListenerAddress listener, Channel server) {
+        InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+        InetAddress host =
+                bound.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound.getAddress();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, bound.getPort()), 2_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (relayed.size() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (IOException e) {
+            log.debug("warming up the device relay on {} failed: {}", listener, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
