@@ -94,6 +94,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
                 .listeners(listeners)
                 .maxPayloadBytes(maxPayload)
                 .ackTimeout(config.devices().ackTimeout())
+                .pipelinedAcks(config.devices().pipelinedAcks())
                 .allowAnonymous(true)
                 .security(security)
                 .maxConnections(config.mqtt().maxConnections(), config.mqtt().maxConnectionsPerAddress())

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +37,9 @@ class CommandIT {
     static int mqttPort;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(TestInfo test) throws Exception {
+        boolean pipelinedAcks =
+                ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
         TestEnv.peer("kcat");
         TestEnv.peer("mosquitto_sub");
         fixture = GatewayFixture.start(dir);
@@ -54,7 +57,7 @@ class CommandIT {
                 kafka: {bootstrapServers: "${kafka}"}
                 http: {host: 127.0.0.1, port: 0}
                 commands: {enabled: true, tenants: "acme"}
-                """);
+                """ + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
         mqttPort = gateway.mqttPorts().getFirst();
     }
 

@@ -43,6 +43,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -71,9 +72,13 @@ class SecurityIT {
     static GatewayFixture fixture;
 
     static KafkaBroker kafka;
+    /** Devices connect through the device relay ({@link SecurityRelayIT}). */
+    static boolean pipelinedAcks;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(TestInfo test) throws Exception {
+        pipelinedAcks =
+                ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
         clusterCa = CertificateFactory.ca("CN=Cloud Kafka CA");
         serverCa = CertificateFactory.ca("CN=Edge Server CA");
         acmeCa = CertificateFactory.ca("CN=Acme Devices CA,O=acme");
@@ -275,7 +280,9 @@ class SecurityIT {
                 .append(": '")
                 .append(value.replace("'", "''"))
                 .append("'\n"));
-        return fixture.startGateway(id, """
+        return fixture.startGateway(
+                id,
+                """
                 gateway: {id: %s, dataDir: "${dataDir}"}
                 mqtt:
                   registry: "${dir}/devices.yaml"
@@ -292,8 +299,8 @@ class SecurityIT {
                   properties:
                 %s
                 http: {host: 127.0.0.1, port: 0, tokenFile: "${dir}/ops-token"}
-                """.formatted(
-                        id, bootstrapServers, kafkaProperties.toString().stripTrailing()));
+                """.formatted(id, bootstrapServers, kafkaProperties.toString().stripTrailing())
+                        + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
     }
 
     private static HttpResponse<String> ops(Gateway gateway, String path, String token) throws Exception {

@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,7 +56,12 @@ class UplinkIT {
     static int mqttPort;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(TestInfo test) throws Exception {
+        start(ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
+    }
+
+    /** Starts Kafka and the gateway; {@code pipelinedAcks}: devices publish through the relay ({@link UplinkRelayIT}). */
+    static void start(boolean pipelinedAcks) throws Exception {
         fixture = GatewayFixture.start(dir);
         kafka = fixture.kafka();
         gateway = fixture.startGateway("edge-it", """
@@ -66,7 +72,7 @@ class UplinkIT {
                 http: {host: 127.0.0.1, port: 0}
                 routes:
                   - {name: temperatures, from: "factory/+site/+device/temperature", to: "fog.telemetry.{site}", key: "{device}"}
-                """);
+                """ + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
         mqttPort = gateway.mqttPorts().get(0);
     }
 

@@ -42,11 +42,15 @@ final class ConnectionQuota {
 
     /** Takes a place for this connection; null if it got one, otherwise why not (for the CONNACK and the log). */
     String tryAcquire(ConnectionInformation connection) {
+        return tryAcquire(connection, connection.getInetAddress().orElse(null));
+    }
+
+    /** As {@link #tryAcquire(ConnectionInformation)}, counting the connection against {@code address} (null: none). */
+    String tryAcquire(ConnectionInformation connection, InetAddress address) {
         ConnectionAttributeStore store = connection.getConnectionAttributeStore();
         if (store.get(ATTRIBUTE).isPresent()) {
             return null; // an enhanced-auth round trip or a second look at the same connection
         }
-        InetAddress address = connection.getInetAddress().orElse(null);
         if (total.incrementAndGet() > maxConnections) {
             total.decrementAndGet();
             return "the gateway holds its maximum of " + maxConnections + " MQTT connections (mqtt.maxConnections)";

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param maxConnections  connections held at most ({@code mqtt.maxConnections}); a CONNECT beyond is refused 0x97
  * @param maxConnectionsPerAddress the same per source address ({@code mqtt.maxConnectionsPerAddress}); 0: unbounded
  * @param sessions        told when a client's connection opens (after authentication) and closes
+ * @param pipelinedAcks   {@code devices.pipelinedAcks}: devices connect to the {@link DeviceRelay}, which holds each
+ *                        PUBACK until its append is durable, many per connection at once (decision 0001); false: the
+ *                        broker listens itself and parks each PUBLISH until it is durable, one per connection
  */
 public record EmbeddedBrokerOptions(
         List<ListenerAddress> listeners,
@@ -34,7 +37,8 @@ public record EmbeddedBrokerOptions(
         MqttSecurity security,
         int maxConnections,
         int maxConnectionsPerAddress,
-        SessionListener sessions) {
+        SessionListener sessions,
+        boolean pipelinedAcks) {
 
     /** {@code mqtt.maxConnections} default. */
     public static final int DEFAULT_MAX_CONNECTIONS = 5_000;
@@ -89,6 +93,7 @@ public record EmbeddedBrokerOptions(
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerAddress;
         private SessionListener sessions = SessionListener.NONE;
+        private boolean pipelinedAcks;
 
         private Builder(Path workDir) {
             this.workDir = workDir;
@@ -130,6 +135,12 @@ public record EmbeddedBrokerOptions(
             return this;
         }
 
+        /** Devices connect through the PUBACK-holding {@link DeviceRelay} (decision 0001); default false. */
+        public Builder pipelinedAcks(boolean pipelinedAcks) {
+            this.pipelinedAcks = pipelinedAcks;
+            return this;
+        }
+
         public Builder startTimeout(Duration startTimeout) {
             this.startTimeout = startTimeout;
             return this;
@@ -156,7 +167,8 @@ public record EmbeddedBrokerOptions(
                     security,
                     maxConnections,
                     maxConnectionsPerAddress,
-                    sessions);
+                    sessions,
+                    pipelinedAcks);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Logging.</b> HiveMQ's own logging bootstrap is disabled: it would reset the host's logback configuration.
  * HiveMQ logs through the gateway's logging under {@code com.hivemq}.
  *
+ * <p><b>Pipelined acknowledgements</b> ({@link EmbeddedBrokerOptions#pipelinedAcks()}, decision 0001): HiveMQ listens
+ * only on a free loopback port and a {@link DeviceRelay} owns the device listeners, relaying every connection to it
+ * and holding each PUBACK until the append behind it is durable, many per connection at once. Everything else is
+ * HiveMQ's, as without the relay. Each relayed connection binds its own loopback source address (127.x.y.z): Linux
+ * routes all of 127/8 to the loopback interface; other systems do not, and relayed connections fail there.
+ *
  * <p><b>Ports.</b> A listener with port 0 gets a free port chosen just before start (HiveMQ does not report the port
  * it bound), published by {@link #boundListeners()}.
  */
@@ -67,6 +74,8 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     private ExecutorService authChecker;
     private RevocationWatch revocations;
     private WillRelay wills;
+    private DeviceRelay relay;
+    private final RelayedConnections relayed = new RelayedConnections();
     private final ConnectionQuota quota;
     private final BrokerBacklog backlog =
             BrokerBacklog.forHeap(Runtime.getRuntime().maxMemory());
@@ -119,7 +128,14 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         List<ListenerAddress> listeners = withFreePorts(options.listeners());
         BrokerWorkDir folders = new BrokerWorkDir(options.workDir());
         tlsStores = new TlsStores(options.workDir().toAbsolutePath(), listeners);
-        folders.prepare(listeners, options.maxPayloadBytes(), tlsStores);
+        ListenerAddress internal = null;
+        if (options.pipelinedAcks()) {
+            internal =
+                    withFreePorts(List.of(new ListenerAddress("127.0.0.1", 0))).getFirst();
+            folders.prepareBehindRelay(internal, options.maxPayloadBytes());
+        } else {
+            folders.prepare(listeners, options.maxPayloadBytes(), tlsStores);
+        }
         authChecker = Executors.newFixedThreadPool(2, daemonThreads("fogbridge-mqtt-auth"));
         revocations = new RevocationWatch(
                 options.security().directory(),
@@ -135,11 +151,12 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                                         e.toString());
                             }
                         }),
-                RevocationWatch.DEFAULT_INTERVAL);
+                RevocationWatch.DEFAULT_INTERVAL,
+                relayed);
         UplinkExtension extension = new UplinkExtension(
                 interceptor(uplink),
                 new RegistryAuthenticator(
-                        options.security(), anonymousListeners(listeners), authChecker, metrics, quota),
+                        options.security(), anonymousListeners(listeners), authChecker, metrics, quota, relayed),
                 new TopicAuthorizer(acl, metrics, commands),
                 metrics,
                 commands,
@@ -175,13 +192,36 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
             stopBroker();
             throw e;
         }
+        if (internal != null) {
+            relay = new DeviceRelay(
+                    listeners,
+                    tlsStores,
+                    new InetSocketAddress(internal.host(), internal.port()),
+                    options.maxPayloadBytes() + BrokerWorkDir.HEADER_ROOM,
+                    options.ackTimeout(),
+                    relayed,
+                    metrics);
+            try {
+                relay.start();
+            } catch (InterruptedException | RuntimeException e) {
+                stopBroker();
+                throw e;
+            }
+        }
         backlog.attach(hivemq);
         boundListeners = List.copyOf(listeners);
         tlsStores.startWatching();
         revocations.start();
         warnAboutAnonymousAccess(listeners);
         ready = true;
-        log.info("embedded MQTT broker listening on {}", listeners);
+        if (relay != null) {
+            log.info(
+                    "embedded MQTT broker listening on {} through the device relay (devices.pipelinedAcks), broker on {}",
+                    listeners,
+                    internal);
+        } else {
+            log.info("embedded MQTT broker listening on {}", listeners);
+        }
     }
 
     /** The listeners as bound, with the ports chosen for port 0. Empty before start. */
@@ -225,6 +265,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                 acl,
                 metrics,
                 backlog,
+                relayed,
                 (clientId, code, reason) -> Services.clientService().disconnectClient(clientId, false, code, reason));
     }
 
@@ -234,6 +275,9 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     }
 
     private void stopBroker() {
+        if (relay != null) {
+            relay.close();
+        }
         if (revocations != null) {
             revocations.close();
         }

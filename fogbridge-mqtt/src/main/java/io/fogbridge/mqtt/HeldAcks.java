@@ -2,7 +2,10 @@ package io.fogbridge.mqtt;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,11 +37,27 @@ final class HeldAcks<A> {
         /** The broker's own answer, now releasable. */
         void release(A brokerAnswer);
 
-        /** The append behind a success answer failed: answer {@code packetId} with {@code reasonCode} instead. */
-        void fail(int packetId, int reasonCode);
+        /**
+         * The append behind a success answer failed: answer {@code packetId} with {@code reasonCode} instead of
+         * {@code brokerAnswer} (which says whether it was a PUBACK or a PUBREC).
+         */
+        void fail(A brokerAnswer, int packetId, int reasonCode);
 
         /** After a run of releases: one flush for all of them. */
         void flush();
+    }
+
+    /**
+     * How an append's future fails when the uplink refused the record after the broker had let it through (spool
+     * full, …): answered with {@code reasonCode} instead of 0x80. Carries no stack trace; it is an answer, not a bug.
+     */
+    static final class Refused extends RuntimeException {
+        final int reasonCode;
+
+        Refused(int reasonCode, String reason) {
+            super(reason, null, false, false);
+            this.reasonCode = reasonCode;
+        }
     }
 
     private static final class Held<A> {
@@ -99,10 +118,21 @@ final class HeldAcks<A> {
         return queue.size();
     }
 
-    /** The device connection is gone: nothing more is released; the device resends what it did not hear about. */
-    void close() {
+    /**
+     * The device connection is gone: nothing more is released; the device resends what it did not hear about.
+     *
+     * @return the broker answers that were held, for the caller to free
+     */
+    List<A> close() {
         closed = true;
+        List<A> answers = new ArrayList<>();
+        for (Held<A> held : queue) {
+            if (held.brokerAnswer != null) {
+                answers.add(held.brokerAnswer);
+            }
+        }
         queue.clear();
+        return answers;
     }
 
     private Held<A> awaiting(int packetId) {
@@ -118,8 +148,12 @@ final class HeldAcks<A> {
         if (closed) {
             return;
         }
-        if (failure != null) {
-            held.failure = failure instanceof TimeoutException ? IMPLEMENTATION_SPECIFIC_ERROR : UNSPECIFIED_ERROR;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof Refused refused) {
+            held.failure = refused.reasonCode;
+        } else if (cause != null) {
+            held.failure = cause instanceof TimeoutException ? IMPLEMENTATION_SPECIFIC_ERROR : UNSPECIFIED_ERROR;
         }
         held.ready = true;
         drain();
@@ -130,7 +164,7 @@ final class HeldAcks<A> {
         for (Held<A> head = queue.peek(); head != null && head.ready; head = queue.peek()) {
             queue.poll();
             if (head.failure != 0) {
-                sink.fail(head.packetId, head.failure);
+                sink.fail(head.brokerAnswer, head.packetId, head.failure);
             } else {
                 sink.release(head.brokerAnswer);
             }

@@ -98,6 +98,19 @@ final class MqttFrames extends ByteToMessageDecoder {
         return frame.writerIndex() < idAt + 2 ? -1 : frame.getUnsignedShort(idAt);
     }
 
+    /**
+     * A CONNECT's protocol level (3: MQTT 3.1, 4: 3.1.1, 5: 5), read after the protocol name; -1 if the frame is too
+     * short to hold one: the broker will refuse it.
+     */
+    static int connectProtocolLevel(ByteBuf frame) {
+        int body = bodyOffset(frame);
+        if (frame.writerIndex() < body + 2) {
+            return -1;
+        }
+        int levelAt = body + 2 + frame.getUnsignedShort(body);
+        return frame.writerIndex() <= levelAt ? -1 : frame.getUnsignedByte(levelAt);
+    }
+
     /** A PUBACK's or PUBREC's packet id, or -1 if the frame is too short. */
     static int ackPacketId(ByteBuf frame) {
         int body = bodyOffset(frame);

@@ -53,6 +53,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
     private final ExecutorService checker;
     private final MqttMetrics metrics;
     private final ConnectionQuota quota;
+    private final RelayedConnections relayed;
     /** When a refusal at the connection bound was last logged: one line per 10 s, not one per CONNECT of a flood. */
     private final AtomicLong quotaLogged = new AtomicLong(Long.MIN_VALUE);
 
@@ -61,8 +62,10 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
             Set<String> anonymousListeners,
             ExecutorService checker,
             MqttMetrics metrics,
-            ConnectionQuota quota) {
+            ConnectionQuota quota,
+            RelayedConnections relayed) {
         this.quota = quota;
+        this.relayed = relayed;
         this.security = security;
         this.devices = security.directory();
         this.anonymousListeners = Set.copyOf(anonymousListeners);
@@ -75,12 +78,13 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
         ConnectionInformation connection = input.getConnectionInformation();
         ConnectPacket connect = input.getConnectPacket();
         String clientId = input.getClientInformation().getClientId();
-        String full = quota.tryAcquire(connection);
+        // Through the device relay, HiveMQ sees the relay's loopback connection: the device's facts are the relay's.
+        String full = quota.tryAcquire(connection, relayed.deviceAddress(connection));
         if (full != null) {
             refuseOverQuota(output, clientId, full, connect.getMqttVersion());
             return;
         }
-        List<X509Certificate> chain = clientChain(connection);
+        List<X509Certificate> chain = relayed.clientChain(connection);
         if (!chain.isEmpty()) {
             finish(
                     input,
@@ -91,7 +95,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
         }
         Optional<String> username = connect.getUserName();
         if (username.isEmpty()) {
-            String listener = connection.getListener().map(l -> l.getName()).orElse("?");
+            String listener = relayed.listener(connection);
             String badClientId = AnonymousIds.clientIdProblem(clientId);
             if (!anonymousListeners.contains(listener)) {
                 refuse(

@@ -23,6 +23,21 @@ record RejectionReply(AckReasonCode code, String metricReason) {
         };
     }
 
+    /** The code's value on the wire, for the device relay, which writes the PUBACK itself (decision 0001). */
+    int wireCode() {
+        return switch (code) {
+            case SUCCESS -> 0x00;
+            case NO_MATCHING_SUBSCRIBERS -> 0x10;
+            case IMPLEMENTATION_SPECIFIC_ERROR -> 0x83;
+            case NOT_AUTHORIZED -> 0x87;
+            case TOPIC_NAME_INVALID -> 0x90;
+            case PACKET_IDENTIFIER_IN_USE -> 0x91;
+            case QUOTA_EXCEEDED -> 0x97;
+            case PAYLOAD_FORMAT_INVALID -> 0x99;
+            default -> 0x80;
+        };
+    }
+
     /** The uplink's future failed instead of completing with an outcome: a bug or a crash downstream. */
     static RejectionReply failure() {
         return new RejectionReply(AckReasonCode.UNSPECIFIED_ERROR, MqttMetrics.ERROR);

@@ -68,6 +68,7 @@ final class RevocationWatch implements AutoCloseable {
     private final MqttMetrics metrics;
     private final Disconnector disconnector;
     private final Duration interval;
+    private final RelayedConnections relayed;
     private final Map<String, Tracked> connections = new ConcurrentHashMap<>();
     private final AtomicLong connectionNumbers = new AtomicLong();
     private long reviewed = -1; // the directory version last reviewed against; guarded by this
@@ -75,6 +76,18 @@ final class RevocationWatch implements AutoCloseable {
 
     RevocationWatch(
             DeviceDirectory directory, Clock clock, MqttMetrics metrics, Disconnector disconnector, Duration interval) {
+        this(directory, clock, metrics, disconnector, interval, new RelayedConnections());
+    }
+
+    /** As above; a device's certificate is read from {@code relayed} when it came through the device relay. */
+    RevocationWatch(
+            DeviceDirectory directory,
+            Clock clock,
+            MqttMetrics metrics,
+            Disconnector disconnector,
+            Duration interval,
+            RelayedConnections relayed) {
+        this.relayed = relayed;
         this.directory = directory;
         this.clock = clock;
         this.metrics = metrics;
@@ -189,8 +202,8 @@ final class RevocationWatch implements AutoCloseable {
         }
     }
 
-    private static Proof certificateProof(ClientBasedInput input) {
-        List<X509Certificate> chain = RegistryAuthenticator.clientChain(input.getConnectionInformation());
+    private Proof certificateProof(ClientBasedInput input) {
+        List<X509Certificate> chain = relayed.clientChain(input.getConnectionInformation());
         return chain.isEmpty() ? null : new Proof.Certificate(chain.getFirst());
     }
 

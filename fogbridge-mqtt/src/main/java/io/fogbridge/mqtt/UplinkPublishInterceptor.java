@@ -34,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * answers 0x83 itself; a record that lands in the spool after that is a duplicate once the device retransmits.
  * QoS 0 is handed over without waiting: at most once never delays the sender.
  *
+ * <p><b>Through the device relay</b> (decision 0001, {@code devices.pipelinedAcks}): a PUBLISH from a connection the
+ * {@link DeviceRelay} registered is not parked. The checks and a refusal known at once are as above; otherwise the
+ * append is started, registered with the relay under the packet id, and the interceptor returns, so HiveMQ routes the
+ * message to local subscribers and answers at once, and takes the connection's next PUBLISH. The relay holds that
+ * answer until the append is durable ({@link PipelinedAcks}); an uplink refusal that comes later becomes the
+ * answer's reason code there ({@link HeldAcks.Refused}).
+ *
  * <p><b>Threads.</b> Runs on HiveMQ's small extension executor (2 threads): it never blocks. HiveMQ handles one
  * intercepted publish per client at a time, so per-connection ordering is kept.
  */
@@ -49,6 +56,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
     private final TopicAcl acl;
     private final MqttMetrics metrics;
     private final BrokerBacklog backlog;
+    private final RelayedConnections relayed;
     /** QoS 0 senders cut off in the current overload, so each is disconnected once (at most one per connection). */
     private final Set<String> cutOff = ConcurrentHashMap.newKeySet();
     /**
@@ -72,7 +80,9 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             TopicAcl acl,
             MqttMetrics metrics,
             BrokerBacklog backlog,
+            RelayedConnections relayed,
             Disconnect disconnect) {
+        this.relayed = relayed;
         this.uplink = uplink;
         this.maxPayloadBytes = maxPayloadBytes;
         this.ackTimeout = ackTimeout;
@@ -118,6 +128,11 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         metrics.received(qos);
         if (qos == QoS.AT_MOST_ONCE) {
             accept(message).whenComplete(this::countAtMostOnce);
+            return;
+        }
+        RelayedConnections.Registration relay = relayed.of(input.getConnectionInformation());
+        if (relay != null) {
+            pipelined(relay, packet.getPacketId(), output, accept(message));
             return;
         }
         Async<PublishInboundOutput> async = output.async(
@@ -173,7 +188,12 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             metrics.rejected(MqttMetrics.TIMEOUT);
             return;
         }
-        PublishInboundOutput output = async.getOutput();
+        decide(async.getOutput(), outcome, failure);
+        async.resume();
+    }
+
+    /** Tells HiveMQ how to answer a PUBLISH whose uplink future completed. */
+    private void decide(PublishInboundOutput output, Outcome outcome, Throwable failure) {
         if (failure == null && outcome == null) { // a broken contract must never read as "durable"
             failure = new IllegalStateException("uplink completed with no outcome");
         }
@@ -183,7 +203,47 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         } else if (outcome instanceof Outcome.Rejected rejected) {
             refuse(output, RejectionReply.of(rejected), rejected.reason());
         }
-        async.resume();
+    }
+
+    /**
+     * Relay mode: an append already complete (a refusal known at once: spool full, overload, budget) is decided here
+     * as without the relay; one still running is handed to the relay, which holds the broker's answer until it is
+     * durable. A later refusal becomes a {@link HeldAcks.Refused} with the code the broker would have sent.
+     */
+    private void pipelined(
+            RelayedConnections.Registration relay,
+            int packetId,
+            PublishInboundOutput output,
+            CompletableFuture<Outcome> append) {
+        if (append.isDone()) {
+            Outcome outcome = null;
+            Throwable failure = null;
+            try {
+                outcome = append.join();
+            } catch (RuntimeException e) {
+                failure = e.getCause() != null ? e.getCause() : e;
+            }
+            decide(output, outcome, failure);
+            return;
+        }
+        relay.appendStarted(packetId, append.handle(this::durableOrRefused));
+    }
+
+    private Outcome durableOrRefused(Outcome outcome, Throwable failure) {
+        if (failure == null && outcome == null) {
+            failure = new IllegalStateException("uplink completed with no outcome");
+        }
+        if (failure != null) {
+            log.warn("uplink failed on an MQTT publish; answering the device with an error", failure);
+            metrics.rejected(MqttMetrics.ERROR);
+            throw new HeldAcks.Refused(RejectionReply.failure().wireCode(), "internal error");
+        }
+        if (outcome instanceof Outcome.Rejected rejected) {
+            RejectionReply reply = RejectionReply.of(rejected);
+            metrics.rejected(reply.metricReason());
+            throw new HeldAcks.Refused(reply.wireCode(), rejected.reason());
+        }
+        return outcome;
     }
 
     private void refuse(PublishInboundOutput output, RejectionReply reply, String reason) {

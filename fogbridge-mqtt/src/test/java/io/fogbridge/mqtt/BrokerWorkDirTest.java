@@ -32,6 +32,19 @@ class BrokerWorkDirTest {
     }
 
     @Test
+    void behindTheRelayTheBrokerHasOneLoopbackListenerNamedApartAndAWideReceiveMaximum() throws Exception {
+        new BrokerWorkDir(root).prepareBehindRelay(new ListenerAddress("127.0.0.1", 41883), 1000);
+
+        String xml = Files.readString(root.resolve("conf/config.xml"));
+        assertThat(xml)
+                .contains("<port>41883</port>", "<bind-address>127.0.0.1</bind-address>")
+                .contains("<name>" + BrokerWorkDir.RELAY_LISTENER + "</name>")
+                .doesNotContain("<name>" + BrokerWorkDir.listenerName(0) + "</name>")
+                .contains("<server-receive-maximum>64</server-receive-maximum>")
+                .contains("<max-packet-size>" + (1000 + BrokerWorkDir.HEADER_ROOM) + "</max-packet-size>");
+    }
+
+    @Test
     void optionsRefuseWhatCannotWork() {
         assertThatThrownBy(() ->
                         EmbeddedBrokerOptions.builder(root).listeners(List.of()).build())

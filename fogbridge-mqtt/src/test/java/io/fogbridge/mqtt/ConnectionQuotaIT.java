@@ -56,6 +56,7 @@ class ConnectionQuotaIT {
                 EmbeddedBrokerOptions.builder(workDir)
                         .listener("127.0.0.1", 0)
                         .maxConnections(4, 3)
+                        .pipelinedAcks(this instanceof ThroughDeviceRelay)
                         .build(),
                 meters);
         ControllableUplink uplink = new ControllableUplink();

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded broker with real MQTT clients: when devices are acknowledged, what they hear on refusal. */
@@ -53,11 +54,19 @@ class EmbeddedMqttBrokerIT {
     static int port;
 
     @BeforeAll
-    static void startBroker() throws Exception {
+    static void startBroker(TestInfo test) throws Exception {
+        startBroker(
+                ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
+    }
+
+    /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link EmbeddedMqttBrokerRelayIT}). */
+    static void startBroker(boolean pipelinedAcks) throws Exception {
+        registry.clear(); // the relay variant runs in the same JVM and shares these statics
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(workDir)
                 .listener("127.0.0.1", 0)
                 .maxPayloadBytes(MAX_PAYLOAD)
                 .ackTimeout(Duration.ofSeconds(3))
+                .pipelinedAcks(pipelinedAcks)
                 .build();
         broker = new EmbeddedMqttBroker(options, registry, Clock.fixed(NOW, ZoneOffset.UTC), SenderResolver.ANONYMOUS);
         broker.start(uplink);

@@ -34,7 +34,7 @@ class HeldAcksTest {
             }
 
             @Override
-            public void fail(int packetId, int reasonCode) {
+            public void fail(String brokerAnswer, int packetId, int reasonCode) {
                 seen.add("fail " + packetId + " 0x" + Integer.toHexString(reasonCode));
             }
 
@@ -123,6 +123,35 @@ class HeldAcksTest {
         acks.brokerAnswered(9, "ack 9", false, CompletableFuture.failedFuture(new java.io.IOException("disk")));
 
         assertThat(seen()).containsExactly("fail 9 0x80", "flush");
+    }
+
+    @Test
+    void anAppendRefusedAfterTheBrokerLetItThroughIsAnsweredWithTheRefusalsCode() {
+        HeldAcks<String> acks = direct();
+        acks.published(4);
+        acks.published(5);
+        CompletableFuture<Long> refused = new CompletableFuture<>();
+
+        acks.brokerAnswered(4, "ack 4", false, refused.thenApply(offset -> {
+            throw new HeldAcks.Refused(0x97, "spool full");
+        }));
+        acks.brokerAnswered(5, "ack 5", false, CompletableFuture.completedFuture(5L));
+        refused.complete(4L);
+
+        assertThat(seen()).containsExactly("fail 4 0x97", "ack 5", "flush");
+    }
+
+    @Test
+    void closingHandsBackTheHeldAnswersAndReleasesNothingMore() {
+        HeldAcks<String> acks = direct();
+        acks.published(1);
+        acks.published(2);
+        CompletableFuture<Long> append = new CompletableFuture<>();
+        acks.brokerAnswered(1, "ack 1", false, append);
+
+        assertThat(acks.close()).containsExactly("ack 1");
+        append.complete(1L);
+        assertThat(seen()).isEmpty();
     }
 
     @Test

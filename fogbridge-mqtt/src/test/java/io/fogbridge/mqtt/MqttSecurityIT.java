@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,8 +57,15 @@ class MqttSecurityIT {
     static Mqtt5AsyncClient legit;
 
     @BeforeAll
-    static void start() throws Exception {
-        secured = new SecuredBroker(dir);
+    static void start(TestInfo test) throws Exception {
+        start(ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
+    }
+
+    /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link MqttSecurityRelayIT}). */
+    static void start(boolean pipelinedAcks) throws Exception {
+        meters.clear(); // the relay variant runs in the same JVM and shares these statics
+        uplink.clear();
+        secured = new SecuredBroker(dir, pipelinedAcks);
         CertificateFactory.Issued globexCa = CertificateFactory.ca("CN=Globex Devices CA");
         Files.writeString(dir.resolve("clients-ca.pem"), secured.acmeCa().certificatePem() + globexCa.certificatePem());
         secured.serverCa().writeCertificatePem(dir.resolve("server-ca.pem"));

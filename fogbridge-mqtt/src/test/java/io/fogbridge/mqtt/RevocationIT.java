@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,8 +57,15 @@ class RevocationIT {
     static Mqtt5AsyncClient bystander;
 
     @BeforeAll
-    static void start() throws Exception {
-        secured = new SecuredBroker(dir);
+    static void start(TestInfo test) throws Exception {
+        start(ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
+    }
+
+    /** Starts the broker; {@code pipelinedAcks}: devices connect through the relay ({@link RevocationRelayIT}). */
+    static void start(boolean pipelinedAcks) throws Exception {
+        meters.clear(); // the relay variant runs in the same JVM and shares these statics
+        uplink.clear();
+        secured = new SecuredBroker(dir, pipelinedAcks);
         writeRegistry(Map.of());
         secured.start(
                 "acme-ca.pem",

@@ -42,9 +42,16 @@ final class SecuredBroker implements AutoCloseable {
     private final CertificateFactory.Issued serverCa;
     private RegistryFileWatcher watcher;
     private EmbeddedMqttBroker broker;
+    private final boolean pipelinedAcks;
 
     SecuredBroker(Path dir) throws Exception {
+        this(dir, false);
+    }
+
+    /** @param pipelinedAcks devices connect through the {@link DeviceRelay} (decision 0001) */
+    SecuredBroker(Path dir, boolean pipelinedAcks) throws Exception {
         this.dir = dir;
+        this.pipelinedAcks = pipelinedAcks;
         acmeCa = CertificateFactory.ca("CN=Acme Devices CA");
         serverCa = CertificateFactory.ca("CN=Edge Server CA");
         acmeCa.writeCertificatePem(dir.resolve("acme-ca.pem"));
@@ -79,6 +86,7 @@ final class SecuredBroker implements AutoCloseable {
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dir.resolve("broker"))
                 .listeners(listeners)
                 .security(security.apply(registry))
+                .pipelinedAcks(pipelinedAcks)
                 .build();
         broker = new EmbeddedMqttBroker(options, meters);
         broker.start(uplink);

@@ -25,6 +25,7 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,13 +48,19 @@ class TlsReloadIT {
     static int port;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(TestInfo test) throws Exception {
+        start(ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
+    }
+
+    /** Starts the broker; {@code pipelinedAcks}: the relay serves TLS ({@link TlsReloadRelayIT}). */
+    static void start(boolean pipelinedAcks) throws Exception {
         caA = CertificateFactory.ca("CN=Edge Server CA A");
         certA = CertificateFactory.server(caA, "localhost", "127.0.0.1")
                 .writePem(dir.resolve("server.pem"), dir.resolve("server.key"));
         ListenerTls tls = ListenerTls.pem(dir.resolve("server.pem"), dir.resolve("server.key"), null, null);
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dir.resolve("broker"))
                 .listeners(List.of(new ListenerAddress("127.0.0.1", 0, tls, true)))
+                .pipelinedAcks(pipelinedAcks)
                 .build();
         broker = new EmbeddedMqttBroker(options, null);
         broker.start(uplink);

@@ -9,8 +9,14 @@ import java.time.Duration;
  * @param registry   the device registry file, or null: no devices (anonymous clients where listeners allow them)
  * @param maxPayload bytes; larger messages are refused on every protocol
  * @param ackTimeout how long an at-least-once message may wait for the spool before the device gets an error
+ * @param pipelinedAcks MQTT devices connect through the PUBACK-holding relay (decision 0001)
  */
-public record DeviceSettings(Path registry, long maxPayload, Duration ackTimeout) {
+public record DeviceSettings(Path registry, long maxPayload, Duration ackTimeout, boolean pipelinedAcks) {
 
-    public static final DeviceSettings DEFAULTS = new DeviceSettings(null, 256L << 10, Duration.ofSeconds(10));
+    public static final DeviceSettings DEFAULTS = new DeviceSettings(null, 256L << 10, Duration.ofSeconds(10), false);
+
+    /** Without pipelined acknowledgements (the default). */
+    public DeviceSettings(Path registry, long maxPayload, Duration ackTimeout) {
+        this(registry, maxPayload, ackTimeout, false);
+    }
 }

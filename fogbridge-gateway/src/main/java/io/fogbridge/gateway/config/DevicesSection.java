@@ -49,6 +49,16 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
                             + " Formerly `mqtt.ackTimeout`.")
             .formerly("mqtt.ackTimeout");
 
+    public static final ConfigKey<Boolean> PIPELINED_ACKS = ConfigKey.define(
+            "devices.pipelinedAcks",
+            ValueTypes.bool(),
+            false,
+            "MQTT devices connect through a relay in front of the embedded broker that holds each QoS 1 PUBACK until"
+                    + " its record is as durable as `spool.fsync` says, many per connection at once, so one connection"
+                    + " is no longer limited to one append per group commit (decision 0001). Same port, credentials,"
+                    + " ACLs, reason codes, wills and retained messages. Linux only (each relayed connection uses its"
+                    + " own 127.x.y.z address). Embedded broker only.");
+
     @Override
     public String name() {
         return "devices";
@@ -56,7 +66,7 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(REGISTRY, MAX_PAYLOAD, ACK_TIMEOUT);
+        return List.of(REGISTRY, MAX_PAYLOAD, ACK_TIMEOUT, PIPELINED_ACKS);
     }
 
     @Override
@@ -71,6 +81,7 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
                             + " (the embedded broker counts whole seconds)");
             return null;
         }
-        return new DeviceSettings(values.get(REGISTRY), values.get(MAX_PAYLOAD), values.get(ACK_TIMEOUT));
+        return new DeviceSettings(
+                values.get(REGISTRY), values.get(MAX_PAYLOAD), values.get(ACK_TIMEOUT), values.get(PIPELINED_ACKS));
     }
 }

@@ -38,8 +38,8 @@ class GatewaySigkillIT {
 
     @Test
     void everythingPubackedSurvivesRepeatedSigkills() throws Exception {
-        FaultRun run = FaultRun.begin("GatewaySigkillIT");
-        int kills = run.size(5, 50);
+        FaultRun run = FaultRun.begin(getClass().getSimpleName());
+        int kills = kills(run);
         try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0)) {
             kafka.createTopic(UplinkRig.TOPIC, 3);
             int mqttPort = TestEnv.freePort();
@@ -47,7 +47,8 @@ class GatewaySigkillIT {
             Path config = dir.resolve("gateway.yaml");
             Files.writeString(
                     config,
-                    GatewayYaml.of("sigkill-it", dir.resolve("gateway"), mqttPort, httpPort, kafka.bootstrapServers()));
+                    GatewayYaml.of("sigkill-it", dir.resolve("gateway"), mqttPort, httpPort, kafka.bootstrapServers())
+                            + extraYaml());
             List<Duration> outages = new ArrayList<>();
             try (DeviceFleet fleet = new DeviceFleet("t1", DEVICES, mqttPort, PERIOD)) {
                 long killedAt = 0;
@@ -97,6 +98,16 @@ class GatewaySigkillIT {
                                 + " from SIGKILL to the next PUBACK (JVM start included)");
             }
         }
+    }
+
+    /** SIGKILLs in this run: 5 in CI mode, 50 in long mode. */
+    int kills(FaultRun run) {
+        return run.size(5, 50);
+    }
+
+    /** Added to the gateway's config file ({@link GatewaySigkillRelayIT}: the device relay). */
+    String extraYaml() {
+        return "";
     }
 
     private static void verify(FaultRun run, KafkaBroker kafka, DeviceFleet fleet, int httpPort) throws Exception {

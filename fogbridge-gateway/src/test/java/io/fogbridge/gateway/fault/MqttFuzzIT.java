@@ -38,14 +38,14 @@ class MqttFuzzIT {
 
     @Test
     void fuzzedPacketsNeitherDisturbGoodDevicesNorReachKafkaMalformed() throws Exception {
-        FaultRun run = FaultRun.begin("MqttFuzzIT");
+        FaultRun run = FaultRun.begin(getClass().getSimpleName());
         int connections = run.size(50, 200);
         int packetsEach = run.size(200, 1_000);
         Map<String, Set<String>> allowed = MqttFuzzer.allowList();
         AtomicLong connects = new AtomicLong();
         AtomicLong packets = new AtomicLong();
         try (UplinkRig rig = UplinkRig.kafka(run, dir, false)) {
-            rig.startGateway(dir, Clock.systemUTC(), null, null);
+            rig.startGateway(dir, Clock.systemUTC(), null, extraYaml());
             int port = rig.mqttPort();
             try (DeviceFleet fleet = new DeviceFleet("t1", 2, port, Duration.ofMillis(20))) {
                 fleet.start();
@@ -132,5 +132,10 @@ class MqttFuzzIT {
     private static String routesTo(String mqttTopic) {
         String[] levels = mqttTopic.split("/", -1);
         return levels.length >= 3 && levels[0].equals("telemetry") ? "fog.telemetry." + levels[1] : "?";
+    }
+
+    /** Added to the gateway's config file ({@link MqttFuzzRelayIT}: the device relay); null for nothing. */
+    String extraYaml() {
+        return null;
     }
 }

@@ -1,0 +1,285 @@
+package io.fogbridge.mqtt;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device connection of the {@link DeviceRelay} and its internal connection to the embedded broker.
+ *
+ * <ol>
+ *   <li>Once the device's TCP (and TLS) connection is up, its facts (address, listener, verified certificate chain)
+ *       are registered under a fresh loopback address ({@link RelayedConnections}) and the internal connection is
+ *       opened from that address. Packets the device sends meanwhile wait (reading pauses).
+ *   <li>Every packet is relayed as the bytes that came ({@link MqttFrames}), both ways, except the broker's PUBACK or
+ *       PUBREC of a device PUBLISH, which {@link PipelinedAcks} holds until the append behind it is durable.
+ *   <li>Either side closing closes the other. The device vanishing closes the internal connection abruptly, so the
+ *       broker fires the will; a DISCONNECT from the device reaches the broker first, so it does not. The broker
+ *       closing (CONNACK refusal, revocation, takeover, keep-alive) is relayed with whatever it sent last.
+ * </ol>
+ *
+ * A packet longer than the broker's limit plus one byte is not relayed: an MQTT 5 device gets DISCONNECT 0x95 (the
+ * broker refuses one byte over its limit itself, so the code and the count are the same), then the connection closes.
+ * Each direction stops reading while the other side cannot take more, so neither buffers without bound.
+ *
+ * <p>Not thread-safe: runs on the device channel's event loop, which the internal channel shares.
+ */
+final class RelayedConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayedConnection.class);
+    private static final int DISCONNECT = 14;
+    private static final int PACKET_TOO_LARGE = 0x95;
+    private static final int MALFORMED_PACKET = 0x81;
+
+    private final String listener;
+    private final Bootstrap toBroker;
+    private final int maxPacketBytes;
+    private final Duration ackTimeout;
+    private final RelayedConnections relayed;
+    private final MqttMetrics metrics;
+    private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    private ChannelHandlerContext device;
+    private RelayedConnections.Registration registration;
+    private PipelinedAcks acks;
+    private Channel broker;
+    private boolean mqtt5;
+    private boolean closed;
+
+    RelayedConnection(
+            String listener,
+            Bootstrap toBroker,
+            int maxPacketBytes,
+            Duration ackTimeout,
+            RelayedConnections relayed,
+            MqttMetrics metrics) {
+        this.listener = listener;
+        this.toBroker = toBroker;
+        this.maxPacketBytes = maxPacketBytes;
+        this.ackTimeout = ackTimeout;
+        this.relayed = relayed;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        device = ctx;
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+            open(List.of());
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                open(peerChain(ctx.pipeline().get(SslHandler.class)));
+            } else {
+                log.debug("TLS handshake from {} failed: {}", ctx.channel().remoteAddress(), handshake.cause());
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /** Registers the device's facts and opens the internal connection from the loopback address they are under. */
+    private void open(List<X509Certificate> chain) {
+        InetSocketAddress remote = (InetSocketAddress) device.channel().remoteAddress();
+        try {
+            registration = relayed.register(remote.getAddress(), listener, chain);
+        } catch (IllegalStateException e) {
+            log.error("cannot relay the MQTT connection from {}: {}", remote, e.getMessage());
+            device.close();
+            return;
+        }
+        acks = new PipelinedAcks(device.channel(), registration, ackTimeout, metrics);
+        toBroker.clone()
+                .group(device.channel().eventLoop())
+                .localAddress(new InetSocketAddress(registration.facts().source(), 0))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new MqttFrames(Integer.MAX_VALUE)).addLast(new BrokerSide());
+                    }
+                })
+                .connect()
+                .addListener((ChannelFutureListener) connected -> {
+                    if (!connected.isSuccess()) {
+                        log.error(
+                                "cannot reach the embedded MQTT broker from {} for {}: {}",
+                                registration.facts().source(),
+                                remote,
+                                connected.cause().toString());
+                        device.close();
+                        return;
+                    }
+                    if (closed) {
+                        connected.channel().close();
+                        return;
+                    }
+                    broker = connected.channel();
+                    while (!early.isEmpty()) {
+                        toBroker(early.poll());
+                    }
+                    broker.flush();
+                    device.channel().config().setAutoRead(broker.isWritable());
+                });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        ByteBuf frame = (ByteBuf) message;
+        if (broker == null) {
+            early.add(frame);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        toBroker(frame);
+        if (!broker.isWritable()) {
+            ctx.channel().config().setAutoRead(false); // resumed by BrokerSide.channelWritabilityChanged
+        }
+    }
+
+    private void toBroker(ByteBuf frame) {
+        int type = MqttFrames.type(frame);
+        if (type == MqttFrames.CONNECT) {
+            mqtt5 = MqttFrames.connectProtocolLevel(frame) == 5;
+        }
+        acks.fromDevice(frame);
+        broker.write(frame, broker.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (broker != null) {
+            broker.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (broker != null) {
+            broker.config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (broker != null) {
+            broker.close(); // abrupt: the broker treats it as a lost connection and fires the will
+        } else if (registration != null) {
+            registration.close(); // the internal connection never came up
+        }
+        while (!early.isEmpty()) {
+            early.poll().release();
+        }
+        if (acks != null) {
+            acks.close();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            metrics.rejected(MqttMetrics.TOO_LARGE);
+            refuse(ctx, PACKET_TOO_LARGE, cause.getMessage());
+        } else if (cause instanceof CorruptedFrameException) {
+            refuse(ctx, MALFORMED_PACKET, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            ctx.close(); // connection reset and the like: nothing to say
+        } else {
+            log.debug("MQTT connection from {} failed", ctx.channel().remoteAddress(), cause);
+            ctx.close();
+        }
+    }
+
+    /** Closes the device connection, telling an MQTT 5 device why. */
+    private void refuse(ChannelHandlerContext ctx, int reasonCode, String why) {
+        log.warn("MQTT connection from {} closed: {}", ctx.channel().remoteAddress(), why);
+        if (!mqtt5) {
+            ctx.close();
+            return;
+        }
+        ByteBuf disconnect = Unpooled.wrappedBuffer(new byte[] {(byte) (DISCONNECT << 4), 1, (byte) reasonCode});
+        ctx.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static List<X509Certificate> peerChain(SslHandler tls) {
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate certificate : tls.engine().getSession().getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of(); // no client certificate (clientAuth NONE or OPTIONAL)
+        }
+    }
+
+    /** The internal connection's end: everything the broker sends goes to the device, acknowledgements via acks. */
+    private final class BrokerSide extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            ByteBuf frame = (ByteBuf) message;
+            if (!acks.fromBroker(frame)) {
+                device.write(frame, device.voidPromise());
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            device.flush();
+            if (!device.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false); // resumed by channelWritabilityChanged above
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (broker != null && !closed && early.isEmpty()) {
+                device.channel().config().setAutoRead(ctx.channel().isWritable());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            registration.close();
+            // Flush what the broker said last (a CONNACK refusal, a DISCONNECT with its reason), then close.
+            device.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("internal MQTT connection for {} failed", device.channel().remoteAddress(), cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.fogbridge.mqtt;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An MQTT 5 device written packet by packet on a plain socket, for tests that must see the order of the broker's
+ * answers on the wire (a client library may complete its futures on several threads). Not thread-safe.
+ */
+final class RawMqtt5Device implements AutoCloseable {
+
+    /** A packet as read: its type (upper four bits of the first byte) and the bytes after the remaining length. */
+    record Packet(int type, byte[] body) {
+        int packetId() {
+            return ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        }
+
+        /** A PUBACK's reason code: absent means 0 (success). */
+        int reasonCode() {
+            return body.length > 2 ? body[2] & 0xff : 0;
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    /** Connects, sends CONNECT (clean start, keep-alive 60 s) and reads the CONNACK, which must accept. */
+    RawMqtt5Device(int port, String clientId) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(15_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0});
+        writeString(body, clientId);
+        send(0x10, body);
+        Packet connack = read();
+        if (connack.type() != 2 || connack.body()[1] != 0) {
+            throw new IOException("CONNECT refused: type " + connack.type() + ", reason " + connack.body()[1]);
+        }
+    }
+
+    /** Sends a QoS 1 PUBLISH without waiting for anything. */
+    void publishQos1(int packetId, String topic, String payload) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, topic);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xff);
+        body.write(0); // no properties
+        body.write(payload.getBytes(StandardCharsets.UTF_8));
+        send(0x32, body);
+    }
+
+    /** The next packet from the broker; fails after 15 s. */
+    Packet read() throws IOException {
+        int type = in.readUnsignedByte() >> 4;
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = in.readUnsignedByte();
+            length |= (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        return new Packet(type, body);
+    }
+
+    /** True if nothing arrives within {@code millis}; fails if something does (it is consumed). */
+    boolean quietFor(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the broker closed the connection");
+            }
+            throw new IllegalStateException("the broker sent a packet (first byte 0x" + Integer.toHexString(b) + ")");
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(15_000);
+        }
+    }
+
+    private void send(int firstByte, ByteArrayOutputStream body) throws IOException {
+        ByteArrayOutputStream packet = new ByteArrayOutputStream();
+        packet.write(firstByte);
+        int value = body.size();
+        do {
+            int b = value & 0x7f;
+            value >>>= 7;
+            packet.write(value > 0 ? b | 0x80 : b);
+        } while (value > 0);
+        body.writeTo(packet);
+        out.write(packet.toByteArray());
+        out.flush();
+    }
+
+    private static void writeString(ByteArrayOutputStream out, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes.length >> 8);
+        out.write(bytes.length & 0xff);
+        out.write(bytes);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
