@@ -56,6 +56,7 @@ final class SpoolStage {
                 .fsync(settings.fsync())
                 .whenFull(settings.whenFull())
                 .segmentBytes(settings.segmentBytes())
+                .groupCommitDelay(settings.groupCommitDelay())
                 .clock(clock)
                 .build();
     }

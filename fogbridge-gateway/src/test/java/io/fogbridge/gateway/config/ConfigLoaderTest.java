@@ -266,7 +266,7 @@ class ConfigLoaderTest {
     void sectionThatIsNotAMapping() {
         assertThat(problems("kafka: {bootstrapServers: k:9092}\nspool: 5\n"))
                 .containsExactly("config.yaml:2: spool: expected a mapping of maxBytes, maxAge, fsync, whenFull,"
-                        + " segmentBytes, got '5'");
+                        + " segmentBytes, groupCommitDelay, got '5'");
     }
 
     @Test
@@ -337,6 +337,19 @@ class ConfigLoaderTest {
         assertThat(problems("kafka: {bootstrapServers: k:9092}\nspool: {maxBytes: 16MiB, segmentBytes: 64MiB}\n"))
                 .containsExactly("config.yaml:2: spool.maxBytes: spool.maxBytes (16MiB) must be at least twice"
                         + " spool.segmentBytes (64MiB)");
+    }
+
+    @Test
+    void groupCommitDelayIsBoundedAndZeroTurnsTheHoldOff() throws Exception {
+        assertThat(problems("kafka: {bootstrapServers: k:9092}\nspool: {groupCommitDelay: 250ms}\n"))
+                .containsExactly("config.yaml:2: spool.groupCommitDelay: at most 100 ms: it is added to every"
+                        + " acknowledgement at moderate loads");
+        assertThat(load("kafka: {bootstrapServers: k:9092}\nspool: {groupCommitDelay: 0ms}\n")
+                        .spool()
+                        .groupCommitDelay())
+                .isZero();
+        assertThat(load("kafka: {bootstrapServers: k:9092}\n").spool().groupCommitDelay())
+                .isEqualTo(Duration.ofMillis(2));
     }
 
     @Test

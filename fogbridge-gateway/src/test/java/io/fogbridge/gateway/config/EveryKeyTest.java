@@ -51,6 +51,8 @@ class EveryKeyTest {
             spool.fsync                | interval:0      | expected 'interval:<ms>' with 1 to 60000 ms
             spool.whenFull             | explode         | expected one of block, drop-oldest, drop-newest
             spool.segmentBytes         | 2GiB            | expected a size between 64KiB and 1GiB
+            spool.groupCommitDelay     | 1s              | at most 100 ms: it is added to every acknowledgement at moderate loads
+            spool.groupCommitDelay     | soon            | got 'soon'
             http.host                  | "a b"           | expected host name or IP address
             http.port                  | "-1"            | expected a port 0-65535
             http.tokenFile             | "a\\0b"         | not a valid path
