@@ -209,19 +209,21 @@ class DeviceOnboardingIT {
                             .doesNotContain("sensor-9");
 
                     // 3. Approved with the CLI; the gateway applies it without a restart.
-                    int approved = Main.commandLine()
-                            .execute(
-                                    "device",
-                                    "approve",
-                                    "sensor-9",
-                                    "--kubernetes",
-                                    "--namespace",
-                                    NS,
-                                    "--api-server",
-                                    server.url("/").replaceAll("/$", ""));
-                    assertThat(approved)
-                            .as("fogbridge device approve exit code")
-                            .isZero();
+                    try (ChildJvm approve = ChildJvm.start(
+                            Main.class,
+                            List.of("-XX:TieredStopAtLevel=1"),
+                            "device",
+                            "approve",
+                            "sensor-9",
+                            "--kubernetes",
+                            "--namespace",
+                            NS,
+                            "--api-server",
+                            server.url("/").replaceAll("/$", ""))) {
+                        assertThat(approve.waitFor(60, TimeUnit.SECONDS))
+                                .as("fogbridge device approve exit code")
+                                .isZero();
+                    }
                     assertThat(device(client).getSpec().approved).isTrue();
                     await().atMost(Duration.ofSeconds(30))
                             .alias("Registered=True once rendered")
@@ -240,7 +242,8 @@ class DeviceOnboardingIT {
                         .alias("the next connection's publish is acknowledged (MQTT 5: 0x87 while pending)")
                         .until(() -> publishOnce(mosquittoPub, mqttPort, "flows") == 0);
                 System.out.printf(
-                        "onboarding: approved device published %d ms after the Device was rendered%n",
+                        "onboarding: the approved device's next connection published %d ms after the pending one"
+                                + " was closed%n",
                         (System.nanoTime() - start) / 1_000_000);
                 List<String> values = telemetryOf(kafka, "sensor-9");
                 assertThat(values)
