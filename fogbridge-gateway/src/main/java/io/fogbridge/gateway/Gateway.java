@@ -115,6 +115,7 @@ public final class Gateway implements AutoCloseable {
         });
         OpsServer preparedOps = timeline.time("ops-prepare", () -> OpsEndpoints.prepare(this, opsToken, stages));
         awaitStarted(busStarted);
+        OnboardingStage.start(config, bus.devices(), dataDir, clock, registry, stages);
         CommandPath.Started commandPath =
                 timeline.time("commands", () -> CommandPath.start(config, dataDir, bus, spool, registry, stages));
         commands = commandPath.router();

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 record ConnectionPrincipal(String tenant, String device, Set<String> roles, Set<String> via) {
 
     private static final String KEY = "fogbridge.principal";
+    private static final String PENDING = "fogbridge.pending";
 
     static ConnectionPrincipal of(RegisteredDevice device) {
         return new ConnectionPrincipal(device.tenant(), device.id(), device.roles(), device.via());
@@ -44,6 +45,19 @@ record ConnectionPrincipal(String tenant, String device, Set<String> roles, Set<
 
     void store(ConnectionAttributeStore store) {
         store.putAsString(KEY, tenant + "\n" + device + "\n" + String.join(",", roles) + "\n" + String.join(",", via));
+    }
+
+    /** Marks the connection as held pending approval (onboarding): what it publishes is dropped. */
+    static void markPending(ConnectionAttributeStore store) {
+        store.putAsString(PENDING, "true");
+    }
+
+    /** Whether the connection is held pending approval. */
+    static boolean pending(ClientBasedInput input) {
+        return input.getConnectionInformation()
+                .getConnectionAttributeStore()
+                .getAsString(PENDING)
+                .isPresent();
     }
 
     boolean mayActFor(String deviceId) {

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code fogbridge.mqtt.received} (tag {@code qos}): publishes handed to the uplink
  *   <li>{@code fogbridge.mqtt.rejected} (tag {@code reason}): publishes refused to the sender, by reason
+ *   <li>{@code fogbridge.mqtt.pending.dropped}: publishes of devices held pending approval (onboarding), dropped at
+ *       the edge: neither spooled nor delivered to local subscribers
  *   <li>{@code fogbridge.mqtt.connections}: connected clients (embedded broker)
  *   <li>{@code fogbridge.mqtt.broker.queued}: publishes the embedded broker queued for the uplink ({@link BrokerBacklog})
  *   <li>{@code fogbridge.mqtt.connections.refused} (tag {@code reason}: quota): CONNECTs refused at the connection
@@ -57,6 +59,16 @@ final class MqttMetrics {
         Counter counter = qos == QoS.AT_MOST_ONCE ? receivedQos0 : receivedQos1;
         if (counter != null) {
             counter.increment();
+        }
+    }
+
+    /** A publish of a device pending approval, dropped. */
+    void pendingDropped() {
+        if (registry != null) {
+            Counter.builder("fogbridge.mqtt.pending.dropped")
+                    .description("Publishes of devices pending approval, dropped at the edge")
+                    .register(registry)
+                    .increment();
         }
     }
 

@@ -159,6 +159,20 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                 output.authenticateSuccessfully();
                 log.debug("client {} authenticated as {} ({})", Untrusted.of(clientId), principal.name(), who);
             }
+            case AuthResult.Pending pending -> {
+                // Plug-and-play onboarding: let it in, hold what it sends (the interceptor drops it) until approved.
+                ConnectionPrincipal principal = ConnectionPrincipal.of(pending.device());
+                ConnectionAttributeStore store =
+                        input.getConnectionInformation().getConnectionAttributeStore();
+                principal.store(store);
+                ConnectionPrincipal.markPending(store);
+                output.authenticateSuccessfully();
+                log.info(
+                        "client {} ({}) connected as {}, pending approval: nothing it sends leaves the edge",
+                        Untrusted.of(clientId),
+                        who,
+                        principal.name());
+            }
             case AuthResult.Refused refused -> {
                 ConnackReasonCode code =
                         switch (refused.reason()) {

@@ -2,6 +2,7 @@ package io.fogbridge.mqtt;
 
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
+import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.api.device.Proof;
 import io.fogbridge.api.device.Verdict;
@@ -56,10 +57,14 @@ final class RevocationWatch implements AutoCloseable {
         void disconnect(String clientId, String reason);
     }
 
-    /** {@code until} null: not reviewed yet (it may have authenticated against an older snapshot). */
-    private record Tracked(long connection, ConnectionPrincipal principal, Proof proof, Instant until) {
+    /**
+     * {@code until} null: not reviewed yet (it may have authenticated against an older snapshot). {@code pending}: held
+     * pending approval (onboarding); reviewed by authenticating its certificate again.
+     */
+    private record Tracked(
+            long connection, ConnectionPrincipal principal, Proof proof, Instant until, boolean pending) {
         Tracked reviewedUntil(Instant next) {
-            return new Tracked(connection, principal, proof, next);
+            return new Tracked(connection, principal, proof, next, pending);
         }
     }
 
@@ -119,12 +124,17 @@ final class RevocationWatch implements AutoCloseable {
         }
         long number = connectionNumbers.incrementAndGet();
         store.putAsString(CONNECTION, Long.toString(number));
-        track(clientId(input), number, principal, proof);
+        track(clientId(input), number, principal, proof, ConnectionPrincipal.pending(input));
     }
 
     /** Starts reviewing connection {@code number} of {@code clientId}; the next {@link #review()} checks it. */
     void track(String clientId, long number, ConnectionPrincipal principal, Proof proof) {
-        connections.put(clientId, new Tracked(number, principal, proof, null));
+        track(clientId, number, principal, proof, false);
+    }
+
+    /** As above; a {@code pending} connection is closed once the directory no longer holds it pending. */
+    void track(String clientId, long number, ConnectionPrincipal principal, Proof proof, boolean pending) {
+        connections.put(clientId, new Tracked(number, principal, proof, null, pending));
     }
 
     /** A connection closed, for whatever reason. */
@@ -163,6 +173,10 @@ final class RevocationWatch implements AutoCloseable {
                 continue;
             }
             ConnectionPrincipal principal = tracked.principal();
+            if (tracked.pending()) {
+                reviewPending(entry.getKey(), tracked, now);
+                continue;
+            }
             Verdict verdict = directory.review(principal.tenant(), principal.device(), tracked.proof(), now);
             switch (verdict) {
                 case Verdict.Stands stands ->
@@ -173,6 +187,32 @@ final class RevocationWatch implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A connection held pending approval stays while its certificate is still pending. Once approved (or refused) it
+     * is closed: what it proved at connect is not what it may do now, and its next connection authenticates afresh
+     * (and flows, when approved).
+     */
+    private void reviewPending(String clientId, Tracked tracked, Instant now) {
+        if (!(tracked.proof() instanceof Proof.Certificate certificate)) {
+            return;
+        }
+        AuthResult result = directory.authenticate(List.of(certificate.leaf()), now);
+        if (result instanceof AuthResult.Pending) {
+            connections.replace(clientId, tracked, tracked.reviewedUntil(Instant.MAX));
+            return;
+        }
+        if (connections.remove(clientId, tracked)) {
+            boolean approved = result instanceof AuthResult.Authenticated;
+            metrics.revoked(approved ? "approved" : Verdict.Reason.CREDENTIAL_REVOKED.tag());
+            log.info(
+                    "client {} ({}) disconnected: {}",
+                    Untrusted.of(clientId),
+                    tracked.principal().name(),
+                    approved ? "approved, its next connection flows" : "no longer pending, refused now");
+            disconnector.disconnect(clientId, approved ? "approved: reconnect" : "not authorized");
         }
     }
 

@@ -103,6 +103,10 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
             refuseTooLarge(input, output, payload.remaining());
             return;
         }
+        if (ConnectionPrincipal.pending(input)) {
+            dropPending(input, output);
+            return;
+        }
         String denial = acl.publishDenial(ConnectionPrincipal.of(input), packet.getTopic());
         if (denial != null) {
             refuseNotAuthorized(input, output, denial);
@@ -277,6 +281,22 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
      * Topic ACL violation: nothing reaches the uplink or local subscribers. QoS 1: PUBACK 0x87 (HiveMQ disconnects a
      * 3.1.1 client, which has no way to hear it). QoS 0: disconnect with 0x87. Other clients are not affected.
      */
+    /**
+     * A device held pending approval: nothing it sends leaves the edge, not even to local subscribers. MQTT 5 hears
+     * why (0x87 "pending approval"); an MQTT 3.1.1 client, which HiveMQ would disconnect for any refusal, gets its
+     * PUBACK, so it does not reconnect in a loop: onboarding drops its data knowingly and counts it.
+     */
+    private void dropPending(PublishInboundInput input, PublishInboundOutput output) {
+        metrics.pendingDropped();
+        boolean v5 = input.getConnectionInformation().getMqttVersion()
+                == com.hivemq.extension.sdk.api.packets.general.MqttVersion.V_5;
+        if (v5 && input.getPublishPacket().getQos().getQosNumber() > 0) {
+            output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "pending approval");
+        } else {
+            output.preventPublishDelivery();
+        }
+    }
+
     private void refuseNotAuthorized(PublishInboundInput input, PublishInboundOutput output, String denial) {
         String clientId = input.getClientInformation().getClientId();
         log.warn("client {}: {}; refused (not authorized)", Untrusted.of(clientId), Untrusted.of(denial));

@@ -98,6 +98,10 @@ final class WillRelay implements AutoCloseable {
         if (will == null) {
             return;
         }
+        if (ConnectionPrincipal.pending(connection)) {
+            metrics.pendingDropped(); // a device held pending approval sends nothing past the edge, its will neither
+            return;
+        }
         String clientId = connection.getClientInformation().getClientId();
         DeviceRef sender = senders.senderOf(connection);
         ConnectionPrincipal principal = ConnectionPrincipal.of(connection);

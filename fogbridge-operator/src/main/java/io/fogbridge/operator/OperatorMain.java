@@ -4,6 +4,7 @@ import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.reconcile.DesiredRefusalWriter;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
+import io.fogbridge.operator.twin.DeviceProposals;
 import io.fogbridge.operator.twin.KafkaDesiredCommands;
 import io.fogbridge.operator.twin.KafkaTwinConsumer;
 import io.fogbridge.operator.twin.KubernetesTwinSink;
@@ -64,10 +65,13 @@ public final class OperatorMain {
         if (twinKafka != null && !twinKafka.isBlank()) {
             // Gateways with twin.report: kafka publish to fog.twin.<tenant> of this cluster; their updates are written
             // here with the operator's client.
+            // Their newcomer reports (plug-and-play onboarding) come the same way, from every gateway that onboards.
+            var twinClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
             new KafkaTwinConsumer(
                             twinKafka,
                             kafkaProperties(System.getenv()),
-                            new KubernetesTwinSink(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()))
+                            new KubernetesTwinSink(twinClient),
+                            new DeviceProposals(twinClient))
                     .start();
         }
         operator.installShutdownHook(Duration.ofSeconds(10));

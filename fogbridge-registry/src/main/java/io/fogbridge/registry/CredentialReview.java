@@ -1,5 +1,6 @@
 package io.fogbridge.registry;
 
+import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.Proof;
 import io.fogbridge.api.device.Verdict;
 import io.fogbridge.api.device.Verdict.Reason;
@@ -26,6 +27,18 @@ public final class CredentialReview {
         String name = deviceId + "@" + tenantId;
         Tenant tenant = snapshot.tenant(tenantId).orElse(null);
         Device device = tenant == null ? null : tenant.devices().get(deviceId);
+        if (device == null && proof instanceof Proof.Certificate certificate) {
+            // Admitted by its tenant's onboarding policy, not registered: it stands while the policy still admits it.
+            AuthResult onboarded = DeviceAuthenticator.onboard(snapshot, certificate.leaf());
+            if (onboarded instanceof AuthResult.Authenticated admitted
+                    && admitted.device().tenant().equals(tenantId)
+                    && admitted.device().id().equals(deviceId)) {
+                Instant end = certificate.leaf().getNotAfter().toInstant();
+                return now.isBefore(end)
+                        ? new Verdict.Stands(end)
+                        : new Verdict.Revoked(Reason.EXPIRED, "the certificate of " + name + " expired at " + end);
+            }
+        }
         if (device == null) {
             return new Verdict.Revoked(Reason.REMOVED, "device " + name + " is no longer in the registry");
         }

@@ -4,11 +4,15 @@ import io.fogbridge.api.DeviceId;
 import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.AuthResult.Reason;
 import io.fogbridge.api.device.Proof;
+import io.fogbridge.api.device.RegisteredDevice;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks a connecting client's credentials against the {@link DeviceRegistry}'s current snapshot.
@@ -97,7 +101,61 @@ public final class DeviceAuthenticator {
                 }
             }
         }
+        if (refusal.reason() == Reason.BAD_CREDENTIALS) {
+            AuthResult onboarded = onboard(snapshot, leaf);
+            if (onboarded != null) {
+                return onboarded;
+            }
+        }
         return refusal;
+    }
+
+    /**
+     * Plug-and-play onboarding of a certificate no registered device claims: null when no tenant that onboards
+     * trusts its issuer (the caller refuses it as unknown), else what the tenant's {@link Onboarding} decides for the
+     * device its CN names. An id the tenant has registered is never taken over by a certificate of the CA alone.
+     */
+    static AuthResult onboard(Registry snapshot, X509Certificate leaf) {
+        List<Tenant> tenants = snapshot.tenants().values().stream()
+                .filter(t -> t.onboarding() != null && issuedByOneOf(leaf, t.trustedCas()))
+                .sorted(Comparator.comparing(Tenant::id))
+                .toList();
+        if (tenants.isEmpty()) {
+            return null;
+        }
+        String subject = leaf.getSubjectX500Principal().getName();
+        if (tenants.size() > 1) {
+            return new AuthResult.Refused(
+                    Reason.BAD_CREDENTIALS,
+                    "certificate '" + subject + "' was issued by a CA that tenants "
+                            + String.join(", ", tenants.stream().map(Tenant::id).toList())
+                            + " all trust and onboard from: not onboarded, the tenant is ambiguous");
+        }
+        Tenant tenant = tenants.getFirst();
+        String id = CommonName.of(leaf.getSubjectX500Principal());
+        if (id == null) {
+            return new AuthResult.Refused(
+                    Reason.BAD_CREDENTIALS,
+                    "certificate '" + subject + "' of tenant " + tenant.id() + "'s CA has no CN usable as a device id ("
+                            + DeviceId.ID_RULE + ")");
+        }
+        if (tenant.devices().containsKey(id)) {
+            return new AuthResult.Refused(
+                    Reason.BAD_CREDENTIALS,
+                    "certificate '" + subject + "' names device " + id + "@" + tenant.id()
+                            + ", which is registered without this subject: the CA alone does not take over a"
+                            + " registered id");
+        }
+        if (!tenant.enabled()) {
+            return new AuthResult.Refused(
+                    Reason.DISABLED, "tenant of device " + id + "@" + tenant.id() + " is disabled");
+        }
+        RegisteredDevice device = new RegisteredDevice(tenant.id(), id, true, Set.of(), Set.of(), Map.of());
+        Proof.Certificate proof = new Proof.Certificate(leaf);
+        return switch (tenant.onboarding().decide(subject)) {
+            case ADMIT -> new AuthResult.Authenticated(device, proof);
+            case PENDING -> new AuthResult.Pending(device, proof, subject);
+        };
     }
 
     private static AuthResult enabled(Registry snapshot, Device device, Proof proof) {

@@ -32,6 +32,7 @@ public final class DeviceRegistry implements DeviceDirectory {
 
     private volatile Versioned current;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final OnboardingQueue onboarding = new OnboardingQueue();
 
     private DeviceRegistry(Registry initial) {
         this.current = new Versioned(Objects.requireNonNull(initial, "initial"), 0);
@@ -53,6 +54,7 @@ public final class DeviceRegistry implements DeviceDirectory {
             version = current.version() + 1;
             current = new Versioned(next, version);
         }
+        onboarding.forget(n -> next.device(n.tenant(), n.id()).isPresent());
         for (Listener listener : listeners) {
             try {
                 listener.changed(version);
@@ -86,7 +88,16 @@ public final class DeviceRegistry implements DeviceDirectory {
 
     @Override
     public AuthResult authenticate(List<X509Certificate> chain, Instant now) {
-        return DeviceAuthenticator.certificate(current(), chain, now);
+        Registry snapshot = current();
+        AuthResult result = DeviceAuthenticator.certificate(snapshot, chain, now);
+        onboarding.record(
+                result, snapshot, chain.getFirst().getIssuerX500Principal().getName(), now);
+        return result;
+    }
+
+    /** The certificates onboarding has seen that the registry does not hold yet. */
+    public OnboardingQueue onboarding() {
+        return onboarding;
     }
 
     @Override

@@ -34,6 +34,9 @@ import javax.security.auth.x500.X500Principal;
  *   acme:
  *     enabled: true
  *     trustedCa: certs/acme-ca.pem        # PEM file (one or more CA certificates), relative to this file
+ *     onboarding:                         # unregistered certificates of trustedCa (else refused)
+ *       policy: auto                      # manual: held pending until `fogbridge device approve`
+ *       subjectPattern: "CN=sensor-[0-9]+,O=acme"   # auto: admitted when the whole subject matches, else pending
  *     devices:
  *       lathe-1:
  *         enabled: true
@@ -129,7 +132,20 @@ public final class RegistryFile {
                 List<X509Certificate> cas = entry.trustedCa() == null
                         ? List.of()
                         : readCertificates(file.toAbsolutePath().resolveSibling(entry.trustedCa()));
-                tenants.put(t.getKey(), new Tenant(t.getKey(), entry.enabled(), cas, devices));
+                if (entry.onboarding() != null && cas.isEmpty()) {
+                    throw new IllegalArgumentException("onboarding needs trustedCa: only certificates of the tenant's"
+                            + " own CA are held pending");
+                }
+                tenants.put(
+                        t.getKey(),
+                        new Tenant(
+                                t.getKey(),
+                                entry.enabled(),
+                                cas,
+                                devices,
+                                entry.onboarding() == null
+                                        ? null
+                                        : entry.onboarding().onboarding()));
             } catch (IllegalArgumentException e) {
                 throw new RegistryFileException(where + ": " + e.getMessage(), e);
             }
@@ -173,21 +189,33 @@ public final class RegistryFile {
         }
     }
 
-    record TenantEntry(Boolean enabledFlag, String trustedCa, Map<String, DeviceEntry> devices) {
-        static final TenantEntry EMPTY = new TenantEntry(null, null, null);
+    record TenantEntry(
+            Boolean enabledFlag, String trustedCa, OnboardingEntry onboarding, Map<String, DeviceEntry> devices) {
+        static final TenantEntry EMPTY = new TenantEntry(null, null, null, null);
 
         TenantEntry(
                 @JsonProperty("enabled") Boolean enabledFlag,
                 @JsonProperty("trustedCa") String trustedCa,
+                @JsonProperty("onboarding") OnboardingEntry onboarding,
                 @JsonProperty("devices") Map<String, DeviceEntry> devices) {
             this.enabledFlag = enabledFlag;
             this.trustedCa = trustedCa;
+            this.onboarding = onboarding;
             this.devices = devices == null ? Map.of() : new LinkedHashMap<>(devices);
             this.devices.keySet().forEach(id -> Ids.check("device id", id));
         }
 
         boolean enabled() {
             return enabledFlag == null || enabledFlag;
+        }
+    }
+
+    record OnboardingEntry(Onboarding onboarding) {
+        @JsonCreator
+        OnboardingEntry(
+                @JsonProperty(value = "policy", required = true) String policy,
+                @JsonProperty("subjectPattern") String subjectPattern) {
+            this(Onboarding.of(policy, subjectPattern));
         }
     }
 

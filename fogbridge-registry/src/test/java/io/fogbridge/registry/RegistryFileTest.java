@@ -118,6 +118,35 @@ class RegistryFileTest {
         assertThat(RegistryFile.read(write("")).deviceCount()).isZero();
     }
 
+    @Test
+    void readsATenantsOnboardingPolicyAndRefusesOneWithoutItsCa() throws Exception {
+        CertificateFactory.ca("CN=Acme CA").writeCertificatePem(dir.resolve("acme-ca.pem"));
+        Path file = write("""
+                tenants:
+                  acme:
+                    trustedCa: acme-ca.pem
+                    onboarding:
+                      policy: auto
+                      subjectPattern: "CN=sensor-[0-9]+,O=acme"
+                  globex:
+                    onboarding: {policy: manual}
+                """);
+        assertThatThrownBy(() -> RegistryFile.read(file))
+                .hasMessageContaining("tenants.globex")
+                .hasMessageContaining("onboarding needs trustedCa");
+
+        Files.writeString(file, Files.readString(file).replace("  globex:\n    onboarding: {policy: manual}\n", ""));
+        Onboarding onboarding =
+                RegistryFile.read(file).tenant("acme").orElseThrow().onboarding();
+        assertThat(onboarding).isEqualTo(Onboarding.of("auto", "CN=sensor-[0-9]+,O=acme"));
+
+        Files.writeString(file, Files.readString(file).replace("policy: auto", "policy: manual"));
+        assertThatThrownBy(() -> RegistryFile.read(file))
+                .as("the error names the line and the entry")
+                .hasMessageMatching("(?s).*registry\\.yaml:\\d+ at tenants\\.acme\\.onboarding.*")
+                .hasMessageContaining("subjectPattern belongs to onboarding policy auto");
+    }
+
     private Path write(String yaml) throws Exception {
         Path file = dir.resolve("registry.yaml");
         Files.writeString(file, yaml);

@@ -238,6 +238,16 @@ final class DeviceHttpHandler {
         return switch (result) {
             case AuthResult.Authenticated authenticated ->
                 new RequestSender.Authenticated(authenticated.device(), clientId);
+            case AuthResult.Pending pending -> {
+                // Onboarding holds the device at the edge; a request has no session to hold, so it is answered now.
+                log.warn(
+                        "HTTP request from {} refused: {} is pending approval",
+                        Untrusted.of(clientId),
+                        pending.device().name());
+                metrics.authFailed();
+                respond(exchange, 403, "pending approval");
+                yield null;
+            }
             case AuthResult.Refused refused -> {
                 log.warn("HTTP request from {} refused: {}", Untrusted.of(clientId), Untrusted.of(refused.detail()));
                 switch (refused.reason()) {

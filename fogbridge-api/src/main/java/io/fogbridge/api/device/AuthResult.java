@@ -16,6 +16,18 @@ public sealed interface AuthResult {
      */
     record Refused(Reason reason, String detail) implements AuthResult {}
 
+    /**
+     * Plug-and-play onboarding: a client certificate issued by the CA of a tenant that onboards devices, for an id
+     * (the certificate's CN) that tenant has not registered. The client may connect, but nothing it sends leaves the
+     * edge (a transport drops and counts it) until an administrator, or the tenant's policy, admits it; the device's
+     * next connection after that authenticates as {@link Authenticated}. Transports without certificates never see
+     * it.
+     *
+     * @param device  what the device would be: its tenant and id, no roles, no {@code via}
+     * @param subject the certificate's subject DN (RFC 2253), what an approval registers
+     */
+    record Pending(RegisteredDevice device, Proof.Certificate proof, String subject) implements AuthResult {}
+
     enum Reason {
         /** Unknown device or tenant, wrong password, or a certificate not issued by the tenant's CA. */
         BAD_CREDENTIALS,

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code fogbridge device add|list|remove|set-password}: edits the registry file a running gateway watches (changes
+ * {@code fogbridge device add|list|remove|set-password|approve}: edits the registry file a running gateway watches (changes
  * apply within a second, without a restart). Passwords are read from a file or stdin (never from the command line,
  * where {@code ps} and shell history would keep them), never echoed, and stored only as bcrypt hashes.
  */
@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
             DeviceCommand.Add.class,
             DeviceCommand.ListDevices.class,
             DeviceCommand.Remove.class,
-            DeviceCommand.SetPassword.class
+            DeviceCommand.SetPassword.class,
+            DeviceApprove.class
         })
 final class DeviceCommand implements Runnable {
 

@@ -10,10 +10,17 @@ import java.time.Duration;
  * @param maxPayload bytes; larger messages are refused on every protocol
  * @param ackTimeout how long an at-least-once message may wait for the spool before the device gets an error
  * @param pipelinedAcks MQTT devices connect through the PUBACK-holding relay (decision 0001)
+ * @param reportNewcomers certificate devices held pending by onboarding go to {@code fog.twin.<tenant>}
  */
-public record DeviceSettings(Path registry, long maxPayload, Duration ackTimeout, boolean pipelinedAcks) {
+public record DeviceSettings(
+        Path registry, long maxPayload, Duration ackTimeout, boolean pipelinedAcks, boolean reportNewcomers) {
 
     public static final DeviceSettings DEFAULTS = new DeviceSettings(null, 256L << 10, Duration.ofSeconds(10), false);
+
+    /** Without reporting newcomers to Kafka. */
+    public DeviceSettings(Path registry, long maxPayload, Duration ackTimeout, boolean pipelinedAcks) {
+        this(registry, maxPayload, ackTimeout, pipelinedAcks, false);
+    }
 
     /** Without pipelined acknowledgements (the default). */
     public DeviceSettings(Path registry, long maxPayload, Duration ackTimeout) {

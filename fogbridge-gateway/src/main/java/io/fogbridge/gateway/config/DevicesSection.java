@@ -59,6 +59,15 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
                     + " ACLs, reason codes, wills and retained messages. Linux only (each relayed connection uses its"
                     + " own 127.x.y.z address). Embedded broker only.");
 
+    public static final ConfigKey<Boolean> REPORT_NEWCOMERS = ConfigKey.define(
+            "devices.reportNewcomers",
+            ValueTypes.bool(),
+            false,
+            "Publish the certificate devices that plug-and-play onboarding holds pending (or a tenant's `auto` policy"
+                    + " admitted) to `fog.twin.<tenant>`, where the operator turns each into a Device resource awaiting"
+                    + " approval. They are listed in `<gateway.dataDir>/newcomers.yaml` either way (read by `fogbridge"
+                    + " device approve`). The operator sets it for Gateways whose tenants onboard.");
+
     @Override
     public String name() {
         return "devices";
@@ -66,7 +75,7 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(REGISTRY, MAX_PAYLOAD, ACK_TIMEOUT, PIPELINED_ACKS);
+        return List.of(REGISTRY, MAX_PAYLOAD, ACK_TIMEOUT, PIPELINED_ACKS, REPORT_NEWCOMERS);
     }
 
     @Override
@@ -82,6 +91,10 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
             return null;
         }
         return new DeviceSettings(
-                values.get(REGISTRY), values.get(MAX_PAYLOAD), values.get(ACK_TIMEOUT), values.get(PIPELINED_ACKS));
+                values.get(REGISTRY),
+                values.get(MAX_PAYLOAD),
+                values.get(ACK_TIMEOUT),
+                values.get(PIPELINED_ACKS),
+                values.get(REPORT_NEWCOMERS));
     }
 }

@@ -59,7 +59,9 @@ public class DeviceSpec {
     @JsonPropertyDescription("Desired value per property; the twin reports the actual ones in `status.reported`.")
     public Map<String, JsonNode> desired;
 
-    @JsonPropertyDescription("An administrator admitted the device (plug-and-play onboarding, not built yet).")
+    @JsonPropertyDescription("Admits a Device proposed by plug-and-play onboarding (label `fogbridge.io/newcomer`):"
+            + " until then it is not in the gateway's registry and `Registered` is False, reason PendingApproval."
+            + " Devices written by hand need no approval.")
     public Boolean approved;
 
     /** How the device reaches the gateway, or the gateway it. */

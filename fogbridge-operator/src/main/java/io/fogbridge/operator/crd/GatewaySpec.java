@@ -66,4 +66,8 @@ public class GatewaySpec {
 
     @JsonPropertyDescription("The device twin: whether the gateway writes its Devices' reported state.")
     public TwinSpec twin;
+
+    @JsonPropertyDescription("Tenants whose devices log in with client certificates: their CA, and plug-and-play"
+            + " onboarding of certificates no Device registers yet.")
+    public List<TenantSpec> tenants;
 }

@@ -65,7 +65,8 @@ public final class DeviceCheck {
         return rendered;
     }
 
-    private static byte[] secretValue(DeviceCredentials.SecretKeyRef ref, String what, SecretLookup secrets)
+    /** The value of a Secret key, or null when {@code ref} is; the {@code what} names the field in a refusal. */
+    public static byte[] secretValue(DeviceCredentials.SecretKeyRef ref, String what, SecretLookup secrets)
             throws InvalidDevice {
         if (ref == null) {
             return null;

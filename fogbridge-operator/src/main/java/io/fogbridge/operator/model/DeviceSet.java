@@ -41,16 +41,28 @@ public final class DeviceSet {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
-    private final List<RenderedDevice> devices;
+    /** The CAs of every tenant, one PEM: what listeners that ask for client certificates trust. */
+    public static final String CLIENT_CAS_FILE = "client-cas.pem";
 
-    private DeviceSet(List<RenderedDevice> devices) {
+    private final List<RenderedDevice> devices;
+    private final List<RenderedTenant> tenants;
+
+    private DeviceSet(List<RenderedDevice> devices, List<RenderedTenant> tenants) {
         this.devices = devices.stream()
                 .sorted(Comparator.comparing(RenderedDevice::tenant).thenComparing(RenderedDevice::id))
+                .toList();
+        this.tenants = tenants.stream()
+                .sorted(Comparator.comparing(RenderedTenant::name))
                 .toList();
     }
 
     public static DeviceSet of(List<RenderedDevice> devices) {
-        return new DeviceSet(devices);
+        return new DeviceSet(devices, List.of());
+    }
+
+    /** With the Gateway's {@code spec.tenants}: their CAs and onboarding policies go into the registry too. */
+    public static DeviceSet of(List<RenderedDevice> devices, List<RenderedTenant> tenants) {
+        return new DeviceSet(devices, tenants);
     }
 
     public List<RenderedDevice> devices() {
@@ -64,7 +76,30 @@ public final class DeviceSet {
         data.put(PSK_FILE, pskFile());
         data.put(TwinAccess.TWIN_FILE, twinYaml());
         data.put(RENDERED_LIST, devices.stream().map(d -> d.renderedAs() + "\n").collect(Collectors.joining()));
+        data.putAll(caFiles());
         return data;
+    }
+
+    /** Each tenant's CA file, and all of them in {@link #CLIENT_CAS_FILE}; empty when no tenant names a CA. */
+    Map<String, String> caFiles() {
+        Map<String, String> files = new TreeMap<>();
+        StringBuilder all = new StringBuilder();
+        for (RenderedTenant tenant : tenants) {
+            if (tenant.caPem() != null) {
+                String pem = tenant.caPem().endsWith("\n") ? tenant.caPem() : tenant.caPem() + "\n";
+                files.put(tenant.caFile(), pem);
+                all.append(pem);
+            }
+        }
+        if (!all.isEmpty()) {
+            files.put(CLIENT_CAS_FILE, all.toString());
+        }
+        return files;
+    }
+
+    /** Whether some tenant onboards devices: the gateway then reports its newcomers. */
+    boolean onboards() {
+        return tenants.stream().anyMatch(t -> t.onboarding() != null);
     }
 
     /**
@@ -75,7 +110,7 @@ public final class DeviceSet {
     public String registryYaml() {
         String yaml = registryYamlUnchecked();
         try {
-            read(yaml);
+            read(yaml, caFiles());
         } catch (RegistryFileException e) {
             throw new IllegalStateException("rendered a registry the gateway refuses: " + e.getMessage(), e);
         }
@@ -84,6 +119,25 @@ public final class DeviceSet {
 
     String registryYamlUnchecked() {
         Map<String, Object> tenants = new TreeMap<>();
+        for (RenderedTenant tenant : this.tenants) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            if (tenant.caPem() != null) {
+                entry.put("trustedCa", tenant.caFile());
+            }
+            if (tenant.onboarding() != null) {
+                entry.put(
+                        "onboarding",
+                        tenant.onboarding().subjectPattern == null
+                                ? ordered("policy", policy(tenant))
+                                : ordered(
+                                        "policy",
+                                        policy(tenant),
+                                        "subjectPattern",
+                                        tenant.onboarding().subjectPattern));
+            }
+            entry.put("devices", new TreeMap<>());
+            tenants.put(tenant.name(), entry);
+        }
         for (RenderedDevice device : devices) {
             @SuppressWarnings("unchecked")
             Map<String, Object> tenant = (Map<String, Object>) tenants.computeIfAbsent(
@@ -99,15 +153,33 @@ public final class DeviceSet {
         }
     }
 
+    private static String policy(RenderedTenant tenant) {
+        return tenant.onboarding().policy.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Reads {@code yaml} with the gateway's registry loader. */
     static void read(String yaml) throws RegistryFileException {
+        read(yaml, Map.of());
+    }
+
+    /** Reads {@code yaml} with the gateway's registry loader, the CA files it names beside it. */
+    static void read(String yaml, Map<String, String> files) throws RegistryFileException {
         try {
-            Path file = Files.createTempFile("fogbridge-registry", ".yaml");
+            Path dir = Files.createTempDirectory("fogbridge-registry");
+            Path file = dir.resolve(REGISTRY_FILE);
             try {
                 Files.writeString(file, yaml);
+                for (Map.Entry<String, String> f : files.entrySet()) {
+                    Files.writeString(dir.resolve(f.getKey()), f.getValue());
+                }
                 RegistryFile.read(file);
             } finally {
-                Files.deleteIfExists(file);
+                try (var listing = Files.list(dir)) {
+                    for (Path p : listing.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -256,12 +328,32 @@ public final class DeviceSet {
         }
     }
 
-    /** Points gateway.yaml at the mounted registry, and a CoAP adapter at the mounted key file. */
+    /**
+     * Points gateway.yaml at the mounted registry, and a CoAP adapter at the mounted key file. With tenant CAs, the
+     * listeners that ask for client certificates trust exactly those ({@link #CLIENT_CAS_FILE}, reloaded by the
+     * gateway when the Secret changes) instead of their own Secret's {@code ca.crt}; with onboarding, the gateway
+     * reports its newcomers.
+     */
     @SuppressWarnings("unchecked")
     void addFiles(Map<String, Object> doc, PodPaths paths) {
         Map<String, Object> devicesSection =
                 (Map<String, Object>) doc.computeIfAbsent("devices", k -> new LinkedHashMap<String, Object>());
         devicesSection.put("registry", paths.devicesDir().resolve(REGISTRY_FILE).toString());
+        if (onboards()) {
+            devicesSection.put("reportNewcomers", true);
+        }
+        if (caFiles().containsKey(CLIENT_CAS_FILE)
+                && doc.get("mqtt") instanceof Map<?, ?> mqtt
+                && mqtt.get("listeners") instanceof List<?> listeners) {
+            for (Object listener : listeners) {
+                if (listener instanceof Map<?, ?> l && l.containsKey("clientCaFile")) {
+                    ((Map<String, Object>) l)
+                            .put(
+                                    "clientCaFile",
+                                    paths.devicesDir().resolve(CLIENT_CAS_FILE).toString());
+                }
+            }
+        }
         Object adapters = doc.get("adapters");
         if (adapters instanceof Map<?, ?> a
                 && a.get("coap") instanceof Map<?, ?> coap

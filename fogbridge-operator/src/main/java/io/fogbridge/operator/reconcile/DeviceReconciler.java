@@ -10,6 +10,7 @@ import io.fogbridge.operator.model.DeviceCheck;
 import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.GatewayModel;
 import io.fogbridge.operator.model.InvalidDevice;
+import io.fogbridge.operator.model.Newcomers;
 import io.fogbridge.operator.model.RenderedDevice;
 import io.fogbridge.operator.twin.DesiredCommands;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -171,6 +172,15 @@ public final class DeviceReconciler implements Reconciler<Device> {
         next.assignedGateway = assignment.gateway();
         if (!assignment.assigned()) {
             return new Condition(REGISTERED, Condition.Status.FALSE, assignment.reason(), assignment.message());
+        }
+        if (Newcomers.awaitingApproval(device)) {
+            return new Condition(
+                    REGISTERED,
+                    Condition.Status.FALSE,
+                    Newcomers.PENDING_APPROVAL,
+                    "proposed by plug-and-play onboarding: held at gateway " + assignment.gateway()
+                            + " until approved (spec.approved: true, or `fogbridge device approve " + device.deviceId()
+                            + " --kubernetes`)");
         }
         RenderedDevice rendered;
         try {

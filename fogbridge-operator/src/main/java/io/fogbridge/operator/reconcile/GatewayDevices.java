@@ -4,11 +4,15 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.Gateway;
+import io.fogbridge.operator.crd.TenantSpec;
 import io.fogbridge.operator.model.DeviceAssignment;
 import io.fogbridge.operator.model.DeviceCheck;
 import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.InvalidDevice;
+import io.fogbridge.operator.model.InvalidGatewaySpec;
+import io.fogbridge.operator.model.Newcomers;
 import io.fogbridge.operator.model.RenderedDevice;
+import io.fogbridge.operator.model.RenderedTenant;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -55,8 +59,13 @@ final class GatewayDevices {
         return gateways;
     }
 
-    /** The valid Devices assigned to {@code gateway}, with their secrets. */
-    static DeviceSet collect(Gateway gateway, Context<Gateway> context) {
+    /**
+     * The valid Devices assigned to {@code gateway}, with their secrets, and its tenants with their CAs. A Device
+     * proposed by onboarding and not approved yet is left out ({@link Newcomers}).
+     *
+     * @throws InvalidGatewaySpec a tenant's CA Secret is missing or holds no certificate
+     */
+    static DeviceSet collect(Gateway gateway, Context<Gateway> context) throws InvalidGatewaySpec {
         String namespace = gateway.getMetadata().getNamespace();
         List<Gateway> gateways = context.getPrimaryCache().list(namespace).toList();
         KubernetesClient client = context.getClient();
@@ -65,7 +74,10 @@ final class GatewayDevices {
         @SuppressWarnings("unchecked")
         var informer = (InformerEventSource<Device, Gateway>)
                 context.eventSourceRetriever().getEventSourceFor(Device.class);
-        informer.list(namespace, device -> DeviceAssignment.serves(gateway, device, gateways))
+        informer.list(
+                        namespace,
+                        device -> DeviceAssignment.serves(gateway, device, gateways)
+                                && !Newcomers.awaitingApproval(device))
                 .forEach(device -> {
                     try {
                         devices.add(DeviceCheck.check(device, secrets));
@@ -73,7 +85,42 @@ final class GatewayDevices {
                         LOG.debug("Device {}/{} left out: {}", namespace, device.deviceId(), e.getMessage());
                     }
                 });
-        return DeviceSet.of(devices);
+        return DeviceSet.of(devices, tenants(gateway, secrets));
+    }
+
+    static List<RenderedTenant> tenants(Gateway gateway, DeviceCheck.SecretLookup secrets) throws InvalidGatewaySpec {
+        List<RenderedTenant> tenants = new ArrayList<>();
+        if (gateway.getSpec().tenants == null) {
+            return tenants;
+        }
+        for (TenantSpec tenant : gateway.getSpec().tenants) {
+            String pem = null;
+            if (tenant.trustedCa != null) {
+                String where = "spec.tenants[" + tenant.name + "].trustedCa: ";
+                byte[] value;
+                try {
+                    value = DeviceCheck.secretValue(tenant.trustedCa, "trustedCa", secrets);
+                } catch (InvalidDevice e) {
+                    throw new InvalidGatewaySpec(where + e.getMessage().replaceFirst("^credentials\\.trustedCa: ", ""));
+                }
+                pem = new String(value, java.nio.charset.StandardCharsets.UTF_8);
+                if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+                    throw new InvalidGatewaySpec(where + "Secret '" + tenant.trustedCa.name + "' key '"
+                            + tenant.trustedCa.key + "' holds no PEM certificate");
+                }
+            }
+            if (tenant.onboarding != null) {
+                try {
+                    io.fogbridge.registry.Onboarding.of(
+                            tenant.onboarding.policy.name().toLowerCase(java.util.Locale.ROOT),
+                            tenant.onboarding.subjectPattern);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidGatewaySpec("spec.tenants[" + tenant.name + "].onboarding: " + e.getMessage());
+                }
+            }
+            tenants.add(new RenderedTenant(tenant.name, pem, tenant.onboarding));
+        }
+        return tenants;
     }
 
     static Secret secret(KubernetesClient client, String namespace, String name) {

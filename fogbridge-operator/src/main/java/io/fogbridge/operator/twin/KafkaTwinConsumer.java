@@ -1,5 +1,6 @@
 package io.fogbridge.operator.twin;
 
+import io.fogbridge.gateway.twin.NewcomerRecords;
 import io.fogbridge.gateway.twin.TwinRecords;
 import io.fogbridge.gateway.twin.TwinSink;
 import io.fogbridge.gateway.twin.TwinUpdate;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * The gateways already bound the churn (one update per device per {@code reportInterval}); of a poll's records only
  * the newest per Device is written. Offsets are committed after the writes, so an operator that dies re-writes at
  * most a poll's worth; a write the API server refused is not retried (the device's next update carries newer state).
+ * Newcomer records of plug-and-play onboarding in the same topics go to their own consumer ({@link DeviceProposals}).
  * Runs on a thread of its own until {@link #close}.
  */
 public final class KafkaTwinConsumer implements AutoCloseable {
@@ -35,11 +38,22 @@ public final class KafkaTwinConsumer implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final TwinSink sink;
+    private final Consumer<NewcomerRecords.Report> newcomers;
     private final Thread thread;
     private volatile boolean closed;
 
     /** @param extra client properties (TLS, SASL) */
     public KafkaTwinConsumer(String bootstrap, Map<String, Object> extra, TwinSink sink) {
+        this(bootstrap, extra, sink, report -> {});
+    }
+
+    /**
+     * @param extra     client properties (TLS, SASL)
+     * @param newcomers hears the gateways' newcomer reports of plug-and-play onboarding ({@link DeviceProposals})
+     */
+    public KafkaTwinConsumer(
+            String bootstrap, Map<String, Object> extra, TwinSink sink, Consumer<NewcomerRecords.Report> newcomers) {
+        this.newcomers = newcomers;
         Map<String, Object> props = new HashMap<>(extra);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "fogbridge-operator-twin");
@@ -65,6 +79,10 @@ public final class KafkaTwinConsumer implements AutoCloseable {
                 Map<String, TwinUpdate> newest = new LinkedHashMap<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     try {
+                        if (NewcomerRecords.isNewcomer(record.value())) {
+                            propose(NewcomerRecords.fromJson(record.value()));
+                            continue;
+                        }
                         TwinUpdate update = TwinRecords.fromJson(record.value());
                         newest.put(update.namespace() + "/" + update.device(), update);
                     } catch (IOException e) {
@@ -85,6 +103,14 @@ public final class KafkaTwinConsumer implements AutoCloseable {
             LOG.error("twin consumer stopped", e);
         } finally {
             consumer.close();
+        }
+    }
+
+    private void propose(NewcomerRecords.Report report) {
+        try {
+            newcomers.accept(report);
+        } catch (RuntimeException e) { // one bad report must not stop the twins of every gateway
+            LOG.warn("newcomer {} not proposed: {}", report.newcomer().name(), e.toString());
         }
     }
 
