@@ -70,6 +70,9 @@ public final class Discovery {
         } catch (FieldScanner.UsageError e) {
             err.println(e.getMessage() + "; usage: fogbridge discover " + scanner.protocol() + " " + scanner.usage());
             return 2;
+        } catch (Exception e) {
+            err.println("the scan could not run: " + reason(e));
+            return 1;
         }
         if (!own.containsKey("--api-server")) {
             for (ProposedDevice device : found) {
@@ -116,6 +119,17 @@ public final class Discovery {
                     proposal.namespace());
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /** A cause a person can act on: an asynchronous failure's own, and a timeout said as one. */
+    private static String reason(Throwable e) {
+        while (e instanceof java.util.concurrent.ExecutionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof java.util.concurrent.TimeoutException) {
+            return "no answer in time (--timeout)";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     private static DeviceProposal proposal(Map<String, String> own) {

@@ -52,6 +52,18 @@ class DiscoveryTest {
         assertThat(err()).contains("0 unit(s) found");
     }
 
+    @Test
+    void aDiscoveryUrlWhereNothingAnswersIsAFailedScanSaidInOneLine() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        assertThat(run("opcua", "opc.tcp://127.0.0.1:" + port, "--timeout", "2s", "--tenant", "acme", "--gateway", "g"))
+                .isEqualTo(1);
+        assertThat(err()).startsWith("the scan could not run: ").doesNotContain("\tat ");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
     private int run(String... args) throws Exception {
         out.reset();
         err.reset();
