@@ -89,6 +89,16 @@ final class ToolConnection {
         return url;
     }
 
+    /** The same options for another server: a scan connects to each server it found as it was told to connect. */
+    ToolConnection withUrl(String other) {
+        return new ToolConnection(other, options, positional);
+    }
+
+    /** Whether the command line named a security policy (else the tool picks one the server offers). */
+    boolean policyGiven() {
+        return options.containsKey("--policy");
+    }
+
     List<String> positional() {
         return positional;
     }

@@ -60,6 +60,7 @@ public final class Main {
         cli.addSubcommand(ModbusCommand.class);
         cli.addSubcommand(DoctorCommand.class);
         cli.addSubcommand(OpcUaCommand.class);
+        cli.addSubcommand(DiscoverCommand.class);
         cli.addSubcommand(VersionCommand.class);
         // Set last: the setting reaches only the subcommands registered at the time.
         return cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -227,7 +227,8 @@ public final class DeviceStatusWriter implements TwinSink {
         return URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
-    private static SSLContext trusting(Path caFile) throws IOException {
+    /** An SSL context trusting the PEM CA certificates in {@code caFile}: the API server's, as a pod mounts it. */
+    public static SSLContext trusting(Path caFile) throws IOException {
         try (InputStream in = Files.newInputStream(caFile)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);

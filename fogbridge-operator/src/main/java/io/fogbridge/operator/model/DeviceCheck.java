@@ -30,11 +30,19 @@ public final class DeviceCheck {
     private DeviceCheck() {}
 
     /**
-     * @throws InvalidDevice with reason {@code SecretNotFound}, {@code InvalidCredentials}, {@code NoCredentials} or
-     *                       {@code InvalidSpec}
+     * @throws InvalidDevice with reason {@code PendingApproval}, {@code SecretNotFound}, {@code InvalidCredentials},
+     *                       {@code NoCredentials} or {@code InvalidSpec}
      */
     public static RenderedDevice check(Device device, SecretLookup secrets) throws InvalidDevice {
         DeviceSpec spec = device.getSpec();
+        if (Boolean.FALSE.equals(spec.approved)) {
+            // A proposal (field discovery) or a device waiting to be admitted: nothing is rendered for it, so a
+            // converter never polls a device nobody approved. Absent means approved: Devices written by hand.
+            throw new InvalidDevice(
+                    "PendingApproval",
+                    "waiting for approval: kubectl patch fdev "
+                            + device.getMetadata().getName() + " --type merge -p '{\"spec\":{\"approved\":true}}'");
+        }
         DeviceCredentials credentials = spec.credentials;
         byte[] hash = credentials == null ? null : secretValue(credentials.bcryptHash, "bcryptHash", secrets);
         byte[] psk = credentials == null ? null : secretValue(credentials.psk, "psk", secrets);

@@ -1,0 +1,297 @@
+package io.fogbridge.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fogbridge.gateway.discovery.Discovery;
+import io.fogbridge.operator.crd.Condition;
+import io.fogbridge.operator.crd.Device;
+import io.fogbridge.operator.crd.DeviceSpec;
+import io.fogbridge.operator.crd.Gateway;
+import io.fogbridge.operator.crd.ModbusDeviceSpec;
+import io.fogbridge.operator.crd.OpcUaDeviceSpec;
+import io.fogbridge.operator.model.OperatorDefaults;
+import io.fogbridge.operator.reconcile.DeviceReconciler;
+import io.fogbridge.operator.reconcile.GatewayReconciler;
+import io.fogbridge.testkit.PymodbusPeer;
+import io.fogbridge.testkit.TestEnv;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Field discovery end to end, on fabric8's mock API server (CRUD mode) with the operator running: {@code fogbridge
+ * discover} (the CLI, in this JVM) scans real peers and creates pending Devices through the API; the operator leaves
+ * them out of the Gateway's rendering ({@code Registered=False, PendingApproval}) until {@code spec.approved} is set.
+ *
+ * <ul>
+ *   <li>OPC UA: node-opcua (the peer of fogbridge-opcua's OpcUaPeerIT, its script and pinned modules) answers
+ *       FindServers and GetEndpoints at its own discovery endpoint and is browsed; the proposal holds its URL, security
+ *       None (which it offers) and its variables. Approved, it is rendered into the Gateway's converter section.
+ *   <li>Modbus: pymodbus (it serves unit 1 only) on one port of a /30, with a closed port and a second
+ *       host that refuses: one Device. A rescan proposes the same name, so nothing is duplicated or changed.
+ * </ul>
+ *
+ * One start of the mock, the operator and each peer for the class.
+ */
+class DeviceDiscoveryIT {
+
+    private static final String NS = "plant-1";
+    private static final Path OPCUA_PEER =
+            Path.of("../fogbridge-opcua/src/test/node").toAbsolutePath();
+
+    @TempDir
+    static Path pki;
+
+    private static KubernetesMockServer server;
+    private static KubernetesClient client;
+    private static Operator operator;
+    private static Process opcua;
+    private static int opcuaPort;
+    private static PymodbusPeer plc;
+    private static String said;
+
+    @BeforeAll
+    static void start() throws Exception {
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init();
+        client = server.createClient();
+        for (String kind : new String[] {"Gateway", "Device"}) {
+            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                    .withGroup(Gateway.GROUP)
+                    .withVersion(Gateway.VERSION)
+                    .withKind(kind)
+                    .withPlural(kind.toLowerCase() + "s")
+                    .withScope("Namespaced")
+                    .withStatusSubresource(true)
+                    .build());
+        }
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withCloseClientOnStop(false)
+                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
+        operator.register(new GatewayReconciler(
+                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
+        operator.register(new DeviceReconciler(Clock.systemUTC()));
+        operator.start();
+        client.resource(Gateways.lathe(NS, "lathe")).create();
+        plc = PymodbusPeer.start(TestEnv.freePort());
+        opcuaPort = TestEnv.freePort();
+        opcua = startOpcUaPeer(opcuaPort);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (opcua != null) {
+            opcua.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        if (plc != null) {
+            plc.close();
+        }
+        if (operator != null) {
+            operator.stop();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void anOpcUaServerAtItsDiscoveryEndpointIsProposedPendingAndRenderedOnceApproved() throws Exception {
+        String url = "opc.tcp://127.0.0.1:" + opcuaPort + "/peer";
+        // a generous timeout: the first request of a cold JVM on a loaded CI box loads Milo's stack
+        assertThat(discover("opcua", url, "--timeout", "30s")).isZero();
+        assertThat(said).contains("proposed opcua-");
+
+        Device device = onlyDiscovered(DeviceSpec.Protocol.OPCUA);
+        assertThat(device.getMetadata().getName()).matches("opcua-[0-9a-f]{10}");
+        assertThat(device.getSpec().approved).isFalse();
+        assertThat(device.getSpec().tenant).isEqualTo("acme");
+        assertThat(device.getSpec().gateway).isEqualTo("lathe");
+        OpcUaDeviceSpec section = device.getSpec().opcua;
+        assertThat(section.url).isEqualTo(url);
+        assertThat(section.securityPolicy).isEqualTo("None");
+        assertThat(section.securityMode).isEqualTo("None");
+        assertThat(section.items)
+                .extracting(i -> i.name + "=" + i.nodeId)
+                .contains("Tank.Counter=ns=1;s=Counter", "Tank.Level=ns=1;s=Level", "Tank.Setpoint=ns=1;s=Setpoint");
+        assertThat(section.items).allSatisfy(i -> assertThat(i.writable).isNull());
+        assertThat(device.getMetadata().getAnnotations().get("fogbridge.io/discovery-notes"))
+                .contains("Basic256Sha256/SignAndEncrypt", "Tank.Counter ns=1;s=Counter Int32 read", "username");
+        String name = device.getMetadata().getName();
+        awaitRegistered(name, Condition.Status.FALSE, "PendingApproval");
+        assertThat(gatewayConfig()).doesNotContain(url);
+
+        client.resources(Device.class).inNamespace(NS).withName(name).edit(d -> {
+            d.getSpec().approved = true;
+            return d;
+        });
+        awaitRegistered(name, Condition.Status.TRUE, "Rendered");
+        assertThat(gatewayConfig()).contains(url, "ns=1;s=Counter");
+
+        assertThat(discover("opcua", url, "--timeout", "30s")).as("a rescan").isZero();
+        assertThat(said).contains("known    " + name);
+        Device again = onlyDiscovered(DeviceSpec.Protocol.OPCUA);
+        assertThat(again.getMetadata().getName()).isEqualTo(name);
+        assertThat(again.getSpec().approved)
+                .as("an approved Device stays approved")
+                .isTrue();
+    }
+
+    @Test
+    void aModbusScanProposesTheUnitThatAnswersAndARescanMakesNoDuplicate() throws Exception {
+        String closed = Integer.toString(TestEnv.freePort());
+        String[] scan = {"127.0.0.1/30", "--ports", plc.port() + "," + closed, "--units", "1-3", "--timeout", "500ms"};
+        assertThat(discover("modbus", scan)).isZero();
+        assertThat(said).contains("proposed modbus-");
+
+        Device device = onlyDiscovered(DeviceSpec.Protocol.MODBUS);
+        assertThat(device.getMetadata().getName()).matches("modbus-[0-9a-f]{10}");
+        assertThat(device.getSpec().approved).isFalse();
+        ModbusDeviceSpec section = device.getSpec().modbus;
+        assertThat(section.host).isEqualTo("127.0.0.1");
+        assertThat(section.port).isEqualTo(plc.port());
+        assertThat(section.unitId).isEqualTo(1);
+        assertThat(section.tags)
+                .extracting(t -> t.name + " " + t.table + " " + t.address)
+                .containsExactly(
+                        "holding-register-0 holding-registers 0",
+                        "input-register-0 input-registers 0",
+                        "coil-0 coils 0",
+                        "discrete-input-0 discrete-inputs 0");
+        assertThat(device.getMetadata().getAnnotations().get("fogbridge.io/discovered-endpoint"))
+                .isEqualTo("modbus://127.0.0.1:" + plc.port() + "/1");
+        awaitRegistered(device.getMetadata().getName(), Condition.Status.FALSE, "PendingApproval");
+        String version = client.resources(Device.class)
+                .inNamespace(NS)
+                .withName(device.getMetadata().getName())
+                .get()
+                .getMetadata()
+                .getResourceVersion();
+
+        assertThat(discover("modbus", scan)).as("a rescan").isZero();
+        assertThat(said).contains("known    " + device.getMetadata().getName());
+        Device again = onlyDiscovered(DeviceSpec.Protocol.MODBUS);
+        assertThat(again.getMetadata().getName()).isEqualTo(device.getMetadata().getName());
+        assertThat(again.getMetadata().getResourceVersion())
+                .as("the rescan left the Device as it was")
+                .isEqualTo(version);
+    }
+
+    /** {@code fogbridge discover} as the CLI runs it; its stdout is {@link #said}. */
+    private static int discover(String protocol, String... what) throws Exception {
+        List<String> args = new ArrayList<>(List.of(protocol));
+        args.addAll(List.of(what));
+        args.addAll(
+                List.of("--tenant", "acme", "--gateway", "lathe", "--namespace", NS, "--api-server", server.url("/")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Discovery.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        said = out.toString(StandardCharsets.UTF_8);
+        System.out.print(said);
+        return status;
+    }
+
+    private static Device onlyDiscovered(DeviceSpec.Protocol protocol) {
+        List<Device> found = client
+                .resources(Device.class)
+                .inNamespace(NS)
+                .withLabel("fogbridge.io/discovered", "true")
+                .list()
+                .getItems()
+                .stream()
+                .filter(d -> d.getSpec().protocol == protocol)
+                .toList();
+        assertThat(found).hasSize(1);
+        return found.getFirst();
+    }
+
+    private static void awaitRegistered(String name, Condition.Status status, String reason) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Device device = client.resources(Device.class)
+                    .inNamespace(NS)
+                    .withName(name)
+                    .get();
+            Optional<Condition> registered = device.getStatus() == null
+                    ? Optional.empty()
+                    : device.getStatus().condition("Registered");
+            assertThat(registered).hasValueSatisfying(c -> {
+                assertThat(c.status).isEqualTo(status);
+                assertThat(c.reason).isEqualTo(reason);
+            });
+        });
+    }
+
+    private static String gatewayConfig() {
+        ConfigMap map =
+                client.configMaps().inNamespace(NS).withName("lathe-config").get();
+        return map == null ? "" : String.join("\n", map.getData().values());
+    }
+
+    /** fogbridge-opcua's node-opcua peer ({@code opcua_peer.js}, whose comment lists its nodes), started as its IT does. */
+    private static Process startOpcUaPeer(int port) throws Exception {
+        Path node = TestEnv.peer("node");
+        if (!Files.isDirectory(OPCUA_PEER.resolve("node_modules/node-opcua"))) {
+            String message = "node-opcua is not installed in " + OPCUA_PEER + ": npm ci there (.ci/run does)";
+            if (TestEnv.ci()) {
+                throw new AssertionError(message);
+            }
+            org.junit.jupiter.api.Assumptions.abort(message);
+        }
+        Process process = new ProcessBuilder(
+                        node.toString(),
+                        OPCUA_PEER.resolve("opcua_peer.js").toString(),
+                        Integer.toString(port),
+                        "1",
+                        pki.toString())
+                .directory(OPCUA_PEER.toFile())
+                .redirectErrorStream(true)
+                .start();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("READY")) {
+                        ready.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("opcua_peer.js ended before it listened"));
+        });
+        ready.get(60, TimeUnit.SECONDS);
+        return process;
+    }
+}
