@@ -167,6 +167,21 @@ class DeviceReconcilerTest {
         String yaml = configYaml(ns, "press");
         assertThat(yaml).contains("modbus:", "host: 10.0.0.17", "name: temperature", "unit: °C");
         assertThat(yaml).doesNotContain("10.0.0.18");
+        // The converter must be let out to its device, and only to the rendered one.
+        var egress = client.network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(ns)
+                .withName("press")
+                .get()
+                .getSpec()
+                .getEgress();
+        var cidrs = egress.stream()
+                .flatMap(rule -> rule.getTo().stream()
+                        .map(to -> to.getIpBlock().getCidr() + ":"
+                                + rule.getPorts().getFirst().getPort().getIntVal()))
+                .toList();
+        assertThat(cidrs).contains("10.0.0.17/32:502").noneMatch(cidr -> cidr.startsWith("10.0.0.18/"));
     }
 
     @Test

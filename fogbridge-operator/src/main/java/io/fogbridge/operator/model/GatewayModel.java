@@ -84,7 +84,7 @@ public final class GatewayModel {
                 generateRole(),
                 generateRoleBinding(),
                 generateService(),
-                new GatewayNetworkPolicy(gateway, selectorLabels()).generate(),
+                new GatewayNetworkPolicy(gateway, selectorLabels(), FieldEndpoints.of(config.yaml())).generate(),
                 generatePodDisruptionBudget(),
                 new GatewayWorkload(gateway, config, defaults, selectorLabels()).generateStatefulSet()));
         return objects;

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * {@code allowedFrom} (nothing, when it is empty); egress only to the Kafka bootstrap ports and DNS. A bootstrap host
  * given as an IP address narrows egress to that address; a host name cannot be said in a NetworkPolicy, so its port
  * is allowed to any address. The brokers Kafka's metadata names later must listen on the bootstrap ports. With a
- * backup ({@link Backup}) the pods also reach the API server (ports 443 and 6443) to hold the active Lease.
+ * backup ({@link Backup}) the pods also reach the API server (ports 443 and 6443) to hold the active Lease. The
+ * converters dial their field devices ({@link FieldEndpoints}: Modbus and OPC UA servers, of the Gateway and of its
+ * Devices), each allowed on its own port, to its address when it is an IP address.
  */
 final class GatewayNetworkPolicy {
 
@@ -37,10 +39,12 @@ final class GatewayNetworkPolicy {
 
     private final Gateway gateway;
     private final Map<String, String> selector;
+    private final FieldEndpoints field;
 
-    GatewayNetworkPolicy(Gateway gateway, Map<String, String> selector) {
+    GatewayNetworkPolicy(Gateway gateway, Map<String, String> selector, FieldEndpoints field) {
         this.gateway = gateway;
         this.selector = selector;
+        this.field = field;
     }
 
     NetworkPolicy generate() {
@@ -131,8 +135,10 @@ final class GatewayNetworkPolicy {
         NetworkPolicyEgressRule dns = new NetworkPolicyEgressRuleBuilder()
                 .withPorts(port(53, "UDP"), port(53, "TCP"))
                 .build();
+        List<NetworkPolicyEgressRule> rules = new ArrayList<>(List.of(kafka.build(), dns));
+        rules.addAll(fieldDevices());
         if (!Backup.of(gateway).enabled() && !TwinAccess.direct(gateway)) {
-            return List.of(kafka.build(), dns);
+            return rules;
         }
         // The lease container (and a direct twin) talks to the API server. Its address is the cluster's, not the
         // Gateway's: the
@@ -140,7 +146,34 @@ final class GatewayNetworkPolicy {
         NetworkPolicyEgressRule apiServer = new NetworkPolicyEgressRuleBuilder()
                 .withPorts(port(443, "TCP"), port(6443, "TCP"))
                 .build();
-        return List.of(kafka.build(), dns, apiServer);
+        rules.add(apiServer);
+        return rules;
+    }
+
+    /** One rule per field device: its port, to its address when that is an IP address, else to any address. */
+    private List<NetworkPolicyEgressRule> fieldDevices() {
+        Set<Integer> byNameOnly = new LinkedHashSet<>();
+        List<NetworkPolicyEgressRule> rules = new ArrayList<>();
+        for (FieldEndpoints.Endpoint endpoint : field.endpoints()) {
+            if (IPV4.matcher(endpoint.host()).matches()) {
+                rules.add(new NetworkPolicyEgressRuleBuilder()
+                        .addNewTo()
+                        .withNewIpBlock()
+                        .withCidr(endpoint.host() + "/32")
+                        .endIpBlock()
+                        .endTo()
+                        .withPorts(port(endpoint.port(), "TCP"))
+                        .build());
+            } else {
+                byNameOnly.add(endpoint.port());
+            }
+        }
+        for (int port : byNameOnly) {
+            rules.add(new NetworkPolicyEgressRuleBuilder()
+                    .withPorts(port(port, "TCP"))
+                    .build());
+        }
+        return rules;
     }
 
     private static NetworkPolicyPort port(int number, String protocol) {
