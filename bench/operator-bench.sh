@@ -8,7 +8,8 @@
 #   bench/operator-bench.sh [gateways] [changes]
 # Devices mode (DeviceBench; BENCHMARKS.md "Devices"): G Gateways with D Devices each reconciled from cold, C single
 # Device changes, then S seconds of every Device reporting at 1 Hz through the Kafka twin path; the operator runs in a
-# process of its own (JVM options: OPERATOR_JVM, default -XX:MaxRAM=256m, the chart's memory limit).
+# process of its own (JVM options: OPERATOR_JVM, default -XX:MaxRAM=256m -XX:+ExitOnOutOfMemoryError: the heap the JVM
+# sizes for the chart's 256 MiB memory limit).
 #   bench/operator-bench.sh devices [gateways=100] [devices-per-gateway=100] [changes=5] [status-seconds=60]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -23,7 +24,7 @@ cp_file=fogbridge-operator/target/bench-classpath.txt
 cp="fogbridge-operator/target/test-classes:fogbridge-operator/target/classes:$(cat "$cp_file")"
 if [ "${1:-}" = devices ]; then
   shift
-  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" -Dbench.operatorJvm="${OPERATOR_JVM:--XX:MaxRAM=256m}" \
+  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" -Dbench.operatorJvm="${OPERATOR_JVM:--XX:MaxRAM=256m -XX:+ExitOnOutOfMemoryError}" \
     io.fogbridge.operator.bench.DeviceBench "${1:-100}" "${2:-100}" "${3:-5}" "${4:-60}"
 fi
 "$JAVA_HOME/bin/java" -Xmx512m -cp "fogbridge-operator/target/test-classes:fogbridge-operator/target/classes:$(cat "$cp_file")" \

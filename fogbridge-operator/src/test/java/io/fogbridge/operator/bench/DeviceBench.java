@@ -59,6 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Time until every Device says {@code Registered=True} for its generation (its Gateway's registry Secret lists
  *       it) and every Gateway {@code Reconciled=True}; the API requests it took, by method and kind; the operator's
  *       heap after a full GC, RSS and peak RSS.
+ *   <li><b>Idle:</b> 30 s with nothing changing: the operator's CPU and requests.
  *   <li><b>One change among all:</b> a Modbus Device's port changes, C times (a different Gateway each time): the
  *       time until its Gateway's devices Secret and ConfigMap were rewritten (watched, not polled) and until the
  *       Device reported its new generation registered; the operator's CPU and every write in the window, split into
@@ -74,11 +75,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Not a test: run by {@code bench/operator-bench.sh devices}; figures in BENCHMARKS.md ("Devices"). The operator's JVM
  * options come from {@code -Dbench.operatorJvm} (default {@code -XX:MaxRAM=256m}: the heap the JVM would size for the
- * chart's 256 MiB memory limit).
+ * chart's 256 MiB memory limit; and {@code -XX:+ExitOnOutOfMemoryError}, so a heap too small ends the run).
  */
 public final class DeviceBench {
 
-    private static final long TIMEOUT_MILLIS = 600_000;
+    private static final long TIMEOUT_MILLIS = 300_000;
+    /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level (the mock logs each request). */
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
@@ -101,7 +105,7 @@ public final class DeviceBench {
         System.out.printf(
                 "gateways=%d devices_per_gateway=%d devices=%d loadavg_at_start=%s%n",
                 gateways, perGateway, gateways * perGateway, loadAverage());
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
@@ -134,6 +138,7 @@ public final class DeviceBench {
         requests.take(); // the bench's own creations
         startOperator(kafka);
         cold(gateways, perGateway);
+        idle(30);
         for (int i = 0; i < changes; i++) {
             oneChange((17 + 10 * i) % gateways, i);
         }
@@ -178,8 +183,7 @@ public final class DeviceBench {
                                     .withName(gw + "-credentials")
                                     .build())
                             .withData(Map.of(
-                                    "hash",
-                                    Base64.getEncoder().encodeToString(hash.getBytes(StandardCharsets.UTF_8))))
+                                    "hash", Base64.getEncoder().encodeToString(hash.getBytes(StandardCharsets.UTF_8))))
                             .build())
                     .create();
             for (int d = 0; d < perGateway; d++) {
@@ -214,7 +218,8 @@ public final class DeviceBench {
     private void startOperator(String kafka) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
-        for (String option : System.getProperty("bench.operatorJvm", "-XX:MaxRAM=256m").split(" ")) {
+        for (String option : System.getProperty("bench.operatorJvm", "-XX:MaxRAM=256m -XX:+ExitOnOutOfMemoryError")
+                .split(" ")) {
             if (!option.isBlank()) {
                 command.add(option);
             }
@@ -231,7 +236,8 @@ public final class DeviceBench {
                 .start();
         operatorIn = new PrintWriter(operator.getOutputStream(), true, StandardCharsets.UTF_8);
         operatorOut = new BufferedReader(new InputStreamReader(operator.getInputStream(), StandardCharsets.UTF_8));
-        System.out.printf("operator pid=%d jvm=%s log=%s%n", operator.pid(), command.subList(1, command.size() - 5), log);
+        System.out.printf(
+                "operator pid=%d jvm=%s log=%s%n", operator.pid(), command.subList(1, command.size() - 5), log);
     }
 
     /** Phase 1: from the operator's start until every Device is registered and every Gateway reconciled. */
@@ -240,30 +246,40 @@ public final class DeviceBench {
         long start = System.nanoTime();
         ProcStat before = ProcStat.of(operator.pid());
         String started = operatorOut.readLine();
-        if (!"STARTED".equals(started)) {
-            throw new IllegalStateException("operator: " + started);
+        while (started != null && !started.equals("STARTED")) {
+            started = operatorOut.readLine();
+        }
+        if (started == null) {
+            throw new IllegalStateException("the operator ended before it started; see its log");
         }
         long startedMillis = (System.nanoTime() - start) / 1_000_000;
         Map<String, Boolean> registered = new ConcurrentHashMap<>();
-        SharedIndexInformer<Device> informer =
-                client.resources(Device.class).inAnyNamespace().inform(new Handler<>(d -> registered.put(
+        SharedIndexInformer<Device> informer = client.resources(Device.class)
+                .inAnyNamespace()
+                .inform(new Handler<Device>(d -> registered.put(
                         d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), isRegistered(d))));
         long registeredMillis = -1;
         long reconciledMillis = -1;
         int count = 0;
         long lastPrint = 0;
-        while ((registeredMillis < 0 || reconciledMillis < 0) && (System.nanoTime() - start) / 1_000_000 < TIMEOUT_MILLIS) {
+        while ((registeredMillis < 0 || reconciledMillis < 0)
+                && (System.nanoTime() - start) / 1_000_000 < TIMEOUT_MILLIS) {
             Thread.sleep(100);
+            if (!operator.isAlive()) {
+                throw new IllegalStateException("the operator exited with " + operator.exitValue() + "; see its log");
+            }
             long now = (System.nanoTime() - start) / 1_000_000;
             count = (int) registered.values().stream().filter(b -> b).count();
             if (registeredMillis < 0 && count == total) {
                 registeredMillis = now;
             }
             if (reconciledMillis < 0 && now - lastPrint >= 1000) {
-                List<Gateway> all = client.resources(Gateway.class).inAnyNamespace().list().getItems();
+                List<Gateway> all =
+                        client.resources(Gateway.class).inAnyNamespace().list().getItems();
                 long reconciled = all.stream()
-                        .filter(g -> trueCondition(g.getStatus() == null ? null : g.getStatus().conditions, "Reconciled")
-                                && g.getMetadata().getGeneration().equals(g.getStatus().observedGeneration))
+                        .filter(g ->
+                                trueCondition(g.getStatus() == null ? null : g.getStatus().conditions, "Reconciled")
+                                        && g.getMetadata().getGeneration().equals(g.getStatus().observedGeneration))
                         .count();
                 if (reconciled == gateways) {
                     reconciledMillis = now;
@@ -284,12 +300,34 @@ public final class DeviceBench {
         System.out.printf(
                 "cold: operator_started_ms=%d all_registered_ms=%d (%d of %d) all_gateways_reconciled_ms=%d"
                         + " operator_cpu_ms=%d%n",
-                startedMillis, registeredMillis, count, total, reconciledMillis, after.cpuMillis() - before.cpuMillis());
+                startedMillis,
+                registeredMillis,
+                count,
+                total,
+                reconciledMillis,
+                after.cpuMillis() - before.cpuMillis());
         System.out.printf(
                 "cold: requests_total=%d (the bench's device informer: 1 list + 1 watch; its gateway lists: one a"
                         + " second) by_method_and_kind=%s%n",
                 cold.values().stream().mapToInt(Integer::intValue).sum(), cold);
-        System.out.printf("cold: operator %s rss_mib=%d peak_rss_mib=%d%n", operatorHeap(), after.rssMiB(), after.hwmMiB());
+        System.out.printf(
+                "cold: operator %s rss_mib=%d peak_rss_mib=%d%n", operatorHeap(), after.rssMiB(), after.hwmMiB());
+    }
+
+    /** Between the phases: what the operator spends when nothing changes (its periodic Gateway reconciles). */
+    private void idle(int seconds) throws Exception {
+        requests.take();
+        ProcStat before = ProcStat.of(operator.pid());
+        Thread.sleep(seconds * 1000L);
+        ProcStat after = ProcStat.of(operator.pid());
+        Requests.Taken taken = requests.take();
+        System.out.printf(
+                "idle: window_s=%d operator_cpu_ms=%d (%.3f cores) requests=%d by_method_and_kind=%s%n",
+                seconds,
+                after.cpuMillis() - before.cpuMillis(),
+                (after.cpuMillis() - before.cpuMillis()) / 1000.0 / seconds,
+                taken.all().size(),
+                taken.byKind());
     }
 
     /** Phase 2: one Modbus Device's port changes; the change's way to its Gateway's Secret and ConfigMap. */
@@ -300,22 +338,29 @@ public final class DeviceBench {
         AtomicLong secretAt = new AtomicLong();
         AtomicLong configAt = new AtomicLong();
         CountDownLatch both = new CountDownLatch(2);
-        var secretWatch = client.secrets().inNamespace(ns).withName(gw + "-devices").watch(new Modified<>(secretAt, both));
+        var secretWatch =
+                client.secrets().inNamespace(ns).withName(gw + "-devices").watch(new Modified<>(secretAt, both));
         var configWatch =
                 client.configMaps().inNamespace(ns).withName(gw + "-config").watch(new Modified<>(configAt, both));
         Thread.sleep(500);
         requests.take();
         ProcStat before = ProcStat.of(operator.pid());
         long start = System.nanoTime();
-        Device changed = client.resources(Device.class).inNamespace(ns).withName(name).edit(d -> {
-            d.getSpec().modbus.port = 1502 + round;
-            return d;
-        });
+        Device changed = client.resources(Device.class)
+                .inNamespace(ns)
+                .withName(name)
+                .edit(d -> {
+                    d.getSpec().modbus.port = 1502 + round;
+                    return d;
+                });
         boolean arrived = both.await(120, TimeUnit.SECONDS);
         long generation = changed.getMetadata().getGeneration();
         long registeredAt = -1;
         while ((System.nanoTime() - start) / 1_000_000 < 120_000) {
-            Device now = client.resources(Device.class).inNamespace(ns).withName(name).get();
+            Device now = client.resources(Device.class)
+                    .inNamespace(ns)
+                    .withName(name)
+                    .get();
             if (isRegistered(now) && now.getStatus().observedGeneration == generation) {
                 registeredAt = System.nanoTime();
                 break;
@@ -411,7 +456,8 @@ public final class DeviceBench {
             Requests.Taken during = requests.take();
             Map<String, Integer> byKind = during.byKind();
             int statusWrites = byKind.entrySet().stream()
-                    .filter(e -> e.getKey().endsWith("devices/status") && !e.getKey().startsWith("GET"))
+                    .filter(e ->
+                            e.getKey().endsWith("devices/status") && !e.getKey().startsWith("GET"))
                     .mapToInt(Map.Entry::getValue)
                     .sum();
             double cpuSeconds = (window[1].cpuMillis() - window[0].cpuMillis()) / 1000.0;
@@ -433,7 +479,8 @@ public final class DeviceBench {
                     && (System.nanoTime() - stop) / 1_000_000 < 300_000) {
                 Thread.sleep(500);
                 int writes = (int) requests.take().all().stream()
-                        .filter(r -> !r.method().equals("GET") && r.path().split("\\?")[0].endsWith("/status")
+                        .filter(r -> !r.method().equals("GET")
+                                && r.path().split("\\?")[0].endsWith("/status")
                                 && r.path().contains("/devices/"))
                         .count();
                 if (writes > 0) {
@@ -442,14 +489,17 @@ public final class DeviceBench {
                 }
             }
             System.out.printf(
-                    "status: after_the_load_stopped writes=%d for_ms=%d%n",
-                    after, (lastWrite - stop) / 1_000_000);
+                    "status: after_the_load_stopped writes=%d for_ms=%d%n", after, (lastWrite - stop) / 1_000_000);
         }
     }
 
     private String operatorHeap() throws IOException {
         operatorIn.println("heap");
-        return operatorOut.readLine();
+        String line = operatorOut.readLine();
+        while (line != null && !line.startsWith("HEAP")) {
+            line = operatorOut.readLine();
+        }
+        return line;
     }
 
     private static long millisSince(long startNanos, long atNanos) {
@@ -586,7 +636,9 @@ public final class DeviceBench {
                     boolean named = i < parts.length - 1 && !parts[i + 1].equals("status");
                     return parts[i]
                             + (bare.endsWith("/status") ? "/status" : "")
-                            + (path.contains("watch=true") ? " (watch)" : named || !method.equals("GET") ? "" : " (list)");
+                            + (path.contains("watch=true")
+                                    ? " (watch)"
+                                    : named || !method.equals("GET") ? "" : " (list)");
                 }
             }
             return path;
