@@ -98,6 +98,7 @@ public final class DeviceReconciler implements Reconciler<Device> {
                 InformerEventSourceConfiguration.from(Secret.class, Device.class)
                         .withLabelSelector(GatewayModel.MANAGED_BY_LABEL + "=" + GatewayModel.MANAGED_BY)
                         .withSecondaryToPrimaryMapper(secret -> waitingFor(secret, context))
+                        .withItemStore(new RenderedLists())
                         .build(),
                 context);
         return List.of(gateways, registries);

@@ -48,6 +48,7 @@ final class GatewayDevices {
                 InformerEventSourceConfiguration.from(Device.class, Gateway.class)
                         .withSecondaryToPrimaryMapper(device -> gatewaysOf(device, context))
                         .withOnUpdateFilter(GatewayDevices::rendersDifferently)
+                        .withItemStore(new StrippedDevices())
                         .build(),
                 context);
         Map<String, Function<Device, List<String>>> indexers = Map.of(BY_TARGET, device -> List.of(target(device)));
