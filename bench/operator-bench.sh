@@ -6,6 +6,11 @@
 # Gateway's objects and to the others'; heap and RSS (operator and mock server share the JVM); the load average.
 # Figures in BENCHMARKS.md ("Operator").
 #   bench/operator-bench.sh [gateways] [changes]
+# Devices mode (DeviceBench; BENCHMARKS.md "Devices"): G Gateways with D Devices each reconciled from cold, C single
+# Device changes, then S seconds of every Device reporting at 1 Hz through the Kafka twin path; the operator runs in a
+# process of its own (JVM options: OPERATOR_JVM, default -XX:MaxRAM=256m -XX:+ExitOnOutOfMemoryError: the heap the JVM
+# sizes for the chart's 256 MiB memory limit).
+#   bench/operator-bench.sh devices [gateways=100] [devices-per-gateway=100] [changes=5] [status-seconds=60]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
@@ -16,5 +21,11 @@ cp_file=fogbridge-operator/target/bench-classpath.txt
 # file; the operator, last in the reactor, writes it last.
 ./mvnw -B -q -o -pl fogbridge-operator -am test-compile dependency:build-classpath -Dspotless.check.skip=true \
   -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$cp_file"
+cp="fogbridge-operator/target/test-classes:fogbridge-operator/target/classes:$(cat "$cp_file")"
+if [ "${1:-}" = devices ]; then
+  shift
+  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" -Dbench.operatorJvm="${OPERATOR_JVM:--XX:MaxRAM=256m -XX:+ExitOnOutOfMemoryError}" \
+    io.fogbridge.operator.bench.DeviceBench "${1:-100}" "${2:-100}" "${3:-5}" "${4:-60}"
+fi
 "$JAVA_HOME/bin/java" -Xmx512m -cp "fogbridge-operator/target/test-classes:fogbridge-operator/target/classes:$(cat "$cp_file")" \
   -Dlogback.configurationFile=/dev/null io.fogbridge.operator.bench.ColdStartBench "${1:-100}" "${2:-5}"

@@ -28,6 +28,11 @@ import java.util.Properties;
  */
 public final class OperatorMain {
 
+    /** The twin consumer's Kafka bootstrap; unset or blank: no consumer (the chart's {@code twin.kafkaBootstrap}). */
+    public static final String TWIN_KAFKA_ENV = "FOGBRIDGE_TWIN_KAFKA";
+    /** The operator's Kafka client properties file (the chart's {@code kafkaClient}). */
+    public static final String KAFKA_PROPERTIES_ENV = "FOGBRIDGE_KAFKA_PROPERTIES";
+
     private OperatorMain() {}
 
     /**
@@ -35,7 +40,7 @@ public final class OperatorMain {
      * properties file {@code FOGBRIDGE_KAFKA_PROPERTIES} names; none when unset.
      */
     static Map<String, Object> kafkaProperties(Map<String, String> env) {
-        String file = env.get("FOGBRIDGE_KAFKA_PROPERTIES");
+        String file = env.get(KAFKA_PROPERTIES_ENV);
         if (file == null || file.isBlank()) {
             return Map.of();
         }
@@ -61,7 +66,7 @@ public final class OperatorMain {
                 kafkaProperties(System.getenv()),
                 new DesiredRefusalWriter(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()));
         operator.register(new DeviceReconciler(Clock.systemUTC(), commands, DeviceReconciler.COMMAND_TTL));
-        String twinKafka = System.getenv("FOGBRIDGE_TWIN_KAFKA");
+        String twinKafka = System.getenv(TWIN_KAFKA_ENV);
         if (twinKafka != null && !twinKafka.isBlank()) {
             // Gateways with twin.report: kafka publish to fog.twin.<tenant> of this cluster; their updates are written
             // here with the operator's client.

@@ -3,6 +3,7 @@ package io.fogbridge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.IntNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,6 +14,8 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Device;
+import io.fogbridge.operator.crd.DeviceProperty;
+import io.fogbridge.operator.crd.DeviceStatus;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.OperatorDefaults;
@@ -130,10 +133,19 @@ class DeviceReconcilerTest {
 
         Device nowhere = awaitCondition(ns, "nowhere", Condition.Status.FALSE);
         assertThat(registered(nowhere).orElseThrow().reason).isEqualTo("UnknownGateway");
+        assertThat(warning(nowhere)).hasValueSatisfying(w -> {
+            assertThat(w.status).isEqualTo(Condition.Status.TRUE);
+            assertThat(w.reason).isEqualTo("UnknownGateway");
+            assertThat(w.message).contains("no-such-gateway");
+        });
         Device noSecret = await().atMost(Duration.ofSeconds(20)).until(() -> device(ns, "no-secret"), d -> registered(d)
                 .map(c -> "SecretNotFound".equals(c.reason))
                 .orElse(false));
         assertThat(registered(noSecret).orElseThrow().message).contains("no-secret-credentials");
+        assertThat(warning(noSecret)).hasValueSatisfying(w -> {
+            assertThat(w.reason).isEqualTo("SecretNotFound");
+            assertThat(w.message).contains("no-secret-credentials");
+        });
 
         // The Secret appears, the Device changes (a Secret is not watched): now it is rendered.
         client.resource(Devices.credentials(ns, "no-secret", "pw")).create();
@@ -141,7 +153,94 @@ class DeviceReconcilerTest {
             d.getSpec().labels = java.util.Map.of("machine", "press");
             return d;
         });
-        awaitCondition(ns, "no-secret", Condition.Status.TRUE);
+        Device fixed = awaitCondition(ns, "no-secret", Condition.Status.TRUE);
+        assertThat(warning(fixed)).as("nothing left to warn of").isEmpty();
+    }
+
+    @Test
+    void aDesiredValueTheDeviceCannotTakeOrTheTwinNeverReportsIsAWarning() {
+        String ns = "plant-5";
+        client.resource(Gateways.lathe(ns, "press")).create();
+        Device readOnly = Devices.modbus(ns, "press-1", "press", "10.0.0.17", 502);
+        readOnly.getSpec().desired = java.util.Map.of("temperature", IntNode.valueOf(30));
+        client.resource(readOnly).create();
+        Device noTag = Devices.modbus(ns, "press-2", "press", "10.0.0.18", 502);
+        noTag.getSpec().desired = java.util.Map.of("bogus", IntNode.valueOf(1));
+        client.resource(noTag).create();
+        client.resource(Devices.credentials(ns, "panel", "pw")).create();
+        Device unreported = Devices.mqtt(ns, "panel", "press");
+        unreported.getSpec().desired = java.util.Map.of("setpoint", IntNode.valueOf(21));
+        client.resource(unreported).create();
+
+        assertThat(awaitWarning(ns, "press-1", "DesiredNotWritable").message)
+                .contains("'temperature'", "access is read");
+        assertThat(awaitWarning(ns, "press-2", "UnknownDesiredProperty").message)
+                .contains("'bogus'");
+        assertThat(awaitWarning(ns, "panel", "DesiredNotReported").message).contains("spec.properties");
+        // A warning, not a refusal: the device is served, and the warning stays.
+        assertThat(warning(awaitCondition(ns, "press-1", Condition.Status.TRUE)))
+                .hasValueSatisfying(w -> assertThat(w.reason).isEqualTo("DesiredNotWritable"));
+
+        client.resources(Device.class).inNamespace(ns).withName("press-1").edit(d -> {
+            d.getSpec().modbus.tags.getFirst().access = "read-write";
+            return d;
+        });
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> warning(device(ns, "press-1")).isEmpty());
+    }
+
+    @Test
+    void aPropertyNoMessageHadAValueForAtItsPathIsAWarningUntilOneHas() {
+        String ns = "plant-6";
+        client.resource(Gateways.lathe(ns, "lathe")).create();
+        client.resource(Devices.credentials(ns, "lathe-7", "pw")).create();
+        Device device = Devices.mqtt(ns, "lathe-7", "lathe");
+        DeviceProperty temperature = new DeviceProperty();
+        temperature.jsonPath = "$.temp";
+        device.getSpec().properties = java.util.Map.of("temperature", temperature);
+        client.resource(device).create();
+        awaitCondition(ns, "lathe-7", Condition.Status.TRUE);
+
+        // As the twin writes it: connected a minute ago, seen now, but no message had a value at $.temp.
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        twinWrites(ns, "lathe-7", status -> {
+            Condition connected = new Condition("Connected", Condition.Status.TRUE, "Connected", null);
+            connected.lastTransitionTime = now.minusSeconds(60).toString();
+            status.conditions.add(connected);
+            status.lastSeen = now.toString();
+        });
+        assertThat(awaitWarning(ns, "lathe-7", "PropertyNotReported").message).contains("temperature at $.temp");
+
+        twinWrites(
+                ns,
+                "lathe-7",
+                status -> status.reported.put(
+                        "temperature", new DeviceStatus.ReportedValue(IntNode.valueOf(21), now.toString())));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> warning(device(ns, "lathe-7")).isEmpty());
+    }
+
+    /** Changes the status as the gateway's twin would, again when the operator wrote in between. */
+    private static void twinWrites(String ns, String name, java.util.function.Consumer<DeviceStatus> change) {
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            Device current = device(ns, name);
+            change.accept(current.getStatus());
+            client.resource(current).updateStatus();
+            return true;
+        });
+    }
+
+    private static Condition awaitWarning(String ns, String name, String reason) {
+        return await().atMost(Duration.ofSeconds(20))
+                .until(() -> warning(device(ns, name)), w -> w.map(c -> reason.equals(c.reason))
+                        .orElse(false))
+                .orElseThrow();
+    }
+
+    private static Optional<Condition> warning(Device device) {
+        return device == null || device.getStatus() == null
+                ? Optional.empty()
+                : device.getStatus().condition("Warning");
     }
 
     @Test

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What was observed of a device: conditions ({@code Registered} by the operator; {@code Connected}, {@code InSync},
- * {@code Warning} by the twin), the gateway that serves it, when it was last seen and the latest value of each
+ * What was observed of a device: conditions ({@code Registered}, {@code InSync} and {@code Warning} by the operator;
+ * {@code Connected} by the twin), the gateway that serves it, when it was last seen and the latest value of each
  * property.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

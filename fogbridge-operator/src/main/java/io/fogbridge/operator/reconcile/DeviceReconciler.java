@@ -13,6 +13,7 @@ import io.fogbridge.operator.model.InvalidDevice;
 import io.fogbridge.operator.model.Newcomers;
 import io.fogbridge.operator.model.RenderedDevice;
 import io.fogbridge.operator.twin.DesiredCommands;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -43,14 +45,23 @@ import org.slf4j.LoggerFactory;
  * <p>The other half of the twin: when {@code spec.desired} differs from {@code status.reported}, a {@code desired}
  * command goes to the device through the normal command path ({@link DesiredCommands}), and {@code InSync} says
  * whether the reported values match ({@link DesiredState} has the retry policy). A status the gateway wrote is an
- * event too (not only a new generation): a reported value may have settled the difference.
+ * event too (not only a new generation): a reported value may have settled the difference; the twin's other writes
+ * are not ({@link DeviceEvents}), so 10,000 devices reporting cost the operator no reconciles.
+ *
+ * <p>{@code Warning} says what the user has to fix ({@link DeviceWarnings}). Everything a reconcile reads comes from
+ * informer caches (the Gateways, the Gateways' registry Secrets), but the Device's own credentials Secret; a registry
+ * Secret that lists a Device's new generation wakes that Device.
  */
-@ControllerConfiguration(generationAwareEventProcessing = false)
+@ControllerConfiguration(
+        generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = DeviceEvents.class))
 public final class DeviceReconciler implements Reconciler<Device> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceReconciler.class);
     static final String REGISTERED = "Registered";
-    static final long RENDER_RECHECK_MILLIS = 1000;
+    private static final String DEVICES_SUFFIX = "-devices";
+    /** A fallback: the registry Secret's event wakes a Device as soon as its generation is rendered. */
+    static final long RENDER_RECHECK_MILLIS = 10_000;
     /** A desired command's ttl, and the wait for the device to report before the next attempt. */
     public static final Duration COMMAND_TTL = DesiredState.TTL;
 
@@ -78,11 +89,62 @@ public final class DeviceReconciler implements Reconciler<Device> {
     @Override
     public List<EventSource<?, Device>> prepareEventSources(EventSourceContext<Device> context) {
         // A Gateway that appears (or changes site) may settle the assignment of Devices waiting for it.
-        return List.of(new InformerEventSource<>(
+        InformerEventSource<Gateway, Device> gateways = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Gateway.class, Device.class)
                         .withSecondaryToPrimaryMapper(gateway -> devicesOf(gateway, context))
                         .build(),
-                context));
+                context);
+        // The registry Secrets the operator writes (and only those): one that lists a Device's generation registers it.
+        InformerEventSource<Secret, Device> registries = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Secret.class, Device.class)
+                        .withLabelSelector(GatewayModel.MANAGED_BY_LABEL + "=" + GatewayModel.MANAGED_BY)
+                        .withSecondaryToPrimaryMapper(secret -> waitingFor(secret, context))
+                        .withItemStore(new RenderedLists())
+                        .build(),
+                context);
+        return List.of(gateways, registries);
+    }
+
+    /**
+     * The Devices {@code secret} lists at a generation they do not yet say is registered, and those of its Gateway that
+     * wait for a render that left them out (so they say why).
+     */
+    private static Set<ResourceID> waitingFor(Secret secret, EventSourceContext<Device> context) {
+        String namespace = secret.getMetadata().getNamespace();
+        Set<ResourceID> waiting = new java.util.HashSet<>();
+        String name = secret.getMetadata().getName();
+        String gateway =
+                name.endsWith(DEVICES_SUFFIX) ? name.substring(0, name.length() - DEVICES_SUFFIX.length()) : null;
+        context.getPrimaryCache()
+                .list(
+                        namespace,
+                        d -> d.getStatus() != null
+                                && gateway != null
+                                && gateway.equals(d.getStatus().assignedGateway)
+                                && d.getStatus()
+                                        .condition(REGISTERED)
+                                        .map(c -> "Rendering".equals(c.reason))
+                                        .orElse(false))
+                .forEach(d -> waiting.add(ResourceID.fromResource(d)));
+        for (String line : renderedList(secret)) {
+            int slash = line.indexOf('/');
+            int at = line.lastIndexOf('@');
+            if (slash < 0 || at < slash) {
+                continue;
+            }
+            ResourceID id = new ResourceID(line.substring(slash + 1, at), namespace);
+            String generation = line.substring(at + 1);
+            context.getPrimaryCache()
+                    .get(id)
+                    .filter(d -> d.getStatus() == null
+                            || !generation.equals(String.valueOf(d.getStatus().observedGeneration))
+                            || d.getStatus()
+                                    .condition(REGISTERED)
+                                    .map(c -> c.status != Condition.Status.TRUE)
+                                    .orElse(true))
+                    .ifPresent(d -> waiting.add(id));
+        }
+        return waiting;
     }
 
     private static Set<ResourceID> devicesOf(Gateway gateway, EventSourceContext<Device> context) {
@@ -113,11 +175,14 @@ public final class DeviceReconciler implements Reconciler<Device> {
                 DesiredState.MAX_ATTEMPTS);
         next.desiredCommand = desired.command();
         List<Condition> list = new ArrayList<>(next.conditions);
-        list.removeIf(c -> c.type.equals(REGISTERED) || c.type.equals(DesiredState.IN_SYNC));
+        list.removeIf(c -> c.type.equals(REGISTERED)
+                || c.type.equals(DesiredState.IN_SYNC)
+                || c.type.equals(DeviceWarnings.WARNING));
         list.addFirst(registered);
         if (desired.inSync() != null) {
             list.add(desired.inSync());
         }
+        DeviceWarnings.of(device, next, registered).ifPresent(list::add);
         conditions.stamp(list, previous == null ? type -> java.util.Optional.empty() : previous::condition);
         next.conditions = list;
         if (!next.sameAs(previous)) {
@@ -166,8 +231,10 @@ public final class DeviceReconciler implements Reconciler<Device> {
     private static Condition registered(Device device, Context<Device> context, DeviceStatus next, Gateway[] assigned) {
         String namespace = device.getMetadata().getNamespace();
         var client = context.getClient();
-        List<Gateway> gateways =
-                client.resources(Gateway.class).inNamespace(namespace).list().getItems();
+        @SuppressWarnings("unchecked")
+        var gatewayCache = (InformerEventSource<Gateway, Device>)
+                context.eventSourceRetriever().getEventSourceFor(Gateway.class);
+        List<Gateway> gateways = gatewayCache.list(namespace, g -> true).toList();
         DeviceAssignment assignment = DeviceAssignment.of(device, gateways);
         next.assignedGateway = assignment.gateway();
         if (!assignment.assigned()) {
@@ -182,27 +249,43 @@ public final class DeviceReconciler implements Reconciler<Device> {
                             + " until approved (spec.approved: true, or `fogbridge device approve " + device.deviceId()
                             + " --kubernetes`)");
         }
-        RenderedDevice rendered;
-        try {
-            rendered = DeviceCheck.check(device, name -> GatewayDevices.secret(client, namespace, name));
-        } catch (InvalidDevice e) {
-            return new Condition(REGISTERED, Condition.Status.FALSE, e.reason(), e.getMessage());
-        }
         Gateway gateway = gateways.stream()
                 .filter(g -> g.getMetadata().getName().equals(assignment.gateway()))
                 .findFirst()
                 .orElseThrow();
-        assigned[0] = gateway;
-        Secret secret = GatewayDevices.secret(client, namespace, GatewayModel.devicesSecretName(gateway));
-        if (secret == null || !renderedList(secret).contains(rendered.renderedAs())) {
+        @SuppressWarnings("unchecked")
+        var registries = (InformerEventSource<Secret, Device>)
+                context.eventSourceRetriever().getEventSourceFor(Secret.class);
+        Optional<Secret> secret = registries.get(new ResourceID(GatewayModel.devicesSecretName(gateway), namespace));
+        if (secret.isPresent()
+                && renderedList(secret.get()).contains(new RenderedDevice(device, null, null).renderedAs())) {
+            // The Gateway renders only a Device that checked out: its Secrets need no second read here.
+            assigned[0] = gateway;
             return new Condition(
                     REGISTERED,
-                    Condition.Status.FALSE,
-                    "Rendering",
-                    "waiting for Gateway " + assignment.gateway() + " to render it");
+                    Condition.Status.TRUE,
+                    "Rendered",
+                    "in the registry of Gateway " + assignment.gateway());
         }
+        boolean waitedBefore = device.getStatus() != null
+                && device.getStatus()
+                        .condition(REGISTERED)
+                        .map(c -> "Rendering".equals(c.reason))
+                        .orElse(false);
+        if (secret.isPresent() || waitedBefore) {
+            // Rendered without this generation, or no registry yet after a while: say why, if the Device is the cause.
+            try {
+                DeviceCheck.check(device, name -> GatewayDevices.secret(client, namespace, name));
+            } catch (InvalidDevice e) {
+                return new Condition(REGISTERED, Condition.Status.FALSE, e.reason(), e.getMessage());
+            }
+        }
+        // The Gateway's render is on its way (at a cold start, before any): its Secret wakes this Device.
         return new Condition(
-                REGISTERED, Condition.Status.TRUE, "Rendered", "in the registry of Gateway " + assignment.gateway());
+                REGISTERED,
+                Condition.Status.FALSE,
+                "Rendering",
+                "waiting for Gateway " + assignment.gateway() + " to render it");
     }
 
     private static Set<String> renderedList(Secret secret) {

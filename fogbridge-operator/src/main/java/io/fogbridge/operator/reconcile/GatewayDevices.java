@@ -19,9 +19,14 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,19 +34,53 @@ import org.slf4j.LoggerFactory;
  * The Devices a Gateway serves, for its reconcile: a Device informer that wakes the Gateway a Device is (and was)
  * assigned to, and the collection of its valid Devices into a {@link DeviceSet}. A Device that does not check out is
  * left out here and explains itself in its own {@code Registered} condition ({@link DeviceReconciler}).
+ *
+ * <p>Built for 10,000 Devices across 100 Gateways (BENCHMARKS.md, "Devices"): only a Device's new generation (or a
+ * move) wakes its Gateway, not the twin's status writes; a Gateway finds its Devices through an index by the
+ * {@code spec.gateway} or {@code spec.site} they name, not by scanning every Device; a credentials Secret is read once
+ * per reconcile however many Devices share it; and a Device whose generation and Secrets did not change is not
+ * checked again ({@link CheckedDevices}).
  */
 final class GatewayDevices {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayDevices.class);
+    static final String BY_TARGET = "fogbridge.io/target";
 
     private GatewayDevices() {}
 
     static InformerEventSource<Device, Gateway> informer(EventSourceContext<Gateway> context) {
-        return new InformerEventSource<>(
+        InformerEventSource<Device, Gateway> informer = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Device.class, Gateway.class)
                         .withSecondaryToPrimaryMapper(device -> gatewaysOf(device, context))
+                        .withOnUpdateFilter(GatewayDevices::rendersDifferently)
+                        .withItemStore(new StrippedDevices())
                         .build(),
                 context);
+        Map<String, Function<Device, List<String>>> indexers = Map.of(BY_TARGET, device -> List.of(target(device)));
+        informer.addIndexers(indexers);
+        return informer;
+    }
+
+    /** A new generation, or a move: what the twin writes into the status changes nothing a Gateway renders. */
+    static boolean rendersDifferently(Device next, Device previous) {
+        return !Objects.equals(
+                        next.getMetadata().getGeneration(),
+                        previous.getMetadata().getGeneration())
+                || !Objects.equals(assignedGateway(next), assignedGateway(previous));
+    }
+
+    private static String assignedGateway(Device device) {
+        return device.getStatus() == null ? null : device.getStatus().assignedGateway;
+    }
+
+    /** The index key of what a Device names: {@code namespace/gateway/<name>} or {@code namespace/site/<site>}. */
+    private static String target(Device device) {
+        String namespace = device.getMetadata().getNamespace();
+        var spec = device.getSpec();
+        if (spec == null) {
+            return namespace + "/none";
+        }
+        return spec.gateway != null ? namespace + "/gateway/" + spec.gateway : namespace + "/site/" + spec.site;
     }
 
     /** The Gateway it is assigned to now, and the one its status says it was (a move re-renders both). */
@@ -65,26 +104,35 @@ final class GatewayDevices {
      *
      * @throws InvalidGatewaySpec a tenant's CA Secret is missing or holds no certificate
      */
-    static DeviceSet collect(Gateway gateway, Context<Gateway> context) throws InvalidGatewaySpec {
+    static DeviceSet collect(Gateway gateway, Context<Gateway> context, CheckedDevices checked)
+            throws InvalidGatewaySpec {
         String namespace = gateway.getMetadata().getNamespace();
         List<Gateway> gateways = context.getPrimaryCache().list(namespace).toList();
         KubernetesClient client = context.getClient();
-        DeviceCheck.SecretLookup secrets = name -> secret(client, namespace, name);
-        List<RenderedDevice> devices = new ArrayList<>();
+        Map<String, Optional<Secret>> read = new HashMap<>();
+        DeviceCheck.SecretLookup secrets =
+                name -> read.computeIfAbsent(name, n -> Optional.ofNullable(secret(client, namespace, n)))
+                        .orElse(null);
         @SuppressWarnings("unchecked")
         var informer = (InformerEventSource<Device, Gateway>)
                 context.eventSourceRetriever().getEventSourceFor(Device.class);
-        informer.list(
-                        namespace,
-                        device -> DeviceAssignment.serves(gateway, device, gateways)
-                                && !Newcomers.awaitingApproval(device))
-                .forEach(device -> {
-                    try {
-                        devices.add(DeviceCheck.check(device, secrets));
-                    } catch (InvalidDevice e) {
-                        LOG.debug("Device {}/{} left out: {}", namespace, device.deviceId(), e.getMessage());
-                    }
-                });
+        List<Device> candidates = new ArrayList<>(informer.byIndex(
+                BY_TARGET, namespace + "/gateway/" + gateway.getMetadata().getName()));
+        if (gateway.getSpec() != null && gateway.getSpec().site != null) {
+            candidates.addAll(informer.byIndex(BY_TARGET, namespace + "/site/" + gateway.getSpec().site));
+        }
+        List<Device> served = candidates.stream()
+                .filter(device ->
+                        DeviceAssignment.serves(gateway, device, gateways) && !Newcomers.awaitingApproval(device))
+                .toList();
+        List<RenderedDevice> devices = new ArrayList<>();
+        checked.check(
+                        gateway,
+                        served,
+                        secrets,
+                        (device, e) ->
+                                LOG.debug("Device {}/{} left out: {}", namespace, device.deviceId(), e.getMessage()))
+                .forEach(devices::add);
         return DeviceSet.of(devices, tenants(gateway, secrets));
     }
 

@@ -52,6 +52,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     private final OperatorDefaults defaults;
     private final StatusConditions conditions;
     private final FigurePolls figures;
+    private final CheckedDevices checkedDevices = new CheckedDevices();
 
     /** Reads the gateways' figures from their ops endpoints every {@link #FIGURES_INTERVAL}. */
     public GatewayReconciler(OperatorDefaults defaults, Clock clock) {
@@ -132,7 +133,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         next.observedGeneration = gateway.getMetadata().getGeneration();
         GatewayModel model;
         try {
-            model = GatewayModel.from(gateway, defaults, GatewayDevices.collect(gateway, context));
+            model = GatewayModel.from(gateway, defaults, GatewayDevices.collect(gateway, context, checkedDevices));
         } catch (InvalidGatewaySpec e) {
             String message = "the gateway's config loader (or the operator) refuses the rendered gateway.yaml (the"
                     + " running pod keeps its last good config):\n" + e.getMessage();

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fogbridge.operator.OperatorMain;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.model.GatewayModel;
 import io.fogbridge.operator.model.OperatorDefaults;
@@ -89,6 +90,64 @@ class HelmChartTest {
                         .set("replicas", "many")
                         .call())
                 .hasMessageContaining("replicas");
+    }
+
+    @Test
+    void theTwinSettingsReachTheOperatorsEnvironmentAndAreOffByDefault() {
+        Deployment plain =
+                deployment(new Helm(CHART).template().withName("fogbridge").call());
+        assertThat(env(plain)).doesNotContainKeys(OperatorMain.TWIN_KAFKA_ENV, OperatorMain.KAFKA_PROPERTIES_ENV);
+
+        Deployment twin = deployment(new Helm(CHART)
+                .template()
+                .withName("fogbridge")
+                .set("twin.kafkaBootstrap", "kafka.cloud.example:9093")
+                .set("kafkaClient.secretName", "operator-kafka")
+                .call());
+        assertThat(env(twin))
+                .containsEntry(OperatorMain.TWIN_KAFKA_ENV, "kafka.cloud.example:9093")
+                .containsEntry(OperatorMain.KAFKA_PROPERTIES_ENV, "/etc/fogbridge/kafka/client.properties");
+        var pod = twin.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getSecret() != null)
+                .singleElement()
+                .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("operator-kafka"));
+        assertThat(pod.getContainers().getFirst().getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/fogbridge/kafka"));
+        // A bootstrap list the consumer could not use is refused at install, not found in the operator's log.
+        assertThatThrownBy(() -> new Helm(CHART)
+                        .template()
+                        .withName("fogbridge")
+                        .set("twin.kafkaBootstrap", "not a bootstrap list")
+                        .call())
+                .hasMessageContaining("kafkaBootstrap");
+    }
+
+    private static Deployment deployment(String rendered) {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        for (String document : rendered.split("(?m)^---\\s*$")) {
+            if (document.contains("kind: Deployment")) {
+                return serialization.unmarshal(document, Deployment.class);
+            }
+        }
+        throw new AssertionError("no Deployment in\n" + rendered);
+    }
+
+    private static Map<String, String> env(Deployment deployment) {
+        Map<String, String> env = new java.util.TreeMap<>();
+        deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getEnv()
+                .forEach(e -> {
+                    if (e.getValue() != null) {
+                        env.put(e.getName(), e.getValue());
+                    }
+                });
+        return env;
     }
 
     @Test
