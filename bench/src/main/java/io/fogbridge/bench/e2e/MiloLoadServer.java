@@ -34,8 +34,8 @@ import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportCo
 
 /**
  * The OPC UA load server of {@code bench/opcua-bench.sh} with {@code --server milo} (the default; BENCHMARKS.md, "OPC
- * UA"), as its own process: Eclipse Milo's server SDK with {@code items} Double variables {@code ns=2;s=v0 ..
- * ns=2;s=v<items-1>} under the folder {@code ns=2;s=Load}, every one set to a new value with the current time as its
+ * UA"), as its own process: Eclipse Milo's server SDK with {@code items} Double variables {@code ns=1;s=v0 ..
+ * ns=1;s=v<items-1>} under the folder {@code ns=1;s=Load}, every one set to a new value with the current time as its
  * source timestamp every {@code interval} ms, so a subscription sampling them at that interval gets {@code items *
  * 1000 / interval} notifications per second, each carrying the time it was made. The same load as node-opcua's
  * {@code opcua_load.js}, on a server that is not the bottleneck.
@@ -45,8 +45,11 @@ import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportCo
  */
 public final class MiloLoadServer {
 
-    /** Milo puts a server's own namespaces after 0 (OPC UA) and 1 (the server's application URI). */
-    static final int NAMESPACE_INDEX = 2;
+    /**
+     * The namespace of the variables, also the server's application URI: Milo then gives it index 1, as node-opcua
+     * does its own, so both servers have the same node ids.
+     */
+    private static final String NAMESPACE = "urn:fogbridge:bench:load";
 
     private MiloLoadServer() {}
 
@@ -66,7 +69,7 @@ public final class MiloLoadServer {
                 .build();
         OpcUaServer server = new OpcUaServer(
                 OpcUaServerConfig.builder()
-                        .setApplicationUri("urn:fogbridge:bench:load")
+                        .setApplicationUri(NAMESPACE)
                         .setProductUri("urn:fogbridge:bench")
                         .setApplicationName(LocalizedText.english("Fogbridge bench load server"))
                         .setEndpoints(Set.of(endpoint))
@@ -103,7 +106,7 @@ public final class MiloLoadServer {
         final List<UaVariableNode> nodes = new ArrayList<>();
 
         LoadNamespace(OpcUaServer server, int items) {
-            super(server, "urn:fogbridge:bench:load");
+            super(server, NAMESPACE);
             subscriptions = new SubscriptionModel(server, this);
             getLifecycleManager().addLifecycle(subscriptions);
             getLifecycleManager().addStartupTask(() -> {

@@ -59,7 +59,6 @@ public final class OpcUaBench {
         if (!serverKind.equals("milo") && !serverKind.equals("node")) {
             throw new IllegalArgumentException("--server is milo or node, not " + serverKind);
         }
-        int namespace = serverKind.equals("milo") ? MiloLoadServer.NAMESPACE_INDEX : 1;
         Path workDir = Path.of(a.string("work-dir", "bench/target/opcua-bench"));
         List<String> gatewayOpts = split(a.string("gateway-opts", E2eBench.LAUNCHER_JVM_OPTIONS));
         List<String> kafkaOpts = split(a.string("kafka-opts", "-Xmx512m"));
@@ -92,7 +91,7 @@ public final class OpcUaBench {
         String url = "opc.tcp://127.0.0.1:" + port + "/load";
         ChildProcess server = startServer(serverKind, classpath, port, items, intervalMs, workDir);
         try {
-            Map<String, Double> bare = ceiling(classpath, workDir, url, items, intervalMs, warmup, seconds, namespace);
+            Map<String, Double> bare = ceiling(classpath, workDir, url, items, intervalMs, warmup, seconds);
             double bareRate = bare.get("notifications") / bare.get("seconds");
             System.out.printf(
                     "bare Milo client: %,.0f notifications/s, age at the client p50 %.0f ms p99 %.0f ms, client CPU"
@@ -113,12 +112,7 @@ public final class OpcUaBench {
                 Files.writeString(
                         config,
                         gatewayConfig(
-                                workDir.resolve("gateway-data"),
-                                kafka.bootstrapServers(),
-                                url,
-                                items,
-                                intervalMs,
-                                namespace));
+                                workDir.resolve("gateway-data"), kafka.bootstrapServers(), url, items, intervalMs));
                 try (ChildProcess gateway = ChildProcess.start(
                                 "gateway",
                                 ChildProcess.java(
@@ -236,14 +230,7 @@ public final class OpcUaBench {
     }
 
     private static Map<String, Double> ceiling(
-            String classpath,
-            Path workDir,
-            String url,
-            int items,
-            int intervalMs,
-            int warmup,
-            int seconds,
-            int namespace)
+            String classpath, Path workDir, String url, int items, int intervalMs, int warmup, int seconds)
             throws Exception {
         try (ChildProcess client = ChildProcess.start(
                 "opcua-client",
@@ -256,8 +243,7 @@ public final class OpcUaBench {
                                 Integer.toString(items),
                                 Integer.toString(intervalMs),
                                 Integer.toString(warmup),
-                                Integer.toString(seconds),
-                                Integer.toString(namespace))),
+                                Integer.toString(seconds))),
                 workDir.resolve("client.log"))) {
             String line = client.await("RESULT", Duration.ofSeconds(warmup + seconds + 120L));
             Map<String, Double> values = new HashMap<>();
@@ -269,14 +255,12 @@ public final class OpcUaBench {
         }
     }
 
-    static String gatewayConfig(Path dataDir, String bootstrap, String url, int items, int intervalMs, int namespace) {
+    static String gatewayConfig(Path dataDir, String bootstrap, String url, int items, int intervalMs) {
         StringBuilder list = new StringBuilder();
         for (int i = 0; i < items; i++) {
             list.append("          - {name: v")
                     .append(i)
-                    .append(", nodeId: \"ns=")
-                    .append(namespace)
-                    .append(";s=v")
+                    .append(", nodeId: \"ns=1;s=v")
                     .append(i)
                     .append("\"}\n");
         }

@@ -15,12 +15,12 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 
 /**
  * The bare client of the OPC UA benchmark, as its own process: Eclipse Milo's client (the gateway's library) with the
- * gateway's subscription — {@code items} monitored items {@code ns=<namespace>;s=v0..} sampled and published every {@code
+ * gateway's subscription — {@code items} monitored items {@code ns=1;s=v0..} sampled and published every {@code
  * intervalMs}, queue 1 — and nothing after it: each notification is counted and its age (receive time minus source
  * timestamp) recorded. The ceiling the gateway's notifications/s are compared with.
  *
  * <p>Prints {@code RESULT notifications=… seconds=… cpuMs=… ageP50Ms=… ageP99Ms=…} for the window after the warm-up.
- * Usage: {@code OpcUaCeiling <url> <items> <intervalMs> <warmupSeconds> <seconds> [<namespace index>, 1]}.
+ * Usage: {@code OpcUaCeiling <url> <items> <intervalMs> <warmupSeconds> <seconds>}.
  */
 public final class OpcUaCeiling {
 
@@ -32,7 +32,6 @@ public final class OpcUaCeiling {
         double interval = Double.parseDouble(args[2]);
         int warmup = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
-        int namespace = args.length > 5 ? Integer.parseInt(args[5]) : 1;
 
         AtomicLong notifications = new AtomicLong();
         Recorder age = new Recorder(3);
@@ -54,7 +53,7 @@ public final class OpcUaCeiling {
         });
         subscription.create();
         for (int i = 0; i < items; i++) {
-            OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(new NodeId(namespace, "v" + i));
+            OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(new NodeId(1, "v" + i));
             item.setSamplingInterval(interval);
             item.setQueueSize(uint(1));
             subscription.addMonitoredItem(item);
