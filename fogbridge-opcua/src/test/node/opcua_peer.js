@@ -13,14 +13,19 @@
 //   Locked     Double  writable by its access level, not by any user's (a Write gets Bad_UserAccessDenied)
 //   Shifty     BaseDataType: the counter, as a Double for 500 ms, then as a String for 500 ms, ... (a node whose
 //              data type changes)
+//   Huge       Double[20000]: a huge array, every element the counter, changed once a second (about 160 kB
+//              in OPC UA binary, more as JSON: over a 64 kB record limit)
 // Name and Generation are read-only (a Write gets Bad_NotWritable).
 //
 // Methods on the object Pump (ns=1;s=Pump):
 //   ns=1;s=Pump.Scale  (value Double, factor Int32) -> (result Double): value * factor
 //   ns=1;s=Pump.Jam    () -> Bad_InvalidState, always
+//   ns=1;s=Pump.Mix    (amounts Double[], ratios UInt16[3]) -> (total Double, count UInt32):
+//                      sum of amounts[i] * ratios[i], and how many amounts
+//   ns=1;s=Pump.Stall  (millis Int32) -> (): answers Good after millis (a server that does not answer in time)
 "use strict";
 const path = require("path");
-const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, StatusCodes, Variant } = require("node-opcua");
+const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, StatusCodes, Variant, VariantArrayType } = require("node-opcua");
 
 async function main() {
     const port = parseInt(process.argv[2], 10);
@@ -90,6 +95,40 @@ async function main() {
         statusCode: StatusCodes.Good,
         outputArguments: [{ dataType: DataType.Double, value: inputs[0].value * inputs[1].value }],
     }));
+    const mix = namespace.addMethod(pump, {
+        nodeId: "s=Pump.Mix",
+        browseName: "Mix",
+        inputArguments: [
+            { name: "amounts", dataType: DataType.Double, valueRank: 1, arrayDimensions: [0] },
+            { name: "ratios", dataType: DataType.UInt16, valueRank: 1, arrayDimensions: [3] },
+        ],
+        outputArguments: [
+            { name: "total", dataType: DataType.Double },
+            { name: "count", dataType: DataType.UInt32 },
+        ],
+    });
+    mix.bindMethod(async (inputs, context) => {
+        const amounts = Array.from(inputs[0].value || []);
+        const ratios = Array.from(inputs[1].value || []);
+        const total = amounts.reduce((sum, a, i) => sum + a * (ratios[i] || 0), 0);
+        return {
+            statusCode: StatusCodes.Good,
+            outputArguments: [
+                { dataType: DataType.Double, value: total },
+                { dataType: DataType.UInt32, value: amounts.length },
+            ],
+        };
+    });
+    const stall = namespace.addMethod(pump, {
+        nodeId: "s=Pump.Stall",
+        browseName: "Stall",
+        inputArguments: [{ name: "millis", dataType: DataType.Int32 }],
+        outputArguments: [],
+    });
+    stall.bindMethod(async (inputs, context) => {
+        await new Promise((resolve) => setTimeout(resolve, inputs[0].value));
+        return { statusCode: StatusCodes.Good };
+    });
     const jam = namespace.addMethod(pump, { nodeId: "s=Pump.Jam", browseName: "Jam", inputArguments: [], outputArguments: [] });
     jam.bindMethod(async (inputs, context) => ({ statusCode: StatusCodes.BadInvalidState }));
     namespace.addVariable({
@@ -109,6 +148,19 @@ async function main() {
         minimumSamplingInterval: 50,
         value: { dataType: DataType.Double, value: 0 },
     });
+    const huge = namespace.addVariable({
+        componentOf: device,
+        nodeId: "s=Huge",
+        browseName: "Huge",
+        dataType: "Double",
+        valueRank: 1,
+        arrayDimensions: [20000],
+        minimumSamplingInterval: 50,
+        value: { dataType: DataType.Double, arrayType: VariantArrayType.Array, value: new Float64Array(20000) },
+    });
+    setInterval(() => {
+        huge.setValueFromSource({ dataType: DataType.Double, arrayType: VariantArrayType.Array, value: new Float64Array(20000).fill(counter) });
+    }, 1000);
     setInterval(() => {
         counter += 1;
         shifty.setValueFromSource(

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Option;
             "plant (two lathes, a water tank). Devices connect over TLS with per-device passwords, made fresh for",
             "every run in the data dir (development CA, server certificate, device registry). A third lathe is a",
             "Modbus TCP PLC in the same process, polled by the gateway's Modbus converter and deadbanded by a",
-            "reduction rule. Ctrl-C stops everything."
+            "reduction rule; a second tank is an OPC UA server (Eclipse Milo) in the same process, subscribed by the",
+            "gateway's OPC UA converter. Ctrl-C stops everything."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -93,20 +95,45 @@ final class DemoCommand implements Callable<Integer> {
         }
         wipe(dataDir);
         Files.createDirectories(dataDir);
+        // Milo's server builds its standard address space for about a second: beside Kafka's start, not after it
+        CompletableFuture<OpcUaTank> tankStart = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("demo-opcua-start").start(() -> {
+            try {
+                tankStart.complete(OpcUaTank.start());
+            } catch (Throwable e) {
+                tankStart.completeExceptionally(e);
+            }
+        });
         int kafka = available(kafkaPort);
         out.println("Starting Kafka (single node, KRaft) on 127.0.0.1:" + kafka + " ...");
-        KafkaBroker broker = KafkaBroker.start(dataDir.resolve("kafka"), kafka);
+        KafkaBroker broker;
+        try {
+            broker = KafkaBroker.start(dataDir.resolve("kafka"), kafka);
+        } catch (Exception e) {
+            tankStart.thenAccept(OpcUaTank::close);
+            throw e;
+        }
         DemoSecurity security = DemoSecurity.create(dataDir.resolve("security"));
         ModbusPlc plc;
+        OpcUaTank tank;
         try {
             plc = ModbusPlc.start();
         } catch (Exception e) {
+            tankStart.thenAccept(OpcUaTank::close);
+            broker.close();
+            throw e;
+        }
+        try {
+            tank = tankStart.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            plc.close();
             broker.close();
             throw e;
         }
         out.println("Modbus PLC of lathe-3 (unit 1) on 127.0.0.1:" + plc.port());
+        out.println("OPC UA server of tank-2 on " + tank.url());
         GatewayConfig config =
-                demoConfig(security, broker.port(), available(mqttPort), available(httpPort), plc.port());
+                demoConfig(security, broker.port(), available(mqttPort), available(httpPort), plc.port(), tank.port());
         out.println("Starting the gateway ...");
         Gateway gateway;
         try {
@@ -114,6 +141,7 @@ final class DemoCommand implements Callable<Integer> {
             // HiveMQ's start replaced the handler that halts on an Error (see RunCommand): put it back
             FatalErrorHandler.install();
         } catch (Exception e) {
+            tank.close();
             plc.close();
             broker.close();
             throw e;
@@ -128,13 +156,14 @@ final class DemoCommand implements Callable<Integer> {
                             status.finish(); // Ctrl-C: the shell's prompt goes below the status, not into it
                             devices.close();
                             gateway.close();
+                            tank.close();
                             plc.close();
                             broker.close();
                             done.countDown();
                         },
                         "demo-shutdown"));
         devices.start(rate);
-        printHowToWatch(out, broker.bootstrapServers(), mqtt, gateway.httpPort(), security, plc.port());
+        printHowToWatch(out, broker.bootstrapServers(), mqtt, gateway.httpPort(), security, plc.port(), tank.url());
 
         long deadline = durationSeconds == null
                 ? Long.MAX_VALUE
@@ -152,7 +181,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private GatewayConfig demoConfig(DemoSecurity security, int kafka, int mqtt, int http, int modbus)
+    private GatewayConfig demoConfig(DemoSecurity security, int kafka, int mqtt, int http, int modbus, int opcua)
             throws Exception {
         String yaml;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo.yaml")) {
@@ -163,6 +192,7 @@ final class DemoCommand implements Callable<Integer> {
                 .replace("${mqttPort}", Integer.toString(mqtt))
                 .replace("${httpPort}", Integer.toString(http))
                 .replace("${modbusPort}", Integer.toString(modbus))
+                .replace("${opcuaPort}", Integer.toString(opcua))
                 // the PLC is polled as often as the MQTT devices publish
                 .replace("${modbusInterval}", Math.max(10, 1000 / Math.max(1, rate)) + "ms")
                 .replace("${registry}", quoted(security.registryFile()))
@@ -201,7 +231,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printHowToWatch(
-            PrintStream out, String bootstrap, int mqtt, int http, DemoSecurity security, int modbus) {
+            PrintStream out, String bootstrap, int mqtt, int http, DemoSecurity security, int modbus, String opcua) {
         Path ca = security.caFile().toAbsolutePath();
         out.println();
         out.println("Fogbridge demo is running. MQTT is TLS only (" + "127.0.0.1:" + mqtt + ", CA " + ca + ");");
@@ -218,12 +248,18 @@ final class DemoCommand implements Callable<Integer> {
                         + " -P " + security.password("watcher")
                         + " -t 'factory/#' -t 'telemetry/demo/#' -t 'event/demo/#' -v   # the local bus, read-only");
         out.println("  curl -s http://127.0.0.1:" + http + "/readyz ; curl -s http://127.0.0.1:" + http
-                + "/metrics | grep -E 'fogbridge_(modbus|reduction)'");
+                + "/metrics | grep -E 'fogbridge_(modbus|opcua|reduction)'");
         out.println("lathe-3 is a Modbus TCP PLC on 127.0.0.1:" + modbus
                 + " (unit 1), polled by the gateway; its polls reach"
                 + " Kafka only when rpm, temp or load leave their deadband, or every 5 s:");
         out.println("  mbpoll -m tcp -p " + modbus + " -a 1 -0 -1 -t 3 -r 0 -c 2 127.0.0.1"
                 + "   # the PLC's input registers: temp and load, in tenths");
+        out.println("tank-2 is an OPC UA server on " + opcua + " (Eclipse Milo), subscribed by the gateway; its"
+                + " records go to fog.telemetry.plant-1 with key tank-2:");
+        out.println("  bin/fogbridge opcua browse " + opcua + "   # its node ids, types and access");
+        out.println("  echo '{\"setpoint\": 80}' | kcat -P -b " + bootstrap + " -t fog.command.plant-1 -k tank-2"
+                + " -H subject=write -H correlation-id=demo-3 -H response-required=true -H ttl=30000"
+                + "   # an OPC UA Write; the answer in fog.command_response.plant-1");
         out.println("Close the tank's valve (its next telemetry shows \"valve\":\"closed\"; send open to reopen it):");
         out.println("  echo closed | kcat -P -b " + bootstrap + " -t fog.command.demo -k tank-1 -H subject=setValve"
                 + " -H correlation-id=demo-1 -H response-required=true -H ttl=30000");

@@ -35,12 +35,18 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code {"valve":"open"}}, reads {@code fog.command_response.demo} with {@code kcat} and {@code fog.telemetry.demo}
  * with a consumer:
  * the tank answers 200 with the correlation id, and its telemetry, in order, says open, then closed, then open
- * again. On the way, the Modbus lathe (issue 12) is checked in {@code fog.telemetry.plant-1}.
+ * again. On the way, the Modbus lathe (issue 12) is checked in {@code fog.telemetry.plant-1}, and the OPC UA tank
+ * (issue 13): its records there, and the {@code write} command the demo prints answered 200 and seen in its data.
  */
 class DemoValveIT {
 
     private static final Pattern VALVE = Pattern.compile("\"valve\":\"(open|closed)\"");
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * Until the demo prints its commands: Kafka, the Modbus PLC, Milo's OPC UA server and the gateway start in one JVM,
+     * which took 70-160 s on a 2-core machine at load average 14-42 (the rest of the run waits {@link #WAIT}).
+     */
+    private static final Duration START = Duration.ofSeconds(150);
 
     @TempDir
     Path dir;
@@ -48,6 +54,7 @@ class DemoValveIT {
     @Test
     void setValveFromKcatChangesTheTanksTelemetry() throws Exception {
         Path kcat = TestEnv.peer("kcat");
+        long launched = System.nanoTime();
         try (ChildJvm demo = ChildJvm.start(
                 DemoMain.class,
                 List.of(
@@ -69,7 +76,13 @@ class DemoValveIT {
                 "--http-port",
                 Integer.toString(TestEnv.freePort()))) {
             BlockingQueue<String> lines = drain(demo);
-            String closeCommand = awaitLine(lines, "  echo closed | kcat -P ").trim();
+            String writeCommand = awaitLine(lines, "  echo '{\"setpoint\": 80}' | kcat -P ", START)
+                    .trim();
+            System.out.printf(
+                    "DemoValveIT: the demo printed its commands %d ms after launch%n",
+                    Duration.ofNanos(System.nanoTime() - launched).toMillis());
+            String closeCommand =
+                    awaitLine(lines, "  echo closed | kcat -P ", WAIT).trim();
             Matcher bootstrap = Pattern.compile(" -b (\\S+) ").matcher(closeCommand);
             assertThat(bootstrap.find()).as(closeCommand).isTrue();
             String kafka = bootstrap.group(1);
@@ -78,6 +91,17 @@ class DemoValveIT {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> valveStates(kafka).contains("open"));
             assertModbusLatheInKafka(kafka);
+            assertOpcUaTankInKafka(kafka);
+            sh(writeCommand.substring(0, writeCommand.indexOf("   #")).replace("| kcat ", "| " + kcat + " "));
+            KcatConsumer.Record written = awaitResponse(kafka, "fog.command_response.plant-1", "demo-3");
+            assertThat(written.key()).isEqualTo("tank-2");
+            assertThat(written.headers()).containsEntry("status", "200");
+            assertThat(written.valueAsString()).contains("\"written\":[\"setpoint\"]");
+            await("the OPC UA tank's data shows the new setpoint")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> records(kafka, "fog.telemetry.plant-1").stream()
+                            .anyMatch(r -> "tank-2".equals(r.key()) && r.value().contains("\"setpoint\":80.0")));
 
             sh(closeCommand.replace("| kcat ", "| " + kcat + " "));
             KcatConsumer.Record closed = awaitResponse(kafka, "demo-1");
@@ -133,6 +157,31 @@ class DemoValveIT {
     }
 
     /**
+     * Issue 13's demo: the in-process OPC UA tank (Milo's server SDK) is subscribed by the converter, its publishes in
+     * {@code fog.telemetry.plant-1} with a {@code source} header naming the server.
+     */
+    private static void assertOpcUaTankInKafka(String kafka) {
+        ConsumerRecord<String, String> tank2 = await("an OPC UA record of tank-2 in fog.telemetry.plant-1")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> records(kafka, "fog.telemetry.plant-1").stream()
+                                .filter(r -> "tank-2".equals(r.key()))
+                                .filter(r -> r.value().contains("\"level\":\"good\""))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        Map<String, String> headers = new java.util.HashMap<>();
+        tank2.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+        assertThat(headers)
+                .containsEntry("device_id", "tank-2")
+                .containsEntry("tenant_id", "plant-1")
+                .containsEntry("machine", "tank-2");
+        assertThat(headers.get("source")).matches("opc\\.tcp://127\\.0\\.0\\.1:\\d+/tank");
+        assertThat(tank2.value()).matches(".*\"level\":\\d+(\\.\\d+)?[,}].*");
+    }
+
+    /**
      * The tank's valve states in telemetry order (one partition: key tank-1), runs of the same state merged. Read
      * with a Kafka consumer up to the end offsets of now: {@code kcat -e} chases the tail of a topic that grows
      * all the time and may not see its end for many seconds.
@@ -178,11 +227,15 @@ class DemoValveIT {
     }
 
     private static KcatConsumer.Record awaitResponse(String kafka, String correlationId) {
-        return await("the tank's response to " + correlationId)
+        return awaitResponse(kafka, "fog.command_response.demo", correlationId);
+    }
+
+    private static KcatConsumer.Record awaitResponse(String kafka, String topic, String correlationId) {
+        return await("the response to " + correlationId)
                 .atMost(WAIT)
                 .pollInterval(Duration.ofMillis(500))
                 .until(
-                        () -> readAll(kafka, "fog.command_response.demo").stream()
+                        () -> readAll(kafka, topic).stream()
                                 .filter(r -> correlationId.equals(r.headers().get("correlation-id")))
                                 .findFirst(),
                         Optional::isPresent)
@@ -221,8 +274,9 @@ class DemoValveIT {
         return lines;
     }
 
-    private static String awaitLine(BlockingQueue<String> lines, String prefix) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    private static String awaitLine(BlockingQueue<String> lines, String prefix, Duration wait)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             String line = lines.poll(1, TimeUnit.SECONDS);
             if (line != null) {
@@ -232,6 +286,6 @@ class DemoValveIT {
                 }
             }
         }
-        throw new AssertionError("the demo printed no line starting with '" + prefix + "' within " + WAIT);
+        throw new AssertionError("the demo printed no line starting with '" + prefix + "' within " + wait);
     }
 }

@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +76,9 @@ import org.slf4j.LoggerFactory;
  * subscription stands, {@code {"state":"lost","reason":...}} when the connection goes or the first attempt fails,
  * {@code {"state":"resumed",...}} when the same subscription goes on after a loss, and
  * {@code {"state":"resubscribed",...}} when a new session and subscription stand again after a loss; repeated failed
- * attempts publish nothing more until the endpoint is back.
+ * attempts publish nothing more until the endpoint is back. Beside those link states, {@code
+ * {"state":"value-too-large","item":...,"limit":...,"reason":...}} says once per item and subscription that a value
+ * is over the record limit and sent as null ({@link PublishRecord}); consumers of the link state ignore it.
  */
 final class EndpointSession {
 
@@ -97,6 +101,8 @@ final class EndpointSession {
     private SessionWatch watch; // guarded by lock; the current client's
     private boolean everConnected;
     private String lastState = "";
+    // items said too large on this subscription: added by Milo's delivery thread, cleared by the loop at subscribe
+    private final Set<String> reportedTooLarge = ConcurrentHashMap.newKeySet();
 
     EndpointSession(OpcUaEndpoint endpoint, OpcUaRuntime runtime) {
         this.endpoint = endpoint;
@@ -303,6 +309,7 @@ final class EndpointSession {
     }
 
     private void subscribe(OpcUaClient on, SessionWatch watching) throws Exception {
+        reportedTooLarge.clear();
         OpcUaSubscription subscription =
                 new OpcUaSubscription(on, (double) endpoint.publishingInterval().toMillis());
         subscription.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
@@ -400,23 +407,55 @@ final class EndpointSession {
 
     private void deliver(PublishRecord record) {
         long received = runtime.clock().millis();
-        publish(
-                        Topics.deviceTelemetryTopic(endpoint.tenant(), endpoint.id()),
-                        record.encode(received),
-                        record.ts(received))
-                .whenComplete((outcome, failure) -> {
-                    if (failure != null) {
-                        runtime.metrics().record("rejected");
-                        log.warn("opcua {}: record not taken", endpoint.id(), failure);
-                    } else if (outcome instanceof Outcome.Rejected rejected) {
-                        // a subscription cannot be asked again: the server's queue is the only buffer before here
-                        runtime.metrics().record(rejected.retriable() ? "retried" : "rejected");
-                        log.warn(
-                                "opcua {}: record refused: {} {}", endpoint.id(), rejected.status(), rejected.reason());
-                    } else {
-                        runtime.metrics().record(outcome instanceof Outcome.Local ? "local" : "accepted");
-                    }
-                });
+        PublishRecord.Encoded encoded = record.encode(received, runtime.maxRecordBytes());
+        if (!encoded.tooLarge().isEmpty()) {
+            tooLarge(encoded.tooLarge());
+        }
+        if (encoded.payloads().size() > 1) {
+            runtime.metrics().split();
+        }
+        for (byte[] payload : encoded.payloads()) {
+            publish(Topics.deviceTelemetryTopic(endpoint.tenant(), endpoint.id()), payload, record.ts(received))
+                    .whenComplete(this::recorded);
+        }
+    }
+
+    /**
+     * Values over the record limit: counted each time, and said once per item and subscription on the status topic
+     * ({@code {"state":"value-too-large","item":...}}, which leaves the link state as it is) and in the log.
+     */
+    private void tooLarge(Map<String, Long> items) {
+        runtime.metrics().tooLarge(items.size());
+        items.forEach((item, size) -> {
+            if (!reportedTooLarge.add(item)) {
+                return;
+            }
+            String reason = "the value of item " + item + " exceeds the record limit of " + runtime.maxRecordBytes()
+                    + " bytes (devices.maxPayload) as JSON (" + size + " bytes and more): sent as null with quality "
+                    + PublishRecord.TOO_LARGE + " while it stays that large";
+            log.warn("opcua {}: {}", endpoint.id(), reason);
+            String json =
+                    "{\"state\":\"value-too-large\",\"ts\":" + runtime.clock().millis() + ",\"source\":"
+                            + quote(endpoint.source()) + ",\"item\":" + quote(item) + ",\"limit\":"
+                            + runtime.maxRecordBytes() + ",\"reason\":" + quote(reason) + "}";
+            publish(
+                    Topics.deviceEventTopic(endpoint.tenant(), endpoint.id()) + "/status",
+                    json.getBytes(StandardCharsets.UTF_8),
+                    runtime.clock().millis());
+        });
+    }
+
+    private void recorded(Outcome outcome, Throwable failure) {
+        if (failure != null) {
+            runtime.metrics().record("rejected");
+            log.warn("opcua {}: record not taken", endpoint.id(), failure);
+        } else if (outcome instanceof Outcome.Rejected rejected) {
+            // a subscription cannot be asked again: the server's queue is the only buffer before here
+            runtime.metrics().record(rejected.retriable() ? "retried" : "rejected");
+            log.warn("opcua {}: record refused: {} {}", endpoint.id(), rejected.status(), rejected.reason());
+        } else {
+            runtime.metrics().record(outcome instanceof Outcome.Local ? "local" : "accepted");
+        }
     }
 
     private void status(String state, String reason) {

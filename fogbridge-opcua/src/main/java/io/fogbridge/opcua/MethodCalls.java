@@ -9,6 +9,7 @@ import io.fogbridge.api.Command;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.OpcUaDataType;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExtensionObject;
@@ -24,6 +26,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
 import org.eclipse.milo.opcua.stack.core.types.structured.BrowsePath;
@@ -38,8 +41,10 @@ import org.eclipse.milo.opcua.stack.core.types.structured.RelativePathElement;
  * Runs {@code call} commands: payload {@code {"objectId": "ns=1;s=Pump", "methodId": "ns=1;s=Pump.Start", "args":
  * [1500, true]}} (JSON; {@code args} may be left out for a method without inputs). The pair must be one of the
  * endpoint's configured {@code methods}. The converter reads the method's {@code InputArguments} property to learn
- * each argument's data type (JSON has only "number"; servers refuse a Double for an Int32), converts the JSON values
- * exactly ({@link WriteValue}; scalars only) and sends one Call.
+ * each argument's data type and value rank (JSON has only "number"; servers refuse a Double for an Int32), converts
+ * the JSON values exactly ({@link WriteValue}): a scalar, or a JSON array for an argument declared a one-dimensional
+ * array ({@code ValueRank} 1, or a rank that allows one), element by element into an array of the declared type
+ * ({@code [1, 2]} for an Int32[] becomes Int32[]{1, 2}); and sends one Call. Matrices are refused.
  *
  * <p>Responses, as for writes ({@link WriteCommands}):
  * <ul>
@@ -221,16 +226,58 @@ final class MethodCalls {
         Variant[] inputs = new Variant[args.size()];
         for (int i = 0; i < args.size(); i++) {
             Argument type = types.get(i);
-            if (type.getValueRank() != null && type.getValueRank() >= 1) {
-                throw new Refusal("argument '" + type.getName() + "' is an array: not called by this converter");
-            }
             try {
-                inputs[i] = new Variant(WriteValue.of(args.get(i), type.getDataType()));
+                inputs[i] = new Variant(argument(args.get(i), type));
             } catch (IllegalArgumentException e) {
                 throw new Refusal("argument '" + type.getName() + "': " + e.getMessage());
             }
         }
         return inputs;
+    }
+
+    /**
+     * One argument as its declared type: a scalar ({@code ValueRank} -1), or a one-dimensional array ({@code
+     * ValueRank} 1) of that type from a JSON array, each element converted exactly; ranks that allow both (0, -2, -3)
+     * take what the JSON is. No longer than the declared {@code ArrayDimensions}, where one is given.
+     */
+    static Object argument(JsonNode json, Argument type) {
+        // OPC UA Part 3's value ranks: -1 scalar, 1 one dimension, 0 one or more, -2 any, -3 scalar or one dimension
+        int rank = type.getValueRank() == null ? -1 : type.getValueRank();
+        boolean array =
+                switch (rank) {
+                    case -1 -> false;
+                    case 1 -> true;
+                    case 0, -2, -3 -> json.isArray();
+                    default ->
+                        throw new IllegalArgumentException(
+                                "a " + rank + "-dimensional array: not called by this converter");
+                };
+        if (!array) {
+            return WriteValue.of(json, type.getDataType());
+        }
+        if (!json.isArray()) {
+            throw new IllegalArgumentException("expected a JSON array, got " + json.getNodeType());
+        }
+        UInteger[] dimensions = type.getArrayDimensions();
+        if (dimensions != null
+                && dimensions.length == 1
+                && dimensions[0].longValue() > 0
+                && json.size() > dimensions[0].longValue()) {
+            throw new IllegalArgumentException(json.size() + " elements, the method takes at most " + dimensions[0]);
+        }
+        Class<?> element = OpcUaDataType.getBackingClass(type.getDataType());
+        if (element == null) {
+            WriteValue.of(json, type.getDataType()); // says why this type is not converted
+        }
+        Object values = Array.newInstance(element, json.size());
+        for (int i = 0; i < json.size(); i++) {
+            try {
+                Array.set(values, i, WriteValue.of(json.get(i), type.getDataType()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("element " + i + ": " + e.getMessage());
+            }
+        }
+        return values;
     }
 
     private void answer(Command command, CallMethodResult result) {

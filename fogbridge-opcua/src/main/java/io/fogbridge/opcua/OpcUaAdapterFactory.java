@@ -48,7 +48,8 @@ public final class OpcUaAdapterFactory implements AdapterFactory<OpcUaSettings> 
                     pki,
                     ApplicationIdentity.loadOrCreate(pki),
                     context.commands(),
-                    context.limits().maxTtd());
+                    context.limits().maxTtd(),
+                    context.limits().maxPayloadBytes());
         });
     }
 

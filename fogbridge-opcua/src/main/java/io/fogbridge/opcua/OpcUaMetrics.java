@@ -24,6 +24,9 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.opcua.calls} (tag {@code status}): {@code call} commands answered
  *   <li>{@code fogbridge.opcua.resumes}: lost sessions that came back on their own, the same subscription going on
  *       (with what the server held republished) instead of a new one
+ *   <li>{@code fogbridge.opcua.values.too.large}: values not sent because alone they exceed the record limit
+ *       ({@code devices.maxPayload}; a huge array): sent as null with quality {@code bad:Bad_EncodingLimitsExceeded}
+ *   <li>{@code fogbridge.opcua.records.split}: publishes over the record limit sent as several records
  *   <li>{@code fogbridge.opcua.keepalive.failures}: subscriptions whose watchdog elapsed (neither data nor keep-alive
  *       in time)
  *   <li>gauge {@code fogbridge.opcua.last.data.seconds} (tag {@code endpoint}): seconds since the endpoint's last data
@@ -90,6 +93,18 @@ final class OpcUaMetrics {
     void resumed() {
         count("fogbridge.opcua.resumes", null, null);
         connected.incrementAndGet();
+    }
+
+    void tooLarge(int values) {
+        counters.computeIfAbsent(
+                        "fogbridge.opcua.values.too.large|", k -> Counter.builder("fogbridge.opcua.values.too.large")
+                                .description("OPC UA values over the record limit, sent as null")
+                                .register(registry))
+                .increment(values);
+    }
+
+    void split() {
+        count("fogbridge.opcua.records.split", null, null);
     }
 
     void keepAliveFailure() {

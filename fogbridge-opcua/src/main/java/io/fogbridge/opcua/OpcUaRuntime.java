@@ -10,6 +10,7 @@ import java.time.Duration;
  *
  * @param commands where {@code write} commands wait; null when the gateway runs without downlink commands
  * @param maxTtd   the longest wait for a command in one request to the inbox
+ * @param maxRecordBytes the largest record the pipeline takes ({@code devices.maxPayload}): a publish is cut to fit
  */
 record OpcUaRuntime(
         OpcUaSettings settings,
@@ -19,7 +20,8 @@ record OpcUaRuntime(
         OpcUaPki pki,
         ApplicationIdentity identity,
         CommandInbox commands,
-        Duration maxTtd) {
+        Duration maxTtd,
+        long maxRecordBytes) {
 
     /** Made by the adapter's start: opening the PKI folders (and the first start's certificate) is I/O. */
     @FunctionalInterface

@@ -2,12 +2,16 @@ package io.fogbridge.opcua;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
@@ -38,12 +42,22 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.ULong;
  *   <li>{@code quality}: {@code good}, or {@code uncertain:<StatusCodeName>} / {@code bad:<StatusCodeName>}
  * </ul>
  *
+ * <p><b>Bounded.</b> A record is at most the gateway's record limit ({@code devices.maxPayload}, {@link
+ * #encode(long, long)}): a publish whose changes together are larger becomes several records, each with the same
+ * {@code ts} and {@code serverTs}; a single value that alone would not fit (a huge array) is not sent: it is
+ * {@code null} with quality {@code bad:Bad_EncodingLimitsExceeded}, and encoding it stops at the limit, so a huge
+ * value costs the heap what the server sent (at most the client's 2 MiB message limit), not its JSON as well.
+ *
  * Not thread-safe; built and encoded by one publish.
  */
 final class PublishRecord {
 
     static final String CONTENT_TYPE = "application/json";
     static final String GOOD = "good";
+    static final String TOO_LARGE = "bad:Bad_EncodingLimitsExceeded";
+    /** Room a record needs around one item's value: timestamps, braces, its name twice and the quality. */
+    private static final int OVERHEAD = 160;
+
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Map<String, Object> values = new LinkedHashMap<>();
@@ -81,7 +95,88 @@ final class PublishRecord {
     }
 
     byte[] encode(long received) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + values.size() * 40);
+        return encode(received, Long.MAX_VALUE).payloads().getFirst(); // unbounded: one payload
+    }
+
+    /**
+     * The record as payloads of at most {@code maxBytes} each, in the items' order, and the items whose value alone
+     * would have been larger (sent as null, quality {@link #TOO_LARGE}).
+     *
+     * @param tooLarge the size such a value reached before its encoding was stopped: more than the limit
+     */
+    record Encoded(List<byte[]> payloads, Map<String, Long> tooLarge) {}
+
+    Encoded encode(long received, long maxBytes) {
+        Bounded whole = new Bounded(maxBytes, 64 + values.size() * 40);
+        try {
+            write(whole, received, values, quality);
+            return new Encoded(List.of(whole.toByteArray()), Map.of());
+        } catch (Bounded.Full full) {
+            return split(received, maxBytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+    }
+
+    /** The slow path, for a publish over the limit: each value on its own, then as many records as they need. */
+    private Encoded split(long received, long maxBytes) {
+        Map<String, Long> tooLarge = new LinkedHashMap<>();
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : values.entrySet()) {
+            long budget = Math.max(0, maxBytes - OVERHEAD - 4L * entry.getKey().length());
+            Bounded one = new Bounded(budget, 256);
+            try (JsonGenerator json = JSON.createGenerator(one)) {
+                writeValue(json, entry.getValue());
+            } catch (Bounded.Full full) {
+                tooLarge.put(entry.getKey(), full.size());
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            encoded.put(entry.getKey(), one.toByteArray());
+        }
+        List<byte[]> payloads = new ArrayList<>();
+        Map<String, Object> part = new LinkedHashMap<>();
+        Map<String, String> partQuality = new LinkedHashMap<>();
+        long size = OVERHEAD;
+        for (String name : values.keySet()) {
+            byte[] value = encoded.get(name);
+            long cost = 4L * name.length()
+                    + 16
+                    + (value == null
+                            ? TOO_LARGE.length()
+                            : value.length + quality.get(name).length());
+            if (!part.isEmpty() && size + cost > maxBytes) {
+                payloads.add(raw(received, part, partQuality));
+                part.clear();
+                partQuality.clear();
+                size = OVERHEAD;
+            }
+            part.put(name, value == null ? null : new RawJson(value));
+            partQuality.put(name, value == null ? TOO_LARGE : quality.get(name));
+            size += cost;
+        }
+        if (!part.isEmpty()) {
+            payloads.add(raw(received, part, partQuality));
+        }
+        return new Encoded(payloads, tooLarge);
+    }
+
+    /** A value already encoded, copied into the record as it is. */
+    private record RawJson(byte[] json) {}
+
+    private byte[] raw(long received, Map<String, Object> part, Map<String, String> partQuality) {
+        Bounded out = new Bounded(Long.MAX_VALUE, OVERHEAD + part.size() * 64);
+        try {
+            write(out, received, part, partQuality);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private void write(Bounded out, long received, Map<String, Object> values, Map<String, String> quality)
+            throws IOException {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeNumberField("ts", ts(received));
@@ -94,7 +189,11 @@ final class PublishRecord {
             json.writeObjectFieldStart("values");
             for (Map.Entry<String, Object> entry : values.entrySet()) {
                 json.writeFieldName(entry.getKey());
-                writeValue(json, entry.getValue());
+                if (entry.getValue() instanceof RawJson raw) {
+                    json.writeRawValue(new String(raw.json(), StandardCharsets.UTF_8));
+                } else {
+                    writeValue(json, entry.getValue());
+                }
             }
             json.writeEndObject();
             json.writeObjectFieldStart("quality");
@@ -103,10 +202,58 @@ final class PublishRecord {
             }
             json.writeEndObject();
             json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail
         }
-        return out.toByteArray();
+    }
+
+    /**
+     * A byte array that refuses to grow past {@code max}: the generator hands it its buffer (8 kB) at a time, so a
+     * huge value is abandoned within a buffer of the limit.
+     */
+    private static final class Bounded extends OutputStream {
+        private final long max;
+        private byte[] bytes;
+        private int count;
+
+        /** The output passed its limit; {@link #size()} is how far it got. */
+        static final class Full extends IOException {
+            private static final long serialVersionUID = 1L;
+            private final long size;
+
+            Full(long size) {
+                super("over the record limit", null);
+                this.size = size;
+            }
+
+            long size() {
+                return size;
+            }
+        }
+
+        Bounded(long max, int initial) {
+            this.max = max;
+            this.bytes = new byte[(int) Math.min(initial, Math.max(32, max))];
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws Full {
+            if (count + (long) len > max) {
+                throw new Full(count + (long) len);
+            }
+            if (count + len > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(count + len, bytes.length * 2));
+            }
+            System.arraycopy(b, off, bytes, count, len);
+            count += len;
+        }
+
+        @Override
+        public void write(int b) throws Full {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, count);
+        }
     }
 
     static String quality(StatusCode status) {

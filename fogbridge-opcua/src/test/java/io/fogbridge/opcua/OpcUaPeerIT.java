@@ -323,17 +323,141 @@ class OpcUaPeerIT {
                         .get("error")
                         .textValue())
                 .contains("not in the endpoint's methods");
-        assertThat(commands.delivered()).hasSize(11);
+
+        // array arguments: JSON arrays converted element by element to the declared Double[] and UInt16[3]
+        JsonNode mixed = command(
+                "c6",
+                "call",
+                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Mix\",\"args\":[[1.5, 2, 4], [2, 3, 1]]}",
+                200);
+        assertThat(mixed.get("outputs")).hasToString("[13.0,3]");
+        assertThat(command(
+                                "c7",
+                                "call",
+                                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Mix\",\"args\":[[1.5], [-1]]}",
+                                400)
+                        .get("error")
+                        .textValue())
+                .contains("argument 'ratios'", "element 0", "does not fit UInt16");
+        assertThat(command(
+                                "c8",
+                                "call",
+                                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Mix\",\"args\":[1.5, [1]]}",
+                                400)
+                        .get("error")
+                        .textValue())
+                .contains("argument 'amounts'", "expected a JSON array");
+        assertThat(command(
+                                "c9",
+                                "call",
+                                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Mix\","
+                                        + "\"args\":[[1], [1, 2, 3, 4]]}",
+                                400)
+                        .get("error")
+                        .textValue())
+                .contains("argument 'ratios'", "4 elements, the method takes at most 3");
+        assertThat(command(
+                                "c10",
+                                "call",
+                                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Scale\",\"args\":[[2.5], 4]}",
+                                400)
+                        .get("error")
+                        .textValue())
+                .contains("argument 'value'", "expected a scalar Double");
+        assertThat(commands.delivered()).hasSize(16);
         assertThat(meters.get("fogbridge.opcua.calls")
                         .tag("status", "400")
                         .counter()
                         .count())
-                .isEqualTo(3);
+                .isEqualTo(7);
         assertThat(meters.get("fogbridge.opcua.writes")
                         .tag("status", "400")
                         .counter()
                         .count())
                 .isEqualTo(4);
+    }
+
+    @Test
+    void aCallTheServerDoesNotAnswerInTimeIsAnswered504AndTheEndpointGoesOn() throws Exception {
+        start(
+                Duration.ofSeconds(2),
+                endpoint(
+                        "pump",
+                        peer.url(),
+                        OpcUaEndpoint.Auth.ANONYMOUS,
+                        null,
+                        List.of(item("counter", "ns=1;s=Counter", null))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> states("pump").contains("connected"));
+
+        long sent = System.nanoTime();
+        JsonNode late = command(
+                "s1", "call", "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Stall\",\"args\":[5000]}", 504);
+        long waited = Duration.ofNanos(System.nanoTime() - sent).toMillis();
+        System.out.printf(
+                "OpcUaPeerIT: a call the server answers after 5 s was answered 504 %s after %d ms%n",
+                late.get("status").textValue(), waited);
+        assertThat(late.get("status").textValue()).isIn("Bad_Timeout", "Bad_RequestTimeout");
+        assertThat(waited).isLessThan(5000); // the converter's requestTimeout, not the server's late answer
+
+        // the same session goes on: the next command is answered, the data flows, no reconnect
+        assertThat(command(
+                                "s2",
+                                "call",
+                                "{\"objectId\":\"ns=1;s=Pump\",\"methodId\":\"ns=1;s=Pump.Scale\",\"args\":[2, 3]}",
+                                200)
+                        .get("outputs"))
+                .hasToString("[6.0]");
+        int before = counters("pump").size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> counters("pump").size() >= before + 3);
+        assertThat(states("pump")).containsExactly("connected");
+        assertThat(meters.get("fogbridge.opcua.calls")
+                        .tag("status", "504")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aHugeArrayIsSentAsNullWithAStatusEventWhileTheOtherItemsFlow() throws Exception {
+        // Huge: 20,000 Doubles, about 100 kB as JSON, changed every second; the record limit here is 64 kB
+        start(endpoint(
+                "big",
+                peer.url(),
+                OpcUaEndpoint.Auth.ANONYMOUS,
+                null,
+                List.of(item("counter", "ns=1;s=Counter", null), item("huge", "ns=1;s=Huge", null))));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> records("big").stream()
+                                .filter(r -> r.get("quality").has("huge"))
+                                .count()
+                        >= 3);
+
+        List<JsonNode> withHuge = records("big").stream()
+                .filter(r -> r.get("quality").has("huge"))
+                .toList();
+        assertThat(withHuge).allSatisfy(r -> {
+            assertThat(r.get("values").get("huge").isNull()).isTrue();
+            assertThat(r.get("quality").get("huge").textValue()).isEqualTo("bad:Bad_EncodingLimitsExceeded");
+        });
+        assertThat(uplink.on("telemetry/acme/big"))
+                .allSatisfy(m -> assertThat(m.payload().length).isLessThanOrEqualTo(65536));
+        int before = counters("big").size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> counters("big").size() >= before + 5);
+
+        // said once on the status topic, counted every time; the link state stays connected
+        List<JsonNode> tooLarge = uplink.on("event/acme/big/status").stream()
+                .map(m -> tree(m.payload()))
+                .filter(e -> e.get("state").textValue().equals("value-too-large"))
+                .toList();
+        assertThat(tooLarge).singleElement().satisfies(e -> {
+            assertThat(e.get("item").textValue()).isEqualTo("huge");
+            assertThat(e.get("limit").longValue()).isEqualTo(65536);
+            assertThat(e.get("reason").textValue()).contains("exceeds the record limit", "devices.maxPayload");
+        });
+        assertThat(states("big")).containsExactly("connected", "value-too-large");
+        assertThat(meters.get("fogbridge.opcua.values.too.large").counter().count())
+                .isGreaterThanOrEqualTo(3);
+        assertThat(adapters.getFirst().ready()).isTrue();
     }
 
     @Test
@@ -523,11 +647,15 @@ class OpcUaPeerIT {
     }
 
     void start(OpcUaEndpoint... endpoints) throws Exception {
+        start(Duration.ofSeconds(5), endpoints);
+    }
+
+    void start(Duration requestTimeout, OpcUaEndpoint... endpoints) throws Exception {
         OpcUaSettings settings = new OpcUaSettings(
                 true,
                 Duration.ofMillis(100),
                 Duration.ofMillis(500),
-                Duration.ofSeconds(5),
+                requestTimeout,
                 Duration.ofSeconds(5),
                 List.of(endpoints));
         ProtocolAdapter adapter = new OpcUaAdapterFactory()
@@ -564,7 +692,9 @@ class OpcUaPeerIT {
                 items,
                 List.of(
                         new OpcUaMethod("ns=1;s=Pump", "ns=1;s=Pump.Scale"),
-                        new OpcUaMethod("ns=1;s=Pump", "ns=1;s=Pump.Jam")));
+                        new OpcUaMethod("ns=1;s=Pump", "ns=1;s=Pump.Jam"),
+                        new OpcUaMethod("ns=1;s=Pump", "ns=1;s=Pump.Mix"),
+                        new OpcUaMethod("ns=1;s=Pump", "ns=1;s=Pump.Stall")));
     }
 
     static OpcUaItem item(String name, String nodeId, OpcUaItem.Deadband deadband) {

@@ -60,6 +60,39 @@ class PublishRecordTest {
         assertThat(json.get("serverTs").isNull()).isTrue();
     }
 
+    @Test
+    void aPublishOverTheRecordLimitIsSplitAndAValueThatAloneIsTooLargeIsSentAsNull() throws Exception {
+        PublishRecord record = new PublishRecord();
+        record.add("a", value(new Variant("a".repeat(40_000)), StatusCode.GOOD, 1_000, 1_001));
+        record.add("b", value(new Variant("b".repeat(40_000)), StatusCode.GOOD, 2_000, 2_001));
+        Double[] huge = new Double[200_000];
+        java.util.Arrays.fill(huge, 1.5);
+        record.add("huge", value(new Variant(huge), StatusCode.GOOD, 0, 0));
+        record.add("c", value(new Variant(7), StatusCode.GOOD, 0, 0));
+
+        PublishRecord.Encoded encoded = record.encode(9_999, 65_536);
+
+        assertThat(encoded.payloads()).hasSize(2).allSatisfy(p -> assertThat(p.length)
+                .isLessThanOrEqualTo(65_536));
+        assertThat(encoded.tooLarge()).containsOnlyKeys("huge");
+        assertThat(encoded.tooLarge().get("huge")).isGreaterThan(65_536L).isLessThan(65_536L + 16_384);
+        JsonNode first = JSON.readTree(encoded.payloads().get(0));
+        JsonNode second = JSON.readTree(encoded.payloads().get(1));
+        assertThat(first.get("values").get("a").textValue()).hasSize(40_000);
+        assertThat(second.get("values").get("b").textValue()).hasSize(40_000);
+        assertThat(second.get("values").get("huge").isNull()).isTrue();
+        assertThat(second.get("quality").get("huge").textValue()).isEqualTo("bad:Bad_EncodingLimitsExceeded");
+        assertThat(second.get("values").get("c").intValue()).isEqualTo(7);
+        // one publish: every part carries its timestamps
+        assertThat(first.get("ts").longValue()).isEqualTo(2_000);
+        assertThat(second.get("serverTs").longValue()).isEqualTo(2_001);
+
+        // under the limit: one payload, the same bytes as unbounded
+        PublishRecord small = new PublishRecord();
+        small.add("c", value(new Variant(7), StatusCode.GOOD, 5, 6));
+        assertThat(small.encode(1, 65_536).payloads()).singleElement().isEqualTo(small.encode(1));
+    }
+
     static DataValue value(Variant variant, StatusCode status, long source, long server) {
         return new DataValue(
                 variant,

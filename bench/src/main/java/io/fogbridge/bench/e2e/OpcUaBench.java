@@ -31,8 +31,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * client on the same server in the same run; then {@code restarts} server restarts, each timed from the server
  * listening again to the first of its notifications readable in Kafka.
  *
- * <p>Every part is its own process: the server (node-opcua, {@code fogbridge-opcua/src/test/node/opcua_load.js}: every
- * variable gets a new value with the current time as its source timestamp each interval), the bare client ({@link
+ * <p>Every part is its own process: the server ({@code --server milo}, the default: Eclipse Milo's server SDK, {@link
+ * MiloLoadServer}; {@code --server node}: node-opcua, {@code fogbridge-opcua/src/test/node/opcua_load.js}; both give
+ * every variable a new value with the current time as its source timestamp each interval), the bare client ({@link
  * OpcUaCeiling}), Kafka and the gateway ({@code Main run}, one endpoint with all items). A Kafka consumer in this
  * process reads the records and takes each one's age: read time minus its {@code ts} (the newest source timestamp in
  * it). Prints a text report; the gateway's figures come from its own metrics and /proc.
@@ -54,6 +55,10 @@ public final class OpcUaBench {
         int seconds = a.integer("seconds", 60);
         int restarts = a.integer("restarts", 10);
         int downSeconds = a.integer("down-seconds", 2);
+        String serverKind = a.string("server", "milo");
+        if (!serverKind.equals("milo") && !serverKind.equals("node")) {
+            throw new IllegalArgumentException("--server is milo or node, not " + serverKind);
+        }
         Path workDir = Path.of(a.string("work-dir", "bench/target/opcua-bench"));
         List<String> gatewayOpts = split(a.string("gateway-opts", E2eBench.LAUNCHER_JVM_OPTIONS));
         List<String> kafkaOpts = split(a.string("kafka-opts", "-Xmx512m"));
@@ -62,9 +67,17 @@ public final class OpcUaBench {
         Files.createDirectories(workDir);
         Machine machine = Machine.current();
         System.out.printf(
-                "OPC UA benchmark %s: %d monitored items changing every %d ms = %,.0f notifications/s offered;"
+                "OPC UA benchmark %s: %d monitored items changing every %d ms = %,.0f notifications/s offered by %s;"
                         + " warm-up %d s, measured %d s; then %d server restarts (down %d s each)%n",
-                Instant.now(), items, intervalMs, items * 1000.0 / intervalMs, warmup, seconds, restarts, downSeconds);
+                Instant.now(),
+                items,
+                intervalMs,
+                items * 1000.0 / intervalMs,
+                serverKind.equals("milo") ? "Milo's server SDK" : "node-opcua",
+                warmup,
+                seconds,
+                restarts,
+                downSeconds);
         System.out.printf(
                 "machine: %d cores, %d MB, %s, %s, %s; load average before: %s%n",
                 machine.cores(),
@@ -76,7 +89,7 @@ public final class OpcUaBench {
 
         int port = freePort();
         String url = "opc.tcp://127.0.0.1:" + port + "/load";
-        ChildProcess server = startServer(port, items, intervalMs, workDir);
+        ChildProcess server = startServer(serverKind, classpath, port, items, intervalMs, workDir);
         try {
             Map<String, Double> bare = ceiling(classpath, workDir, url, items, intervalMs, warmup, seconds);
             double bareRate = bare.get("notifications") / bare.get("seconds");
@@ -152,7 +165,7 @@ public final class OpcUaBench {
                         killHard(server);
                         long killed = System.currentTimeMillis();
                         Thread.sleep(downSeconds * 1000L);
-                        server = startServer(port, items, intervalMs, workDir);
+                        server = startServer(serverKind, classpath, port, items, intervalMs, workDir);
                         long back = System.currentTimeMillis();
                         long first = ages.firstTsAfter(killed, Duration.ofSeconds(30));
                         times.add(first < 0 ? -1 : first - back);
@@ -180,7 +193,20 @@ public final class OpcUaBench {
         System.out.println("load average after: " + Machine.currentLoadAverage());
     }
 
-    private static ChildProcess startServer(int port, int items, int intervalMs, Path workDir) throws Exception {
+    private static ChildProcess startServer(
+            String kind, String classpath, int port, int items, int intervalMs, Path workDir) throws Exception {
+        if (kind.equals("milo")) {
+            ChildProcess server = ChildProcess.start(
+                    "opcua-server",
+                    ChildProcess.java(
+                            classpath,
+                            List.of("-Xmx512m"),
+                            MiloLoadServer.class.getName(),
+                            List.of(Integer.toString(port), Integer.toString(items), Integer.toString(intervalMs))),
+                    workDir.resolve("server.log"));
+            server.await("READY", Duration.ofSeconds(120));
+            return server;
+        }
         String node = Files.isExecutable(Path.of("/usr/bin/node")) ? "/usr/bin/node" : "node";
         ChildProcess server = ChildProcess.start(
                 "opcua-server",
