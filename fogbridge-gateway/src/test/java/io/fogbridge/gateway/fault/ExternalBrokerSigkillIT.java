@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * gateway ({@code fogbridge run}, a child JVM) is SIGKILLed for 30 s while devices keep publishing 500 msg/s to
  * mosquitto. Every message mosquitto acknowledged to a device is in Kafka afterwards, and the broker reported no
  * drops (issue 19's first test; with mosquitto's default queue of 1000 the same run loses thousands).
+ *
+ * <p>Tagged {@code alone} (fogbridge-gateway/pom.xml): it needs the devices to reach 80 % of their 500 msg/s during
+ * the outage, which beside another fault IT on the shared 2-core dev box at load average 40 they did not (10,257 of
+ * the 12,000).
  */
+@Tag("alone")
 class ExternalBrokerSigkillIT {
 
     private static final int DEVICES = 5;
