@@ -50,6 +50,7 @@ final class DeviceRelay implements AutoCloseable {
     private final Duration ackTimeout;
     private final RelayedConnections relayed;
     private final MqttMetrics metrics;
+    private final RelayMetrics relayMetrics;
     private EventLoopGroup acceptor;
     private EventLoopGroup loops;
     private final List<Channel> servers = new ArrayList<>();
@@ -68,7 +69,8 @@ final class DeviceRelay implements AutoCloseable {
             int maxPacketBytes,
             Duration ackTimeout,
             RelayedConnections relayed,
-            MqttMetrics metrics) {
+            MqttMetrics metrics,
+            RelayMetrics relayMetrics) {
         this.listeners = List.copyOf(listeners);
         this.tlsStores = tlsStores;
         this.broker = broker;
@@ -76,6 +78,7 @@ final class DeviceRelay implements AutoCloseable {
         this.ackTimeout = ackTimeout;
         this.relayed = relayed;
         this.metrics = metrics;
+        this.relayMetrics = relayMetrics;
     }
 
     void start() throws InterruptedException {
@@ -145,7 +148,13 @@ final class DeviceRelay implements AutoCloseable {
                                 .addLast(
                                         "relay",
                                         new RelayedConnection(
-                                                name, toBroker, maxPacketBytes, ackTimeout, relayed, metrics));
+                                                name,
+                                                toBroker,
+                                                maxPacketBytes,
+                                                ackTimeout,
+                                                relayed,
+                                                metrics,
+                                                relayMetrics));
                     }
                 });
         ChannelFuture bound = server.bind(listener.host(), listener.port()).await();

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * only on a free loopback port and a {@link DeviceRelay} owns the device listeners, relaying every connection to it
  * and holding each PUBACK until the append behind it is durable, many per connection at once. Everything else is
  * HiveMQ's, as without the relay. Each relayed connection binds its own loopback source address (127.x.y.z): Linux
- * routes all of 127/8 to the loopback interface; other systems do not, and relayed connections fail there.
+ * routes all of 127/8 to the loopback interface; other systems do not, so where 127.1.0.1 cannot be bound the broker
+ * warns once and serves devices directly, one acknowledgement per connection at a time (same guarantee).
  *
  * <p><b>Ports.</b> A listener with port 0 gets a free port chosen just before start (HiveMQ does not report the port
  * it bound), published by {@link #boundListeners()}.
@@ -65,6 +66,9 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
 
     private final EmbeddedBrokerOptions options;
     private final MqttMetrics metrics;
+    /** Null without the relay: its meters exist only when it does. */
+    private final RelayMetrics relayMetrics;
+
     private final Clock clock;
     private final SenderResolver senders;
     private final TopicAcl acl;
@@ -102,6 +106,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
             EmbeddedBrokerOptions options, MeterRegistry registryOrNull, Clock clock, SenderResolver senders) {
         this.options = Objects.requireNonNull(options, "options");
         this.metrics = new MqttMetrics(registryOrNull);
+        this.relayMetrics = options.pipelinedAcks() ? new RelayMetrics(registryOrNull) : null;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.senders = Objects.requireNonNull(senders, "senders");
         this.acl = new TopicAcl(options.security().roles(), options.security().anonymousPermissions());
@@ -129,7 +134,14 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         BrokerWorkDir folders = new BrokerWorkDir(options.workDir());
         tlsStores = new TlsStores(options.workDir().toAbsolutePath(), listeners);
         ListenerAddress internal = null;
-        if (options.pipelinedAcks()) {
+        boolean behindRelay = options.pipelinedAcks();
+        if (behindRelay && !RelayedConnections.sourcesBindable()) {
+            log.warn("devices.pipelinedAcks is on, but this system cannot bind 127.1.0.1 (only Linux routes all of"
+                    + " 127/8 to the loopback interface): devices connect to the broker directly, one"
+                    + " acknowledgement per connection at a time");
+            behindRelay = false;
+        }
+        if (behindRelay) {
             internal =
                     withFreePorts(List.of(new ListenerAddress("127.0.0.1", 0))).getFirst();
             folders.prepareBehindRelay(internal, options.maxPayloadBytes());
@@ -200,7 +212,8 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                     options.maxPayloadBytes() + BrokerWorkDir.HEADER_ROOM,
                     options.ackTimeout(),
                     relayed,
-                    metrics);
+                    metrics,
+                    relayMetrics);
             try {
                 relay.start();
             } catch (InterruptedException | RuntimeException e) {

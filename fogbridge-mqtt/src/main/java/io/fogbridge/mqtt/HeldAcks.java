@@ -34,14 +34,14 @@ final class HeldAcks<A> {
 
     /** Where released answers go. */
     interface Sink<A> {
-        /** The broker's own answer, now releasable. */
-        void release(A brokerAnswer);
+        /** The broker's own answer, now releasable, held for {@code heldNanos} since the broker gave it. */
+        void release(A brokerAnswer, long heldNanos);
 
         /**
          * The append behind a success answer failed: answer {@code packetId} with {@code reasonCode} instead of
-         * {@code brokerAnswer} (which says whether it was a PUBACK or a PUBREC).
+         * {@code brokerAnswer} (which says whether it was a PUBACK or a PUBREC), held for {@code heldNanos}.
          */
-        void fail(A brokerAnswer, int packetId, int reasonCode);
+        void fail(A brokerAnswer, int packetId, int reasonCode, long heldNanos);
 
         /** After a run of releases: one flush for all of them. */
         void flush();
@@ -63,6 +63,7 @@ final class HeldAcks<A> {
     private static final class Held<A> {
         final int packetId;
         A brokerAnswer;
+        long answeredAt; // System.nanoTime() when the broker answered
         boolean ready;
         int failure; // 0, or the reason code to answer instead of the broker's success
 
@@ -101,6 +102,7 @@ final class HeldAcks<A> {
             return false;
         }
         held.brokerAnswer = brokerAnswer;
+        held.answeredAt = System.nanoTime();
         if (refused || durable == null) {
             held.ready = true;
             drain();
@@ -161,12 +163,16 @@ final class HeldAcks<A> {
 
     private void drain() {
         boolean released = false;
+        long now = 0;
         for (Held<A> head = queue.peek(); head != null && head.ready; head = queue.peek()) {
             queue.poll();
+            if (now == 0) {
+                now = System.nanoTime();
+            }
             if (head.failure != 0) {
-                sink.fail(head.brokerAnswer, head.packetId, head.failure);
+                sink.fail(head.brokerAnswer, head.packetId, head.failure, now - head.answeredAt);
             } else {
-                sink.release(head.brokerAnswer);
+                sink.release(head.brokerAnswer, now - head.answeredAt);
             }
             released = true;
         }

@@ -3,6 +3,7 @@ package io.fogbridge.mqtt;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,14 +27,20 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
     private final Channel device;
     private final RelayedConnections.Registration registration;
     private final MqttMetrics metrics;
+    private final RelayMetrics relayMetrics;
     private final HeldAcks<ByteBuf> held;
     private int protocolLevel = 4;
 
     PipelinedAcks(
-            Channel device, RelayedConnections.Registration registration, Duration ackTimeout, MqttMetrics metrics) {
+            Channel device,
+            RelayedConnections.Registration registration,
+            Duration ackTimeout,
+            MqttMetrics metrics,
+            RelayMetrics relayMetrics) {
         this.device = device;
         this.registration = registration;
         this.metrics = metrics;
+        this.relayMetrics = relayMetrics;
         this.held = new HeldAcks<>(device.eventLoop(), ackTimeout, this);
     }
 
@@ -72,10 +79,12 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
         ByteBuf answer = device.alloc()
                 .buffer(frame.readableBytes())
                 .writeBytes(frame, frame.readerIndex(), frame.readableBytes());
+        relayMetrics.held(1); // before: a refusal is released within brokerAnswered
         if (held.brokerAnswered(packetId, answer, refused, durable)) {
             frame.release();
             return true;
         }
+        relayMetrics.held(-1);
         answer.release();
         return false;
     }
@@ -87,20 +96,25 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
 
     /** The connection is gone: held answers are dropped (the device resends those PUBLISHes: duplicates, never loss). */
     void close() {
-        for (ByteBuf answer : held.close()) {
+        List<ByteBuf> dropped = held.close();
+        relayMetrics.held(-dropped.size());
+        for (ByteBuf answer : dropped) {
             answer.release();
         }
     }
 
     @Override
-    public void release(ByteBuf brokerAnswer) {
+    public void release(ByteBuf brokerAnswer, long heldNanos) {
+        relayMetrics.released(heldNanos);
         device.write(brokerAnswer, device.voidPromise());
     }
 
     @Override
-    public void fail(ByteBuf brokerAnswer, int packetId, int reasonCode) {
+    public void fail(ByteBuf brokerAnswer, int packetId, int reasonCode, long heldNanos) {
         int type = MqttFrames.type(brokerAnswer);
         brokerAnswer.release();
+        relayMetrics.released(heldNanos);
+        relayMetrics.ackFailed(reasonCode);
         if (reasonCode == HeldAcks.IMPLEMENTATION_SPECIFIC_ERROR) {
             metrics.rejected(MqttMetrics.TIMEOUT);
         }

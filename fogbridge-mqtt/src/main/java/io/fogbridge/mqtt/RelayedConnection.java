@@ -58,6 +58,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private final Duration ackTimeout;
     private final RelayedConnections relayed;
     private final MqttMetrics metrics;
+    private final RelayMetrics relayMetrics;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
     private ChannelHandlerContext device;
     private RelayedConnections.Registration registration;
@@ -72,13 +73,15 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             int maxPacketBytes,
             Duration ackTimeout,
             RelayedConnections relayed,
-            MqttMetrics metrics) {
+            MqttMetrics metrics,
+            RelayMetrics relayMetrics) {
         this.listener = listener;
         this.toBroker = toBroker;
         this.maxPacketBytes = maxPacketBytes;
         this.ackTimeout = ackTimeout;
         this.relayed = relayed;
         this.metrics = metrics;
+        this.relayMetrics = relayMetrics;
     }
 
     @Override
@@ -97,6 +100,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                 open(peerChain(ctx.pipeline().get(SslHandler.class)));
             } else {
                 log.debug("TLS handshake from {} failed: {}", ctx.channel().remoteAddress(), handshake.cause());
+                relayMetrics.connectionFailed(RelayMetrics.TLS_HANDSHAKE);
                 ctx.close();
             }
             return;
@@ -111,10 +115,11 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             registration = relayed.register(remote.getAddress(), listener, chain);
         } catch (IllegalStateException e) {
             log.error("cannot relay the MQTT connection from {}: {}", remote, e.getMessage());
+            relayMetrics.connectionFailed(RelayMetrics.NO_ADDRESS);
             device.close();
             return;
         }
-        acks = new PipelinedAcks(device.channel(), registration, ackTimeout, metrics);
+        acks = new PipelinedAcks(device.channel(), registration, ackTimeout, metrics, relayMetrics);
         toBroker.clone()
                 .group(device.channel().eventLoop())
                 .localAddress(new InetSocketAddress(registration.facts().source(), 0))
@@ -132,6 +137,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                                 registration.facts().source(),
                                 remote,
                                 connected.cause().toString());
+                        relayMetrics.connectionFailed(RelayMetrics.BROKER_UNREACHABLE);
                         device.close();
                         return;
                     }
@@ -140,6 +146,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     broker = connected.channel();
+                    relayMetrics.connectionRelayed();
                     while (!early.isEmpty()) {
                         toBroker(early.poll());
                     }
@@ -207,8 +214,10 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             metrics.rejected(MqttMetrics.TOO_LARGE);
+            relayMetrics.connectionFailed(RelayMetrics.TOO_LARGE);
             refuse(ctx, PACKET_TOO_LARGE, cause.getMessage());
         } else if (cause instanceof CorruptedFrameException) {
+            relayMetrics.connectionFailed(RelayMetrics.MALFORMED);
             refuse(ctx, MALFORMED_PACKET, cause.getMessage());
         } else if (cause instanceof IOException) {
             ctx.close(); // connection reset and the like: nothing to say

@@ -2,7 +2,10 @@ package io.fogbridge.mqtt;
 
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import io.fogbridge.api.Outcome;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -78,6 +81,17 @@ final class RelayedConnections {
     }
 
     private final Map<String, Registration> bySource = new ConcurrentHashMap<>();
+
+    /** Whether this system lets a socket bind 127.1.0.1, the first source address (Linux: yes; macOS, Windows: no). */
+    static boolean sourcesBindable() {
+        try (Socket probe = new Socket()) {
+            probe.bind(new InetSocketAddress(address(FIRST + 1), 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private int next = FIRST; // guarded by this
 
     /** Registers a new device connection under a loopback address no open connection uses. */
@@ -136,6 +150,10 @@ final class RelayedConnections {
         if ((n & 0xff) == 0 || (n & 0xff) == 255) { // skip .0 and .255: valid on lo, but they look like mistakes
             return nextAddress();
         }
+        return address(n);
+    }
+
+    private static InetAddress address(int n) {
         try {
             return InetAddress.getByAddress(new byte[] {127, (byte) (n >> 16), (byte) (n >> 8), (byte) n});
         } catch (UnknownHostException e) {

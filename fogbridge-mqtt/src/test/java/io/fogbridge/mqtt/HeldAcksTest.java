@@ -29,12 +29,12 @@ class HeldAcksTest {
     private HeldAcks<String> acks(Executor loop, Duration timeout) {
         return new HeldAcks<>(loop, timeout, new HeldAcks.Sink<>() {
             @Override
-            public void release(String brokerAnswer) {
+            public void release(String brokerAnswer, long heldNanos) {
                 seen.add(brokerAnswer);
             }
 
             @Override
-            public void fail(String brokerAnswer, int packetId, int reasonCode) {
+            public void fail(String brokerAnswer, int packetId, int reasonCode, long heldNanos) {
                 seen.add("fail " + packetId + " 0x" + Integer.toHexString(reasonCode));
             }
 

@@ -1,6 +1,7 @@
 package io.fogbridge.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
@@ -87,6 +88,11 @@ class PipelinedAcksIT {
             assertThat(device.quietFor(300))
                     .as("no PUBACK while the first append is not durable")
                     .isTrue();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heldNow())
+                    .as("the broker's 32 PUBACKs held in the relay")
+                    .isEqualTo(IN_FLIGHT));
+            long holdsBefore =
+                    registry.get("fogbridge.mqtt.relay.ack.hold").timer().count();
 
             calls.get(0).future().complete(new Outcome.Accepted(Lane.BULK, 0));
             List<Integer> acknowledged = new ArrayList<>();
@@ -102,6 +108,16 @@ class PipelinedAcksIT {
                     .as("PUBACKs on the wire, in the order of the PUBLISHes")
                     .containsExactlyElementsOf(
                             range(IN_FLIGHT).stream().map(i -> i + 1).toList());
+            assertThat(heldNow()).isZero();
+            var hold = registry.get("fogbridge.mqtt.relay.ack.hold").timer();
+            assertThat(hold.count() - holdsBefore).isEqualTo(IN_FLIGHT);
+            assertThat(hold.max(TimeUnit.MILLISECONDS))
+                    .as("held at least the 600 ms of quiet above")
+                    .isGreaterThanOrEqualTo(600);
+            assertThat(registry.get("fogbridge.mqtt.relay.connections")
+                            .counter()
+                            .count())
+                    .isGreaterThanOrEqualTo(1);
         }
     }
 
@@ -130,6 +146,12 @@ class PipelinedAcksIT {
             assertThat(registry.counter("fogbridge.mqtt.rejected", "reason", "unavailable")
                             .count())
                     .isPositive();
+            assertThat(registry.counter("fogbridge.mqtt.relay.acks.failed", "code", "0x80")
+                            .count())
+                    .isPositive();
+            assertThat(registry.counter("fogbridge.mqtt.relay.acks.failed", "code", "0x97")
+                            .count())
+                    .isPositive();
         }
     }
 
@@ -148,6 +170,10 @@ class PipelinedAcksIT {
         assertThat(publish.isDone() && !publish.isCompletedExceptionally())
                 .as("a 3.1.1 PUBACK for a failed append")
                 .isFalse();
+    }
+
+    private static double heldNow() {
+        return registry.get("fogbridge.mqtt.relay.acks.held").gauge().value();
     }
 
     private static List<Integer> range(int count) {

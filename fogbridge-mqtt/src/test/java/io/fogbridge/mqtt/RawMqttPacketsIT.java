@@ -13,11 +13,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What HiveMQ itself does with {@code max-packet-size}, on raw bytes so no client library filters anything: the limit
  * is advertised in CONNACK, and a PUBLISH declaring more is answered with DISCONNECT 0x95 before its payload is read.
+ * {@link RawMqttPacketsRelayIT}: the same as a device sees it through the {@link DeviceRelay}, which refuses such a
+ * PUBLISH itself with the same code.
  */
 class RawMqttPacketsIT {
 
@@ -31,11 +34,13 @@ class RawMqttPacketsIT {
     static final ControllableUplink uplink = new ControllableUplink();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(TestInfo test) throws Exception {
         broker = new EmbeddedMqttBroker(
                 EmbeddedBrokerOptions.builder(workDir)
                         .listener("127.0.0.1", 0)
                         .maxPayloadBytes(MAX_PAYLOAD)
+                        .pipelinedAcks(ThroughDeviceRelay.class.isAssignableFrom(
+                                test.getTestClass().orElseThrow()))
                         .build(),
                 null);
         broker.start(uplink);
