@@ -168,6 +168,8 @@ class UplinkIT {
         Path mosquittoSub = TestEnv.peer("mosquitto_sub");
         TestEnv.peer("kcat");
         String port = Integer.toString(mqttPort);
+        // The connection gauge moves when earlier clients' disconnects are processed, too: count from a settled value.
+        double connected = settledConnections();
         // A clean DISCONNECT: the broker discards the will, and so do we.
         PeerProcess.awaitSuccess(
                 new ProcessBuilder(
@@ -193,8 +195,8 @@ class UplinkIT {
                         .redirectErrorStream(true)
                         .start(),
                 Duration.ofSeconds(30));
-        double connected =
-                gateway.registry().get("fogbridge.mqtt.connections").gauge().value();
+        // dev-clean's disconnect must be counted before dev-gone's connect can be seen.
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections() <= connected);
         Process sub = new ProcessBuilder(
                         mosquittoSub.toString(),
                         "-h",
@@ -215,12 +217,7 @@ class UplinkIT {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> gateway.registry()
-                                    .get("fogbridge.mqtt.connections")
-                                    .gauge()
-                                    .value()
-                            > connected);
+            await().atMost(Duration.ofSeconds(30)).until(() -> connections() > connected);
         } finally {
             sub.destroyForcibly(); // SIGKILL: no DISCONNECT, so the broker fires the will
         }
@@ -245,6 +242,28 @@ class UplinkIT {
                 .toList();
         assertThat(clean).extracting(KcatConsumer.Record::valueAsString).containsExactly("hello");
         assertThat(clean.getFirst().headers()).doesNotContainKey("mqtt-will");
+    }
+
+    private double connections() {
+        return gateway.registry().get("fogbridge.mqtt.connections").gauge().value();
+    }
+
+    /** The connection count once it has not changed for a second (at most 15 s). */
+    private double settledConnections() throws InterruptedException {
+        double last = connections();
+        long stableSince = System.nanoTime();
+        long deadline = stableSince + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            double now = connections();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince >= TimeUnit.SECONDS.toNanos(1)) {
+                break;
+            }
+        }
+        return last;
     }
 
     @Test
