@@ -42,9 +42,11 @@ import org.slf4j.LoggerFactory;
  * a device connection and its internal connection share one event loop.
  *
  * <p><b>Transport.</b> Netty's native epoll transport where it loads (Linux x86-64, the gateway's target), else the
- * JDK's NIO; {@code -Dio.netty.transport.noNative=true} forces NIO. Every PUBLISH and PUBACK crosses the relay's two
- * sockets, so their read, write and wake-up costs are a large part of what the relay adds per message; epoll's are
- * smaller (BENCHMARKS.md, "Performance II").
+ * JDK's NIO; {@code -Dio.netty.transport.noNative=true} forces NIO. Netty unpacks the library into
+ * {@code java.io.tmpdir} (or {@code io.netty.native.workdir}): where that is read-only or mounted {@code noexec}, the
+ * relay runs on NIO, as it did before epoll, with the same behaviour. Every PUBLISH and PUBACK crosses the relay's two
+ * sockets, so their reads, writes and wake-ups are most of what the relay adds per message; epoll does each with
+ * less work than NIO's selector (BENCHMARKS.md, "Performance II", has the A/B).
  *
  * <p><b>Lifecycle.</b> {@link #start()} binds every listener or, if one cannot be bound, releases what it bound and
  * throws. {@link #close()} closes the listeners and every connection (abruptly: the broker fires wills as on any lost

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Timeouts.</b> One timer per connection, not one per answer: it is armed for the oldest answer still waiting
  * and, when it fires on {@code loop}, answers everything overdue and re-arms for the next. A timer per answer
- * ({@code orTimeout}) cost two hand-offs to the JDK's delay-scheduler thread per PUBLISH (schedule and cancel), ≈ 10
- * µs of CPU per message at 1,000 msg/s (BENCHMARKS.md, "Performance II").
+ * ({@code orTimeout}) handed a task to the JDK's delay-scheduler thread per PUBLISH and another to cancel it: 0.7 % of
+ * the gateway's CPU samples in a relay run at 1,000 msg/s, start-up included (BENCHMARKS.md, "Performance II").
  *
  * @param <A> the broker's answer as the caller forwards it (the packet's bytes in the relay)
  */
