@@ -7,6 +7,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -19,6 +24,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> One acceptor thread and one event loop per core (daemon threads {@code fogbridge-mqtt-relay-*});
  * a device connection and its internal connection share one event loop.
+ *
+ * <p><b>Transport.</b> Netty's native epoll transport where it loads (Linux x86-64, the gateway's target), else the
+ * JDK's NIO; {@code -Dio.netty.transport.noNative=true} forces NIO. Netty unpacks the library into
+ * {@code java.io.tmpdir} (or {@code io.netty.native.workdir}): where that is read-only or mounted {@code noexec}, the
+ * relay runs on NIO, as it did before epoll, with the same behaviour. Every PUBLISH and PUBACK crosses the relay's two
+ * sockets, so their reads, writes and wake-ups are most of what the relay adds per message; epoll does each with
+ * less work than NIO's selector (BENCHMARKS.md, "Performance II", has the A/B).
  *
  * <p><b>Lifecycle.</b> {@link #start()} binds every listener or, if one cannot be bound, releases what it bound and
  * throws. {@link #close()} closes the listeners and every connection (abruptly: the broker fires wills as on any lost
@@ -82,10 +95,11 @@ final class DeviceRelay implements AutoCloseable {
     }
 
     void start() throws InterruptedException {
-        acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("fogbridge-mqtt-relay-accept", true));
-        loops = new NioEventLoopGroup(
+        acceptor = eventLoops(1, new DefaultThreadFactory("fogbridge-mqtt-relay-accept", true));
+        loops = eventLoops(
                 Math.max(2, Runtime.getRuntime().availableProcessors()),
                 new DefaultThreadFactory("fogbridge-mqtt-relay", true));
+        log.debug("MQTT device relay on Netty's {} transport", Epoll.isAvailable() ? "epoll" : "NIO");
         try {
             for (int i = 0; i < listeners.size(); i++) {
                 ListenerAddress listener = listeners.get(i);
@@ -127,14 +141,24 @@ final class DeviceRelay implements AutoCloseable {
         }
     }
 
+    private static EventLoopGroup eventLoops(int threads, ThreadFactory factory) {
+        return Epoll.isAvailable()
+                ? new EpollEventLoopGroup(threads, factory)
+                : new NioEventLoopGroup(threads, factory);
+    }
+
     private Channel serve(ListenerAddress listener, String name, RelayTls tls) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        Class<? extends Channel> socket = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        Class<? extends ServerChannel> serverSocket =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Bootstrap toBroker = new Bootstrap()
-                .channel(NioSocketChannel.class)
+                .channel(socket)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(broker);
         ServerBootstrap server = new ServerBootstrap()
                 .group(acceptor, loops)
-                .channel(NioServerSocketChannel.class)
+                .channel(serverSocket)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

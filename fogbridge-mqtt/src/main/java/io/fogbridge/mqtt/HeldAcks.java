@@ -25,6 +25,11 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Threads.</b> Not thread-safe: every method runs on the connection's event loop. Appends complete on other
  * threads; their completions are handed to {@code loop}, so the queue is only touched there.
  *
+ * <p><b>Timeouts.</b> One timer per connection, not one per answer: it is armed for the oldest answer still waiting
+ * and, when it fires on {@code loop}, answers everything overdue and re-arms for the next. A timer per answer
+ * ({@code orTimeout}) handed a task to the JDK's delay-scheduler thread per PUBLISH and another to cancel it: 0.7 % of
+ * the gateway's CPU samples in a relay run at 1,000 msg/s, start-up included (BENCHMARKS.md, "Performance II").
+ *
  * @param <A> the broker's answer as the caller forwards it (the packet's bytes in the relay)
  */
 final class HeldAcks<A> {
@@ -77,6 +82,7 @@ final class HeldAcks<A> {
     private final Sink<A> sink;
     private final ArrayDeque<Held<A>> queue = new ArrayDeque<>();
     private boolean closed;
+    private boolean timerArmed;
 
     HeldAcks(Executor loop, Duration ackTimeout, Sink<A> sink) {
         this.loop = loop;
@@ -108,11 +114,53 @@ final class HeldAcks<A> {
             drain();
             return true;
         }
-        // copy(): the timeout must never complete the uplink's own future.
-        durable.copy()
-                .orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((ignored, failure) -> loop.execute(() -> settle(held, failure)));
+        // Only observed: the timeout answers the device, it never completes the uplink's own future.
+        durable.whenComplete((ignored, failure) -> loop.execute(() -> settle(held, failure)));
+        if (!held.ready) { // not settled synchronously by an append that was already complete
+            armTimer(ackTimeout.toNanos());
+        }
         return true;
+    }
+
+    /** Arms the connection's one timer, unless it is armed already (it re-arms itself while answers wait). */
+    private void armTimer(long delayNanos) {
+        if (timerArmed || closed) {
+            return;
+        }
+        timerArmed = true;
+        CompletableFuture.delayedExecutor(Math.max(delayNanos, 1), TimeUnit.NANOSECONDS, loop)
+                .execute(this::timeOut);
+    }
+
+    /** The timer fired (on the loop): answers not durable within {@code ackTimeout} get 0x83, oldest first. */
+    private void timeOut() {
+        timerArmed = false;
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        long timeout = ackTimeout.toNanos();
+        long nextDue = Long.MAX_VALUE;
+        boolean overdue = false;
+        for (Held<A> held : queue) {
+            if (held.ready || held.brokerAnswer == null) {
+                continue;
+            }
+            long due = held.answeredAt + timeout;
+            if (due - now <= 0) {
+                held.failure = IMPLEMENTATION_SPECIFIC_ERROR;
+                held.ready = true;
+                overdue = true;
+            } else if (nextDue == Long.MAX_VALUE || due - nextDue < 0) {
+                nextDue = due;
+            }
+        }
+        if (overdue) {
+            drain();
+        }
+        if (nextDue != Long.MAX_VALUE) {
+            armTimer(nextDue - now);
+        }
     }
 
     /** Answers not yet released. */
@@ -147,8 +195,8 @@ final class HeldAcks<A> {
     }
 
     private void settle(Held<A> held, Throwable failure) {
-        if (closed) {
-            return;
+        if (closed || held.ready) {
+            return; // answered 0x83 by the timer already: the late completion is ignored
         }
         Throwable cause =
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

@@ -171,6 +171,31 @@ class HeldAcksTest {
     }
 
     @Test
+    void eachAnswerGetsItsOwnTimeoutFromTheConnectionsOneTimer() throws Exception {
+        HeldAcks<String> acks = acks(eventLoop, Duration.ofMillis(300));
+        eventLoop.execute(() -> {
+            acks.published(1);
+            acks.published(2);
+            acks.brokerAnswered(1, "ack 1", false, new CompletableFuture<>());
+        });
+        Thread.sleep(150);
+        long secondAnswered = eventLoop
+                .submit(() -> {
+                    acks.brokerAnswered(2, "ack 2", false, new CompletableFuture<>());
+                    return System.nanoTime();
+                })
+                .get();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("fail 2 0x83"));
+        long secondTimedOutAfter =
+                Duration.ofNanos(System.nanoTime() - secondAnswered).toMillis();
+
+        assertThat(seen()).containsSubsequence("fail 1 0x83", "fail 2 0x83", "flush");
+        // Not with the first one's timer: the second waited its own 300 ms.
+        assertThat(secondTimedOutAfter).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
     void anAnswerForAPacketIdNoPublishAwaitsIsNotHeld() {
         HeldAcks<String> acks = direct();
         acks.published(1);
