@@ -47,7 +47,8 @@ public final class E2eBench {
      * What {@code bin/fogbridge run} gives the gateway's JVM when {@code FOGBRIDGE_JAVA_OPTS} is unset, so the
      * benchmark measures the gateway as it is deployed unless {@code --gateway-opts} says otherwise.
      */
-    static final String LAUNCHER_JVM_OPTIONS = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    static final String LAUNCHER_JVM_OPTIONS =
+            "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dio.netty.allocator.maxOrder=7";
 
     private E2eBench() {}
 

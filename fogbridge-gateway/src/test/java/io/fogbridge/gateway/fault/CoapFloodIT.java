@@ -50,9 +50,11 @@ class CoapFloodIT {
 
     /** The JVM options {@code bin/fogbridge run} uses (launcher, "JVM options"). */
     static final List<String> LAUNCHER_JVM_OPTIONS = List.of(
+            "-Xms16m",
             "-Xmx128m",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
+            "-Dio.netty.allocator.maxOrder=7",
             "-XX:+ExitOnOutOfMemoryError",
             "--enable-native-access=ALL-UNNAMED");
 
