@@ -74,7 +74,12 @@ public final class RegistrySecretWatch implements AutoCloseable {
             watch.list();
             log.info("device directory: Secret {}/{} on {}, watched for changes", namespace, name, api.apiServer());
         } catch (IOException e) {
-            log.warn("device directory: Secret {}/{} not listed from {}: {}", namespace, name, api.apiServer(), e);
+            log.warn(
+                    "device directory: Secret {}/{} not listed from {}: {}",
+                    namespace,
+                    name,
+                    api.apiServer(),
+                    e.toString());
             watch.lastProblem = e.toString();
             if (!watch.feed.startFromSavedCopy()) {
                 log.error(
