@@ -89,7 +89,7 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
             throws Exception {
         List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());
         int maxPayload = Math.toIntExact(config.devices().maxPayload());
-        MqttSecurity security = EdgeSecurity.mqttSecurity(config.mqtt(), config.devices(), stages::push);
+        MqttSecurity security = EdgeSecurity.mqttSecurity(config.mqtt(), config.devices(), dataDir, stages::push);
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dataDir.resolve("broker"))
                 .listeners(listeners)
                 .maxPayloadBytes(maxPayload)

@@ -136,7 +136,7 @@ class DeviceRegistryIT {
         }
     }
 
-    private static Operator startOperator(KubernetesMockServer server, KubernetesClient client) {
+    static Operator startOperator(KubernetesMockServer server, KubernetesClient client) {
         for (String kind : new String[] {"Gateway", "Device"}) {
             server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
                     .withGroup(Gateway.GROUP)

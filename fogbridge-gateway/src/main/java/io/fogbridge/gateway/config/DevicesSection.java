@@ -68,6 +68,46 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
                     + " approval. They are listed in `<gateway.dataDir>/newcomers.yaml` either way (read by `fogbridge"
                     + " device approve`). The operator sets it for Gateways whose tenants onboard.");
 
+    public static final ConfigKey<String> DIRECTORY = ConfigKey.define(
+            "devices.directory",
+            ValueTypes.oneOf("file", "kubernetes"),
+            "file",
+            "Where the gateway learns who its devices are. `file`: `devices.registry` (in Kubernetes the operator's"
+                    + " Secret mounted as a file, which the kubelet refreshes only every minute or so). `kubernetes`:"
+                    + " the gateway watches that Secret (`devices.secret`) on the API server and applies a change"
+                    + " within a second; the last version is saved under `gateway.dataDir`, so a restart without"
+                    + " the API server still authenticates devices. Needs a route to the API server and a token"
+                    + " that may get, list and watch the Secret.");
+
+    public static final ConfigKey<SecretName> SECRET = ConfigKey.define(
+            "devices.secret",
+            ValueTypes.scalar("namespace/name", SecretName::parse, SecretName::toString),
+            null,
+            "With `devices.directory: kubernetes`: the registry Secret the operator renders, as `namespace/name`;"
+                    + " its `registry.yaml` (and the CA files it names, keys of the same Secret) is read as the"
+                    + " registry file would be.");
+
+    public static final ConfigKey<String> API_SERVER = ConfigKey.define(
+            "devices.apiServer",
+            TwinSection.API_SERVER_URL,
+            "https://kubernetes.default.svc",
+            "With `devices.directory: kubernetes`: the Kubernetes API server.");
+
+    public static final ConfigKey<Path> TOKEN_FILE = ConfigKey.define(
+            "devices.tokenFile",
+            ValueTypes.path(),
+            null,
+            "With `devices.directory: kubernetes`: service account token sent as `Authorization: Bearer`, read"
+                    + " again for every request. In a pod: `/var/run/secrets/kubernetes.io/serviceaccount/token`.");
+
+    public static final ConfigKey<Path> CA_FILE = ConfigKey.define(
+                    "devices.caFile",
+                    ValueTypes.path(),
+                    null,
+                    "With `devices.directory: kubernetes`: PEM CA certificate(s) the API server's certificate must"
+                            + " chain to. In a pod: `/var/run/secrets/kubernetes.io/serviceaccount/ca.crt`.")
+            .defaultDescribedAs("the JVM's trust store");
+
     @Override
     public String name() {
         return "devices";
@@ -75,7 +115,17 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
 
     @Override
     public List<ConfigKey<?>> keys() {
-        return List.of(REGISTRY, MAX_PAYLOAD, ACK_TIMEOUT, PIPELINED_ACKS, REPORT_NEWCOMERS);
+        return List.of(
+                REGISTRY,
+                MAX_PAYLOAD,
+                ACK_TIMEOUT,
+                PIPELINED_ACKS,
+                REPORT_NEWCOMERS,
+                DIRECTORY,
+                SECRET,
+                API_SERVER,
+                TOKEN_FILE,
+                CA_FILE);
     }
 
     @Override
@@ -90,11 +140,32 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
                             + " (the embedded broker counts whole seconds)");
             return null;
         }
+        KubernetesDirectory kubernetes = null;
+        if ("kubernetes".equals(values.get(DIRECTORY))) {
+            if (values.get(SECRET) == null) {
+                problems.add(
+                        values.origin(DIRECTORY),
+                        DIRECTORY.path(),
+                        "devices.directory is kubernetes but devices.secret (namespace/name) is not set");
+                return null;
+            }
+            if (values.get(REGISTRY) != null) {
+                problems.add(
+                        values.origin(REGISTRY),
+                        REGISTRY.path(),
+                        "devices.registry is set but devices.directory is kubernetes: the devices come from"
+                                + " devices.secret; remove one of them");
+                return null;
+            }
+            kubernetes = new KubernetesDirectory(
+                    values.get(SECRET), values.get(API_SERVER), values.get(TOKEN_FILE), values.get(CA_FILE));
+        }
         return new DeviceSettings(
                 values.get(REGISTRY),
                 values.get(MAX_PAYLOAD),
                 values.get(ACK_TIMEOUT),
                 values.get(PIPELINED_ACKS),
-                values.get(REPORT_NEWCOMERS));
+                values.get(REPORT_NEWCOMERS),
+                kubernetes);
     }
 }

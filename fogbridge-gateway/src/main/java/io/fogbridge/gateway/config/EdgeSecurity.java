@@ -1,6 +1,8 @@
 package io.fogbridge.gateway.config;
 
 import io.fogbridge.api.config.ServerTls;
+import io.fogbridge.gateway.kubernetes.ApiConnection;
+import io.fogbridge.gateway.kubernetes.RegistrySecretWatch;
 import io.fogbridge.mqtt.ListenerAddress;
 import io.fogbridge.mqtt.ListenerTls;
 import io.fogbridge.mqtt.MqttSecurity;
@@ -9,6 +11,9 @@ import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.registry.Registry;
 import io.fogbridge.registry.RegistryFileException;
 import io.fogbridge.registry.RegistryFileWatcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the security parts of the config into what the stages take: the broker's listeners (TLS, anonymous access),
- * the device registry (watched file) and roles, and checks on the Kafka client's security properties.
+ * the device registry (watched file, or the registry Secret watched on the Kubernetes API) and roles, and checks on the Kafka client's security properties.
  */
 public final class EdgeSecurity {
 
@@ -36,13 +41,26 @@ public final class EdgeSecurity {
     /**
      * The registry (loaded now, then watched) and roles.
      *
+     * @param dataDir {@code gateway.dataDir}: the Kubernetes directory keeps its saved copy there
      * @param started receives the registry watcher, to close with the gateway
      * @throws RegistryFileException the registry file cannot be read: the gateway must not start
+     * @throws IOException the API server's CA file cannot be read
      */
-    public static MqttSecurity mqttSecurity(MqttSettings mqtt, DeviceSettings devices, Consumer<AutoCloseable> started)
-            throws RegistryFileException {
+    public static MqttSecurity mqttSecurity(
+            MqttSettings mqtt, DeviceSettings devices, Path dataDir, Consumer<AutoCloseable> started)
+            throws RegistryFileException, IOException {
         DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
-        if (devices.registry() != null) {
+        KubernetesDirectory kubernetes = devices.kubernetes();
+        if (kubernetes != null) {
+            ApiConnection api = new ApiConnection(
+                    kubernetes.apiServer(), kubernetes.tokenFile(), kubernetes.caFile(), Duration.ofSeconds(5));
+            started.accept(RegistrySecretWatch.start(
+                    api,
+                    kubernetes.secret().namespace(),
+                    kubernetes.secret().name(),
+                    dataDir.resolve("device-directory"),
+                    registry));
+        } else if (devices.registry() != null) {
             started.accept(
                     RegistryFileWatcher.start(devices.registry(), registry, RegistryFileWatcher.DEFAULT_INTERVAL));
         } else {

@@ -96,7 +96,13 @@ public record GatewayConfig(
         }
         out.append('\n');
         out.append("devices: ")
-                .append(devices.registry() == null ? "no registry (anonymous only)" : "registry " + devices.registry())
+                .append(
+                        devices.kubernetes() != null
+                                ? "Secret " + devices.kubernetes().secret() + " watched on "
+                                        + devices.kubernetes().apiServer()
+                                : devices.registry() == null
+                                        ? "no registry (anonymous only)"
+                                        : "registry " + devices.registry())
                 .append(", max payload ")
                 .append(Units.formatSize(devices.maxPayload()))
                 .append(", ack timeout ")

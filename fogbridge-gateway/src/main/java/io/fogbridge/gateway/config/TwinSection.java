@@ -4,6 +4,7 @@ import io.fogbridge.api.config.ConfigKey;
 import io.fogbridge.api.config.ConfigSection;
 import io.fogbridge.api.config.Problems;
 import io.fogbridge.api.config.SectionValues;
+import io.fogbridge.api.config.ValueType;
 import io.fogbridge.api.config.ValueTypes;
 import java.net.URI;
 import java.nio.file.Path;
@@ -39,15 +40,18 @@ public final class TwinSection implements ConfigSection<TwinSettings> {
                     + " id, Device resource and property paths. Reloaded when it changes. Needed when"
                     + " `twin.enabled` is true.");
 
+    /** A Kubernetes API server's base URL; shared with {@code devices.apiServer}. */
+    static final ValueType<String> API_SERVER_URL = ValueTypes.scalar("http(s) URL", text -> {
+        URI uri = URI.create(text);
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("'" + text + "' is not an http(s) URL");
+        }
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    });
+
     public static final ConfigKey<String> API_SERVER = ConfigKey.define(
             "twin.apiServer",
-            ValueTypes.scalar("http(s) URL", text -> {
-                URI uri = URI.create(text);
-                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("'" + text + "' is not an http(s) URL");
-                }
-                return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-            }),
+            API_SERVER_URL,
             "https://kubernetes.default.svc",
             "Kubernetes API server the status writes go to.");
 

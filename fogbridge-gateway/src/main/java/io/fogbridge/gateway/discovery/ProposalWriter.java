@@ -2,7 +2,6 @@ package io.fogbridge.gateway.discovery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fogbridge.gateway.twin.DeviceStatusWriter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -43,7 +42,7 @@ public final class ProposalWriter {
     public ProposalWriter(String apiServer, Path tokenFile, Path caFile) throws IOException {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
         if (caFile != null) {
-            builder.sslContext(DeviceStatusWriter.trusting(caFile));
+            builder.sslContext(io.fogbridge.gateway.kubernetes.ApiConnection.trusting(caFile));
         }
         this.http = builder.build();
         this.apiServer = apiServer.replaceAll("/+$", "");

@@ -29,6 +29,11 @@ class EveryKeyTest {
             devices.ackTimeout         | "0"             | must be longer than 0
             devices.pipelinedAcks      | maybe           | expected true or false
             devices.reportNewcomers    | maybe           | expected true or false
+            devices.directory          | pigeon          | expected one of file, kubernetes
+            devices.secret             | lathe-devices   | is not namespace/name
+            devices.apiServer          | ftp://x         | is not an http(s) URL
+            devices.tokenFile          | "a\\0b"         | not a valid path
+            devices.caFile             | "a\\0b"         | not a valid path
             mqtt.roles                 | everything      | expected a list
             mqtt.maxConnections        | "0"             | expected a whole number 1-1000000
             mqtt.maxConnectionsPerAddress | "-1"         | expected a whole number 0-1000000

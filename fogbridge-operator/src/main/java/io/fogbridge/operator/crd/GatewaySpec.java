@@ -1,6 +1,7 @@
 package io.fogbridge.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -66,6 +67,22 @@ public class GatewaySpec {
 
     @JsonPropertyDescription("The device twin: whether the gateway writes its Devices' reported state.")
     public TwinSpec twin;
+
+    @JsonPropertyDescription("Where the gateway reads its devices' registry. `file` (default): the devices Secret"
+            + " mounted as a file; the kubelet refreshes it about a minute after a Device changes, and the gateway needs"
+            + " no route to the API server (behind NAT). `kubernetes`: the gateway watches that Secret on the API"
+            + " server and applies a change within a second (its pod gets a token that may get, list and watch that"
+            + " one Secret, and egress to the API server); it keeps the last version on its spool volume for restarts"
+            + " while the API server is away.")
+    public DeviceDirectory deviceDirectory;
+
+    /** Where the gateway reads its devices' registry. */
+    public enum DeviceDirectory {
+        @JsonProperty("file")
+        FILE,
+        @JsonProperty("kubernetes")
+        KUBERNETES
+    }
 
     @JsonPropertyDescription("Tenants whose devices log in with client certificates: their CA, and plug-and-play"
             + " onboarding of certificates no Device registers yet.")

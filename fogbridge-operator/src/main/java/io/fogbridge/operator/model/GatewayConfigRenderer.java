@@ -59,6 +59,7 @@ public final class GatewayConfigRenderer {
         Map<String, Object> doc = document(gateway);
         devices.addConverters(doc);
         devices.addFiles(doc, paths);
+        DirectoryAccess.addTo(doc, gateway);
         TwinAccess.addTo(doc, gateway, paths);
         return render(doc, gateway);
     }

@@ -16,11 +16,13 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fogbridge.operator.crd.Gateway;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -119,8 +121,8 @@ public final class GatewayModel {
     }
 
     /**
-     * The gateway reads nothing from the API (its config and Secrets are mounted), so without a backup or a direct
-     * twin ({@link TwinAccess}) the pod gets no token and the Role no rules. With a backup the lease container may use the Gateway's Lease and label the
+     * The gateway reads nothing from the API (its config and Secrets are mounted), so without a backup, a direct
+     * twin ({@link TwinAccess}) or the Kubernetes device directory ({@link DirectoryAccess}) the pod gets no token and the Role no rules. With a backup the lease container may use the Gateway's Lease and label the
      * Gateway's two pods, by name, and nothing else.
      */
     public ServiceAccount generateServiceAccount() {
@@ -135,7 +137,7 @@ public final class GatewayModel {
         if (!backup.enabled()) {
             return new RoleBuilder()
                     .withMetadata(metadata(name()))
-                    .withRules(TwinAccess.rules(gateway, devices))
+                    .withRules(apiRules())
                     .build();
         }
         // create cannot be limited by name (the name is in the body, not the URL): it is granted alone.
@@ -158,8 +160,15 @@ public final class GatewayModel {
                 .withResourceNames(backup.podNames())
                 .withVerbs("get", "patch")
                 .endRule()
-                .addAllToRules(TwinAccess.rules(gateway, devices))
+                .addAllToRules(apiRules())
                 .build();
+    }
+
+    /** What the gateway itself asks of the API server: its Devices' status (direct twin), its devices Secret. */
+    private List<PolicyRule> apiRules() {
+        List<PolicyRule> rules = new ArrayList<>(TwinAccess.rules(gateway, devices));
+        rules.addAll(DirectoryAccess.rules(gateway));
+        return rules;
     }
 
     public RoleBinding generateRoleBinding() {

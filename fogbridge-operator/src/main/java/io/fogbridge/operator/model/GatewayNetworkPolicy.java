@@ -137,10 +137,11 @@ final class GatewayNetworkPolicy {
                 .build();
         List<NetworkPolicyEgressRule> rules = new ArrayList<>(List.of(kafka.build(), dns));
         rules.addAll(fieldDevices());
-        if (!Backup.of(gateway).enabled() && !TwinAccess.direct(gateway)) {
+        if (!Backup.of(gateway).enabled() && !TwinAccess.direct(gateway) && !DirectoryAccess.kubernetes(gateway)) {
             return rules;
         }
-        // The lease container (and a direct twin) talks to the API server. Its address is the cluster's, not the
+        // The lease container (and a direct twin, and the Kubernetes device directory) talks to the API server. Its
+        // address is the cluster's, not the
         // Gateway's: the
         // service address a pod dials is translated before the policy sees it, so only the ports can be said here.
         NetworkPolicyEgressRule apiServer = new NetworkPolicyEgressRuleBuilder()

@@ -82,8 +82,10 @@ final class GatewayWorkload {
                 .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(name)
-                // Only the lease container, and the gateway's twin when direct, talk to the API server.
-                .withAutomountServiceAccountToken(backup.enabled() || TwinAccess.direct(gateway))
+                // Only the lease container, and the gateway with a direct twin or the Kubernetes device directory,
+                // talk to the API server.
+                .withAutomountServiceAccountToken(
+                        backup.enabled() || TwinAccess.direct(gateway) || DirectoryAccess.kubernetes(gateway))
                 .withPriorityClassName(
                         spec.priorityClassName == null ? defaults.priorityClassName() : spec.priorityClassName)
                 .withNodeSelector(placement().nodeSelector)

@@ -1,0 +1,257 @@
+package io.fogbridge.gateway.kubernetes;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fogbridge.registry.DeviceRegistry;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kubernetes-backed device directory: keeps a {@link DeviceRegistry} in step with the Gateway's registry Secret
+ * by LIST and WATCH on the API server, so a Device change reaches the running gateway within about a second instead
+ * of after the kubelet's sync of a mounted Secret (a minute or more). What each version does is
+ * {@link RegistrySecretFeed}'s (the file registry's parsing and revocation, a broken version ignored, a saved copy).
+ *
+ * <p>Both requests name the one Secret with {@code fieldSelector=metadata.name=<name>}: a Role may then grant
+ * {@code get}, {@code list} and {@code watch} on that name alone. Every (re)connection lists first and watches from
+ * the list's resource version, so a watch that ended, failed or was told its version is gone (410) loses nothing;
+ * one Secret makes a list cheap. Events come over a WebSocket (the JDK's HTTP client has one; the API server serves
+ * watches on it as on a chunked response). Failures back off from 1 s to 30 s and are logged once per kind.
+ *
+ * <p>Lifecycle: {@link #start} lists once; when the API server cannot be reached it starts from the saved copy
+ * (a restart behind a cut link still knows its devices), else with no devices. A thread then keeps the watch until
+ * {@link #close()}.
+ */
+public final class RegistrySecretWatch implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrySecretWatch.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** A watch that lasted this long was healthy: the next failure backs off from the start again. */
+    private static final Duration HEALTHY = Duration.ofSeconds(10);
+
+    private static final String CLOSED = "\u0000closed";
+
+    private final ApiConnection api;
+    private final String namespace;
+    private final String name;
+    private final RegistrySecretFeed feed;
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile WebSocket socket;
+    private String lastProblem;
+
+    private RegistrySecretWatch(ApiConnection api, String namespace, String name, RegistrySecretFeed feed) {
+        this.api = api;
+        this.namespace = namespace;
+        this.name = name;
+        this.feed = feed;
+        this.thread =
+                Thread.ofPlatform().name("fogbridge-devices-watch").daemon().unstarted(this::run);
+    }
+
+    /**
+     * Lists the Secret into {@code target} now (or starts from the saved copy in {@code dir}), then watches it.
+     *
+     * @param dir where the saved copy lives; on the spool's volume, so it outlives the pod
+     */
+    public static RegistrySecretWatch start(
+            ApiConnection api, String namespace, String name, Path dir, DeviceRegistry target) {
+        RegistrySecretWatch watch =
+                new RegistrySecretWatch(api, namespace, name, new RegistrySecretFeed(namespace, name, dir, target));
+        try {
+            watch.list();
+            log.info("device directory: Secret {}/{} on {}, watched for changes", namespace, name, api.apiServer());
+        } catch (IOException e) {
+            log.warn(
+                    "device directory: Secret {}/{} not listed from {}: {}",
+                    namespace,
+                    name,
+                    api.apiServer(),
+                    e.toString());
+            watch.lastProblem = e.toString();
+            if (!watch.feed.startFromSavedCopy()) {
+                log.error(
+                        "device directory: no saved copy of Secret {}/{} in {} either: no devices until the API"
+                                + " server answers (retried in the background)",
+                        namespace,
+                        name,
+                        dir);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watch.thread.start();
+        return watch;
+    }
+
+    private void run() {
+        Duration backoff = FIRST_BACKOFF;
+        boolean listed = feed.resourceVersion() != null;
+        while (!closing) {
+            long began = System.nanoTime();
+            try {
+                if (!listed) {
+                    list();
+                }
+                listed = false; // whatever ends this watch, the next one lists first
+                watch();
+                recovered();
+            } catch (IOException e) {
+                problem(e.toString(), backoff);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) { // never let the watch die silently
+                log.error("device directory: the watch of Secret {}/{} failed", namespace, name, e);
+            }
+            if (Duration.ofNanos(System.nanoTime() - began).compareTo(HEALTHY) >= 0) {
+                backoff = FIRST_BACKOFF;
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    private void list() throws IOException, InterruptedException {
+        HttpResponse<byte[]> response =
+                api.http().send(api.request(path(false)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException("LIST Secret " + namespace + "/" + name + ": HTTP " + response.statusCode()
+                    + (response.statusCode() == 403 ? " (does the Role grant list on it?)" : ""));
+        }
+        feed.listed(JSON.readTree(response.body()));
+    }
+
+    /** Streams events into the feed until the server ends the watch, it fails, or the feed asks for a list. */
+    private void watch() throws IOException, InterruptedException {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        WebSocket ws;
+        try {
+            ws = api.webSocket()
+                    .buildAsync(api.webSocketUri(path(true)), new Events(events))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("WATCH Secret " + namespace + "/" + name + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("WATCH Secret " + namespace + "/" + name + ": no answer in 30 s", e);
+        }
+        socket = ws;
+        try {
+            recovered();
+            while (!closing) {
+                String event = events.take();
+                if (event.startsWith(CLOSED)) {
+                    String why = event.substring(CLOSED.length());
+                    if (!why.isEmpty()) {
+                        throw new IOException("WATCH Secret " + namespace + "/" + name + ": " + why);
+                    }
+                    return;
+                }
+                if (feed.event(event) == RegistrySecretFeed.Next.RELIST) {
+                    return;
+                }
+                ws.request(1);
+            }
+        } finally {
+            socket = null;
+            ws.abort();
+        }
+    }
+
+    private String path(boolean watch) {
+        String path = "/api/v1/namespaces/" + ApiConnection.segment(namespace) + "/secrets?fieldSelector="
+                + ApiConnection.segment("metadata.name=" + name);
+        if (watch) {
+            path += "&watch=true&allowWatchBookmarks=true";
+            if (feed.resourceVersion() != null) {
+                path += "&resourceVersion=" + ApiConnection.segment(feed.resourceVersion());
+            }
+        }
+        return path;
+    }
+
+    private void problem(String what, Duration backoff) {
+        if (!what.equals(lastProblem)) {
+            lastProblem = what;
+            log.warn(
+                    "device directory: {}; {}; trying again in {} s (then up to every {} s)",
+                    what,
+                    feed.hasContent() ? "the devices last applied stay in force" : "no devices yet",
+                    backoff.toSeconds(),
+                    MAX_BACKOFF.toSeconds());
+        }
+    }
+
+    private void recovered() {
+        if (lastProblem != null) {
+            lastProblem = null;
+            log.info("device directory: watching Secret {}/{} on {} again", namespace, name, api.apiServer());
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+        thread.interrupt();
+        thread.join(5000);
+    }
+
+    /** Collects whole text messages (one watch event each) into the queue; the end of the socket as {@link #CLOSED}. */
+    private static final class Events implements WebSocket.Listener {
+        private final BlockingQueue<String> events;
+        private final StringBuilder partial = new StringBuilder();
+
+        Events(BlockingQueue<String> events) {
+            this.events = events;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                events.add(partial.toString());
+                partial.setLength(0);
+            } else {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+            // The base64.binary.k8s.io protocol is not asked for; a server that sends binary anyway is not understood.
+            events.add(CLOSED + "binary frames are not understood");
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            events.add(CLOSED);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            events.add(CLOSED + error);
+        }
+    }
+}
