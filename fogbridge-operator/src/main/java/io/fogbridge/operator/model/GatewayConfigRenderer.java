@@ -233,8 +233,8 @@ public final class GatewayConfigRenderer {
     }
 
     private static Map<String, Object> scan(DiscoverySpec scan) {
-        Map<String, Object> rendered = map(
-                "name", scan.name, "protocol", scan.protocol.value(), "tenant", scan.tenant, "target", scan.target);
+        Map<String, Object> rendered =
+                map("name", scan.name, "protocol", scan.protocol.value(), "tenant", scan.tenant, "target", scan.target);
         putIfSet(rendered, "ports", scan.ports);
         putIfSet(rendered, "units", scan.units);
         putIfSet(rendered, "timeout", scan.timeout);

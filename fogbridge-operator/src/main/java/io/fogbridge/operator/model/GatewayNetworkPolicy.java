@@ -157,7 +157,8 @@ final class GatewayNetworkPolicy {
         Set<Integer> byNameOnly = new LinkedHashSet<>();
         List<NetworkPolicyEgressRule> rules = new ArrayList<>();
         for (FieldEndpoints.Endpoint endpoint : field.endpoints()) {
-            if (IPV4.matcher(endpoint.host()).matches() || IPV4_BLOCK.matcher(endpoint.host()).matches()) {
+            if (IPV4.matcher(endpoint.host()).matches()
+                    || IPV4_BLOCK.matcher(endpoint.host()).matches()) {
                 rules.add(new NetworkPolicyEgressRuleBuilder()
                         .addNewTo()
                         .withNewIpBlock()

@@ -95,8 +95,11 @@ public final class DiscoveryProposals implements Consumer<ProposalRecords.Report
                     device.name());
             return Outcome.CREATED;
         } catch (IllegalArgumentException e) {
-            LOG.warn("discovered {}: its section is not a Device's spec.{}; ignored: {}", device.endpoint(),
-                    device.protocol(), e.getMessage());
+            LOG.warn(
+                    "discovered {}: its section is not a Device's spec.{}; ignored: {}",
+                    device.endpoint(),
+                    device.protocol(),
+                    e.getMessage());
             return Outcome.REFUSED;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
@@ -112,7 +115,8 @@ public final class DiscoveryProposals implements Consumer<ProposalRecords.Report
         return gateway != null
                 && gateway.getSpec().discovery != null
                 && gateway.getSpec().discovery.stream()
-                        .anyMatch(s -> s.protocol != null && s.protocol.value().equals(protocol) && s.tenant.equals(tenant));
+                        .anyMatch(s ->
+                                s.protocol != null && s.protocol.value().equals(protocol) && s.tenant.equals(tenant));
     }
 
     /** The CLI's Device for the proposal, typed, and pending whatever the record said. */

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The gateways already bound the churn (one update per device per {@code reportInterval}); of a poll's records only
  * the newest per Device is written. Offsets are committed after the writes, so an operator that dies re-writes at
  * most a poll's worth; a write the API server refused is not retried (the device's next update carries newer state).
- * Newcomer records of plug-and-play onboarding in the same topics go to their own consumer ({@link DeviceProposals}).
+ * Newcomer records of plug-and-play onboarding in the same topics go to their own consumer ({@link DeviceProposals}),
+ * and the proposals of the gateways' scheduled field scans to theirs ({@link #discovered}).
  * Runs on a thread of its own until {@link #close}.
  */
 public final class KafkaTwinConsumer implements AutoCloseable {

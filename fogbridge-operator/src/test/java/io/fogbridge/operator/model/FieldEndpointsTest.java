@@ -55,7 +55,8 @@ class FieldEndpointsTest {
                 new GatewayNetworkPolicy(Gateways.lathe("plant-1", "lathe"), Map.of("app", "gw"), field).generate();
         assertThat(policy.getSpec().getEgress())
                 .flatExtracting(rule -> rule.getTo() == null ? List.of() : rule.getTo())
-                .extracting(peer -> peer.getIpBlock() == null ? null : peer.getIpBlock().getCidr())
+                .extracting(peer ->
+                        peer.getIpBlock() == null ? null : peer.getIpBlock().getCidr())
                 .contains("10.0.0.0/28", "10.0.4.20/32");
     }
 

@@ -39,11 +39,16 @@ class DiscoveryProposalsTest {
             "modbus",
             "modbus://10.0.0.7:502/1",
             Map.of(
-                    "host", "10.0.0.7",
-                    "port", 502,
-                    "unitId", 1,
-                    "approved", true, // not a key of spec.modbus: dropped, and no way to approve
-                    "tags", List.of(Map.of("name", "holding-register-0", "table", "holding-registers", "address", "0"))),
+                    "host",
+                    "10.0.0.7",
+                    "port",
+                    502,
+                    "unitId",
+                    1,
+                    "approved",
+                    true, // not a key of spec.modbus: dropped, and no way to approve
+                    "tags",
+                    List.of(Map.of("name", "holding-register-0", "table", "holding-registers", "address", "0"))),
             List.of("coils address 0: no answer"));
 
     private KubernetesMockServer server;
@@ -98,8 +103,7 @@ class DiscoveryProposalsTest {
         assertThat(device.getSpec().modbus.tags).extracting(t -> t.name).containsExactly("holding-register-0");
         String version = device.getMetadata().getResourceVersion();
 
-        assertThat(proposals.propose(report("plant-1.lathe", "acme", PLC)))
-                .isEqualTo(DiscoveryProposals.Outcome.KNOWN);
+        assertThat(proposals.propose(report("plant-1.lathe", "acme", PLC))).isEqualTo(DiscoveryProposals.Outcome.KNOWN);
         assertThat(device(PLC.name()).getMetadata().getResourceVersion()).isEqualTo(version);
         assertThat(client.resources(Device.class).inNamespace(NS).list().getItems())
                 .hasSize(1);
@@ -108,8 +112,7 @@ class DiscoveryProposalsTest {
             d.getSpec().approved = true;
             return d;
         });
-        assertThat(proposals.propose(report("plant-1.lathe", "acme", PLC)))
-                .isEqualTo(DiscoveryProposals.Outcome.KNOWN);
+        assertThat(proposals.propose(report("plant-1.lathe", "acme", PLC))).isEqualTo(DiscoveryProposals.Outcome.KNOWN);
         assertThat(device(PLC.name()).getSpec().approved)
                 .as("a rescan never un-approves")
                 .isTrue();
@@ -117,8 +120,8 @@ class DiscoveryProposalsTest {
 
     @Test
     void aGatewayProposesOnlyForTheProtocolsAndTenantsItsGatewayScansFor() throws Exception {
-        ProposedDevice opcua =
-                new ProposedDevice("opcua", "opc.tcp://10.0.0.5:4840", Map.of("url", "opc.tcp://10.0.0.5:4840"), List.of());
+        ProposedDevice opcua = new ProposedDevice(
+                "opcua", "opc.tcp://10.0.0.5:4840", Map.of("url", "opc.tcp://10.0.0.5:4840"), List.of());
         assertThat(proposals.propose(report("plant-1.lathe", "globex", PLC)))
                 .as("another tenant")
                 .isEqualTo(DiscoveryProposals.Outcome.REFUSED);
