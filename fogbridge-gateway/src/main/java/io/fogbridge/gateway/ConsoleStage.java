@@ -12,6 +12,7 @@ import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.gateway.ops.OpsServer;
 import io.fogbridge.kafka.ForwarderState;
 import io.fogbridge.registry.DeviceRegistry;
+import io.fogbridge.registry.OnboardingQueue;
 import io.fogbridge.registry.Registry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -84,7 +86,8 @@ final class ConsoleStage {
                 () -> gateway.spool().stats(),
                 gateway.spool().parked(),
                 new SpoolReport(gateway.spool().options().directory(), sampler, System::currentTimeMillis),
-                () -> converterFigures(registry));
+                () -> converterFigures(registry),
+                pending(gateway, registry));
         ops.mount("/console", new Console(sessions, facts, gateway.deviceActivity(), charts, sources, gateway.clock()));
     }
 
@@ -109,6 +112,20 @@ final class ConsoleStage {
                 return outbox.get();
             }
         };
+    }
+
+    /** Onboarding's newcomers (with the gateway's own registry only) and the scheduled scans' latest rounds. */
+    private static ConsoleSources.Pending pending(Gateway gateway, MeterRegistry registry) {
+        OnboardingQueue queue = gateway.deviceDirectory() instanceof DeviceRegistry r ? r.onboarding() : null;
+        return new ConsoleSources.Pending(
+                queue == null ? List::of : queue::list,
+                queue == null ? () -> 0 : queue::unlisted,
+                () -> {
+                    Counter dropped =
+                            registry.find("fogbridge.mqtt.pending.dropped").counter();
+                    return dropped == null ? 0 : dropped.count();
+                },
+                gateway::discoveryRounds);
     }
 
     /** The converters' meters that have no per-endpoint tag, in words; empty when no converter runs. */

@@ -6,6 +6,7 @@ import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.command.CommandRouter;
 import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.gateway.console.DeviceActivity;
+import io.fogbridge.gateway.discovery.ScheduledScans;
 import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.gateway.ops.OpsServer;
 import io.fogbridge.kafka.KafkaForwarder;
@@ -58,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private KafkaCommandConsumer commandConsumer;
     private DeviceAdapters adapters;
     private volatile Pipeline pipeline;
+    private volatile ScheduledScans discovery;
     private OpsServer ops;
     private volatile boolean closed;
 
@@ -123,6 +125,7 @@ public final class Gateway implements AutoCloseable {
         adapters = timeline.time(
                 "adapters",
                 () -> DeviceAdapters.start(config, front.uplink(), bus.devices(), commands, registry, stages));
+        discovery = DiscoveryStage.start(config, clock, registry, stages);
         ops = timeline.time("ops", () -> OpsEndpoints.start(this, preparedOps));
         log.info(
                 "gateway {} started: mqtt {} , kafka {}, ops http://{}:{}/readyz",
@@ -262,6 +265,12 @@ public final class Gateway implements AutoCloseable {
     /** What each device sent lately (the console's devices page). */
     DeviceActivity deviceActivity() {
         return activity;
+    }
+
+    /** The latest round of each scheduled field scan ({@code discovery}); empty without scans or before the first. */
+    List<ScheduledScans.Round> discoveryRounds() {
+        ScheduledScans scans = discovery;
+        return scans == null ? List.of() : scans.latest();
     }
 
     /** The registry of devices the MQTT bus and the adapters authenticate against. */

@@ -317,6 +317,12 @@ class ConsoleBrowserIT {
                 .contains("press-5@acme")
                 .contains("connect failed");
         screenshot("converters");
+        // nothing pending on this gateway (no onboarding tenant, no scan): the page says so, in the same CSP
+        browser.get(base + "/console/pending");
+        await(() -> browser.findElements(By.id("no-newcomers")).size() == 1);
+        assertThat(browser.findElement(By.id("pending-dropped")).getText()).contains("dropped");
+        assertThat(browser.findElement(By.id("no-scans")).getText()).contains("No scan has run");
+        screenshot("pending");
 
         List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())

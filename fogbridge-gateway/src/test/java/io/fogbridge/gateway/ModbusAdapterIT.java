@@ -6,6 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.PymodbusPeer;
 import io.fogbridge.testkit.TestEnv;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,13 +33,18 @@ class ModbusAdapterIT {
 
     static GatewayFixture fixture;
     static PymodbusPeer peer;
+    /** The scheduled scan's own peer: a scan's probes must not be what the converter's first poll meets. */
+    static PymodbusPeer scanned;
+
+    static Gateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
         TestEnv.peer("kcat");
         peer = PymodbusPeer.start(TestEnv.freePort());
+        scanned = PymodbusPeer.start(TestEnv.freePort());
         fixture = GatewayFixture.start(dir);
-        fixture.startGateway("edge-modbus", """
+        gateway = fixture.startGateway("edge-modbus", """
                 gateway: {id: edge-modbus, dataDir: "${dataDir}"}
                 mqtt: {listeners: [{host: 127.0.0.1, port: ${mqttPort}}]}
                 kafka: {bootstrapServers: "${kafka}"}
@@ -55,7 +65,10 @@ class ModbusAdapterIT {
                           - {name: ratio, table: holding-registers, address: 14, type: float32, group: fast}
                           - {name: door, table: coils, address: 0, group: fast}
                           - {name: setpoint, table: holding-registers, address: 110, type: int16, access: read-write}
-                """.formatted(peer.port()));
+                discovery:
+                  - {name: plc-scan, protocol: modbus, tenant: acme, target: 127.0.0.1/30, ports: "%d,%d",
+                     units: 1-2, timeout: 500ms, every: 2s}
+                """.formatted(peer.port(), scanned.port(), TestEnv.freePort()));
     }
 
     @AfterAll
@@ -65,6 +78,9 @@ class ModbusAdapterIT {
         }
         if (peer != null) {
             peer.close();
+        }
+        if (scanned != null) {
+            scanned.close();
         }
     }
 
@@ -130,5 +146,51 @@ class ModbusAdapterIT {
         String output = new String(mbpoll.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(mbpoll.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(output).contains("[110]: \t65529 (-7)");
+    }
+
+    /**
+     * The scheduled scan of a second peer (pymodbus answers unit 1 only; the other port is closed, the other hosts of
+     * the /30 refuse): its one device is proposed to {@code fog.twin.acme} every round, under the same key and with
+     * the same converter section, so the operator makes one Device of it however often it is seen.
+     */
+    @Test
+    void aScheduledScanProposesThePeerToTheTwinTopicEveryRoundUnderOneName() throws Exception {
+        List<KcatConsumer.Record> proposals = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> fixture.cloud().read("fog.twin.acme").stream()
+                                .filter(r -> r.key() != null && r.key().startsWith("discovered/"))
+                                .toList(),
+                        r -> r.size() >= 2);
+        assertThat(proposals)
+                .extracting(KcatConsumer.Record::key)
+                .containsOnly(proposals.getFirst().key());
+        assertThat(proposals.getFirst().key()).matches("discovered/modbus-[0-9a-f]{10}");
+        assertThat(proposals.getFirst().valueAsString())
+                .contains("\"gateway\":\"edge-modbus\"", "\"tenant\":\"acme\"", "\"scan\":\"plc-scan\"")
+                .contains("\"endpoint\":\"modbus://127.0.0.1:" + scanned.port() + "/1\"")
+                .contains("\"unitId\":1");
+        var round = gateway.discoveryRounds().getFirst();
+        assertThat(round.failure()).isNull();
+        assertThat(round.found()).hasSize(1);
+
+        // The console's pending page lists it (loopback: no login; the page opens the session its fragment needs).
+        HttpClient http =
+                HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String base = "http://127.0.0.1:" + gateway.ops().port();
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/console/pending"))
+                                        .build(),
+                                BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
+        String live = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/console/pending/live"))
+                                .build(),
+                        BodyHandlers.ofString())
+                .body();
+        assertThat(live)
+                .contains("plc-scan (modbus 127.0.0.1/30)", "1 found, proposed to fog.twin.acme")
+                .contains(round.found().getFirst().name(), "modbus://127.0.0.1:" + scanned.port() + "/1");
     }
 }

@@ -50,19 +50,36 @@ public final class ModbusScanner implements FieldScanner {
                 + " ranges (--units 1-10,247); reads address 0 of each table, writes nothing";
     }
 
-    @Override
-    public List<ProposedDevice> scan(List<String> args, PrintStream progress) throws Exception {
+    /** What to scan, parsed from the arguments. */
+    private record Plan(HostRange hosts, List<Integer> ports, List<Integer> units, Duration timeout, int concurrency) {}
+
+    private static Plan plan(List<String> args) throws UsageError {
         ScanArguments arguments = ScanArguments.parse(args, OPTIONS);
         if (arguments.positional().size() != 1) {
             throw new UsageError("expected one <hosts> argument (CIDR blocks, ranges or names, comma-separated), got "
                     + arguments.positional().size());
         }
-        HostRange hosts = HostRange.parse(arguments.positional().getFirst());
-        List<Integer> ports = arguments.integers("--ports", "502", 1, 65535, 16);
-        List<Integer> units = arguments.integers("--units", "1", 0, 255, 256);
-        Duration timeout =
-                arguments.duration("--timeout", Duration.ofMillis(300), Duration.ofMillis(10), Duration.ofSeconds(10));
-        int concurrency = arguments.integer("--concurrency", 32, 1, 256);
+        return new Plan(
+                HostRange.parse(arguments.positional().getFirst()),
+                arguments.integers("--ports", "502", 1, 65535, 16),
+                arguments.integers("--units", "1", 0, 255, 256),
+                arguments.duration("--timeout", Duration.ofMillis(300), Duration.ofMillis(10), Duration.ofSeconds(10)),
+                arguments.integer("--concurrency", 32, 1, 256));
+    }
+
+    @Override
+    public void check(List<String> args) throws UsageError {
+        plan(args);
+    }
+
+    @Override
+    public List<ProposedDevice> scan(List<String> args, PrintStream progress) throws Exception {
+        Plan plan = plan(args);
+        HostRange hosts = plan.hosts();
+        List<Integer> ports = plan.ports();
+        List<Integer> units = plan.units();
+        Duration timeout = plan.timeout();
+        int concurrency = plan.concurrency();
 
         Semaphore permits = new Semaphore(concurrency);
         List<Future<List<ProposedDevice>>> results = new ArrayList<>();

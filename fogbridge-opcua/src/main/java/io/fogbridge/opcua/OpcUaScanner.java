@@ -53,25 +53,40 @@ public final class OpcUaScanner implements FieldScanner {
                 + ": the servers the URL knows, their endpoints' security and the variables below Objects";
     }
 
-    @Override
-    public List<ProposedDevice> scan(List<String> args, PrintStream progress) throws Exception {
-        ToolConnection connection;
-        int depth;
-        int maxItems;
-        long timeout;
+    /** What to scan, parsed from the arguments. */
+    private record Plan(ToolConnection connection, int depth, int maxItems, long timeout) {}
+
+    private static Plan plan(List<String> args) throws UsageError {
         try {
-            connection = ToolConnection.parse(args, OPTIONS);
-            depth = number(connection, "--depth", 4, 8);
-            maxItems = number(connection, "--max-items", 50, 1000);
-            timeout = seconds(connection);
+            ToolConnection connection = ToolConnection.parse(args, OPTIONS);
+            Plan plan = new Plan(
+                    connection,
+                    number(connection, "--depth", 4, 8),
+                    number(connection, "--max-items", 50, 1000),
+                    seconds(connection));
             if (!connection.positional().isEmpty()) {
                 throw new UsageError(
                         "unexpected argument " + connection.positional().getFirst());
             }
             connection.endpoint();
+            return plan;
         } catch (ToolConnection.UsageError e) {
             throw new UsageError(e.getMessage());
         }
+    }
+
+    @Override
+    public void check(List<String> args) throws UsageError {
+        plan(args);
+    }
+
+    @Override
+    public List<ProposedDevice> scan(List<String> args, PrintStream progress) throws Exception {
+        Plan plan = plan(args);
+        ToolConnection connection = plan.connection();
+        int depth = plan.depth();
+        int maxItems = plan.maxItems();
+        long timeout = plan.timeout();
         URI discovery = URI.create(connection.url());
         List<ApplicationDescription> servers = DiscoveryClient.findServers(
                         connection.url(), transport -> transport.setConnectTimeout(uint(timeout * 1000)))

@@ -5,6 +5,7 @@ import io.fogbridge.operator.reconcile.DesiredRefusalWriter;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.operator.twin.DeviceProposals;
+import io.fogbridge.operator.twin.DiscoveryProposals;
 import io.fogbridge.operator.twin.KafkaDesiredCommands;
 import io.fogbridge.operator.twin.KafkaTwinConsumer;
 import io.fogbridge.operator.twin.KubernetesTwinSink;
@@ -77,6 +78,7 @@ public final class OperatorMain {
                             kafkaProperties(System.getenv()),
                             new KubernetesTwinSink(twinClient),
                             new DeviceProposals(twinClient))
+                    .discovered(new DiscoveryProposals(twinClient))
                     .start();
         }
         operator.installShutdownHook(Duration.ofSeconds(10));

@@ -10,16 +10,22 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fogbridge.api.discovery.ProposedDevice;
+import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.discovery.Discovery;
+import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceSpec;
+import io.fogbridge.operator.crd.DiscoverySpec;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.ModbusDeviceSpec;
 import io.fogbridge.operator.crd.OpcUaDeviceSpec;
 import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
+import io.fogbridge.operator.twin.DiscoveryProposals;
+import io.fogbridge.operator.twin.KafkaTwinConsumer;
 import io.fogbridge.testkit.PymodbusPeer;
 import io.fogbridge.testkit.TestEnv;
 import io.javaoperatorsdk.operator.Operator;
@@ -36,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -206,6 +213,92 @@ class DeviceDiscoveryIT {
         assertThat(again.getMetadata().getResourceVersion())
                 .as("the rescan left the Device as it was")
                 .isEqualTo(version);
+    }
+
+    /**
+     * The scheduled scan: a real gateway (in this JVM) with {@code discovery} scanning pymodbus every 2 s publishes
+     * its proposal to {@code fog.twin.acme} in a real Kafka; the operator's twin consumer makes one pending Device of
+     * it, and later rounds change nothing.
+     */
+    @Test
+    void aGatewaysScheduledScanIsProposedThroughKafkaAsOnePendingDevice() throws Exception {
+        String name =
+                new ProposedDevice("modbus", "modbus://127.0.0.1:" + plc.port() + "/1", Map.of(), List.of()).name();
+        client.resources(Device.class).inNamespace(NS).withName(name).delete(); // the CLI test's, if it ran first
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.resources(Device.class)
+                                .inNamespace(NS)
+                                .withName(name)
+                                .get()
+                        == null);
+        DiscoverySpec scan = new DiscoverySpec();
+        scan.name = "plc-scan";
+        scan.protocol = DiscoverySpec.Protocol.MODBUS;
+        scan.tenant = "acme";
+        scan.target = "127.0.0.1";
+        scan.ports = Integer.toString(plc.port());
+        scan.every = "2s";
+        client.resources(Gateway.class).inNamespace(NS).withName("lathe").edit(g -> {
+            g.getSpec().discovery = List.of(scan);
+            return g;
+        });
+        try (KafkaBroker kafka = KafkaBroker.start(pki.resolve("kafka"), 0);
+                KafkaTwinConsumer twins = new KafkaTwinConsumer(kafka.bootstrapServers(), Map.of(), batch -> List.of())
+                        .discovered(new DiscoveryProposals(client))
+                        .start();
+                io.fogbridge.gateway.Gateway gateway = io.fogbridge.gateway.Gateway.start(ConfigLoader.load(
+                        "gateway.yaml",
+                        """
+                        gateway: {id: plant-1.lathe, dataDir: "%s"}
+                        mqtt: {listeners: [{host: 127.0.0.1, port: %d}]}
+                        kafka: {bootstrapServers: "%s"}
+                        http: {host: 127.0.0.1, port: 0}
+                        discovery:
+                          - {name: plc-scan, protocol: modbus, tenant: acme, target: 127.0.0.1, ports: "%d",
+                             timeout: 2s, every: 2s}
+                        """.formatted(pki.resolve("gateway"), TestEnv.freePort(), kafka.bootstrapServers(), plc.port()),
+                        Map.of()))) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> client.resources(Device.class)
+                                    .inNamespace(NS)
+                                    .withName(name)
+                                    .get()
+                            != null);
+            awaitRegistered(name, Condition.Status.FALSE, "PendingApproval");
+            Device device = client.resources(Device.class)
+                    .inNamespace(NS)
+                    .withName(name)
+                    .get();
+            assertThat(device.getSpec().approved).isFalse();
+            assertThat(device.getSpec().gateway).isEqualTo("lathe");
+            assertThat(device.getSpec().modbus.port).isEqualTo(plc.port());
+            String version = device.getMetadata().getResourceVersion();
+
+            double rounds = scans(gateway.httpPort());
+            await().atMost(Duration.ofSeconds(30)).until(() -> scans(gateway.httpPort()) >= rounds + 2);
+            Device again = onlyDiscovered(DeviceSpec.Protocol.MODBUS);
+            assertThat(again.getMetadata().getName()).isEqualTo(name);
+            assertThat(again.getMetadata().getResourceVersion())
+                    .as("two more rounds left the Device as it was")
+                    .isEqualTo(version);
+        } finally {
+            client.resources(Device.class).inNamespace(NS).withName(name).delete();
+        }
+    }
+
+    /** {@code fogbridge_discovery_scans_total{result="ok"}} of the gateway's /metrics. */
+    private static double scans(int httpPort) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        return metrics.lines()
+                .filter(l -> l.startsWith("fogbridge_discovery_scans_total") && l.contains("result=\"ok\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** {@code fogbridge discover} as the CLI runs it; its stdout is {@link #said}. */

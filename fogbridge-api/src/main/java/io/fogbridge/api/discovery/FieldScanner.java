@@ -25,6 +25,15 @@ public interface FieldScanner {
     String usage();
 
     /**
+     * Checks the arguments as {@link #scan} would read them, without scanning: a scan the gateway runs on a schedule
+     * ({@code discovery} in gateway.yaml) is refused at start, with its file, line and key, not at its first round.
+     * The default accepts anything (the scan itself then says what is wrong).
+     *
+     * @throws UsageError what {@link #scan} would throw for these arguments
+     */
+    default void check(List<String> args) throws UsageError {}
+
+    /**
      * Scans and returns the devices found, in a stable order (the same network answers the same list).
      *
      * @param progress one line per thing looked at and why it was left out, for the person who runs the scan

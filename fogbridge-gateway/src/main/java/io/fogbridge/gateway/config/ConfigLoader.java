@@ -153,7 +153,8 @@ public final class ConfigLoader {
                 built.get(ConfigSections.ADAPTERS),
                 given.warnings().formatted(),
                 built.get(ConfigSections.REDUCTION),
-                built.get(ConfigSections.TWIN));
+                built.get(ConfigSections.TWIN),
+                built.get(ConfigSections.DISCOVERY));
     }
 
     private static List<ConfiguredAdapter<?>> configuredAdapters(Built built) {

@@ -23,6 +23,7 @@ public final class ConfigSections {
     public static final RoutesSection ROUTES = new RoutesSection();
     public static final ReductionSection REDUCTION = new ReductionSection();
     public static final TwinSection TWIN = new TwinSection();
+    public static final DiscoverySection DISCOVERY = new DiscoverySection();
 
     /** The device adapters' factories on the class path; each brings its section ({@code adapters.<name>}). */
     public static final List<AdapterFactory<?>> ADAPTER_FACTORIES = AdapterFactories.load();
@@ -33,7 +34,7 @@ public final class ConfigSections {
     private static List<ConfigSection<?>> all() {
         List<ConfigSection<?>> all = new ArrayList<>(List.of(GATEWAY, MQTT, DEVICES, KAFKA, SPOOL, HTTP));
         ADAPTER_FACTORIES.forEach(factory -> all.add(factory.section()));
-        all.addAll(List.of(ADAPTERS, COMMANDS, ROUTES, REDUCTION, TWIN));
+        all.addAll(List.of(ADAPTERS, COMMANDS, ROUTES, REDUCTION, TWIN, DISCOVERY));
         return List.copyOf(all);
     }
 

@@ -29,7 +29,8 @@ public record GatewayConfig(
         Duration adapterMaxTtd,
         List<String> warnings,
         List<ReductionRule> reduction,
-        TwinSettings twin) {
+        TwinSettings twin,
+        List<DiscoveryScan> discovery) {
 
     /**
      * @param adapters      every adapter kind found with its settings, enabled or not (see
@@ -39,6 +40,7 @@ public record GatewayConfig(
      *                 {@code file:line: key: text}; the caller logs them or prints them with {@code config check}
      * @param reduction the {@code reduction} rules, in order; empty: no reduction stage
      * @param twin      {@code twin.*}; null: disabled
+     * @param discovery the scheduled field scans ({@code discovery}); null: none
      */
     public GatewayConfig {
         routes = List.copyOf(routes);
@@ -49,6 +51,7 @@ public record GatewayConfig(
         warnings = List.copyOf(warnings);
         reduction = reduction == null ? List.of() : List.copyOf(reduction);
         twin = twin == null ? TwinSettings.DISABLED : twin;
+        discovery = discovery == null ? List.of() : List.copyOf(discovery);
     }
 
     /** Built-in device routes, then {@link #routes()}. */
@@ -75,7 +78,8 @@ public record GatewayConfig(
                 adapterMaxTtd,
                 warnings,
                 reduction,
-                twin);
+                twin,
+                discovery);
     }
 
     /** A few lines for {@code fogbridge config check}: what this config will do. No secrets. */

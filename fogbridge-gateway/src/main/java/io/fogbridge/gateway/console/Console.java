@@ -94,7 +94,8 @@ public final class Console implements HttpHandler {
             "/console/routes",
             "/console/commands",
             "/console/spool",
-            "/console/converters");
+            "/console/converters",
+            "/console/pending");
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
@@ -176,8 +177,21 @@ public final class Console implements HttpHandler {
                         exchange,
                         ConverterPages.live(
                                 activity.snapshot(), sources.converterFigures().get(), clock.instant()));
+            case "/console/pending" -> html(exchange, PendingPages.page(csrf, logout));
+            case "/console/pending/live" -> html(exchange, pendingLive());
             default -> respond(exchange, 404, "text/plain", "not found\n");
         }
+    }
+
+    private String pendingLive() {
+        ConsoleSources.Pending pending = sources.pending();
+        return PendingPages.live(
+                pending.newcomers().get(),
+                pending.dropped().getAsDouble(),
+                pending.unlisted().getAsLong(),
+                pending.discoveryRounds().get(),
+                facts.id(),
+                clock.instant());
     }
 
     private String spoolLive() {

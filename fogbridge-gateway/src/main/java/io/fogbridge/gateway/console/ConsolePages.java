@@ -130,6 +130,7 @@ final class ConsolePages {
             link(nav, "commands", "/console/commands", "Commands", active);
             link(nav, "spool", "/console/spool", "Spool", active);
             link(nav, "converters", "/console/converters", "Converters", active);
+            link(nav, "pending", "/console/pending", "Pending", active);
             if (logoutCsrf != null) {
                 nav.append("<li><form method=\"post\" action=\"/console/logout\"><input type=\"hidden\" name=\"csrf\""
                                 + " value=\"")

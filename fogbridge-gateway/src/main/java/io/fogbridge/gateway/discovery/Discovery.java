@@ -149,7 +149,8 @@ public final class Discovery {
                 own.get("--site"));
     }
 
-    private static FieldScanner scanner(String protocol) {
+    /** The scanner of {@code protocol} on the class path, or null. */
+    public static FieldScanner scanner(String protocol) {
         for (FieldScanner scanner : ServiceLoader.load(FieldScanner.class)) {
             if (scanner.protocol().equals(protocol)) {
                 return scanner;
@@ -158,7 +159,8 @@ public final class Discovery {
         return null;
     }
 
-    private static List<String> protocols() {
+    /** The protocols there are scanners for, sorted. */
+    public static List<String> protocols() {
         List<String> names = new ArrayList<>();
         ServiceLoader.load(FieldScanner.class).forEach(s -> names.add(s.protocol()));
         return names.stream().sorted().toList();

@@ -117,6 +117,7 @@ class EveryKeyTest {
             twin.tokenFile             | "a\\0b"         | not a valid path
             twin.caFile                | "a\\0b"         | not a valid path
             twin.reportInterval        | "0"             | must be longer than 0
+            discovery                  | everything      | expected a list
             """;
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -180,7 +180,9 @@ class ConsoleTest {
                 "/console/spool",
                 "/console/spool/live",
                 "/console/converters",
-                "/console/converters/live")) {
+                "/console/converters/live",
+                "/console/pending",
+                "/console/pending/live")) {
             assertThat(get(page, cookie).statusCode()).as(page).isEqualTo(200);
         }
         assertThat(get("/console/routes/test?topic=telemetry/plant/lathe-1", cookie)

@@ -87,4 +87,9 @@ public class GatewaySpec {
     @JsonPropertyDescription("Tenants whose devices log in with client certificates: their CA, and plug-and-play"
             + " onboarding of certificates no Device registers yet.")
     public List<TenantSpec> tenants;
+
+    @JsonPropertyDescription("Field scans the gateway runs on a schedule; each device found becomes a pending Device"
+            + " (`spec.approved: false`) through `fog.twin.<tenant>` (needs the operator's twin consumer). Only scans"
+            + " listed here may propose: for their protocol and tenant, never approved.")
+    public List<DiscoverySpec> discovery;
 }

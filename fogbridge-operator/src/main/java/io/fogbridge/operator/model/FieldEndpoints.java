@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The field devices a gateway dials out to: the Modbus TCP servers and OPC UA servers of its rendered config, from the
- * Gateway's own adapters and from its Devices alike. The NetworkPolicy must let the pod reach them, or a cluster that
+ * Gateway's own adapters and from its Devices alike, and what its scheduled scans ({@code discovery}) look at. The NetworkPolicy must let the pod reach them, or a cluster that
  * enforces policies silently starves every converter.
  */
 record FieldEndpoints(Set<Endpoint> endpoints) {
@@ -21,7 +21,7 @@ record FieldEndpoints(Set<Endpoint> endpoints) {
     static final int MODBUS_PORT = 502;
     static final int OPCUA_PORT = 4840;
 
-    /** One host and TCP port; {@code host} is as written (an IP address or a name). */
+    /** One host and TCP port; {@code host} is as written (an IP address, a CIDR block of a scan, or a name). */
     record Endpoint(String host, int port) {}
 
     /** Reads them from a gateway.yaml that the gateway's own loader already accepted. */
@@ -46,7 +46,37 @@ record FieldEndpoints(Set<Endpoint> endpoints) {
                 opcua(String.valueOf(url), found);
             }
         }
+        for (Object item : list(doc == null ? null : doc.get("discovery"))) {
+            scanTargets(map(item), found);
+        }
         return new FieldEndpoints(found);
+    }
+
+    /**
+     * What a scheduled scan dials: a Modbus host range on its ports ({@code host} then a CIDR block, an address, or a
+     * range or name, which the policy can only open by port), or an OPC UA discovery URL.
+     */
+    private static void scanTargets(Map<?, ?> scan, Set<Endpoint> found) {
+        String target = String.valueOf(scan.get("target"));
+        if ("opcua".equals(scan.get("protocol"))) {
+            opcua(target, found);
+            return;
+        }
+        List<Integer> ports = new ArrayList<>();
+        Object written = scan.get("ports");
+        for (String part : (written == null ? String.valueOf(MODBUS_PORT) : String.valueOf(written)).split(",")) {
+            String[] ends = part.strip().split("-", 2);
+            int first = Integer.parseInt(ends[0].strip());
+            int last = ends.length == 2 ? Integer.parseInt(ends[1].strip()) : first;
+            for (int port = first; port <= last; port++) { // the loader allows 16 ports at most
+                ports.add(port);
+            }
+        }
+        for (String host : target.split(",")) {
+            for (int port : ports) {
+                found.add(new Endpoint(host.strip(), port));
+            }
+        }
     }
 
     private static void opcua(String url, Set<Endpoint> found) {

@@ -10,6 +10,7 @@ import io.fogbridge.gateway.config.ConfigException;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.operator.crd.AdaptersSpec;
 import io.fogbridge.operator.crd.CommandsSpec;
+import io.fogbridge.operator.crd.DiscoverySpec;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.GatewaySpec;
 import io.fogbridge.operator.crd.KafkaSpec;
@@ -120,6 +121,11 @@ public final class GatewayConfigRenderer {
                     "routes",
                     spec.routes.stream().map(GatewayConfigRenderer::route).toList());
         }
+        if (spec.discovery != null && !spec.discovery.isEmpty()) {
+            doc.put(
+                    "discovery",
+                    spec.discovery.stream().map(GatewayConfigRenderer::scan).toList());
+        }
         return doc;
     }
 
@@ -224,6 +230,16 @@ public final class GatewayConfigRenderer {
         putIfSet(rendered, "key", route.key);
         putIfSet(rendered, "qos", route.qos == null ? null : route.qos.value);
         putIfSet(rendered, "lane", route.lane == null ? null : route.lane.value);
+        return rendered;
+    }
+
+    private static Map<String, Object> scan(DiscoverySpec scan) {
+        Map<String, Object> rendered =
+                map("name", scan.name, "protocol", scan.protocol.value(), "tenant", scan.tenant, "target", scan.target);
+        putIfSet(rendered, "ports", scan.ports);
+        putIfSet(rendered, "units", scan.units);
+        putIfSet(rendered, "timeout", scan.timeout);
+        putIfSet(rendered, "every", scan.every);
         return rendered;
     }
 

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 final class GatewayNetworkPolicy {
 
     private static final Pattern IPV4 = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
+    /** A scan's CIDR block ({@code discovery[].target}). */
+    private static final Pattern IPV4_BLOCK = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$");
 
     private static final String NAME_LABEL = "app.kubernetes.io/name";
     /** The chart labels the operator's pods {@code app.kubernetes.io/name: fogbridge-operator}. */
@@ -156,11 +158,12 @@ final class GatewayNetworkPolicy {
         Set<Integer> byNameOnly = new LinkedHashSet<>();
         List<NetworkPolicyEgressRule> rules = new ArrayList<>();
         for (FieldEndpoints.Endpoint endpoint : field.endpoints()) {
-            if (IPV4.matcher(endpoint.host()).matches()) {
+            if (IPV4.matcher(endpoint.host()).matches()
+                    || IPV4_BLOCK.matcher(endpoint.host()).matches()) {
                 rules.add(new NetworkPolicyEgressRuleBuilder()
                         .addNewTo()
                         .withNewIpBlock()
-                        .withCidr(endpoint.host() + "/32")
+                        .withCidr(endpoint.host().contains("/") ? endpoint.host() : endpoint.host() + "/32")
                         .endIpBlock()
                         .endTo()
                         .withPorts(port(endpoint.port(), "TCP"))

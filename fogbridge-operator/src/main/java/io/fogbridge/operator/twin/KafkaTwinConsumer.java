@@ -1,5 +1,6 @@
 package io.fogbridge.operator.twin;
 
+import io.fogbridge.gateway.discovery.ProposalRecords;
 import io.fogbridge.gateway.twin.NewcomerRecords;
 import io.fogbridge.gateway.twin.TwinRecords;
 import io.fogbridge.gateway.twin.TwinSink;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The gateways already bound the churn (one update per device per {@code reportInterval}); of a poll's records only
  * the newest per Device is written. Offsets are committed after the writes, so an operator that dies re-writes at
  * most a poll's worth; a write the API server refused is not retried (the device's next update carries newer state).
- * Newcomer records of plug-and-play onboarding in the same topics go to their own consumer ({@link DeviceProposals}).
+ * Newcomer records of plug-and-play onboarding in the same topics go to their own consumer ({@link DeviceProposals}),
+ * and the proposals of the gateways' scheduled field scans to theirs ({@link #discovered}).
  * Runs on a thread of its own until {@link #close}.
  */
 public final class KafkaTwinConsumer implements AutoCloseable {
@@ -39,6 +41,7 @@ public final class KafkaTwinConsumer implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final TwinSink sink;
     private final Consumer<NewcomerRecords.Report> newcomers;
+    private Consumer<ProposalRecords.Report> discovered = report -> {};
     private final Thread thread;
     private volatile boolean closed;
 
@@ -67,6 +70,15 @@ public final class KafkaTwinConsumer implements AutoCloseable {
                 Thread.ofPlatform().name("fogbridge-twin-consumer").daemon().unstarted(this::run);
     }
 
+    /**
+     * Hears the proposals of the gateways' scheduled field scans ({@link DiscoveryProposals}), each only from the
+     * topic of its own tenant. Before {@link #start}.
+     */
+    public synchronized KafkaTwinConsumer discovered(Consumer<ProposalRecords.Report> proposals) {
+        this.discovered = proposals;
+        return this;
+    }
+
     public synchronized KafkaTwinConsumer start() {
         consumer.subscribe(TOPICS);
         thread.start();
@@ -79,6 +91,10 @@ public final class KafkaTwinConsumer implements AutoCloseable {
                 Map<String, TwinUpdate> newest = new LinkedHashMap<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     try {
+                        if (ProposalRecords.isProposal(record.value())) {
+                            discover(record.topic(), ProposalRecords.fromJson(record.value()));
+                            continue;
+                        }
                         if (NewcomerRecords.isNewcomer(record.value())) {
                             propose(NewcomerRecords.fromJson(record.value()));
                             continue;
@@ -111,6 +127,18 @@ public final class KafkaTwinConsumer implements AutoCloseable {
             newcomers.accept(report);
         } catch (RuntimeException e) { // one bad report must not stop the twins of every gateway
             LOG.warn("newcomer {} not proposed: {}", report.newcomer().name(), e.toString());
+        }
+    }
+
+    private void discover(String topic, ProposalRecords.Report report) {
+        if (!topic.equals("fog.twin." + report.tenant())) {
+            LOG.warn("{}: a proposal for tenant {} in another tenant's topic; ignored", topic, report.tenant());
+            return;
+        }
+        try {
+            discovered.accept(report);
+        } catch (RuntimeException e) { // one bad proposal must not stop the twins of every gateway
+            LOG.warn("discovered {} not proposed: {}", report.device().endpoint(), e.toString());
         }
     }
 
