@@ -71,10 +71,12 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
 
     @Override
     public List<EventSource<?, Gateway>> prepareEventSources(EventSourceContext<Gateway> context) {
+        InformerEventSource<io.fogbridge.operator.crd.Device, Gateway> devices = GatewayDevices.informer(context);
         return List.of(
                 ownedInformer(StatefulSet.class, context),
                 ownedInformer(ConfigMap.class, context),
-                GatewayDevices.informer(context),
+                devices,
+                ReferencedSecrets.informer(context, devices),
                 GatewayNodes.informer(context));
     }
 
