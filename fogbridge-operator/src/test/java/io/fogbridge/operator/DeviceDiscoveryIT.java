@@ -5,11 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.api.discovery.ProposedDevice;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.discovery.Discovery;
@@ -21,9 +17,6 @@ import io.fogbridge.operator.crd.DiscoverySpec;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.ModbusDeviceSpec;
 import io.fogbridge.operator.crd.OpcUaDeviceSpec;
-import io.fogbridge.operator.model.OperatorDefaults;
-import io.fogbridge.operator.reconcile.DeviceReconciler;
-import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.operator.twin.DiscoveryProposals;
 import io.fogbridge.operator.twin.KafkaTwinConsumer;
 import io.fogbridge.testkit.PymodbusPeer;
@@ -37,10 +30,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,29 +76,9 @@ class DeviceDiscoveryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer();
         client = server.createClient();
-        for (String kind : new String[] {"Gateway", "Device"}) {
-            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                    .withGroup(Gateway.GROUP)
-                    .withVersion(Gateway.VERSION)
-                    .withKind(kind)
-                    .withPlural(kind.toLowerCase() + "s")
-                    .withScope("Namespaced")
-                    .withStatusSubresource(true)
-                    .build());
-        }
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.register(new DeviceReconciler(Clock.systemUTC()));
-        operator.start();
+        operator = OperatorFixture.startOperator(client);
         client.resource(Gateways.lathe(NS, "lathe")).create();
         plc = PymodbusPeer.start(TestEnv.freePort());
         opcuaPort = TestEnv.freePort();

@@ -6,14 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.certs.CertificateFactory;
 import io.fogbridge.gateway.cli.Main;
 import io.fogbridge.localkafka.KafkaBroker;
@@ -25,10 +20,7 @@ import io.fogbridge.operator.crd.ListenerSpec;
 import io.fogbridge.operator.crd.TenantSpec;
 import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.Newcomers;
-import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.model.PodPaths;
-import io.fogbridge.operator.reconcile.DeviceReconciler;
-import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.operator.twin.DeviceProposals;
 import io.fogbridge.operator.twin.KafkaTwinConsumer;
 import io.fogbridge.operator.twin.KubernetesTwinSink;
@@ -43,12 +35,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -95,7 +83,6 @@ class DeviceOnboardingIT {
     @Test
     void aPendingCertificateDeviceIsApprovedAndThenFlows() throws Exception {
         Path mosquittoPub = TestEnv.peer("mosquitto_pub");
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         Path certs = Files.createDirectories(root.resolve("certs"));
         CertificateFactory.Issued serverCa = CertificateFactory.ca("CN=Edge Server CA");
         serverCa.writeCertificatePem(certs.resolve("server-ca.pem"));
@@ -103,9 +90,7 @@ class DeviceOnboardingIT {
         CertificateFactory.client(acmeCa, SUBJECT)
                 .writePem(certs.resolve("sensor-9.pem"), certs.resolve("sensor-9.key"));
 
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        KubernetesMockServer server = OperatorFixture.mockServer();
         ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
         Operator operator = null;
         try (KubernetesClient client = server.createClient();
@@ -117,7 +102,7 @@ class DeviceOnboardingIT {
                         new DeviceProposals(client))) {
             kafka.createTopic("fog.telemetry.acme", 1);
             kafka.createTopic("fog.twin.acme", 1);
-            operator = startOperator(server, client);
+            operator = OperatorFixture.startOperator(client);
             twins.start();
 
             int mqttPort = TestEnv.freePort();
@@ -152,7 +137,11 @@ class DeviceOnboardingIT {
             CertificateFactory.server(serverCa, "localhost", "127.0.0.1")
                     .writePem(tls.resolve("tls.crt"), tls.resolve("tls.key"));
             Files.createDirectories(paths.devicesDir());
-            kubelet.scheduleWithFixedDelay(() -> mirror(client, paths), 0, 200, TimeUnit.MILLISECONDS);
+            kubelet.scheduleWithFixedDelay(
+                    () -> OperatorFixture.mirror(client, NS, "lathe-devices", paths.devicesDir()),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
             Path config = paths.configDir().resolve(PodPaths.CONFIG_FILE);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> Files.exists(paths.devicesDir().resolve(DeviceSet.CLIENT_CAS_FILE))
@@ -354,28 +343,6 @@ class DeviceOnboardingIT {
         return values;
     }
 
-    private static Operator startOperator(KubernetesMockServer server, KubernetesClient client) {
-        for (String kind : new String[] {"Gateway", "Device"}) {
-            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                    .withGroup(Gateway.GROUP)
-                    .withVersion(Gateway.VERSION)
-                    .withKind(kind)
-                    .withPlural(kind.toLowerCase() + "s")
-                    .withScope("Namespaced")
-                    .withStatusSubresource(true)
-                    .build());
-        }
-        Operator operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.register(new DeviceReconciler(Clock.systemUTC()));
-        operator.start();
-        return operator;
-    }
-
     /** The kubelet's mount of the ConfigMap, the pod's root moved under the test's; the ops port any free one. */
     @SuppressWarnings("unchecked")
     private static boolean writeConfig(KubernetesClient client, PodPaths paths, Path config) throws Exception {
@@ -393,37 +360,6 @@ class DeviceOnboardingIT {
         Files.createDirectories(config.getParent());
         Files.writeString(config, YAML.writeValueAsString(doc));
         return true;
-    }
-
-    /** The kubelet's part: the devices Secret's files into the mounted directory, each replaced atomically. */
-    private static void mirror(KubernetesClient client, PodPaths paths) {
-        try {
-            Secret secret =
-                    client.secrets().inNamespace(NS).withName("lathe-devices").get();
-            if (secret == null) {
-                return;
-            }
-            Map<String, String> data = new HashMap<>();
-            if (secret.getData() != null) {
-                secret.getData()
-                        .forEach((k, v) ->
-                                data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-            }
-            if (secret.getStringData() != null) {
-                data.putAll(secret.getStringData());
-            }
-            for (Map.Entry<String, String> entry : data.entrySet()) {
-                Path file = paths.devicesDir().resolve(entry.getKey());
-                if (Files.exists(file) && Files.readString(file).equals(entry.getValue())) {
-                    continue;
-                }
-                Path next = file.resolveSibling("." + entry.getKey() + ".next");
-                Files.writeString(next, entry.getValue());
-                Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (Exception e) {
-            // the next round tries again
-        }
     }
 
     /** Waits for the gateway's READY line; its ops port. */

@@ -7,30 +7,21 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceProperty;
 import io.fogbridge.operator.crd.DeviceStatus;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.model.DeviceSet;
-import io.fogbridge.operator.model.OperatorDefaults;
-import io.fogbridge.operator.reconcile.DeviceReconciler;
-import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.registry.Registry;
 import io.fogbridge.registry.RegistryFile;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeviceReconcilerTest {
 
-    private static final java.util.logging.Logger MOCK_LOG =
-            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
     private static KubernetesMockServer server;
     private static KubernetesClient client;
     private static Operator operator;
@@ -56,29 +44,9 @@ class DeviceReconcilerTest {
 
     @BeforeAll
     static void startOperator() {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer();
         client = server.createClient();
-        for (String kind : new String[] {"Gateway", "Device"}) {
-            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                    .withGroup(Gateway.GROUP)
-                    .withVersion(Gateway.VERSION)
-                    .withKind(kind)
-                    .withPlural(kind.toLowerCase() + "s")
-                    .withScope("Namespaced")
-                    .withStatusSubresource(true)
-                    .build());
-        }
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.register(new DeviceReconciler(Clock.systemUTC()));
-        operator.start();
+        operator = OperatorFixture.startOperator(client);
     }
 
     @AfterAll

@@ -6,13 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.operator.crd.Device;
@@ -20,21 +15,14 @@ import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.ListenerSpec;
 import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.GatewayConfigRenderer;
-import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.model.PodPaths;
-import io.fogbridge.operator.reconcile.DeviceReconciler;
-import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.testkit.TestEnv;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -65,14 +53,11 @@ class DeviceRegistryIT {
 
     @Test
     void aCreatedDeviceConnectsAndItsDataReachesKafkaAndADeletedOneIsDisconnected() throws Exception {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        KubernetesMockServer server = OperatorFixture.mockServer();
         ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
         try (KubernetesClient client = server.createClient();
                 KafkaBroker kafka = KafkaBroker.start(root.resolve("kafka"), 0)) {
-            Operator operator = startOperator(server, client);
+            Operator operator = OperatorFixture.startOperator(client);
             Gateway resource = Gateways.lathe(NS, "lathe");
             resource.getSpec().kafka.bootstrap = kafka.bootstrapServers();
             ListenerSpec listener = new ListenerSpec();
@@ -84,7 +69,12 @@ class DeviceRegistryIT {
             PodPaths paths = new PodPaths(root);
             Path registry = paths.devicesDir().resolve(DeviceSet.REGISTRY_FILE);
             Files.createDirectories(registry.getParent());
-            kubelet.scheduleWithFixedDelay(() -> mirror(client, registry), 0, 200, TimeUnit.MILLISECONDS);
+            kubelet.scheduleWithFixedDelay(
+                    () -> OperatorFixture.mirror(
+                            client, NS, "lathe-devices", registry.getParent(), DeviceSet.REGISTRY_FILE),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(registry));
 
             // The same renderer as the operator's ConfigMap, under the test's root instead of the pod's /.
@@ -133,52 +123,6 @@ class DeviceRegistryIT {
         } finally {
             kubelet.shutdownNow();
             server.destroy();
-        }
-    }
-
-    static Operator startOperator(KubernetesMockServer server, KubernetesClient client) {
-        for (String kind : new String[] {"Gateway", "Device"}) {
-            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                    .withGroup(Gateway.GROUP)
-                    .withVersion(Gateway.VERSION)
-                    .withKind(kind)
-                    .withPlural(kind.toLowerCase() + "s")
-                    .withScope("Namespaced")
-                    .withStatusSubresource(true)
-                    .build());
-        }
-        Operator operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.register(new DeviceReconciler(Clock.systemUTC()));
-        operator.start();
-        return operator;
-    }
-
-    /** The kubelet's part: the Secret's registry into the mounted file, replaced atomically when it changed. */
-    private static void mirror(KubernetesClient client, Path registry) {
-        try {
-            Secret secret =
-                    client.secrets().inNamespace(NS).withName("lathe-devices").get();
-            if (secret == null) {
-                return;
-            }
-            String yaml = secret.getStringData() != null
-                    ? secret.getStringData().get(DeviceSet.REGISTRY_FILE)
-                    : new String(
-                            Base64.getDecoder().decode(secret.getData().get(DeviceSet.REGISTRY_FILE)),
-                            StandardCharsets.UTF_8);
-            if (Files.exists(registry) && Files.readString(registry).equals(yaml)) {
-                return;
-            }
-            Path next = registry.resolveSibling(".registry.next");
-            Files.writeString(next, yaml);
-            Files.move(next, registry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (Exception e) {
-            // the next round tries again
         }
     }
 

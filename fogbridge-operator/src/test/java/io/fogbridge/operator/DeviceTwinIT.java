@@ -7,13 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.gateway.cli.Main;
 import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.operator.crd.Condition;
@@ -25,12 +20,10 @@ import io.fogbridge.operator.crd.ListenerSpec;
 import io.fogbridge.operator.crd.ModbusDeviceSpec;
 import io.fogbridge.operator.crd.TwinSpec;
 import io.fogbridge.operator.model.DeviceSet;
-import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.model.PodPaths;
 import io.fogbridge.operator.model.TwinAccess;
 import io.fogbridge.operator.reconcile.DesiredRefusalWriter;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
-import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.operator.twin.KafkaDesiredCommands;
 import io.fogbridge.operator.twin.KafkaTwinConsumer;
 import io.fogbridge.operator.twin.KubernetesTwinSink;
@@ -44,11 +37,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -92,10 +82,7 @@ class DeviceTwinIT {
     void reportedFollowsTelemetryWithBoundedWritesAndADesiredValueReachesTheDevice() throws Exception {
         Path mosquittoPub = TestEnv.peer("mosquitto_pub");
         Path mosquittoSub = TestEnv.peer("mosquitto_sub");
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        KubernetesMockServer server = OperatorFixture.mockServer();
         ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
         try (KubernetesClient client = server.createClient();
                 PymodbusPeer plc = PymodbusPeer.start(TestEnv.freePort());
@@ -103,7 +90,8 @@ class DeviceTwinIT {
                 KafkaDesiredCommands commands = new KafkaDesiredCommands(Map.of(), new DesiredRefusalWriter(client))) {
             kafka.createTopic("fog.telemetry.acme", 1);
             kafka.createTopic("fog.command.acme", 1);
-            Operator operator = startOperator(server, client, commands);
+            Operator operator = OperatorFixture.startOperator(
+                    client, new DeviceReconciler(Clock.systemUTC(), commands, Duration.ofSeconds(20)));
             int mqttPort = TestEnv.freePort();
             Gateway resource = Gateways.lathe(NS, "lathe");
             resource.getSpec().kafka.bootstrap = kafka.bootstrapServers();
@@ -133,7 +121,17 @@ class DeviceTwinIT {
 
             PodPaths paths = new PodPaths(root);
             Files.createDirectories(paths.devicesDir());
-            kubelet.scheduleWithFixedDelay(() -> mirror(client, paths), 0, 200, TimeUnit.MILLISECONDS);
+            kubelet.scheduleWithFixedDelay(
+                    () -> OperatorFixture.mirror(
+                            client,
+                            NS,
+                            "lathe-devices",
+                            paths.devicesDir(),
+                            DeviceSet.REGISTRY_FILE,
+                            TwinAccess.TWIN_FILE),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
             Path config = paths.configDir().resolve(PodPaths.CONFIG_FILE);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> Files.exists(paths.devicesDir().resolve(TwinAccess.TWIN_FILE))
@@ -340,10 +338,7 @@ class DeviceTwinIT {
     @Test
     void theKafkaPathCarriesTheTwinFromTheGatewayProcessToTheOperator() throws Exception {
         Path mosquittoPub = TestEnv.peer("mosquitto_pub");
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        KubernetesMockServer server = OperatorFixture.mockServer();
         ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
         Operator operator = null;
         try (KubernetesClient client = server.createClient();
@@ -353,7 +348,8 @@ class DeviceTwinIT {
                         new KafkaTwinConsumer(kafka.bootstrapServers(), Map.of(), new KubernetesTwinSink(client))) {
             kafka.createTopic("fog.telemetry.acme", 1);
             kafka.createTopic("fog.twin.acme", 1);
-            operator = startOperator(server, client, commands);
+            operator = OperatorFixture.startOperator(
+                    client, new DeviceReconciler(Clock.systemUTC(), commands, Duration.ofSeconds(20)));
             twins.start();
             int mqttPort = TestEnv.freePort();
             Gateway resource = Gateways.lathe(NS, "lathe");
@@ -373,7 +369,17 @@ class DeviceTwinIT {
 
             PodPaths paths = new PodPaths(root);
             Files.createDirectories(paths.devicesDir());
-            kubelet.scheduleWithFixedDelay(() -> mirror(client, paths), 0, 200, TimeUnit.MILLISECONDS);
+            kubelet.scheduleWithFixedDelay(
+                    () -> OperatorFixture.mirror(
+                            client,
+                            NS,
+                            "lathe-devices",
+                            paths.devicesDir(),
+                            DeviceSet.REGISTRY_FILE,
+                            TwinAccess.TWIN_FILE),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
             Path config = paths.configDir().resolve(PodPaths.CONFIG_FILE);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> Files.exists(paths.devicesDir().resolve(TwinAccess.TWIN_FILE))
@@ -480,29 +486,6 @@ class DeviceTwinIT {
         return value == null ? Integer.MIN_VALUE : value.value.asInt();
     }
 
-    private static Operator startOperator(
-            KubernetesMockServer server, KubernetesClient client, KafkaDesiredCommands commands) {
-        for (String kind : new String[] {"Gateway", "Device"}) {
-            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                    .withGroup(Gateway.GROUP)
-                    .withVersion(Gateway.VERSION)
-                    .withKind(kind)
-                    .withPlural(kind.toLowerCase() + "s")
-                    .withScope("Namespaced")
-                    .withStatusSubresource(true)
-                    .build());
-        }
-        Operator operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.register(new DeviceReconciler(Clock.systemUTC(), commands, Duration.ofSeconds(20)));
-        operator.start();
-        return operator;
-    }
-
     /**
      * The kubelet's mount of the operator's ConfigMap, with the pod's root moved under the test's and the API server's
      * address for the in-cluster one (no service account token here); the ops port any free one.
@@ -530,32 +513,6 @@ class DeviceTwinIT {
         Files.createDirectories(config.getParent());
         Files.writeString(config, YAML.writeValueAsString(doc));
         return true;
-    }
-
-    /** The kubelet's part: the Secret's files into the mounted directory, each replaced atomically when it changed. */
-    private static void mirror(KubernetesClient client, PodPaths paths) {
-        try {
-            Secret secret =
-                    client.secrets().inNamespace(NS).withName("lathe-devices").get();
-            if (secret == null) {
-                return;
-            }
-            for (String key : List.of(DeviceSet.REGISTRY_FILE, TwinAccess.TWIN_FILE)) {
-                String text = secret.getStringData() != null
-                        ? secret.getStringData().get(key)
-                        : new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-                Path file = paths.devicesDir().resolve(key);
-                if (text == null
-                        || (Files.exists(file) && Files.readString(file).equals(text))) {
-                    continue;
-                }
-                Path next = file.resolveSibling("." + key + ".next");
-                Files.writeString(next, text);
-                Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (Exception e) {
-            // the next round tries again
-        }
     }
 
     private static void awaitReady(ChildJvm gateway) throws Exception {

@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.Gateway;
@@ -25,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -51,15 +47,12 @@ class KubernetesDirectoryIT {
     void devicesComeThroughTheWatchAndARestartWithoutTheApiServerStillKnowsThem() throws Exception {
         Path pub = TestEnv.peer("mosquitto_pub");
         Path sub = TestEnv.peer("mosquitto_sub");
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        KubernetesMockServer server = OperatorFixture.mockServer();
         Path config = root.resolve("etc/fogbridge/config/gateway.yaml");
         Map<String, String> env = Map.of("FOGBRIDGE_HTTP_PORT", "0");
         int port;
         try (KubernetesClient client = server.createClient()) {
-            Operator operator = DeviceRegistryIT.startOperator(server, client);
+            Operator operator = OperatorFixture.startOperator(client);
             try {
                 Gateway resource = Gateways.lathe(NS, "lathe");
                 resource.getSpec().kafka.bootstrap =

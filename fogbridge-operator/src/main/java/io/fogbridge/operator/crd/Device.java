@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * One device ({@code fogbridge.io/v1alpha1}, kind {@code Device}): an MQTT, HTTP or CoAP device that connects to a
  * gateway, or a Modbus slave or OPC UA server the gateway polls. {@code spec} is what it should be (who it is, how it
  * proves it, which gateway serves it, its typed protocol section, the {@code desired} properties); {@code status} is
- * what was observed (registered, connected, the {@code reported} twin). The device id is {@code metadata.name}; the
+ * what was observed (registered, connected, the {@code reported} twin). The device id is {@code metadata.name} (or {@code spec.deviceId}); the
  * CRD ({@code META-INF/fabric8/devices.fogbridge.io-v1.yml}) is generated from these types at build time.
  */
 @Group(Gateway.GROUP)
@@ -29,8 +29,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "LAST SEEN", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".status.lastSeen")
 public class Device extends CustomResource<DeviceSpec, DeviceStatus> implements Namespaced {
 
-    /** The device id on the wire: its topics, its Kafka key, its registry entry. */
+    /**
+     * The device id on the wire: its topics, its Kafka key, its registry entry. {@code spec.deviceId} when set (an id
+     * that is no Kubernetes name, such as an onboarded certificate's CN), else {@code metadata.name}.
+     */
     public String deviceId() {
-        return getMetadata().getName();
+        return getSpec() != null && getSpec().deviceId != null
+                ? getSpec().deviceId
+                : getMetadata().getName();
     }
 }

@@ -59,6 +59,11 @@ public class DeviceSpec {
     @JsonPropertyDescription("Desired value per property; the twin reports the actual ones in `status.reported`.")
     public Map<String, JsonNode> desired;
 
+    @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+    @JsonPropertyDescription("The device id on the wire (its login, its topics, its registry entry) when it is not a"
+            + " Kubernetes name, such as a certificate CN with upper case or '_'; default `metadata.name`.")
+    public String deviceId;
+
     @JsonPropertyDescription("Admits a Device proposed by plug-and-play onboarding (label `fogbridge.io/newcomer`):"
             + " until then it is not in the gateway's registry and `Registered` is False, reason PendingApproval."
             + " Devices written by hand need no approval.")

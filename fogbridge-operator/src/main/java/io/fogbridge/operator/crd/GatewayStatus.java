@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the operator observed, Strimzi-style: conditions ({@code Ready}, {@code Reconciled}, {@code Warning},
- * {@code ReconciliationPaused}), the generation they describe, and the figures the gateway reports.
+ * What the operator observed, Strimzi-style: conditions ({@code Ready}, {@code Reconciled}, {@code Standby},
+ * {@code Warning}, {@code ReconciliationPaused}), the generation they describe, and the figures the gateway reports.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GatewayStatus {
@@ -21,6 +21,13 @@ public class GatewayStatus {
 
     @JsonPropertyDescription("The pod that serves devices now.")
     public String activePod;
+
+    @JsonPropertyDescription("With `placement.backup`: the node the active pod runs on.")
+    public String activeNode;
+
+    @JsonPropertyDescription("With `placement.backup`: the node the standby runs on, or the one node of the site it"
+            + " can go to; the `Standby` condition says why there is none.")
+    public String standbyNode;
 
     @JsonPropertyDescription("Devices connected to the active pod's MQTT broker, as the gateway last reported.")
     public Integer connectedDevices;
@@ -57,6 +64,8 @@ public class GatewayStatus {
         return other != null
                 && Objects.equals(observedGeneration, other.observedGeneration)
                 && Objects.equals(activePod, other.activePod)
+                && Objects.equals(activeNode, other.activeNode)
+                && Objects.equals(standbyNode, other.standbyNode)
                 && Objects.equals(connectedDevices, other.connectedDevices)
                 && Objects.equals(spoolBacklog, other.spoolBacklog)
                 && Objects.equals(spoolBacklogBytes, other.spoolBacklogBytes)

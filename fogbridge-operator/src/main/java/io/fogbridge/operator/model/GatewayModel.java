@@ -43,12 +43,19 @@ public final class GatewayModel {
     private final RenderedConfig config;
     private final OperatorDefaults defaults;
     private final DeviceSet devices;
+    private final StandbyPlacement standby;
 
-    private GatewayModel(Gateway gateway, RenderedConfig config, OperatorDefaults defaults, DeviceSet devices) {
+    private GatewayModel(
+            Gateway gateway,
+            RenderedConfig config,
+            OperatorDefaults defaults,
+            DeviceSet devices,
+            StandbyPlacement standby) {
         this.gateway = gateway;
         this.config = config;
         this.defaults = defaults;
         this.devices = devices;
+        this.standby = standby;
     }
 
     /**
@@ -56,7 +63,7 @@ public final class GatewayModel {
      */
     public static GatewayModel from(Gateway gateway, OperatorDefaults defaults) throws InvalidGatewaySpec {
         RenderedConfig config = new GatewayConfigRenderer(PodPaths.inPod()).render(gateway);
-        return new GatewayModel(gateway, config, defaults, null);
+        return new GatewayModel(gateway, config, defaults, null, null);
     }
 
     /**
@@ -66,8 +73,20 @@ public final class GatewayModel {
      */
     public static GatewayModel from(Gateway gateway, OperatorDefaults defaults, DeviceSet devices)
             throws InvalidGatewaySpec {
+        return from(gateway, defaults, devices, null);
+    }
+
+    /**
+     * With the devices, and with where the site's nodes let a backup's standby run ({@link StandbyPlacement}; null:
+     * the scheduler alone places both pods).
+     *
+     * @throws InvalidGatewaySpec the spec renders to a config the gateway would refuse
+     */
+    public static GatewayModel from(
+            Gateway gateway, OperatorDefaults defaults, DeviceSet devices, StandbyPlacement standby)
+            throws InvalidGatewaySpec {
         RenderedConfig config = new GatewayConfigRenderer(PodPaths.inPod()).render(gateway, devices);
-        return new GatewayModel(gateway, config, defaults, devices);
+        return new GatewayModel(gateway, config, defaults, devices, standby);
     }
 
     public RenderedConfig config() {
@@ -88,7 +107,7 @@ public final class GatewayModel {
                 generateService(),
                 new GatewayNetworkPolicy(gateway, selectorLabels(), FieldEndpoints.of(config.yaml())).generate(),
                 generatePodDisruptionBudget(),
-                new GatewayWorkload(gateway, config, defaults, selectorLabels()).generateStatefulSet()));
+                new GatewayWorkload(gateway, config, defaults, selectorLabels(), standby).generateStatefulSet()));
         return objects;
     }
 

@@ -48,14 +48,25 @@ final class GatewayWorkload {
     private final Map<String, String> selector;
     private final PodPaths paths = PodPaths.inPod();
     private final Backup backup;
+    private final StandbyPlacement standby;
 
-    GatewayWorkload(Gateway gateway, RenderedConfig config, OperatorDefaults defaults, Map<String, String> selector) {
+    /**
+     * @param standby where the site's nodes let the standby run ({@link StandbyPlacement}); null: both pods of a
+     *     backup, placed by the scheduler alone
+     */
+    GatewayWorkload(
+            Gateway gateway,
+            RenderedConfig config,
+            OperatorDefaults defaults,
+            Map<String, String> selector,
+            StandbyPlacement standby) {
         this.gateway = gateway;
         this.spec = gateway.getSpec();
         this.config = config;
         this.defaults = defaults;
         this.selector = selector;
         this.backup = Backup.of(gateway);
+        this.standby = backup.enabled() ? standby : null;
     }
 
     StatefulSet generateStatefulSet() {
@@ -68,7 +79,7 @@ final class GatewayWorkload {
                 .addToLabels(GatewayModel.MANAGED_BY_LABEL, GatewayModel.MANAGED_BY)
                 .endMetadata()
                 .withNewSpec()
-                .withReplicas(backup.replicas())
+                .withReplicas(standby == null ? backup.replicas() : standby.replicas())
                 // Both pods start together: the standby must not wait for the active one to be ready.
                 .withPodManagementPolicy(backup.enabled() ? "Parallel" : null)
                 .withServiceName(name)
@@ -112,8 +123,19 @@ final class GatewayWorkload {
     }
 
     private Affinity affinity() {
-        List<Placement.NodeLabelRequirement> terms = placement().nodeAffinity;
-        boolean byNodeLabel = terms != null && !terms.isEmpty();
+        List<Placement.NodeLabelRequirement> terms = new ArrayList<>();
+        if (placement().nodeAffinity != null) {
+            terms.addAll(placement().nodeAffinity);
+        }
+        if (standby != null && standby.siteNodesKnown()) {
+            // Only the site's nodes: the operator counts those when it decides whether a standby has room.
+            Placement.NodeLabelRequirement site = new Placement.NodeLabelRequirement();
+            site.key = StandbyPlacement.SITE_LABEL;
+            site.operator = Placement.Operator.IN;
+            site.values = List.of(spec.site);
+            terms.add(site);
+        }
+        boolean byNodeLabel = !terms.isEmpty();
         if (!byNodeLabel && !backup.enabled()) {
             return null;
         }

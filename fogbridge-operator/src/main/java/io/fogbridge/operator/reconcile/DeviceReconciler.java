@@ -246,7 +246,8 @@ public final class DeviceReconciler implements Reconciler<Device> {
                     Condition.Status.FALSE,
                     Newcomers.PENDING_APPROVAL,
                     "proposed by plug-and-play onboarding: held at gateway " + assignment.gateway()
-                            + " until approved (spec.approved: true, or `fogbridge device approve " + device.deviceId()
+                            + " until approved (spec.approved: true, or `fogbridge device approve "
+                            + device.getMetadata().getName()
                             + " --kubernetes`)");
         }
         Gateway gateway = gateways.stream()

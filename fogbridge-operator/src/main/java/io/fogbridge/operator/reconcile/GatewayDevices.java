@@ -19,12 +19,10 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -37,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Built for 10,000 Devices across 100 Gateways (BENCHMARKS.md, "Devices"): only a Device's new generation (or a
  * move) wakes its Gateway, not the twin's status writes; a Gateway finds its Devices through an index by the
- * {@code spec.gateway} or {@code spec.site} they name, not by scanning every Device; a credentials Secret is read once
- * per reconcile however many Devices share it; and a Device whose generation and Secrets did not change is not
+ * {@code spec.gateway} or {@code spec.site} they name, not by scanning every Device; credentials and CA Secrets come
+ * from an informer's cache ({@link ReferencedSecrets}); and a Device whose generation and Secrets did not change is not
  * checked again ({@link CheckedDevices}).
  */
 final class GatewayDevices {
@@ -84,7 +82,7 @@ final class GatewayDevices {
     }
 
     /** The Gateway it is assigned to now, and the one its status says it was (a move re-renders both). */
-    private static Set<ResourceID> gatewaysOf(Device device, EventSourceContext<Gateway> context) {
+    static Set<ResourceID> gatewaysOf(Device device, EventSourceContext<Gateway> context) {
         String namespace = device.getMetadata().getNamespace();
         Set<ResourceID> gateways = new HashSet<>();
         var assignment = DeviceAssignment.of(
@@ -108,11 +106,7 @@ final class GatewayDevices {
             throws InvalidGatewaySpec {
         String namespace = gateway.getMetadata().getNamespace();
         List<Gateway> gateways = context.getPrimaryCache().list(namespace).toList();
-        KubernetesClient client = context.getClient();
-        Map<String, Optional<Secret>> read = new HashMap<>();
-        DeviceCheck.SecretLookup secrets =
-                name -> read.computeIfAbsent(name, n -> Optional.ofNullable(secret(client, namespace, n)))
-                        .orElse(null);
+        DeviceCheck.SecretLookup secrets = ReferencedSecrets.of(gateway, context);
         @SuppressWarnings("unchecked")
         var informer = (InformerEventSource<Device, Gateway>)
                 context.eventSourceRetriever().getEventSourceFor(Device.class);

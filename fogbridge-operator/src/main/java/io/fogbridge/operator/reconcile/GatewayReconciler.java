@@ -12,6 +12,7 @@ import io.fogbridge.operator.model.Backup;
 import io.fogbridge.operator.model.GatewayModel;
 import io.fogbridge.operator.model.InvalidGatewaySpec;
 import io.fogbridge.operator.model.OperatorDefaults;
+import io.fogbridge.operator.model.StandbyPlacement;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives a Gateway's objects to what its spec wants, in named steps: pause check, render (and validate) the config,
- * apply the owned objects, report status. Status is compared before it is written, ignoring transition times, so a
+ * apply the owned objects, report status. A Gateway with {@code placement.backup} also hears of its site's nodes
+ * ({@link GatewayNodes}), and runs its standby when one more of them can hold it ({@link StandbyPlacement}). Status is compared before it is written, ignoring transition times, so a
  * reconcile that changed nothing writes nothing.
  *
  * <p>Not generation-aware: the pause annotation changes no generation, and the StatefulSet's readiness arrives
@@ -45,6 +47,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     static final String RECONCILED = "Reconciled";
     static final String WARNING = "Warning";
     static final String PAUSED = "ReconciliationPaused";
+    static final String STANDBY = "Standby";
 
     /** How often a gateway's figures are asked for, and so the most often they change its status. */
     public static final Duration FIGURES_INTERVAL = Duration.ofSeconds(30);
@@ -68,10 +71,13 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
 
     @Override
     public List<EventSource<?, Gateway>> prepareEventSources(EventSourceContext<Gateway> context) {
+        InformerEventSource<io.fogbridge.operator.crd.Device, Gateway> devices = GatewayDevices.informer(context);
         return List.of(
                 ownedInformer(StatefulSet.class, context),
                 ownedInformer(ConfigMap.class, context),
-                GatewayDevices.informer(context));
+                devices,
+                ReferencedSecrets.informer(context, devices),
+                GatewayNodes.informer(context));
     }
 
     private static <R extends HasMetadata> InformerEventSource<R, Gateway> ownedInformer(
@@ -131,9 +137,15 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         GatewayStatus previous = gateway.getStatus();
         GatewayStatus next = copyFigures(previous);
         next.observedGeneration = gateway.getMetadata().getGeneration();
+        Backup backup = Backup.of(gateway);
+        List<StandbyPlacement.PodOnNode> pods =
+                backup.enabled() ? ActivePods.of(context.getClient(), gateway) : List.of();
+        StandbyPlacement standby =
+                backup.enabled() ? StandbyPlacement.of(gateway, GatewayNodes.ofSite(gateway, context), pods) : null;
         GatewayModel model;
         try {
-            model = GatewayModel.from(gateway, defaults, GatewayDevices.collect(gateway, context, checkedDevices));
+            model = GatewayModel.from(
+                    gateway, defaults, GatewayDevices.collect(gateway, context, checkedDevices), standby);
         } catch (InvalidGatewaySpec e) {
             String message = "the gateway's config loader (or the operator) refuses the rendered gateway.yaml (the"
                     + " running pod keeps its last good config):\n" + e.getMessage();
@@ -147,7 +159,7 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         }
         StatefulSet statefulSet = applyObjects(gateway, model, new OwnedObjects(context.getClient()));
         noteConfigChange(next, previous, model);
-        conditions.set(next, previous, reportedConditions(gateway, statefulSet, next, context));
+        conditions.set(next, previous, reportedConditions(gateway, statefulSet, next, pods, standby));
         if (next.activePod != null) {
             figures.figures(context.getClient(), gateway, next.activePod).ifPresent(f -> {
                 next.connectedDevices = f.connectedDevices();
@@ -172,14 +184,18 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
     }
 
     private static List<Condition> reportedConditions(
-            Gateway gateway, StatefulSet statefulSet, GatewayStatus next, Context<Gateway> context) {
+            Gateway gateway,
+            StatefulSet statefulSet,
+            GatewayStatus next,
+            List<StandbyPlacement.PodOnNode> pods,
+            StandbyPlacement standby) {
         List<Condition> reported = new ArrayList<>();
         boolean ready = statefulSet.getStatus() != null
                 && statefulSet.getStatus().getReadyReplicas() != null
                 && statefulSet.getStatus().getReadyReplicas() >= 1;
         Backup backup = Backup.of(gateway);
         String pod = backup.enabled()
-                ? ActivePods.labelled(context.getClient(), gateway)
+                ? ActivePods.labelled(pods)
                 : gateway.getMetadata().getName() + "-0";
         ready = ready && pod != null;
         next.activePod = ready ? pod : null;
@@ -195,6 +211,17 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
                                                 + backup.leaseName() + " and be ready"
                                         : "waiting for pod " + pod + " to be ready"));
         reported.add(new Condition(RECONCILED, Condition.Status.TRUE, "ObjectsApplied", null));
+        next.activeNode = standby == null ? null : standby.activeNode();
+        next.standbyNode = standby == null ? null : standby.standbyNode();
+        if (standby != null) {
+            Condition.Status placed =
+                    switch (standby.reason()) {
+                        case StandbyPlacement.PLACED -> Condition.Status.TRUE;
+                        case StandbyPlacement.NO_STANDBY_NODE -> Condition.Status.FALSE;
+                        default -> Condition.Status.UNKNOWN;
+                    };
+            reported.add(new Condition(STANDBY, placed, standby.reason(), standby.message()));
+        }
         return reported;
     }
 
@@ -213,6 +240,8 @@ public final class GatewayReconciler implements Reconciler<Gateway> {
         if (previous != null) {
             next.observedGeneration = previous.observedGeneration;
             next.activePod = previous.activePod;
+            next.activeNode = previous.activeNode;
+            next.standbyNode = previous.standbyNode;
             next.connectedDevices = previous.connectedDevices;
             next.spoolBacklog = previous.spoolBacklog;
             next.spoolBacklogBytes = previous.spoolBacklogBytes;

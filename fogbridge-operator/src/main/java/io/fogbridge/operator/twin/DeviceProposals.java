@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a gateway's newcomer reports ({@link NewcomerRecords}) into Device resources awaiting approval: one Device per
- * newcomer, named by its id, in its Gateway's namespace, served by that Gateway, with the certificate subject as its
+ * newcomer, named by its id (or, for an id that is no Kubernetes name, by {@link Newcomers#resourceName}, the id kept
+ * in {@code spec.deviceId}), in its Gateway's namespace, served by that Gateway, with the certificate subject as its
  * credential and the label {@value Newcomers#LABEL}. It is created once; a Device of that name that exists already
  * (proposed earlier, approved, or written by hand) is left as it is.
  *
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class DeviceProposals implements Consumer<NewcomerRecords.Report> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceProposals.class);
-    private static final Pattern RESOURCE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
     private final KubernetesClient client;
 
@@ -72,15 +72,10 @@ public final class DeviceProposals implements Consumer<NewcomerRecords.Report> {
                         newcomer.tenant());
                 return;
             }
-            if (!RESOURCE_NAME.matcher(newcomer.id()).matches()) {
-                LOG.warn(
-                        "newcomer {}: its id is not a Kubernetes resource name (lower case, digits, '-', '.');"
-                                + " register it by hand",
-                        newcomer.name());
-                return;
-            }
             var devices = client.resources(Device.class).inNamespace(namespace);
-            if (devices.withName(newcomer.id()).get() != null) {
+            if (devices.withName(Newcomers.resourceName(newcomer.tenant(), newcomer.id()))
+                            .get()
+                    != null) {
                 return;
             }
             devices.resource(proposal(newcomer, namespace, gatewayName, tenant)).create();
@@ -89,7 +84,7 @@ public final class DeviceProposals implements Consumer<NewcomerRecords.Report> {
                     newcomer.name(),
                     newcomer.subject(),
                     namespace,
-                    newcomer.id(),
+                    Newcomers.resourceName(newcomer.tenant(), newcomer.id()),
                     admittedByPolicy(tenant, newcomer.subject()) ? ", approved by policy auto" : "");
         } catch (KubernetesClientException e) {
             // 409: proposed by a report of the other pod of a backup pair meanwhile. Else the next report tries again.
@@ -100,7 +95,7 @@ public final class DeviceProposals implements Consumer<NewcomerRecords.Report> {
     static Device proposal(Newcomer newcomer, String namespace, String gateway, TenantSpec tenant) {
         Device device = new Device();
         device.setMetadata(new ObjectMetaBuilder()
-                .withName(newcomer.id())
+                .withName(Newcomers.resourceName(newcomer.tenant(), newcomer.id()))
                 .withNamespace(namespace)
                 .withLabels(Map.of(Newcomers.LABEL, "true"))
                 .withAnnotations(Map.of(
@@ -109,6 +104,10 @@ public final class DeviceProposals implements Consumer<NewcomerRecords.Report> {
                 .build());
         DeviceSpec spec = new DeviceSpec();
         spec.tenant = newcomer.tenant();
+        if (!Newcomers.resourceName(newcomer.tenant(), newcomer.id()).equals(newcomer.id())) {
+            // A CN that is no Kubernetes name (upper case, '_'): the Device is named for Kubernetes, the id kept.
+            spec.deviceId = newcomer.id();
+        }
         spec.gateway = gateway;
         spec.protocol = DeviceSpec.Protocol.MQTT;
         spec.credentials = new DeviceCredentials();

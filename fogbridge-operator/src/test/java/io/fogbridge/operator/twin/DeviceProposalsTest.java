@@ -6,10 +6,19 @@ import io.fogbridge.gateway.twin.NewcomerRecords;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceSpec;
 import io.fogbridge.operator.crd.TenantSpec;
+import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.Newcomers;
+import io.fogbridge.operator.model.RenderedDevice;
 import io.fogbridge.registry.OnboardingQueue.Newcomer;
+import io.fogbridge.registry.Registry;
+import io.fogbridge.registry.RegistryFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the operator proposes for a newcomer: approval follows its own view of the tenant's policy, not the report. */
 class DeviceProposalsTest {
@@ -46,6 +55,43 @@ class DeviceProposalsTest {
         Device cameraDevice = DeviceProposals.proposal(camera, "plant-1", "lathe", auto);
         assertThat(cameraDevice.getSpec().approved).isNull();
         assertThat(Newcomers.awaitingApproval(cameraDevice)).isTrue();
+    }
+
+    @Test
+    void aCommonNameThatIsNoKubernetesNameIsProposedUnderAStableValidNameAndKeptAsTheDeviceId(@TempDir Path dir)
+            throws Exception {
+        TenantSpec manual = tenant(TenantSpec.Policy.MANUAL, null);
+        Newcomer sensor = new Newcomer("acme", "Sensor_7", "CN=Sensor_7,O=acme", "CN=Acme CA", false, SEEN, SEEN);
+
+        Device device = DeviceProposals.proposal(sensor, "plant-1", "lathe", manual);
+
+        String name = device.getMetadata().getName();
+        assertThat(name).matches("sensor-7-[0-9a-f]{10}");
+        assertThat(DeviceProposals.proposal(sensor, "plant-1", "lathe", manual)
+                        .getMetadata()
+                        .getName())
+                .as("the next report of the same certificate finds the same Device")
+                .isEqualTo(name);
+        assertThat(Newcomers.resourceName("acme", "SENSOR_7")).isNotEqualTo(name);
+        assertThat(Newcomers.resourceName("globex", "Sensor_7")).isNotEqualTo(name);
+        assertThat(Newcomers.resourceName("acme", "sensor-7")).isEqualTo("sensor-7");
+        assertThat(Newcomers.resourceName("acme", "__")).matches("device-[0-9a-f]{10}");
+        assertThat(Newcomers.resourceName("acme", "A".repeat(128))).hasSize(51);
+        assertThat(device.getSpec().deviceId).isEqualTo("Sensor_7");
+        assertThat(device.deviceId()).isEqualTo("Sensor_7");
+        assertThat(Newcomers.awaitingApproval(device)).isTrue();
+
+        // Approved, it is rendered under its CN: the id the gateway holds it pending under.
+        device.getSpec().approved = true;
+        device.getMetadata().setGeneration(1L);
+        Map<String, String> files =
+                DeviceSet.of(List.of(new RenderedDevice(device, null, null))).secretData();
+        for (var file : files.entrySet()) {
+            Files.writeString(dir.resolve(file.getKey()), file.getValue());
+        }
+        Registry registry = RegistryFile.read(dir.resolve(DeviceSet.REGISTRY_FILE));
+        assertThat(registry.device("acme", "Sensor_7")).isPresent();
+        assertThat(registry.device("acme", name)).isEmpty();
     }
 
     private static TenantSpec tenant(TenantSpec.Policy policy, String pattern) {
