@@ -8,9 +8,14 @@
 #   bench/operator-bench.sh [gateways] [changes]
 # Devices mode (DeviceBench; BENCHMARKS.md "Devices"): G Gateways with D Devices each reconciled from cold, C single
 # Device changes, then S seconds of every Device reporting at 1 Hz through the Kafka twin path; the operator runs in a
-# process of its own (JVM options: OPERATOR_JVM, default -XX:MaxRAM=256m -XX:+ExitOnOutOfMemoryError: the heap the JVM
-# sizes for the chart's 256 MiB memory limit).
+# process of its own (JVM options: OPERATOR_JVM, default -XX:MaxRAM=256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError:
+# the heap and the collector the JVM picks in a container with the chart's 256 MiB memory limit, which is not a
+# "server-class machine"). The mock API server is fabric8's, with its objects indexed by name (IndexedCrudDispatcher):
+# the stock one scans every stored object for each request and does 4-6 requests/s with 10,000 Devices stored.
 #   bench/operator-bench.sh devices [gateways=100] [devices-per-gateway=100] [changes=5] [status-seconds=60]
+# What one request costs the mock API server, stock against indexed, with N Devices stored (kinds run in the order given,
+# each on a fresh server):
+#   bench/operator-bench.sh mockstore [devices=10000] [kinds=stock,indexed,stock,indexed]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
@@ -22,9 +27,14 @@ cp_file=fogbridge-operator/target/bench-classpath.txt
 ./mvnw -B -q -o -pl fogbridge-operator -am test-compile dependency:build-classpath -Dspotless.check.skip=true \
   -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$cp_file"
 cp="fogbridge-operator/target/test-classes:fogbridge-operator/target/classes:$(cat "$cp_file")"
+if [ "${1:-}" = mockstore ]; then
+  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" -Dlogback.configurationFile=/dev/null \
+    io.fogbridge.operator.bench.MockStoreCost "${2:-10000}" "${3:-stock,indexed,stock,indexed}"
+fi
 if [ "${1:-}" = devices ]; then
   shift
-  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" -Dbench.operatorJvm="${OPERATOR_JVM:--XX:MaxRAM=256m -XX:+ExitOnOutOfMemoryError}" \
+  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" \
+    -Dbench.operatorJvm="${OPERATOR_JVM:--XX:MaxRAM=256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}" \
     io.fogbridge.operator.bench.DeviceBench "${1:-100}" "${2:-100}" "${3:-5}" "${4:-60}"
 fi
 "$JAVA_HOME/bin/java" -Xmx512m -cp "fogbridge-operator/target/test-classes:fogbridge-operator/target/classes:$(cat "$cp_file")" \

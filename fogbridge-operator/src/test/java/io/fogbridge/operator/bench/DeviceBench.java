@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -74,12 +73,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  *
  * Not a test: run by {@code bench/operator-bench.sh devices}; figures in BENCHMARKS.md ("Devices"). The operator's JVM
- * options come from {@code -Dbench.operatorJvm} (default {@code -XX:MaxRAM=256m}: the heap the JVM would size for the
- * chart's 256 MiB memory limit; and {@code -XX:+ExitOnOutOfMemoryError}, so a heap too small ends the run).
+ * options come from {@code -Dbench.operatorJvm} (the script's default: {@code -XX:MaxRAM=256m -XX:+UseSerialGC}, the
+ * heap and the collector the JVM picks in a container with the chart's 256 MiB memory limit; and
+ * {@code -XX:+ExitOnOutOfMemoryError}, so a heap too small ends the run). The mock server stores its objects indexed by
+ * name ({@link IndexedCrudDispatcher}): the stock store scans all of them for every request, which at 10,000 Devices
+ * left it answering a few requests a second.
  */
 public final class DeviceBench {
 
-    private static final long TIMEOUT_MILLIS = 300_000;
+    /** How long the cold phase may take: {@code -Dbench.coldTimeoutSeconds}, default 900 (10,000 on a loaded box). */
+    private static final long TIMEOUT_MILLIS = Long.getLong("bench.coldTimeoutSeconds", 900) * 1000;
     /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level (the mock logs each request). */
     private static final java.util.logging.Logger MOCK_LOG =
             java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -107,7 +110,7 @@ public final class DeviceBench {
                 gateways, perGateway, gateways * perGateway, loadAverage());
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new Context(), new MockWebServer(), new HashMap<>(), new IndexedCrudDispatcher(), false);
         server.init();
         for (String kind : new String[] {"Gateway", "Device"}) {
             server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
@@ -218,7 +221,8 @@ public final class DeviceBench {
     private void startOperator(String kafka) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
-        for (String option : System.getProperty("bench.operatorJvm", "-XX:MaxRAM=256m -XX:+ExitOnOutOfMemoryError")
+        for (String option : System.getProperty(
+                        "bench.operatorJvm", "-XX:MaxRAM=256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError")
                 .split(" ")) {
             if (!option.isBlank()) {
                 command.add(option);
@@ -262,6 +266,7 @@ public final class DeviceBench {
         long reconciledMillis = -1;
         int count = 0;
         long lastPrint = 0;
+        long lastList = 0;
         while ((registeredMillis < 0 || reconciledMillis < 0)
                 && (System.nanoTime() - start) / 1_000_000 < TIMEOUT_MILLIS) {
             Thread.sleep(100);
@@ -273,7 +278,8 @@ public final class DeviceBench {
             if (registeredMillis < 0 && count == total) {
                 registeredMillis = now;
             }
-            if (reconciledMillis < 0 && now - lastPrint >= 1000) {
+            if (reconciledMillis < 0 && now - lastList >= 1000) {
+                lastList = now;
                 List<Gateway> all =
                         client.resources(Gateway.class).inAnyNamespace().list().getItems();
                 long reconciled = all.stream()
