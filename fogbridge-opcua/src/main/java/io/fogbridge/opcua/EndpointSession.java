@@ -103,6 +103,7 @@ final class EndpointSession {
     private String lastState = "";
     // items said too large on this subscription: added by Milo's delivery thread, cleared by the loop at subscribe
     private final Set<String> reportedTooLarge = ConcurrentHashMap.newKeySet();
+    private final ReplayedValues replayed = new ReplayedValues();
 
     EndpointSession(OpcUaEndpoint endpoint, OpcUaRuntime runtime) {
         this.endpoint = endpoint;
@@ -301,6 +302,7 @@ final class EndpointSession {
 
             @Override
             public void onSessionInactive(UaSession session) {
+                replayed.lost(); // here, not in the connect loop: a quick reconnect may deliver before the loop wakes
                 watching.inactive("session inactive (server stopped or connection cut)");
             }
         });
@@ -310,6 +312,7 @@ final class EndpointSession {
 
     private void subscribe(OpcUaClient on, SessionWatch watching) throws Exception {
         reportedTooLarge.clear();
+        replayed.reset();
         OpcUaSubscription subscription =
                 new OpcUaSubscription(on, (double) endpoint.publishingInterval().toMillis());
         subscription.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
@@ -394,6 +397,10 @@ final class EndpointSession {
         PublishRecord record = new PublishRecord();
         for (int i = 0; i < items.size(); i++) {
             String name = (String) items.get(i).getUserObject().orElse("?");
+            if (!replayed.fresh(name, values.get(i))) {
+                runtime.metrics().replayed();
+                continue;
+            }
             if (record.has(name)) {
                 deliver(record);
                 record = new PublishRecord();
