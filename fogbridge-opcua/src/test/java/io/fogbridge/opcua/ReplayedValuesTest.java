@@ -29,6 +29,64 @@ class ReplayedValuesTest {
     }
 
     @Test
+    void aResponseProcessedTwiceIsDroppedEvenWhenTheLossCheckHasEnded() {
+        // CI: the loss came after 73; the first responses after it were processed out of order, so Milo delivered
+        // 74 … 81 (republished, ending the loss check with a newer value) and then the late responses again
+        List<Long> delivered = new ArrayList<>();
+        for (long v = 64; v <= 73; v++) {
+            offer("counter", v, delivered);
+        }
+        replayed.lost();
+        for (long v = 74; v <= 81; v++) {
+            offer("counter", v, delivered);
+        }
+        for (long v = 74; v <= 89; v++) {
+            offer("counter", v, delivered);
+        }
+        assertThat(delivered).hasSize(26).isSorted().doesNotHaveDuplicates();
+        assertThat(delivered.getLast()).isEqualTo(89L);
+    }
+
+    @Test
+    void withoutAnyLossALateDuplicateResponseIsDropped() {
+        List<Long> delivered = new ArrayList<>();
+        for (long v = 1; v <= 12; v++) {
+            offer("counter", v, delivered);
+        }
+        offer("counter", 10, delivered); // the late original of a republished response
+        offer("counter", 11, delivered);
+        offer("counter", 13, delivered);
+        assertThat(delivered).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L);
+    }
+
+    @Test
+    void twoChangesWithOneStampAreBothDelivered() {
+        // a server stamping in milliseconds gives two quick changes the same server timestamp
+        DateTime at = new DateTime(5_000_000L);
+        assertThat(replayed.fresh("x", new DataValue(new Variant(1), StatusCode.GOOD, null, at)))
+                .isTrue();
+        assertThat(replayed.fresh("x", new DataValue(new Variant(2), StatusCode.GOOD, null, at)))
+                .isTrue();
+        assertThat(replayed.fresh("x", new DataValue(new Variant(2), StatusCode.GOOD, null, at)))
+                .as("the same sample once more")
+                .isFalse();
+    }
+
+    @Test
+    void afterALossMoreThanTheRememberedSamplesAreStillDropped() {
+        List<Long> delivered = new ArrayList<>();
+        int many = ReplayedValues.RECENT * 3;
+        for (long v = 1; v <= many; v++) {
+            offer("counter", v, delivered);
+        }
+        replayed.lost();
+        for (long v = 1; v <= many + 5; v++) {
+            offer("counter", v, delivered);
+        }
+        assertThat(delivered).hasSize(many + 5).doesNotHaveDuplicates();
+    }
+
+    @Test
     void withoutALossAServerClockSteppingBackCostsNoValue() {
         List<Long> delivered = new ArrayList<>();
         offer("counter", 10, delivered);
