@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  *   <li>{@code fogbridge.opcua.calls} (tag {@code status}): {@code call} commands answered
  *   <li>{@code fogbridge.opcua.resumes}: lost sessions that came back on their own, the same subscription going on
  *       (with what the server held republished) instead of a new one
- *   <li>{@code fogbridge.opcua.values.replayed}: values a resumed subscription delivered a second time (no later
- *       than the item's last value before the loss), dropped
+ *   <li>{@code fogbridge.opcua.values.replayed}: samples the client delivered a second time (a resumed subscription's
+ *       retransmissions, or a publish response processed out of order after its republished copy), dropped
  *   <li>{@code fogbridge.opcua.values.too.large}: values not sent because alone they exceed the record limit
  *       ({@code devices.maxPayload}; a huge array): sent as null with quality {@code bad:Bad_EncodingLimitsExceeded}
  *   <li>{@code fogbridge.opcua.records.split}: publishes over the record limit sent as several records
