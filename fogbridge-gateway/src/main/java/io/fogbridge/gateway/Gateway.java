@@ -9,6 +9,7 @@ import io.fogbridge.gateway.console.DeviceActivity;
 import io.fogbridge.gateway.discovery.ScheduledScans;
 import io.fogbridge.gateway.ops.BearerToken;
 import io.fogbridge.gateway.ops.OpsServer;
+import io.fogbridge.gateway.ops.ReadinessCheck;
 import io.fogbridge.kafka.KafkaForwarder;
 import io.fogbridge.kafka.command.KafkaCommandConsumer;
 import io.fogbridge.pipeline.Pipeline;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -276,6 +278,11 @@ public final class Gateway implements AutoCloseable {
     /** The registry of devices the MQTT bus and the adapters authenticate against. */
     DeviceDirectory deviceDirectory() {
         return bus.devices();
+    }
+
+    /** The Kubernetes device directory's {@code /readyz} line; empty for a registry file or none. */
+    Optional<ReadinessCheck> deviceDirectoryCheck() {
+        return Optional.ofNullable(bus.directoryCheck());
     }
 
     Clock clock() {

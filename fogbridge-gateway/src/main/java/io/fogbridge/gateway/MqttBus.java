@@ -8,6 +8,7 @@ import io.fogbridge.api.device.SessionListener;
 import io.fogbridge.gateway.config.EdgeSecurity;
 import io.fogbridge.gateway.config.ExternalBroker;
 import io.fogbridge.gateway.config.GatewayConfig;
+import io.fogbridge.gateway.ops.ReadinessCheck;
 import io.fogbridge.mqtt.EmbeddedBrokerOptions;
 import io.fogbridge.mqtt.EmbeddedMqttBroker;
 import io.fogbridge.mqtt.ExternalBrokerOptions;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,8 +30,9 @@ import java.util.List;
  *
  * @param adapter the broker or bridge, started and feeding the pipeline
  * @param devices the device directory the other device adapters and the command router share
+ * @param directoryCheck the Kubernetes device directory's {@code /readyz} line; null for a registry file or none
  */
-record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
+record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices, ReadinessCheck directoryCheck) {
 
     /**
      * Builds the bus without starting it (the registry is loaded and its watcher runs; nothing listens yet). The bus
@@ -89,7 +92,9 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
             throws Exception {
         List<ListenerAddress> listeners = EdgeSecurity.listeners(config.mqtt());
         int maxPayload = Math.toIntExact(config.devices().maxPayload());
-        MqttSecurity security = EdgeSecurity.mqttSecurity(config.mqtt(), config.devices(), dataDir, stages::push);
+        List<ReadinessCheck> checks = new ArrayList<>(1);
+        MqttSecurity security = EdgeSecurity.mqttSecurity(
+                config.mqtt(), config.devices(), dataDir, registry, stages::push, checks::add);
         EmbeddedBrokerOptions options = EmbeddedBrokerOptions.builder(dataDir.resolve("broker"))
                 .listeners(listeners)
                 .maxPayloadBytes(maxPayload)
@@ -100,7 +105,10 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
                 .maxConnections(config.mqtt().maxConnections(), config.mqtt().maxConnectionsPerAddress())
                 .sessions(sessions)
                 .build();
-        return new MqttBus(new EmbeddedMqttBroker(options, registry, clock), security.directory());
+        return new MqttBus(
+                new EmbeddedMqttBroker(options, registry, clock),
+                security.directory(),
+                checks.isEmpty() ? null : checks.getFirst());
     }
 
     private static MqttBus externalBridge(GatewayConfig config, MeterRegistry registry) {
@@ -119,6 +127,6 @@ record MqttBus(ProtocolAdapter adapter, DeviceDirectory devices) {
             options.tls(new ExternalBrokerTls(
                     external.caFile(), external.certFile(), external.keyFile(), external.verifyHostname()));
         }
-        return new MqttBus(new ExternalMqttBridge(options.build(), registry), DeviceDirectory.empty());
+        return new MqttBus(new ExternalMqttBridge(options.build(), registry), DeviceDirectory.empty(), null);
     }
 }

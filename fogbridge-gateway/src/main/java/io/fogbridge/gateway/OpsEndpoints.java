@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * The operations endpoints ({@code http.*}: {@code /healthz}, {@code /readyz}, {@code /metrics}, the {@link ConsoleStage console}), started last so
  * {@code /readyz} answers only once every stage it reports on stands. One readiness line per stage: the spool, the
- * MQTT bus, Kafka, records parked because Kafka refused them for good (a warning), the command consumer (when commands are enabled), then each device adapter.
+ * MQTT bus, Kafka, records parked because Kafka refused them for good (a warning), the Kubernetes device directory (a
+ * warning while the API server does not answer or the Secret is absent or broken), the command consumer (when commands
+ * are enabled), then each device adapter.
  *
  * <p>Kafka being away (not reachable, its name not resolving) is a warning, never a failure: the spool exists
  * for it, devices keep being served and the clients retry by themselves. Only a forwarder or command consumer
@@ -46,6 +48,7 @@ final class OpsEndpoints {
                 .addCheck(mqtt.name(), accepting(mqtt))
                 .addCheck("kafka", () -> kafka(gateway.forwarder()))
                 .addCheck("parked", () -> parked(gateway.spool()));
+        gateway.deviceDirectoryCheck().ifPresent(check -> ops.addCheck("devices", check));
         KafkaCommandConsumer commands = gateway.commandConsumer();
         if (commands != null) {
             ops.addCheck("commands", () -> commands(commands.state()));

@@ -93,6 +93,15 @@ class KubernetesDirectoryIT {
                             .pollInterval(Duration.ofMillis(20))
                             .until(() -> publishes(pub, port, "s3cret"));
                     long accepted = System.nanoTime();
+                    assertThat(ops(gateway, "/readyz"))
+                            .as("/readyz while the watch stands")
+                            .containsPattern("\\[ok] +devices: Secret " + NS
+                                    + "/lathe-devices watched: 1 devices of resourceVersion \\S+ from the API server");
+                    assertThat(metric(gateway, "fogbridge_devices_directory_watching"))
+                            .isEqualTo(1);
+                    assertThat(metric(gateway, "fogbridge_devices_directory_versions_total", "result=\"applied\""))
+                            .as("the empty first version and the one with lathe-7")
+                            .isGreaterThanOrEqualTo(2);
                     System.out.printf(
                             "Device created -> in the Secret: %d ms (operator); Secret -> mosquitto_pub accepted: %d ms"
                                     + " (watch + reload + one mosquitto_pub); load average %s%n",
@@ -160,6 +169,14 @@ class KubernetesDirectoryIT {
                     .as("authenticated from the saved copy")
                     .isTrue();
             assertThat(publishes(pub, port, "wrong")).isFalse();
+            String readyz = ops(gateway, "/readyz");
+            assertThat(readyz)
+                    .as("a warning, not a failure: the saved devices are served")
+                    .containsPattern("\\[WARN] devices: \\S+ not answering since \\S+ \\(.+\\); 1 devices of"
+                            + " resourceVersion \\S+ from the saved copy stay in force");
+            assertThat(metric(gateway, "fogbridge_devices_directory_watching")).isZero();
+            assertThat(metric(gateway, "fogbridge_devices_directory_failures_total"))
+                    .isGreaterThanOrEqualTo(1);
         }
     }
 
@@ -197,17 +214,35 @@ class KubernetesDirectoryIT {
 
     /** {@code fogbridge_mqtt_connections} as the gateway's {@code /metrics} shows it. */
     private static double connections(io.fogbridge.gateway.Gateway gateway) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://127.0.0.1:" + gateway.httpPort() + "/metrics"))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-        return response.body()
+        return ops(gateway, "/metrics")
                 .lines()
                 .filter(l -> l.startsWith("fogbridge_mqtt_connections"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    /** One series of the gateway's {@code /metrics}: its name and labels ({@code result="applied"}) beside the
+     * gateway's own. */
+    private static double metric(io.fogbridge.gateway.Gateway gateway, String name, String... labels) throws Exception {
+        String body = ops(gateway, "/metrics");
+        return body.lines()
+                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError(name + " " + String.join(",", labels) + " not in /metrics:\n" + body));
+    }
+
+    /** The body of one of the gateway's operations endpoints. */
+    private static String ops(io.fogbridge.gateway.Gateway gateway, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + gateway.httpPort() + path))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** One QoS 1 message with the device's credentials: whether the gateway let it in. */

@@ -3,6 +3,7 @@ package io.fogbridge.gateway.config;
 import io.fogbridge.api.config.ServerTls;
 import io.fogbridge.gateway.kubernetes.ApiConnection;
 import io.fogbridge.gateway.kubernetes.RegistrySecretWatch;
+import io.fogbridge.gateway.ops.ReadinessCheck;
 import io.fogbridge.mqtt.ListenerAddress;
 import io.fogbridge.mqtt.ListenerTls;
 import io.fogbridge.mqtt.MqttSecurity;
@@ -11,6 +12,7 @@ import io.fogbridge.registry.DeviceRegistry;
 import io.fogbridge.registry.Registry;
 import io.fogbridge.registry.RegistryFileException;
 import io.fogbridge.registry.RegistryFileWatcher;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,23 +45,33 @@ public final class EdgeSecurity {
      *
      * @param dataDir {@code gateway.dataDir}: the Kubernetes directory keeps its saved copy there
      * @param started receives the registry watcher, to close with the gateway
+     * @param checks receives the Kubernetes directory's {@code /readyz} line (the file registry has none: a broken
+     *     file is logged with its line, and the previous version stays)
      * @throws RegistryFileException the registry file cannot be read: the gateway must not start
      * @throws IOException the API server's CA file cannot be read
      */
     public static MqttSecurity mqttSecurity(
-            MqttSettings mqtt, DeviceSettings devices, Path dataDir, Consumer<AutoCloseable> started)
+            MqttSettings mqtt,
+            DeviceSettings devices,
+            Path dataDir,
+            MeterRegistry meters,
+            Consumer<AutoCloseable> started,
+            Consumer<ReadinessCheck> checks)
             throws RegistryFileException, IOException {
         DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
         KubernetesDirectory kubernetes = devices.kubernetes();
         if (kubernetes != null) {
             ApiConnection api = new ApiConnection(
                     kubernetes.apiServer(), kubernetes.tokenFile(), kubernetes.caFile(), Duration.ofSeconds(5));
-            started.accept(RegistrySecretWatch.start(
-                    api,
-                    kubernetes.secret().namespace(),
-                    kubernetes.secret().name(),
-                    dataDir.resolve("device-directory"),
-                    registry));
+            RegistrySecretWatch watch = RegistrySecretWatch.start(
+                            api,
+                            kubernetes.secret().namespace(),
+                            kubernetes.secret().name(),
+                            dataDir.resolve("device-directory"),
+                            registry)
+                    .bindTo(meters);
+            started.accept(watch);
+            checks.accept(watch::readiness);
         } else if (devices.registry() != null) {
             started.accept(
                     RegistryFileWatcher.start(devices.registry(), registry, RegistryFileWatcher.DEFAULT_INTERVAL));

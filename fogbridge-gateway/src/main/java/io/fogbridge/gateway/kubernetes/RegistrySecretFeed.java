@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -69,6 +70,9 @@ final class RegistrySecretFeed {
     private Map<String, String> broken;
     private String resourceVersion;
     private boolean absentLogged;
+    private volatile Standing standing = new Standing(null, null, 0, null, null);
+    private final AtomicLong versionsApplied = new AtomicLong();
+    private final AtomicLong versionsRefused = new AtomicLong();
 
     RegistrySecretFeed(String namespace, String name, Path dir, DeviceRegistry target) {
         this.namespace = namespace;
@@ -85,6 +89,30 @@ final class RegistrySecretFeed {
     /** Whether some version (from the API or the saved copy) is in force. */
     boolean hasContent() {
         return applied != null;
+    }
+
+    /**
+     * What is in force and what is wrong with the Secret, for {@code /readyz}; read from any thread.
+     *
+     * @param version the resource version in force, null when none is
+     * @param from {@code "the API server"} or {@code "the saved copy"}
+     * @param refused the last version not applied and why, until a version is applied again; else null
+     * @param absent why the Secret is not there, while it is not; else null
+     */
+    record Standing(String version, String from, int devices, String refused, String absent) {}
+
+    Standing standing() {
+        return standing;
+    }
+
+    /** Versions applied since the start, the saved copy included. */
+    long versionsApplied() {
+        return versionsApplied.get();
+    }
+
+    /** Versions not applied (they did not parse); a broken version listed again is not counted again. */
+    long versionsRefused() {
+        return versionsRefused.get();
     }
 
     /**
@@ -117,6 +145,9 @@ final class RegistrySecretFeed {
             Registry registry = parse(files);
             target.replaceAll(registry);
             applied = files;
+            versionsApplied.incrementAndGet();
+            standing = new Standing(
+                    copy.path("resourceVersion").asText("?"), "the saved copy", registry.deviceCount(), null, null);
             log.warn(
                     "device directory: the API server is out of reach; devices from the saved copy {} (Secret {}/{},"
                             + " resourceVersion {}, saved {}): {}",
@@ -202,6 +233,8 @@ final class RegistrySecretFeed {
      * dropping every device on a mistake would cut them all off. The last version stays, as with a missing file.
      */
     private void absent(String why) {
+        Standing was = standing;
+        standing = new Standing(was.version(), was.from(), was.devices(), was.refused(), "Secret " + why);
         if (!absentLogged) {
             absentLogged = true;
             log.warn(
@@ -223,6 +256,10 @@ final class RegistrySecretFeed {
             return;
         }
         if (files.equals(applied) || files.equals(broken)) {
+            Standing was = standing;
+            if (was.absent() != null) { // back, unchanged
+                standing = new Standing(was.version(), was.from(), was.devices(), was.refused(), null);
+            }
             return; // the same content again (a relist, another key's change): nothing to do or to say
         }
         Registry registry;
@@ -235,6 +272,8 @@ final class RegistrySecretFeed {
         target.replaceAll(registry);
         applied = files;
         broken = null;
+        versionsApplied.incrementAndGet();
+        standing = new Standing(version, "the API server", registry.deviceCount(), null, null);
         log.info(
                 "device registry from Secret {}/{} (resourceVersion {}) applied: {}",
                 namespace,
@@ -256,6 +295,10 @@ final class RegistrySecretFeed {
 
     private void refuse(Map<String, String> files, String version, String why) {
         broken = files;
+        versionsRefused.incrementAndGet();
+        Standing was = standing;
+        standing = new Standing(
+                was.version(), was.from(), was.devices(), "resourceVersion " + version + " not applied: " + why, null);
         log.error(
                 "device registry from Secret {}/{} (resourceVersion {}) not applied, the previous one stays in force:"
                         + " {}",

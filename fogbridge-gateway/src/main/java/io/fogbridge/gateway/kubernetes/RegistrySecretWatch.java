@@ -1,18 +1,25 @@
 package io.fogbridge.gateway.kubernetes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fogbridge.gateway.ops.ReadinessCheck;
 import io.fogbridge.registry.DeviceRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +49,8 @@ public final class RegistrySecretWatch implements AutoCloseable {
     private static final Duration HEALTHY = Duration.ofSeconds(10);
 
     private static final String CLOSED = "\u0000closed";
+    private static final String VERSIONS =
+            "versions of the registry Secret: applied (the saved copy included), or refused (they do not parse)";
 
     private final ApiConnection api;
     private final String namespace;
@@ -50,7 +59,11 @@ public final class RegistrySecretWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private volatile WebSocket socket;
-    private String lastProblem;
+    private volatile String lastProblem;
+    /** When the API server stopped answering, shown in /readyz; null while it answers. */
+    private volatile Instant failingSince;
+
+    private final AtomicLong failures = new AtomicLong();
 
     private RegistrySecretWatch(ApiConnection api, String namespace, String name, RegistrySecretFeed feed) {
         this.api = api;
@@ -80,7 +93,7 @@ public final class RegistrySecretWatch implements AutoCloseable {
                     name,
                     api.apiServer(),
                     e.toString());
-            watch.lastProblem = e.toString();
+            watch.failed(e.toString());
             if (!watch.feed.startFromSavedCopy()) {
                 log.error(
                         "device directory: no saved copy of Secret {}/{} in {} either: no devices until the API"
@@ -186,8 +199,9 @@ public final class RegistrySecretWatch implements AutoCloseable {
     }
 
     private void problem(String what, Duration backoff) {
-        if (!what.equals(lastProblem)) {
-            lastProblem = what;
+        String was = lastProblem;
+        failed(what);
+        if (!what.equals(was)) {
             log.warn(
                     "device directory: {}; {}; trying again in {} s (then up to every {} s)",
                     what,
@@ -197,11 +211,72 @@ public final class RegistrySecretWatch implements AutoCloseable {
         }
     }
 
+    private void failed(String what) {
+        failures.incrementAndGet();
+        if (failingSince == null) {
+            failingSince = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        }
+        lastProblem = what;
+    }
+
     private void recovered() {
         if (lastProblem != null) {
             lastProblem = null;
+            failingSince = null;
             log.info("device directory: watching Secret {}/{} on {} again", namespace, name, api.apiServer());
         }
+    }
+
+    /**
+     * {@code /readyz}'s line: a warning, never a failure, whatever is wrong. The devices last applied keep working, and
+     * a restart would not bring the API server back; with none applied, only the operator can help (the Role, the
+     * Secret, the route to the API server), which the detail names.
+     */
+    public ReadinessCheck.Status readiness() {
+        RegistrySecretFeed.Standing standing = feed.standing();
+        String secret = "Secret " + namespace + "/" + name;
+        String inForce = standing.version() == null
+                ? "no devices"
+                : standing.devices() + " devices of resourceVersion " + standing.version() + " from " + standing.from();
+        String problem = lastProblem;
+        if (problem != null) {
+            return ReadinessCheck.Status.degraded(api.apiServer() + " not answering since " + failingSince + " ("
+                    + problem + "); " + inForce + (standing.version() == null ? "" : " stay in force"));
+        }
+        if (standing.absent() != null) {
+            return ReadinessCheck.Status.degraded(standing.absent() + "; " + inForce
+                    + (standing.version() == null ? " until the operator renders it" : " stay in force"));
+        }
+        if (standing.refused() != null) {
+            return ReadinessCheck.Status.degraded(
+                    secret + ": " + standing.refused() + "; " + inForce + " stay in force");
+        }
+        return standing.version() == null
+                ? ReadinessCheck.Status.degraded(secret + ": not listed yet; no devices")
+                : ReadinessCheck.Status.ok(secret + " watched: " + inForce);
+    }
+
+    /**
+     * {@code fogbridge_devices_directory_watching} (1 while a watch stream is open),
+     * {@code fogbridge_devices_directory_versions_total{result=applied|refused}} and
+     * {@code fogbridge_devices_directory_failures_total} (lists and watches that failed).
+     */
+    public RegistrySecretWatch bindTo(MeterRegistry meters) {
+        Gauge.builder("fogbridge.devices.directory.watching", this, w -> w.socket != null ? 1 : 0)
+                .description("1 while the watch of the registry Secret is open")
+                .register(meters);
+        FunctionCounter.builder("fogbridge.devices.directory.versions", feed, RegistrySecretFeed::versionsApplied)
+                .tag("result", "applied")
+                .description(VERSIONS)
+                .register(meters);
+        FunctionCounter.builder("fogbridge.devices.directory.versions", feed, RegistrySecretFeed::versionsRefused)
+                .tag("result", "refused")
+                .description(VERSIONS)
+                .register(meters);
+        FunctionCounter.builder("fogbridge.devices.directory.failures", failures, AtomicLong::get)
+                .description("lists and watches of the registry Secret that failed")
+                .register(meters);
+        return this;
     }
 
     @Override

@@ -72,6 +72,36 @@ class RegistrySecretFeedTest {
     }
 
     @Test
+    void theStandingSaysWhatIsInForceAndWhatWasRefusedOrIsAbsent() {
+        DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
+        RegistrySecretFeed feed = new RegistrySecretFeed("plant-1", "lathe-devices", dir, registry);
+        assertThat(feed.standing().version()).isNull();
+
+        feed.event(event("ADDED", "7", registryWith("lathe-7")));
+        assertThat(feed.standing()).isEqualTo(new RegistrySecretFeed.Standing("7", "the API server", 1, null, null));
+
+        feed.event(event("MODIFIED", "8", "tenants: [broken"));
+        feed.event(event("MODIFIED", "8", "tenants: [broken")); // listed again: not counted again
+        assertThat(feed.standing().version()).isEqualTo("7");
+        assertThat(feed.standing().refused()).startsWith("resourceVersion 8 not applied: ");
+        assertThat(feed.versionsRefused()).isEqualTo(1);
+
+        feed.event(event("DELETED", "9", "tenants: [broken"));
+        assertThat(feed.standing().absent()).isEqualTo("Secret it was deleted");
+        assertThat(feed.standing().version()).isEqualTo("7");
+
+        feed.event(event("ADDED", "10", registryWith("lathe-8")));
+        assertThat(feed.standing()).isEqualTo(new RegistrySecretFeed.Standing("10", "the API server", 1, null, null));
+        assertThat(feed.versionsApplied()).isEqualTo(2);
+
+        DeviceRegistry after = DeviceRegistry.of(Registry.EMPTY);
+        RegistrySecretFeed restarted = new RegistrySecretFeed("plant-1", "lathe-devices", dir, after);
+        assertThat(restarted.startFromSavedCopy()).isTrue();
+        assertThat(restarted.standing())
+                .isEqualTo(new RegistrySecretFeed.Standing("10", "the saved copy", 1, null, null));
+    }
+
+    @Test
     void aDeletedSecretKeepsTheDevicesAndGoneAsksForAList() {
         DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
         RegistrySecretFeed feed = new RegistrySecretFeed("plant-1", "lathe-devices", dir, registry);
