@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fogbridge.api.discovery.ProposedDevice;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.gateway.discovery.Discovery;
+import io.fogbridge.gateway.discovery.ProposalRecords;
 import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Device;
@@ -37,6 +38,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -252,8 +263,54 @@ class DeviceDiscoveryIT {
             assertThat(again.getMetadata().getResourceVersion())
                     .as("two more rounds left the Device as it was")
                     .isEqualTo(version);
+
+            ProposedDevice forged = new ProposedDevice("modbus", "modbus://10.9.9.9:502/1", Map.of(), List.of());
+            proposeThroughAnotherTenantsTopic(kafka.bootstrapServers(), forged);
+            assertThat(client.resources(Device.class)
+                            .inNamespace(NS)
+                            .withName(forged.name())
+                            .get())
+                    .as("a proposal for acme that came through globex's topic")
+                    .isNull();
         } finally {
             client.resources(Device.class).inNamespace(NS).withName(name).delete();
+        }
+    }
+
+    /**
+     * A proposal for tenant acme from Gateway lathe, which scans for acme, written to globex's twin topic (as a gateway
+     * holding globex's credentials could); returns once the operator's twin consumer has consumed and committed it.
+     * The topic is created, and the consumer seen assigned to it, first: the consumer starts a new topic at its end,
+     * so a record written before would be skipped and prove nothing.
+     */
+    private static void proposeThroughAnotherTenantsTopic(String bootstrap, ProposedDevice device) throws Exception {
+        String topic = "fog.twin.globex";
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin
+                    .describeConsumerGroups(List.of("fogbridge-operator-twin"))
+                    .all()
+                    .get()
+                    .get("fogbridge-operator-twin")
+                    .members()
+                    .stream()
+                    .anyMatch(m -> m.assignment().topicPartitions().contains(partition)));
+            ProposalRecords.Report report =
+                    new ProposalRecords.Report(NS + ".lathe", "acme", "plc-scan", java.time.Instant.now(), device);
+            producer.send(new ProducerRecord<>(topic, ProposalRecords.key(device), ProposalRecords.toJson(report)))
+                    .get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("fogbridge-operator-twin")
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .get(partition);
+                return committed != null && committed.offset() >= 1;
+            });
         }
     }
 
