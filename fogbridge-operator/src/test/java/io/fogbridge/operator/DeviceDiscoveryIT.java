@@ -64,6 +64,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       None (which it offers) and its variables. Approved, it is rendered into the Gateway's converter section.
  *   <li>Modbus: pymodbus (it serves unit 1 only) on one port of a /30, with a closed port and a second
  *       host that refuses: one Device. A rescan proposes the same name, so nothing is duplicated or changed.
+ *   <li>Scheduled scans: a gateway (in this JVM, with a real Kafka) runs a Modbus and an OPC UA scan every 2 s and
+ *       proposes through {@code fog.twin.acme}; the operator's twin consumer creates one pending Device each, and more
+ *       rounds change neither. A proposal for acme written to globex's topic creates nothing.
  * </ul>
  *
  * One start of the mock, the operator and each peer for the class.
@@ -213,6 +216,20 @@ class DeviceDiscoveryIT {
                                 .withName(name)
                                 .get()
                         == null);
+        // the OPC UA CLI test's Device, if it ran first: the scheduled scan must create its own
+        client
+                .resources(Device.class)
+                .inNamespace(NS)
+                .withLabel("fogbridge.io/discovered", "true")
+                .list()
+                .getItems()
+                .stream()
+                .filter(d -> d.getSpec().protocol == DeviceSpec.Protocol.OPCUA)
+                .forEach(d -> client.resource(d).delete());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.resources(Device.class).inNamespace(NS).list().getItems().stream()
+                        .noneMatch(d -> d.getSpec().protocol == DeviceSpec.Protocol.OPCUA));
+        String url = "opc.tcp://127.0.0.1:" + opcuaPort + "/peer";
         DiscoverySpec scan = new DiscoverySpec();
         scan.name = "plc-scan";
         scan.protocol = DiscoverySpec.Protocol.MODBUS;
@@ -220,8 +237,14 @@ class DeviceDiscoveryIT {
         scan.target = "127.0.0.1";
         scan.ports = Integer.toString(plc.port());
         scan.every = "2s";
+        DiscoverySpec servers = new DiscoverySpec();
+        servers.name = "opc-scan";
+        servers.protocol = DiscoverySpec.Protocol.OPCUA;
+        servers.tenant = "acme";
+        servers.target = url;
+        servers.every = "2s";
         client.resources(Gateway.class).inNamespace(NS).withName("lathe").edit(g -> {
-            g.getSpec().discovery = List.of(scan);
+            g.getSpec().discovery = List.of(scan, servers);
             return g;
         });
         try (KafkaBroker kafka = KafkaBroker.start(pki.resolve("kafka"), 0);
@@ -238,7 +261,9 @@ class DeviceDiscoveryIT {
                         discovery:
                           - {name: plc-scan, protocol: modbus, tenant: acme, target: 127.0.0.1, ports: "%d",
                              timeout: 2s, every: 2s}
-                        """.formatted(pki.resolve("gateway"), TestEnv.freePort(), kafka.bootstrapServers(), plc.port()),
+                          - {name: opc-scan, protocol: opcua, tenant: acme, target: "%s", timeout: 30s, every: 2s}
+                        """.formatted(
+                                pki.resolve("gateway"), TestEnv.freePort(), kafka.bootstrapServers(), plc.port(), url),
                         Map.of()))) {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> client.resources(Device.class)
@@ -255,6 +280,19 @@ class DeviceDiscoveryIT {
             assertThat(device.getSpec().gateway).isEqualTo("lathe");
             assertThat(device.getSpec().modbus.port).isEqualTo(plc.port());
             String version = device.getMetadata().getResourceVersion();
+
+            // the OPC UA server, found by the gateway's own scan (FindServers, endpoints, browse) and proposed
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> client.resources(Device.class).inNamespace(NS).list().getItems().stream()
+                            .anyMatch(d -> d.getSpec().protocol == DeviceSpec.Protocol.OPCUA));
+            Device server = onlyDiscovered(DeviceSpec.Protocol.OPCUA);
+            awaitRegistered(server.getMetadata().getName(), Condition.Status.FALSE, "PendingApproval");
+            assertThat(server.getSpec().approved).isFalse();
+            assertThat(server.getSpec().gateway).isEqualTo("lathe");
+            assertThat(server.getSpec().opcua.url).isEqualTo(url);
+            assertThat(server.getSpec().opcua.items)
+                    .extracting(i -> i.name + "=" + i.nodeId)
+                    .contains("Tank.Counter=ns=1;s=Counter");
 
             double rounds = scans(gateway.httpPort());
             await().atMost(Duration.ofSeconds(30)).until(() -> scans(gateway.httpPort()) >= rounds + 2);
@@ -274,6 +312,21 @@ class DeviceDiscoveryIT {
                     .isNull();
         } finally {
             client.resources(Device.class).inNamespace(NS).withName(name).delete();
+            client
+                    .resources(Device.class)
+                    .inNamespace(NS)
+                    .withLabel("fogbridge.io/discovered", "true")
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(d -> d.getSpec().protocol == DeviceSpec.Protocol.OPCUA)
+                    .forEach(d -> client.resource(d).delete());
+            // the other tests expect the Gateway without scans (the OPC UA one's url would be in its config)
+            client.resources(Gateway.class).inNamespace(NS).withName("lathe").edit(g -> {
+                g.getSpec().discovery = null;
+                return g;
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> !gatewayConfig().contains(url));
         }
     }
 
