@@ -3,12 +3,14 @@ package io.fogbridge.operator.twin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fogbridge.gateway.twin.NewcomerRecords;
+import io.fogbridge.gateway.twin.TwinDevices;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceSpec;
 import io.fogbridge.operator.crd.TenantSpec;
 import io.fogbridge.operator.model.DeviceSet;
 import io.fogbridge.operator.model.Newcomers;
 import io.fogbridge.operator.model.RenderedDevice;
+import io.fogbridge.operator.model.TwinAccess;
 import io.fogbridge.registry.OnboardingQueue.Newcomer;
 import io.fogbridge.registry.Registry;
 import io.fogbridge.registry.RegistryFile;
@@ -92,6 +94,11 @@ class DeviceProposalsTest {
         Registry registry = RegistryFile.read(dir.resolve(DeviceSet.REGISTRY_FILE));
         assertThat(registry.device("acme", "Sensor_7")).isPresent();
         assertThat(registry.device("acme", name)).isEmpty();
+        // Its twin: the gateway hears it as acme/Sensor_7 and writes the status of the Device under its own name.
+        TwinDevices.Device twin =
+                TwinDevices.read(dir.resolve(TwinAccess.TWIN_FILE)).of("acme", "Sensor_7");
+        assertThat(twin).isNotNull();
+        assertThat(twin.namespace() + "/" + twin.name()).isEqualTo("plant-1/" + name);
     }
 
     private static TenantSpec tenant(TenantSpec.Policy policy, String pattern) {
