@@ -67,7 +67,7 @@ public final class EdgeSecurity {
                             api,
                             kubernetes.secret().namespace(),
                             kubernetes.secret().name(),
-                            dataDir.resolve("device-directory"),
+                            dataDir.resolve(RegistrySecretWatch.DIR),
                             registry)
                     .bindTo(meters);
             started.accept(watch);

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *               written beside (saved.json.next, forced to disk) and renamed over, so it is whole or the previous one
  * files/        the Secret's keys as files, rewritten before each parse (the registry names CA files relative to
  *               itself); private to this class
+ * current/      the keys of the version in force but the registry's (the twin map), for readers that poll a file:
+ *               each written beside (.&lt;key&gt;.next) and renamed over only when its text changed, so a reader sees
+ *               the old file or the new, and an unchanged key keeps its modification time; keys gone are deleted
  * </pre>
  *
  * <p>Not thread-safe: one watch thread feeds it.
@@ -52,6 +55,7 @@ final class RegistrySecretFeed {
     static final String REGISTRY_KEY = "registry.yaml";
 
     static final String SAVED = "saved.json";
+    static final String PUBLISHED = "current";
     /** Secret keys are {@code [-._a-zA-Z0-9]+}; anything else would be a path, and is refused. */
     private static final Pattern KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
@@ -145,6 +149,7 @@ final class RegistrySecretFeed {
             Registry registry = parse(files);
             target.replaceAll(registry);
             applied = files;
+            publish(files);
             versionsApplied.incrementAndGet();
             standing = new Standing(
                     copy.path("resourceVersion").asText("?"), "the saved copy", registry.deviceCount(), null, null);
@@ -272,6 +277,7 @@ final class RegistrySecretFeed {
         target.replaceAll(registry);
         applied = files;
         broken = null;
+        publish(files);
         versionsApplied.incrementAndGet();
         standing = new Standing(version, "the API server", registry.deviceCount(), null, null);
         log.info(
@@ -348,6 +354,36 @@ final class RegistrySecretFeed {
             Files.writeString(out.resolve(file.getKey()), file.getValue());
         }
         return RegistryFile.read(out.resolve(REGISTRY_KEY));
+    }
+
+    /** Brings {@code current/} in step with {@code files}; a failure is logged, the registry stays applied. */
+    private void publish(Map<String, String> files) {
+        Path out = dir.resolve(PUBLISHED);
+        try {
+            Files.createDirectories(out);
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Path target = out.resolve(file.getKey());
+                if (file.getKey().equals(REGISTRY_KEY)
+                        || (Files.exists(target) && Files.readString(target).equals(file.getValue()))) {
+                    continue;
+                }
+                Path next = out.resolve("." + file.getKey() + ".next");
+                Files.writeString(next, file.getValue());
+                Files.move(next, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (Stream<Path> present = Files.list(out)) {
+                for (Path file : present.toList()) {
+                    if (!files.containsKey(file.getFileName().toString())) {
+                        Files.delete(file);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.warn(
+                    "device directory: could not write the Secret's other keys to {} (the twin map stays as it was): {}",
+                    out,
+                    e.toString());
+        }
     }
 
     private void save(Map<String, String> files, String version) throws IOException {

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class RegistrySecretWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RegistrySecretWatch.class);
+    /** Its directory under {@code gateway.dataDir} (the spool's volume): the saved copy and the published keys. */
+    public static final String DIR = "device-directory";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -107,6 +110,14 @@ public final class RegistrySecretWatch implements AutoCloseable {
         }
         watch.thread.start();
         return watch;
+    }
+
+    /**
+     * Where a gateway with data directory {@code dataDir} keeps {@code key} of the Secret version in force (every key
+     * but the registry's, such as the twin map), for readers that poll a file: replaced whole when a version applies.
+     */
+    public static Path publishedFile(Path dataDir, String key) {
+        return dataDir.resolve(DIR).resolve(RegistrySecretFeed.PUBLISHED).resolve(key);
     }
 
     private void run() {

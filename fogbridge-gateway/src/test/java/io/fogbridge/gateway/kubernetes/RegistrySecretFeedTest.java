@@ -102,6 +102,26 @@ class RegistrySecretFeedTest {
     }
 
     @Test
+    void theOtherKeysOfTheVersionInForceArePublishedForReadersThatPollAFile() throws Exception {
+        DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
+        Path own = Files.createDirectories(dir.resolve(RegistrySecretWatch.DIR)); // as the gateway makes it
+        RegistrySecretFeed feed = new RegistrySecretFeed("plant-1", "lathe-devices", own, registry);
+        Path twin = RegistrySecretWatch.publishedFile(dir, "twin.yaml");
+
+        feed.event(event("ADDED", "7", registryWith("lathe-7"), "twin.yaml", "devices: [one]\n"));
+        assertThat(twin).hasContent("devices: [one]");
+        assertThat(twin.resolveSibling("registry.yaml")).doesNotExist();
+
+        feed.event(event("MODIFIED", "8", "tenants: [broken", "twin.yaml", "devices: [two]\n"));
+        assertThat(twin).as("a version not applied is not published").hasContent("devices: [one]");
+
+        feed.event(event("MODIFIED", "9", registryWith("lathe-7"), "twin.yaml", "devices: [three]\n"));
+        assertThat(twin).hasContent("devices: [three]");
+        feed.event(event("MODIFIED", "10", registryWith("lathe-7")));
+        assertThat(twin).as("a key gone from the Secret").doesNotExist();
+    }
+
+    @Test
     void aDeletedSecretKeepsTheDevicesAndGoneAsksForAList() {
         DeviceRegistry registry = DeviceRegistry.of(Registry.EMPTY);
         RegistrySecretFeed feed = new RegistrySecretFeed("plant-1", "lathe-devices", dir, registry);

@@ -2,6 +2,7 @@ package io.fogbridge.operator.model;
 
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fogbridge.gateway.kubernetes.RegistrySecretWatch;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.GatewaySpec;
 import java.util.List;
@@ -12,8 +13,10 @@ import java.util.Map;
  * of reading the mounted file: the {@code devices.directory} keys of its gateway.yaml, a service account token in the
  * pod, egress to the API server, and a Role that may {@code get}, {@code list} and {@code watch} that one Secret by
  * name. A list or watch is limited by {@code resourceNames} only when it asks with
- * {@code fieldSelector=metadata.name=<name>}, which the gateway does. The Secret stays mounted: the CoAP key file, the
- * client CAs and the twin map are read from it as before. Pure.
+ * {@code fieldSelector=metadata.name=<name>}, which the gateway does. The twin map comes with the watch too: the
+ * gateway keeps each applied version's other keys under its data directory ({@code RegistrySecretWatch#publishedFile}),
+ * and {@code twin.devicesFile} points there, so a new Device's twin starts as soon as it may connect. The Secret stays
+ * mounted for the CoAP key file and the client CAs, which are read only when their listener starts. Pure.
  */
 public final class DirectoryAccess {
 
@@ -24,9 +27,12 @@ public final class DirectoryAccess {
         return gateway.getSpec().deviceDirectory == GatewaySpec.DeviceDirectory.KUBERNETES;
     }
 
-    /** Points the {@code devices} section at the Secret on the API server instead of the mounted registry file. */
+    /**
+     * Points the {@code devices} section at the Secret on the API server instead of the mounted registry file, and the
+     * twin map, when there is a {@code twin} section, at the gateway's copy of the watched Secret.
+     */
     @SuppressWarnings("unchecked")
-    static void addTo(Map<String, Object> doc, Gateway gateway) {
+    static void addTo(Map<String, Object> doc, Gateway gateway, PodPaths paths) {
         if (!kubernetes(gateway) || !(doc.get("devices") instanceof Map<?, ?> section)) {
             return;
         }
@@ -36,6 +42,13 @@ public final class DirectoryAccess {
         devices.put("secret", gateway.getMetadata().getNamespace() + "/" + GatewayModel.devicesSecretName(gateway));
         devices.put("tokenFile", TwinAccess.TOKEN_FILE);
         devices.put("caFile", TwinAccess.CA_FILE);
+        if (doc.get("twin") instanceof Map<?, ?> twin && twin.containsKey("devicesFile")) {
+            ((Map<String, Object>) twin)
+                    .put(
+                            "devicesFile",
+                            RegistrySecretWatch.publishedFile(paths.dataDir(), TwinAccess.TWIN_FILE)
+                                    .toString());
+        }
     }
 
     /** The Role's rule for the devices Secret; none with the file directory. */

@@ -60,8 +60,8 @@ public final class GatewayConfigRenderer {
         Map<String, Object> doc = document(gateway);
         devices.addConverters(doc);
         devices.addFiles(doc, paths);
-        DirectoryAccess.addTo(doc, gateway);
         TwinAccess.addTo(doc, gateway, paths);
+        DirectoryAccess.addTo(doc, gateway, paths); // after the twin: it moves the twin map to the watched copy
         return render(doc, gateway);
     }
 

@@ -11,6 +11,7 @@ import io.fogbridge.operator.Devices;
 import io.fogbridge.operator.Gateways;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.GatewaySpec;
+import io.fogbridge.operator.crd.TwinSpec;
 import io.fogbridge.registry.PasswordHasher;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,25 @@ class DirectoryAccessTest {
                         "secret: plant-1/lathe-devices",
                         "tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token")
                 .doesNotContain("registry.yaml");
+    }
+
+    @Test
+    void withTheKubernetesDirectoryTheTwinMapComesWithTheWatchAndWithFilesFromTheMount() throws Exception {
+        for (GatewaySpec.DeviceDirectory directory :
+                new GatewaySpec.DeviceDirectory[] {GatewaySpec.DeviceDirectory.KUBERNETES, null}) {
+            Gateway gateway = Gateways.lathe("plant-1", "lathe");
+            gateway.getSpec().deviceDirectory = directory;
+            gateway.getSpec().twin = new TwinSpec();
+            gateway.getSpec().twin.report = TwinSpec.Report.KAFKA;
+            String config = configOf(GatewayModel.from(gateway, DEFAULTS, DeviceSet.of(List.of()))
+                    .desiredObjects());
+            assertThat(config)
+                    .as("%s", directory)
+                    .contains(
+                            directory == null
+                                    ? "devicesFile: /etc/fogbridge/devices/twin.yaml"
+                                    : "devicesFile: /var/lib/fogbridge/device-directory/current/twin.yaml");
+        }
     }
 
     @Test
