@@ -1,27 +1,18 @@
 package io.fogbridge.gateway.cli;
 
 import io.fogbridge.api.DeviceId;
+import io.fogbridge.gateway.kubernetes.ApiConnection;
 import io.fogbridge.registry.NewcomersFile;
 import io.fogbridge.registry.OnboardingQueue.Newcomer;
 import io.fogbridge.registry.RegistryFileEditor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -115,22 +106,20 @@ final class DeviceApprove implements Callable<Integer> {
         Path token = tokenFile != null ? tokenFile : existing(SERVICE_ACCOUNT.resolve("token"));
         Path ca = caFile != null ? caFile : existing(SERVICE_ACCOUNT.resolve("ca.crt"));
         String ns = namespace != null ? namespace : podNamespace();
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (ca != null && server.startsWith("https:")) {
-            builder.sslContext(trusting(ca));
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server
-                        + "/apis/fogbridge.io/v1alpha1/namespaces/" + segment(ns) + "/devices/" + segment(device)))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/merge-patch+json")
-                .method(
-                        "PATCH",
-                        HttpRequest.BodyPublishers.ofString("{\"spec\":{\"approved\":true}}", StandardCharsets.UTF_8));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + Files.readString(token).strip());
-        }
-        HttpResponse<String> response =
-                builder.build().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        // a CA only for https: a plain http server (kubectl proxy) takes none
+        ApiConnection api =
+                new ApiConnection(server, token, server.startsWith("https:") ? ca : null, Duration.ofSeconds(10));
+        HttpResponse<String> response = api.http()
+                .send(
+                        api.request("/apis/fogbridge.io/v1alpha1/namespaces/" + ApiConnection.segment(ns) + "/devices/"
+                                        + ApiConnection.segment(device))
+                                .header("Content-Type", "application/merge-patch+json")
+                                .method(
+                                        "PATCH",
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"spec\":{\"approved\":true}}", StandardCharsets.UTF_8))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() == 404) {
             throw new IllegalArgumentException("no Device " + ns + "/" + device);
         }
@@ -160,28 +149,5 @@ final class DeviceApprove implements Callable<Integer> {
 
     private static Path existing(Path file) {
         return Files.isReadable(file) ? file : null;
-    }
-
-    private static String segment(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
-
-    private static SSLContext trusting(Path caFile) throws IOException {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate certificate :
-                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException(caFile + ": " + e.getMessage(), e);
-        }
     }
 }

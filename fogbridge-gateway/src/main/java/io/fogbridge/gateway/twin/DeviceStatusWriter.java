@@ -4,27 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fogbridge.gateway.kubernetes.ApiConnection;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +35,8 @@ public final class DeviceStatusWriter implements TwinSink {
     static final String CONNECTED = "Connected";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final HttpClient http;
-    private final String apiServer;
-    private final Path tokenFile;
+    private final ApiConnection api;
     private final Clock clock;
-    private boolean tokenMissingLogged;
     private String lastFailure;
 
     /**
@@ -58,13 +44,7 @@ public final class DeviceStatusWriter implements TwinSink {
      * @throws IOException the CA file cannot be read or holds no certificate
      */
     public DeviceStatusWriter(String apiServer, Path tokenFile, Path caFile, Clock clock) throws IOException {
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
-        if (caFile != null) {
-            builder.sslContext(trusting(caFile));
-        }
-        this.http = builder.build();
-        this.apiServer = apiServer;
-        this.tokenFile = tokenFile;
+        this.api = new ApiConnection(apiServer, tokenFile, caFile, TIMEOUT);
         this.clock = clock;
     }
 
@@ -90,9 +70,10 @@ public final class DeviceStatusWriter implements TwinSink {
 
     /** @return false when the API server refused it for now (the reporter offers it again) */
     private boolean write(TwinUpdate update) throws IOException, InterruptedException {
-        String url = apiServer + "/apis/fogbridge.io/v1alpha1/namespaces/" + segment(update.namespace()) + "/devices/"
-                + segment(update.device());
-        HttpResponse<byte[]> got = http.send(request(url).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        String path = "/apis/fogbridge.io/v1alpha1/namespaces/" + ApiConnection.segment(update.namespace())
+                + "/devices/" + ApiConnection.segment(update.device());
+        HttpResponse<byte[]> got =
+                api.http().send(api.request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         if (got.statusCode() == 404) {
             LOG.debug("twin of {}/{}: no such Device (deleted?)", update.namespace(), update.device());
             return true; // nothing to write to; the next twin map drops it
@@ -103,12 +84,13 @@ public final class DeviceStatusWriter implements TwinSink {
         }
         JsonNode device = JSON.readTree(got.body());
         ArrayNode patch = patch(device, update);
-        HttpResponse<byte[]> patched = http.send(
-                request(url + "/status")
-                        .header("Content-Type", "application/json-patch+json")
-                        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(patch)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> patched = api.http()
+                .send(
+                        api.request(path + "/status")
+                                .header("Content-Type", "application/json-patch+json")
+                                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(patch)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         if (patched.statusCode() / 100 != 2) {
             logFailure(update, "PATCH " + patched.statusCode());
             return false;
@@ -196,21 +178,6 @@ public final class DeviceStatusWriter implements TwinSink {
         return conditions;
     }
 
-    private HttpRequest.Builder request(String url) throws IOException {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", "application/json");
-        if (tokenFile != null) {
-            if (Files.isReadable(tokenFile)) {
-                request.header(
-                        "Authorization", "Bearer " + Files.readString(tokenFile).strip());
-            } else if (!tokenMissingLogged) {
-                tokenMissingLogged = true;
-                LOG.warn("twin: token file {} is not readable; writing without a token", tokenFile);
-            }
-        }
-        return request;
-    }
-
     /** One line per kind of failure, not one per device and round: an unreachable API server must not flood. */
     private void logFailure(TwinUpdate update, String what) {
         if (!what.equals(lastFailure)) {
@@ -220,33 +187,6 @@ public final class DeviceStatusWriter implements TwinSink {
                     update.namespace(),
                     update.device(),
                     what);
-        }
-    }
-
-    private static String segment(String name) {
-        return URLEncoder.encode(name, StandardCharsets.UTF_8);
-    }
-
-    /** An SSL context trusting the PEM CA certificates in {@code caFile}: the API server's, as a pod mounts it. */
-    public static SSLContext trusting(Path caFile) throws IOException {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate certificate :
-                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca-" + i++, certificate);
-            }
-            if (i == 0) {
-                throw new IOException(caFile + ": no certificate in it");
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException(caFile + ": " + e.getMessage(), e);
         }
     }
 }
