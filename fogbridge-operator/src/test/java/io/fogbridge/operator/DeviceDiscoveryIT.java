@@ -217,15 +217,7 @@ class DeviceDiscoveryIT {
                                 .get()
                         == null);
         // the OPC UA CLI test's Device, if it ran first: the scheduled scan must create its own
-        client
-                .resources(Device.class)
-                .inNamespace(NS)
-                .withLabel("fogbridge.io/discovered", "true")
-                .list()
-                .getItems()
-                .stream()
-                .filter(d -> d.getSpec().protocol == DeviceSpec.Protocol.OPCUA)
-                .forEach(d -> client.resource(d).delete());
+        deleteDiscovered(DeviceSpec.Protocol.OPCUA);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> client.resources(Device.class).inNamespace(NS).list().getItems().stream()
                         .noneMatch(d -> d.getSpec().protocol == DeviceSpec.Protocol.OPCUA));
@@ -312,15 +304,7 @@ class DeviceDiscoveryIT {
                     .isNull();
         } finally {
             client.resources(Device.class).inNamespace(NS).withName(name).delete();
-            client
-                    .resources(Device.class)
-                    .inNamespace(NS)
-                    .withLabel("fogbridge.io/discovered", "true")
-                    .list()
-                    .getItems()
-                    .stream()
-                    .filter(d -> d.getSpec().protocol == DeviceSpec.Protocol.OPCUA)
-                    .forEach(d -> client.resource(d).delete());
+            deleteDiscovered(DeviceSpec.Protocol.OPCUA);
             // the other tests expect the Gateway without scans (the OPC UA one's url would be in its config)
             client.resources(Gateway.class).inNamespace(NS).withName("lathe").edit(g -> {
                 g.getSpec().discovery = null;
@@ -395,8 +379,8 @@ class DeviceDiscoveryIT {
         return status;
     }
 
-    private static Device onlyDiscovered(DeviceSpec.Protocol protocol) {
-        List<Device> found = client
+    private static List<Device> discovered(DeviceSpec.Protocol protocol) {
+        return client
                 .resources(Device.class)
                 .inNamespace(NS)
                 .withLabel("fogbridge.io/discovered", "true")
@@ -405,6 +389,14 @@ class DeviceDiscoveryIT {
                 .stream()
                 .filter(d -> d.getSpec().protocol == protocol)
                 .toList();
+    }
+
+    private static void deleteDiscovered(DeviceSpec.Protocol protocol) {
+        discovered(protocol).forEach(d -> client.resource(d).delete());
+    }
+
+    private static Device onlyDiscovered(DeviceSpec.Protocol protocol) {
+        List<Device> found = discovered(protocol);
         assertThat(found).hasSize(1);
         return found.getFirst();
     }
