@@ -51,8 +51,16 @@ final class DiscoveryStage implements AutoCloseable {
         });
     }
 
-    /** Null when {@code discovery} lists no scan. */
-    static ScheduledScans start(GatewayConfig config, Clock clock, MeterRegistry registry, StartedStages stages) {
+    /** The scans this stage runs; their latest rounds are the console's. */
+    ScheduledScans scans() {
+        return scans;
+    }
+
+    /**
+     * Null when {@code discovery} lists no scan. A live change of the section ({@link LiveConfig}) closes the running
+     * stage and starts one with the new list, so a scan that is removed stops after the round it may be in.
+     */
+    static DiscoveryStage start(GatewayConfig config, Clock clock, MeterRegistry registry, StartedStages stages) {
         if (config.discovery().isEmpty()) {
             return null;
         }
@@ -78,7 +86,7 @@ final class DiscoveryStage implements AutoCloseable {
                 "discovery: {} scan(s): {}",
                 config.discovery().size(),
                 config.discovery().stream().map(DiscoveryScan::describe).toList());
-        return scans;
+        return stage;
     }
 
     private void round() {
@@ -116,6 +124,7 @@ final class DiscoveryStage implements AutoCloseable {
         }
     }
 
+    /** Idempotent: a stage replaced live is closed then, and again with the gateway. */
     @Override
     public void close() throws InterruptedException {
         thread.shutdownNow();

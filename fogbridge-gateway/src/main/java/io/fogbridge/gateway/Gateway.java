@@ -4,6 +4,7 @@ import io.fogbridge.api.CommandInbox;
 import io.fogbridge.api.ProtocolAdapter;
 import io.fogbridge.api.device.DeviceDirectory;
 import io.fogbridge.command.CommandRouter;
+import io.fogbridge.gateway.config.DiscoveryScan;
 import io.fogbridge.gateway.config.GatewayConfig;
 import io.fogbridge.gateway.console.DeviceActivity;
 import io.fogbridge.gateway.discovery.ScheduledScans;
@@ -61,7 +62,10 @@ public final class Gateway implements AutoCloseable {
     private KafkaCommandConsumer commandConsumer;
     private DeviceAdapters adapters;
     private volatile Pipeline pipeline;
-    private volatile ScheduledScans discovery;
+    private volatile DiscoveryStage discovery;
+    /** The {@code discovery} list in force: the start config's, then each live change's. */
+    private List<DiscoveryScan> discoveryInForce;
+
     private OpsServer ops;
     private volatile boolean closed;
 
@@ -128,6 +132,7 @@ public final class Gateway implements AutoCloseable {
                 "adapters",
                 () -> DeviceAdapters.start(config, front.uplink(), bus.devices(), commands, registry, stages));
         discovery = DiscoveryStage.start(config, clock, registry, stages);
+        discoveryInForce = config.discovery();
         ops = timeline.time("ops", () -> OpsEndpoints.start(this, preparedOps));
         log.info(
                 "gateway {} started: mqtt {} , kafka {}, ops http://{}:{}/readyz",
@@ -216,12 +221,34 @@ public final class Gateway implements AutoCloseable {
             return List.of();
         }
         pipeline.reroute(next.routeTable(), next.enricher());
+        if (!next.discovery().equals(discoveryInForce)) {
+            replaceDiscovery(next);
+        }
         if (adapterSections.isEmpty() || adapters == null) {
             return List.of();
         }
         List<String> refused = adapters.replace(next, adapterSections);
         OpsEndpoints.checkAdapters(ops, adapters.slots());
         return refused;
+    }
+
+    /** Closes the scans in force and starts those of {@code next}: their schedules start afresh. */
+    private void replaceDiscovery(GatewayConfig next) {
+        DiscoveryStage running = discovery;
+        discovery = null;
+        if (running != null) {
+            try {
+                running.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        discovery = DiscoveryStage.start(next, clock, registry, stages);
+        discoveryInForce = next.discovery();
+        log.info(
+                "discovery: {} scan(s) in force after a live change",
+                next.discovery().size());
     }
 
     /** {@link #applyLive(GatewayConfig, Set)} of routes and labels only. */
@@ -271,8 +298,8 @@ public final class Gateway implements AutoCloseable {
 
     /** The latest round of each scheduled field scan ({@code discovery}); empty without scans or before the first. */
     List<ScheduledScans.Round> discoveryRounds() {
-        ScheduledScans scans = discovery;
-        return scans == null ? List.of() : scans.latest();
+        DiscoveryStage scans = discovery;
+        return scans == null ? List.of() : scans.scans().latest();
     }
 
     /** The registry of devices the MQTT bus and the adapters authenticate against. */

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the sections of the adapters whose factories allow replacing them while the gateway runs ({@code
  *       adapters.modbus}, {@code adapters.opcua}: clients of their devices, with no port to bind): the gateway closes
  *       that converter and starts one from the new section ({@link Gateway#applyLive}), whose devices are polled or
- *       subscribed again. Turning one on or off ({@code enabled}) is such a change too.
+ *       subscribed again. Turning one on or off ({@code enabled}) is such a change too;
+ *   <li>the scheduled field scans ({@code discovery}): the running scans are closed and the new list starts, each
+ *       scan's first round at once.
  * </ul>
  * Every other device keeps its connection: the MQTT bus, the HTTP and CoAP adapters and the converters whose section
  * did not change are not touched.
@@ -63,7 +65,7 @@ public final class LiveConfig implements AutoCloseable {
 
     /** Keys a running gateway applies: top-level sections, or {@code section.key}. */
     public static final List<String> LIVE_KEYS = Stream.concat(
-                    Stream.of("routes", "gateway.labels"),
+                    Stream.of("routes", "gateway.labels", "discovery"),
                     REPLACEABLE_ADAPTERS.stream().map(n -> "adapters." + n))
             .toList();
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * kubelet replaces a mounted ConfigMap (a new file moved over the old one) with a new tag and a shorter poll interval;
  * the gateway (started as {@code fogbridge run} starts it, with {@link LiveConfig}) restarts only the Modbus converter,
  * whose next records carry the new tag, while an MQTT device connected throughout keeps its session and its data
- * flows. The converter's gauge reads the new converter, and {@code /readyz} follows it.
+ * flows. The converter's gauge reads the new converter, and {@code /readyz} follows it. A scheduled scan
+ * ({@code discovery}) added to the file then runs, and removed, stops, with no restart either.
  */
 class ConverterLiveReloadIT {
 
@@ -51,6 +52,10 @@ class ConverterLiveReloadIT {
                     tags:
                       - {name: speed, table: holding-registers, address: 40, scale: 0.1, group: fast}
             %s
+            """;
+    private static final String SCANS = """
+            discovery:
+              - {name: plc-scan, protocol: modbus, tenant: acme, target: 127.0.0.1, ports: "%d", timeout: 2s, every: 1s}
             """;
     private static final String RATIO =
             "          - {name: ratio, table: holding-registers, address: 14, type: float32, group: fast}";
@@ -117,6 +122,28 @@ class ConverterLiveReloadIT {
                                 .gauges())
                         .hasSize(1);
 
+                // the scheduled scans are live too: added, they run; removed, they stop; the device stays connected
+                replace(
+                        file,
+                        CONFIG.formatted(dataDir, mqttPort, bootstrap, plc.port(), "500ms", RATIO)
+                                + SCANS.formatted(plc.port()));
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> reloads(gateway, "live") == 2);
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> scans(gateway) >= 2);
+                assertThat(gateway.discoveryRounds()).singleElement().satisfies(round -> assertThat(round.found())
+                        .hasSize(1));
+                replace(file, CONFIG.formatted(dataDir, mqttPort, bootstrap, plc.port(), "500ms", RATIO));
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> reloads(gateway, "live") == 3);
+                double stopped = scans(gateway);
+                Thread.sleep(3000); // three of its 1 s periods
+                assertThat(scans(gateway)).as("the removed scan runs no more").isEqualTo(stopped);
+                assertThat(gateway.discoveryRounds()).isEmpty();
+
                 publish(device, "after");
                 await().atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(500))
@@ -152,6 +179,13 @@ class ConverterLiveReloadIT {
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .payload(payload.getBytes(StandardCharsets.UTF_8))
                 .send();
+    }
+
+    /** Rounds of the scheduled scan {@code plc-scan}, whatever their result. */
+    private static double scans(Gateway gateway) {
+        return gateway.registry().find("fogbridge.discovery.scans").tag("scan", "plc-scan").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     private static double reloads(Gateway gateway, String result) {

@@ -15,11 +15,12 @@ class LiveConfigTest {
             "routes", List.of(Map.of("from", "a/#", "to", "t.a")));
 
     @Test
-    void routesAndLabelsAreLiveKeys() {
+    void routesLabelsAndScansAreLiveKeys() {
         Map<String, Object> next = Map.of(
                 "gateway", Map.of("id", "edge-1", "labels", Map.of("site", "plant-2")),
                 "spool", Map.of("fsync", "group"),
-                "routes", List.of(Map.of("from", "b/#", "to", "t.b")));
+                "routes", List.of(Map.of("from", "b/#", "to", "t.b")),
+                "discovery", List.of(Map.of("name", "plc-scan", "protocol", "modbus")));
         assertThat(LiveConfig.differences(LiveConfig.without(STARTED), LiveConfig.without(next)))
                 .isEmpty();
     }
