@@ -10,6 +10,7 @@ import com.hivemq.extension.sdk.api.interceptor.subscribe.parameter.SubscribeInb
 import com.hivemq.extension.sdk.api.interceptor.subscribe.parameter.SubscribeInboundOutput;
 import com.hivemq.extension.sdk.api.packets.subscribe.ModifiableSubscription;
 import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.fogbridge.api.log.Untrusted;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ final class TopicAuthorizer implements SubscribeInboundInterceptor, SubackOutbou
         return new SubackVerdicts.Verdict(SubackReasonCode.NOT_AUTHORIZED, "not authorized");
     }
 
-    private static ConnectionAttributeStore store(com.hivemq.extension.sdk.api.parameter.ClientBasedInput input) {
+    private static ConnectionAttributeStore store(ClientBasedInput input) {
         return input.getConnectionInformation().getConnectionAttributeStore();
     }
 }
