@@ -168,7 +168,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
         UplinkExtension extension = new UplinkExtension(
                 interceptor(uplink),
                 new RegistryAuthenticator(
-                        options.security(), anonymousListeners(listeners), authChecker, metrics, quota, relayed),
+                        options.security(), anonymousListeners(listeners), authChecker, metrics, quota, relayed, acl),
                 new TopicAuthorizer(acl, metrics, commands),
                 metrics,
                 commands,

@@ -10,6 +10,7 @@ import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
+import com.hivemq.extension.sdk.api.packets.connect.WillPublishPacket;
 import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
 import io.fogbridge.api.device.AuthResult;
 import io.fogbridge.api.device.DeviceDirectory;
@@ -41,7 +42,12 @@ import org.slf4j.LoggerFactory;
  * CONNACK codes: bad credentials 0x86 (3.1.1: 4), disabled device or expired credential or anonymous where not
  * allowed 0x87 (3.1.1: 5). Every refusal is logged with the user name or certificate subject, never a password, and
  * counted as {@code fogbridge.mqtt.auth.failed}. What a connection proved stays with it for the {@link RevocationWatch},
- * which closes it when the registry later takes that right away. Thread-safe.
+ * which closes it when the registry later takes that right away.
+ *
+ * <p>A will the client may not publish ({@link TopicAcl}, as for a PUBLISH) refuses the CONNECT with 0x87 (3.1.1: 5)
+ * and reason "not authorized", neither logged above debug nor counted: what HiveMQ answered when our publish
+ * authorizer refused the will, before we stopped registering one (issue #16; see {@link TopicAuthorizer}).
+ * Thread-safe.
  */
 final class RegistryAuthenticator implements SimpleAuthenticator {
 
@@ -54,6 +60,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
     private final MqttMetrics metrics;
     private final ConnectionQuota quota;
     private final RelayedConnections relayed;
+    private final TopicAcl acl;
     /** When a refusal at the connection bound was last logged: one line per 10 s, not one per CONNECT of a flood. */
     private final AtomicLong quotaLogged = new AtomicLong(Long.MIN_VALUE);
 
@@ -63,7 +70,9 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
             ExecutorService checker,
             MqttMetrics metrics,
             ConnectionQuota quota,
-            RelayedConnections relayed) {
+            RelayedConnections relayed,
+            TopicAcl acl) {
+        this.acl = acl;
         this.quota = quota;
         this.relayed = relayed;
         this.security = security;
@@ -110,7 +119,7 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                         ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                         badClientId,
                         "anonymous client " + Untrusted.of(clientId) + " refused: " + badClientId);
-            } else {
+            } else if (!refusedWill(input, output, null)) {
                 output.authenticateSuccessfully();
             }
             return;
@@ -150,6 +159,9 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
         switch (result) {
             case AuthResult.Authenticated authenticated -> {
                 ConnectionPrincipal principal = ConnectionPrincipal.of(authenticated.device());
+                if (refusedWill(input, output, principal)) {
+                    return;
+                }
                 ConnectionAttributeStore store =
                         input.getConnectionInformation().getConnectionAttributeStore();
                 principal.store(store);
@@ -162,6 +174,9 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
             case AuthResult.Pending pending -> {
                 // Plug-and-play onboarding: let it in, hold what it sends (the interceptor drops it) until approved.
                 ConnectionPrincipal principal = ConnectionPrincipal.of(pending.device());
+                if (refusedWill(input, output, principal)) {
+                    return;
+                }
                 ConnectionAttributeStore store =
                         input.getConnectionInformation().getConnectionAttributeStore();
                 principal.store(store);
@@ -187,6 +202,21 @@ final class RegistryAuthenticator implements SimpleAuthenticator {
                                 + Untrusted.of(refused.detail()));
             }
         }
+    }
+
+    /** Refuses the CONNECT if its will is one {@code principal} (null = anonymous) may not publish. */
+    private boolean refusedWill(SimpleAuthInput input, SimpleAuthOutput output, ConnectionPrincipal principal) {
+        WillPublishPacket will = input.getConnectPacket().getWillPublish().orElse(null);
+        String denial = will == null ? null : acl.publishDenial(principal, will.getTopic());
+        if (denial == null) {
+            return false;
+        }
+        log.debug(
+                "client {} refused (0x87), its will: {}",
+                Untrusted.of(input.getClientInformation().getClientId()),
+                Untrusted.of(denial));
+        output.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, "not authorized");
+        return true;
     }
 
     private void refuseOverQuota(SimpleAuthOutput output, String clientId, String why, MqttVersion version) {

@@ -1,6 +1,7 @@
 package io.fogbridge.mqtt;
 
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
 import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationFailedInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
@@ -9,6 +10,7 @@ import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionLostInput
 import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ServerInitiatedDisconnectInput;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
 import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
@@ -22,9 +24,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Our embedded HiveMQ extension: authenticates every client ({@link RegistryAuthenticator}), tells the
- * {@link RevocationWatch} which devices are connected, authorizes subscriptions ({@link TopicAuthorizer}), puts the {@link UplinkPublishInterceptor} on every client and counts
- * oversize refusals. {@link #started()} lets the broker check that the extension really runs: a broker without it would
- * acknowledge publishes that were never spooled, so it must not be reported ready.
+ * {@link RevocationWatch} which devices are connected, puts the {@link UplinkPublishInterceptor} and the subscription
+ * checks ({@link TopicAuthorizer}) on every client and counts oversize refusals. It registers no authorizer provider:
+ * HiveMQ would then dispatch every PUBLISH to the extension executor a second time (issue #16). {@link #started()}
+ * lets the broker check that the extension really runs: a broker without it would acknowledge publishes that were
+ * never spooled, so it must not be reported ready.
  */
 final class UplinkExtension implements ExtensionMain {
 
@@ -67,8 +71,14 @@ final class UplinkExtension implements ExtensionMain {
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         // Registered before anything else: a client must never connect while no authenticator is in place.
         Services.securityRegistry().setAuthenticatorProvider(provider -> authenticator);
-        Services.securityRegistry().setAuthorizerProvider(provider -> authorizer);
+        TopicPermission refused = TopicAuthorizer.refusedPermission();
         Services.initializerRegistry().setClientInitializer((client, context) -> {
+            // The rewrite of refused filters and the permission that denies them come together, or not at all.
+            context.addSubscribeInboundInterceptor(authorizer);
+            context.addSubackOutboundInterceptor(authorizer);
+            context.getDefaultPermissions().add(refused);
+            // Adding a permission turns HiveMQ's default to DENY; publishes and wills are ours to decide.
+            context.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.ALLOW);
             context.addPublishInboundInterceptor(interceptor);
             context.addPublishOutboundInterceptor(commands.outbound);
             context.addPubackInboundInterceptor(commands.pubackInbound);

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * broker disconnected the client, or the client sent DISCONNECT with reason 0x04; a normal DISCONNECT or a failed
  * authentication discards it. An MQTT 5 will delay (capped by the session expiry) is honoured, and a reconnect of the
  * same client id within it cancels the will, as the broker does. It then takes the path of any publish from that
- * connection: the topic ACL (checked again, HiveMQ's publish authorizer refused a forbidden will at CONNECT
+ * connection: the topic ACL (checked again, {@link RegistryAuthenticator} refused a forbidden will at CONNECT
  * already), the payload limit, the sender's identity, routing and the spool. Nobody waits for an acknowledgement,
  * so a refusal is logged and counted as {@code fogbridge.mqtt.rejected}.
  *

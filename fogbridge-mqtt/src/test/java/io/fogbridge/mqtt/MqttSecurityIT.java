@@ -2,16 +2,22 @@ package io.fogbridge.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
@@ -27,8 +33,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,6 +192,69 @@ class MqttSecurityIT {
         assertThat(subAckOf("command/acme/lathe-2/req/#")).isEqualTo(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
         assertThat(subAckOf("telemetry/#")).isEqualTo(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
         assertLegitStillFlows();
+    }
+
+    @Test
+    void aRefusedSubscriptionCatchesNothingAndTheSubackSaysWhy() throws Exception {
+        // Decided by our interceptor, enforced by HiveMQ's default permissions (TopicAuthorizer): a refused filter
+        // that were stored anyway would catch lathe-1's telemetry below.
+        Mqtt5AsyncClient watcher = connect5("watcher", "lathe-2@acme", PASSWORD);
+        BlockingQueue<Mqtt5Publish> caught = new LinkedBlockingQueue<>();
+        double before = notAuthorized();
+        // The client reports a SUBACK with any error code as a failure; the SUBACK is in the exception.
+        ExecutionException refused = catchThrowableOfType(ExecutionException.class, () -> watcher.subscribeWith()
+                .addSubscription()
+                .topicFilter("telemetry/#")
+                .applySubscription()
+                .addSubscription()
+                .topicFilter("command/acme/lathe-2/req/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applySubscription()
+                .callback(caught::add)
+                .send()
+                .get(15, TimeUnit.SECONDS));
+        Mqtt5SubAck subAck = ((Mqtt5SubAckException) refused.getCause()).getMqttMessage();
+        assertThat(subAck.getReasonCodes())
+                .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED, Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+        assertThat(subAck.getReasonString()).map(Object::toString).contains("not authorized. ");
+        assertThat(notAuthorized() - before)
+                .as("counted once, as a refused filter always was")
+                .isEqualTo(1);
+
+        assertThat(publish(legit, "telemetry/acme/lathe-1/seen")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        assertThat(uplink.next().message().topic()).isEqualTo("telemetry/acme/lathe-1/seen");
+        assertThat(caught.poll(500, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(watcher.getState().isConnected()).isTrue();
+        watcher.disconnect().get(15, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anMqtt3DeviceGetsAFailureCodeForARefusedFilterAndStaysConnected() throws Exception {
+        Mqtt3AsyncClient press = Mqtt3Client.builder()
+                .identifier("press-sub-3")
+                .serverHost("127.0.0.1")
+                .serverPort(secured.passwordPort())
+                .simpleAuth()
+                .username("lathe-2@acme")
+                .password(PASSWORD.getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .buildAsync();
+        press.connect().get(15, TimeUnit.SECONDS);
+        ExecutionException refused = catchThrowableOfType(ExecutionException.class, () -> press.subscribeWith()
+                .addSubscription()
+                .topicFilter("telemetry/#")
+                .applySubscription()
+                .addSubscription()
+                .topicFilter("command/acme/lathe-2/req/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applySubscription()
+                .send()
+                .get(15, TimeUnit.SECONDS));
+        Mqtt3SubAck subAck = ((Mqtt3SubAckException) refused.getCause()).getMqttMessage();
+        assertThat(subAck.getReturnCodes())
+                .containsExactly(Mqtt3SubAckReturnCode.FAILURE, Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_1);
+        assertThat(press.getState().isConnected()).isTrue();
+        press.disconnect().get(15, TimeUnit.SECONDS);
     }
 
     @Test
@@ -380,7 +451,7 @@ class MqttSecurityIT {
     void aWillForAnotherDevicesTopicNeverReachesTheUplink() throws Exception {
         Mqtt5AsyncClient sneaky =
                 secured.passwordClient("will-3", "lathe-2@acme", PASSWORD).buildAsync();
-        // HiveMQ asks our publish authorizer about the will at CONNECT: the same ACL as for a PUBLISH
+        // The authenticator checks the will at CONNECT: the same ACL as for a PUBLISH
         assertThatThrownBy(() -> withWill(sneaky, "event/acme/lathe-1", 0))
                 .isInstanceOf(ExecutionException.class)
                 .cause()
@@ -465,6 +536,11 @@ class MqttSecurityIT {
             }
             throw e;
         }
+    }
+
+    private static double notAuthorized() {
+        return meters.counter("fogbridge.mqtt.rejected", "reason", "not-authorized")
+                .count();
     }
 
     static Mqtt5AsyncClient connect5(String id, String username, String password) throws Exception {
