@@ -1,9 +1,10 @@
 package io.fogbridge.operator.twin;
 
 /**
- * Which Device a device id on the wire is. Usually its {@code metadata.name}; but a device whose id is no Kubernetes
- * name (a certificate CN with upper case or {@code _}, onboarded by {@link DeviceProposals}) is a Device named by a
- * hash, carrying the id in {@code spec.deviceId}, and twin updates name it by its id.
+ * Which Device a twin update's device is. Usually its {@code metadata.name}, which gateways send (their
+ * {@code twin.yaml} maps the wire id to the resource); but a device whose id is no Kubernetes name (a certificate CN
+ * with upper case or {@code _}, onboarded by {@link DeviceProposals}) is a Device named by a hash carrying the id in
+ * {@code spec.deviceId}, and an update that names it by that id is still found.
  *
  * <p>Implementations answer from memory (an informer's index), never from a request, and are thread-safe: the twin
  * sink asks from its writer threads for every update.
