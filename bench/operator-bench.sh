@@ -33,7 +33,8 @@ if [ "${1:-}" = mockstore ]; then
 fi
 if [ "${1:-}" = devices ]; then
   shift
-  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" \
+  # BENCH_MANAGED_FIELDS=true: Devices carry the managedFields a real API server keeps (the mock adds none).
+  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" -Dbench.managedFields="${BENCH_MANAGED_FIELDS:-false}" \
     -Dbench.operatorJvm="${OPERATOR_JVM:--XX:MaxRAM=256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}" \
     io.fogbridge.operator.bench.DeviceBench "${1:-100}" "${2:-100}" "${3:-5}" "${4:-60}"
 fi

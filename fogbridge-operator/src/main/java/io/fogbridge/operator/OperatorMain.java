@@ -10,6 +10,7 @@ import io.fogbridge.operator.twin.KafkaDesiredCommands;
 import io.fogbridge.operator.twin.KafkaTwinConsumer;
 import io.fogbridge.operator.twin.KubernetesTwinSink;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,7 +67,8 @@ public final class OperatorMain {
         KafkaDesiredCommands commands = new KafkaDesiredCommands(
                 kafkaProperties(System.getenv()),
                 new DesiredRefusalWriter(new io.fabric8.kubernetes.client.KubernetesClientBuilder().build()));
-        operator.register(new DeviceReconciler(Clock.systemUTC(), commands, DeviceReconciler.COMMAND_TTL));
+        DeviceReconciler devices = new DeviceReconciler(Clock.systemUTC(), commands, DeviceReconciler.COMMAND_TTL);
+        operator.register(devices);
         String twinKafka = System.getenv(TWIN_KAFKA_ENV);
         if (twinKafka != null && !twinKafka.isBlank()) {
             // Gateways with twin.report: kafka publish to fog.twin.<tenant> of this cluster; their updates are written
@@ -76,7 +78,7 @@ public final class OperatorMain {
             new KafkaTwinConsumer(
                             twinKafka,
                             kafkaProperties(System.getenv()),
-                            new KubernetesTwinSink(twinClient),
+                            new KubernetesTwinSink(twinClient, Metrics.globalRegistry, devices.deviceNames()),
                             new DeviceProposals(twinClient))
                     .discovered(new DiscoveryProposals(twinClient))
                     .start();

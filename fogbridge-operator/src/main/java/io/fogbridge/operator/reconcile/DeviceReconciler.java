@@ -13,6 +13,7 @@ import io.fogbridge.operator.model.InvalidDevice;
 import io.fogbridge.operator.model.Newcomers;
 import io.fogbridge.operator.model.RenderedDevice;
 import io.fogbridge.operator.twin.DesiredCommands;
+import io.fogbridge.operator.twin.DeviceNames;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -22,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -54,7 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(
         generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = DeviceEvents.class))
+        informer = @Informer(onUpdateFilter = DeviceEvents.class, itemStore = CompactDevices.class))
 public final class DeviceReconciler implements Reconciler<Device> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceReconciler.class);
@@ -65,8 +67,14 @@ public final class DeviceReconciler implements Reconciler<Device> {
     /** A desired command's ttl, and the wait for the device to report before the next attempt. */
     public static final Duration COMMAND_TTL = DesiredState.TTL;
 
+    /** The Devices whose {@code spec.deviceId} is set, by {@code <namespace>/<deviceId>}: few, so a small index. */
+    static final String BY_DEVICE_ID = "byDeviceId";
+
     private final Clock clock;
     private final StatusConditions conditions;
+    /** This reconciler's informer cache of Devices, once JOSDK made it. */
+    private volatile IndexerResourceCache<Device> devices;
+
     private final DesiredCommands commands;
     private final Duration commandTtl;
 
@@ -88,6 +96,13 @@ public final class DeviceReconciler implements Reconciler<Device> {
 
     @Override
     public List<EventSource<?, Device>> prepareEventSources(EventSourceContext<Device> context) {
+        IndexerResourceCache<Device> primary = context.getPrimaryCache();
+        primary.addIndexer(
+                BY_DEVICE_ID,
+                device -> device.getSpec() == null || device.getSpec().deviceId == null
+                        ? List.of()
+                        : List.of(device.getMetadata().getNamespace() + "/" + device.getSpec().deviceId));
+        devices = primary;
         // A Gateway that appears (or changes site) may settle the assignment of Devices waiting for it.
         InformerEventSource<Gateway, Device> gateways = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Gateway.class, Device.class)
@@ -103,6 +118,21 @@ public final class DeviceReconciler implements Reconciler<Device> {
                         .build(),
                 context);
         return List.of(gateways, registries);
+    }
+
+    /**
+     * Device ids to names from this reconciler's informer cache (no request): for the twin sink, whose updates name a
+     * device by its id. Until the operator started the reconciler, every id is taken for a name.
+     */
+    public DeviceNames deviceNames() {
+        return (namespace, deviceId) -> {
+            IndexerResourceCache<Device> cache = devices;
+            if (cache == null) {
+                return deviceId;
+            }
+            List<Device> found = cache.byIndex(BY_DEVICE_ID, namespace + "/" + deviceId);
+            return found.isEmpty() ? deviceId : found.get(0).getMetadata().getName();
+        };
     }
 
     /**

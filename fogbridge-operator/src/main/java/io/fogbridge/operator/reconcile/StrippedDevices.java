@@ -1,7 +1,5 @@
 package io.fogbridge.operator.reconcile;
 
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceStatus;
 
@@ -10,12 +8,12 @@ import io.fogbridge.operator.crd.DeviceStatus;
  * status only {@code assignedGateway} (a move re-renders the Gateway it left). The twin's part (conditions, reported
  * values) is the larger part of a Device that reports, and a second copy of it, beside the Device reconciler's own
  * cache, is what 10,000 Devices did not fit into the operator's heap with. The object handed in is trimmed in place:
- * it is this informer's own copy (each informer deserializes its own).
+ * it is this informer's own copy (each informer deserializes its own). What is kept is {@link CompactDevices compact}.
  */
-final class StrippedDevices extends BasicItemStore<Device> {
+final class StrippedDevices extends CompactDevices {
 
     StrippedDevices() {
-        super(Cache::metaNamespaceKeyFunc);
+        super(SharedStrings.OPERATOR);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.operator.twin.KafkaTwinConsumer;
 import io.fogbridge.operator.twin.KubernetesTwinSink;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.Metrics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -44,10 +45,12 @@ public final class BenchOperator {
                 .withCloseClientOnStop(false));
         operator.register(new GatewayReconciler(
                 new OperatorDefaults("fogbridge-gateway:bench", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.register(new DeviceReconciler(Clock.systemUTC()));
+        DeviceReconciler devices = new DeviceReconciler(Clock.systemUTC());
+        operator.register(devices);
         KafkaTwinConsumer twin = null;
         if (args.length > 1) {
-            twin = new KafkaTwinConsumer(args[1], Map.of(), new KubernetesTwinSink(client)).start();
+            var sink = new KubernetesTwinSink(client, Metrics.globalRegistry, devices.deviceNames());
+            twin = new KafkaTwinConsumer(args[1], Map.of(), sink).start();
         }
         operator.start();
         System.out.println("STARTED");

@@ -87,6 +87,9 @@ public final class DeviceBench {
     private static final java.util.logging.Logger MOCK_LOG =
             java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
+    /** {@code -Dbench.managedFields=true}: every Device is created with the managed fields a real API server keeps. */
+    private static final boolean MANAGED_FIELDS = Boolean.getBoolean("bench.managedFields");
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final Requests requests;
@@ -208,13 +211,64 @@ public final class DeviceBench {
         String gw = gatewayName(g);
         String name = deviceName(g, d);
         if (modbus(d)) {
-            return Devices.modbus(ns, name, gw, "10.0." + g + "." + (d + 1), 502);
+            return withManagedFields(Devices.modbus(ns, name, gw, "10.0." + g + "." + (d + 1), 502));
         }
         Device device = Devices.mqtt(ns, name, gw);
         device.getSpec().credentials.bcryptHash = new DeviceCredentials.SecretKeyRef(gw + "-credentials", "hash");
         DeviceProperty temperature = new DeviceProperty();
         temperature.jsonPath = "$.temperature";
         device.getSpec().properties = Map.of("temperature", temperature);
+        return withManagedFields(device);
+    }
+
+    /**
+     * With {@code -Dbench.managedFields=true}: {@code device} carrying the {@code managedFields} a real API server would
+     * keep for it (the mock adds none): the spec's fields owned by {@code kubectl}, the status's by the operator.
+     */
+    private static Device withManagedFields(Device device) {
+        if (!MANAGED_FIELDS) {
+            return device;
+        }
+        Map<String, Object> spec = new TreeMap<>();
+        for (String field : new String[] {"tenant", "gateway", "protocol", "credentials", "labels", "properties"}) {
+            spec.put("f:" + field, Map.of());
+        }
+        spec.put("f:modbus", Map.of("f:host", Map.of(), "f:port", Map.of(), "f:tags", Map.of(), "f:timeout", Map.of()));
+        io.fabric8.kubernetes.api.model.FieldsV1 specFields = new io.fabric8.kubernetes.api.model.FieldsV1();
+        specFields.setAdditionalProperty("f:spec", spec);
+        specFields.setAdditionalProperty(
+                "f:metadata",
+                Map.of(
+                        "f:annotations",
+                        Map.of(".", Map.of(), "f:kubectl.kubernetes.io/last-applied-configuration", Map.of())));
+        io.fabric8.kubernetes.api.model.FieldsV1 statusFields = new io.fabric8.kubernetes.api.model.FieldsV1();
+        statusFields.setAdditionalProperty(
+                "f:status",
+                Map.of(
+                        "f:conditions", Map.of(),
+                        "f:assignedGateway", Map.of(),
+                        "f:observedGeneration", Map.of(),
+                        "f:lastSeen", Map.of(),
+                        "f:reported", Map.of()));
+        device.getMetadata()
+                .setManagedFields(List.of(
+                        new io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder()
+                                .withManager("kubectl-client-side-apply")
+                                .withOperation("Update")
+                                .withApiVersion("fogbridge.io/v1alpha1")
+                                .withTime("2026-12-04T16:05:00Z")
+                                .withFieldsType("FieldsV1")
+                                .withFieldsV1(specFields)
+                                .build(),
+                        new io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder()
+                                .withManager("fogbridge-operator")
+                                .withOperation("Update")
+                                .withApiVersion("fogbridge.io/v1alpha1")
+                                .withTime("2026-12-04T16:06:00Z")
+                                .withFieldsType("FieldsV1")
+                                .withFieldsV1(statusFields)
+                                .withSubresource("status")
+                                .build()));
         return device;
     }
 
