@@ -1,7 +1,6 @@
 package io.fogbridge.operator.twin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +21,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,13 +38,14 @@ import org.slf4j.LoggerFactory;
  * left as they are. The API has no multi-object write, so a batch is a set of PATCHes, {@value #PARALLEL} at a time
  * (one at a time would cap the operator at one round trip per update).
  *
- * <p>No Device is read first. Every update is a JSON merge PATCH by name of {@code lastSeen} and the {@code reported}
- * values it carries (a merge keeps the other properties and every condition, so it needs no resource-version test), and
- * the API server answers with the whole Device. Only when that answer's {@code Connected} condition is not the
- * update's (a change, or a Device whose condition was never written) is there a second PATCH, a JSON patch: the answer's
- * condition list with {@code Connected} replaced, and the answer's {@code resourceVersion}, so that a list another writer changed
- * meanwhile is refused (409) rather than overwritten; that update then fails and comes again. (fabric8's
- * {@code withName(..).patch} GETs the object before patching; a PATCH on {@code resource(item)} does not.)
+ * <p>Two kinds of write, each one PATCH, so a device's writes stay within {@code reportInterval}'s bound. Most updates
+ * carry new values with {@code Connected} as this sink last wrote it: they are a JSON merge PATCH by name of
+ * {@code lastSeen} and the {@code reported} values they carry, with no read before it (a merge keeps the other
+ * properties and every condition, so it needs no resource-version test; fabric8's {@code withName(..).patch} would GET
+ * the object first, a PATCH on {@code resource(item)} does not). An update that changes {@code Connected}, or the first
+ * one for a Device since the operator started (whose written state it does not know), edits the Device read just
+ * before, to write its condition list whole with the resource version read, so a list another writer changed meanwhile
+ * is refused (409) rather than overwritten; that update then fails and comes again.
  *
  * <p>An update names its device by its id on the wire; {@link DeviceNames} says which Device that is (a Device named by
  * a hash carries the id in {@code spec.deviceId}).
@@ -65,6 +68,8 @@ public final class KubernetesTwinSink implements TwinSink, AutoCloseable {
     private final ExecutorService writers;
     private final Counter gone;
     private final DeviceNames names;
+    /** The {@code Connected} status last written per Device ({@code namespace/name}); one small entry a device. */
+    private final Map<String, Boolean> connectedWritten = new ConcurrentHashMap<>();
 
     /** Every update's device id taken for its Device's name; the gone count in Micrometer's global registry. */
     public KubernetesTwinSink(KubernetesClient client) {
@@ -113,65 +118,72 @@ public final class KubernetesTwinSink implements TwinSink, AutoCloseable {
     }
 
     private void writeOne(TwinUpdate update) {
-        EditReplacePatchable<Device> status = statusOf(update);
-        Device written;
+        String name = names.nameOf(update.namespace(), update.device());
+        String key = update.namespace() + "/" + name;
         try {
-            written = status.patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(update));
+            if (Boolean.valueOf(update.connected()).equals(connectedWritten.get(key))) {
+                statusOf(update.namespace(), name).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(update));
+                return;
+            }
+            Device edited = client.resources(Device.class)
+                    .inNamespace(update.namespace())
+                    .withName(name)
+                    .editStatus(device -> apply(device, update));
+            if (edited == null) {
+                throw new KubernetesClientException("not found", HttpURLConnection.HTTP_NOT_FOUND, null);
+            }
+            connectedWritten.put(key, update.connected());
         } catch (KubernetesClientException e) {
+            connectedWritten.remove(key);
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
                 gone.increment();
-                LOG.debug("twin of {}/{} dropped: the Device is gone", update.namespace(), update.device());
+                LOG.debug("twin of {}/{} dropped: the Device is gone", update.namespace(), name);
                 return;
             }
             throw e;
         }
-        String connected = connectedPatch(written, update);
-        if (connected != null) {
-            status.patch(PatchContext.of(PatchType.JSON), connected);
-        }
     }
 
     /** The Device's status subresource by name, for a PATCH without a GET before it. */
-    private EditReplacePatchable<Device> statusOf(TwinUpdate update) {
+    private EditReplacePatchable<Device> statusOf(String namespace, String name) {
         Device named = new Device();
-        named.setMetadata(new ObjectMetaBuilder()
-                .withNamespace(update.namespace())
-                .withName(names.nameOf(update.namespace(), update.device()))
-                .build());
+        named.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         return client.resources(Device.class)
-                .inNamespace(update.namespace())
+                .inNamespace(namespace)
                 .resource(named)
                 .subresource("status");
     }
 
-    /**
-     * A JSON patch (RFC 6902) of {@code written}'s conditions with {@code Connected} as {@code update} says, and its
-     * resource version, which makes the API server refuse it (409) when the Device changed since; null when
-     * {@code written} says so already. Not a merge patch: a list in one replaces the whole list on an API server, but
-     * fabric8's mock server appends to it.
-     */
-    static String connectedPatch(Device written, TwinUpdate update) {
-        DeviceStatus status = written.getStatus() == null ? new DeviceStatus() : written.getStatus();
+    /** The Device with this update's {@code lastSeen}, values and {@code Connected} condition; the rest as read. */
+    static Device apply(Device device, TwinUpdate update) {
+        DeviceStatus status = device.getStatus() == null ? new DeviceStatus() : device.getStatus();
+        if (update.lastSeen() != null) {
+            status.lastSeen = update.lastSeen().truncatedTo(ChronoUnit.SECONDS).toString();
+        }
+        Map<String, DeviceStatus.ReportedValue> reported =
+                new TreeMap<>(status.reported == null ? Map.of() : status.reported);
+        update.reported()
+                .forEach((property, reading) -> reported.put(
+                        property,
+                        new DeviceStatus.ReportedValue(
+                                reading.value(),
+                                reading.at().truncatedTo(ChronoUnit.MILLIS).toString())));
+        status.reported = reported;
         Condition.Status connected = update.connected() ? Condition.Status.TRUE : Condition.Status.FALSE;
         Condition previous = status.condition(CONNECTED).orElse(null);
-        if (previous != null && previous.status == connected) {
-            return null;
+        if (previous == null || previous.status != connected) {
+            Condition next =
+                    new Condition(CONNECTED, connected, update.connected() ? "Connected" : "Disconnected", null);
+            next.lastTransitionTime = (update.lastSeen() == null ? Instant.now() : update.lastSeen())
+                    .truncatedTo(ChronoUnit.SECONDS)
+                    .toString();
+            status.conditions = new ArrayList<>(status.conditions);
+            status.conditions.removeIf(c -> c.type.equals(CONNECTED));
+            status.conditions.add(next);
         }
-        Condition next = new Condition(CONNECTED, connected, update.connected() ? "Connected" : "Disconnected", null);
-        next.lastTransitionTime = (update.lastSeen() == null ? Instant.now() : update.lastSeen())
-                .truncatedTo(ChronoUnit.SECONDS)
-                .toString();
-        List<Condition> conditions = new ArrayList<>(status.conditions);
-        conditions.removeIf(c -> c.type.equals(CONNECTED));
-        conditions.add(next);
-        ArrayNode patch = JSON.createArrayNode();
-        patch.addObject()
-                .put("op", "replace")
-                .put("path", "/metadata/resourceVersion")
-                .put("value", written.getMetadata().getResourceVersion());
-        // add, not replace: a status the twin wrote first may have no condition list yet.
-        patch.addObject().put("op", "add").put("path", "/status/conditions").set("value", JSON.valueToTree(conditions));
-        return patch.toString();
+        device.setStatus(status);
+        return device;
     }
 
     /** {@code {"status":{"lastSeen":…,"reported":{"<name>":{"value":…,"lastUpdated":…}}}}}. */

@@ -61,7 +61,7 @@ class KubernetesTwinSinkTest {
     }
 
     @Test
-    void writesWithoutReadingAndKeepsTheOperatorsConditions() throws Exception {
+    void readsOnlyWhenConnectedChangesAndKeepsTheOperatorsConditions() throws Exception {
         Device device =
                 client.resource(Devices.mqtt("plant-1", "lathe-7", "gw-1")).create();
         DeviceStatus status = new DeviceStatus();
@@ -71,8 +71,9 @@ class KubernetesTwinSinkTest {
         requests();
 
         assertThat(sink.write(List.of(update(true, 21)))).isEmpty();
-        // The first: the values, then Connected from the answer's conditions. No GET.
-        assertThat(requests()).containsExactly("PATCH status", "PATCH status");
+        // The first since the operator started: read, then one write of the values and the whole condition list.
+        assertThat(requests()).containsExactly("GET", "PATCH status");
+        // Connected as written: the values alone, with no read.
         assertThat(sink.write(List.of(update(true, 22)))).isEmpty();
         assertThat(requests()).containsExactly("PATCH status");
 
@@ -87,7 +88,9 @@ class KubernetesTwinSinkTest {
         assertThat(written.getStatus().condition("Connected").orElseThrow().status)
                 .isEqualTo(Condition.Status.TRUE);
 
+        requests(); // the test's own reads
         assertThat(sink.write(List.of(update(false, 22)))).isEmpty();
+        assertThat(requests()).as("Connected changes: one read, one write").containsExactly("GET", "PATCH status");
         written = client.resources(Device.class)
                 .inNamespace("plant-1")
                 .withName("lathe-7")
