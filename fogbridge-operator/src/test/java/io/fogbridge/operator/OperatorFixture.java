@@ -12,6 +12,7 @@ import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,13 +65,24 @@ final class OperatorFixture {
      * (the mock has no server-side apply); nothing is in flight when a test ends, so no 10 s termination wait.
      */
     static Operator startOperator(KubernetesClient client, DeviceReconciler devices) {
+        return startWith(client, gatewayReconciler(), devices);
+    }
+
+    /** The Gateway reconciler the tests run: a test image, the default priority class, the system clock. */
+    static GatewayReconciler gatewayReconciler() {
+        return new GatewayReconciler(
+                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC());
+    }
+
+    /** The operator with exactly {@code reconcilers}, started (see {@link #startOperator(KubernetesClient, DeviceReconciler)}). */
+    static Operator startWith(KubernetesClient client, Reconciler<?>... reconcilers) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withCloseClientOnStop(false)
                 .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.register(devices);
+        for (Reconciler<?> reconciler : reconcilers) {
+            operator.register(reconciler);
+        }
         operator.start();
         return operator;
     }

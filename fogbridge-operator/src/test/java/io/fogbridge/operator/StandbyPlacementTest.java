@@ -10,23 +10,15 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.crd.Placement;
 import io.fogbridge.operator.model.Backup;
 import io.fogbridge.operator.model.GatewayModel;
-import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.model.StandbyPlacement;
-import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.javaoperatorsdk.operator.Operator;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -41,35 +33,15 @@ import org.junit.jupiter.api.Test;
 class StandbyPlacementTest {
 
     private static final String NS = "plant-1";
-    private static final java.util.logging.Logger MOCK_LOG =
-            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
     private static KubernetesMockServer server;
     private static KubernetesClient client;
     private static Operator operator;
 
     @BeforeAll
     static void startOperator() {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer();
         client = server.createClient();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(Gateway.GROUP)
-                .withVersion(Gateway.VERSION)
-                .withKind("Gateway")
-                .withPlural("gateways")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.start();
+        operator = OperatorFixture.startWith(client, OperatorFixture.gatewayReconciler());
     }
 
     @AfterAll

@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.certs.CertificateFactory;
 import io.fogbridge.operator.crd.DeviceCredentials;
 import io.fogbridge.operator.crd.Gateway;
@@ -24,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,38 +35,22 @@ import org.junit.jupiter.api.Test;
 class TenantCaSecretTest {
 
     private static final String NS = "plant-1";
-    private static final java.util.logging.Logger MOCK_LOG =
-            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
     private static KubernetesMockServer server;
     private static KubernetesClient client;
     private static Operator operator;
 
     @BeforeAll
     static void startOperator() {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer();
         client = server.createClient();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(Gateway.GROUP)
-                .withVersion(Gateway.VERSION)
-                .withKind("Gateway")
-                .withPlural("gateways")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"),
-                Clock.systemUTC(),
-                new OpsEndpointFigures(),
-                Duration.ofMinutes(10)));
-        operator.start();
+        // a 10-minute round: a renewed CA must come through the Secret informer, not the round
+        operator = OperatorFixture.startWith(
+                client,
+                new GatewayReconciler(
+                        new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"),
+                        Clock.systemUTC(),
+                        new OpsEndpointFigures(),
+                        Duration.ofMinutes(10)));
     }
 
     @AfterAll
