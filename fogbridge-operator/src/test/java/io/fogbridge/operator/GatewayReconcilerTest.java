@@ -14,18 +14,11 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.model.GatewayModel;
-import io.fogbridge.operator.model.OperatorDefaults;
-import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.javaoperatorsdk.operator.Operator;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -46,38 +39,16 @@ class GatewayReconcilerTest {
     private static final String NS = "plant-1";
 
     /** Held: java.util.logging keeps loggers weakly, and the mock server logs every request at INFO. */
-    private static final java.util.logging.Logger MOCK_LOG =
-            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
     private static KubernetesMockServer server;
+
     private static KubernetesClient client;
     private static Operator operator;
 
     @BeforeAll
     static void startOperator() {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer();
         client = server.createClient();
-        // What the mock needs of the CRD: the plural and the status subresource (loading the generated YAML through
-        // the generic client would first scan every model class, seconds on a busy machine; CrdTest checks the YAML).
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(Gateway.GROUP)
-                .withVersion(Gateway.VERSION)
-                .withKind("Gateway")
-                .withPlural("gateways")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                // Nothing is in flight when the tests end; the 10 s default only slows the build.
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.start();
+        operator = OperatorFixture.startWith(client, OperatorFixture.gatewayReconciler());
     }
 
     @AfterAll

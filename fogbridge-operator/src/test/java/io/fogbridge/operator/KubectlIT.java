@@ -14,14 +14,11 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fogbridge.operator.crd.Gateway;
-import io.fogbridge.operator.model.OperatorDefaults;
-import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.testkit.TestEnv;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,13 +88,7 @@ class KubectlIT {
                 .withScope("Namespaced")
                 .withStatusSubresource(true)
                 .build());
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withReconciliationTerminationTimeout(Duration.ofMillis(200)));
-        operator.register(new GatewayReconciler(
-                new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"), Clock.systemUTC()));
-        operator.start();
+        operator = OperatorFixture.startWith(client, OperatorFixture.gatewayReconciler());
     }
 
     @AfterAll
