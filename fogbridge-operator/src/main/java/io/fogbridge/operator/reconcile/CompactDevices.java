@@ -30,6 +30,14 @@ import java.util.function.UnaryOperator;
  */
 public class CompactDevices extends BasicItemStore<Device> {
 
+    /**
+     * Devices per page of the informers' initial LIST. Unpaged, the whole answer (10,000 Devices with the managed fields
+     * a real API server keeps) is deserialized before any item reaches this store, and that peak alone outgrew a 256 MiB
+     * container (BENCHMARKS.md, "Devices at 10,000: operator memory"); fabric8's reflector stores each page before it
+     * asks for the next. 500 is client-go's default page size.
+     */
+    public static final long LIST_PAGE = 500;
+
     private final SharedStrings strings;
 
     /** For JOSDK, which makes the Device reconciler's store from its class: the operator's shared table. */

@@ -56,7 +56,11 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(
         generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = DeviceEvents.class, itemStore = CompactDevices.class))
+        informer =
+                @Informer(
+                        onUpdateFilter = DeviceEvents.class,
+                        itemStore = CompactDevices.class,
+                        informerListLimit = CompactDevices.LIST_PAGE))
 public final class DeviceReconciler implements Reconciler<Device> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceReconciler.class);

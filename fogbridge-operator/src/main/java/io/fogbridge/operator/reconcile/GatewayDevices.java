@@ -52,6 +52,7 @@ final class GatewayDevices {
                         .withSecondaryToPrimaryMapper(device -> gatewaysOf(device, context))
                         .withOnUpdateFilter(GatewayDevices::rendersDifferently)
                         .withItemStore(new StrippedDevices())
+                        .withInformerListLimit(CompactDevices.LIST_PAGE)
                         .build(),
                 context);
         Map<String, Function<Device, List<String>>> indexers = Map.of(BY_TARGET, device -> List.of(target(device)));
