@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -37,6 +38,13 @@ public final class KafkaTwinConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTwinConsumer.class);
     static final Pattern TOPICS = Pattern.compile("fog\\.twin\\..+");
+    /**
+     * How long one round reads on before it writes: until the topics are read to their end, or this long. Writes are
+     * slower than updates come when many devices report (10,000 at 1 Hz against a few hundred status writes a second),
+     * and a round that wrote one poll's worth would fall behind for good, writing every stale update minutes late; a
+     * round that reads to the end writes each device's newest twin once, so the lag stays one round.
+     */
+    static final Duration CATCH_UP = Duration.ofSeconds(2);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final TwinSink sink;
@@ -89,21 +97,16 @@ public final class KafkaTwinConsumer implements AutoCloseable {
         try {
             while (!closed) {
                 Map<String, TwinUpdate> newest = new LinkedHashMap<>();
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    try {
-                        if (ProposalRecords.isProposal(record.value())) {
-                            discover(record.topic(), ProposalRecords.fromJson(record.value()));
-                            continue;
-                        }
-                        if (NewcomerRecords.isNewcomer(record.value())) {
-                            propose(NewcomerRecords.fromJson(record.value()));
-                            continue;
-                        }
-                        TwinUpdate update = TwinRecords.fromJson(record.value());
-                        newest.put(update.namespace() + "/" + update.device(), update);
-                    } catch (IOException e) {
-                        LOG.warn("{} offset {}: skipped: {}", record.topic(), record.offset(), e.getMessage());
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                long catchUpEnds = System.nanoTime() + CATCH_UP.toNanos();
+                while (!records.isEmpty()) {
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        take(record, newest);
                     }
+                    if (System.nanoTime() >= catchUpEnds) {
+                        break;
+                    }
+                    records = consumer.poll(Duration.ofMillis(50));
                 }
                 if (!newest.isEmpty()) {
                     List<TwinUpdate> failed = sink.write(new ArrayList<>(newest.values()));
@@ -119,6 +122,25 @@ public final class KafkaTwinConsumer implements AutoCloseable {
             LOG.error("twin consumer stopped", e);
         } finally {
             consumer.close();
+        }
+    }
+
+    /** A proposal or a newcomer is handed on at once; a twin update replaces the device's older one in {@code newest}. */
+    private void take(ConsumerRecord<String, byte[]> record, Map<String, TwinUpdate> newest) {
+        try {
+            if (ProposalRecords.isProposal(record.value())) {
+                discover(record.topic(), ProposalRecords.fromJson(record.value()));
+                return;
+            }
+            if (NewcomerRecords.isNewcomer(record.value())) {
+                propose(NewcomerRecords.fromJson(record.value()));
+                return;
+            }
+            // Each update carries every property's latest value, so the newest one alone is the twin.
+            TwinUpdate update = TwinRecords.fromJson(record.value());
+            newest.put(update.namespace() + "/" + update.device(), update);
+        } catch (IOException e) {
+            LOG.warn("{} offset {}: skipped: {}", record.topic(), record.offset(), e.getMessage());
         }
     }
 
