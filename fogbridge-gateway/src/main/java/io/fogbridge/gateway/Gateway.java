@@ -117,11 +117,19 @@ public final class Gateway implements AutoCloseable {
         // The broker's start is most of the gateway's (its own class loading and wiring, on threads of its own);
         // the steps below need only the bus built, not listening, so they run meanwhile.
         Future<Void> busStarted = startInBackground("mqtt", timeline, () -> bus.start(front.uplink()));
-        timeline.time("meters", () -> {
-            bindProcessMeters();
-            return null;
-        });
-        OpsServer preparedOps = timeline.time("ops-prepare", () -> OpsEndpoints.prepare(this, opsToken, stages));
+        OpsServer preparedOps;
+        try {
+            timeline.time("meters", () -> {
+                bindProcessMeters();
+                return null;
+            });
+            preparedOps = timeline.time("ops-prepare", () -> OpsEndpoints.prepare(this, opsToken, stages));
+        } catch (Exception | Error e) {
+            // The broker may still be starting: let it finish first, or the close that follows this failure would
+            // find it not yet listening, and it would go on to bind its port with no one left to close it.
+            awaitQuietly(busStarted);
+            throw e;
+        }
         awaitStarted(busStarted);
         OnboardingStage.start(config, bus.devices(), dataDir, clock, registry, stages);
         CommandPath.Started commandPath =
@@ -170,6 +178,17 @@ public final class Gateway implements AutoCloseable {
                 case Error error -> throw error;
                 default -> throw e;
             }
+        }
+    }
+
+    /** Waits for {@code started} to end, whatever its outcome: the failure being handled is the one to report. */
+    private static void awaitQuietly(Future<Void> started) {
+        try {
+            started.get();
+        } catch (ExecutionException ignored) {
+            // its own failure, second to the one being thrown
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
