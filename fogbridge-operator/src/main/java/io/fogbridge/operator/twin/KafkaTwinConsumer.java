@@ -42,9 +42,11 @@ public final class KafkaTwinConsumer implements AutoCloseable {
      * How long one round reads on before it writes: until the topics are read to their end, or this long. Writes are
      * slower than updates come when many devices report (10,000 at 1 Hz against a few hundred status writes a second),
      * and a round that wrote one poll's worth would fall behind for good, writing every stale update minutes late; a
-     * round that reads to the end writes each device's newest twin once, so the lag stays one round.
+     * round that reads to the end writes each device's newest twin once, so the lag stays one round. At 10,000 devices a
+     * round's backlog is some 50,000 records, which 2 s of reading did not cover (the drain took three rounds,
+     * BENCHMARKS.md); 10 s delays a round's writes by at most that.
      */
-    static final Duration CATCH_UP = Duration.ofSeconds(2);
+    static final Duration CATCH_UP = Duration.ofSeconds(10);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final TwinSink sink;
