@@ -194,7 +194,7 @@ final class DeviceHttpHandler {
         headers.put("Content-Type", command.contentType() != null ? command.contentType() : "application/octet-stream");
         boolean written;
         try {
-            written = exchange.respond(200, command.payload()).join();
+            written = exchange.respondAfterPendingReads(200, command.payload()).join();
         } catch (RuntimeException e) {
             written = false;
         }

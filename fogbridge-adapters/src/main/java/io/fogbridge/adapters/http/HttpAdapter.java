@@ -104,6 +104,11 @@ public final class HttpAdapter implements ProtocolAdapter {
         return "http";
     }
 
+    /** The event loops of the connections, for tests that must hold them busy; null before {@link #start}. */
+    synchronized EventLoopGroup eventLoops() {
+        return loops;
+    }
+
     @Override
     public synchronized void start(Uplink uplink) throws Exception {
         executor = Executors.newVirtualThreadPerTaskExecutor();

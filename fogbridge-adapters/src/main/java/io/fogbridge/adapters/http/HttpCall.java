@@ -3,6 +3,7 @@ package io.fogbridge.adapters.http;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -153,9 +156,44 @@ final class HttpCall {
      * @throws IllegalStateException when the call was answered already
      */
     CompletableFuture<Boolean> respond(int status, byte[] content) {
+        claim();
+        return write(status, content);
+    }
+
+    /**
+     * Like {@link #respond}, for an answer a client that is gone must never be said to have got (a command): the
+     * write waits for the event loop's next read of its connections, so a hang-up that had reached this host before
+     * the answer was ready closes the connection first and the answer is not written.
+     *
+     * <p>Why a task scheduled from the loop: Netty runs a task handed to the loop from another thread in the batch it
+     * is running, possibly before it reads the sockets again; a task the loop schedules for itself is taken only at
+     * the start of the next batch, after the loop has selected and read its ready connections. Without it a command
+     * handed over while the loop was busy went out to a connection whose FIN was waiting to be read, and counted as
+     * delivered ({@code HttpLongPollIT}, found in CI).
+     */
+    CompletableFuture<Boolean> respondAfterPendingReads(int status, byte[] content) {
+        claim();
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        EventLoop loop = channel.eventLoop();
+        try {
+            loop.execute(() -> loop.schedule(
+                    () -> write(status, content).whenComplete((ok, failure) -> written.complete(ok != null && ok)),
+                    0,
+                    TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException e) { // the adapter is closing: its connections are going
+            written.complete(false);
+            answered.complete(null);
+        }
+        return written;
+    }
+
+    private void claim() {
         if (!responded.compareAndSet(false, true)) {
             throw new IllegalStateException("answered already");
         }
+    }
+
+    private CompletableFuture<Boolean> write(int status, byte[] content) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(content));
         HttpHeaders headers = response.headers();
