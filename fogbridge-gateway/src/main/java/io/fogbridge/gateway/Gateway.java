@@ -256,6 +256,7 @@ public final class Gateway implements AutoCloseable {
         DiscoveryStage running = discovery;
         discovery = null;
         if (running != null) {
+            stages.forget(running); // or each live change would leave one more closed stage for shutdown to close
             try {
                 running.close();
             } catch (InterruptedException e) {

@@ -25,6 +25,11 @@ final class StartedStages {
         return stage;
     }
 
+    /** Forgets {@code stage}, which its owner closed itself (a stage replaced by a live change). */
+    void forget(AutoCloseable stage) {
+        started.remove(stage);
+    }
+
     /** Closes every stage, newest first; a stage that fails to close is logged and the rest still close. */
     void closeAll() {
         while (!started.isEmpty()) {

@@ -20,6 +20,7 @@ import io.fogbridge.operator.crd.ModbusDeviceSpec;
 import io.fogbridge.operator.crd.OpcUaDeviceSpec;
 import io.fogbridge.operator.twin.DiscoveryProposals;
 import io.fogbridge.operator.twin.KafkaTwinConsumer;
+import io.fogbridge.operator.twin.TwinGroup;
 import io.fogbridge.testkit.PymodbusPeer;
 import io.fogbridge.testkit.TestEnv;
 import io.javaoperatorsdk.operator.Operator;
@@ -41,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -329,25 +329,12 @@ class DeviceDiscoveryIT {
                         new StringSerializer(),
                         new ByteArraySerializer())) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> admin
-                    .describeConsumerGroups(List.of("fogbridge-operator-twin"))
-                    .all()
-                    .get()
-                    .get("fogbridge-operator-twin")
-                    .members()
-                    .stream()
-                    .anyMatch(m -> m.assignment().topicPartitions().contains(partition)));
+            TwinGroup.awaitAssigned(admin, partition);
             ProposalRecords.Report report =
                     new ProposalRecords.Report(NS + ".lathe", "acme", "plc-scan", java.time.Instant.now(), device);
             producer.send(new ProducerRecord<>(topic, ProposalRecords.key(device), ProposalRecords.toJson(report)))
                     .get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("fogbridge-operator-twin")
-                        .partitionsToOffsetAndMetadata()
-                        .get()
-                        .get(partition);
-                return committed != null && committed.offset() >= 1;
-            });
+            TwinGroup.awaitCommitted(admin, partition, 1);
         }
     }
 

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaTwinConsumer implements AutoCloseable {
 
+    /** The consumer group every operator replica joins: one of them reads a twin topic's partition. */
+    public static final String GROUP = "fogbridge-operator-twin";
+
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTwinConsumer.class);
     static final Pattern TOPICS = Pattern.compile("fog\\.twin\\..+");
     /**
@@ -69,7 +72,7 @@ public final class KafkaTwinConsumer implements AutoCloseable {
         this.newcomers = newcomers;
         Map<String, Object> props = new HashMap<>(extra);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "fogbridge-operator-twin");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         // New tenants' topics are found within seconds, not the default five minutes.

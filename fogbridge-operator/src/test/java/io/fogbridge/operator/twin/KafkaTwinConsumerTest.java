@@ -68,14 +68,7 @@ class KafkaTwinConsumerTest {
                     .get();
             try (KafkaTwinConsumer consumer = new KafkaTwinConsumer(kafka.bootstrapServers(), Map.of(), slow).start()) {
                 TopicPartition partition = new TopicPartition("fog.twin.acme", 0);
-                await().atMost(Duration.ofSeconds(30)).until(() -> admin
-                        .describeConsumerGroups(List.of("fogbridge-operator-twin"))
-                        .all()
-                        .get()
-                        .get("fogbridge-operator-twin")
-                        .members()
-                        .stream()
-                        .anyMatch(m -> m.assignment().topicPartitions().contains(partition)));
+                TwinGroup.awaitAssigned(admin, partition);
 
                 send(producer, "lathe-1", 0).get();
                 assertThat(firstWriteHeld.await(30, TimeUnit.SECONDS)).isTrue();
