@@ -10,11 +10,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.gateway.Gateway;
 import io.fogbridge.gateway.config.ConfigLoader;
 import io.fogbridge.localkafka.KafkaBroker;
@@ -34,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,19 +57,8 @@ class GatewayFiguresIT {
 
     @Test
     void connectedDevicesAndTheSpoolReachStatusAndASteadyGatewayCausesNoWrites() throws Exception {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        KubernetesMockServer server = OperatorFixture.mockServer();
         KubernetesClient client = server.createClient();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(io.fogbridge.operator.crd.Gateway.GROUP)
-                .withVersion(io.fogbridge.operator.crd.Gateway.VERSION)
-                .withKind("Gateway")
-                .withPlural("gateways")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
         AtomicInteger opsPort = new AtomicInteger();
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withUseSSAToPatchPrimaryResource(false)

@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fogbridge.operator.crd.Gateway;
@@ -21,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,19 +71,8 @@ class KubectlIT {
 
     @BeforeAll
     static void startOperator() {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new DiscoveringCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer(new DiscoveringCrudDispatcher());
         client = server.createClient();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(Gateway.GROUP)
-                .withVersion(Gateway.VERSION)
-                .withKind("Gateway")
-                .withPlural("gateways")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
         operator = OperatorFixture.startWith(client, OperatorFixture.gatewayReconciler());
     }
 

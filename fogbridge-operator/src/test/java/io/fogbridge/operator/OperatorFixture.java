@@ -29,7 +29,7 @@ import java.util.Map;
  * be installed here) knowing the Gateway and Device resources, the operator on it, and the kubelet's part of mounting
  * a Gateway's devices Secret. The assertions stay in the tests.
  */
-final class OperatorFixture {
+public final class OperatorFixture {
 
     /** Held: java.util.logging keeps loggers weakly, and the mock server logs every request at INFO. */
     private static final java.util.logging.Logger MOCK_LOG =
@@ -42,10 +42,15 @@ final class OperatorFixture {
      * generated CRDs through the generic client would first scan every model class, seconds on a busy machine;
      * the CRD tests check the YAML).
      */
-    static KubernetesMockServer mockServer() {
+    public static KubernetesMockServer mockServer() {
+        return mockServer(new KubernetesCrudDispatcher());
+    }
+
+    /** {@link #mockServer()} with a dispatcher of the test's own. */
+    public static KubernetesMockServer mockServer(KubernetesCrudDispatcher dispatcher) {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init();
         for (String kind : new String[] {"Gateway", "Device"}) {
             server.expectCustomResource(new CustomResourceDefinitionContext.Builder()

@@ -3,15 +3,12 @@ package io.fogbridge.operator.twin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.api.discovery.ProposedDevice;
 import io.fogbridge.gateway.discovery.DeviceProposal;
 import io.fogbridge.gateway.discovery.ProposalRecords;
 import io.fogbridge.operator.Gateways;
+import io.fogbridge.operator.OperatorFixture;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceSpec;
 import io.fogbridge.operator.crd.DiscoverySpec;
@@ -19,7 +16,6 @@ import io.fogbridge.operator.crd.Gateway;
 import io.fogbridge.operator.model.GatewayConfigRenderer;
 import io.fogbridge.operator.model.PodPaths;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -57,21 +53,8 @@ class DiscoveryProposalsTest {
 
     @BeforeEach
     void start() {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer();
         client = server.createClient();
-        for (String kind : new String[] {"Gateway", "Device"}) {
-            server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                    .withGroup(Gateway.GROUP)
-                    .withVersion(Gateway.VERSION)
-                    .withKind(kind)
-                    .withPlural(kind.toLowerCase() + "s")
-                    .withScope("Namespaced")
-                    .withStatusSubresource(true)
-                    .build());
-        }
         client.resource(scanning(Gateways.lathe(NS, "lathe"))).create();
         client.resource(Gateways.lathe(NS, "press")).create(); // no spec.discovery
         proposals = new DiscoveryProposals(client);

@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.gateway.twin.TwinUpdate;
 import io.fogbridge.operator.Devices;
+import io.fogbridge.operator.OperatorFixture;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceStatus;
-import io.fogbridge.operator.crd.Gateway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,19 +31,8 @@ class KubernetesTwinSinkTest {
 
     @BeforeEach
     void start() {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer();
         client = server.createClient();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(Gateway.GROUP)
-                .withVersion(Gateway.VERSION)
-                .withKind("Device")
-                .withPlural("devices")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
         registry = new SimpleMeterRegistry();
         sink = new KubernetesTwinSink(client, registry, DeviceNames.BY_NAME);
     }

@@ -5,21 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.gateway.twin.TwinProperties;
 import io.fogbridge.gateway.twin.TwinReporter;
 import io.fogbridge.operator.Devices;
+import io.fogbridge.operator.OperatorFixture;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceProperty;
-import io.fogbridge.operator.crd.Gateway;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,19 +41,8 @@ class TwinReporterTest {
 
     @BeforeAll
     static void startServer() {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = OperatorFixture.mockServer();
         client = server.createClient();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(Gateway.GROUP)
-                .withVersion(Gateway.VERSION)
-                .withKind("Device")
-                .withPlural("devices")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
     }
 
     @AfterAll
