@@ -10,7 +10,8 @@
 # Device changes, then S seconds of every Device reporting at 1 Hz through the Kafka twin path; the operator runs in a
 # process of its own (JVM options: OPERATOR_JVM, default -XX:MaxRAM=256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError:
 # the heap and the collector the JVM picks in a container with the chart's 256 MiB memory limit, which is not a
-# "server-class machine"). The mock API server is fabric8's, with its objects indexed by name (IndexedCrudDispatcher):
+# "server-class machine"; with -XX:NativeMemoryTracking=summary among them the bench prints the operator's native memory
+# by category after the cold start and after the status load). The mock API server is fabric8's, with its objects indexed by name (IndexedCrudDispatcher):
 # the stock one scans every stored object for each request and does 4-6 requests/s with 10,000 Devices stored.
 #   bench/operator-bench.sh devices [gateways=100] [devices-per-gateway=100] [changes=5] [status-seconds=60]
 # What one request costs the mock API server, stock against indexed, with N Devices stored (kinds run in the order given,

@@ -372,6 +372,44 @@ public final class DeviceBench {
                 cold.values().stream().mapToInt(Integer::intValue).sum(), cold);
         System.out.printf(
                 "cold: operator %s rss_mib=%d peak_rss_mib=%d%n", operatorHeap(), after.rssMiB(), after.hwmMiB());
+        nativeMemory("cold");
+    }
+
+    /**
+     * The operator's native memory summary (committed MiB by category), when its JVM tracks it
+     * ({@code OPERATOR_JVM} with {@code -XX:NativeMemoryTracking=summary}); nothing otherwise.
+     */
+    private void nativeMemory(String phase) throws Exception {
+        if (!System.getProperty("bench.operatorJvm", "").contains("NativeMemoryTracking")) {
+            return;
+        }
+        Process jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(operator.pid()),
+                        "VM.native_memory",
+                        "summary",
+                        "scale=MB")
+                .redirectErrorStream(true)
+                .start();
+        String summary = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        StringBuilder line = new StringBuilder();
+        var committed = java.util.regex.Pattern.compile("^-\\s*(.+?) \\(reserved=\\d+MB, committed=(\\d+)MB\\)");
+        var total = java.util.regex.Pattern.compile("^Total: reserved=\\d+MB, committed=(\\d+)MB");
+        for (String text : summary.split("\n")) {
+            var t = total.matcher(text.strip());
+            if (t.find()) {
+                line.append(" total=").append(t.group(1));
+            }
+            var m = committed.matcher(text.strip());
+            if (m.find() && !m.group(2).equals("0")) {
+                line.append(' ')
+                        .append(m.group(1).strip().replace(' ', '_'))
+                        .append('=')
+                        .append(m.group(2));
+            }
+        }
+        System.out.printf("%s: operator native_memory_committed_mib%s%n", phase, line);
     }
 
     /** Between the phases: what the operator spends when nothing changes (its periodic Gateway reconciles). */
@@ -531,6 +569,7 @@ public final class DeviceBench {
                     window[1].rssMiB(),
                     window[1].hwmMiB());
             System.out.printf("status: requests_by_method_and_kind=%s%n", byKind);
+            nativeMemory("status");
             // The load stops: how long the operator goes on writing what it had not caught up with.
             long stop = System.nanoTime();
             long lastWrite = stop;

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * checked against the store; if it is not there (a change in the stock dispatcher's key rules), the index is rebuilt
  * from the store and the rebuild counted ({@link #rebuilds()}), so the index can be slow but never wrong.
  *
+ * <p>Lists are also paged as an API server pages them ({@link ListPages}); the stock store answers every list whole.
+ *
  * <p>Thread-safety: the index's reads and writes hold its own lock, and a write holds it across the stock store's
  * change, so a GET never sees an object between its old and new key.
  */
@@ -45,6 +47,8 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
 
     private final AtomicInteger rebuilds = new AtomicInteger();
+
+    private final ListPages pages = new ListPages();
 
     /** How often the index had to be rebuilt from the store (0 unless the stock key rules changed). */
     int rebuilds() {
@@ -71,8 +75,11 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse handleGet(String path) {
         AttributeSet query = attributeExtractor.fromPath(path);
-        if (path.contains("watch=true") || nameOf(query) == null) {
+        if (path.contains("watch=true")) {
             return super.handleGet(path);
+        }
+        if (nameOf(query) == null) {
+            return pages.list(path, super::handleGet);
         }
         Map.Entry<AttributeSet, String> found = findResource(query);
         return found == null

@@ -1,10 +1,13 @@
 package io.fogbridge.operator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -37,6 +40,61 @@ class IndexedCrudDispatcherTest {
         assertThat(withIndex).containsExactlyElementsOf(stock);
         assertThat(stock).anyMatch(answer -> answer.contains("\"generation\":2"));
         assertThat(indexed.rebuilds()).isZero();
+    }
+
+    /** A list with a limit comes in pages of one snapshot, as from an API server; a spent token is 410 Gone. */
+    @Test
+    void pagesAListAsAnApiServerDoes() {
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new IndexedCrudDispatcher(), false);
+        server.init();
+        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                .withGroup(Gateway.GROUP)
+                .withVersion(Gateway.VERSION)
+                .withKind("Device")
+                .withPlural("devices")
+                .withScope("Namespaced")
+                .withStatusSubresource(true)
+                .build());
+        try (KubernetesClient client = server.createClient()) {
+            for (int i = 1; i <= 5; i++) {
+                client.resource(Devices.modbus("a", "d-" + i, "gw", "10.0.0.1", 502))
+                        .create();
+            }
+            var devices = client.resources(Device.class).inNamespace("a");
+            var first = devices.list(new ListOptionsBuilder().withLimit(2L).build());
+            // created after the first page: not in this listing's snapshot
+            client.resource(Devices.modbus("a", "d-6", "gw", "10.0.0.1", 502)).create();
+            List<String> names = new ArrayList<>();
+            List<Long> remaining = new ArrayList<>();
+            var page = first;
+            String spent = null;
+            while (true) {
+                page.getItems().forEach(d -> names.add(d.getMetadata().getName()));
+                remaining.add(page.getMetadata().getRemainingItemCount());
+                String token = page.getMetadata().getContinue();
+                if (token == null || token.isEmpty()) {
+                    break;
+                }
+                spent = token;
+                page = devices.list(new ListOptionsBuilder()
+                        .withLimit(2L)
+                        .withContinue(token)
+                        .build());
+            }
+            assertThat(names).containsExactly("d-1", "d-2", "d-3", "d-4", "d-5");
+            assertThat(remaining).containsExactly(3L, 1L, null);
+            String again = spent;
+            assertThatThrownBy(() -> devices.list(new ListOptionsBuilder()
+                            .withLimit(2L)
+                            .withContinue(again)
+                            .build()))
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode())
+                            .isEqualTo(410));
+            assertThat(devices.list().getItems()).as("no limit: the whole list").hasSize(6);
+        } finally {
+            server.destroy();
+        }
     }
 
     /** The same requests against a fresh server on {@code store}; each answer with its server-made ids left out. */
