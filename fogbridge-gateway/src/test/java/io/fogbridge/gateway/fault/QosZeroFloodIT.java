@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * room; and the embedded broker (HiveMQ CE) queues, without a bound, every PUBLISH it read for the uplink interceptor,
  * so a flooder faster than the interceptor filled the heap even after the spool dropped at once (measured: 17,568
  * queued publishes, 85 MB of live heap, three seconds into the flood; on a loaded CI box that was the child's death).
- * Proves: the gateway stays alive and answers {@code /readyz}; RSS grows by less than 96 MB (the heap may grow to its
- * 128 MiB); the QoS 1
+ * Proves: the gateway stays alive and answers {@code /readyz}; RSS grows by less than 64 MB outside the heap (the
+ * heap is touched whole at start, so its own growth to 128 MiB does not count); the QoS 1
  * device is acknowledged all through the flood (no failure, never 5 s without an acknowledgement); the QoS 0 records
  * that found the spool full or the broker's queue over its bound are dropped and counted; once Kafka is back
  * everything the spool kept reaches Kafka.
@@ -53,7 +53,9 @@ class QosZeroFloodIT {
     private static final Duration FLOOD_MIN = Duration.ofSeconds(5);
     private static final Duration FLOOD_MAX = Duration.ofSeconds(30);
     private static final Duration LONGEST_SILENCE = Duration.ofSeconds(5);
-    private static final long RSS_GROWTH_LIMIT = 96L << 20;
+    /** Outside the heap (which is touched whole at start): measured +33.7 MB. */
+    private static final long RSS_GROWTH_LIMIT = 64L << 20;
+
     private static final int PAYLOAD = 4096;
     private static final String TOPIC = "fog.telemetry.t1";
 
@@ -82,7 +84,12 @@ class QosZeroFloodIT {
                             "spool: {maxBytes: 16MiB, fsync: group, whenFull: drop-oldest, segmentBytes: 4MiB}",
                             "http: {host: 127.0.0.1, port: " + httpPort + "}",
                             ""));
-            try (GatewayProcess gateway = GatewayProcess.startWithHeap(config, "128m");
+            // The whole heap touched at start (AlwaysPreTouch): what RSS gains during the flood is outside the heap,
+            // which -Xmx and ExitOnOutOfMemoryError bound already. Without it the first touch of the heap's own pages
+            // (up to 128 MiB) counted as growth, and one CI run measured 107.6 MB.
+            try (GatewayProcess gateway = GatewayProcess.start(
+                            config,
+                            List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError"));
                     SequencedDevice device = new SequencedDevice("t1", "dev-good", mqttPort, Duration.ofMillis(100))) {
                 gateway.awaitReady(START_TIMEOUT);
                 device.start();
@@ -129,7 +136,7 @@ class QosZeroFloodIT {
                         .as("QoS 0 at a full spool is dropped and counted")
                         .isPositive();
                 assertThat(flood.rssMax - rssBefore)
-                        .as("RSS growth during the flood (before %d MB)", ProcessMemory.mb(rssBefore))
+                        .as("RSS growth during the flood (before %s)", ProcessMemory.mb(rssBefore))
                         .isLessThan(RSS_GROWTH_LIMIT);
                 assertThat(device.failures())
                         .as("the QoS 1 device's failures (last: %s)", device.lastFailure())
