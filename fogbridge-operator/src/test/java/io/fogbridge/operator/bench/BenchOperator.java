@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fogbridge.operator.OperatorMain;
 import io.fogbridge.operator.model.OperatorDefaults;
 import io.fogbridge.operator.reconcile.DeviceReconciler;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
@@ -41,6 +42,8 @@ public final class BenchOperator {
         KubernetesClient client =
                 new KubernetesClientBuilder().withConfig(config).build();
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
+                .withConcurrentReconciliationThreads(
+                        Integer.getInteger("bench.reconcileThreads", OperatorMain.RECONCILE_THREADS))
                 .withUseSSAToPatchPrimaryResource(false)
                 .withCloseClientOnStop(false));
         operator.register(new GatewayReconciler(

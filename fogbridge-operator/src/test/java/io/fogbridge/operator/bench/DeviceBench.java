@@ -206,7 +206,8 @@ public final class DeviceBench {
                 gateways, gateways * perGateway, (System.nanoTime() - start) / 1_000_000);
     }
 
-    private static Device device(int g, int d) {
+    /** The bench's Device {@code d} of Gateway {@code g}: Modbus or MQTT, as the mix of the bench has them. */
+    public static Device device(int g, int d) {
         String ns = namespace(g);
         String gw = gatewayName(g);
         String name = deviceName(g, d);
