@@ -8,21 +8,17 @@ import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fogbridge.operator.Devices;
+import io.fogbridge.operator.OperatorFixture;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.Device;
 import io.fogbridge.operator.crd.DeviceStatus;
-import io.fogbridge.operator.crd.Gateway;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -45,17 +41,7 @@ class IndexedCrudDispatcherTest {
     /** A list with a limit comes in pages of one snapshot, as from an API server; a spent token is 410 Gone. */
     @Test
     void pagesAListAsAnApiServerDoes() {
-        KubernetesMockServer server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new IndexedCrudDispatcher(), false);
-        server.init();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(Gateway.GROUP)
-                .withVersion(Gateway.VERSION)
-                .withKind("Device")
-                .withPlural("devices")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
+        KubernetesMockServer server = OperatorFixture.mockServer(new IndexedCrudDispatcher());
         try (KubernetesClient client = server.createClient()) {
             for (int i = 1; i <= 5; i++) {
                 client.resource(Devices.modbus("a", "d-" + i, "gw", "10.0.0.1", 502))
@@ -99,17 +85,7 @@ class IndexedCrudDispatcherTest {
 
     /** The same requests against a fresh server on {@code store}; each answer with its server-made ids left out. */
     private static List<String> run(KubernetesCrudDispatcher store) {
-        KubernetesMockServer server =
-                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
-        server.init();
-        server.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withGroup(Gateway.GROUP)
-                .withVersion(Gateway.VERSION)
-                .withKind("Device")
-                .withPlural("devices")
-                .withScope("Namespaced")
-                .withStatusSubresource(true)
-                .build());
+        KubernetesMockServer server = OperatorFixture.mockServer(store);
         List<String> answers = new ArrayList<>();
         try (KubernetesClient client = server.createClient()) {
             Function<String, Device> get = name -> client.resources(Device.class)
