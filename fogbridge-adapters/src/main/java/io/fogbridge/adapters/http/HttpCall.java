@@ -174,17 +174,32 @@ final class HttpCall {
     CompletableFuture<Boolean> respondAfterPendingReads(int status, byte[] content) {
         claim();
         CompletableFuture<Boolean> written = new CompletableFuture<>();
+        Runnable writeNow =
+                () -> write(status, content).whenComplete((ok, failure) -> written.complete(ok != null && ok));
         EventLoop loop = channel.eventLoop();
+        // The adapter closing shuts the loop down: the task is refused, or cancelled with the loop's other scheduled
+        // ones. Either way nothing was written, and the caller must hear so (it waits for the answer).
         try {
-            loop.execute(() -> loop.schedule(
-                    () -> write(status, content).whenComplete((ok, failure) -> written.complete(ok != null && ok)),
-                    0,
-                    TimeUnit.NANOSECONDS));
-        } catch (RejectedExecutionException e) { // the adapter is closing: its connections are going
-            written.complete(false);
-            answered.complete(null);
+            loop.execute(() -> {
+                try {
+                    loop.schedule(writeNow, 0, TimeUnit.NANOSECONDS).addListener(scheduled -> {
+                        if (scheduled.isCancelled()) {
+                            notWritten(written);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    notWritten(written);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            notWritten(written);
         }
         return written;
+    }
+
+    private void notWritten(CompletableFuture<Boolean> written) {
+        written.complete(false);
+        answered.complete(null);
     }
 
     private void claim() {

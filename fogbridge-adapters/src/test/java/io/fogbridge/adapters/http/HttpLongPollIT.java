@@ -145,47 +145,20 @@ class HttpLongPollIT {
     @Test
     void aCommandHandedOverBeforeTheLoopReadTheHangUpIsNotDelivered() throws Exception {
         HandInbox hand = new HandInbox();
-        HttpAdapter raced = new HttpAdapter(
-                new HttpAdapterOptions(
-                        "127.0.0.1", 0, 1024, Duration.ofSeconds(5), Duration.ofSeconds(60), false, null, false),
-                TestDevices.registry(),
-                hand,
-                null);
-        raced.start(new TestDevices.RecordingUplink());
+        HttpAdapter raced = handAdapter(hand);
         try {
             for (int round = 0; round < 5; round++) {
-                Socket client = new Socket("127.0.0.1", raced.port());
-                String auth = java.util.Base64.getEncoder()
-                        .encodeToString("sensor-1@acme:s3cret".getBytes(StandardCharsets.UTF_8));
-                client.getOutputStream()
-                        .write(("POST /telemetry?ttd=30 HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + auth
-                                        + "\r\nContent-Length: 2\r\n\r\n{}")
-                                .getBytes(StandardCharsets.US_ASCII));
+                Socket client = startPoll(raced.port());
                 CompletableFuture<Optional<Command>> wait = hand.waits.poll(10, TimeUnit.SECONDS);
                 assertThat(wait).as("the poll waits for a command").isNotNull();
 
-                CountDownLatch release = new CountDownLatch(1);
-                List<SingleThreadEventExecutor> loops = new ArrayList<>();
-                raced.eventLoops().forEach(loop -> {
-                    loops.add((SingleThreadEventExecutor) loop);
-                    loop.execute(() -> {
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
-                });
-                await().atMost(Duration.ofSeconds(5))
-                        .until(() -> loops.stream().allMatch(loop -> loop.pendingTasks() == 0));
+                BusyLoops busy = BusyLoops.hold(raced);
                 client.close(); // the FIN is in the gateway's socket now; no loop is free to read it
                 String id = "raced-" + round;
-                Command command = TestDevices.command("sensor-1", "setValve", id, "{}");
-                assertThat(wait.complete(Optional.of(command))).isTrue();
-                // the answer is handed to a loop (as a task) before the loops go on
-                await().atMost(Duration.ofSeconds(5))
-                        .until(() -> loops.stream().anyMatch(loop -> loop.pendingTasks() > 0));
-                release.countDown();
+                assertThat(wait.complete(Optional.of(TestDevices.command("sensor-1", "setValve", id, "{}"))))
+                        .isTrue();
+                busy.awaitQueuedAnswer();
+                busy.release();
 
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hand.notDelivered)
                         .extracting(Command::correlationId)
@@ -196,6 +169,59 @@ class HttpLongPollIT {
             }
         } finally {
             raced.close();
+        }
+    }
+
+    private static HttpAdapter handAdapter(HandInbox hand) throws Exception {
+        HttpAdapter adapter = new HttpAdapter(
+                new HttpAdapterOptions(
+                        "127.0.0.1", 0, 1024, Duration.ofSeconds(5), Duration.ofSeconds(60), false, null, false),
+                TestDevices.registry(),
+                hand,
+                null);
+        adapter.start(new TestDevices.RecordingUplink());
+        return adapter;
+    }
+
+    /** A raw connection with one long poll of sensor-1 sent on it. */
+    private static Socket startPoll(int port) throws Exception {
+        Socket client = new Socket("127.0.0.1", port);
+        String auth =
+                java.util.Base64.getEncoder().encodeToString("sensor-1@acme:s3cret".getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream()
+                .write(("POST /telemetry?ttd=30 HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + auth
+                                + "\r\nContent-Length: 2\r\n\r\n{}")
+                        .getBytes(StandardCharsets.US_ASCII));
+        return client;
+    }
+
+    /** Every event loop of an adapter held in a task of the test's, until {@link #release}. */
+    private record BusyLoops(List<SingleThreadEventExecutor> loops, CountDownLatch latch) {
+
+        static BusyLoops hold(HttpAdapter adapter) {
+            BusyLoops busy = new BusyLoops(new ArrayList<>(), new CountDownLatch(1));
+            adapter.eventLoops().forEach(loop -> {
+                busy.loops.add((SingleThreadEventExecutor) loop);
+                loop.execute(() -> {
+                    try {
+                        busy.latch.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            });
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> busy.loops.stream().allMatch(loop -> loop.pendingTasks() == 0));
+            return busy;
+        }
+
+        /** Until the request's answer is handed to a loop, as a task. */
+        void awaitQueuedAnswer() {
+            await().atMost(Duration.ofSeconds(5)).until(() -> loops.stream().anyMatch(loop -> loop.pendingTasks() > 0));
+        }
+
+        void release() {
+            latch.countDown();
         }
     }
 
