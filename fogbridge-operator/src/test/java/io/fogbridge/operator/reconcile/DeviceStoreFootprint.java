@@ -1,6 +1,7 @@
 package io.fogbridge.operator.reconcile;
 
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fogbridge.operator.bench.DeviceBench;
 import io.fogbridge.operator.crd.Condition;
@@ -31,23 +32,9 @@ public final class DeviceStoreFootprint {
             json.add(Serialization.asJson(reporting(DeviceBench.device(i / 100, i % 100), i)));
         }
         long base = liveHeap();
-        CompactDevices full = new CompactDevices();
-        for (String text : json) {
-            Device device = Serialization.unmarshal(text, Device.class);
-            full.put(
-                    device.getMetadata().getNamespace() + "/"
-                            + device.getMetadata().getName(),
-                    device);
-        }
+        CompactDevices full = fill(new CompactDevices(), json);
         long withFull = liveHeap();
-        StrippedDevices stripped = new StrippedDevices();
-        for (String text : json) {
-            Device device = Serialization.unmarshal(text, Device.class);
-            stripped.put(
-                    device.getMetadata().getNamespace() + "/"
-                            + device.getMetadata().getName(),
-                    device);
-        }
+        StrippedDevices stripped = fill(new StrippedDevices(), json);
         long withBoth = liveHeap();
         System.out.printf(
                 "devices=%d device_reconciler_cache_mib=%.1f gateway_reconciler_cache_mib=%.1f bytes_per_device=%d+%d%n",
@@ -58,6 +45,15 @@ public final class DeviceStoreFootprint {
                 (withBoth - withFull) / count);
         // keep both caches reachable until measured
         System.out.println(full.size() + stripped.size() > 0 ? "" : "empty");
+    }
+
+    /** {@code store} with every Device of {@code json}, each deserialized afresh, keyed as an informer keys it. */
+    private static <S extends CompactDevices> S fill(S store, List<String> json) {
+        for (String text : json) {
+            Device device = Serialization.unmarshal(text, Device.class);
+            store.put(Cache.metaNamespaceKeyFunc(device), device);
+        }
+        return store;
     }
 
     /** {@code device} as the API server has it once its gateway reported: ids, conditions, a reported value. */
