@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.List;
@@ -132,10 +133,16 @@ final class TwinStage implements AutoCloseable {
             log.debug("twin: {} devices from {}", devices.size(), settings.devicesFile());
         } catch (IOException e) {
             // Kept as it was: a half-written or missing file must not drop every twin. Said once per problem.
+            boolean neverRead = readAt == null && tap.devices().size() == 0;
             readAt = null;
             if (!e.toString().equals(lastProblem)) {
                 lastProblem = e.toString();
-                log.warn("twin: {} not read, keeping the previous devices: {}", settings.devicesFile(), e);
+                if (neverRead && e instanceof NoSuchFileException) {
+                    // A pod's first start: the directory watch writes the map once it has listed the Devices.
+                    log.info("twin: {} not there yet; no device has a twin until it is", settings.devicesFile());
+                } else {
+                    log.warn("twin: {} not read, keeping the previous devices: {}", settings.devicesFile(), e);
+                }
             }
         }
     }
