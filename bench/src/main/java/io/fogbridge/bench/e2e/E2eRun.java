@@ -309,7 +309,11 @@ final class E2eRun {
         void tick(long sinceStartNanos, GatewayProcess.Metrics metrics) {
             long now = System.nanoTime();
             if (cycle == null && sinceStartNanos >= TimeUnit.SECONDS.toNanos(spec.outageAtSeconds())) {
-                cycle = CompletableFuture.runAsync(this::takeKafkaAway);
+                // A thread of its own: it blocks for the whole outage, and on 2 cores (JDK 25) the common pool has one.
+                cycle = CompletableFuture.runAsync(this::takeKafkaAway, task -> Thread.ofPlatform()
+                        .daemon()
+                        .name("bench-outage")
+                        .start(task));
             }
             long backlog = metrics.backlog();
             long forwarded = metrics.forwarded();
