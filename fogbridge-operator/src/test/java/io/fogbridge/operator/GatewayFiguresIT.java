@@ -18,7 +18,6 @@ import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.operator.crd.Condition;
 import io.fogbridge.operator.crd.GatewayStatus;
 import io.fogbridge.operator.crd.ListenerSpec;
-import io.fogbridge.operator.figures.GatewayFigures;
 import io.fogbridge.operator.figures.OpsEndpointFigures;
 import io.fogbridge.operator.model.GatewayConfigRenderer;
 import io.fogbridge.operator.model.OperatorDefaults;
@@ -26,12 +25,7 @@ import io.fogbridge.operator.model.PodPaths;
 import io.fogbridge.operator.reconcile.GatewayReconciler;
 import io.fogbridge.testkit.TestEnv;
 import io.javaoperatorsdk.operator.Operator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +50,6 @@ class GatewayFiguresIT {
     private static final String NS = "plant-1";
     private static final Duration INTERVAL = Duration.ofSeconds(1);
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     /** Held: java.util.logging keeps loggers weakly, and the mock server logs every request at INFO. */
     private static final java.util.logging.Logger MOCK_LOG =
             java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -70,6 +62,8 @@ class GatewayFiguresIT {
         KubernetesMockServer server = OperatorFixture.mockServer();
         KubernetesClient client = server.createClient();
         AtomicInteger opsPort = new AtomicInteger();
+        OpsEndpointFigures figures =
+                new OpsEndpointFigures(pod -> URI.create("http://127.0.0.1:" + opsPort.get() + "/metrics"));
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withCloseClientOnStop(false)
@@ -77,7 +71,7 @@ class GatewayFiguresIT {
         operator.register(new GatewayReconciler(
                 new OperatorDefaults("fogbridge-gateway:test", "fogbridge-edge-critical"),
                 Clock.systemUTC(),
-                new OpsEndpointFigures(pod -> URI.create("http://127.0.0.1:" + opsPort.get() + "/metrics")),
+                figures,
                 INTERVAL));
         try (KafkaBroker kafka = KafkaBroker.start(root.resolve("kafka"), 0)) {
             io.fogbridge.operator.crd.Gateway resource = Gateways.lathe(NS, "lathe");
@@ -136,7 +130,7 @@ class GatewayFiguresIT {
                                         && Integer.valueOf(1).equals(s.connectedDevices)
                                         && Boolean.TRUE.equals(s.forwarderConnected)
                                         && Long.valueOf(0).equals(s.spoolBacklog)
-                                        && settledAt(gateway, s.spoolBacklogBytes));
+                                        && settledAt(figures, client, s.spoolBacklogBytes));
                 assertThat(reported.spoolBacklogBytes).isNotNull().isPositive();
                 assertThat(reported.oldestAge).isNull();
 
@@ -184,22 +178,15 @@ class GatewayFiguresIT {
         return device;
     }
 
-    /** The gateway's spool holds nothing unforwarded, and {@code bytes} are its spool's bytes now. */
-    private static boolean settledAt(Gateway gateway, Long bytes) {
-        HttpResponse<String> metrics;
-        try {
-            metrics = HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort() + "/metrics"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        GatewayFigures now = GatewayFigures.fromMetrics(metrics.body());
-        return now.backlogRecords() == 0 && Long.valueOf(now.backlogBytes()).equals(bytes);
+    /**
+     * The gateway's spool holds nothing unforwarded, and {@code bytes} are its spool's bytes now (read as the operator
+     * reads them).
+     */
+    private static boolean settledAt(OpsEndpointFigures figures, KubernetesClient client, Long bytes) {
+        return figures.read(client, NS, "lathe-0")
+                .map(now -> now.backlogRecords() == 0
+                        && Long.valueOf(now.backlogBytes()).equals(bytes))
+                .orElse(false);
     }
 
     private static GatewayStatus status(KubernetesClient client) {
