@@ -24,7 +24,7 @@ cleanup() {
   if [ -n "$browser" ]; then kill "$browser" 2>/dev/null || true; pkill -f "user-data-dir=$work/profile" || true; fi
 }
 trap cleanup EXIT
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))
 export FOGBRIDGE_HTTP_PORT=$port
 for i in $(seq 1 "$rounds"); do
   for mode in none page; do
