@@ -62,6 +62,7 @@ final class DeviceRelay implements AutoCloseable {
     private final int maxPacketBytes;
     private final Duration ackTimeout;
     private final RelayedConnections relayed;
+    private final UplinkPublishInterceptor uplink;
     private final MqttMetrics metrics;
     private final RelayMetrics relayMetrics;
     private EventLoopGroup acceptor;
@@ -82,8 +83,10 @@ final class DeviceRelay implements AutoCloseable {
             int maxPacketBytes,
             Duration ackTimeout,
             RelayedConnections relayed,
+            UplinkPublishInterceptor uplink,
             MqttMetrics metrics,
             RelayMetrics relayMetrics) {
+        this.uplink = uplink;
         this.listeners = List.copyOf(listeners);
         this.tlsStores = tlsStores;
         this.broker = broker;
@@ -177,6 +180,7 @@ final class DeviceRelay implements AutoCloseable {
                                                 maxPacketBytes,
                                                 ackTimeout,
                                                 relayed,
+                                                uplink,
                                                 metrics,
                                                 relayMetrics));
                     }

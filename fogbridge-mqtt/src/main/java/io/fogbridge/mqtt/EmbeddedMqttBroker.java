@@ -165,8 +165,9 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                         }),
                 RevocationWatch.DEFAULT_INTERVAL,
                 relayed);
+        UplinkPublishInterceptor interceptor = interceptor(uplink);
         UplinkExtension extension = new UplinkExtension(
-                interceptor(uplink),
+                interceptor,
                 new RegistryAuthenticator(
                         options.security(), anonymousListeners(listeners), authChecker, metrics, quota, relayed, acl),
                 new TopicAuthorizer(acl, metrics, commands),
@@ -212,6 +213,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                     options.maxPayloadBytes() + BrokerWorkDir.HEADER_ROOM,
                     options.ackTimeout(),
                     relayed,
+                    interceptor,
                     metrics,
                     relayMetrics);
             try {

@@ -46,7 +46,7 @@ final class HeldAcks<A> {
          * The append behind a success answer failed: answer {@code packetId} with {@code reasonCode} instead of
          * {@code brokerAnswer} (which says whether it was a PUBACK or a PUBREC), held for {@code heldNanos}.
          */
-        void fail(A brokerAnswer, int packetId, int reasonCode, long heldNanos);
+        void fail(A brokerAnswer, int packetId, int reasonCode, String reason, long heldNanos);
 
         /** After a run of releases: one flush for all of them. */
         void flush();
@@ -71,6 +71,7 @@ final class HeldAcks<A> {
         long answeredAt; // System.nanoTime() when the broker answered
         boolean ready;
         int failure; // 0, or the reason code to answer instead of the broker's success
+        String reason; // why, for the reason string; may be null
 
         Held(int packetId) {
             this.packetId = packetId;
@@ -202,6 +203,7 @@ final class HeldAcks<A> {
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof Refused refused) {
             held.failure = refused.reasonCode;
+            held.reason = refused.getMessage();
         } else if (cause != null) {
             held.failure = cause instanceof TimeoutException ? IMPLEMENTATION_SPECIFIC_ERROR : UNSPECIFIED_ERROR;
         }
@@ -218,7 +220,7 @@ final class HeldAcks<A> {
                 now = System.nanoTime();
             }
             if (head.failure != 0) {
-                sink.fail(head.brokerAnswer, head.packetId, head.failure, now - head.answeredAt);
+                sink.fail(head.brokerAnswer, head.packetId, head.failure, head.reason, now - head.answeredAt);
             } else {
                 sink.release(head.brokerAnswer, now - head.answeredAt);
             }

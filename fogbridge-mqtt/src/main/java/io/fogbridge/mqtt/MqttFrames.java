@@ -24,9 +24,11 @@ import java.util.List;
 final class MqttFrames extends ByteToMessageDecoder {
 
     static final int CONNECT = 1;
+    static final int CONNACK = 2;
     static final int PUBLISH = 3;
     static final int PUBACK = 4;
     static final int PUBREC = 5;
+    static final int AUTH = 15;
 
     private final int maxPacketBytes;
     private boolean broken;
@@ -111,6 +113,64 @@ final class MqttFrames extends ByteToMessageDecoder {
         return frame.writerIndex() <= levelAt ? -1 : frame.getUnsignedByte(levelAt);
     }
 
+    /**
+     * Whether an MQTT 5 CONNECT lets the server put a reason string on a PUBACK or PUBREC (MQTT 5 §3.1.2.11.7: request
+     * problem information, default 1) and the client takes a packet of {@code bytes} (§3.1.2.11.4: maximum packet
+     * size, default unlimited). False for anything it cannot read: the reason string is optional.
+     */
+    static boolean connectTakesReasonStrings(ByteBuf frame, int bytes) {
+        int at = bodyOffset(frame);
+        int end = frame.writerIndex();
+        if (end - at < 2) {
+            return false;
+        }
+        at += 2 + frame.getUnsignedShort(at) + 4; // protocol name, level, connect flags, keep alive
+        int length = 0;
+        for (int i = 0; ; i++) {
+            if (i == 4 || at >= end) {
+                return false;
+            }
+            int b = frame.getUnsignedByte(at++);
+            length |= (b & 0x7f) << (7 * i);
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        int propertiesEnd = Math.min(end, at + length);
+        while (at < propertiesEnd) {
+            int id = frame.getUnsignedByte(at++);
+            switch (id) {
+                case 0x17 -> { // request problem information
+                    if (at >= propertiesEnd || frame.getUnsignedByte(at) == 0) {
+                        return false;
+                    }
+                    at += 1;
+                }
+                case 0x27 -> { // maximum packet size
+                    if (propertiesEnd - at < 4 || frame.getUnsignedInt(at) < bytes) {
+                        return false;
+                    }
+                    at += 4;
+                }
+                case 0x19 -> at += 1;
+                case 0x21, 0x22 -> at += 2;
+                case 0x11 -> at += 4;
+                case 0x15, 0x16 -> at += propertiesEnd - at >= 2 ? 2 + frame.getUnsignedShort(at) : 1 << 20;
+                case 0x26 -> {
+                    if (propertiesEnd - at < 2) {
+                        return false;
+                    }
+                    at += 2 + frame.getUnsignedShort(at);
+                    at += propertiesEnd - at >= 2 ? 2 + frame.getUnsignedShort(at) : 1 << 20;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return at == propertiesEnd;
+    }
+
     /** A PUBACK's or PUBREC's packet id, or -1 if the frame is too short. */
     static int ackPacketId(ByteBuf frame) {
         int body = bodyOffset(frame);
@@ -124,7 +184,7 @@ final class MqttFrames extends ByteToMessageDecoder {
     }
 
     /** Index of the first byte after the fixed header. */
-    private static int bodyOffset(ByteBuf frame) {
+    static int bodyOffset(ByteBuf frame) {
         int i = frame.readerIndex() + 1;
         while ((frame.getUnsignedByte(i) & 0x80) != 0) {
             i++;

@@ -2,6 +2,7 @@ package io.fogbridge.mqtt;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
 
     private static final int MQTT_5 = 5;
+    /** The longest reason string sent, in bytes: remaining and property lengths then fit one byte each. */
+    private static final int MAX_REASON = 100;
 
     private final Channel device;
     private final RelayedConnections.Registration registration;
@@ -30,6 +33,8 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
     private final RelayMetrics relayMetrics;
     private final HeldAcks<ByteBuf> held;
     private int protocolLevel = 4;
+    /** Whether the device's CONNECT lets refusals carry a reason string. */
+    private boolean reasonStrings;
 
     PipelinedAcks(
             Channel device,
@@ -47,7 +52,11 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
     /** A frame from the device, about to be relayed to the broker. */
     void fromDevice(ByteBuf frame) {
         switch (MqttFrames.type(frame)) {
-            case MqttFrames.CONNECT -> protocolLevel = MqttFrames.connectProtocolLevel(frame);
+            case MqttFrames.CONNECT -> {
+                protocolLevel = MqttFrames.connectProtocolLevel(frame);
+                reasonStrings =
+                        protocolLevel == MQTT_5 && MqttFrames.connectTakesReasonStrings(frame, 8 + 3 + MAX_REASON);
+            }
             case MqttFrames.PUBLISH -> {
                 int packetId = MqttFrames.publishQos(frame) > 0 ? MqttFrames.publishPacketId(frame) : -1;
                 if (packetId >= 0) {
@@ -89,6 +98,22 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
         return false;
     }
 
+    /**
+     * The relay answers a device's QoS 1 or 2 PUBLISH itself, in its place among the held answers: a PUBACK or PUBREC
+     * ({@code type}) with {@code reasonCode}, 0 for success (MQTT 5 leaves a success code out, MQTT 3 has none).
+     */
+    void answerInPlace(int type, int packetId, int reasonCode, String reason) {
+        ByteBuf answer;
+        if (reasonCode == 0) {
+            answer = device.alloc().buffer(4).writeByte(type << 4).writeByte(2).writeShort(packetId);
+        } else {
+            answer = refusal(type, packetId, reasonCode, reason);
+        }
+        held.published(packetId);
+        relayMetrics.held(1); // released at once, within brokerAnswered, once every earlier answer is out
+        held.brokerAnswered(packetId, answer, true, null);
+    }
+
     /** Answers not yet released to the device. */
     int held() {
         return held.held();
@@ -110,7 +135,7 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
     }
 
     @Override
-    public void fail(ByteBuf brokerAnswer, int packetId, int reasonCode, long heldNanos) {
+    public void fail(ByteBuf brokerAnswer, int packetId, int reasonCode, String reason, long heldNanos) {
         int type = MqttFrames.type(brokerAnswer);
         brokerAnswer.release();
         relayMetrics.released(heldNanos);
@@ -122,10 +147,36 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
             device.close(); // no way to say it in 3.1.1: the broker disconnects too
             return;
         }
-        // PUBACK/PUBREC with a reason code and no properties: remaining length 3 (MQTT 5 §3.4.2.2).
-        ByteBuf answer = device.alloc().buffer(5);
-        answer.writeByte(type << 4).writeByte(3).writeShort(packetId).writeByte(reasonCode);
-        device.write(answer, device.voidPromise());
+        device.write(refusal(type, packetId, reasonCode, reason), device.voidPromise());
+    }
+
+    /**
+     * An MQTT 5 PUBACK or PUBREC refusing {@code packetId} (§3.4.2): the reason code, and the reason string (property
+     * 0x1F) if the device accepts one ({@link MqttFrames#connectTakesReasonStrings}), cut to {@value #MAX_REASON}
+     * characters.
+     */
+    private ByteBuf refusal(int type, int packetId, int reasonCode, String reason) {
+        byte[] text = reason == null || !reasonStrings ? new byte[0] : reasonBytes(reason);
+        int properties = text.length == 0 ? 0 : 3 + text.length;
+        ByteBuf answer = device.alloc().buffer(8 + properties);
+        answer.writeByte(type << 4);
+        if (properties == 0) { // remaining length 3: id and code, no properties
+            return answer.writeByte(3).writeShort(packetId).writeByte(reasonCode);
+        }
+        // Remaining length and property length each fit one byte: MAX_REASON keeps them under 128.
+        answer.writeByte(4 + properties)
+                .writeShort(packetId)
+                .writeByte(reasonCode)
+                .writeByte(properties);
+        return answer.writeByte(0x1F).writeShort(text.length).writeBytes(text);
+    }
+
+    private static byte[] reasonBytes(String reason) {
+        String cut = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+        byte[] bytes = cut.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= MAX_REASON
+                ? bytes
+                : cut.replaceAll("[^\\x20-\\x7e]", "?").getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private final int maxPacketBytes;
     private final Duration ackTimeout;
     private final RelayedConnections relayed;
+    private final UplinkPublishInterceptor uplink;
     private final MqttMetrics metrics;
     private final RelayMetrics relayMetrics;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
@@ -66,6 +68,12 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private Channel broker;
     private boolean mqtt5;
     private boolean closed;
+    /** A CONNECT went to the broker and its CONNACK has not come back: what the device sends meanwhile waits. */
+    private boolean connecting;
+    /** Set at a successful CONNACK if HiveMQ left this connection's publishes to the relay; else null. */
+    private RelayedConnections.Identity identity;
+
+    private final RelayedPublish.TopicAliases aliases = new RelayedPublish.TopicAliases();
 
     RelayedConnection(
             String listener,
@@ -73,8 +81,10 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             int maxPacketBytes,
             Duration ackTimeout,
             RelayedConnections relayed,
+            UplinkPublishInterceptor uplink,
             MqttMetrics metrics,
             RelayMetrics relayMetrics) {
+        this.uplink = uplink;
         this.listener = listener;
         this.toBroker = toBroker;
         this.maxPacketBytes = maxPacketBytes;
@@ -147,35 +157,102 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                     }
                     broker = connected.channel();
                     relayMetrics.connectionRelayed();
-                    while (!early.isEmpty()) {
-                        toBroker(early.poll());
-                    }
-                    broker.flush();
-                    device.channel().config().setAutoRead(broker.isWritable());
+                    relayEarly();
                 });
+    }
+
+    /** Relays what waited for the internal connection or the CONNACK, up to the next CONNECT, then reads on. */
+    private void relayEarly() {
+        while (!early.isEmpty() && !connecting && !closed) {
+            fromDevice(early.poll());
+        }
+        broker.flush();
+        if (early.isEmpty() && !closed) {
+            device.channel().config().setAutoRead(broker.isWritable());
+        }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf frame = (ByteBuf) message;
-        if (broker == null) {
+        boolean authExchange = connecting && MqttFrames.type(frame) == MqttFrames.AUTH; // part of connecting
+        if (broker == null || (connecting && !authExchange) || !early.isEmpty()) {
             early.add(frame);
             ctx.channel().config().setAutoRead(false);
             return;
         }
-        toBroker(frame);
+        fromDevice(frame);
         if (!broker.isWritable()) {
             ctx.channel().config().setAutoRead(false); // resumed by BrokerSide.channelWritabilityChanged
         }
     }
 
-    private void toBroker(ByteBuf frame) {
+    private void fromDevice(ByteBuf frame) {
         int type = MqttFrames.type(frame);
         if (type == MqttFrames.CONNECT) {
             mqtt5 = MqttFrames.connectProtocolLevel(frame) == 5;
+            connecting = true;
+        } else if (type == MqttFrames.PUBLISH && identity != null) {
+            publish(frame);
+            return;
         }
+        toBroker(frame);
+    }
+
+    private void toBroker(ByteBuf frame) {
         acks.fromDevice(frame);
         broker.write(frame, broker.voidPromise());
+    }
+
+    /**
+     * The relay's own PUBLISH path: the uplink gets the message from here ({@link UplinkPublishInterceptor
+     * #onRelayedPublish}), and the broker gets the packet only for local subscribers; its acknowledgement is held until
+     * the append is durable, as in the broker's path. A refusal is answered here, in its place, and never relayed.
+     */
+    private void publish(ByteBuf frame) {
+        RelayedPublish publish = RelayedPublish.parse(frame, mqtt5, aliases);
+        if (publish == null) {
+            // The broker refuses it with its own reason code. Should it take it after all, the device hears of an
+            // error, never of a success for a message the uplink did not get.
+            int qos = MqttFrames.publishQos(frame);
+            int packetId = qos > 0 ? MqttFrames.publishPacketId(frame) : -1;
+            if (packetId > 0) {
+                registration.appendStarted(
+                        packetId,
+                        CompletableFuture.failedFuture(
+                                new HeldAcks.Refused(HeldAcks.UNSPECIFIED_ERROR, "not readable by the relay")));
+            }
+            toBroker(frame);
+            return;
+        }
+        switch (uplink.onRelayedPublish(identity, mqtt5, publish)) {
+            case UplinkPublishInterceptor.RelayVerdict.Appended appended -> {
+                if (publish.qos() > 0) {
+                    registration.appendStarted(publish.packetId(), appended.durable());
+                }
+                toBroker(aliases.forBroker(frame, publish));
+            }
+            case UplinkPublishInterceptor.RelayVerdict.Answered answered -> {
+                frame.release();
+                answer(publish, answered);
+            }
+        }
+    }
+
+    private void answer(RelayedPublish publish, UplinkPublishInterceptor.RelayVerdict.Answered answered) {
+        if (answered.disconnect() != 0) {
+            refuse(device, answered.disconnect(), answered.reason());
+        } else if (publish.qos() == 0) {
+            return; // dropped: QoS 0 has nothing to answer
+        } else if (answered.ack() >= HeldAcks.UNSPECIFIED_ERROR && !mqtt5) {
+            device.close(); // MQTT 3 cannot hear a refusal: disconnected, as the broker does
+        } else {
+            acks.answerInPlace(
+                    publish.qos() == 1 ? MqttFrames.PUBACK : MqttFrames.PUBREC,
+                    publish.packetId(),
+                    answered.ack(),
+                    answered.reason());
+        }
     }
 
     @Override
@@ -258,6 +335,14 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             ByteBuf frame = (ByteBuf) message;
+            if (connecting && MqttFrames.type(frame) == MqttFrames.CONNACK) {
+                // HiveMQ initialised the client before writing a successful CONNACK: the identity is there now.
+                identity = registration.identity();
+                connecting = false;
+                device.write(frame, device.voidPromise());
+                relayEarly();
+                return;
+            }
             if (!acks.fromBroker(frame)) {
                 device.write(frame, device.voidPromise());
             }

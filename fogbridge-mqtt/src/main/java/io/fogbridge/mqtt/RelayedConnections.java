@@ -1,6 +1,7 @@
 package io.fogbridge.mqtt;
 
 import com.hivemq.extension.sdk.api.client.parameter.ConnectionInformation;
+import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.Outcome;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,11 +48,22 @@ final class RelayedConnections {
      */
     record Facts(InetAddress source, InetAddress device, String listener, List<X509Certificate> chain) {}
 
+    /**
+     * Who a relayed connection authenticated as, recorded when HiveMQ initialises the client (after authentication,
+     * before its CONNACK is written), for the relay's own PUBLISH path.
+     *
+     * @param device    the sender of its publishes
+     * @param principal the registered device it authenticated as; null for an anonymous client
+     * @param pending   held pending approval: what it publishes is dropped
+     */
+    record Identity(DeviceRef device, ConnectionPrincipal principal, boolean pending) {}
+
     /** A registered connection: its facts and the appends started for its PUBLISHes, by packet id. */
     static final class Registration implements AutoCloseable {
         private final RelayedConnections owner;
         private final Facts facts;
         private final Map<Integer, CompletableFuture<Outcome>> appends = new ConcurrentHashMap<>();
+        private volatile Identity identity;
 
         private Registration(RelayedConnections owner, Facts facts) {
             this.owner = owner;
@@ -60,6 +72,16 @@ final class RelayedConnections {
 
         Facts facts() {
             return facts;
+        }
+
+        /** HiveMQ leaves this connection's publishes to the relay: see {@link Identity}. */
+        void identify(Identity identity) {
+            this.identity = identity;
+        }
+
+        /** Who the connection authenticated as, once HiveMQ left its publishes to the relay; null until then. */
+        Identity identity() {
+            return identity;
         }
 
         /** Called by the interceptor, before HiveMQ answers the PUBLISH {@code packetId}. */

@@ -79,7 +79,9 @@ final class UplinkExtension implements ExtensionMain {
             context.getDefaultPermissions().add(refused);
             // Adding a permission turns HiveMQ's default to DENY; publishes and wills are ours to decide.
             context.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.ALLOW);
-            context.addPublishInboundInterceptor(interceptor);
+            if (!interceptor.takeOverFromBroker(client)) { // through the relay, the relay hands publishes on itself
+                context.addPublishInboundInterceptor(interceptor);
+            }
             context.addPublishOutboundInterceptor(commands.outbound);
             context.addPubackInboundInterceptor(commands.pubackInbound);
         });

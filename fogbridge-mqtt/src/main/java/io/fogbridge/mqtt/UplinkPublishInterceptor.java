@@ -8,6 +8,7 @@ import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInbound
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
+import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 import io.fogbridge.api.DeviceRef;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
@@ -47,6 +48,10 @@ import org.slf4j.LoggerFactory;
 final class UplinkPublishInterceptor implements PublishInboundInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(UplinkPublishInterceptor.class);
+    // Reason codes on the wire (MQTT 5 §2.4), for the relay, which writes its answers itself.
+    private static final int NOT_AUTHORIZED = 0x87;
+    private static final int TOPIC_NAME_INVALID = 0x90;
+    private static final int PACKET_TOO_LARGE = 0x95;
 
     private final Uplink uplink;
     private final int maxPayloadBytes;
@@ -145,6 +150,110 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
                 AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                 "not confirmed durable within " + ackTimeout.toMillis() + " ms");
         accept(message).whenComplete((outcome, failure) -> answer(async, outcome, failure));
+    }
+
+    /**
+     * What the device relay does with a PUBLISH it read itself ({@link #onRelayedPublish}).
+     */
+    sealed interface RelayVerdict {
+        /**
+         * Handed to the uplink: relay it on to local subscribers; QoS 1 and 2 are answered once {@code durable}
+         * completes (a later refusal fails it with {@link HeldAcks.Refused}). QoS 0: {@code durable} is null.
+         */
+        record Appended(CompletableFuture<Outcome> durable) implements RelayVerdict {}
+
+        /**
+         * Neither handed to the uplink nor relayed. {@code disconnect} ≠ 0: the connection is closed with that code
+         * (an MQTT 3 client without it). Otherwise QoS 1 and 2 are answered {@code ack} in their place (0 = success;
+         * an MQTT 3 client, which cannot hear a refusal, is disconnected instead), and QoS 0 is dropped.
+         */
+        record Answered(int ack, int disconnect, String reason) implements RelayVerdict {}
+    }
+
+    /**
+     * Relay mode's own PUBLISH path (decision 0001): the same checks, refusals and counts as {@link #onInboundPublish},
+     * for a PUBLISH the {@link DeviceRelay} read from the wire of a connection whose publishes HiveMQ does not
+     * intercept ({@link #takeOverFromBroker}). Runs on the relay's event loop: never blocks.
+     *
+     * @param sender  who the connection authenticated as ({@link RelayedConnections.Identity})
+     * @param mqtt5   whether the connection speaks MQTT 5
+     * @param publish the PUBLISH as read from the wire
+     */
+    RelayVerdict onRelayedPublish(RelayedConnections.Identity sender, boolean mqtt5, RelayedPublish publish) {
+        long arrivalTime = clock.millis();
+        int size = publish.payload().length;
+        if (size > maxPayloadBytes) {
+            metrics.rejected(MqttMetrics.TOO_LARGE);
+            return new RelayVerdict.Answered(0, PACKET_TOO_LARGE, tooLarge(size));
+        }
+        if (sender.pending()) {
+            metrics.pendingDropped();
+            int ack = mqtt5 && publish.qos() > 0 ? NOT_AUTHORIZED : 0;
+            return new RelayVerdict.Answered(ack, 0, "pending approval");
+        }
+        String clientId = sender.device().clientId();
+        String denial = acl.publishDenial(sender.principal(), publish.topic());
+        if (denial != null) {
+            logNotAuthorized(clientId, denial);
+            metrics.rejected(MqttMetrics.NOT_AUTHORIZED);
+            return refusal(publish, NOT_AUTHORIZED, "not authorized");
+        }
+        String invalid = sender.device().authenticated() ? null : AnonymousIds.topicProblem(publish.topic());
+        if (invalid != null) {
+            logInvalidTopic(clientId, publish.topic(), invalid);
+            metrics.rejected(MqttMetrics.INVALID_ID);
+            return refusal(publish, TOPIC_NAME_INVALID, invalid);
+        }
+        QoS qos = QoS.ofMqtt(publish.qos());
+        InboundMessage message = new InboundMessage(
+                publish.topic(), publish.payload(), qos, sender.device(), publish.contentType(), arrivalTime);
+        metrics.received(qos);
+        if (qos == QoS.AT_MOST_ONCE) {
+            accept(message).whenComplete(this::countAtMostOnce);
+            return new RelayVerdict.Appended(null);
+        }
+        CompletableFuture<Outcome> append = accept(message);
+        if (append.isDone()) { // a refusal known at once: nothing reaches local subscribers, as without the relay
+            Outcome outcome = null;
+            Throwable failure = null;
+            try {
+                outcome = append.join();
+            } catch (RuntimeException e) {
+                failure = e.getCause() != null ? e.getCause() : e;
+            }
+            try {
+                durableOrRefused(outcome, failure);
+            } catch (HeldAcks.Refused refused) {
+                return new RelayVerdict.Answered(refused.reasonCode, 0, refused.getMessage());
+            }
+            return new RelayVerdict.Appended(append);
+        }
+        return new RelayVerdict.Appended(append.handle(this::durableOrRefused));
+    }
+
+    /** A refusal by the checks: QoS 0 has no PUBACK to carry it, so the connection is closed with the code. */
+    private static RelayVerdict refusal(RelayedPublish publish, int code, String reason) {
+        return publish.qos() == 0
+                ? new RelayVerdict.Answered(0, code, reason)
+                : new RelayVerdict.Answered(code, 0, reason);
+    }
+
+    /**
+     * Relay mode: HiveMQ is not to intercept this connection's publishes, because the relay hands them to the
+     * uplink itself ({@link #onRelayedPublish}). Called by the client initializer once the connection is
+     * authenticated: a connection the relay registered gets its identity recorded there, and true is returned, so the
+     * initializer does not add this interceptor; any other connection gets false.
+     */
+    boolean takeOverFromBroker(ClientBasedInput connection) {
+        RelayedConnections.Registration relay = relayed.of(connection.getConnectionInformation());
+        if (relay == null) {
+            return false;
+        }
+        relay.identify(new RelayedConnections.Identity(
+                senders.senderOf(connection),
+                ConnectionPrincipal.of(connection),
+                ConnectionPrincipal.pending(connection)));
+        return true;
     }
 
     /**
@@ -266,7 +375,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
     }
 
     private void refuseTooLarge(PublishInboundInput input, PublishInboundOutput output, int size) {
-        String reason = "payload of " + size + " bytes exceeds devices.maxPayload (" + maxPayloadBytes + " bytes)";
+        String reason = tooLarge(size);
         if (input.getPublishPacket().getQos().getQosNumber() == 0) {
             output.preventPublishDelivery();
         } else {
@@ -299,7 +408,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
 
     private void refuseNotAuthorized(PublishInboundInput input, PublishInboundOutput output, String denial) {
         String clientId = input.getClientInformation().getClientId();
-        log.warn("client {}: {}; refused (not authorized)", Untrusted.of(clientId), Untrusted.of(denial));
+        logNotAuthorized(clientId, denial);
         metrics.rejected(MqttMetrics.NOT_AUTHORIZED);
         if (input.getPublishPacket().getQos().getQosNumber() == 0) {
             output.preventPublishDelivery();
@@ -316,11 +425,7 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
      */
     private void refuseInvalidTopic(PublishInboundInput input, PublishInboundOutput output, String problem) {
         String clientId = input.getClientInformation().getClientId();
-        log.warn(
-                "anonymous client {} refused on topic {}: {}",
-                Untrusted.of(clientId),
-                Untrusted.of(input.getPublishPacket().getTopic()),
-                problem);
+        logInvalidTopic(clientId, input.getPublishPacket().getTopic(), problem);
         metrics.rejected(MqttMetrics.INVALID_ID);
         if (input.getPublishPacket().getQos().getQosNumber() == 0) {
             output.preventPublishDelivery();
@@ -328,6 +433,18 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         } else {
             output.preventPublishDelivery(AckReasonCode.TOPIC_NAME_INVALID, problem);
         }
+    }
+
+    private String tooLarge(int size) {
+        return "payload of " + size + " bytes exceeds devices.maxPayload (" + maxPayloadBytes + " bytes)";
+    }
+
+    private static void logNotAuthorized(String clientId, String denial) {
+        log.warn("client {}: {}; refused (not authorized)", Untrusted.of(clientId), Untrusted.of(denial));
+    }
+
+    private static void logInvalidTopic(String clientId, String topic, String problem) {
+        log.warn("anonymous client {} refused on topic {}: {}", Untrusted.of(clientId), Untrusted.of(topic), problem);
     }
 
     private static byte[] bytesOf(ByteBuffer payload) {

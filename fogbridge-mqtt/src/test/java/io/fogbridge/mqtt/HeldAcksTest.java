@@ -34,7 +34,7 @@ class HeldAcksTest {
             }
 
             @Override
-            public void fail(String brokerAnswer, int packetId, int reasonCode, long heldNanos) {
+            public void fail(String brokerAnswer, int packetId, int reasonCode, String reason, long heldNanos) {
                 seen.add("fail " + packetId + " 0x" + Integer.toHexString(reasonCode));
             }
 
