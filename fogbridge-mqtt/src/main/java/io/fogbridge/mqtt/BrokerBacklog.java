@@ -1,7 +1,6 @@
 package io.fogbridge.mqtt;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
-import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -61,17 +60,7 @@ final class BrokerBacklog {
     /** Finds HiveMQ's counter of queued extension tasks; without it the bound is off (logged once). */
     void attach(EmbeddedHiveMQ broker) {
         try {
-            Method getInjector = broker.getClass().getDeclaredMethod("getInjector");
-            getInjector.setAccessible(true);
-            Object injector = getInjector.invoke(broker);
-            // Guice by reflection: HiveMQ's internals, not a dependency of ours.
-            ClassLoader loader = broker.getClass().getClassLoader();
-            Class<?> keyType = Class.forName("com.google.inject.Key", false, loader);
-            Object key = keyType.getMethod("get", Class.class, Class.class)
-                    .invoke(null, AtomicLong.class, Class.forName(QUEUE_QUALIFIER, false, loader));
-            Object counter = Class.forName("com.google.inject.Injector", false, loader)
-                    .getMethod("getInstance", keyType)
-                    .invoke(injector, key);
+            Object counter = BrokerInternals.instance(broker, AtomicLong.class.getName(), QUEUE_QUALIFIER);
             AtomicLong tasks = (AtomicLong) counter;
             queued = tasks::get;
         } catch (ReflectiveOperationException | RuntimeException e) {

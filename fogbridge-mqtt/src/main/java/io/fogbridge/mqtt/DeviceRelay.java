@@ -63,6 +63,7 @@ final class DeviceRelay implements AutoCloseable {
     private final Duration ackTimeout;
     private final RelayedConnections relayed;
     private final UplinkPublishInterceptor uplink;
+    private final LocalSubscribers subscribers;
     private final MqttMetrics metrics;
     private final RelayMetrics relayMetrics;
     private EventLoopGroup acceptor;
@@ -84,9 +85,11 @@ final class DeviceRelay implements AutoCloseable {
             Duration ackTimeout,
             RelayedConnections relayed,
             UplinkPublishInterceptor uplink,
+            LocalSubscribers subscribers,
             MqttMetrics metrics,
             RelayMetrics relayMetrics) {
         this.uplink = uplink;
+        this.subscribers = subscribers;
         this.listeners = List.copyOf(listeners);
         this.tlsStores = tlsStores;
         this.broker = broker;
@@ -181,6 +184,7 @@ final class DeviceRelay implements AutoCloseable {
                                                 ackTimeout,
                                                 relayed,
                                                 uplink,
+                                                subscribers,
                                                 metrics,
                                                 relayMetrics));
                     }

@@ -80,6 +80,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
     private WillRelay wills;
     private DeviceRelay relay;
     private final RelayedConnections relayed = new RelayedConnections();
+    private final LocalSubscribers subscribers = new LocalSubscribers();
     private final ConnectionQuota quota;
     private final BrokerBacklog backlog =
             BrokerBacklog.forHeap(Runtime.getRuntime().maxMemory());
@@ -206,6 +207,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
             throw e;
         }
         if (internal != null) {
+            subscribers.attach(hivemq);
             relay = new DeviceRelay(
                     listeners,
                     tlsStores,
@@ -214,6 +216,7 @@ public final class EmbeddedMqttBroker implements ProtocolAdapter {
                     options.ackTimeout(),
                     relayed,
                     interceptor,
+                    subscribers,
                     metrics,
                     relayMetrics);
             try {

@@ -28,6 +28,8 @@ final class MqttFrames extends ByteToMessageDecoder {
     static final int PUBLISH = 3;
     static final int PUBACK = 4;
     static final int PUBREC = 5;
+    static final int PINGREQ = 12;
+    static final int PINGRESP = 13;
     static final int AUTH = 15;
 
     private final int maxPacketBytes;
@@ -119,16 +121,45 @@ final class MqttFrames extends ByteToMessageDecoder {
      * size, default unlimited). False for anything it cannot read: the reason string is optional.
      */
     static boolean connectTakesReasonStrings(ByteBuf frame, int bytes) {
-        int at = bodyOffset(frame);
-        int end = frame.writerIndex();
-        if (end - at < 2) {
+        int body = bodyOffset(frame);
+        if (frame.writerIndex() - body < 2) {
             return false;
         }
-        at += 2 + frame.getUnsignedShort(at) + 4; // protocol name, level, connect flags, keep alive
+        int at = body + 2 + frame.getUnsignedShort(body) + 4; // protocol name, level, connect flags, keep alive
+        int problemInformation = property(frame, at, 0x17);
+        int maxPacket = property(frame, at, 0x27);
+        return problemInformation != 0
+                && problemInformation != UNREADABLE
+                && maxPacket != UNREADABLE
+                && (maxPacket == ABSENT || Integer.toUnsignedLong(maxPacket) >= bytes);
+    }
+
+    /**
+     * An MQTT 5 CONNACK's topic alias maximum (§3.2.2.3.8): the highest alias the client may use; 0 (also when
+     * absent) allows none.
+     */
+    static int connackTopicAliasMaximum(ByteBuf frame) {
+        int value = property(frame, bodyOffset(frame) + 2, 0x22); // after acknowledge flags and reason code
+        return value < 0 ? 0 : value;
+    }
+
+    /** {@link #property}: the property is not there. */
+    private static final int ABSENT = Integer.MIN_VALUE;
+    /** {@link #property}: the properties cannot be read. (A four-byte value this large is beyond any MQTT limit.) */
+    private static final int UNREADABLE = Integer.MIN_VALUE + 1;
+
+    /**
+     * The value of the byte, two- or four-byte integer property {@code wanted} in the properties starting at {@code
+     * at} (their variable byte integer length), {@link #ABSENT} if it is not there, {@link #UNREADABLE} if the
+     * properties cannot be read (an unknown id, a value running past them or the frame).
+     */
+    private static int property(ByteBuf frame, int at, int wanted) {
+        int unreadable = UNREADABLE;
+        int end = frame.writerIndex();
         int length = 0;
         for (int i = 0; ; i++) {
             if (i == 4 || at >= end) {
-                return false;
+                return unreadable;
             }
             int b = frame.getUnsignedByte(at++);
             length |= (b & 0x7f) << (7 * i);
@@ -136,39 +167,52 @@ final class MqttFrames extends ByteToMessageDecoder {
                 break;
             }
         }
-        int propertiesEnd = Math.min(end, at + length);
+        int propertiesEnd = at + length;
+        if (propertiesEnd > end) {
+            return unreadable;
+        }
+        int found = ABSENT;
         while (at < propertiesEnd) {
             int id = frame.getUnsignedByte(at++);
-            switch (id) {
-                case 0x17 -> { // request problem information
-                    if (at >= propertiesEnd || frame.getUnsignedByte(at) == 0) {
-                        return false;
-                    }
-                    at += 1;
-                }
-                case 0x27 -> { // maximum packet size
-                    if (propertiesEnd - at < 4 || frame.getUnsignedInt(at) < bytes) {
-                        return false;
-                    }
-                    at += 4;
-                }
-                case 0x19 -> at += 1;
-                case 0x21, 0x22 -> at += 2;
-                case 0x11 -> at += 4;
-                case 0x15, 0x16 -> at += propertiesEnd - at >= 2 ? 2 + frame.getUnsignedShort(at) : 1 << 20;
-                case 0x26 -> {
-                    if (propertiesEnd - at < 2) {
-                        return false;
-                    }
-                    at += 2 + frame.getUnsignedShort(at);
-                    at += propertiesEnd - at >= 2 ? 2 + frame.getUnsignedShort(at) : 1 << 20;
-                }
-                default -> {
-                    return false;
-                }
+            int size =
+                    switch (id) {
+                        case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> 1;
+                        case 0x13, 0x21, 0x22, 0x23 -> 2;
+                        case 0x02, 0x11, 0x18, 0x27 -> 4;
+                        case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1C, 0x1F ->
+                            propertiesEnd - at >= 2 ? 2 + frame.getUnsignedShort(at) : -1;
+                        case 0x26 -> {
+                            if (propertiesEnd - at < 2) {
+                                yield -1;
+                            }
+                            int key = 2 + frame.getUnsignedShort(at);
+                            yield propertiesEnd - at - key >= 2 ? key + 2 + frame.getUnsignedShort(at + key) : -1;
+                        }
+                        default -> -1;
+                    };
+            if (size < 0 || at + size > propertiesEnd) {
+                return unreadable;
             }
+            if (id == wanted) {
+                found = switch (size) {
+                    case 1 -> frame.getUnsignedByte(at);
+                    case 2 -> frame.getUnsignedShort(at);
+                    default -> frame.getInt(at);
+                };
+            }
+            at += size;
         }
-        return at == propertiesEnd;
+        return found;
+    }
+
+    /** A CONNECT's keep alive in seconds (0: none), or -1 if the frame is too short to hold one. */
+    static int connectKeepAlive(ByteBuf frame) {
+        int body = bodyOffset(frame);
+        if (frame.writerIndex() < body + 2) {
+            return -1;
+        }
+        int at = body + 2 + frame.getUnsignedShort(body) + 2; // protocol name, level, connect flags
+        return frame.writerIndex() < at + 2 ? -1 : frame.getUnsignedShort(at);
     }
 
     /** A PUBACK's or PUBREC's packet id, or -1 if the frame is too short. */

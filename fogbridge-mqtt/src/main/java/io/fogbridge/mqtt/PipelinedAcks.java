@@ -32,6 +32,9 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
     private final MqttMetrics metrics;
     private final RelayMetrics relayMetrics;
     private final HeldAcks<ByteBuf> held;
+    /** Told after each run of answers released to the device. */
+    private final Runnable released;
+
     private int protocolLevel = 4;
     /** Whether the device's CONNECT lets refusals carry a reason string. */
     private boolean reasonStrings;
@@ -41,7 +44,9 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
             RelayedConnections.Registration registration,
             Duration ackTimeout,
             MqttMetrics metrics,
-            RelayMetrics relayMetrics) {
+            RelayMetrics relayMetrics,
+            Runnable released) {
+        this.released = released;
         this.device = device;
         this.registration = registration;
         this.metrics = metrics;
@@ -114,6 +119,22 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
         held.brokerAnswered(packetId, answer, true, null);
     }
 
+    /**
+     * A device's QoS 1 PUBLISH the relay did not pass to the broker (no local subscriber): the relay answers it
+     * itself with a success PUBACK once {@code durable} completes, in its place among the held answers, or with the
+     * failure's code as for any held answer.
+     */
+    void answerWhenDurable(int packetId, CompletableFuture<?> durable) {
+        ByteBuf answer = device.alloc()
+                .buffer(4)
+                .writeByte(MqttFrames.PUBACK << 4)
+                .writeByte(2)
+                .writeShort(packetId);
+        held.published(packetId);
+        relayMetrics.held(1);
+        held.brokerAnswered(packetId, answer, false, durable);
+    }
+
     /** Answers not yet released to the device. */
     int held() {
         return held.held();
@@ -182,5 +203,6 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
     @Override
     public void flush() {
         device.flush();
+        released.run();
     }
 }

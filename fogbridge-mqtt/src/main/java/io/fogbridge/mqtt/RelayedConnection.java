@@ -22,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,14 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(RelayedConnection.class);
     private static final int DISCONNECT = 14;
+    private static final byte[] PINGREQ = {(byte) (MqttFrames.PINGREQ << 4), 0};
     private static final int PACKET_TOO_LARGE = 0x95;
     private static final int MALFORMED_PACKET = 0x81;
+    /**
+     * Answers held before the relay stops reading the device: the broker's receive maximum ({@link
+     * BrokerWorkDir}), which bounds what the broker holds for a connection too.
+     */
+    static final int MAX_HELD = BrokerWorkDir.SERVER_RECEIVE_MAXIMUM;
 
     private final String listener;
     private final Bootstrap toBroker;
@@ -59,6 +66,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private final Duration ackTimeout;
     private final RelayedConnections relayed;
     private final UplinkPublishInterceptor uplink;
+    private final LocalSubscribers subscribers;
     private final MqttMetrics metrics;
     private final RelayMetrics relayMetrics;
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
@@ -74,6 +82,14 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private RelayedConnections.Identity identity;
 
     private final RelayedPublish.TopicAliases aliases = new RelayedPublish.TopicAliases();
+    /** The device's keep alive (CONNECT), in nanoseconds; 0: none. */
+    private long keepAliveNanos;
+    /** When the broker last got a packet of this connection (System.nanoTime()). */
+    private long lastToBroker;
+    /** PINGREQs the relay sent the broker on the device's behalf, whose PINGRESP the device must not get. */
+    private int pingsOwed;
+    /** Reading paused because {@value #MAX_HELD} answers are held. */
+    private boolean pausedForAcks;
 
     RelayedConnection(
             String listener,
@@ -82,9 +98,11 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             Duration ackTimeout,
             RelayedConnections relayed,
             UplinkPublishInterceptor uplink,
+            LocalSubscribers subscribers,
             MqttMetrics metrics,
             RelayMetrics relayMetrics) {
         this.uplink = uplink;
+        this.subscribers = subscribers;
         this.listener = listener;
         this.toBroker = toBroker;
         this.maxPacketBytes = maxPacketBytes;
@@ -129,7 +147,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             device.close();
             return;
         }
-        acks = new PipelinedAcks(device.channel(), registration, ackTimeout, metrics, relayMetrics);
+        acks = new PipelinedAcks(device.channel(), registration, ackTimeout, metrics, relayMetrics, this::released);
         toBroker.clone()
                 .group(device.channel().eventLoop())
                 .localAddress(new InetSocketAddress(registration.facts().source(), 0))
@@ -161,9 +179,12 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    /** Relays what waited for the internal connection or the CONNACK, up to the next CONNECT, then reads on. */
+    /**
+     * Relays what waited (for the internal connection, the CONNACK, or held answers to go out) until it must wait
+     * again, then reads on.
+     */
     private void relayEarly() {
-        while (!early.isEmpty() && !connecting && !closed) {
+        while (!early.isEmpty() && !connecting && !pausedForAcks && !closed) {
             fromDevice(early.poll());
         }
         broker.flush();
@@ -176,7 +197,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf frame = (ByteBuf) message;
         boolean authExchange = connecting && MqttFrames.type(frame) == MqttFrames.AUTH; // part of connecting
-        if (broker == null || (connecting && !authExchange) || !early.isEmpty()) {
+        if (broker == null || (connecting && !authExchange) || pausedForAcks || !early.isEmpty()) {
             early.add(frame);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -191,9 +212,14 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         int type = MqttFrames.type(frame);
         if (type == MqttFrames.CONNECT) {
             mqtt5 = MqttFrames.connectProtocolLevel(frame) == 5;
+            keepAliveNanos = TimeUnit.SECONDS.toNanos(Math.max(0, MqttFrames.connectKeepAlive(frame)));
             connecting = true;
         } else if (type == MqttFrames.PUBLISH && identity != null) {
             publish(frame);
+            if (acks.held() >= MAX_HELD) {
+                pausedForAcks = true;
+                device.channel().config().setAutoRead(false); // resumed by released()
+            }
             return;
         }
         toBroker(frame);
@@ -201,7 +227,32 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
 
     private void toBroker(ByteBuf frame) {
         acks.fromDevice(frame);
+        lastToBroker = System.nanoTime();
         broker.write(frame, broker.voidPromise());
+    }
+
+    /** Answers went out to the device: reading resumes once half of {@value #MAX_HELD} are. */
+    private void released() {
+        if (pausedForAcks && acks.held() < MAX_HELD / 2) {
+            pausedForAcks = false;
+            if (broker != null && !closed && !connecting) {
+                relayEarly();
+            }
+        }
+    }
+
+    /**
+     * The broker sees nothing of a device whose PUBLISHes it does not get, and would close the connection after 1.5
+     * times its keep alive: so the relay sends it a PINGREQ when half the keep alive passed without a packet, and
+     * keeps the PINGRESP from the device, which did not ask.
+     */
+    private void keepBrokerAlive() {
+        long now = System.nanoTime();
+        if (keepAliveNanos > 0 && now - lastToBroker > keepAliveNanos / 2) {
+            lastToBroker = now;
+            pingsOwed++;
+            broker.write(Unpooled.wrappedBuffer(PINGREQ), broker.voidPromise());
+        }
     }
 
     /**
@@ -227,10 +278,19 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         }
         switch (uplink.onRelayedPublish(identity, mqtt5, publish)) {
             case UplinkPublishInterceptor.RelayVerdict.Appended appended -> {
-                if (publish.qos() > 0) {
-                    registration.appendStarted(publish.packetId(), appended.durable());
+                // Retained: the broker stores it. QoS 2: the broker keeps its PUBREL/PUBCOMP exchange.
+                if (publish.retain() || publish.qos() == 2 || subscribers.anyFor(publish.topic())) {
+                    if (publish.qos() > 0) {
+                        registration.appendStarted(publish.packetId(), appended.durable());
+                    }
+                    toBroker(aliases.forBroker(frame, publish));
+                    return;
                 }
-                toBroker(aliases.forBroker(frame, publish));
+                frame.release();
+                if (publish.qos() == 1) {
+                    acks.answerWhenDurable(publish.packetId(), appended.durable());
+                }
+                keepBrokerAlive();
             }
             case UplinkPublishInterceptor.RelayVerdict.Answered answered -> {
                 frame.release();
@@ -335,9 +395,17 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             ByteBuf frame = (ByteBuf) message;
+            if (pingsOwed > 0 && MqttFrames.type(frame) == MqttFrames.PINGRESP) {
+                pingsOwed--; // answers the relay's own PINGREQ
+                frame.release();
+                return;
+            }
             if (connecting && MqttFrames.type(frame) == MqttFrames.CONNACK) {
                 // HiveMQ initialised the client before writing a successful CONNACK: the identity is there now.
                 identity = registration.identity();
+                if (mqtt5) {
+                    aliases.allow(MqttFrames.connackTopicAliasMaximum(frame));
+                }
                 connecting = false;
                 device.write(frame, device.voidPromise());
                 relayEarly();

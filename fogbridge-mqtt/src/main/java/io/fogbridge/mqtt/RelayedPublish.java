@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <p><b>What is refused here.</b> {@link #parse} returns null for anything the broker would not take as it is: QoS 3,
  * a truncated packet, a topic that is empty (without an alias the connection set), not UTF-8, or holds U+0000, + or #,
- * a property a client may not send or sends twice, an alias over {@link TopicAliases#MAX}. Such a PUBLISH is never
+ * a property a client may not send or sends twice, an alias over the broker's topic alias maximum. Such a PUBLISH is never
  * handed to the uplink; the relay passes it to the broker, which refuses it with its own reason code.
  *
  * @param topic       the topic name, an alias resolved
@@ -50,10 +50,10 @@ record RelayedPublish(
      * refusal, or no local subscriber), so such an alias is named again for the broker ({@link #forBroker}).
      */
     static final class TopicAliases {
-        /** Beyond any maximum the broker announces (HiveMQ CE: 5 by default): the broker refuses a larger one itself. */
-        static final int MAX = 1_024;
-
         private final Map<Integer, String> byAlias = new HashMap<>();
+        /** The broker's topic alias maximum (its CONNACK): a larger alias is the broker's to refuse. */
+        private int maximum;
+
         private final Map<Integer, String> atBroker = new HashMap<>();
 
         /**
@@ -61,6 +61,11 @@ record RelayedPublish(
          * that topic, a copy with the topic name put in (the alias property stays, so the broker learns it). Takes
          * over {@code frame}: releases it when it returns a copy.
          */
+        /** The broker's CONNACK said the client may use aliases 1 to {@code maximum} (0: none). */
+        void allow(int maximum) {
+            this.maximum = maximum;
+        }
+
         ByteBuf forBroker(ByteBuf frame, RelayedPublish publish) {
             if (publish.alias == 0) {
                 return frame;
@@ -167,7 +172,7 @@ record RelayedPublish(
                         return null;
                     }
                     alias = frame.getUnsignedShort(at);
-                    if (alias == 0 || alias > TopicAliases.MAX) {
+                    if (alias == 0 || alias > aliases.maximum) {
                         return null;
                     }
                 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.Outcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,6 +174,92 @@ class PipelinedAcksIT {
         assertThat(publish.isDone() && !publish.isCompletedExceptionally())
                 .as("a 3.1.1 PUBACK for a failed append")
                 .isFalse();
+    }
+
+    @Test
+    void aDeviceThatOnlyPublishesStaysConnectedPastItsKeepAlive() throws Exception {
+        uplink.answerWith(new Outcome.Accepted(Lane.BULK, 1));
+        // Keep alive 1 s: the broker closes a connection it hears nothing from for 1.5 s. With no local subscriber it
+        // gets none of these PUBLISHes; the relay's own PINGREQs keep the connection open.
+        try (RawMqtt5Device device = new RawMqtt5Device(port, "meter-1", 1)) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            int id = 0;
+            while (System.nanoTime() < end) {
+                device.publishQos1(++id, "telemetry/acme/meter-1", "kwh" + id);
+                RawMqtt5Device.Packet answer = device.read();
+                assertThat(answer.type())
+                        .as("PUBACK, not a PINGRESP meant for the relay")
+                        .isEqualTo(4);
+                assertThat(answer.packetId()).isEqualTo(id);
+                assertThat(answer.reasonCode()).isLessThan(0x80);
+                Thread.sleep(200);
+            }
+            assertThat(id).isGreaterThan(10);
+        }
+    }
+
+    @Test
+    void aTopicAliasSetWhileNoOneSubscribedReachesALaterSubscriberUnderItsName() throws Exception {
+        uplink.answerWith(new Outcome.Accepted(Lane.BULK, 1));
+        try (RawMqtt5Device device = new RawMqtt5Device(port, "aliaser")) {
+            device.publishQos1(1, "telemetry/acme/boiler", 1, "before");
+            assertThat(device.read().packetId()).isEqualTo(1);
+
+            Mqtt5AsyncClient local = MqttTestClients.mqtt5("local-dashboard", port);
+            BlockingQueue<Mqtt5Publish> seen = new LinkedBlockingQueue<>();
+            local.subscribeWith()
+                    .topicFilter("telemetry/acme/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(seen::add)
+                    .send()
+                    .get(5, TimeUnit.SECONDS);
+
+            device.publishQos1(2, "", 1, "after");
+            assertThat(device.read().packetId()).isEqualTo(2);
+            Mqtt5Publish received = seen.poll(10, TimeUnit.SECONDS);
+            assertThat(received).as("the subscriber got the aliased PUBLISH").isNotNull();
+            assertThat(received.getTopic().toString()).isEqualTo("telemetry/acme/boiler");
+            assertThat(new String(received.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("after");
+            assertThat(seen.poll(300, TimeUnit.MILLISECONDS))
+                    .as("the PUBLISH sent before anyone subscribed")
+                    .isNull();
+            List<String> topics = new ArrayList<>();
+            for (ControllableUplink.Call call; (call = uplink.poll(200)) != null; ) {
+                topics.add(call.message().topic());
+            }
+            assertThat(topics).containsExactly("telemetry/acme/boiler", "telemetry/acme/boiler");
+            local.disconnect().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aDeviceOverTheReceiveMaximumWaitsForItsAnswersAndLosesNothing() throws Exception {
+        int sent = RelayedConnection.MAX_HELD + 36;
+        try (RawMqtt5Device device = new RawMqtt5Device(port, "flooder")) {
+            for (int id = 1; id <= sent; id++) {
+                device.publishQos1(id, "telemetry/acme/flood", "f" + id);
+            }
+            List<ControllableUplink.Call> calls = new ArrayList<>();
+            for (ControllableUplink.Call call; (call = uplink.poll(1_000)) != null; ) {
+                calls.add(call);
+            }
+            assertThat(calls)
+                    .as("read while fewer than %d answers are held", RelayedConnection.MAX_HELD)
+                    .hasSize(RelayedConnection.MAX_HELD);
+
+            uplink.answerWith(new Outcome.Accepted(Lane.BULK, 2));
+            calls.forEach(c -> c.future().complete(new Outcome.Accepted(Lane.BULK, 1)));
+            List<Integer> acknowledged = new ArrayList<>();
+            for (int i = 0; i < sent; i++) {
+                RawMqtt5Device.Packet puback = device.read();
+                assertThat(puback.reasonCode()).isLessThan(0x80);
+                acknowledged.add(puback.packetId());
+            }
+            assertThat(acknowledged)
+                    .containsExactlyElementsOf(
+                            range(sent).stream().map(i -> i + 1).toList());
+        }
     }
 
     private static double heldNow() {

@@ -32,12 +32,17 @@ final class RawMqtt5Device implements AutoCloseable {
 
     /** Connects, sends CONNECT (clean start, keep-alive 60 s) and reads the CONNACK, which must accept. */
     RawMqtt5Device(int port, String clientId) throws IOException {
+        this(port, clientId, 60);
+    }
+
+    /** As above, with a keep alive of {@code keepAliveSeconds}. */
+    RawMqtt5Device(int port, String clientId, int keepAliveSeconds) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(15_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 60, 0});
+        body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, (byte) keepAliveSeconds, 0});
         writeString(body, clientId);
         send(0x10, body);
         Packet connack = read();
@@ -53,6 +58,20 @@ final class RawMqtt5Device implements AutoCloseable {
         body.write(packetId >> 8);
         body.write(packetId & 0xff);
         body.write(0); // no properties
+        body.write(payload.getBytes(StandardCharsets.UTF_8));
+        send(0x32, body);
+    }
+
+    /**
+     * Sends a QoS 1 PUBLISH with topic alias {@code alias} (MQTT 5 §3.3.2.3.4): an empty {@code topic} uses the alias,
+     * a topic sets it.
+     */
+    void publishQos1(int packetId, String topic, int alias, String payload) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, topic);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xff);
+        body.write(new byte[] {3, 0x23, (byte) (alias >> 8), (byte) alias});
         body.write(payload.getBytes(StandardCharsets.UTF_8));
         send(0x32, body);
     }

@@ -1,0 +1,64 @@
+package io.fogbridge.mqtt;
+
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether anyone on the embedded broker subscribes to a topic. The device relay passes a device's PUBLISH to the
+ * broker only when someone could receive it (decision 0001, "the relay's own PUBLISH path"): most telemetry has no
+ * local subscriber, and reading, routing and acknowledging it in the broker was most of what the relay cost per
+ * message (BENCHMARKS.md, "Performance II", session 12).
+ *
+ * <p>The answer is HiveMQ CE's own topic tree: every subscription it routes by, shared ones and those of offline
+ * persistent sessions included, and those an extension added. A subscription made while a PUBLISH is being relayed
+ * may miss that one message, as MQTT allows for a PUBLISH that races a SUBSCRIBE. The tree is an internal of the
+ * embedded broker ({@link BrokerInternals}): where a HiveMQ version no longer has it, every PUBLISH is passed on, as
+ * before, and one warning says so.
+ *
+ * <p>Thread-safe; {@link #attach} once after the broker started.
+ */
+final class LocalSubscribers {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalSubscribers.class);
+    private static final String TOPIC_TREE = "com.hivemq.mqtt.topic.tree.LocalTopicTree";
+
+    private volatile Predicate<String> anyFor = topic -> true;
+
+    /** For tests: whether a topic has subscribers is whatever {@code source} says. */
+    void attach(Predicate<String> source) {
+        this.anyFor = source;
+    }
+
+    /** Finds HiveMQ's topic tree; without it every topic counts as subscribed (logged once). */
+    void attach(EmbeddedHiveMQ broker) {
+        try {
+            Object tree = BrokerInternals.instance(broker, TOPIC_TREE, null);
+            Method find = tree.getClass().getMethod("findTopicSubscribers", String.class);
+            Method subscribers = find.getReturnType().getMethod("getSubscribers");
+            Method shared = find.getReturnType().getMethod("getSharedSubscriptions");
+            anyFor = topic -> {
+                try {
+                    Object found = find.invoke(tree, topic);
+                    return !((Collection<?>) subscribers.invoke(found)).isEmpty()
+                            || !((Collection<?>) shared.invoke(found)).isEmpty();
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return true; // in doubt, the broker gets it
+                }
+            };
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn(
+                    "cannot read the embedded broker's subscriptions ({}): every device PUBLISH through the relay is"
+                            + " passed to the broker, with or without a local subscriber",
+                    e.toString());
+        }
+    }
+
+    /** Whether a PUBLISH to {@code topic} could reach a local subscriber (true when it cannot be told). */
+    boolean anyFor(String topic) {
+        return anyFor.test(topic);
+    }
+}
