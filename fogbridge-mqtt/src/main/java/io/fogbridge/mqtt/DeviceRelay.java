@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * The device-facing side of the embedded broker when {@code devices.pipelinedAcks} is on (decision 0001): a Netty
  * server on every device listener (plain or TLS, as configured) that relays each device connection, packet by packet
  * and byte for byte, to the embedded HiveMQ on its loopback-only port, over one internal connection per device. The
- * broker keeps deciding everything (CONNACK codes, authentication, ACLs, subscriptions, retained messages, wills,
- * sessions, keep-alive); the relay only holds the broker's acknowledgement of a device's QoS 1 and 2 PUBLISHes until
- * the append behind it is durable, so many PUBLISHes of one connection wait for their group commit at once
- * ({@link RelayedConnection}, {@link PipelinedAcks}).
+ * broker keeps deciding CONNACK codes, authentication, subscriptions, retained messages, wills, sessions and
+ * keep-alive. The relay hands the device's PUBLISHes to the uplink itself (the same checks as the broker's
+ * interceptor), passes them to the broker only where a local subscriber could want them, and holds each
+ * acknowledgement until the append behind it is durable, so many PUBLISHes of one connection wait for their group
+ * commit at once ({@link RelayedConnection}, {@link PipelinedAcks}).
  *
  * <p><b>Threads.</b> One acceptor thread and one event loop per core (daemon threads {@code fogbridge-mqtt-relay-*});
  * a device connection and its internal connection share one event loop.

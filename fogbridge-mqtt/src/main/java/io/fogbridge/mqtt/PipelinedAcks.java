@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The acknowledgements of one relayed device connection (decision 0001, plan step 4): the device's QoS 1 and 2
  * PUBLISHes are noted in the order they pass to the broker; the broker's PUBACK or PUBREC for each is held until the
- * append the interceptor started for it is durable and every earlier one was answered ({@link HeldAcks}), then written
+ * append the relay started for it is durable and every earlier one was answered ({@link HeldAcks}), then written
  * to the device as the broker sent it.
  *
  * <p>What the device hears otherwise: a broker refusal (reason code ≥ 0x80) at once, in its place; an append that

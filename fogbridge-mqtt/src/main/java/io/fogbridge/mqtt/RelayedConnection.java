@@ -35,7 +35,15 @@ import org.slf4j.LoggerFactory;
  *       are registered under a fresh loopback address ({@link RelayedConnections}) and the internal connection is
  *       opened from that address. Packets the device sends meanwhile wait (reading pauses).
  *   <li>Every packet is relayed as the bytes that came ({@link MqttFrames}), both ways, except the broker's PUBACK or
- *       PUBREC of a device PUBLISH, which {@link PipelinedAcks} holds until the append behind it is durable.
+ *       PUBREC of a device PUBLISH, which {@link PipelinedAcks} holds until the append behind it is durable, and the
+ *       device's PUBLISHes once the broker's successful CONNACK said it leaves them to the relay: each is read
+ *       ({@link RelayedPublish}) and handed to the uplink here ({@link UplinkPublishInterceptor#onRelayedPublish}); a
+ *       refusal is answered in its place and never relayed; an accepted one goes to the broker only if it is retained,
+ *       QoS 2, or someone local subscribes to its topic ({@link LocalSubscribers}), else the relay answers it itself
+ *       when durable. What the device sends between its CONNECT and the CONNACK waits for the CONNACK.
+ *   <li>The broker must not take a device it hears nothing from for dead: the relay pings it within the device's keep
+ *       alive and keeps those PINGRESPs to itself. Topic aliases the broker missed are named again for it. With
+ *       {@value #MAX_HELD} answers held the relay stops reading the device until half of them went out.
  *   <li>Either side closing closes the other. The device vanishing closes the internal connection abruptly, so the
  *       broker fires the will; a DISCONNECT from the device reaches the broker first, so it does not. The broker
  *       closing (CONNACK refusal, revocation, takeover, keep-alive) is relayed with whatever it sent last.

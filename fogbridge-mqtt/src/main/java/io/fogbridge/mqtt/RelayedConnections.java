@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * revocation watch read them back by the address HiveMQ reports: an exact match, whatever the client id (empty ids
  * and takeovers included), with nothing added to the MQTT stream.
  *
- * <p>The same registration carries the appends the {@link UplinkPublishInterceptor} started for the connection's QoS
- * 1 and 2 PUBLISHes, by packet id, for the relay to hold the broker's acknowledgement until each is durable.
+ * <p>The same registration carries who the connection authenticated as ({@link Identity}, recorded when HiveMQ leaves
+ * its publishes to the relay) and the appends started for its QoS 1 and 2 PUBLISHes that went on to the broker, by
+ * packet id, for the relay to hold the broker's acknowledgement until each is durable.
  *
  * <p>A connection that is not registered (no relay in front, or a client that reached the internal port directly) is
  * described by what HiveMQ itself knows. Addresses are handed out round robin over 127.1.0.1–127.254.255.254 and
@@ -84,7 +85,7 @@ final class RelayedConnections {
             return identity;
         }
 
-        /** Called by the interceptor, before HiveMQ answers the PUBLISH {@code packetId}. */
+        /** Called by the relay, before it passes the PUBLISH {@code packetId} on to HiveMQ. */
         void appendStarted(int packetId, CompletableFuture<Outcome> append) {
             appends.put(packetId, append);
         }

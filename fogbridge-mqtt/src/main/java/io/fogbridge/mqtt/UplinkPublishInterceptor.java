@@ -35,12 +35,10 @@ import org.slf4j.LoggerFactory;
  * answers 0x83 itself; a record that lands in the spool after that is a duplicate once the device retransmits.
  * QoS 0 is handed over without waiting: at most once never delays the sender.
  *
- * <p><b>Through the device relay</b> (decision 0001, {@code devices.pipelinedAcks}): a PUBLISH from a connection the
- * {@link DeviceRelay} registered is not parked. The checks and a refusal known at once are as above; otherwise the
- * append is started, registered with the relay under the packet id, and the interceptor returns, so HiveMQ routes the
- * message to local subscribers and answers at once, and takes the connection's next PUBLISH. The relay holds that
- * answer until the append is durable ({@link PipelinedAcks}); an uplink refusal that comes later becomes the
- * answer's reason code there ({@link HeldAcks.Refused}).
+ * <p><b>Through the device relay</b> (decision 0001, {@code devices.pipelinedAcks}): HiveMQ does not intercept a
+ * connection the {@link DeviceRelay} registered ({@link #takeOverFromBroker}). The relay reads that connection's
+ * PUBLISHes itself and asks {@link #onRelayedPublish}, which makes the same checks, refusals and counts and starts
+ * the append; the relay holds the answer until it is durable ({@link PipelinedAcks}), many per connection at once.
  *
  * <p><b>Threads.</b> Runs on HiveMQ's small extension executor (2 threads): it never blocks. HiveMQ handles one
  * intercepted publish per client at a time, so per-connection ordering is kept.
@@ -137,11 +135,6 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         metrics.received(qos);
         if (qos == QoS.AT_MOST_ONCE) {
             accept(message).whenComplete(this::countAtMostOnce);
-            return;
-        }
-        RelayedConnections.Registration relay = relayed.of(input.getConnectionInformation());
-        if (relay != null) {
-            pipelined(relay, packet.getPacketId(), output, accept(message));
             return;
         }
         Async<PublishInboundOutput> async = output.async(
@@ -316,30 +309,6 @@ final class UplinkPublishInterceptor implements PublishInboundInterceptor {
         } else if (outcome instanceof Outcome.Rejected rejected) {
             refuse(output, RejectionReply.of(rejected), rejected.reason());
         }
-    }
-
-    /**
-     * Relay mode: an append already complete (a refusal known at once: spool full, overload, budget) is decided here
-     * as without the relay; one still running is handed to the relay, which holds the broker's answer until it is
-     * durable. A later refusal becomes a {@link HeldAcks.Refused} with the code the broker would have sent.
-     */
-    private void pipelined(
-            RelayedConnections.Registration relay,
-            int packetId,
-            PublishInboundOutput output,
-            CompletableFuture<Outcome> append) {
-        if (append.isDone()) {
-            Outcome outcome = null;
-            Throwable failure = null;
-            try {
-                outcome = append.join();
-            } catch (RuntimeException e) {
-                failure = e.getCause() != null ? e.getCause() : e;
-            }
-            decide(output, outcome, failure);
-            return;
-        }
-        relay.appendStarted(packetId, append.handle(this::durableOrRefused));
     }
 
     private Outcome durableOrRefused(Outcome outcome, Throwable failure) {
