@@ -24,7 +24,9 @@ cleanup() {
   if [ -n "$browser" ]; then kill "$browser" 2>/dev/null || true; pkill -f "user-data-dir=$work/profile" || true; fi
 }
 trap cleanup EXIT
-port=$((20000 + RANDOM % 12000))
+# shellcheck source=ports.sh
+. "$root/bench/ports.sh"
+port=$(free_port)
 export FOGBRIDGE_HTTP_PORT=$port
 for i in $(seq 1 "$rounds"); do
   for mode in none page; do

@@ -23,11 +23,8 @@ work=$(mktemp -d /tmp/cpu-reference.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { # a random high port nobody listens on
-  local p
-  while :; do p=$((20000 + RANDOM % 12000)); (echo > "/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done
-}
-wait_port() { for _ in $(seq 1 300); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; return 1; }
+# shellcheck source=ports.sh
+. "$root/bench/ports.sh"
 duration=$((warmup + window + 3))
 echo "cpu-reference: rate $rate msg/s, $clients clients, warm-up $warmup s, window $window s; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -24,11 +24,8 @@ mpid=
 cleanup() { [ -n "$mpid" ] && kill "$mpid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-free_port() {
-  local p
-  while :; do p=$((20000 + RANDOM % 12000)); (echo > "/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done
-}
-wait_port() { for _ in $(seq 1 300); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; return 1; }
+# shellcheck source=ports.sh
+. "$root/bench/ports.sh"
 
 mosquitto_run() { # $1: label
   local port

@@ -34,15 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# 20000-31999: below the kernel's ephemeral ports (32768 up by default), which the gateway's own port-0 MQTT listener
-# and its outgoing connections take; a pick up there once lost its port to the gateway itself (bind: address in use).
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+# shellcheck source=ports.sh
+. "$root/bench/ports.sh"
 
 case "$cds" in
   off) export FOGBRIDGE_CDS=off ;;

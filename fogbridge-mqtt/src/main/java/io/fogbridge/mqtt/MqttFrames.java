@@ -154,44 +154,22 @@ final class MqttFrames extends ByteToMessageDecoder {
      * properties cannot be read (an unknown id, a value running past them or the frame).
      */
     private static int property(ByteBuf frame, int at, int wanted) {
-        int unreadable = UNREADABLE;
         int end = frame.writerIndex();
-        int length = 0;
-        for (int i = 0; ; i++) {
-            if (i == 4 || at >= end) {
-                return unreadable;
-            }
-            int b = frame.getUnsignedByte(at++);
-            length |= (b & 0x7f) << (7 * i);
-            if ((b & 0x80) == 0) {
-                break;
-            }
+        int length = varInt(frame, at, end);
+        if (length < 0) {
+            return UNREADABLE;
         }
+        at += varIntSize(length);
         int propertiesEnd = at + length;
         if (propertiesEnd > end) {
-            return unreadable;
+            return UNREADABLE;
         }
         int found = ABSENT;
         while (at < propertiesEnd) {
             int id = frame.getUnsignedByte(at++);
-            int size =
-                    switch (id) {
-                        case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> 1;
-                        case 0x13, 0x21, 0x22, 0x23 -> 2;
-                        case 0x02, 0x11, 0x18, 0x27 -> 4;
-                        case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1C, 0x1F ->
-                            propertiesEnd - at >= 2 ? 2 + frame.getUnsignedShort(at) : -1;
-                        case 0x26 -> {
-                            if (propertiesEnd - at < 2) {
-                                yield -1;
-                            }
-                            int key = 2 + frame.getUnsignedShort(at);
-                            yield propertiesEnd - at - key >= 2 ? key + 2 + frame.getUnsignedShort(at + key) : -1;
-                        }
-                        default -> -1;
-                    };
-            if (size < 0 || at + size > propertiesEnd) {
-                return unreadable;
+            int size = propertySize(frame, id, at, propertiesEnd);
+            if (size < 0) {
+                return UNREADABLE;
             }
             if (id == wanted) {
                 found = switch (size) {
@@ -203,6 +181,50 @@ final class MqttFrames extends ByteToMessageDecoder {
             at += size;
         }
         return found;
+    }
+
+    /**
+     * The size of the value of MQTT 5 property {@code id} at {@code at} (MQTT 5 §2.2.2.2: byte, two- or four-byte
+     * integer, UTF-8 string or binary data with a 2-byte length, string pair), or -1 for an id MQTT 5 does not define
+     * or a value running past {@code end}. A variable byte integer property (0x0B, subscription identifier) is not
+     * read: the relay meets none it needs, and a client may not send one on a PUBLISH.
+     */
+    static int propertySize(ByteBuf frame, int id, int at, int end) {
+        int size =
+                switch (id) {
+                    case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> 1;
+                    case 0x13, 0x21, 0x22, 0x23 -> 2;
+                    case 0x02, 0x11, 0x18, 0x27 -> 4;
+                    case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1C, 0x1F ->
+                        end - at >= 2 ? 2 + frame.getUnsignedShort(at) : -1;
+                    case 0x26 -> {
+                        if (end - at < 2) {
+                            yield -1;
+                        }
+                        int key = 2 + frame.getUnsignedShort(at);
+                        yield end - at - key >= 2 ? key + 2 + frame.getUnsignedShort(at + key) : -1;
+                    }
+                    default -> -1;
+                };
+        return size < 0 || at + size > end ? -1 : size;
+    }
+
+    /** A variable byte integer at {@code at} (1–4 bytes), or -1 if it is malformed or runs past {@code end}. */
+    static int varInt(ByteBuf frame, int at, int end) {
+        int value = 0;
+        for (int i = 0; i < 4 && at + i < end; i++) {
+            int b = frame.getUnsignedByte(at + i);
+            value |= (b & 0x7f) << (7 * i);
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        return -1;
+    }
+
+    /** How many bytes {@code value} takes as a variable byte integer. */
+    static int varIntSize(int value) {
+        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 
     /** A CONNECT's keep alive in seconds (0: none), or -1 if the frame is too short to hold one. */

@@ -108,12 +108,7 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
      * ({@code type}) with {@code reasonCode}, 0 for success (MQTT 5 leaves a success code out, MQTT 3 has none).
      */
     void answerInPlace(int type, int packetId, int reasonCode, String reason) {
-        ByteBuf answer;
-        if (reasonCode == 0) {
-            answer = device.alloc().buffer(4).writeByte(type << 4).writeByte(2).writeShort(packetId);
-        } else {
-            answer = refusal(type, packetId, reasonCode, reason);
-        }
+        ByteBuf answer = reasonCode == 0 ? success(type, packetId) : refusal(type, packetId, reasonCode, reason);
         held.published(packetId);
         relayMetrics.held(1); // released at once, within brokerAnswered, once every earlier answer is out
         held.brokerAnswered(packetId, answer, true, null);
@@ -125,14 +120,9 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
      * failure's code as for any held answer.
      */
     void answerWhenDurable(int packetId, CompletableFuture<?> durable) {
-        ByteBuf answer = device.alloc()
-                .buffer(4)
-                .writeByte(MqttFrames.PUBACK << 4)
-                .writeByte(2)
-                .writeShort(packetId);
         held.published(packetId);
         relayMetrics.held(1);
-        held.brokerAnswered(packetId, answer, false, durable);
+        held.brokerAnswered(packetId, success(MqttFrames.PUBACK, packetId), false, durable);
     }
 
     /** Answers not yet released to the device. */
@@ -169,6 +159,11 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
             return;
         }
         device.write(refusal(type, packetId, reasonCode, reason), device.voidPromise());
+    }
+
+    /** A PUBACK or PUBREC ({@code type}) accepting {@code packetId}: MQTT 5 leaves the success code out, MQTT 3 has none. */
+    private ByteBuf success(int type, int packetId) {
+        return device.alloc().buffer(4).writeByte(type << 4).writeByte(2).writeShort(packetId);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A device PUBLISH as the {@link DeviceRelay} reads it to hand it to the uplink itself (decision 0001, "the relay's
@@ -43,6 +44,12 @@ record RelayedPublish(
 
     private static final int CONTENT_TYPE = 0x03;
     private static final int TOPIC_ALIAS = 0x23;
+    /**
+     * What a client may put on a PUBLISH (MQTT 5 §3.3.2.3): payload format indicator, message expiry, content type,
+     * response topic, correlation data, user property, topic alias.
+     */
+    private static final Set<Integer> CLIENT_PUBLISH_PROPERTIES =
+            Set.of(0x01, 0x02, CONTENT_TYPE, 0x08, 0x09, 0x26, TOPIC_ALIAS);
 
     /**
      * One connection's topic aliases (MQTT 5 §3.3.2.3.4): set by a PUBLISH with topic and alias, used by one without.
@@ -135,28 +142,21 @@ record RelayedPublish(
         String contentType = null;
         int alias = 0;
         if (mqtt5) {
-            long length = varInt(frame, at, end);
+            int length = MqttFrames.varInt(frame, at, end);
             if (length < 0) {
                 return null;
             }
-            at += varIntSize(length);
-            int propertiesEnd = at + (int) length;
+            at += MqttFrames.varIntSize(length);
+            int propertiesEnd = at + length;
             if (propertiesEnd > end) {
                 return null;
             }
             while (at < propertiesEnd) {
                 int id = frame.getUnsignedByte(at++);
-                int size =
-                        switch (id) {
-                            case 0x01 -> 1; // payload format indicator
-                            case 0x02 -> 4; // message expiry interval
-                            case TOPIC_ALIAS -> 2;
-                            case CONTENT_TYPE, 0x08, 0x09 -> // content type, response topic, correlation data
-                                propertiesEnd - at >= 2 ? 2 + frame.getUnsignedShort(at) : -1;
-                            case 0x26 -> pairSize(frame, at, propertiesEnd); // user property
-                            default -> -1; // not a property a client may put on a PUBLISH
-                        };
-                if (size < 0 || at + size > propertiesEnd) {
+                int size = CLIENT_PUBLISH_PROPERTIES.contains(id)
+                        ? MqttFrames.propertySize(frame, id, at, propertiesEnd)
+                        : -1; // not a property a client may put on a PUBLISH
+                if (size < 0) {
                     return null;
                 }
                 if (id == CONTENT_TYPE) {
@@ -198,18 +198,6 @@ record RelayedPublish(
         return new RelayedPublish(topic, qos, (first & 1) != 0, packetId, contentType, payload, alias, named);
     }
 
-    /** A user property's size: two UTF-8 strings, each with its 2-byte length; -1 if it does not fit. */
-    private static int pairSize(ByteBuf frame, int at, int end) {
-        if (end - at < 2) {
-            return -1;
-        }
-        int key = 2 + frame.getUnsignedShort(at);
-        if (end - at - key < 2) {
-            return -1;
-        }
-        return key + 2 + frame.getUnsignedShort(at + key);
-    }
-
     /**
      * A UTF-8 string as MQTT allows it (§1.5.4: well-formed, no U+0000), or null. ASCII, the usual topic, is read
      * without a decoder.
@@ -239,22 +227,5 @@ record RelayedPublish(
         } catch (CharacterCodingException e) {
             return null;
         }
-    }
-
-    /** A variable byte integer at {@code at} (1–4 bytes), or -1 if it is malformed or runs past {@code end}. */
-    private static long varInt(ByteBuf frame, int at, int end) {
-        long value = 0;
-        for (int i = 0; i < 4 && at + i < end; i++) {
-            int b = frame.getUnsignedByte(at + i);
-            value |= (long) (b & 0x7f) << (7 * i);
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        return -1;
-    }
-
-    private static int varIntSize(long value) {
-        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 }
