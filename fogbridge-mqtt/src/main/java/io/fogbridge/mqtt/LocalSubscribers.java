@@ -3,6 +3,7 @@ package io.fogbridge.mqtt;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.lang.reflect.Method;
 import java.util.Collection;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * message (BENCHMARKS.md, "Performance II", session 12).
  *
  * <p>The answer is HiveMQ CE's own topic tree: every subscription it routes by, shared ones and those of offline
- * persistent sessions included, and those an extension added. A subscription made while a PUBLISH is being relayed
- * may miss that one message, as MQTT allows for a PUBLISH that races a SUBSCRIBE. The tree is an internal of the
+ * persistent sessions included, and those an extension added. HiveMQ adds a subscription to the tree before it
+ * writes the SUBACK, so between a relayed SUBSCRIBE and its SUBACK the tree may not know yet: while any relayed
+ * SUBSCRIBE is unanswered, every topic counts as subscribed ({@link #subscribing}). A device that sends a SUBSCRIBE
+ * and, on another connection, a PUBLISH gets what the broker alone would give it: the PUBLISH reaches the
+ * subscription if the relay read the SUBSCRIBE first (Paho's {@code test_subscribe_options} relies on that). The tree is an internal of the
  * embedded broker ({@link BrokerInternals}): where a HiveMQ version no longer has it, every PUBLISH is passed on, as
  * before, and one warning says so.
  *
@@ -27,6 +31,8 @@ final class LocalSubscribers {
     private static final String TOPIC_TREE = "com.hivemq.mqtt.topic.tree.LocalTopicTree";
 
     private volatile Predicate<String> anyFor = topic -> true;
+    /** Relayed SUBSCRIBEs whose SUBACK has not come back from the broker. */
+    private final AtomicInteger subscribing = new AtomicInteger();
 
     /** For tests: whether a topic has subscribers is whatever {@code source} says. */
     void attach(Predicate<String> source) {
@@ -59,6 +65,14 @@ final class LocalSubscribers {
 
     /** Whether a PUBLISH to {@code topic} could reach a local subscriber (true when it cannot be told). */
     boolean anyFor(String topic) {
-        return anyFor.test(topic);
+        return subscribing.get() > 0 || anyFor.test(topic);
+    }
+
+    /**
+     * {@code delta} relayed SUBSCRIBEs went to the broker (positive) or were answered or will never be (negative, at
+     * the SUBACK or when the connection closes).
+     */
+    void subscribing(int delta) {
+        subscribing.addAndGet(delta);
     }
 }

@@ -96,6 +96,8 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private long lastToBroker;
     /** PINGREQs the relay sent the broker on the device's behalf, whose PINGRESP the device must not get. */
     private int pingsOwed;
+    /** SUBSCRIBEs the broker got and has not answered ({@link LocalSubscribers#subscribing}). */
+    private int subscribesOwed;
     /** Reading paused because {@value #MAX_HELD} answers are held. */
     private boolean pausedForAcks;
 
@@ -222,6 +224,9 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             mqtt5 = MqttFrames.connectProtocolLevel(frame) == 5;
             keepAliveNanos = TimeUnit.SECONDS.toNanos(Math.max(0, MqttFrames.connectKeepAlive(frame)));
             connecting = true;
+        } else if (type == MqttFrames.SUBSCRIBE) {
+            subscribesOwed++;
+            subscribers.subscribing(1);
         } else if (type == MqttFrames.PUBLISH && identity != null) {
             publish(frame);
             if (acks.held() >= MAX_HELD) {
@@ -408,6 +413,10 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                 frame.release();
                 return;
             }
+            if (subscribesOwed > 0 && MqttFrames.type(frame) == MqttFrames.SUBACK) {
+                subscribesOwed--; // one SUBACK per SUBSCRIBE, written once the topic tree has it
+                subscribers.subscribing(-1);
+            }
             if (connecting && MqttFrames.type(frame) == MqttFrames.CONNACK) {
                 // HiveMQ initialised the client before writing a successful CONNACK: the identity is there now.
                 identity = registration.identity();
@@ -441,6 +450,8 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            subscribers.subscribing(-subscribesOwed);
+            subscribesOwed = 0;
             registration.close();
             // Flush what the broker said last (a CONNACK refusal, a DISCONNECT with its reason), then close.
             device.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -234,6 +234,22 @@ class PipelinedAcksIT {
     }
 
     @Test
+    void aPublishReadBeforeTheBrokerAnsweredASubscribeToItReachesThatSubscriber() throws Exception {
+        uplink.answerWith(new Outcome.Accepted(Lane.BULK, 1));
+        try (RawMqtt5Device device = new RawMqtt5Device(port, "echo")) {
+            // Paho's test_subscribe_options in one connection: the relay reads the PUBLISH in the same read as the
+            // SUBSCRIBE, before the broker's topic tree can know of it.
+            device.subscribeThenPublishQos1(1, "telemetry/acme/echo", 2, "telemetry/acme/echo", "to myself");
+            List<Integer> types = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                types.add(device.read().type());
+            }
+            assertThat(types).as("SUBACK, PUBACK and the PUBLISH back").containsExactlyInAnyOrder(9, 4, 3);
+            assertThat(uplink.next().message().topic()).isEqualTo("telemetry/acme/echo");
+        }
+    }
+
+    @Test
     void aDeviceOverTheReceiveMaximumWaitsForItsAnswersAndLosesNothing() throws Exception {
         int sent = RelayedConnection.MAX_HELD + 36;
         try (RawMqtt5Device device = new RawMqtt5Device(port, "flooder")) {

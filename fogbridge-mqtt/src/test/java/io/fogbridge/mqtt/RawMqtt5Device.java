@@ -53,13 +53,36 @@ final class RawMqtt5Device implements AutoCloseable {
 
     /** Sends a QoS 1 PUBLISH without waiting for anything. */
     void publishQos1(int packetId, String topic, String payload) throws IOException {
+        send(0x32, publishBody(packetId, topic, payload));
+    }
+
+    /**
+     * Sends a SUBSCRIBE to {@code filter} (QoS 1) and a QoS 1 PUBLISH in one write, so that whoever reads the
+     * connection has the PUBLISH before the SUBSCRIBE can have been answered.
+     */
+    void subscribeThenPublishQos1(int subscribeId, String filter, int publishId, String topic, String payload)
+            throws IOException {
+        ByteArrayOutputStream subscribe = new ByteArrayOutputStream();
+        subscribe.write(subscribeId >> 8);
+        subscribe.write(subscribeId & 0xff);
+        subscribe.write(0); // no properties
+        writeString(subscribe, filter);
+        subscribe.write(1); // maximum QoS 1
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        both.write(frame(0x82, subscribe));
+        both.write(frame(0x32, publishBody(publishId, topic, payload)));
+        out.write(both.toByteArray());
+        out.flush();
+    }
+
+    private static ByteArrayOutputStream publishBody(int packetId, String topic, String payload) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writeString(body, topic);
         body.write(packetId >> 8);
         body.write(packetId & 0xff);
         body.write(0); // no properties
         body.write(payload.getBytes(StandardCharsets.UTF_8));
-        send(0x32, body);
+        return body;
     }
 
     /**
@@ -109,6 +132,11 @@ final class RawMqtt5Device implements AutoCloseable {
     }
 
     private void send(int firstByte, ByteArrayOutputStream body) throws IOException {
+        out.write(frame(firstByte, body));
+        out.flush();
+    }
+
+    private static byte[] frame(int firstByte, ByteArrayOutputStream body) throws IOException {
         ByteArrayOutputStream packet = new ByteArrayOutputStream();
         packet.write(firstByte);
         int value = body.size();
@@ -118,8 +146,7 @@ final class RawMqtt5Device implements AutoCloseable {
             packet.write(value > 0 ? b | 0x80 : b);
         } while (value > 0);
         body.writeTo(packet);
-        out.write(packet.toByteArray());
-        out.flush();
+        return packet.toByteArray();
     }
 
     private static void writeString(ByteArrayOutputStream out, String text) throws IOException {
