@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One device connection's acknowledgements in front of the embedded broker (decision 0001): the broker answers a
@@ -23,7 +25,10 @@ import java.util.concurrent.TimeoutException;
  * error, what HiveMQ's timeout fallback answered before); a late completion is then ignored.
  *
  * <p><b>Threads.</b> Not thread-safe: every method runs on the connection's event loop. Appends complete on other
- * threads; their completions are handed to {@code loop}, so the queue is only touched there.
+ * threads; their completions are handed to {@code loop}, so the queue is only touched there. The completions of one
+ * group commit arrive together: they are handed over as one task, and what they release leaves in one flush. One
+ * task and one write per answer cost a connection with 32 in flight a socket write per message (BENCHMARKS.md,
+ * "Performance II", session 13).
  *
  * <p><b>Timeouts.</b> One timer per connection, not one per answer: it is armed for the oldest answer still waiting
  * and, when it fires on {@code loop}, answers everything overdue and re-arms for the next. A timer per answer
@@ -65,6 +70,8 @@ final class HeldAcks<A> {
         }
     }
 
+    private record Completion<A>(Held<A> held, Throwable failure) {}
+
     private static final class Held<A> {
         final int packetId;
         A brokerAnswer;
@@ -82,6 +89,11 @@ final class HeldAcks<A> {
     private final Duration ackTimeout;
     private final Sink<A> sink;
     private final ArrayDeque<Held<A>> queue = new ArrayDeque<>();
+    /** Appends completed on other threads, not yet settled on {@code loop}. */
+    private final ConcurrentLinkedQueue<Completion<A>> completed = new ConcurrentLinkedQueue<>();
+    /** A task to settle {@link #completed} is on its way to {@code loop}. */
+    private final AtomicBoolean settling = new AtomicBoolean();
+
     private boolean closed;
     private boolean timerArmed;
 
@@ -116,7 +128,7 @@ final class HeldAcks<A> {
             return true;
         }
         // Only observed: the timeout answers the device, it never completes the uplink's own future.
-        durable.whenComplete((ignored, failure) -> loop.execute(() -> settle(held, failure)));
+        durable.whenComplete((ignored, failure) -> completed(held, failure));
         if (!held.ready) { // not settled synchronously by an append that was already complete
             armTimer(ackTimeout.toNanos());
         }
@@ -195,9 +207,29 @@ final class HeldAcks<A> {
         return null;
     }
 
-    private void settle(Held<A> held, Throwable failure) {
+    /** On any thread: an append completed. */
+    private void completed(Held<A> held, Throwable failure) {
+        completed.add(new Completion<>(held, failure));
+        if (settling.compareAndSet(false, true)) {
+            loop.execute(this::settleCompleted);
+        }
+    }
+
+    private void settleCompleted() {
+        settling.set(false); // a completion added from here on brings its own task
+        boolean settled = false;
+        for (Completion<A> c; (c = completed.poll()) != null; ) {
+            settled |= settle(c.held(), c.failure());
+        }
+        if (settled) {
+            drain();
+        }
+    }
+
+    /** @return whether {@code held} became ready */
+    private boolean settle(Held<A> held, Throwable failure) {
         if (closed || held.ready) {
-            return; // answered 0x83 by the timer already: the late completion is ignored
+            return false; // answered 0x83 by the timer already: the late completion is ignored
         }
         Throwable cause =
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -208,7 +240,7 @@ final class HeldAcks<A> {
             held.failure = cause instanceof TimeoutException ? IMPLEMENTATION_SPECIFIC_ERROR : UNSPECIFIED_ERROR;
         }
         held.ready = true;
-        drain();
+        return true;
     }
 
     private void drain() {

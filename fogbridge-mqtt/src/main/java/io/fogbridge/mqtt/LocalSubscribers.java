@@ -3,7 +3,9 @@ package io.fogbridge.mqtt;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.lang.reflect.Method;
 import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,15 @@ import org.slf4j.LoggerFactory;
  * embedded broker ({@link BrokerInternals}): where a HiveMQ version no longer has it, every PUBLISH is passed on, as
  * before, and one warning says so.
  *
+ * <p><b>Remembered answers.</b> Asking the tree splits the topic and walks its levels on every PUBLISH (6 % of the
+ * relay's event loops at 5,000 msg/s, BENCHMARKS.md "Performance II", session 12), while devices publish to the same
+ * topics again and again. So answers are remembered per topic, up to {@value #REMEMBERED} topics, each with the
+ * generation it was asked in; every SUBACK the relay passes on (and every connection that closes with a SUBSCRIBE
+ * unanswered) starts a new generation, which makes every remembered answer stale. A subscription can only come into
+ * the tree through a relayed SUBSCRIBE (the broker's own listener is loopback-only and the relay its one client),
+ * so a remembered "no one" is never older than the last subscription. One that goes away keeps a remembered "someone"
+ * until the next generation: the broker gets a PUBLISH it did not need, nothing more.
+ *
  * <p>Thread-safe; {@link #attach} once after the broker started.
  */
 final class LocalSubscribers {
@@ -31,8 +42,15 @@ final class LocalSubscribers {
     private static final String TOPIC_TREE = "com.hivemq.mqtt.topic.tree.LocalTopicTree";
 
     private volatile Predicate<String> anyFor = topic -> true;
+    /** Topics whose answer is remembered at most; beyond, all are forgotten and asked again. */
+    static final int REMEMBERED = 4096;
+
     /** Relayed SUBSCRIBEs whose SUBACK has not come back from the broker. */
     private final AtomicInteger subscribing = new AtomicInteger();
+    /** Bumped before {@link #subscribing} goes down: the tree may have changed. */
+    private final AtomicLong generation = new AtomicLong();
+    /** Topic → the generation it was asked in × 2, + 1 if someone subscribes. */
+    private final ConcurrentHashMap<String, Long> answers = new ConcurrentHashMap<>();
 
     /** For tests: whether a topic has subscribers is whatever {@code source} says. */
     void attach(Predicate<String> source) {
@@ -65,7 +83,20 @@ final class LocalSubscribers {
 
     /** Whether a PUBLISH to {@code topic} could reach a local subscriber (true when it cannot be told). */
     boolean anyFor(String topic) {
-        return subscribing.get() > 0 || anyFor.test(topic);
+        if (subscribing.get() > 0) {
+            return true;
+        }
+        long asked = generation.get();
+        Long remembered = answers.get(topic);
+        if (remembered != null && remembered >> 1 == asked) {
+            return (remembered & 1) == 1;
+        }
+        boolean any = anyFor.test(topic);
+        if (answers.size() >= REMEMBERED) {
+            answers.clear();
+        }
+        answers.put(topic, asked << 1 | (any ? 1 : 0)); // asked before the tree was: stale once it changes
+        return any;
     }
 
     /**
@@ -73,6 +104,9 @@ final class LocalSubscribers {
      * the SUBACK or when the connection closes).
      */
     void subscribing(int delta) {
+        if (delta < 0) {
+            generation.incrementAndGet();
+        }
         subscribing.addAndGet(delta);
     }
 }

@@ -91,6 +91,34 @@ class HeldAcksTest {
     }
 
     @Test
+    void theCompletionsOfOneGroupCommitAreSettledInOneTaskAndLeaveInOneFlush() {
+        List<Runnable> loop = new ArrayList<>();
+        HeldAcks<String> acks = acks(loop::add, Duration.ofSeconds(30));
+        List<CompletableFuture<Long>> appends = new ArrayList<>();
+        for (int id = 1; id <= 5; id++) {
+            acks.published(id);
+            CompletableFuture<Long> append = new CompletableFuture<>();
+            appends.add(append);
+            acks.brokerAnswered(id, "ack " + id, false, append);
+        }
+        loop.clear(); // the timer's task
+        appends.forEach(append -> append.complete(1L)); // the spool's writer, after one fsync
+
+        assertThat(loop).as("tasks handed to the event loop").hasSize(1);
+        loop.removeFirst().run();
+        assertThat(seen()).containsExactly("ack 1", "ack 2", "ack 3", "ack 4", "ack 5", "flush");
+
+        // A completion after the task ran brings its own.
+        acks.published(6);
+        CompletableFuture<Long> late = new CompletableFuture<>();
+        acks.brokerAnswered(6, "ack 6", false, late);
+        late.complete(2L);
+        assertThat(loop).hasSize(1);
+        loop.removeFirst().run();
+        assertThat(seen()).endsWith("ack 6", "flush");
+    }
+
+    @Test
     void aBrokerRefusalPassesAtOnceButKeepsItsPlace() {
         HeldAcks<String> acks = direct();
         CompletableFuture<Long> first = new CompletableFuture<>();
