@@ -4,6 +4,7 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -19,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>The answer is HiveMQ CE's own topic tree: every subscription it routes by, shared ones and those of offline
  * persistent sessions included, and those an extension added. HiveMQ adds a subscription to the tree before it
  * writes the SUBACK, so between a relayed SUBSCRIBE and its SUBACK the tree may not know yet: while any relayed
- * SUBSCRIBE is unanswered, every topic counts as subscribed ({@link #subscribing}). A device that sends a SUBSCRIBE
- * and, on another connection, a PUBLISH gets what the broker alone would give it: the PUBLISH reaches the
- * subscription if the relay read the SUBSCRIBE first (Paho's {@code test_subscribe_options} relies on that). The tree is an internal of the
+ * SUBSCRIBE is unanswered, every topic counts as subscribed ({@link #subscribing}), and the relay lets a PUBLISH wait
+ * for the SUBACKs ({@link #whenSubscribed}): a PUBLISH the relay reads after a SUBSCRIBE reaches that subscription,
+ * whichever devices sent them (Paho's {@code test_subscribe_options} relies on that). The tree is an internal of the
  * embedded broker ({@link BrokerInternals}): where a HiveMQ version no longer has it, every PUBLISH is passed on, as
  * before, and one warning says so.
  *
@@ -51,6 +52,9 @@ final class LocalSubscribers {
     private final AtomicLong generation = new AtomicLong();
     /** Topic → the generation it was asked in × 2, + 1 if someone subscribes. */
     private final ConcurrentHashMap<String, Long> answers = new ConcurrentHashMap<>();
+
+    /** Run when no relayed SUBSCRIBE is unanswered any more. */
+    private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
 
     /** For tests: whether a topic has subscribers is whatever {@code source} says. */
     void attach(Predicate<String> source) {
@@ -107,6 +111,27 @@ final class LocalSubscribers {
         if (delta < 0) {
             generation.incrementAndGet();
         }
-        subscribing.addAndGet(delta);
+        if (subscribing.addAndGet(delta) == 0) {
+            runWaiting();
+        }
+    }
+
+    /** Whether a relayed SUBSCRIBE is unanswered. */
+    boolean subscribing() {
+        return subscribing.get() > 0;
+    }
+
+    /** Runs {@code then} (on the thread that answers the last SUBSCRIBE) once none is unanswered; at once if none is. */
+    void whenSubscribed(Runnable then) {
+        waiting.add(then);
+        if (subscribing.get() == 0) {
+            runWaiting();
+        }
+    }
+
+    private void runWaiting() {
+        for (Runnable then; (then = waiting.poll()) != null; ) {
+            then.run();
+        }
     }
 }

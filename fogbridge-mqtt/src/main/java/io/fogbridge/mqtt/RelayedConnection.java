@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -40,7 +41,11 @@ import org.slf4j.LoggerFactory;
  *       ({@link RelayedPublish}) and handed to the uplink here ({@link UplinkPublishInterceptor#onRelayedPublish}); a
  *       refusal is answered in its place and never relayed; an accepted one goes to the broker only if it is retained,
  *       QoS 2, or someone local subscribes to its topic ({@link LocalSubscribers}), else the relay answers it itself
- *       when durable. What the device sends between its CONNECT and the CONNACK waits for the CONNACK.
+ *       when durable. What the device sends between its CONNECT and the CONNACK waits for the CONNACK. A PUBLISH
+ *       read while a relayed SUBSCRIBE (of any device) is unanswered waits for the SUBACKs, at most {@link
+ *       #SUBSCRIBE_WAIT}: the broker routes a PUBLISH without the interceptor's round trip now, faster than it takes
+ *       a subscription in, so a subscriber that a device saw subscribed (it sent its SUBSCRIBE first) would
+ *       otherwise miss the PUBLISH (Paho's {@code test_subscribe_options} does exactly that).
  *   <li>The broker must not take a device it hears nothing from for dead: the relay pings it within the device's keep
  *       alive and keeps those PINGRESPs to itself. Topic aliases the broker missed are named again for it. With
  *       {@value #MAX_HELD} answers held the relay stops reading the device until half of them went out.
@@ -67,6 +72,11 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
      * BrokerWorkDir}), which bounds what the broker holds for a connection too.
      */
     static final int MAX_HELD = BrokerWorkDir.SERVER_RECEIVE_MAXIMUM;
+    /**
+     * Longest a PUBLISH waits for relayed SUBSCRIBEs to be answered. The broker answers one in about a millisecond; the
+     * bound keeps a SUBSCRIBE the broker is slow with from stalling every device.
+     */
+    static final Duration SUBSCRIBE_WAIT = Duration.ofMillis(50);
 
     private final String listener;
     private final Bootstrap toBroker;
@@ -98,6 +108,12 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private int pingsOwed;
     /** SUBSCRIBEs the broker got and has not answered ({@link LocalSubscribers#subscribing}). */
     private int subscribesOwed;
+    /** A PUBLISH waits (first in {@link #early}) for relayed SUBSCRIBEs to be answered. */
+    private boolean awaitingSubscribes;
+    /** The next PUBLISH waited for SUBSCRIBEs already: it goes on. */
+    private boolean subscribesAwaited;
+    /** Counts the waits, so that a wait's timer does not end a later one. */
+    private int subscribeWaits;
     /** Reading paused because {@value #MAX_HELD} answers are held. */
     private boolean pausedForAcks;
 
@@ -194,7 +210,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
      * again, then reads on.
      */
     private void relayEarly() {
-        while (!early.isEmpty() && !connecting && !pausedForAcks && !closed) {
+        while (!early.isEmpty() && !connecting && !pausedForAcks && !awaitingSubscribes && !closed) {
             fromDevice(early.poll());
         }
         broker.flush();
@@ -207,7 +223,11 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf frame = (ByteBuf) message;
         boolean authExchange = connecting && MqttFrames.type(frame) == MqttFrames.AUTH; // part of connecting
-        if (broker == null || (connecting && !authExchange) || pausedForAcks || !early.isEmpty()) {
+        if (broker == null
+                || (connecting && !authExchange)
+                || pausedForAcks
+                || awaitingSubscribes
+                || !early.isEmpty()) {
             early.add(frame);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -228,6 +248,12 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             subscribesOwed++;
             subscribers.subscribing(1);
         } else if (type == MqttFrames.PUBLISH && identity != null) {
+            if (subscribesAwaited) {
+                subscribesAwaited = false;
+            } else if (subscribers.subscribing()) {
+                awaitSubscribes(frame);
+                return;
+            }
             publish(frame);
             if (acks.held() >= MAX_HELD) {
                 pausedForAcks = true;
@@ -242,6 +268,26 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         acks.fromDevice(frame);
         lastToBroker = System.nanoTime();
         broker.write(frame, broker.voidPromise());
+    }
+
+    /** {@code publish} waits, first in line, until no relayed SUBSCRIBE is unanswered or {@link #SUBSCRIBE_WAIT}. */
+    private void awaitSubscribes(ByteBuf publish) {
+        awaitingSubscribes = true;
+        early.addFirst(publish);
+        device.channel().config().setAutoRead(false);
+        int wait = ++subscribeWaits;
+        EventLoop loop = device.channel().eventLoop();
+        subscribers.whenSubscribed(() -> loop.execute(() -> subscribesAnswered(wait)));
+        loop.schedule(() -> subscribesAnswered(wait), SUBSCRIBE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void subscribesAnswered(int wait) {
+        if (!awaitingSubscribes || wait != subscribeWaits || closed) {
+            return;
+        }
+        awaitingSubscribes = false;
+        subscribesAwaited = true;
+        relayEarly();
     }
 
     /** Answers went out to the device: reading resumes once half of {@value #MAX_HELD} are. */

@@ -65,6 +65,22 @@ class LocalSubscribersTest {
     }
 
     @Test
+    void whatWaitsForSubscribesRunsOnceTheLastIsAnswered() {
+        List<String> ran = new ArrayList<>();
+        subscribers.whenSubscribed(() -> ran.add("at once"));
+        assertThat(ran).containsExactly("at once");
+
+        subscribers.subscribing(2);
+        subscribers.whenSubscribed(() -> ran.add("after both"));
+        subscribers.subscribing(-1);
+        assertThat(ran).containsExactly("at once");
+        assertThat(subscribers.subscribing()).isTrue();
+        subscribers.subscribing(-1);
+        assertThat(ran).containsExactly("at once", "after both");
+        assertThat(subscribers.subscribing()).isFalse();
+    }
+
+    @Test
     void beyondTheRememberedTopicsEveryTopicIsAskedAgain() {
         for (int i = 0; i <= LocalSubscribers.REMEMBERED; i++) {
             subscribers.anyFor("telemetry/acme/d" + i);

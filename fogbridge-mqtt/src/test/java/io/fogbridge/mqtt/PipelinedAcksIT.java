@@ -250,6 +250,32 @@ class PipelinedAcksIT {
     }
 
     @Test
+    void aPublishSentRightAfterAnotherDevicesSubscribeReachesThatSubscriber() throws Exception {
+        uplink.answerWith(new Outcome.Accepted(Lane.BULK, 1));
+        // Paho's test_subscribe_options across two connections: B subscribes, A publishes without waiting for B's
+        // SUBACK. The broker takes a subscription in more slowly than it routes a relayed PUBLISH: without the relay's
+        // wait for the SUBACK about one round in thirty lost its PUBLISH here (2026-12-05).
+        try (RawMqtt5Device publisher = new RawMqtt5Device(port, "race-a")) {
+            for (int round = 1; round <= 100; round++) {
+                String topic = "telemetry/acme/race-" + round;
+                try (RawMqtt5Device subscriber = new RawMqtt5Device(port, "race-b")) {
+                    subscriber.subscribe(1, topic);
+                    Thread.sleep(2); // the relay reads the SUBSCRIBE first; the broker has not taken it in yet
+                    publisher.publishQos1(round, topic, "round " + round);
+                    List<Integer> types = new ArrayList<>();
+                    for (int i = 0; i < 2; i++) {
+                        types.add(subscriber.read().type());
+                    }
+                    assertThat(types)
+                            .as("round %d: SUBACK and the PUBLISH", round)
+                            .containsExactlyInAnyOrder(9, 3);
+                    assertThat(publisher.read().packetId()).isEqualTo(round);
+                }
+            }
+        }
+    }
+
+    @Test
     void aDeviceOverTheReceiveMaximumWaitsForItsAnswersAndLosesNothing() throws Exception {
         int sent = RelayedConnection.MAX_HELD + 36;
         try (RawMqtt5Device device = new RawMqtt5Device(port, "flooder")) {

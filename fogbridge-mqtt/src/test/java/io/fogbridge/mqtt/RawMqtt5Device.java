@@ -56,23 +56,32 @@ final class RawMqtt5Device implements AutoCloseable {
         send(0x32, publishBody(packetId, topic, payload));
     }
 
+    /** Sends a SUBSCRIBE to {@code filter} (QoS 1) without waiting for its SUBACK. */
+    void subscribe(int packetId, String filter) throws IOException {
+        send(0x82, subscribeBody(packetId, filter));
+    }
+
     /**
      * Sends a SUBSCRIBE to {@code filter} (QoS 1) and a QoS 1 PUBLISH in one write, so that whoever reads the
      * connection has the PUBLISH before the SUBSCRIBE can have been answered.
      */
     void subscribeThenPublishQos1(int subscribeId, String filter, int publishId, String topic, String payload)
             throws IOException {
-        ByteArrayOutputStream subscribe = new ByteArrayOutputStream();
-        subscribe.write(subscribeId >> 8);
-        subscribe.write(subscribeId & 0xff);
-        subscribe.write(0); // no properties
-        writeString(subscribe, filter);
-        subscribe.write(1); // maximum QoS 1
         ByteArrayOutputStream both = new ByteArrayOutputStream();
-        both.write(frame(0x82, subscribe));
+        both.write(frame(0x82, subscribeBody(subscribeId, filter)));
         both.write(frame(0x32, publishBody(publishId, topic, payload)));
         out.write(both.toByteArray());
         out.flush();
+    }
+
+    private static ByteArrayOutputStream subscribeBody(int packetId, String filter) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(packetId >> 8);
+        body.write(packetId & 0xff);
+        body.write(0); // no properties
+        writeString(body, filter);
+        body.write(1); // maximum QoS 1
+        return body;
     }
 
     private static ByteArrayOutputStream publishBody(int packetId, String topic, String payload) throws IOException {
