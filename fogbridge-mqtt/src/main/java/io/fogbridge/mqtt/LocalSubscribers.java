@@ -4,8 +4,6 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -20,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>The answer is HiveMQ CE's own topic tree: every subscription it routes by, shared ones and those of offline
  * persistent sessions included, and those an extension added. HiveMQ adds a subscription to the tree before it
  * writes the SUBACK, so between a relayed SUBSCRIBE and its SUBACK the tree may not know yet: while any relayed
- * SUBSCRIBE is unanswered, every topic counts as subscribed ({@link #subscribing}), and the relay lets a PUBLISH wait
- * for the SUBACKs ({@link #whenSubscribed}): a PUBLISH the relay reads after a SUBSCRIBE reaches that subscription,
- * whichever devices sent them (Paho's {@code test_subscribe_options} relies on that). The tree is an internal of the
+ * SUBSCRIBE is unanswered, every topic counts as subscribed, and the relay lets a PUBLISH wait for the SUBACKs ({@link
+ * #subscribes}): a PUBLISH the relay reads after a SUBSCRIBE reaches that subscription, whichever devices sent them
+ * (Paho's {@code test_subscribe_options} relies on that). The tree is an internal of the
  * embedded broker ({@link BrokerInternals}): where a HiveMQ version no longer has it, every PUBLISH is passed on, as
  * before, and one warning says so.
  *
@@ -46,15 +44,12 @@ final class LocalSubscribers {
     /** Topics whose answer is remembered at most; beyond, all are forgotten and asked again. */
     static final int REMEMBERED = 4096;
 
-    /** Relayed SUBSCRIBEs whose SUBACK has not come back from the broker. */
-    private final AtomicInteger subscribing = new AtomicInteger();
-    /** Bumped before {@link #subscribing} goes down: the tree may have changed. */
+    /** Bumped at every SUBACK, before it counts: the tree may have changed. */
     private final AtomicLong generation = new AtomicLong();
+    /** Relayed SUBSCRIBEs whose SUBACK has not come back from the broker. */
+    private final UnansweredSubscribes subscribes = new UnansweredSubscribes(generation::incrementAndGet);
     /** Topic → the generation it was asked in × 2, + 1 if someone subscribes. */
     private final ConcurrentHashMap<String, Long> answers = new ConcurrentHashMap<>();
-
-    /** Run when no relayed SUBSCRIBE is unanswered any more. */
-    private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
 
     /** For tests: whether a topic has subscribers is whatever {@code source} says. */
     void attach(Predicate<String> source) {
@@ -87,7 +82,7 @@ final class LocalSubscribers {
 
     /** Whether a PUBLISH to {@code topic} could reach a local subscriber (true when it cannot be told). */
     boolean anyFor(String topic) {
-        if (subscribing.get() > 0) {
+        if (subscribes.any()) {
             return true;
         }
         long asked = generation.get();
@@ -103,35 +98,8 @@ final class LocalSubscribers {
         return any;
     }
 
-    /**
-     * {@code delta} relayed SUBSCRIBEs went to the broker (positive) or were answered or will never be (negative, at
-     * the SUBACK or when the connection closes).
-     */
-    void subscribing(int delta) {
-        if (delta < 0) {
-            generation.incrementAndGet();
-        }
-        if (subscribing.addAndGet(delta) == 0) {
-            runWaiting();
-        }
-    }
-
-    /** Whether a relayed SUBSCRIBE is unanswered. */
-    boolean subscribing() {
-        return subscribing.get() > 0;
-    }
-
-    /** Runs {@code then} (on the thread that answers the last SUBSCRIBE) once none is unanswered; at once if none is. */
-    void whenSubscribed(Runnable then) {
-        waiting.add(then);
-        if (subscribing.get() == 0) {
-            runWaiting();
-        }
-    }
-
-    private void runWaiting() {
-        for (Runnable then; (then = waiting.poll()) != null; ) {
-            then.run();
-        }
+    /** The relayed SUBSCRIBEs the broker has not answered. */
+    UnansweredSubscribes subscribes() {
+        return subscribes;
     }
 }

@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  *       refusal is answered in its place and never relayed; an accepted one goes to the broker only if it is retained,
  *       QoS 2, or someone local subscribes to its topic ({@link LocalSubscribers}), else the relay answers it itself
  *       when durable. What the device sends between its CONNECT and the CONNACK waits for the CONNACK. A PUBLISH
- *       read while a relayed SUBSCRIBE (of any device) is unanswered waits for the SUBACKs, at most {@link
- *       #SUBSCRIBE_WAIT}: the broker routes a PUBLISH without the interceptor's round trip now, faster than it takes
- *       a subscription in, so a subscriber that a device saw subscribed (it sent its SUBSCRIBE first) would
- *       otherwise miss the PUBLISH (Paho's {@code test_subscribe_options} does exactly that).
+ *       read while relayed SUBSCRIBEs (of any device) are unanswered waits for the SUBACKs of those read before it,
+ *       at most {@link #SUBSCRIBE_WAIT} ({@link UnansweredSubscribes}): the broker routes a relayed PUBLISH faster
+ *       than it takes a subscription in, so a device that sent its SUBSCRIBE first would otherwise miss the PUBLISH
+ *       (Paho's {@code test_subscribe_options} does exactly that).
  *   <li>The broker must not take a device it hears nothing from for dead: the relay pings it within the device's keep
  *       alive and keeps those PINGRESPs to itself. Topic aliases the broker missed are named again for it. With
  *       {@value #MAX_HELD} answers held the relay stops reading the device until half of them went out.
@@ -106,11 +106,11 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private long lastToBroker;
     /** PINGREQs the relay sent the broker on the device's behalf, whose PINGRESP the device must not get. */
     private int pingsOwed;
-    /** SUBSCRIBEs the broker got and has not answered ({@link LocalSubscribers#subscribing}). */
-    private int subscribesOwed;
+    /** The numbers of the SUBSCRIBEs the broker got and has not answered ({@link UnansweredSubscribes}), oldest first. */
+    private final ArrayDeque<Long> subscribesOwed = new ArrayDeque<>();
     /** A PUBLISH waits (first in {@link #early}) for relayed SUBSCRIBEs to be answered. */
     private boolean awaitingSubscribes;
-    /** The next PUBLISH waited for SUBSCRIBEs already: it goes on. */
+    /** The PUBLISHes waiting in {@link #early} waited for SUBSCRIBEs already: they go on. */
     private boolean subscribesAwaited;
     /** Counts the waits, so that a wait's timer does not end a later one. */
     private int subscribeWaits;
@@ -213,6 +213,9 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         while (!early.isEmpty() && !connecting && !pausedForAcks && !awaitingSubscribes && !closed) {
             fromDevice(early.poll());
         }
+        if (early.isEmpty()) {
+            subscribesAwaited = false;
+        }
         broker.flush();
         if (early.isEmpty() && !closed) {
             device.channel().config().setAutoRead(broker.isWritable());
@@ -245,12 +248,9 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             keepAliveNanos = TimeUnit.SECONDS.toNanos(Math.max(0, MqttFrames.connectKeepAlive(frame)));
             connecting = true;
         } else if (type == MqttFrames.SUBSCRIBE) {
-            subscribesOwed++;
-            subscribers.subscribing(1);
+            subscribesOwed.add(subscribers.subscribes().sent());
         } else if (type == MqttFrames.PUBLISH && identity != null) {
-            if (subscribesAwaited) {
-                subscribesAwaited = false;
-            } else if (subscribers.subscribing()) {
+            if (!subscribesAwaited && subscribers.subscribes().any()) {
                 awaitSubscribes(frame);
                 return;
             }
@@ -270,14 +270,18 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         broker.write(frame, broker.voidPromise());
     }
 
-    /** {@code publish} waits, first in line, until no relayed SUBSCRIBE is unanswered or {@link #SUBSCRIBE_WAIT}. */
+    /**
+     * {@code publish} waits, first in line, until the relayed SUBSCRIBEs read before it are answered, or {@link
+     * #SUBSCRIBE_WAIT}; what waits behind it then goes on without waiting again.
+     */
     private void awaitSubscribes(ByteBuf publish) {
         awaitingSubscribes = true;
         early.addFirst(publish);
         device.channel().config().setAutoRead(false);
         int wait = ++subscribeWaits;
         EventLoop loop = device.channel().eventLoop();
-        subscribers.whenSubscribed(() -> loop.execute(() -> subscribesAnswered(wait)));
+        UnansweredSubscribes subscribes = subscribers.subscribes();
+        subscribes.whenAnswered(subscribes.lastSent(), () -> loop.execute(() -> subscribesAnswered(wait)));
         loop.schedule(() -> subscribesAnswered(wait), SUBSCRIBE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -459,9 +463,9 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                 frame.release();
                 return;
             }
-            if (subscribesOwed > 0 && MqttFrames.type(frame) == MqttFrames.SUBACK) {
-                subscribesOwed--; // one SUBACK per SUBSCRIBE, written once the topic tree has it
-                subscribers.subscribing(-1);
+            if (!subscribesOwed.isEmpty() && MqttFrames.type(frame) == MqttFrames.SUBACK) {
+                // One SUBACK per SUBSCRIBE, in order, each written once the topic tree has the subscription.
+                subscribers.subscribes().answered(subscribesOwed.poll());
             }
             if (connecting && MqttFrames.type(frame) == MqttFrames.CONNACK) {
                 // HiveMQ initialised the client before writing a successful CONNACK: the identity is there now.
@@ -496,8 +500,9 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            subscribers.subscribing(-subscribesOwed);
-            subscribesOwed = 0;
+            while (!subscribesOwed.isEmpty()) {
+                subscribers.subscribes().answered(subscribesOwed.poll());
+            }
             registration.close();
             // Flush what the broker said last (a CONNACK refusal, a DISCONNECT with its reason), then close.
             device.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

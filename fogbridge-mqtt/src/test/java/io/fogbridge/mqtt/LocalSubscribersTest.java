@@ -29,12 +29,12 @@ class LocalSubscribersTest {
         assertThat(subscribers.anyFor("telemetry/acme/t1")).isFalse();
         assertThat(asked).containsExactly("telemetry/acme/t1");
 
-        subscribers.subscribing(1); // a relayed SUBSCRIBE on its way to the broker
+        long subscribe = subscribers.subscribes().sent(); // a relayed SUBSCRIBE on its way to the broker
         assertThat(subscribers.anyFor("telemetry/acme/t1"))
                 .as("while it is unanswered")
                 .isTrue();
         subscribed.add("telemetry/acme/t1");
-        subscribers.subscribing(-1); // its SUBACK
+        subscribers.subscribes().answered(subscribe); // its SUBACK
         assertThat(subscribers.anyFor("telemetry/acme/t1")).isTrue();
         assertThat(asked).containsExactly("telemetry/acme/t1", "telemetry/acme/t1");
     }
@@ -42,9 +42,9 @@ class LocalSubscribersTest {
     @Test
     void aConnectionClosingWithASubscribeUnansweredForgetsTheAnswers() {
         assertThat(subscribers.anyFor("telemetry/acme/t2")).isFalse();
-        subscribers.subscribing(1);
+        long subscribe = subscribers.subscribes().sent();
         subscribed.add("telemetry/acme/t2"); // the broker took it, the SUBACK never came back
-        subscribers.subscribing(-1);
+        subscribers.subscribes().answered(subscribe); // the connection closed
         assertThat(subscribers.anyFor("telemetry/acme/t2")).isTrue();
     }
 
@@ -55,29 +55,12 @@ class LocalSubscribersTest {
         racing.attach(topic -> {
             boolean before = subscribed.contains(topic);
             subscribed.add(topic);
-            racing.subscribing(1);
-            racing.subscribing(-1); // a SUBACK while the tree was being asked
+            racing.subscribes().answered(racing.subscribes().sent()); // a SUBACK while the tree was being asked
             return before;
         });
         assertThat(racing.anyFor("telemetry/acme/t3")).isFalse();
         racing.attach(topic -> subscribed.contains(topic));
         assertThat(racing.anyFor("telemetry/acme/t3")).isTrue();
-    }
-
-    @Test
-    void whatWaitsForSubscribesRunsOnceTheLastIsAnswered() {
-        List<String> ran = new ArrayList<>();
-        subscribers.whenSubscribed(() -> ran.add("at once"));
-        assertThat(ran).containsExactly("at once");
-
-        subscribers.subscribing(2);
-        subscribers.whenSubscribed(() -> ran.add("after both"));
-        subscribers.subscribing(-1);
-        assertThat(ran).containsExactly("at once");
-        assertThat(subscribers.subscribing()).isTrue();
-        subscribers.subscribing(-1);
-        assertThat(ran).containsExactly("at once", "after both");
-        assertThat(subscribers.subscribing()).isFalse();
     }
 
     @Test
