@@ -38,8 +38,8 @@ class CommandIT {
 
     @BeforeAll
     static void start(TestInfo test) throws Exception {
-        boolean direct =
-                WithoutDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
+        boolean pipelinedAcks =
+                ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
         TestEnv.peer("kcat");
         TestEnv.peer("mosquitto_sub");
         fixture = GatewayFixture.start(dir);
@@ -57,7 +57,7 @@ class CommandIT {
                 kafka: {bootstrapServers: "${kafka}"}
                 http: {host: 127.0.0.1, port: 0}
                 commands: {enabled: true, tenants: "acme"}
-                """ + (direct ? WithoutDeviceRelay.YAML : ""));
+                """ + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
         mqttPort = gateway.mqttPorts().getFirst();
     }
 

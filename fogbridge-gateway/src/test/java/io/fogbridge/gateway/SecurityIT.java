@@ -72,12 +72,13 @@ class SecurityIT {
     static GatewayFixture fixture;
 
     static KafkaBroker kafka;
-    /** Devices connect to the broker directly, not through the device relay ({@link SecurityWithoutRelayIT}). */
-    static boolean direct;
+    /** Devices connect through the device relay ({@link SecurityRelayIT}). */
+    static boolean pipelinedAcks;
 
     @BeforeAll
     static void start(TestInfo test) throws Exception {
-        direct = WithoutDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
+        pipelinedAcks =
+                ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
         clusterCa = CertificateFactory.ca("CN=Cloud Kafka CA");
         serverCa = CertificateFactory.ca("CN=Edge Server CA");
         acmeCa = CertificateFactory.ca("CN=Acme Devices CA,O=acme");
@@ -299,7 +300,7 @@ class SecurityIT {
                 %s
                 http: {host: 127.0.0.1, port: 0, tokenFile: "${dir}/ops-token"}
                 """.formatted(id, bootstrapServers, kafkaProperties.toString().stripTrailing())
-                        + (direct ? WithoutDeviceRelay.YAML : ""));
+                        + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
     }
 
     private static HttpResponse<String> ops(Gateway gateway, String path, String token) throws Exception {

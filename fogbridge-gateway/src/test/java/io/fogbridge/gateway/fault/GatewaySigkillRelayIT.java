@@ -1,0 +1,19 @@
+package io.fogbridge.gateway.fault;
+
+/**
+ * {@link GatewaySigkillIT} with {@code devices.pipelinedAcks: true}: devices publish through the PUBACK-holding relay
+ * (decision 0001), and a SIGKILL between an append and its PUBACK still loses nothing that was acknowledged.
+ */
+class GatewaySigkillRelayIT extends GatewaySigkillIT {
+
+    /** 2 in CI mode (each kill is a JVM start; the CI budget is tight), 50 in long mode. */
+    @Override
+    int kills(FaultRun run) {
+        return run.size(2, 50);
+    }
+
+    @Override
+    String extraYaml() {
+        return "devices: {pipelinedAcks: true}\n";
+    }
+}
