@@ -44,12 +44,12 @@ final class HeldAcks<A> {
 
     /** Where released answers go. */
     interface Sink<A> {
-        /** The broker's own answer, now releasable, held for {@code heldNanos} since the broker gave it. */
+        /** The broker's own answer, now releasable, {@code heldNanos} after the device's PUBLISH was read. */
         void release(A brokerAnswer, long heldNanos);
 
         /**
          * The append behind a success answer failed: answer {@code packetId} with {@code reasonCode} instead of
-         * {@code brokerAnswer} (which says whether it was a PUBACK or a PUBREC), held for {@code heldNanos}.
+         * {@code brokerAnswer} (which says whether it was a PUBACK or a PUBREC), {@code heldNanos} after the PUBLISH.
          */
         void fail(A brokerAnswer, int packetId, int reasonCode, String reason, long heldNanos);
 
@@ -75,7 +75,7 @@ final class HeldAcks<A> {
     private static final class Held<A> {
         final int packetId;
         A brokerAnswer;
-        long answeredAt; // System.nanoTime() when the broker answered
+        final long publishedAt = System.nanoTime(); // when the device's PUBLISH was read
         boolean ready;
         int failure; // 0, or the reason code to answer instead of the broker's success
         String reason; // why, for the reason string; may be null
@@ -121,17 +121,23 @@ final class HeldAcks<A> {
             return false;
         }
         held.brokerAnswer = brokerAnswer;
-        held.answeredAt = System.nanoTime();
         if (refused || durable == null) {
             held.ready = true;
             drain();
             return true;
         }
+        if (durable.isDone()) { // the relay routes a PUBLISH once it is durable: settled here, without a task
+            settle(
+                    held,
+                    durable.isCompletedExceptionally()
+                            ? durable.handle((r, e) -> e).join()
+                            : null);
+            drain();
+            return true;
+        }
         // Only observed: the timeout answers the device, it never completes the uplink's own future.
         durable.whenComplete((ignored, failure) -> completed(held, failure));
-        if (!held.ready) { // not settled synchronously by an append that was already complete
-            armTimer(ackTimeout.toNanos());
-        }
+        armTimer(ackTimeout.toNanos());
         return true;
     }
 
@@ -159,7 +165,7 @@ final class HeldAcks<A> {
             if (held.ready || held.brokerAnswer == null) {
                 continue;
             }
-            long due = held.answeredAt + timeout;
+            long due = held.publishedAt + timeout;
             if (due - now <= 0) {
                 held.failure = IMPLEMENTATION_SPECIFIC_ERROR;
                 held.ready = true;
@@ -252,9 +258,9 @@ final class HeldAcks<A> {
                 now = System.nanoTime();
             }
             if (head.failure != 0) {
-                sink.fail(head.brokerAnswer, head.packetId, head.failure, head.reason, now - head.answeredAt);
+                sink.fail(head.brokerAnswer, head.packetId, head.failure, head.reason, now - head.publishedAt);
             } else {
-                sink.release(head.brokerAnswer, now - head.answeredAt);
+                sink.release(head.brokerAnswer, now - head.publishedAt);
             }
             released = true;
         }

@@ -54,7 +54,10 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
         this.held = new HeldAcks<>(device.eventLoop(), ackTimeout, this);
     }
 
-    /** A frame from the device, about to be relayed to the broker. */
+    /**
+     * A frame the device sent, as it is read (before it goes to the broker, if it does): a QoS 1 or 2 PUBLISH takes
+     * its place among the answers here, whoever answers it and whenever.
+     */
     void fromDevice(ByteBuf frame) {
         switch (MqttFrames.type(frame)) {
             case MqttFrames.CONNECT -> {
@@ -66,6 +69,7 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
                 int packetId = MqttFrames.publishQos(frame) > 0 ? MqttFrames.publishPacketId(frame) : -1;
                 if (packetId >= 0) {
                     held.published(packetId);
+                    relayMetrics.held(1);
                 }
             }
             default -> {}
@@ -93,12 +97,10 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
         ByteBuf answer = device.alloc()
                 .buffer(frame.readableBytes())
                 .writeBytes(frame, frame.readerIndex(), frame.readableBytes());
-        relayMetrics.held(1); // before: a refusal is released within brokerAnswered
         if (held.brokerAnswered(packetId, answer, refused, durable)) {
             frame.release();
             return true;
         }
-        relayMetrics.held(-1);
         answer.release();
         return false;
     }
@@ -109,20 +111,16 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
      */
     void answerInPlace(int type, int packetId, int reasonCode, String reason) {
         ByteBuf answer = reasonCode == 0 ? success(type, packetId) : refusal(type, packetId, reasonCode, reason);
-        held.published(packetId);
-        relayMetrics.held(1); // released at once, within brokerAnswered, once every earlier answer is out
         held.brokerAnswered(packetId, answer, true, null);
     }
 
     /**
-     * A device's QoS 1 PUBLISH the relay did not pass to the broker (no local subscriber): the relay answers it
-     * itself with a success PUBACK once {@code durable} completes, in its place among the held answers, or with the
-     * failure's code as for any held answer.
+     * A device's QoS 1 or 2 PUBLISH the relay did not pass to the broker (no local subscriber, or its append failed):
+     * the relay answers it itself, a PUBACK or PUBREC ({@code type}) of success once {@code durable} completes, in its
+     * place among the held answers, or with the failure's code as for any held answer.
      */
-    void answerWhenDurable(int packetId, CompletableFuture<?> durable) {
-        held.published(packetId);
-        relayMetrics.held(1);
-        held.brokerAnswered(packetId, success(MqttFrames.PUBACK, packetId), false, durable);
+    void answerWhenDurable(int type, int packetId, CompletableFuture<?> durable) {
+        held.brokerAnswered(packetId, success(type, packetId), false, durable);
     }
 
     /** Answers not yet released to the device. */
@@ -132,8 +130,8 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
 
     /** The connection is gone: held answers are dropped (the device resends those PUBLISHes: duplicates, never loss). */
     void close() {
+        relayMetrics.held(-held.held());
         List<ByteBuf> dropped = held.close();
-        relayMetrics.held(-dropped.size());
         for (ByteBuf answer : dropped) {
             answer.release();
         }

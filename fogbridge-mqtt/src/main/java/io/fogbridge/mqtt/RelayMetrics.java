@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code fogbridge.mqtt.relay.connections.failed} (tag {@code reason}): device connections the relay could not
  *       relay or closed itself: {@code tls-handshake}, {@code no-address} (no free 127.x.y.z), {@code
  *       broker-unreachable}, {@code too-large} (DISCONNECT 0x95), {@code malformed} (0x81)
- *   <li>{@code fogbridge.mqtt.relay.acks.held}: the broker's PUBACKs and PUBRECs held now, waiting for their append to
- *       be durable or for an earlier one of the same connection
+ *   <li>{@code fogbridge.mqtt.relay.acks.held}: the devices' QoS 1 and 2 PUBLISHes not answered yet: waiting for
+ *       their append to be durable, for the broker's answer, or for an earlier one of the same connection
  *   <li>{@code fogbridge.mqtt.relay.ack.hold} (a histogram, Prometheus {@code fogbridge_mqtt_relay_ack_hold_seconds}):
- *       how long each was held, from the broker's answer to its release to the device
+ *       how long each waited, from reading the PUBLISH to releasing its PUBACK or PUBREC to the device
  *   <li>{@code fogbridge.mqtt.relay.acks.failed} (tag {@code code}, e.g. {@code 0x80}, {@code 0x83}, {@code 0x97}):
  *       PUBLISHes answered with an error instead of the broker's success because the append failed, timed out or was
  *       refused late; MQTT 3.1.1 devices are disconnected instead, counted under the same code

@@ -203,12 +203,12 @@ class HeldAcksTest {
         HeldAcks<String> acks = acks(eventLoop, Duration.ofMillis(300));
         eventLoop.execute(() -> {
             acks.published(1);
-            acks.published(2);
             acks.brokerAnswered(1, "ack 1", false, new CompletableFuture<>());
         });
         Thread.sleep(150);
         long secondAnswered = eventLoop
                 .submit(() -> {
+                    acks.published(2); // the timeout counts from the PUBLISH
                     acks.brokerAnswered(2, "ack 2", false, new CompletableFuture<>());
                     return System.nanoTime();
                 })

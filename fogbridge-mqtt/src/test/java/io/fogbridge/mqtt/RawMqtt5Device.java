@@ -124,6 +124,18 @@ final class RawMqtt5Device implements AutoCloseable {
         return new Packet(type, body);
     }
 
+    /** The next packet if one arrives within {@code millis}, else null. */
+    Packet readWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return read();
+        } catch (SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(15_000);
+        }
+    }
+
     /** True if nothing arrives within {@code millis}; fails if something does (it is consumed). */
     boolean quietFor(int millis) throws IOException {
         socket.setSoTimeout(millis);
