@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Issue 16's first target in one run: ONE connection, QoS 1, WINDOW (32) in flight, as fast as it goes, 200 B.
 #   1. mosquitto alone (the reference): the e2e load generator into mosquitto (max_inflight_messages 0);
-#   2. the gateway with devices.pipelinedAcks off (today's default): bench/e2e.sh, real Kafka, verifying consumer;
-#   3. the gateway with devices.pipelinedAcks on (decision 0001's relay), the same command;
+#   2. the gateway with devices.pipelinedAcks off (devices on the broker directly): bench/e2e.sh, real Kafka,
+#      verifying consumer;
+#   3. the gateway with devices.pipelinedAcks on (decision 0001's relay, the default since 2026-12-05),
+#      the same command;
 #   4. mosquitto again, so a drift of the machine's load between 1 and 4 shows.
 # Each line starts with the load average: on a shared machine compare a gateway run with the mosquitto runs
 # around it. The e2e JSON results go to OUT (default /tmp/one-connection-<time>).

@@ -38,8 +38,8 @@ class CommandIT {
 
     @BeforeAll
     static void start(TestInfo test) throws Exception {
-        boolean pipelinedAcks =
-                ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
+        boolean direct =
+                WithoutDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
         TestEnv.peer("kcat");
         TestEnv.peer("mosquitto_sub");
         fixture = GatewayFixture.start(dir);
@@ -57,7 +57,7 @@ class CommandIT {
                 kafka: {bootstrapServers: "${kafka}"}
                 http: {host: 127.0.0.1, port: 0}
                 commands: {enabled: true, tenants: "acme"}
-                """ + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
+                """ + (direct ? WithoutDeviceRelay.YAML : ""));
         mqttPort = gateway.mqttPorts().getFirst();
     }
 

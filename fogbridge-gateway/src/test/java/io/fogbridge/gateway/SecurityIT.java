@@ -72,13 +72,12 @@ class SecurityIT {
     static GatewayFixture fixture;
 
     static KafkaBroker kafka;
-    /** Devices connect through the device relay ({@link SecurityRelayIT}). */
-    static boolean pipelinedAcks;
+    /** Devices connect to the broker directly, not through the device relay ({@link SecurityWithoutRelayIT}). */
+    static boolean direct;
 
     @BeforeAll
     static void start(TestInfo test) throws Exception {
-        pipelinedAcks =
-                ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
+        direct = WithoutDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow());
         clusterCa = CertificateFactory.ca("CN=Cloud Kafka CA");
         serverCa = CertificateFactory.ca("CN=Edge Server CA");
         acmeCa = CertificateFactory.ca("CN=Acme Devices CA,O=acme");
@@ -300,7 +299,7 @@ class SecurityIT {
                 %s
                 http: {host: 127.0.0.1, port: 0, tokenFile: "${dir}/ops-token"}
                 """.formatted(id, bootstrapServers, kafkaProperties.toString().stripTrailing())
-                        + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
+                        + (direct ? WithoutDeviceRelay.YAML : ""));
     }
 
     private static HttpResponse<String> ops(Gateway gateway, String path, String token) throws Exception {

@@ -57,11 +57,14 @@ class UplinkIT {
 
     @BeforeAll
     static void start(TestInfo test) throws Exception {
-        start(ThroughDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
+        start(!WithoutDeviceRelay.class.isAssignableFrom(test.getTestClass().orElseThrow()));
     }
 
-    /** Starts Kafka and the gateway; {@code pipelinedAcks}: devices publish through the relay ({@link UplinkRelayIT}). */
-    static void start(boolean pipelinedAcks) throws Exception {
+    /**
+     * Starts Kafka and the gateway; {@code relay}: devices publish through the device relay, the default (false: {@link
+     * UplinkWithoutRelayIT}).
+     */
+    static void start(boolean relay) throws Exception {
         fixture = GatewayFixture.start(dir);
         kafka = fixture.kafka();
         gateway = fixture.startGateway("edge-it", """
@@ -72,7 +75,7 @@ class UplinkIT {
                 http: {host: 127.0.0.1, port: 0}
                 routes:
                   - {name: temperatures, from: "factory/+site/+device/temperature", to: "fog.telemetry.{site}", key: "{device}"}
-                """ + (pipelinedAcks ? "devices: {pipelinedAcks: true}\n" : ""));
+                """ + (relay ? "" : WithoutDeviceRelay.YAML));
         mqttPort = gateway.mqttPorts().get(0);
     }
 

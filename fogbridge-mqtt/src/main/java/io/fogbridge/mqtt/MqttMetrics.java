@@ -43,6 +43,8 @@ final class MqttMetrics {
     static final String INVALID_ID = "invalid-id";
     /** A QoS 0 publish dropped because the broker's queue of publishes was over its bound ({@link BrokerBacklog}). */
     static final String OVERLOAD = "overload";
+    /** An MQTT 5 device sent more QoS 1 and 2 PUBLISHes than the receive maximum allows (0x93, the device relay). */
+    static final String RECEIVE_MAXIMUM = "receive-maximum";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  *       refusal is answered in its place and never relayed; an accepted one goes to the broker only if it is retained,
  *       QoS 2, or someone local subscribes to its topic ({@link LocalSubscribers}), else the relay answers it itself.
  *       Either way this is decided only once its append is durable and at least {@link #ROUTE_AFTER} after it was
- *       read, and the packets read after it wait behind it ({@link #route}): local subscribers get only what is as
- *       durable as the device's acknowledgement says, as through the broker's own path. What the device sends between
- *       its CONNECT and the CONNACK waits for the CONNACK.
+ *       read (QoS 2 at once: its PUBREC is what waits), and the packets read after it wait behind it ({@link
+ *       #route}): local subscribers get a QoS 0 or 1 message only once it is as durable as the device's
+ *       acknowledgement says, as through the broker's own path. What the device sends between its CONNECT and the
+ *       CONNACK waits for the CONNACK.
  *   <li>A PUBLISH decided while relayed SUBSCRIBEs (of any device) are unanswered waits for their SUBACKs, at most
  *       {@link #SUBSCRIBE_WAIT} ({@link UnansweredSubscribes}): the broker routes a relayed PUBLISH faster than it
  *       takes a subscription in, so a device that sent its SUBSCRIBE first would otherwise miss the PUBLISH (Paho's
@@ -56,7 +57,9 @@ import org.slf4j.LoggerFactory;
  *       the relay may read on two event loops in either order: hence {@link #ROUTE_AFTER}).
  *   <li>The broker must not take a device it hears nothing from for dead: the relay pings it within the device's keep
  *       alive and keeps those PINGRESPs to itself. Topic aliases the broker missed are named again for it. With
- *       {@value #MAX_HELD} answers held the relay stops reading the device until half of them went out.
+ *       {@value #MAX_HELD} answers held the relay stops reading an MQTT 3 device until half of them went out; an
+ *       MQTT 5 device that sends a QoS 1 or 2 PUBLISH beyond that receive maximum is disconnected with 0x93, as the
+ *       broker does (MQTT 5 §3.3.4), before it hears of any PUBLISH it sent after.
  *   <li>Either side closing closes the other. The device vanishing closes the internal connection abruptly, so the
  *       broker fires the will; a DISCONNECT from the device reaches the broker first, so it does not. The broker
  *       closing (CONNACK refusal, revocation, takeover, keep-alive) is relayed with whatever it sent last.
@@ -75,11 +78,17 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] PINGREQ = {(byte) (MqttFrames.PINGREQ << 4), 0};
     private static final int PACKET_TOO_LARGE = 0x95;
     private static final int MALFORMED_PACKET = 0x81;
+    private static final int RECEIVE_MAXIMUM_EXCEEDED = 0x93;
     /**
      * Answers held before the relay stops reading the device: the broker's receive maximum ({@link
      * BrokerWorkDir}), which bounds what the broker holds for a connection too.
      */
     static final int MAX_HELD = BrokerWorkDir.SERVER_RECEIVE_MAXIMUM;
+    /**
+     * Frames waiting in {@link #routing} before the relay stops reading the device: twice {@link #MAX_HELD}, so that
+     * the PUBLISH past an MQTT 5 device's receive maximum is read (and refused) while the others wait to be routed.
+     */
+    static final int MAX_ROUTED = 2 * MAX_HELD;
     /**
      * Longest a PUBLISH waits for relayed SUBSCRIBEs to be answered. The broker answers one in about a millisecond; the
      * bound keeps a SUBSCRIBE the broker is slow with from stalling every device.
@@ -142,7 +151,9 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private boolean awaitingSubscribes;
     /** Counts the waits, so that a wait's timer does not end a later one. */
     private int subscribeWaits;
-    /** Reading paused because {@value #MAX_HELD} answers are held. */
+    /** The relay refused the device (DISCONNECT written, closing): what it still sends is dropped. */
+    private boolean refused;
+    /** Reading paused because {@value #MAX_HELD} answers are held or as many frames wait in {@link #routing}. */
     private boolean pausedForAcks;
 
     RelayedConnection(
@@ -250,6 +261,10 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf frame = (ByteBuf) message;
+        if (refused) {
+            frame.release();
+            return;
+        }
         boolean authExchange = connecting && MqttFrames.type(frame) == MqttFrames.AUTH; // part of connecting
         if (broker == null || (connecting && !authExchange) || pausedForAcks || !early.isEmpty()) {
             early.add(frame);
@@ -269,10 +284,20 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             keepAliveNanos = TimeUnit.SECONDS.toNanos(Math.max(0, MqttFrames.connectKeepAlive(frame)));
             connecting = true;
         }
+        if (refused) {
+            frame.release();
+            return;
+        }
+        if (type == MqttFrames.PUBLISH && mqtt5 && acks.held() >= MAX_HELD && MqttFrames.publishQos(frame) > 0) {
+            frame.release();
+            metrics.rejected(MqttMetrics.RECEIVE_MAXIMUM);
+            refuse(device, RECEIVE_MAXIMUM_EXCEEDED, "more than " + MAX_HELD + " QoS 1 and 2 PUBLISHes unanswered");
+            return;
+        }
         acks.fromDevice(frame); // a QoS 1 or 2 PUBLISH takes its place among the answers as it is read
         if (type == MqttFrames.PUBLISH && identity != null) {
             publish(frame);
-            if (acks.held() >= MAX_HELD || routing.size() >= MAX_HELD) {
+            if ((!mqtt5 && acks.held() >= MAX_HELD) || routing.size() >= MAX_ROUTED) {
                 pausedForAcks = true;
                 device.channel().config().setAutoRead(false); // resumed by resumeIfDrained()
             }
@@ -301,9 +326,9 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     /**
      * Relays {@link #routing} from its head while it can: other frames at once; a PUBLISH once its append completed
      * (or {@code devices.ackTimeout} passed) and {@link #ROUTE_AFTER} since it was read, and once the relayed
-     * SUBSCRIBEs then unanswered are answered ({@link #awaitSubscribes}). So local subscribers get only what is as
-     * durable as the device's acknowledgement says, as through the broker's own path, and a subscription another
-     * device asked for first is in the broker's tree before the PUBLISH reaches it.
+     * SUBSCRIBEs then unanswered are answered ({@link #awaitSubscribes}). So local subscribers get a QoS 0 or 1
+     * message only once it is as durable as the device's acknowledgement says, as through the broker's own path, and
+     * a subscription another device asked for first is in the broker's tree before the PUBLISH reaches it.
      */
     private void route() {
         if (closed || broker == null) {
@@ -348,7 +373,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         CompletableFuture<Outcome> durable = routed.durable;
-        if (durable != null && !durable.isDone()) {
+        if (durable != null && !durable.isDone() && publish.qos() != 2) {
             durable = NOT_DURABLE_IN_TIME;
         }
         boolean appended = durable == null || !durable.isCompletedExceptionally();
@@ -435,7 +460,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
 
     /** Reading resumes once half of {@value #MAX_HELD} answers went out and half as many frames are routed. */
     private void resumeIfDrained() {
-        if (pausedForAcks && acks.held() < MAX_HELD / 2 && routing.size() < MAX_HELD / 2) {
+        if (pausedForAcks && acks.held() < MAX_HELD / 2 && routing.size() < MAX_ROUTED / 2) {
             pausedForAcks = false;
             if (broker != null && !closed && !connecting) {
                 relayEarly();
@@ -564,6 +589,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
 
     /** Closes the device connection, telling an MQTT 5 device why. */
     private void refuse(ChannelHandlerContext ctx, int reasonCode, String why) {
+        refused = true;
         log.warn("MQTT connection from {} closed: {}", ctx.channel().remoteAddress(), why);
         if (!mqtt5) {
             ctx.close();
@@ -630,8 +656,15 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             this.readAt = readAt;
         }
 
-        /** When a PUBLISH may go on: {@link #ROUTE_AFTER} after it was read once durable, else at the ack timeout. */
+        /**
+         * When a PUBLISH may go on: {@link #ROUTE_AFTER} after it was read once durable, else at the ack timeout. QoS 2
+         * goes at once: the broker keeps its exchange and counts it against its receive maximum (0x93 past it, which
+         * Paho's {@code test_flow_control2} expects before the device hears any PUBREC); its PUBREC is held instead.
+         */
         long due(Duration ackTimeout) {
+            if (publish.qos() == 2) {
+                return readAt;
+            }
             return durable == null || durable.isDone() ? readAt + ROUTE_AFTER.toNanos() : readAt + ackTimeout.toNanos();
         }
     }

@@ -22,7 +22,7 @@ public record DeviceSettings(
         boolean reportNewcomers,
         KubernetesDirectory kubernetes) {
 
-    public static final DeviceSettings DEFAULTS = new DeviceSettings(null, 256L << 10, Duration.ofSeconds(10), false);
+    public static final DeviceSettings DEFAULTS = new DeviceSettings(null, 256L << 10, Duration.ofSeconds(10), true);
 
     /** With the registry file (or none). */
     public DeviceSettings(
@@ -35,8 +35,8 @@ public record DeviceSettings(
         this(registry, maxPayload, ackTimeout, pipelinedAcks, false);
     }
 
-    /** Without pipelined acknowledgements (the default). */
+    /** With pipelined acknowledgements (the default). */
     public DeviceSettings(Path registry, long maxPayload, Duration ackTimeout) {
-        this(registry, maxPayload, ackTimeout, false);
+        this(registry, maxPayload, ackTimeout, true);
     }
 }

@@ -52,14 +52,16 @@ public final class DevicesSection implements ConfigSection<DeviceSettings> {
     public static final ConfigKey<Boolean> PIPELINED_ACKS = ConfigKey.define(
             "devices.pipelinedAcks",
             ValueTypes.bool(),
-            false,
+            true,
             "MQTT devices connect through a relay in front of the embedded broker that holds each QoS 1 PUBACK until"
                     + " its record is as durable as `spool.fsync` says, many per connection at once, so one connection"
                     + " is no longer limited to one append per group commit (decision 0001). The relay hands device"
                     + " publishes to the spool itself and passes them to the broker only for local subscribers: 20–30 %"
                     + " less CPU per message than without it (BENCHMARKS.md). Same port, credentials, ACLs,"
                     + " reason codes, wills and retained messages. Linux only (each relayed connection uses its own"
-                    + " 127.x.y.z address). Embedded broker only.");
+                    + " 127.x.y.z address; elsewhere devices connect to the broker directly, and a start-up warning"
+                    + " says so). Embedded broker only. `false`: devices connect to the broker directly, one"
+                    + " acknowledgement per connection at a time.");
 
     public static final ConfigKey<Boolean> REPORT_NEWCOMERS = ConfigKey.define(
             "devices.reportNewcomers",

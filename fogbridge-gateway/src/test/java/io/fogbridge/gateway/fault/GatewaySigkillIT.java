@@ -105,7 +105,7 @@ class GatewaySigkillIT {
         return run.size(5, 50);
     }
 
-    /** Added to the gateway's config file ({@link GatewaySigkillRelayIT}: the device relay). */
+    /** Added to the gateway's config file ({@link GatewaySigkillWithoutRelayIT}: without the device relay). */
     String extraYaml() {
         return "";
     }

@@ -134,7 +134,7 @@ class MqttFuzzIT {
         return levels.length >= 3 && levels[0].equals("telemetry") ? "fog.telemetry." + levels[1] : "?";
     }
 
-    /** Added to the gateway's config file ({@link MqttFuzzRelayIT}: the device relay); null for nothing. */
+    /** Added to the gateway's config file ({@link MqttFuzzWithoutRelayIT}: without the device relay); null for nothing. */
     String extraYaml() {
         return null;
     }
