@@ -28,6 +28,7 @@ final class MqttFrames extends ByteToMessageDecoder {
     static final int PUBLISH = 3;
     static final int PUBACK = 4;
     static final int PUBREC = 5;
+    static final int PUBREL = 6;
     static final int SUBSCRIBE = 8;
     static final int SUBACK = 9;
     static final int PINGREQ = 12;

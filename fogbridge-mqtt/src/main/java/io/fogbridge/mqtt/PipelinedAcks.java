@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 /**
  * The acknowledgements of one relayed device connection (decision 0001, plan step 4): the device's QoS 1 and 2
@@ -34,6 +35,8 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
     private final HeldAcks<ByteBuf> held;
     /** Told after each run of answers released to the device. */
     private final Runnable released;
+    /** Told of each successful PUBREC released to the device, with its packet id: its QoS 2 exchange goes on. */
+    private final IntConsumer pubrecReleased;
 
     private int protocolLevel = 4;
     /** Whether the device's CONNECT lets refusals carry a reason string. */
@@ -45,8 +48,10 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
             Duration ackTimeout,
             MqttMetrics metrics,
             RelayMetrics relayMetrics,
-            Runnable released) {
+            Runnable released,
+            IntConsumer pubrecReleased) {
         this.released = released;
+        this.pubrecReleased = pubrecReleased;
         this.device = device;
         this.registration = registration;
         this.metrics = metrics;
@@ -140,6 +145,10 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
     @Override
     public void release(ByteBuf brokerAnswer, long heldNanos) {
         relayMetrics.released(heldNanos);
+        if (MqttFrames.type(brokerAnswer) == MqttFrames.PUBREC
+                && MqttFrames.ackReasonCode(brokerAnswer) < HeldAcks.UNSPECIFIED_ERROR) {
+            pubrecReleased.accept(MqttFrames.ackPacketId(brokerAnswer));
+        }
         device.write(brokerAnswer, device.voidPromise());
     }
 

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -22,7 +23,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +61,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The broker must not take a device it hears nothing from for dead: the relay pings it within the device's keep
  *       alive and keeps those PINGRESPs to itself. Topic aliases the broker missed are named again for it. With
  *       {@value #MAX_HELD} answers held the relay stops reading an MQTT 3 device until half of them went out; an
- *       MQTT 5 device that sends a QoS 1 or 2 PUBLISH beyond that receive maximum is disconnected with 0x93, as the
- *       broker does (MQTT 5 §3.3.4), before it hears of any PUBLISH it sent after.
+ *       MQTT 5 device that sends a QoS 1 or 2 PUBLISH beyond that receive maximum (QoS 2 counted until its PUBREL) is
+ *       disconnected with 0x93, as the broker does (MQTT 5 §3.3.4), before it hears of any PUBLISH it sent after.
  *   <li>Either side closing closes the other. The device vanishing closes the internal connection abruptly, so the
  *       broker fires the will; a DISCONNECT from the device reaches the broker first, so it does not. The broker
  *       closing (CONNACK refusal, revocation, takeover, keep-alive) is relayed with whatever it sent last.
@@ -79,6 +82,8 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private static final int PACKET_TOO_LARGE = 0x95;
     private static final int MALFORMED_PACKET = 0x81;
     private static final int RECEIVE_MAXIMUM_EXCEEDED = 0x93;
+    /** How long a refused device's connection stays half-closed before the relay closes it ({@link #refuse}). */
+    private static final Duration REFUSAL_LINGER = Duration.ofMillis(500);
     /**
      * Answers held before the relay stops reading the device: the broker's receive maximum ({@link
      * BrokerWorkDir}), which bounds what the broker holds for a connection too.
@@ -151,6 +156,11 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private boolean awaitingSubscribes;
     /** Counts the waits, so that a wait's timer does not end a later one. */
     private int subscribeWaits;
+    /**
+     * QoS 2 PUBLISHes of the device whose PUBREC went out and whose PUBREL has not come: still counted against the
+     * receive maximum, as the broker counts them until its PUBCOMP.
+     */
+    private final Set<Integer> qos2Open = new HashSet<>();
     /** The relay refused the device (DISCONNECT written, closing): what it still sends is dropped. */
     private boolean refused;
     /** Reading paused because {@value #MAX_HELD} answers are held or as many frames wait in {@link #routing}. */
@@ -212,7 +222,8 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             device.close();
             return;
         }
-        acks = new PipelinedAcks(device.channel(), registration, ackTimeout, metrics, relayMetrics, this::released);
+        acks = new PipelinedAcks(
+                device.channel(), registration, ackTimeout, metrics, relayMetrics, this::released, qos2Open::add);
         toBroker.clone()
                 .group(device.channel().eventLoop())
                 .localAddress(new InetSocketAddress(registration.facts().source(), 0))
@@ -288,7 +299,12 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
-        if (type == MqttFrames.PUBLISH && mqtt5 && acks.held() >= MAX_HELD && MqttFrames.publishQos(frame) > 0) {
+        if (type == MqttFrames.PUBREL && !qos2Open.isEmpty()) {
+            qos2Open.remove(MqttFrames.ackPacketId(frame));
+        } else if (type == MqttFrames.PUBLISH
+                && mqtt5
+                && acks.held() + qos2Open.size() >= MAX_HELD
+                && MqttFrames.publishQos(frame) > 0) {
             frame.release();
             metrics.rejected(MqttMetrics.RECEIVE_MAXIMUM);
             refuse(device, RECEIVE_MAXIMUM_EXCEEDED, "more than " + MAX_HELD + " QoS 1 and 2 PUBLISHes unanswered");
@@ -589,6 +605,9 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
 
     /** Closes the device connection, telling an MQTT 5 device why. */
     private void refuse(ChannelHandlerContext ctx, int reasonCode, String why) {
+        if (refused) {
+            return;
+        }
         refused = true;
         log.warn("MQTT connection from {} closed: {}", ctx.channel().remoteAddress(), why);
         if (!mqtt5) {
@@ -596,7 +615,20 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf disconnect = Unpooled.wrappedBuffer(new byte[] {(byte) (DISCONNECT << 4), 1, (byte) reasonCode});
-        ctx.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(disconnect).addListener((ChannelFutureListener) written -> {
+            // Closed with what the device still sends unread, the socket would be reset, and a reset can destroy the
+            // DISCONNECT before the device read it (Paho's test_flow_control2 answers PUBRECs first): so half-close,
+            // drop what comes for a moment, then close.
+            Channel channel = written.channel();
+            if (written.isSuccess()
+                    && channel instanceof DuplexChannel duplex
+                    && channel.pipeline().get(SslHandler.class) == null) {
+                duplex.shutdownOutput();
+                channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                channel.close();
+            }
+        });
     }
 
     private static List<X509Certificate> peerChain(SslHandler tls) {

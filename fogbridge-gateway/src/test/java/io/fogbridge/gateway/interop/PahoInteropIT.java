@@ -309,7 +309,9 @@ class PahoInteropIT {
                     .start();
             if (!p.waitFor(SUITE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError(part.name() + " still running after " + SUITE_TIMEOUT);
+                String sofar = Files.readString(output);
+                throw new AssertionError(part.name() + " still running after " + SUITE_TIMEOUT
+                        + "; its output so far:\n" + sofar.substring(Math.max(0, sofar.length() - 4_000)));
             }
             return Files.readString(output);
         } catch (IOException e) {
