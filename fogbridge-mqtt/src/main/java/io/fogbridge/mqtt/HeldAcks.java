@@ -96,6 +96,10 @@ final class HeldAcks<A> {
 
     private boolean closed;
     private boolean timerArmed;
+    /** Inside {@link #together}: answers are drained when it ends. */
+    private boolean together;
+
+    private boolean drainOwed;
 
     HeldAcks(Executor loop, Duration ackTimeout, Sink<A> sink) {
         this.loop = loop;
@@ -123,7 +127,7 @@ final class HeldAcks<A> {
         held.brokerAnswer = brokerAnswer;
         if (refused || durable == null) {
             held.ready = true;
-            drain();
+            drainSoon();
             return true;
         }
         if (durable.isDone()) { // the relay routes a PUBLISH once it is durable: settled here, without a task
@@ -132,7 +136,7 @@ final class HeldAcks<A> {
                     durable.isCompletedExceptionally()
                             ? durable.handle((r, e) -> e).join()
                             : null);
-            drain();
+            drainSoon();
             return true;
         }
         // Only observed: the timeout answers the device, it never completes the uplink's own future.
@@ -179,6 +183,31 @@ final class HeldAcks<A> {
         }
         if (nextDue != Long.MAX_VALUE) {
             armTimer(nextDue - now);
+        }
+    }
+
+    /**
+     * Runs {@code answering} (on the loop); what the answers it gives release leaves in one flush when it ends: the
+     * relay answers a whole group commit's PUBLISHes of a connection in one go.
+     */
+    void together(Runnable answering) {
+        together = true;
+        try {
+            answering.run();
+        } finally {
+            together = false;
+            if (drainOwed) {
+                drainOwed = false;
+                drain();
+            }
+        }
+    }
+
+    private void drainSoon() {
+        if (together) {
+            drainOwed = true;
+        } else {
+            drain();
         }
     }
 

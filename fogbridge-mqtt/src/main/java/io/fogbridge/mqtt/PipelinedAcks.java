@@ -128,6 +128,11 @@ final class PipelinedAcks implements HeldAcks.Sink<ByteBuf> {
         held.brokerAnswered(packetId, success(type, packetId), false, durable);
     }
 
+    /** Runs {@code answering}; the answers it releases leave in one flush when it ends ({@link HeldAcks#together}). */
+    void together(Runnable answering) {
+        held.together(answering);
+    }
+
     /** Answers not yet released to the device. */
     int held() {
         return held.held();

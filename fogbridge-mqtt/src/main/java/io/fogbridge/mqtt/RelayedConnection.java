@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link RelayedPublish}) and handed to the uplink here ({@link UplinkPublishInterceptor#onRelayedPublish}); a
  *       refusal is answered in its place and never relayed; an accepted one goes to the broker only if it is retained,
  *       QoS 2, or someone local subscribes to its topic ({@link LocalSubscribers}), else the relay answers it itself.
- *       Either way this is decided only once its append is durable and at least {@link #ROUTE_AFTER} after it was
- *       read (QoS 2 at once: its PUBREC is what waits), and the packets read after it wait behind it ({@link
+ *       Either way this is decided only once its append is durable and, while devices subscribe ({@link
+ *       #SUBSCRIBING}), at least {@link #ROUTE_AFTER} after it was read (QoS 2 at once: its PUBREC is what waits), and the packets read after it wait behind it ({@link
  *       #route}): local subscribers get a QoS 0 or 1 message only once it is as durable as the device's
  *       acknowledgement says, as through the broker's own path. What the device sends between its CONNECT and the
  *       CONNACK waits for the CONNACK.
@@ -106,6 +106,13 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
      * its SUBACK. Mostly the append takes longer anyway; the bound matters where fsync is fast or off.
      */
     static final Duration ROUTE_AFTER = Duration.ofMillis(1);
+    /**
+     * {@link #ROUTE_AFTER} applies while devices subscribe: within this long after the last relayed SUBSCRIBE. Steady
+     * telemetry, where no one subscribes, does not pay for it: a 1 ms floor cost one connection with 32 in flight
+     * half its rate under {@code interval:5} and 100 devices at 1,000 msg/s 10–20 % more CPU (BENCHMARKS.md, session
+     * 14). The first SUBSCRIBE after a quiet spell has the append's own wait only, as through the broker's path.
+     */
+    static final Duration SUBSCRIBING = Duration.ofSeconds(10);
     /** How a PUBLISH whose append was not durable within {@code devices.ackTimeout} is answered (0x83). */
     private static final CompletableFuture<Outcome> NOT_DURABLE_IN_TIME =
             CompletableFuture.failedFuture(new TimeoutException("not durable within devices.ackTimeout"));
@@ -327,7 +334,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         if (routing.isEmpty()) {
             toBroker(frame);
         } else {
-            routing.add(new Routed(frame, null, null, 0));
+            routing.add(new Routed(frame, null, null, 0, 0));
         }
     }
 
@@ -350,6 +357,10 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         if (closed || broker == null) {
             return;
         }
+        acks.together(this::routeReady); // one write for the PUBACKs one group commit released
+    }
+
+    private void routeReady() {
         boolean relayed = false;
         long now = 0;
         while (!routing.isEmpty()) {
@@ -522,7 +533,10 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         switch (uplink.onRelayedPublish(identity, mqtt5, publish)) {
             case UplinkPublishInterceptor.RelayVerdict.Appended appended -> {
                 CompletableFuture<Outcome> durable = appended.durable();
-                routing.add(new Routed(frame, publish, durable, System.nanoTime()));
+                long now = System.nanoTime();
+                long floor =
+                        subscribers.subscribes().sentWithin(SUBSCRIBING.toNanos(), now) ? ROUTE_AFTER.toNanos() : 0;
+                routing.add(new Routed(frame, publish, durable, now, floor));
                 if (durable != null && !durable.isDone()) {
                     durable.whenComplete((outcome, failure) -> wakeRouting());
                 }
@@ -678,10 +692,13 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         final CompletableFuture<Outcome> durable;
         /** When it was read (System.nanoTime()). */
         final long readAt;
+        /** {@link #ROUTE_AFTER} in nanoseconds while devices subscribe ({@link #SUBSCRIBING}), else 0. */
+        final long floor;
         /** The relayed SUBSCRIBEs unanswered when it was read were waited for. */
         boolean subscribesAwaited;
 
-        Routed(ByteBuf frame, RelayedPublish publish, CompletableFuture<Outcome> durable, long readAt) {
+        Routed(ByteBuf frame, RelayedPublish publish, CompletableFuture<Outcome> durable, long readAt, long floor) {
+            this.floor = floor;
             this.frame = frame;
             this.publish = publish;
             this.durable = durable;
@@ -689,7 +706,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         }
 
         /**
-         * When a PUBLISH may go on: {@link #ROUTE_AFTER} after it was read once durable, else at the ack timeout. QoS 2
+         * When a PUBLISH may go on: its {@link #floor} after it was read once durable, else at the ack timeout. QoS 2
          * goes at once: the broker keeps its exchange and counts it against its receive maximum (0x93 past it, which
          * Paho's {@code test_flow_control2} expects before the device hears any PUBREC); its PUBREC is held instead.
          */
@@ -697,7 +714,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             if (publish.qos() == 2) {
                 return readAt;
             }
-            return durable == null || durable.isDone() ? readAt + ROUTE_AFTER.toNanos() : readAt + ackTimeout.toNanos();
+            return durable == null || durable.isDone() ? readAt + floor : readAt + ackTimeout.toNanos();
         }
     }
 

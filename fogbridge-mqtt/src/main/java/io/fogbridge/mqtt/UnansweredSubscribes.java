@@ -29,6 +29,8 @@ final class UnansweredSubscribes {
     private final PriorityQueue<Waiter> waiters =
             new PriorityQueue<>(Comparator.comparingLong(Waiter::upTo)); // guarded by lock
     private long issued; // guarded by lock
+    /** When the last SUBSCRIBE was sent (System.nanoTime()); 0: none yet. */
+    private volatile long lastSentAt;
 
     /** @param onAnswered runs before each SUBACK counts, on the thread that saw it (the broker's tree may have changed) */
     UnansweredSubscribes(Runnable onAnswered) {
@@ -39,6 +41,7 @@ final class UnansweredSubscribes {
     long sent() {
         synchronized (lock) {
             long number = ++issued;
+            lastSentAt = System.nanoTime() | 1; // never 0
             unanswered.add(number);
             count.incrementAndGet();
             return number;
@@ -60,6 +63,12 @@ final class UnansweredSubscribes {
             }
         }
         ready.forEach(Runnable::run);
+    }
+
+    /** Whether a relayed SUBSCRIBE was sent within {@code nanos} before {@code now} (System.nanoTime()). */
+    boolean sentWithin(long nanos, long now) {
+        long at = lastSentAt;
+        return at != 0 && now - at < nanos;
     }
 
     /** Whether any relayed SUBSCRIBE is unanswered. */
