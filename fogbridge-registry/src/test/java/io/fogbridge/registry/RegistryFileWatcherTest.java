@@ -23,15 +23,29 @@ class RegistryFileWatcherTest {
         try (RegistryFileWatcher watcher = RegistryFileWatcher.start(file, registry, Duration.ofMillis(50))) {
             assertThat(registry.current().device("acme", "a")).isPresent();
 
-            Files.writeString(file, "tenants:\n  acme:\n    devices:\n      a: {}\n      b: {}\n");
+            replace(file, "tenants:\n  acme:\n    devices:\n      a: {}\n      b: {}\n");
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> registry.current().device("acme", "b").isPresent());
 
-            Files.writeString(file, "tenants:\n  acme:\n    devices:\n      c: {bogus: 1}\n");
+            replace(file, "tenants:\n  acme:\n    devices:\n      c: {bogus: 1}\n");
             watcher.poll(); // the broken version is read and refused
             assertThat(registry.current().device("acme", "b")).isPresent();
             assertThat(registry.current().device("acme", "c")).isEmpty();
         }
+    }
+
+    /**
+     * Replaces the file in one step, as most editors save: written in place, the watcher's own
+     * poll could read it half-written (a valid registry without device b) and the test would fail for that.
+     */
+    private static void replace(Path file, String text) throws Exception {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, text);
+        Files.move(
+                next,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test
