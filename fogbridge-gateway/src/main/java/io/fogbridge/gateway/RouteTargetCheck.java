@@ -33,7 +33,9 @@ public final class RouteTargetCheck {
     public static Result check(GatewayConfig config, Duration timeout) {
         String bootstrap = config.kafka().bootstrapServers();
         try (KafkaTopics topics = KafkaTopics.of(
-                ForwarderStage.options(config.kafka(), config.gateway().id()), timeout)) {
+                ForwarderStage.options(
+                        config.kafka(), config.gateway().id(), config.spool().fsync()),
+                timeout)) {
             Set<String> names = topics.names();
             if (names == null) {
                 return new Result(

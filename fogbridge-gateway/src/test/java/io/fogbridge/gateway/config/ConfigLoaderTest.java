@@ -349,7 +349,7 @@ class ConfigLoaderTest {
                         .groupCommitDelay())
                 .isZero();
         assertThat(load("kafka: {bootstrapServers: k:9092}\n").spool().groupCommitDelay())
-                .isEqualTo(Duration.ofMillis(2));
+                .isEqualTo(Duration.ofMillis(8));
     }
 
     @Test
