@@ -33,9 +33,7 @@ public final class RouteTargetCheck {
     public static Result check(GatewayConfig config, Duration timeout) {
         String bootstrap = config.kafka().bootstrapServers();
         try (KafkaTopics topics = KafkaTopics.of(
-                ForwarderStage.options(
-                        config.kafka(), config.gateway().id(), config.spool().fsync()),
-                timeout)) {
+                ForwarderStage.options(config.kafka(), config.gateway().id()), timeout)) {
             Set<String> names = topics.names();
             if (names == null) {
                 return new Result(

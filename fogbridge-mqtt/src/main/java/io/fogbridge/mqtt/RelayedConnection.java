@@ -155,6 +155,8 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     private long keepAliveNanos;
     /** When the broker last got a packet of this connection (System.nanoTime()). */
     private long lastToBroker;
+    /** Something was written to the broker since its last flush ({@link #flushBroker}). */
+    private boolean brokerUnflushed;
     /** PINGREQs the relay sent the broker on the device's behalf, whose PINGRESP the device must not get. */
     private int pingsOwed;
     /** The numbers of the SUBSCRIBEs the broker got and has not answered ({@link UnansweredSubscribes}), oldest first. */
@@ -270,7 +272,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         while (!early.isEmpty() && !connecting && !pausedForAcks && !closed) {
             fromDevice(early.poll());
         }
-        broker.flush();
+        flushBroker();
         if (early.isEmpty() && !closed) {
             device.channel().config().setAutoRead(broker.isWritable());
         }
@@ -338,11 +340,24 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Flushes the broker connection if anything was written to it since the last flush: most telemetry is answered
+     * by the relay and never written there, and a flush goes through the broker connection's pipeline even when
+     * there is nothing to send.
+     */
+    private void flushBroker() {
+        if (brokerUnflushed) {
+            brokerUnflushed = false;
+            broker.flush();
+        }
+    }
+
     private void toBroker(ByteBuf frame) {
         if (MqttFrames.type(frame) == MqttFrames.SUBSCRIBE) {
             subscribesOwed.add(subscribers.subscribes().sent());
         }
         lastToBroker = System.nanoTime();
+        brokerUnflushed = true;
         broker.write(frame, broker.voidPromise());
     }
 
@@ -387,7 +402,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             relayed = true;
         }
         if (relayed) {
-            broker.flush();
+            flushBroker();
             resumeIfDrained();
         }
     }
@@ -404,8 +419,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
             durable = NOT_DURABLE_IN_TIME;
         }
         boolean appended = durable == null || !durable.isCompletedExceptionally();
-        // Retained: the broker stores it. QoS 2: the broker keeps its PUBREL/PUBCOMP exchange.
-        if (appended && (publish.retain() || publish.qos() == 2 || subscribers.anyFor(publish.topic()))) {
+        if (appended && wantedByBroker(publish)) {
             if (durable != null) {
                 registration.appendStarted(publish.packetId(), durable);
             }
@@ -418,6 +432,11 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                     publish.qos() == 1 ? MqttFrames.PUBACK : MqttFrames.PUBREC, publish.packetId(), durable);
         }
         keepBrokerAlive();
+    }
+
+    /** Retained: the broker stores it. QoS 2: the broker keeps its PUBREL/PUBCOMP exchange. Else a local subscriber. */
+    private boolean wantedByBroker(RelayedPublish publish) {
+        return publish.retain() || publish.qos() == 2 || subscribers.anyFor(publish.topic());
     }
 
     /** On any thread: an append completed, so {@link #routing}'s head may go on. One task per run of completions. */
@@ -505,6 +524,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
         if (keepAliveNanos > 0 && now - lastToBroker > keepAliveNanos / 2) {
             lastToBroker = now;
             pingsOwed++;
+            brokerUnflushed = true;
             broker.write(Unpooled.wrappedBuffer(PINGREQ), broker.voidPromise());
         }
     }
@@ -568,7 +588,7 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (broker != null) {
-            broker.flush();
+            flushBroker();
         }
     }
 
@@ -674,13 +694,13 @@ final class RelayedConnection extends ChannelInboundHandlerAdapter {
                 routed.frame.release();
             } else if (publish == null) {
                 toBroker(routed.frame);
-            } else if (publish.retain() || publish.qos() == 2 || subscribers.anyFor(publish.topic())) {
+            } else if (wantedByBroker(publish)) {
                 toBroker(aliases.forBroker(routed.frame, publish));
             } else {
                 routed.frame.release();
             }
         }
-        broker.flush();
+        flushBroker();
     }
 
     /** A frame read from the device, in {@link #routing}. */

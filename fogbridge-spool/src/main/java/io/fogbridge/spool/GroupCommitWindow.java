@@ -31,8 +31,13 @@ package io.fogbridge.spool;
  */
 final class GroupCommitWindow {
 
-    /** Appends per fsync worth gathering for: beyond this, an fsync's cost per append is small next to the rest. */
-    static final int TARGET_BATCH = 32;
+    /**
+     * Appends per fsync worth gathering for: beyond this, an fsync's cost per append is small next to the rest.
+     * With 32 the default 8 ms hold ran its course at 5,000 appends/s too (25 per fsync instead of 14) for no CPU
+     * that showed, and the gateway's p99 latency there doubled in some runs (BENCHMARKS.md, session 15); with 16 a
+     * load of 5,000/s is held about as long as before and 1,000/s still gets 9 appends per fsync instead of 3.
+     */
+    static final int TARGET_BATCH = 16;
     /** Weight of the newest rate sample: about the last ten turns count. */
     private static final double WEIGHT = 0.1;
     /** A gap this long between turns means the load stopped: the average starts over. */

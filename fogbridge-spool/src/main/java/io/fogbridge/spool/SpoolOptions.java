@@ -42,11 +42,10 @@ public record SpoolOptions(
     public static final long MIN_SEGMENT_BYTES = 4096;
     /**
      * Default {@code groupCommitDelay}. At 1,000 appends/s from 100 connections, 2 ms gave 3 appends per fsync and
-     * 8 ms gives 9, which took the gateway's CPU per message from about 320 to 200 µs (BENCHMARKS.md, session 15):
-     * every group commit costs an fsync, a wake-up of each connection's event loop it answers, and a produce
-     * request. At 5,000 appends/s the hold ends at 32 appends, after about 6 ms.
-     * The gateway gives the time back downstream: under {@code group} its producer lingers 1 ms instead of 5, the
-     * group being the batch, so a record reaches Kafka about as soon as before while its PUBACK leaves later.
+     * 8 ms gives 9, which takes the gateway's CPU per message from about 300 to 230 µs (BENCHMARKS.md, session 15):
+     * every group commit costs an fsync, a wake-up of each connection's event loop it answers, and the forwarder's
+     * and the producer's turns. The price is acknowledgement latency at such loads (PUBACK p50 2.5 → 6 ms). At
+     * 5,000 appends/s the hold ends at 16 appends, after about 3 ms, as it did with 2 ms.
      */
     public static final Duration DEFAULT_GROUP_COMMIT_DELAY = Duration.ofMillis(8);
     /** Longest accepted {@code groupCommitDelay}: it is added to acknowledgement latency at moderate loads. */

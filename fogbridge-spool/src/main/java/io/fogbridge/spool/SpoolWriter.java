@@ -41,8 +41,6 @@ final class SpoolWriter implements Runnable {
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Shortest slice of a group-commit hold: below this a timed park costs about as much as a turn. */
     private static final long MIN_SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    /** A hold's slice in expected arrival gaps: an open load leaves one empty by chance about once in twenty. */
-    private static final double SLICE_GAPS = 3;
     /**
      * Under {@code group}: how often, at most, commits are fsynced in the background. Bounds how
      * much a crash re-delivers beyond what the forwarder committed, and how long committed
@@ -110,32 +108,24 @@ final class SpoolWriter implements Runnable {
     }
 
     /**
-     * Under {@code group}: holds the batch for the {@link GroupCommitWindow}, in slices of about three expected
-     * arrival gaps. If the first slice brings nothing, the appenders that will come soon are all in (a few
-     * connections each waiting for its own acknowledgement) and more waiting only adds latency, so the hold ends.
-     * Once a slice brought something the load is open, and the hold ends only at two empty slices in a row: one
-     * is chance. With slices of two gaps that ended at the first empty one, one slice in seven came back empty
-     * under an open load, and holds at 5,000 appends/s ended with 14-20 appends instead of 32. The writer parks
-     * instead of waiting on the inbox, so appends arriving meanwhile do not wake it one by one.
+     * Under {@code group}: holds the batch for the {@link GroupCommitWindow}, in slices of about two expected
+     * arrival gaps, and stops as soon as a slice brings nothing (the appenders that will come soon are all in:
+     * with a few connections each waiting for its own acknowledgement, more waiting only adds latency). The
+     * writer parks instead of waiting on the inbox, so appends arriving meanwhile do not wake it one by one.
      */
     private void gather() {
         long now = spool.options.ticker().nanoTime();
         long hold = window.holdNanos(appends(batch));
         if (hold > 0) {
-            long slice = Math.max(MIN_SLICE_NANOS, (long) (SLICE_GAPS * 1e9 / Math.max(1, window.perSecond())));
+            long slice = Math.max(MIN_SLICE_NANOS, (long) (2e9 / Math.max(1, window.perSecond())));
             long left = hold;
             int before = batch.size();
-            int emptyInARow = 0;
             while (left > 0 && !spool.closed && batch.size() < MAX_BATCH) {
                 long step = Math.min(slice, left);
                 LockSupport.parkNanos(step);
                 left -= step;
-                if (inbox.drainTo(batch, MAX_BATCH - batch.size()) > 0) {
-                    emptyInARow = 0;
-                } else if (batch.size() == before || ++emptyInARow == 2) {
-                    break;
-                }
-                if (appends(batch) >= GroupCommitWindow.TARGET_BATCH) {
+                if (inbox.drainTo(batch, MAX_BATCH - batch.size()) == 0
+                        || batch.size() >= GroupCommitWindow.TARGET_BATCH) {
                     break;
                 }
             }

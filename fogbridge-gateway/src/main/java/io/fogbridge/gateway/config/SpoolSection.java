@@ -59,9 +59,7 @@ public final class SpoolSection implements ConfigSection<SpoolSettings> {
             SpoolOptions.DEFAULT_GROUP_COMMIT_DELAY,
             "Under `group`: the longest an append may wait for company before its fsync, when the measured arrival"
                     + " rate says more appends are coming (fewer fsyncs and less CPU at moderate rates, up to this much"
-                    + " more acknowledgement latency). `0ms` = fsync as soon as one append is in hand. Under `group` the"
-                    + " Kafka producer lingers 1 ms instead of 5, since a group commit is already a batch, unless"
-                    + " `kafka.properties` sets `linger.ms`.");
+                    + " more acknowledgement latency). `0ms` = fsync as soon as one append is in hand.");
 
     @Override
     public String name() {
