@@ -373,6 +373,45 @@ class PipelinedAcksIT {
         assertThat(rejected("receive-maximum") - before).isEqualTo(1);
     }
 
+    @Test
+    void anMqtt311DeviceOverTheLimitIsPausedAndReadOnOnceAnswersGoOut() throws Exception {
+        // MQTT 3.1.1 has no receive maximum to enforce: the relay stops reading the device at 64 unanswered
+        // PUBLISHes, leaves the rest in the socket and its own queue, and reads on once half of them are answered.
+        int sent = RelayedConnection.MAX_HELD + 10;
+        try (RawMqtt5Device device = new RawMqtt5Device(port, "flooder-311", 60, 4)) {
+            for (int id = 1; id <= sent; id++) {
+                device.publishQos1(id, "telemetry/acme/flood311", "f" + id);
+            }
+            List<ControllableUplink.Call> calls = new ArrayList<>();
+            for (ControllableUplink.Call call; (call = uplink.poll(1_000)) != null; ) {
+                calls.add(call);
+            }
+            assertThat(calls).as("appended up to the limit, then paused").hasSize(RelayedConnection.MAX_HELD);
+            assertThat(device.readWithin(300))
+                    .as("no answer, and no DISCONNECT, while paused")
+                    .isNull();
+
+            calls.forEach(c -> c.future().complete(new Outcome.Accepted(Lane.BULK, 1)));
+            List<ControllableUplink.Call> rest = new ArrayList<>();
+            for (ControllableUplink.Call call;
+                    rest.size() < sent - RelayedConnection.MAX_HELD && (call = uplink.poll(5_000)) != null; ) {
+                rest.add(call);
+            }
+            assertThat(rest).as("read on once answered").hasSize(sent - RelayedConnection.MAX_HELD);
+            rest.forEach(c -> c.future().complete(new Outcome.Accepted(Lane.BULK, 1)));
+
+            List<Integer> acked = new ArrayList<>();
+            for (int i = 0; i < sent; i++) {
+                RawMqtt5Device.Packet answer = device.read();
+                assertThat(answer.type()).as("PUBACK").isEqualTo(4);
+                acked.add(answer.packetId());
+            }
+            assertThat(acked)
+                    .as("every PUBLISH answered, in order")
+                    .isEqualTo(range(sent).stream().map(i -> i + 1).toList());
+        }
+    }
+
     private static double rejected(String reason) {
         var counter =
                 registry.find("fogbridge.mqtt.rejected").tag("reason", reason).counter();

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * An MQTT 5 device written packet by packet on a plain socket, for tests that must see the order of the broker's
- * answers on the wire (a client library may complete its futures on several threads). Not thread-safe.
+ * answers on the wire (a client library may complete its futures on several threads). It speaks MQTT 3.1.1 instead
+ * when made with protocol level 4: the same packets without properties. Not thread-safe.
  */
 final class RawMqtt5Device implements AutoCloseable {
 
@@ -29,6 +30,8 @@ final class RawMqtt5Device implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** MQTT 5 (protocol level 5), else 3.1.1 (level 4), whose packets have no properties. */
+    private final boolean v5;
 
     /** Connects, sends CONNECT (clean start, keep-alive 60 s) and reads the CONNACK, which must accept. */
     RawMqtt5Device(int port, String clientId) throws IOException {
@@ -37,12 +40,24 @@ final class RawMqtt5Device implements AutoCloseable {
 
     /** As above, with a keep alive of {@code keepAliveSeconds}. */
     RawMqtt5Device(int port, String clientId, int keepAliveSeconds) throws IOException {
+        this(port, clientId, keepAliveSeconds, 5);
+    }
+
+    /** As above, speaking the MQTT of {@code protocolLevel}: 5, or 4 for MQTT 3.1.1. */
+    RawMqtt5Device(int port, String clientId, int keepAliveSeconds, int protocolLevel) throws IOException {
+        if (protocolLevel != 4 && protocolLevel != 5) {
+            throw new IllegalArgumentException("protocol level 4 or 5, got " + protocolLevel);
+        }
+        v5 = protocolLevel == 5;
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(15_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, (byte) keepAliveSeconds, 0});
+        body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', (byte) protocolLevel, 0x02, 0, (byte) keepAliveSeconds});
+        if (v5) {
+            body.write(0); // no properties
+        }
         writeString(body, clientId);
         send(0x10, body);
         Packet connack = read();
@@ -74,22 +89,26 @@ final class RawMqtt5Device implements AutoCloseable {
         out.flush();
     }
 
-    private static ByteArrayOutputStream subscribeBody(int packetId, String filter) throws IOException {
+    private ByteArrayOutputStream subscribeBody(int packetId, String filter) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(packetId >> 8);
         body.write(packetId & 0xff);
-        body.write(0); // no properties
+        if (v5) {
+            body.write(0); // no properties
+        }
         writeString(body, filter);
         body.write(1); // maximum QoS 1
         return body;
     }
 
-    private static ByteArrayOutputStream publishBody(int packetId, String topic, String payload) throws IOException {
+    private ByteArrayOutputStream publishBody(int packetId, String topic, String payload) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writeString(body, topic);
         body.write(packetId >> 8);
         body.write(packetId & 0xff);
-        body.write(0); // no properties
+        if (v5) {
+            body.write(0); // no properties
+        }
         body.write(payload.getBytes(StandardCharsets.UTF_8));
         return body;
     }
