@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Outcome;
 import io.fogbridge.api.Uplink;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -61,6 +63,15 @@ final class ControllableUplink implements Uplink {
     /** The next call within a short while, or null. */
     Call poll(long millis) throws InterruptedException {
         return calls.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The calls that come until {@code atMost} came or none came within {@code millis} of the one before. */
+    List<Call> pollAll(int atMost, long millis) throws InterruptedException {
+        List<Call> polled = new ArrayList<>();
+        for (Call call; polled.size() < atMost && (call = poll(millis)) != null; ) {
+            polled.add(call);
+        }
+        return polled;
     }
 
     void clear() {

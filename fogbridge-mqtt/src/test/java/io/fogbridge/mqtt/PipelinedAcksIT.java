@@ -350,10 +350,7 @@ class PipelinedAcksIT {
             for (int id = 1; id <= sent; id++) {
                 device.publishQos1(id, "telemetry/acme/flood", "f" + id);
             }
-            List<ControllableUplink.Call> calls = new ArrayList<>();
-            for (ControllableUplink.Call call; (call = uplink.poll(1_000)) != null; ) {
-                calls.add(call);
-            }
+            List<ControllableUplink.Call> calls = uplink.pollAll(sent, 1_000);
             assertThat(calls).as("appended up to the receive maximum").hasSize(RelayedConnection.MAX_HELD);
 
             // As the broker answers (MQTT 5 §3.3.4), and before any PUBACK: Paho's test_flow_control2 reads
@@ -382,21 +379,14 @@ class PipelinedAcksIT {
             for (int id = 1; id <= sent; id++) {
                 device.publishQos1(id, "telemetry/acme/flood311", "f" + id);
             }
-            List<ControllableUplink.Call> calls = new ArrayList<>();
-            for (ControllableUplink.Call call; (call = uplink.poll(1_000)) != null; ) {
-                calls.add(call);
-            }
+            List<ControllableUplink.Call> calls = uplink.pollAll(sent, 1_000);
             assertThat(calls).as("appended up to the limit, then paused").hasSize(RelayedConnection.MAX_HELD);
             assertThat(device.readWithin(300))
                     .as("no answer, and no DISCONNECT, while paused")
                     .isNull();
 
             calls.forEach(c -> c.future().complete(new Outcome.Accepted(Lane.BULK, 1)));
-            List<ControllableUplink.Call> rest = new ArrayList<>();
-            for (ControllableUplink.Call call;
-                    rest.size() < sent - RelayedConnection.MAX_HELD && (call = uplink.poll(5_000)) != null; ) {
-                rest.add(call);
-            }
+            List<ControllableUplink.Call> rest = uplink.pollAll(sent - RelayedConnection.MAX_HELD, 5_000);
             assertThat(rest).as("read on once answered").hasSize(sent - RelayedConnection.MAX_HELD);
             rest.forEach(c -> c.future().complete(new Outcome.Accepted(Lane.BULK, 1)));
 
