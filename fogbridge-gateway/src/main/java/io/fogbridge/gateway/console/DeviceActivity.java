@@ -31,8 +31,9 @@ import java.util.function.LongSupplier;
  *
  * <p>It sits on the data path, so it costs one map lookup and one short lock per message. Keeping a message for the
  * recent list copies at most {@value #PAYLOAD_KEPT} bytes of the payload (cut at a UTF-8 character boundary: 10,000
- * senders of 256 KiB payloads must not pin gigabytes for a page that shows a few hundred characters) and allocates a
- * small record; that is the expensive part (BENCHMARKS.md, "Console"), so it is done for every message only while a
+ * senders of 256 KiB payloads must not pin gigabytes for a page that shows a few hundred characters) into the ring
+ * slot's own array, which is allocated once and grows only for a longer payload; the page's snapshot makes the
+ * {@link Recent} records. The copy is the expensive part (BENCHMARKS.md, "Console"), so it is done for every message only while a
  * console page is {@link #watchedBy watched}, and otherwise at most once per {@value #UNWATCHED_SAMPLE_MILLIS} ms per
  * sender: a fast sender costs one copy a second while nobody looks, and a page opened later still shows what each
  * device sent (at most that much older than its very last message). The protocol is worked out when a page asks,
@@ -230,7 +231,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
         private final long[] bucketSecond = new long[60];
         private final long[] bucketMessages = new long[60];
         private final long[] bucketBytes = new long[60];
-        private final Recent[] recent = new Recent[RECENT];
+        private final Slot[] recent = new Slot[RECENT];
         private int next;
         private long lastSeen;
         private long lastKept = Long.MIN_VALUE / 2;
@@ -248,6 +249,9 @@ public final class DeviceActivity implements Uplink, SessionListener {
             this.ref = ref;
             this.kept = kept;
             this.clientId = ref.clientId();
+            for (int k = 0; k < RECENT; k++) {
+                recent[k] = new Slot();
+            }
         }
 
         synchronized void note(long now, InboundMessage message, boolean watched) {
@@ -280,18 +284,31 @@ public final class DeviceActivity implements Uplink, SessionListener {
 
         /**
          * Puts the message into the ring slot {@link #next} while the shared budget allows (its prefix, in place of
-         * the slot's oldest message); false when it does not fit.
+         * the slot's oldest message); false when it does not fit. The slot's array is reused, and a topic equal to the
+         * one the ring holds already is kept as that instance: at one message a second per device, a new array and
+         * topic per message outlived the young generation (eight seconds in the ring) and were most of what the heap
+         * promoted, so the old generation grew to {@code -Xmx} (BENCHMARKS.md, "Session 16").
          */
         private boolean keep(long now, String topic, byte[] payload) {
-            Recent old = recent[next];
-            long freed = old == null ? 0 : cost(old.topic(), old.payload().length);
+            Slot slot = recent[next];
+            String held = slot.used() ? slot.topic : null;
+            String newest = recent[Math.floorMod(next - 1, RECENT)].topic;
+            String shared = topic.equals(held) ? held : topic.equals(newest) ? newest : topic;
             int length = prefixLength(payload);
-            long cost = cost(topic, length);
+            int capacity = Math.max(slot.bytes.length, length);
+            long freed = slot.used() ? cost(slot.topic, slot.bytes.length) : 0;
+            long cost = cost(shared, capacity);
             if (kept.addAndGet(cost - freed) > KEPT_BYTES && cost > freed) {
                 kept.addAndGet(freed - cost);
                 return false;
             }
-            recent[next] = new Recent(now, topic, Arrays.copyOf(payload, length));
+            if (slot.bytes.length < length) {
+                slot.bytes = new byte[length];
+            }
+            System.arraycopy(payload, 0, slot.bytes, 0, length);
+            slot.length = length;
+            slot.topic = shared;
+            slot.atMillis = now;
             next = (next + 1) % RECENT;
             return true;
         }
@@ -395,9 +412,9 @@ public final class DeviceActivity implements Uplink, SessionListener {
             }
             List<Recent> newestFirst = new ArrayList<>(RECENT);
             for (int k = 1; k <= RECENT; k++) {
-                Recent r = recent[Math.floorMod(next - k, RECENT)];
-                if (r != null) {
-                    newestFirst.add(r);
+                Slot slot = recent[Math.floorMod(next - k, RECENT)];
+                if (slot.used()) {
+                    newestFirst.add(new Recent(slot.atMillis, slot.topic, Arrays.copyOf(slot.bytes, slot.length)));
                 }
             }
             String protocol = protocol(lastHeaders.get(Headers.SOURCE), clientId);
@@ -416,6 +433,20 @@ public final class DeviceActivity implements Uplink, SessionListener {
                     headers(),
                     labels(protocol),
                     List.copyOf(newestFirst));
+        }
+    }
+
+    /** A place in a sender's ring: its array only grows (to {@value #PAYLOAD_KEPT} at most) and is overwritten. */
+    private static final class Slot {
+        private static final byte[] NONE = new byte[0];
+
+        long atMillis;
+        String topic;
+        byte[] bytes = NONE;
+        int length;
+
+        boolean used() {
+            return topic != null;
         }
     }
 }

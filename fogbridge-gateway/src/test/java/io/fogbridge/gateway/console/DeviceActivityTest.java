@@ -116,6 +116,26 @@ class DeviceActivityTest {
     }
 
     @Test
+    void aRingSlotReusedForAShorterPayloadShowsOnlyThatPayloadAndRepeatedTopicsShareOneInstance() {
+        for (int i = 0; i < DeviceActivity.RECENT; i++) {
+            send("a longer payload, number " + i);
+        }
+        send("short"); // takes the slot of the first, whose array is longer
+        var recent = activity.snapshot().getFirst().recent();
+        assertThat(new String(recent.getFirst().payload(), StandardCharsets.UTF_8))
+                .isEqualTo("short");
+        assertThat(new String(recent.get(1).payload(), StandardCharsets.UTF_8))
+                .isEqualTo("a longer payload, number " + (DeviceActivity.RECENT - 1));
+        // each message brought its own topic string (send() builds one per call); the ring keeps one of them
+        assertThat(recent).allSatisfy(r -> assertThat(r.topic())
+                .isSameAs(recent.getFirst().topic()));
+
+        recent.getFirst().payload()[0] = 'X'; // a snapshot is a copy: the page cannot change what is kept
+        assertThat(new String(activity.snapshot().getFirst().lastPayload(), StandardCharsets.UTF_8))
+                .isEqualTo("short");
+    }
+
+    @Test
     void whileNobodyWatchesAMessageIsKeptAtMostOnceASecond() {
         activity.watchedBy(() -> false);
         send("first");
@@ -189,7 +209,7 @@ class DeviceActivityTest {
 
     private void send(String payload) {
         activity.accept(new InboundMessage(
-                "t/acme/lathe-1",
+                new String("t/acme/lathe-1"), // a new instance per message, as a parser makes it
                 payload.getBytes(StandardCharsets.UTF_8),
                 QoS.AT_LEAST_ONCE,
                 new DeviceRef("acme", "lathe-1", "lathe-1"),
