@@ -5,10 +5,13 @@ import io.fogbridge.testkit.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code fogbridge run --config <file>} in a child JVM ({@link ChildJvm}), so a test can SIGKILL a whole
@@ -83,6 +86,38 @@ public final class GatewayProcess implements AutoCloseable {
                 return line;
             }
         }
+    }
+
+    /**
+     * The ports a started gateway bound, from its READY line. A gateway configured with port 0 binds what the kernel
+     * gives it; a port picked free beforehand ({@code TestEnv.freePort}) can be taken by a parallel test before the
+     * child JVM binds it (one CI run: the ops server's {@code BindException}, and the gateway exited).
+     */
+    public record Ready(List<Integer> mqttPorts, int httpPort) {
+
+        private static final Pattern LINE = Pattern.compile("READY mqtt=\\[([0-9, ]*)\\] http=(-?[0-9]+)");
+
+        public static Ready parse(String line) {
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) {
+                throw new AssertionError("not a READY line: " + line);
+            }
+            List<Integer> mqtt = m.group(1).isBlank()
+                    ? List.of()
+                    : Arrays.stream(m.group(1).split(",\\s*"))
+                            .map(Integer::valueOf)
+                            .toList();
+            return new Ready(mqtt, Integer.parseInt(m.group(2)));
+        }
+
+        public int mqttPort() {
+            return mqttPorts.getFirst();
+        }
+    }
+
+    /** {@link #awaitReady} and the ports it names. */
+    public Ready awaitPorts(Duration timeout) throws InterruptedException {
+        return Ready.parse(awaitReady(timeout));
     }
 
     public long pid() {

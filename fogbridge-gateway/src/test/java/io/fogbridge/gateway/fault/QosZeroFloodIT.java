@@ -68,8 +68,6 @@ class QosZeroFloodIT {
         TestEnv.peer("kcat");
         try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0)) {
             kafka.createTopic(TOPIC, 1);
-            int mqttPort = TestEnv.freePort();
-            int httpPort = TestEnv.freePort();
             Path config = dir.resolve("gateway.yaml");
             // drop-oldest: the QoS 1 device is acknowledged although the spool is full (QoS 0 never makes room)
             Files.writeString(
@@ -79,93 +77,99 @@ class QosZeroFloodIT {
                             "gateway: {id: flood-it, dataDir: \""
                                     + dir.resolve("gateway").toAbsolutePath() + "\"}",
                             "mqtt:",
-                            "  listeners: [{host: 127.0.0.1, port: " + mqttPort + "}]",
+                            "  listeners: [{host: 127.0.0.1, port: 0}]",
                             "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\"}",
                             "spool: {maxBytes: 16MiB, fsync: group, whenFull: drop-oldest, segmentBytes: 4MiB}",
-                            "http: {host: 127.0.0.1, port: " + httpPort + "}",
+                            "http: {host: 127.0.0.1, port: 0}",
                             ""));
             // The whole heap touched at start (AlwaysPreTouch): what RSS gains during the flood is outside the heap,
             // which -Xmx and ExitOnOutOfMemoryError bound already. Without it the first touch of the heap's own pages
             // (up to 128 MiB) counted as growth, and one CI run measured 107.6 MB.
             try (GatewayProcess gateway = GatewayProcess.start(
-                            config,
-                            List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError"));
-                    SequencedDevice device = new SequencedDevice("t1", "dev-good", mqttPort, Duration.ofMillis(100))) {
-                gateway.awaitReady(START_TIMEOUT);
-                device.start();
-                await("the QoS 1 device is served")
-                        .atMost(Duration.ofSeconds(30))
-                        .until(() -> device.ackedCount() >= 3);
-                kafka.stop();
+                    config, List.of("-Xms128m", "-Xmx128m", "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError"))) {
+                GatewayProcess.Ready ready = gateway.awaitPorts(START_TIMEOUT);
+                int mqttPort = ready.mqttPort();
+                int httpPort = ready.httpPort();
+                try (SequencedDevice device = new SequencedDevice("t1", "dev-good", mqttPort, Duration.ofMillis(100))) {
+                    device.start();
+                    await("the QoS 1 device is served")
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> device.ackedCount() >= 3);
+                    kafka.stop();
 
-                long rssBefore = ProcessMemory.rss(gateway.pid());
-                Flood flood = flood(mosquittoPub, mqttPort, httpPort, gateway, device);
-                assertThat(gateway.isAlive())
-                        .as("the gateway survived the flood (it exits on OutOfMemoryError)")
-                        .isTrue();
-                device.stop();
-                Readyz readyz = Readyz.fetch(httpPort);
-                assertThat(readyz.line("spool")).as(readyz.body()).startsWith("[ok]   spool: open");
-                String metrics = metrics(httpPort);
-                double full = counter(metrics, "fogbridge_spool_dropped_total", "reason=\"full\"", "qos=\"0\"");
-                double overload = counter(metrics, "fogbridge_spool_dropped_total", "reason=\"overload\"", "qos=\"0\"");
-                double shed = counter(metrics, "fogbridge_mqtt_rejected_total", "reason=\"overload\"");
-                double appended = counter(metrics, "fogbridge_spool_appended_total");
-                double droppedOldest = counter(metrics, "fogbridge_spool_dropped_total", "reason=\"drop-oldest\"");
-                System.out.printf(
-                        "QosZeroFloodIT: %d x %d B QoS 0 offered in %.1f s with Kafka down (%d connections of the"
-                                + " flooder); spool took %.0f, dropped %.0f as full, %.0f as overload, %.0f oldest;"
-                                + " the broker shed %.0f; RSS %s before, max %s; QoS 1 device: %d acked during"
-                                + " the flood, %d failures, longest silence %d ms; backlog %d%n",
-                        flood.offered,
-                        PAYLOAD,
-                        flood.nanos / 1e9,
-                        flood.connections,
-                        appended,
-                        full,
-                        overload,
-                        droppedOldest,
-                        shed,
-                        ProcessMemory.mb(rssBefore),
-                        ProcessMemory.mb(flood.rssMax),
-                        flood.acked,
-                        device.failures(),
-                        flood.longestSilenceNanos / 1_000_000,
-                        readyz.spoolBacklog());
-                assertThat(full)
-                        .as("QoS 0 at a full spool is dropped and counted")
-                        .isPositive();
-                assertThat(flood.rssMax - rssBefore)
-                        .as("RSS growth during the flood (before %s)", ProcessMemory.mb(rssBefore))
-                        .isLessThan(RSS_GROWTH_LIMIT);
-                assertThat(device.failures())
-                        .as("the QoS 1 device's failures (last: %s)", device.lastFailure())
-                        .isZero();
-                assertThat(flood.acked)
-                        .as("QoS 1 acknowledgements during the flood")
-                        .isPositive();
-                assertThat(Duration.ofNanos(flood.longestSilenceNanos))
-                        .as("longest time without an acknowledgement of the QoS 1 device during the flood")
-                        .isLessThan(LONGEST_SILENCE);
+                    long rssBefore = ProcessMemory.rss(gateway.pid());
+                    Flood flood = flood(mosquittoPub, mqttPort, httpPort, gateway, device);
+                    assertThat(gateway.isAlive())
+                            .as("the gateway survived the flood (it exits on OutOfMemoryError)")
+                            .isTrue();
+                    device.stop();
+                    Readyz readyz = Readyz.fetch(httpPort);
+                    assertThat(readyz.line("spool")).as(readyz.body()).startsWith("[ok]   spool: open");
+                    String metrics = metrics(httpPort);
+                    double full = counter(metrics, "fogbridge_spool_dropped_total", "reason=\"full\"", "qos=\"0\"");
+                    double overload =
+                            counter(metrics, "fogbridge_spool_dropped_total", "reason=\"overload\"", "qos=\"0\"");
+                    double shed = counter(metrics, "fogbridge_mqtt_rejected_total", "reason=\"overload\"");
+                    double appended = counter(metrics, "fogbridge_spool_appended_total");
+                    double droppedOldest = counter(metrics, "fogbridge_spool_dropped_total", "reason=\"drop-oldest\"");
+                    System.out.printf(
+                            "QosZeroFloodIT: %d x %d B QoS 0 offered in %.1f s with Kafka down (%d connections of the"
+                                    + " flooder); spool took %.0f, dropped %.0f as full, %.0f as overload, %.0f oldest;"
+                                    + " the broker shed %.0f; RSS %s before, max %s; QoS 1 device: %d acked during"
+                                    + " the flood, %d failures, longest silence %d ms; backlog %d%n",
+                            flood.offered,
+                            PAYLOAD,
+                            flood.nanos / 1e9,
+                            flood.connections,
+                            appended,
+                            full,
+                            overload,
+                            droppedOldest,
+                            shed,
+                            ProcessMemory.mb(rssBefore),
+                            ProcessMemory.mb(flood.rssMax),
+                            flood.acked,
+                            device.failures(),
+                            flood.longestSilenceNanos / 1_000_000,
+                            readyz.spoolBacklog());
+                    assertThat(full)
+                            .as("QoS 0 at a full spool is dropped and counted")
+                            .isPositive();
+                    assertThat(flood.rssMax - rssBefore)
+                            .as("RSS growth during the flood (before %s)", ProcessMemory.mb(rssBefore))
+                            .isLessThan(RSS_GROWTH_LIMIT);
+                    assertThat(device.failures())
+                            .as("the QoS 1 device's failures (last: %s)", device.lastFailure())
+                            .isZero();
+                    assertThat(flood.acked)
+                            .as("QoS 1 acknowledgements during the flood")
+                            .isPositive();
+                    assertThat(Duration.ofNanos(flood.longestSilenceNanos))
+                            .as("longest time without an acknowledgement of the QoS 1 device during the flood")
+                            .isLessThan(LONGEST_SILENCE);
 
-                kafka.restart();
-                long start = System.nanoTime();
-                await("everything the spool kept reaches Kafka")
-                        .atMost(Duration.ofSeconds(120))
-                        .pollInterval(Duration.ofSeconds(1))
-                        .until(() -> Readyz.fetch(httpPort).spoolBacklog() == 0);
-                long distinct = KcatConsumer.readAll(kafka.bootstrapServers(), TOPIC, Duration.ofSeconds(60)).stream()
-                        .map(r -> r.headers().get("fog-seq"))
-                        .distinct()
-                        .count();
-                System.out.printf(
-                        "QosZeroFloodIT: %d distinct records in Kafka %d ms after it came back%n",
-                        distinct, (System.nanoTime() - start) / 1_000_000);
-                // drop-oldest counts a whole dropped segment, records the forwarder sent before Kafka stopped included
-                assertThat(distinct)
-                        .as("records in Kafka: all the spool kept (appended - dropped oldest), at most all appended")
-                        .isBetween((long) (appended - droppedOldest), (long) appended);
-                assertThat(gateway.isAlive()).isTrue();
+                    kafka.restart();
+                    long start = System.nanoTime();
+                    await("everything the spool kept reaches Kafka")
+                            .atMost(Duration.ofSeconds(120))
+                            .pollInterval(Duration.ofSeconds(1))
+                            .until(() -> Readyz.fetch(httpPort).spoolBacklog() == 0);
+                    long distinct =
+                            KcatConsumer.readAll(kafka.bootstrapServers(), TOPIC, Duration.ofSeconds(60)).stream()
+                                    .map(r -> r.headers().get("fog-seq"))
+                                    .distinct()
+                                    .count();
+                    System.out.printf(
+                            "QosZeroFloodIT: %d distinct records in Kafka %d ms after it came back%n",
+                            distinct, (System.nanoTime() - start) / 1_000_000);
+                    // drop-oldest counts a whole dropped segment, records the forwarder sent before Kafka stopped
+                    // included
+                    assertThat(distinct)
+                            .as(
+                                    "records in Kafka: all the spool kept (appended - dropped oldest), at most all appended")
+                            .isBetween((long) (appended - droppedOldest), (long) appended);
+                    assertThat(gateway.isAlive()).isTrue();
+                }
             }
         }
     }
