@@ -33,8 +33,8 @@ import java.util.function.LongSupplier;
  * recent list copies at most {@value #PAYLOAD_KEPT} bytes of the payload (cut at a UTF-8 character boundary: 10,000
  * senders of 256 KiB payloads must not pin gigabytes for a page that shows a few hundred characters) into the ring
  * slot's own array, which is allocated once and grows only for a longer payload; the page's snapshot makes the
- * {@link Recent} records. The copy is the expensive part (BENCHMARKS.md, "Console"), so it is done for every message only while a
- * console page is {@link #watchedBy watched}, and otherwise at most once per {@value #UNWATCHED_SAMPLE_MILLIS} ms per
+ * {@link Recent} records. The copy is the expensive part (BENCHMARKS.md, "Console"), so it is done for every message
+ * only while a console page is {@link #watchedBy watched}, and otherwise at most once per {@value #UNWATCHED_SAMPLE_MILLIS} ms per
  * sender: a fast sender costs one copy a second while nobody looks, and a page opened later still shows what each
  * device sent (at most that much older than its very last message). The protocol is worked out when a page asks,
  * not per message. At most {@value #MAX_SENDERS} senders are tracked: anonymous clients inventing ids cannot grow it
@@ -291,9 +291,8 @@ public final class DeviceActivity implements Uplink, SessionListener {
          */
         private boolean keep(long now, String topic, byte[] payload) {
             Slot slot = recent[next];
-            String held = slot.used() ? slot.topic : null;
             String newest = recent[Math.floorMod(next - 1, RECENT)].topic;
-            String shared = topic.equals(held) ? held : topic.equals(newest) ? newest : topic;
+            String shared = topic.equals(slot.topic) ? slot.topic : topic.equals(newest) ? newest : topic;
             int length = prefixLength(payload);
             int capacity = Math.max(slot.bytes.length, length);
             long freed = slot.used() ? cost(slot.topic, slot.bytes.length) : 0;

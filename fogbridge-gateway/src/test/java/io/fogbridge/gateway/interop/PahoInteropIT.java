@@ -254,17 +254,14 @@ class PahoInteropIT {
         Files.writeString(config, """
                 gateway: {id: %s, dataDir: %s}
                 mqtt:
-                  listeners: [{host: 127.0.0.1, port: %d}]
+                  listeners: [{host: 127.0.0.1, port: 0}]
                 kafka: {bootstrapServers: "127.0.0.1:1"}
                 routes:
                   - {name: all, from: "#", to: fog.interop}
-                http: {host: 127.0.0.1, port: %d}
-                """.formatted(id, dir.resolve(id), TestEnv.freePort(), TestEnv.freePort()));
+                http: {host: 127.0.0.1, port: 0}
+                """.formatted(id, dir.resolve(id)));
         GatewayProcess gateway = GatewayProcess.start(config);
-        String ready = gateway.awaitReady(Duration.ofSeconds(90)); // READY mqtt=[port] http=port
-        Matcher m = Pattern.compile("mqtt=\\[(\\d+)").matcher(ready);
-        assertThat(m.find()).as("READY line names the MQTT port: %s", ready).isTrue();
-        int port = Integer.parseInt(m.group(1));
+        int port = gateway.awaitPorts(Duration.ofSeconds(90)).mqttPort();
         warmUp(port);
         return new Running(gateway, port);
     }
