@@ -48,7 +48,9 @@ public final class E2eBench {
      * benchmark measures the gateway as it is deployed unless {@code --gateway-opts} says otherwise.
      */
     static final String LAUNCHER_JVM_OPTIONS =
-            "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dio.netty.allocator.maxOrder=7";
+            "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+                    + " -Dio.netty.allocator.maxOrder=7"
+                    + (Runtime.version().feature() >= 22 ? " -XX:TrimNativeHeapInterval=2000" : "");
 
     private E2eBench() {}
 

@@ -48,15 +48,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoapFloodIT {
 
-    /** The JVM options {@code bin/fogbridge run} uses (launcher, "JVM options"). */
-    static final List<String> LAUNCHER_JVM_OPTIONS = List.of(
-            "-Xms16m",
-            "-Xmx128m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dio.netty.allocator.maxOrder=7",
-            "-XX:+ExitOnOutOfMemoryError",
-            "--enable-native-access=ALL-UNNAMED");
+    /** The JVM options {@code bin/fogbridge run} uses on this JDK (launcher, "JVM options"). */
+    static final List<String> LAUNCHER_JVM_OPTIONS =
+            launcherOptions(Runtime.version().feature());
+
+    static List<String> launcherOptions(int javaFeature) {
+        List<String> options = new ArrayList<>(List.of(
+                "-Xms16m",
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30",
+                "-Dio.netty.allocator.maxOrder=7",
+                "-XX:+ExitOnOutOfMemoryError",
+                "--enable-native-access=ALL-UNNAMED"));
+        if (javaFeature >= 22) { // a product option from JDK 22; the launcher adds it there only
+            options.add("-XX:TrimNativeHeapInterval=2000");
+        }
+        return List.copyOf(options);
+    }
 
     private static final String CLIENT = "coap-client-openssl";
     private static final String TOPIC = "fog.telemetry.acme";

@@ -12,9 +12,13 @@ class LauncherOptionsTest {
     @Test
     void theFloodTestRunsWithTheLaunchersOptions() throws Exception {
         String launcher = Files.readString(launcher());
-        for (String option : CoapFloodIT.LAUNCHER_JVM_OPTIONS) {
-            if (!option.startsWith("--enable-native-access")) { // added by the launcher on JDK 22+ only
-                assertThat(launcher).as("bin/fogbridge passes %s", option).contains(option);
+        for (int jdk : new int[] {21, 25}) {
+            for (String option : CoapFloodIT.launcherOptions(jdk)) {
+                if (!option.startsWith("--enable-native-access")) { // added by the launcher on JDK 22+ only
+                    assertThat(launcher)
+                            .as("bin/fogbridge passes %s (JDK %d)", option, jdk)
+                            .contains(option);
+                }
             }
         }
     }
