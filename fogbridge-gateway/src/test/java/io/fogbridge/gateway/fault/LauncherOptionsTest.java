@@ -12,13 +12,10 @@ class LauncherOptionsTest {
     @Test
     void theFloodTestRunsWithTheLaunchersOptions() throws Exception {
         String launcher = Files.readString(launcher());
-        for (int jdk : new int[] {21, 25}) {
-            for (String option : CoapFloodIT.launcherOptions(jdk)) {
-                if (!option.startsWith("--enable-native-access")) { // added by the launcher on JDK 22+ only
-                    assertThat(launcher)
-                            .as("bin/fogbridge passes %s (JDK %d)", option, jdk)
-                            .contains(option);
-                }
+        // JDK 22+'s list: JDK 21's is the same without the trim, so this covers both
+        for (String option : CoapFloodIT.launcherOptions(25)) {
+            if (!option.startsWith("--enable-native-access")) { // added by the launcher on JDK 22+ only
+                assertThat(launcher).as("bin/fogbridge passes %s", option).contains(option);
             }
         }
     }
