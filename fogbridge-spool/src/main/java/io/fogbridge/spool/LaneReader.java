@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cursor's read position in one lane: a segment, a byte position in it, and the last
- * sequence handed out. Reads published bytes in 1 MiB positional reads, outside the state lock.
+ * sequence handed out. Reads published bytes in positional reads outside the state lock: 64 KiB
+ * while the forwarder keeps up, doubling to 1 MiB while a backlog waits ({@link SegmentScanner}).
  *
  * <p><b>Threads.</b> Not thread-safe: belongs to the cursor's one forwarder thread.
  */
@@ -19,7 +20,7 @@ final class LaneReader {
 
     private final SegmentedSpool spool;
     private final LaneLog lane;
-    private final SegmentScanner scanner = new SegmentScanner(1 << 20);
+    private final SegmentScanner scanner = new SegmentScanner(64 << 10, 1 << 20);
     private final RecordFormat.Decoder decoder = new RecordFormat.Decoder();
 
     private SegmentFile segment;

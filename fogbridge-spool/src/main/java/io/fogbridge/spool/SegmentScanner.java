@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Walks the records of a segment with large positional reads (one read per megabyte, not per
+ * Walks the records of a segment with large positional reads (one read per buffer, not per
  * record), and finds the next valid record after damage. Used by recovery, the cursor and the
  * inspector. Not thread-safe: one scanner per reader.
+ *
+ * <p><b>Buffer size.</b> Recovery and the inspector read whole segments: their buffer has one size.
+ * The cursor's buffer adapts (see {@link #SegmentScanner(int, int)}): it lives as long as the
+ * gateway, and a forwarder that keeps up reads a few kilobytes at a time, so a megabyte per lane
+ * held for a backlog that is not there was heap the edge JVM paid for nothing.
  */
 final class SegmentScanner {
 
@@ -36,14 +41,45 @@ final class SegmentScanner {
         void damaged(long from, long to);
     }
 
+    /**
+     * Refills in a row that would have fit the initial buffer before a grown one goes back to it:
+     * at the forwarder's pace (a read every few milliseconds) well under a second of keeping up.
+     */
+    static final int SHRINK_AFTER_SMALL_READS = 64;
+
     private ByteBuffer buf;
     private long bufPos;
     private int bufLen;
     private SegmentFile file;
     private long limit;
+    private final int initialCapacity;
+    private final int maxCapacity;
+    private int smallReads;
 
+    /** A buffer of one size (it still grows for a record longer than it). */
     SegmentScanner(int capacity) {
-        this.buf = ByteBuffer.allocate(capacity);
+        this(capacity, capacity);
+    }
+
+    /**
+     * A buffer that starts at {@code initialCapacity} and doubles, up to {@code maxCapacity}, on
+     * each refill that has more bytes to read than fit (a backlog: a drain reads in the largest
+     * reads at once after a few doublings); after {@value #SHRINK_AFTER_SMALL_READS} refills in a
+     * row that the initial size would have held, it goes back to that size.
+     */
+    SegmentScanner(int initialCapacity, int maxCapacity) {
+        if (initialCapacity <= 0 || maxCapacity < initialCapacity) {
+            throw new IllegalArgumentException(
+                    "capacities " + initialCapacity + ".." + maxCapacity + " are not a range");
+        }
+        this.initialCapacity = initialCapacity;
+        this.maxCapacity = maxCapacity;
+        this.buf = ByteBuffer.allocate(initialCapacity);
+    }
+
+    /** The buffer's size now. */
+    int capacity() {
+        return buf.capacity();
     }
 
     /**
@@ -175,9 +211,7 @@ final class SegmentScanner {
     private int ensure(long p, int n) throws IOException {
         long want = Math.min(n, limit - p);
         if (p < bufPos || p + want > bufPos + bufLen) {
-            if (buf.capacity() < n) {
-                buf = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2));
-            }
+            resize(n, limit - p);
             buf.clear();
             int max = (int) Math.min(buf.capacity(), limit - p);
             buf.limit(max);
@@ -196,5 +230,30 @@ final class SegmentScanner {
             }
         }
         return (int) Math.min(bufPos + bufLen - p, limit - p);
+    }
+
+    /**
+     * Sizes the buffer for a refill at a position with {@code waiting} bytes up to the limit, of
+     * which at least {@code n} are needed. The old contents are not kept: the refill replaces them.
+     */
+    private void resize(int n, long waiting) {
+        int capacity = buf.capacity();
+        int size = capacity;
+        if (capacity < n) {
+            size = Math.max(n, capacity * 2); // one record longer than the buffer
+        } else if (waiting > capacity && capacity < maxCapacity) {
+            size = (int) Math.min(maxCapacity, capacity * 2L);
+        }
+        if (waiting <= initialCapacity && n <= initialCapacity && capacity > initialCapacity) {
+            if (++smallReads >= SHRINK_AFTER_SMALL_READS) {
+                size = initialCapacity;
+            }
+        } else {
+            smallReads = 0;
+        }
+        if (size != capacity) {
+            buf = ByteBuffer.allocate(size);
+            smallReads = 0;
+        }
     }
 }

@@ -50,7 +50,8 @@ public final class E2eBench {
     static final String LAUNCHER_JVM_OPTIONS =
             "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
                     + " -Dio.netty.allocator.maxOrder=7"
-                    + (Runtime.version().feature() >= 22 ? " -XX:TrimNativeHeapInterval=2000" : "");
+                    + (Runtime.version().feature() >= 22 ? " -XX:TrimNativeHeapInterval=2000" : "")
+                    + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "");
 
     private E2eBench() {}
 

@@ -66,6 +66,9 @@ class CoapFloodIT {
         if (javaFeature >= 22) { // a product option from JDK 22; the launcher adds it there only
             options.add("-XX:TrimNativeHeapInterval=2000");
         }
+        if (javaFeature >= 25) { // a product option from JDK 25 (JEP 519)
+            options.add("-XX:+UseCompactObjectHeaders");
+        }
         return List.copyOf(options);
     }
 

@@ -16,7 +16,7 @@ class LauncherOptionsTest {
         String launcher = Files.readAllLines(launcher()).stream()
                 .filter(line -> !line.strip().startsWith("#"))
                 .collect(Collectors.joining("\n"));
-        // JDK 22+'s list: JDK 21's is the same without the trim, so this covers both
+        // JDK 25's list: those of 21 and 22-24 are it without the options of later JDKs, so this covers them all
         for (String option : CoapFloodIT.launcherOptions(25)) {
             if (!option.startsWith("--enable-native-access")) { // added by the launcher on JDK 22+ only
                 assertThat(launcher).as("bin/fogbridge passes %s", option).contains(option);
