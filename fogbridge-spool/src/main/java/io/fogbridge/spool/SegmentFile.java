@@ -231,7 +231,7 @@ final class SegmentFile {
     }
 
     int read(ByteBuffer dst, long position) throws IOException {
-        return channel.read(dst, position);
+        return disk.read(channel, path, dst, position);
     }
 
     void truncate(long newSize) throws IOException {

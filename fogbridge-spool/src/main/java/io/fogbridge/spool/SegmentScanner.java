@@ -211,6 +211,9 @@ final class SegmentScanner {
     private int ensure(long p, int n) throws IOException {
         long want = Math.min(n, limit - p);
         if (p < bufPos || p + want > bufPos + bufLen) {
+            // Nothing buffered until the read succeeds: a read that throws (EIO) leaves a buffer that was
+            // replaced or partly overwritten, and the next scan of this file must not take it for the old bytes.
+            bufLen = 0;
             resize(n, limit - p);
             buf.clear();
             int max = (int) Math.min(buf.capacity(), limit - p);

@@ -31,6 +31,11 @@ interface SpoolDisk {
         return channel.write(src, position);
     }
 
+    /** Reads into {@code dst} from {@code position}; returns the bytes read, -1 at the end of the file. */
+    default int read(FileChannel channel, Path file, ByteBuffer dst, long position) throws IOException {
+        return channel.read(dst, position);
+    }
+
     /** fsyncs the file's data (see {@link Fsync#file}). */
     default void force(FileChannel channel, Path file) throws IOException {
         Fsync.file(channel, file);

@@ -14,8 +14,8 @@ import java.util.Random;
  * A {@link SpoolDisk} that fails on a schedule: at random from a seed (each thread draws from its
  * own seeded stream, so the writer's faults do not depend on when the background sync runs), on
  * the n-th call of an operation, or on every write while the disk is "full". Faults are ENOSPC and
- * EIO, short writes (a prefix is written, then ENOSPC) and failed renames and deletes; every
- * injected fault is counted and described in {@link #injected()}.
+ * EIO, short writes (a prefix is written, then ENOSPC) and failed renames and deletes; reads fail
+ * only on the n-th call. Every injected fault is counted and described in {@link #injected()}.
  *
  * <p>Thread-safe.
  */
@@ -26,7 +26,9 @@ final class FaultyDisk implements SpoolDisk {
         FORCE_DIRECTORY,
         TRUNCATE,
         MOVE,
-        DELETE
+        DELETE,
+        /** Only when told ({@link #failNext}): random faults leave reads alone, as the simulations expect. */
+        READ
     }
 
     static final String ENOSPC = "No space left on device";
@@ -106,7 +108,7 @@ final class FaultyDisk implements SpoolDisk {
             fault = op == Op.WRITE ? ENOSPC : EIO;
         } else if (full && op == Op.WRITE) {
             fault = ENOSPC;
-        } else if (rate > 0 && !spared.contains(op)) {
+        } else if (rate > 0 && !spared.contains(op) && op != Op.READ) {
             Random rnd =
                     perThread.computeIfAbsent(Thread.currentThread().getName(), t -> new Random(seed ^ t.hashCode()));
             if (rnd.nextDouble() < rate) {
@@ -144,6 +146,12 @@ final class FaultyDisk implements SpoolDisk {
             }
         }
         throw new IOException(fault);
+    }
+
+    @Override
+    public int read(FileChannel channel, Path file, ByteBuffer dst, long position) throws IOException {
+        fail(Op.READ, file);
+        return SpoolDisk.PLAIN.read(channel, file, dst, position);
     }
 
     @Override

@@ -65,6 +65,32 @@ class SegmentScannerTest {
     }
 
     @Test
+    void aReadThatFailsAsTheBufferGrowsLeavesNothingStaleForTheNextScanOfTheFile() throws Exception {
+        spoolOneSegment(600, 300);
+        FaultyDisk disk = new FaultyDisk(1);
+        Path path = segments(dir, Lane.BULK).getFirst();
+        try (Segment s = new Segment(SegmentFile.open(disk, path, Lane.BULK, false))) {
+            List<Long> ends = recordEnds(s);
+            SegmentScanner scanner = new SegmentScanner(INITIAL, MAX);
+            // Refills of 8, 16 and 32 KiB: the third, which also replaces the buffer, fails (EIO).
+            disk.failNext(FaultyDisk.Op.READ, 3);
+            assertThatThrownBy(() -> s.scanAll(scanner, new ArrayList<>()))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage(FaultyDisk.EIO);
+
+            // The cursor rewinds to its last commit, here a record inside what the second refill read.
+            int k = 0;
+            while (ends.get(k) < SegmentFile.HEADER + (12 << 10)) {
+                k++;
+            }
+            List<Long> sequences = new ArrayList<>();
+            s.scanFrom(scanner, ends.get(k), k, sequences);
+            assertThat(sequences).hasSize(600 - (k + 1)).startsWith((long) k + 1);
+            assertThat(disk.injected()).hasSize(1);
+        }
+    }
+
+    @Test
     void aRecordLongerThanTheBufferIsStillRead() throws Exception {
         spoolOneSegment(3, 3 * INITIAL); // each record three times the initial buffer
         try (Segment s = Segment.open(dir)) {

@@ -406,7 +406,7 @@ public final class DeviceActivity implements Uplink, SessionListener {
         }
 
         synchronized Seen seen(long now) {
-            long second = now / 1000 - firstSecond;
+            int second = (int) (now / 1000 - firstSecond); // wraps as note()'s stamps do: the differences stay right
             long messages = 0;
             long bytes = 0;
             for (int i = 0; i < 60; i++) {
