@@ -54,12 +54,13 @@ class SegmentScannerTest {
                 s.scanRange(scanner, ends.get(k - 1), ends.get(k));
                 assertThat(scanner.capacity()).as("after %d small reads", k).isEqualTo(MAX);
             }
-            s.scanRange(scanner, ends.get(63), ends.get(64));
+            int last = SegmentScanner.SHRINK_AFTER_SMALL_READS;
+            s.scanRange(scanner, ends.get(last - 1), ends.get(last));
             assertThat(scanner.capacity()).isEqualTo(INITIAL);
 
             List<Long> sequences = new ArrayList<>();
-            s.scanFrom(scanner, ends.get(64), 64, sequences);
-            assertThat(sequences).hasSize(600 - 65).startsWith(65L);
+            s.scanFrom(scanner, ends.get(last), last, sequences);
+            assertThat(sequences).hasSize(600 - (last + 1)).startsWith(last + 1L);
             assertThat(scanner.capacity()).isEqualTo(MAX);
         }
     }
