@@ -49,7 +49,10 @@ public final class E2eBench {
      */
     static final String LAUNCHER_JVM_OPTIONS =
             "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
-                    + " -Dio.netty.allocator.maxOrder=7"
+                    + " -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500"
+                    + " -XX:Tier3CompileThreshold=10000"
+                    + " -Dio.netty.allocator.maxOrder=7 -Dio.netty.allocator.numDirectArenas=1"
+                    + " -Dio.netty.allocator.numHeapArenas=1"
                     + (Runtime.version().feature() >= 22 ? " -XX:TrimNativeHeapInterval=2000" : "")
                     + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "");
 

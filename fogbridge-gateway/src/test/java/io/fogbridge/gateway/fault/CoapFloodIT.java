@@ -60,7 +60,12 @@ class CoapFloodIT {
                 "-XX:TieredStopAtLevel=1",
                 "-XX:MinHeapFreeRatio=10",
                 "-XX:MaxHeapFreeRatio=30",
+                "-XX:Tier3InvocationThreshold=1000",
+                "-XX:Tier3MinInvocationThreshold=500",
+                "-XX:Tier3CompileThreshold=10000",
                 "-Dio.netty.allocator.maxOrder=7",
+                "-Dio.netty.allocator.numDirectArenas=1",
+                "-Dio.netty.allocator.numHeapArenas=1",
                 "-XX:+ExitOnOutOfMemoryError",
                 "--enable-native-access=ALL-UNNAMED"));
         if (javaFeature >= 22) { // a product option from JDK 22; the launcher adds it there only
