@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs libcoap's {@code coap-client-notls} / {@code coap-client-openssl} and reads the response code, options and
@@ -35,6 +36,21 @@ public final class CoapClient {
             throws IOException, InterruptedException {
         Path client = TestEnv.peer(binary);
         Path dir = Files.createTempDirectory("coap");
+        try {
+            return run(client, dir, uri, payload, args);
+        } finally {
+            // one directory per call: left behind, they pile up in /tmp build after build
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Result run(Path client, Path dir, String uri, String payload, String... args)
+            throws IOException, InterruptedException {
         Path in = Files.writeString(dir.resolve("in"), payload);
         Path out = dir.resolve("out");
         List<String> command = new ArrayList<>(List.of(
