@@ -113,7 +113,8 @@ public final class Gateway implements AutoCloseable {
         activity = new DeviceActivity(pipeline, clock::millis);
         pipeline.watchSuppressed(activity::suppressed);
         TwinStage.Front front = TwinStage.start(config, activity, clock, registry, stages);
-        bus = MqttBus.create(config, SpoolStage.workDir(spool, dataDir), front.sessions(), clock, registry, stages);
+        bus = MqttBus.create(
+                config, SpoolStage.workDir(spool, dataDir, stages), front.sessions(), clock, registry, stages);
         // The broker's start is most of the gateway's (its own class loading and wiring, on threads of its own);
         // the steps below need only the bus built, not listening, so they run meanwhile.
         Future<Void> busStarted = startInBackground("mqtt", timeline, () -> bus.start(front.uplink()));

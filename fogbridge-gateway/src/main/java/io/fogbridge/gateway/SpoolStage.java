@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +40,26 @@ final class SpoolStage {
 
     /**
      * Where the other stages keep their working files (the embedded broker's folders): the data dir, or, when the
-     * spool found it read-only, a temporary directory, so that the gateway still starts and forwards the backlog.
+     * spool found it read-only, a temporary directory, so that the gateway still starts and forwards the backlog. The
+     * gateway deletes that directory when it stops: a gateway whose card went read-only is restarted by its supervisor
+     * again and again, and /tmp is often RAM.
      */
-    static Path workDir(SegmentedSpool spool, Path dataDir) throws IOException {
+    static Path workDir(SegmentedSpool spool, Path dataDir, StartedStages stages) throws IOException {
         if (!spool.readOnly()) {
             return dataDir;
         }
         Path scratch = Files.createTempDirectory("fogbridge-readonly-");
         log.warn("data dir {} is read-only: the broker's working files go to {}", dataDir, scratch);
+        stages.push(() -> deleteTree(scratch));
         return scratch;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private static SpoolOptions options(SpoolSettings settings, Path dir, Clock clock) {

@@ -14,11 +14,16 @@ import io.fogbridge.gateway.fault.TelemetryTopic;
 import io.fogbridge.gateway.fault.TelemetryTopic.Delivered;
 import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.testkit.ReadOnlyMount;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +60,7 @@ class ReadOnlyDataDirIT {
             }
             mount.makeReadOnly();
             kafka.restart();
+            Set<Path> scratchBefore = readOnlyScratchDirs();
 
             try (Gateway gateway = fixture.startGateway("readonly-it", yaml);
                     TelemetryTopic topic = new TelemetryTopic(kafka.bootstrapServers(), TOPIC)) {
@@ -82,7 +88,21 @@ class ReadOnlyDataDirIT {
 
                 Readyz readyz = Readyz.fetch(gateway.httpPort());
                 assertThat(readyz.line("spool")).as(readyz.body()).contains("read-only data dir");
+                assertThat(readOnlyScratchDirs())
+                        .as("the broker's scratch dir while running")
+                        .hasSizeGreaterThan(scratchBefore.size());
             }
+            assertThat(readOnlyScratchDirs())
+                    .as("scratch dirs left after the gateway stopped")
+                    .isSubsetOf(scratchBefore);
+        }
+    }
+
+    /** The temporary directories read-only gateways put the broker's files in ({@code SpoolStage.workDir}). */
+    private static Set<Path> readOnlyScratchDirs() throws IOException {
+        try (Stream<Path> paths = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return paths.filter(p -> p.getFileName().toString().startsWith("fogbridge-readonly-"))
+                    .collect(Collectors.toSet());
         }
     }
 

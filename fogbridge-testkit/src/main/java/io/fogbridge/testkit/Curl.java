@@ -27,6 +27,19 @@ public final class Curl {
     public static Result post(String url, byte[] body, String... args) throws IOException, InterruptedException {
         Path curl = TestEnv.peer("curl");
         Path dir = Files.createTempDirectory("curl");
+        try {
+            return post(curl, dir, url, body, args);
+        } finally {
+            // one directory per call: left behind, they pile up in /tmp build after build
+            for (String file : List.of("in", "out", "headers")) {
+                Files.deleteIfExists(dir.resolve(file));
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Result post(Path curl, Path dir, String url, byte[] body, String... args)
+            throws IOException, InterruptedException {
         Path in = Files.write(dir.resolve("in"), body);
         List<String> command = new ArrayList<>(List.of(
                 curl.toString(),
