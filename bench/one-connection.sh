@@ -5,7 +5,10 @@
 #      verifying consumer;
 #   3. the gateway with devices.pipelinedAcks on (decision 0001's relay, the default since 2026-12-05),
 #      the same command;
-#   4. mosquitto again, so a drift of the machine's load between 1 and 4 shows.
+#   4. mosquitto again, so a drift of the machine's load between 1 and 4 shows;
+#   5. the same target in the second harness style (OneProcessWindow: publisher threads holding a window of permits,
+#      the verifying consumer in the same JVM): mosquitto, the gateway, mosquitto.
+# Exits 1 when a gateway run lost an acknowledged message (or failed).
 # Each line starts with the load average: on a shared machine compare a gateway run with the mosquitto runs
 # around it. The e2e JSON results go to OUT (default /tmp/one-connection-<time>).
 #   bench/one-connection.sh [FSYNC=group] [DURATION=15] [WARMUP=5] [WINDOW=32]
@@ -47,12 +50,29 @@ mosquitto_run() { # $1: label
   mpid=
 }
 
+failed=()
 gateway_run() { # $1: label, $2: true/false
   echo "[load $(load)] $1: gateway, devices.pipelinedAcks=$2, fsync $fsync"
-  FOGBRIDGE_DEVICES_PIPELINEDACKS=$2 "$root/bench/e2e.sh" --scenario custom --name "$1" --clients 1 \
+  if ! FOGBRIDGE_DEVICES_PIPELINEDACKS=$2 "$root/bench/e2e.sh" --scenario custom --name "$1" --clients 1 \
     --window "$window" --rate 0 --fsync "$fsync" --duration "$duration" --warmup "$warmup" --ceiling-s 0 \
-    --mqtt-ceiling-s 0 --json "$out/$1.json" > "$out/$1.out" 2>&1 || echo "  $1: e2e.sh failed (see $out/$1.out)"
+    --mqtt-ceiling-s 0 --json "$out/$1.json" > "$out/$1.out" 2>&1; then
+    echo "  $1: e2e.sh failed (see $out/$1.out)"
+    failed+=("$1")
+  fi
   grep -iE "msg/s|lost|fsync" "$out/$1.out" | head -8 | sed "s/^/  /" || true
+}
+
+# The second harness style (OneProcessWindow): publisher threads that wait for a permit of the window, and the
+# verifying consumer in the same JVM; mosquitto, the gateway (relay), mosquitto.
+window_run() {
+  echo "[load $(load)] one-process window harness: mosquitto, gateway, mosquitto"
+  if ! "$JAVA_HOME/bin/java" -Xmx512m -Dlogback.configurationFile=e2e-logback.xml -cp "$cp" \
+    io.fogbridge.bench.e2e.OneProcessWindow --clients 1 --window "$window" --fsync "$fsync" \
+    --duration "$duration" --warmup "$warmup" > "$out/one-process-window.out" 2>&1; then
+    echo "  one-process window harness failed (see $out/one-process-window.out)"
+    failed+=(one-process-window)
+  fi
+  grep -E "^(mosquitto|gateway)" "$out/one-process-window.out" | sed "s/^/  /" || true
 }
 
 echo "one-connection: fsync $fsync, window $window; $(date -u +%FT%TZ); $(nproc) cores; results in $out"
@@ -60,4 +80,9 @@ mosquitto_run mosquitto-1
 gateway_run gateway-acks-serial false
 gateway_run gateway-acks-pipelined true
 mosquitto_run mosquitto-2
+window_run
 echo "[load $(load)] done"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "one-connection: FAILED: ${failed[*]}" >&2
+  exit 1
+fi

@@ -101,6 +101,8 @@ public final class OneProcessLatency {
                             run, Machine.current().loadAverage(), r);
                 }
             }
+        } finally {
+            E2eBench.deleteTree(work);
         }
         System.exit(0);
     }
@@ -223,6 +225,24 @@ public final class OneProcessLatency {
         return list;
     }
 
+    /**
+     * A consumer with the client's defaults (the independent style: nothing tuned for latency), on partition 0 of
+     * {@code topic}, positioned at its start.
+     */
+    static KafkaConsumer<byte[], byte[]> fromStart(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        consumer.position(tp);
+        return consumer;
+    }
+
     /** Reads the topic from the start with the client's defaults; books each record sent in the measured window. */
     private final class Consumer implements Runnable {
         final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -251,16 +271,7 @@ public final class OneProcessLatency {
 
         @Override
         public void run() {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-                TopicPartition tp = new TopicPartition(topic, 0);
-                c.assign(List.of(tp));
-                c.seekToBeginning(List.of(tp));
-                c.position(tp);
+            try (KafkaConsumer<byte[], byte[]> c = fromStart(bootstrap, topic)) {
                 ready.complete(null);
                 long expected = measured();
                 while (endToEnd.getTotalCount() < expected && System.nanoTime() < expectedBy) {
