@@ -1,5 +1,6 @@
 package io.fogbridge.bench.e2e;
 
+import io.fogbridge.testkit.LauncherJvmOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,17 +45,12 @@ import java.util.stream.Stream;
 public final class E2eBench {
 
     /**
-     * What {@code bin/fogbridge run} gives the gateway's JVM when {@code FOGBRIDGE_JAVA_OPTS} is unset, so the
-     * benchmark measures the gateway as it is deployed unless {@code --gateway-opts} says otherwise.
+     * What {@code bin/fogbridge run} gives the gateway's JVM when {@code FOGBRIDGE_JAVA_OPTS} is unset (read from the
+     * launcher's own files, bin/jvm), so the benchmark measures the gateway as it is deployed unless {@code
+     * --gateway-opts} says otherwise.
      */
     static final String LAUNCHER_JVM_OPTIONS =
-            "-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
-                    + " -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500"
-                    + " -XX:Tier3CompileThreshold=10000"
-                    + " -Dio.netty.allocator.maxOrder=7 -Dio.netty.allocator.numDirectArenas=1"
-                    + " -Dio.netty.allocator.numHeapArenas=1"
-                    + (Runtime.version().feature() >= 22 ? " -XX:TrimNativeHeapInterval=2000" : "")
-                    + (Runtime.version().feature() >= 25 ? " -XX:+UseCompactObjectHeaders" : "");
+            String.join(" ", LauncherJvmOptions.forJdk(Runtime.version().feature()));
 
     private E2eBench() {}
 

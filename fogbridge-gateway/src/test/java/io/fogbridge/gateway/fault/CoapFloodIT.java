@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fogbridge.localkafka.KafkaBroker;
+import io.fogbridge.testkit.LauncherJvmOptions;
 import io.fogbridge.testkit.TestEnv;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -48,32 +49,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoapFloodIT {
 
-    /** The JVM options {@code bin/fogbridge run} uses on this JDK (launcher, "JVM options"). */
+    /**
+     * The JVM options {@code bin/fogbridge run} uses on this JDK: its files (bin/jvm), and what the launcher adds to
+     * them for {@code run} (LauncherCdsIT checks the running gateway's command line against the files).
+     */
     static final List<String> LAUNCHER_JVM_OPTIONS =
             launcherOptions(Runtime.version().feature());
 
     static List<String> launcherOptions(int javaFeature) {
-        List<String> options = new ArrayList<>(List.of(
-                "-Xms16m",
-                "-Xmx128m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:MinHeapFreeRatio=10",
-                "-XX:MaxHeapFreeRatio=30",
-                "-XX:Tier3InvocationThreshold=1000",
-                "-XX:Tier3MinInvocationThreshold=500",
-                "-XX:Tier3CompileThreshold=10000",
-                "-Dio.netty.allocator.maxOrder=7",
-                "-Dio.netty.allocator.numDirectArenas=1",
-                "-Dio.netty.allocator.numHeapArenas=1",
-                "-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED"));
-        if (javaFeature >= 22) { // a product option from JDK 22; the launcher adds it there only
-            options.add("-XX:TrimNativeHeapInterval=2000");
-        }
-        if (javaFeature >= 25) { // a product option from JDK 25 (JEP 519)
-            options.add("-XX:+UseCompactObjectHeaders");
-        }
+        List<String> options = new ArrayList<>(LauncherJvmOptions.forJdk(javaFeature));
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        options.add("--enable-native-access=ALL-UNNAMED");
         return List.copyOf(options);
     }
 

@@ -2,6 +2,7 @@ package io.fogbridge.gateway.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fogbridge.testkit.LauncherJvmOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/fogbridge run} with a class-data sharing archive that cannot be used: the gateway starts all the same,
  * says at most one line about it, and the JVM's own archive messages stay out of its output. A damaged archive is
- * replaced by a good one when the gateway stops, and that one is used by the next start. Runs the real launcher on the distribution the package phase
- * built.
+ * replaced by a good one when the gateway stops, and that one is used by the next start. The gateway's JVM runs with
+ * the options of the launcher's files (bin/jvm). Runs the real launcher on the distribution the package phase built.
  *
  * <p>Tagged {@code alone} (fogbridge-gateway/pom.xml): it gives each JVM 60 s to write its archive at exit, which the
  * JVM does in a child process of its own; beside the fault ITs on the shared 2-core dev box at load average 40 that took
@@ -44,6 +45,11 @@ class LauncherCdsIT {
         Run run = startAndStop(archive.toString());
 
         assertThat(run.stdout()).as(run.toString()).anyMatch(l -> l.startsWith("READY "));
+        // the launcher execs the JVM: its options are the files' (bin/jvm), which the benchmarks and memory tests read
+        assertThat(run.jvmArguments())
+                .as("the gateway JVM's command line")
+                .contains("-XX:+ExitOnOutOfMemoryError")
+                .containsAll(LauncherJvmOptions.forJdk(Runtime.version().feature()));
         assertThat(run.all()).as(run.toString()).noneMatch(l -> l.contains("[cds") || l.contains("[aot"));
         assertThat(run.stderr()).as(run.toString()).noneMatch(l -> l.startsWith("fogbridge: class-data sharing"));
         assertThat(run.exitCode()).as(run.toString()).isIn(0, 143);
@@ -76,7 +82,7 @@ class LauncherCdsIT {
         assertThat(run.exitCode()).as(run.toString()).isIn(0, 143);
     }
 
-    private record Run(List<String> stdout, List<String> stderr, int exitCode) {
+    private record Run(List<String> stdout, List<String> stderr, int exitCode, List<String> jvmArguments) {
         List<String> all() {
             return java.util.stream.Stream.concat(stdout.stream(), stderr.stream())
                     .toList();
@@ -107,6 +113,7 @@ class LauncherCdsIT {
         builder.environment().remove("FOGBRIDGE_CDS");
         builder.environment().remove("FOGBRIDGE_JAVA_OPTS");
         Process process = builder.start();
+        List<String> jvmArguments;
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (process.isAlive()
@@ -114,13 +121,14 @@ class LauncherCdsIT {
                     && Files.readAllLines(out).stream().noneMatch(l -> l.startsWith("READY "))) {
                 Thread.sleep(50);
             }
+            jvmArguments = process.info().arguments().map(List::of).orElse(List.of());
         } finally {
             process.destroy(); // SIGTERM: the shutdown hook closes the gateway, then the JVM writes its archive
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }
-        return new Run(Files.readAllLines(out), Files.readAllLines(err), process.waitFor());
+        return new Run(Files.readAllLines(out), Files.readAllLines(err), process.waitFor(), jvmArguments);
     }
 
     private static int freePort() throws IOException {
