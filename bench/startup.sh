@@ -8,6 +8,7 @@
 #     --cds on      the launcher's class-data-sharing archive (made by the first run if missing)
 #     --cds off     FOGBRIDGE_CDS=off: no archive ("cold")
 #     --cds fresh   delete the archive first: run 1 creates it, the rest use it
+#                   (with on and fresh, FOGBRIDGE_CDS=dynamic or aot in the environment chooses the archive's kind)
 #     --data DIR    a data dir to start on (e.g. one with a spool backlog, bench/spool-backlog.sh); kept as is
 #     --keep-data   without --data: runs 2..N start on the data dir run 1 left (a restart, not a first start)
 #     --registry F  a devices.registry file for the gateway
@@ -39,7 +40,7 @@ trap cleanup EXIT
 
 case "$cds" in
   off) export FOGBRIDGE_CDS=off ;;
-  on | fresh) unset FOGBRIDGE_CDS ;;
+  on | fresh) if [ "${FOGBRIDGE_CDS:-on}" = off ]; then unset FOGBRIDGE_CDS; fi ;; # keeps FOGBRIDGE_CDS=dynamic|aot
   *) echo "startup.sh: --cds on|off|fresh" >&2; exit 2 ;;
 esac
 # Build (first use) outside the timed runs.

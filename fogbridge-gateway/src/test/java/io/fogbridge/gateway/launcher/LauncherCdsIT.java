@@ -70,6 +70,31 @@ class LauncherCdsIT {
     }
 
     @Test
+    void theDynamicKindCanBeChosenOnEveryJdk() throws Exception {
+        Path archive = dir.resolve("cds/gateway.jsa");
+        Files.createDirectories(archive.getParent());
+
+        Run run = startAndStop(archive.toString(), "dynamic");
+
+        assertThat(run.stdout()).as(run.toString()).anyMatch(l -> l.startsWith("READY "));
+        assertThat(run.stderr()).as(run.toString()).noneMatch(l -> l.startsWith("fogbridge: "));
+        byte[] head = new byte[4];
+        System.arraycopy(Files.readAllBytes(archive), 0, head, 0, 4);
+        assertThat(head).as("the archive written at exit").isEqualTo(DYNAMIC_MAGIC);
+    }
+
+    @Test
+    void anUnknownKindTurnsSharingOffWithOneLine() throws Exception {
+        Run run = startAndStop(dir.resolve("cds/gateway.jsa").toString(), "fast");
+
+        assertThat(run.stdout()).as(run.toString()).anyMatch(l -> l.startsWith("READY "));
+        assertThat(run.stderr().stream().filter(l -> l.startsWith("fogbridge: class-data sharing off: FOGBRIDGE_CDS")))
+                .as(run.toString())
+                .hasSize(1);
+        assertThat(Files.exists(dir.resolve("cds/gateway.jsa"))).isFalse();
+    }
+
+    @Test
     void anArchiveThatCannotBeWrittenTurnsSharingOffWithOneLine() throws Exception {
         // /proc refuses new directories, also to root
         Run run = startAndStop("/proc/fogbridge-cds-test/gateway.jsa");
@@ -95,8 +120,12 @@ class LauncherCdsIT {
         }
     }
 
-    /** Runs the launcher until the gateway printed READY (or 90 s passed), then SIGTERM. */
     private Run startAndStop(String archive) throws Exception {
+        return startAndStop(archive, null);
+    }
+
+    /** Runs the launcher until the gateway printed READY (or 90 s passed), then SIGTERM; {@code kind}: FOGBRIDGE_CDS. */
+    private Run startAndStop(String archive, String kind) throws Exception {
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(
                 config,
@@ -110,7 +139,11 @@ class LauncherCdsIT {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().put("FOGBRIDGE_CDS_ARCHIVE", archive);
-        builder.environment().remove("FOGBRIDGE_CDS");
+        if (kind == null) {
+            builder.environment().remove("FOGBRIDGE_CDS");
+        } else {
+            builder.environment().put("FOGBRIDGE_CDS", kind);
+        }
         builder.environment().remove("FOGBRIDGE_JAVA_OPTS");
         Process process = builder.start();
         List<String> jvmArguments;
