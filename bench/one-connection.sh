@@ -66,9 +66,10 @@ gateway_run() { # $1: label, $2: true/false
 # verifying consumer in the same JVM; mosquitto, the gateway (relay), mosquitto.
 window_run() {
   echo "[load $(load)] one-process window harness: mosquitto, gateway, mosquitto"
-  if ! "$JAVA_HOME/bin/java" -Xmx512m -Dlogback.configurationFile=e2e-logback.xml -cp "$cp" \
-    io.fogbridge.bench.e2e.OneProcessWindow --clients 1 --window "$window" --fsync "$fsync" \
-    --duration "$duration" --warmup "$warmup" > "$out/one-process-window.out" 2>&1; then
+  if ! (cd "$root" && "$JAVA_HOME/bin/java" -Xmx512m -Dlogback.configurationFile=e2e-logback.xml -cp "$cp" \
+    io.fogbridge.bench.e2e.OneProcessWindow --gateway-dist "$root/fogbridge-gateway/target" --clients 1 \
+    --window "$window" --fsync "$fsync" --duration "$duration" --warmup "$warmup") \
+    > "$out/one-process-window.out" 2>&1; then
     echo "  one-process window harness failed (see $out/one-process-window.out)"
     failed+=(one-process-window)
   fi

@@ -37,7 +37,7 @@ step reduction-ratio bench/reduction-ratio.sh --smoke
 step startup bench/startup.sh --runs 1
 step spool-backlog bench/spool-backlog.sh --size 20000000 --runs 1
 step latency-one-process bench/latency-one-process.sh --rate 200 --clients 2 --duration 2 --warmup 1
-step one-connection bench/one-connection.sh group 2 1 4
+step one-connection env OUT="$work/one-connection" bench/one-connection.sh group 2 1 4
 step cpu-reference bench/cpu-reference.sh 200 2 1 1
 step spool-paced bench/spool-paced.sh 200 4 1 1 0,2
 

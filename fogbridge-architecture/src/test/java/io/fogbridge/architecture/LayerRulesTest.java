@@ -74,11 +74,12 @@ class LayerRulesTest {
     @ArchTest
     static final ArchRule no_production_code_uses_the_testkit = noClasses()
             .that()
-            .resideOutsideOfPackage("io.fogbridge.testkit..")
+            .resideOutsideOfPackages("io.fogbridge.testkit..", "io.fogbridge.bench..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.fogbridge.testkit..")
-            .because("test fixtures and doubles must never reach a production classpath");
+            .because("test fixtures and doubles must never reach a production classpath (the benchmarks are not one:"
+                    + " they read the launcher's JVM options through the testkit, as the memory tests do)");
 
     @ArchTest
     static final ArchRule certs_is_a_leaf = isALeaf("certs");

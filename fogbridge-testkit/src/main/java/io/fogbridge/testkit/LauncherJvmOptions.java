@@ -11,8 +11,8 @@ import java.util.List;
  * The JVM options {@code bin/fogbridge run} passes on a given JDK: {@code bin/jvm/gateway.options}, plus
  * {@code gateway-jdk22.options} on JDK 22+ and {@code gateway-jdk25.options} on 25+, read from the checkout this
  * code runs in (found above the working directory). Benchmarks and memory tests start the gateway with these, so they
- * measure what the launcher runs. The files are Java argument files without quoted arguments: {@code #} starts a
- * comment, whitespace separates options.
+ * measure what the launcher runs. The files are Java argument files without quoted arguments: whitespace separates
+ * options, and a word that starts with {@code #} starts a comment to the end of the line.
  */
 public final class LauncherJvmOptions {
 
@@ -35,10 +35,13 @@ public final class LauncherJvmOptions {
     static List<String> parse(List<String> lines) {
         List<String> options = new ArrayList<>();
         for (String line : lines) {
-            int comment = line.indexOf('#');
-            String text = (comment < 0 ? line : line.substring(0, comment)).strip();
-            if (!text.isEmpty()) {
-                options.addAll(List.of(text.split("\\s+")));
+            for (String word : line.strip().split("\\s+")) {
+                if (word.startsWith("#")) {
+                    break; // the rest of the line is a comment, as bin/fogbridge reads it
+                }
+                if (!word.isEmpty()) {
+                    options.add(word);
+                }
             }
         }
         return options;

@@ -49,8 +49,18 @@ public final class E2eBench {
      * launcher's own files, bin/jvm), so the benchmark measures the gateway as it is deployed unless {@code
      * --gateway-opts} says otherwise.
      */
-    static final String LAUNCHER_JVM_OPTIONS =
-            String.join(" ", LauncherJvmOptions.forJdk(Runtime.version().feature()));
+    static String launcherJvmOptions() {
+        return String.join(" ", LauncherJvmOptions.forJdk(Runtime.version().feature()));
+    }
+
+    /**
+     * {@code --gateway-opts}, else {@link #launcherJvmOptions()}: read only then, so a run that names its options does
+     * not need the launcher's files (a checkout above the working directory).
+     */
+    static String gatewayOpts(CliArgs a) {
+        String given = a.string("gateway-opts", null);
+        return given != null ? given : launcherJvmOptions();
+    }
 
     private E2eBench() {}
 
@@ -100,7 +110,7 @@ public final class E2eBench {
         int partitions = a.integer("partitions", 1);
         String benchClasspath = System.getProperty("java.class.path");
         String gatewayClasspath = gatewayClasspath(a.string("gateway-dist", null), benchClasspath);
-        List<String> gatewayOpts = splitOptions(a.string("gateway-opts", LAUNCHER_JVM_OPTIONS));
+        List<String> gatewayOpts = splitOptions(gatewayOpts(a));
         List<String> kafkaOpts = splitOptions(a.string("kafka-opts", "-Xmx1g"));
         Path jfr = a.has("jfr") ? Path.of(a.string("jfr", null)).toAbsolutePath() : null;
         int ceilingSeconds = a.integer("ceiling-s", 20);

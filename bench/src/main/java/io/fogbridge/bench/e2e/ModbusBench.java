@@ -39,7 +39,7 @@ public final class ModbusBench {
         int warmup = a.integer("warmup", 20);
         int seconds = a.integer("seconds", 60);
         Path workDir = Path.of(a.string("work-dir", "bench/target/modbus-bench"));
-        List<String> gatewayOpts = split(a.string("gateway-opts", E2eBench.LAUNCHER_JVM_OPTIONS));
+        List<String> gatewayOpts = split(E2eBench.gatewayOpts(a));
         List<String> kafkaOpts = split(a.string("kafka-opts", "-Xmx512m"));
         a.checkAllUsed();
         if (devices % units != 0) {

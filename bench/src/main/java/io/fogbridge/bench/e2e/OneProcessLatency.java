@@ -70,7 +70,7 @@ public final class OneProcessLatency {
         String fsync = a.string("fsync", "group");
         String benchClasspath = System.getProperty("java.class.path");
         String gatewayClasspath = E2eBench.gatewayClasspath(a.string("gateway-dist", null), benchClasspath);
-        String gatewayOpts = a.string("gateway-opts", E2eBench.LAUNCHER_JVM_OPTIONS);
+        String gatewayOpts = E2eBench.gatewayOpts(a);
         a.checkAllUsed();
         Path work = Files.createTempDirectory("fogbridge-one-process-");
         Machine machine = Machine.current();

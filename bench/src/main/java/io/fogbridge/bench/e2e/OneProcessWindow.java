@@ -28,8 +28,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * what that difference does to the reference and to the gateway (BENCHMARKS.md, "Performance II").
  *
  * <p>One invocation measures mosquitto alone (no persistence, no in-flight limit: the reference), the gateway with its
- * consumer reading every record back, and mosquitto again, so a drift of the machine's load shows. A gateway run
- * fails (exit 1) when an acknowledged message is not read back from Kafka.
+ * consumer reading every record back, and mosquitto again, so a drift of the machine's load shows. It exits 1 when a
+ * run was broken: a PUBLISH failed or went unanswered, or (the gateway) an acknowledged message was not read back
+ * from Kafka; 2 when the harness itself failed.
  *
  * <pre>
  * bench/one-connection.sh runs it after E2eBench's runs; alone:
@@ -52,7 +53,20 @@ public final class OneProcessWindow {
         this.warmupMillis = warmupMillis;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args) ? 1 : 0;
+        } catch (Exception e) {
+            // the MQTT client's threads would keep a JVM that only returned from main alive
+            e.printStackTrace();
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    /** One invocation; true when a run was broken ({@link Result#broken()}). */
+    private static boolean run(String[] args) throws Exception {
         CliArgs a = new CliArgs(args, Set.of());
         int clients = a.integer("clients", 1);
         int window = a.integer("window", 32);
@@ -62,7 +76,7 @@ public final class OneProcessWindow {
         String fsync = a.string("fsync", "group");
         String benchClasspath = System.getProperty("java.class.path");
         String gatewayClasspath = E2eBench.gatewayClasspath(a.string("gateway-dist", null), benchClasspath);
-        String gatewayOpts = a.string("gateway-opts", E2eBench.LAUNCHER_JVM_OPTIONS);
+        String gatewayOpts = E2eBench.gatewayOpts(a);
         a.checkAllUsed();
         OneProcessWindow bench = new OneProcessWindow(clients, window, size, duration * 1000L, warmup * 1000L);
         Path work = Files.createTempDirectory("fogbridge-one-process-window-");
@@ -76,9 +90,11 @@ public final class OneProcessWindow {
                 warmup,
                 fsync,
                 Machine.current().loadAverage());
-        boolean lost = false;
+        boolean broken;
         try {
-            System.out.println("mosquitto-1: " + bench.againstMosquitto(work.resolve("mosquitto-1")));
+            Result first = bench.againstMosquitto(work.resolve("mosquitto-1"));
+            System.out.println("mosquitto-1: " + first);
+            broken = first.broken();
             try (KafkaProcess kafka = new KafkaProcess(
                     benchClasspath,
                     List.of("-Xmx1g"),
@@ -97,14 +113,16 @@ public final class OneProcessWindow {
                     Result r = bench.measure(
                             gateway.mqttPort(), tenant, bench.new Verifier(kafka.bootstrapServers(), topic));
                     System.out.println("gateway: " + r);
-                    lost = r.lost() > 0 || r.acked() == 0;
+                    broken |= r.broken();
                 }
             }
-            System.out.println("mosquitto-2: " + bench.againstMosquitto(work.resolve("mosquitto-2")));
+            Result last = bench.againstMosquitto(work.resolve("mosquitto-2"));
+            System.out.println("mosquitto-2: " + last);
+            broken |= last.broken();
         } finally {
             E2eBench.deleteTree(work);
         }
-        System.exit(lost ? 1 : 0);
+        return broken;
     }
 
     /**
@@ -112,12 +130,18 @@ public final class OneProcessWindow {
      * @param acked    every PUBLISH acknowledged, warm-up included
      * @param lost     acknowledged but not read back from Kafka (gateway runs; -1: not checked)
      */
-    record Result(double rate, long acked, long lost, String load) {
+    record Result(double rate, long acked, long failed, long lost, String load) {
         @Override
         public String toString() {
             return String.format(
-                    "%,.0f msg/s acknowledged in the measured window; %,d acknowledged in all; %s; load average %s",
-                    rate, acked, lost < 0 ? "no consumer" : "not read back from Kafka: " + lost, load);
+                    "%,.0f msg/s acknowledged in the measured window; %,d acknowledged in all, %,d failed; %s;"
+                            + " load average %s",
+                    rate, acked, failed, lost < 0 ? "no consumer" : "not read back from Kafka: " + lost, load);
+        }
+
+        /** Something went wrong: a PUBLISH failed or timed out, an acknowledged one is missing, or none went through. */
+        boolean broken() {
+            return failed > 0 || lost > 0 || acked == 0;
         }
     }
 
@@ -152,6 +176,7 @@ public final class OneProcessWindow {
         long measureFrom = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
         long end = measureFrom + TimeUnit.MILLISECONDS.toNanos(durationMillis);
         LongAdder inWindow = new LongAdder();
+        LongAdder failed = new LongAdder();
         BitSet[] acked = new BitSet[clients];
         List<Thread> publishers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -159,7 +184,8 @@ public final class OneProcessWindow {
             acked[c] = new BitSet();
             publishers.add(Thread.ofPlatform()
                     .name("publisher-" + c)
-                    .start(() -> publish(mqtt.get(index), index, tenant, end, measureFrom, inWindow, acked[index])));
+                    .start(() ->
+                            publish(mqtt.get(index), index, tenant, end, measureFrom, inWindow, failed, acked[index])));
         }
         for (Thread t : publishers) {
             t.join();
@@ -180,7 +206,8 @@ public final class OneProcessWindow {
             m.disconnect().exceptionally(e -> null).join();
         }
         double rate = inWindow.sum() / (durationMillis / 1000.0);
-        return new Result(rate, ackedTotal, lost, Machine.current().loadAverage());
+        return new Result(
+                rate, ackedTotal, failed.sum(), lost, Machine.current().loadAverage());
     }
 
     /** One client's loop: a permit per PUBLISH, given back by its PUBACK; at the end, waits for the last ones. */
@@ -191,6 +218,7 @@ public final class OneProcessWindow {
             long end,
             long measureFrom,
             LongAdder inWindow,
+            LongAdder failed,
             BitSet acked) {
         Semaphore permits = new Semaphore(window);
         String topic = "telemetry/" + tenant + "/dev-" + client;
@@ -207,7 +235,9 @@ public final class OneProcessWindow {
                         .payload(payload.encode(client, s, now, now))
                         .send()
                         .whenComplete((r, e) -> {
-                            if (e == null && r.getError().isEmpty()) {
+                            if (e != null || r.getError().isPresent()) {
+                                failed.increment();
+                            } else {
                                 long at = System.nanoTime();
                                 if (at >= measureFrom && at < end) {
                                     inWindow.increment();
@@ -222,8 +252,10 @@ public final class OneProcessWindow {
             if (!permits.tryAcquire(window, 30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("PUBACKs still missing 30 s after the run");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (InterruptedException | RuntimeException e) {
+            // counted as a failed PUBLISH: the run is broken, and the harness exits 1
+            failed.increment();
+            System.out.println("publisher-" + client + ": " + e);
         }
     }
 
@@ -268,7 +300,10 @@ public final class OneProcessWindow {
         long missing(BitSet[] acked) {
             long missing = 0;
             for (int c = 0; c < clients; c++) {
-                BitSet m = (BitSet) acked[c].clone();
+                BitSet m;
+                synchronized (acked[c]) { // a late PUBACK of a broken run may still set bits
+                    m = (BitSet) acked[c].clone();
+                }
                 m.andNot(read[c]);
                 missing += m.cardinality();
             }

@@ -60,7 +60,7 @@ public final class OpcUaBench {
             throw new IllegalArgumentException("--server is milo or node, not " + serverKind);
         }
         Path workDir = Path.of(a.string("work-dir", "bench/target/opcua-bench"));
-        List<String> gatewayOpts = split(a.string("gateway-opts", E2eBench.LAUNCHER_JVM_OPTIONS));
+        List<String> gatewayOpts = split(E2eBench.gatewayOpts(a));
         List<String> kafkaOpts = split(a.string("kafka-opts", "-Xmx512m"));
         a.checkAllUsed();
         String classpath = System.getProperty("java.class.path");

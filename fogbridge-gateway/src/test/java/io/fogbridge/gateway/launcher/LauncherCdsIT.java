@@ -70,13 +70,20 @@ class LauncherCdsIT {
     }
 
     @Test
-    void theDynamicKindCanBeChosenOnEveryJdk() throws Exception {
+    void theDynamicKindCanBeChosenOnEveryJdkAndAnOptionsFileIsExpanded() throws Exception {
         Path archive = dir.resolve("cds/gateway.jsa");
         Files.createDirectories(archive.getParent());
+        Path options = Files.writeString(
+                dir.resolve("site.options"), "# a site's own options\n-Xmx96m   # the heap\n-Dfogbridge.site=lab\n");
 
-        Run run = startAndStop(archive.toString(), "dynamic");
+        Run run = startAndStop(archive.toString(), "dynamic", "@" + options);
 
         assertThat(run.stdout()).as(run.toString()).anyMatch(l -> l.startsWith("READY "));
+        // expanded by the launcher, so that the archive's name would follow the file's options
+        assertThat(run.jvmArguments())
+                .as("the gateway JVM's command line")
+                .contains("-Xmx96m", "-Dfogbridge.site=lab")
+                .noneMatch(a -> a.startsWith("@") || a.startsWith("#"));
         assertThat(run.stderr()).as(run.toString()).noneMatch(l -> l.startsWith("fogbridge: "));
         byte[] head = new byte[4];
         System.arraycopy(Files.readAllBytes(archive), 0, head, 0, 4);
@@ -85,7 +92,7 @@ class LauncherCdsIT {
 
     @Test
     void anUnknownKindTurnsSharingOffWithOneLine() throws Exception {
-        Run run = startAndStop(dir.resolve("cds/gateway.jsa").toString(), "fast");
+        Run run = startAndStop(dir.resolve("cds/gateway.jsa").toString(), "fast", null);
 
         assertThat(run.stdout()).as(run.toString()).anyMatch(l -> l.startsWith("READY "));
         assertThat(run.stderr().stream().filter(l -> l.startsWith("fogbridge: class-data sharing off: FOGBRIDGE_CDS")))
@@ -121,11 +128,14 @@ class LauncherCdsIT {
     }
 
     private Run startAndStop(String archive) throws Exception {
-        return startAndStop(archive, null);
+        return startAndStop(archive, null, null);
     }
 
-    /** Runs the launcher until the gateway printed READY (or 90 s passed), then SIGTERM; {@code kind}: FOGBRIDGE_CDS. */
-    private Run startAndStop(String archive, String kind) throws Exception {
+    /**
+     * Runs the launcher until the gateway printed READY (or 90 s passed), then SIGTERM; {@code kind}: FOGBRIDGE_CDS,
+     * {@code javaOptions}: FOGBRIDGE_JAVA_OPTS (null: unset).
+     */
+    private Run startAndStop(String archive, String kind, String javaOptions) throws Exception {
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(
                 config,
@@ -144,7 +154,11 @@ class LauncherCdsIT {
         } else {
             builder.environment().put("FOGBRIDGE_CDS", kind);
         }
-        builder.environment().remove("FOGBRIDGE_JAVA_OPTS");
+        if (javaOptions == null) {
+            builder.environment().remove("FOGBRIDGE_JAVA_OPTS");
+        } else {
+            builder.environment().put("FOGBRIDGE_JAVA_OPTS", javaOptions);
+        }
         Process process = builder.start();
         List<String> jvmArguments;
         try {
