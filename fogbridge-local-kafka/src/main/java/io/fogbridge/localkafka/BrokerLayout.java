@@ -5,10 +5,12 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -28,6 +30,8 @@ import org.apache.kafka.common.Uuid;
 record BrokerLayout(Path dataDir, String clusterId, int clientPort, int internalPort, int controllerPort) {
 
     private static final String FILE = "fogbridge-broker.properties";
+    /** Lowest port {@link #freePort} picks: above the well-known and most registered service ports. */
+    private static final int LOWEST_PORT = 20_000;
 
     Path logDir() {
         return dataDir.resolve("kafka-logs");
@@ -98,10 +102,39 @@ record BrokerLayout(Path dataDir, String clusterId, int clientPort, int internal
         }
     }
 
-    private static int freePort() throws IOException {
+    /**
+     * A free loopback port below the kernel's ephemeral range where there is room, else any free one. The broker binds
+     * its ports again when it restarts; a port from the ephemeral range may meanwhile be the local end of some
+     * outgoing connection on the box, and the restart fails with "Address already in use" (seen once in CI, the
+     * broker's INTERNAL port during a 10 s outage while two test JVMs ran). No connection takes a port below it.
+     */
+    static int freePort() throws IOException {
+        int below = ephemeralLow();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; below - LOWEST_PORT > 1_000 && attempt < 100; attempt++) {
+            int port = LOWEST_PORT + random.nextInt(below - LOWEST_PORT);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // someone listens there: another one
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        }
+    }
+
+    /** The first port of Linux's ephemeral range ({@code ip_local_port_range}); 32,768 where it cannot be read. */
+    static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .strip();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 }
