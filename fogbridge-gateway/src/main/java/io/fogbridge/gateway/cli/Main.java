@@ -33,11 +33,6 @@ public final class Main {
      * on any thread halts the process ({@link FatalErrorHandler}).
      */
     public static void run(CommandLine cli, String[] args) {
-        // The HiveMQ jar carries a logback.xml of its own; name ours so logback never has to choose
-        // between two (it would print a page of warnings and may pick theirs).
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "fogbridge-logback.xml");
-        }
         FatalErrorHandler.install();
         System.exit(cli.execute(args));
     }
