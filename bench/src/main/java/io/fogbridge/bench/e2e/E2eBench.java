@@ -307,7 +307,8 @@ public final class E2eBench {
         }
     }
 
-    private static List<String> splitOptions(String options) {
+    /** JVM options given as one string on the command line, split at white space. */
+    static List<String> splitOptions(String options) {
         return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
     }
 

@@ -56,6 +56,23 @@ final class GatewayProcess implements AutoCloseable {
         return new GatewayProcess(process, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
     }
 
+    /**
+     * A gateway for {@code tenant} in {@code work/<tenant>} whose telemetry goes to a topic of its own with one
+     * partition, {@link #telemetryTopic telemetryTopic(tenant)}, created first: the one-process harnesses read back
+     * exactly what their gateway sent.
+     */
+    static GatewayProcess startForTenant(
+            String classpath, List<String> jvmOptions, Path work, KafkaProcess kafka, String tenant, String fsync)
+            throws Exception {
+        kafka.createTopic(telemetryTopic(tenant), 1);
+        return start(classpath, jvmOptions, work.resolve(tenant), kafka.bootstrapServers(), fsync);
+    }
+
+    /** The topic a gateway of the benchmark's config sends {@code tenant}'s telemetry to. */
+    static String telemetryTopic(String tenant) {
+        return "fog.telemetry." + tenant;
+    }
+
     static String config(Path dataDir, String bootstrap, String fsync) {
         return """
                 # Written by the end-to-end benchmark (io.fogbridge.bench.e2e.E2eBench).

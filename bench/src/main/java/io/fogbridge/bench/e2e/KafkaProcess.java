@@ -34,6 +34,22 @@ final class KafkaProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The one-process harnesses' broker: started under {@code work} (data in {@code kafka/}, log in {@code kafka.log})
+     * with a 1 GiB heap, on a free port.
+     */
+    static KafkaProcess startIn(String classpath, Path work) throws IOException, InterruptedException {
+        KafkaProcess kafka = new KafkaProcess(
+                classpath, List.of("-Xmx1g"), work.resolve("kafka"), E2eBench.freePort(), work.resolve("kafka.log"));
+        try {
+            kafka.start();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        return kafka;
+    }
+
     /** Starts the broker and returns once it printed READY. */
     void start() throws IOException, InterruptedException {
         process = ChildProcess.start(

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,8 +38,8 @@ public final class ModbusBench {
         int warmup = a.integer("warmup", 20);
         int seconds = a.integer("seconds", 60);
         Path workDir = Path.of(a.string("work-dir", "bench/target/modbus-bench"));
-        List<String> gatewayOpts = split(E2eBench.gatewayOpts(a));
-        List<String> kafkaOpts = split(a.string("kafka-opts", "-Xmx512m"));
+        List<String> gatewayOpts = E2eBench.splitOptions(E2eBench.gatewayOpts(a));
+        List<String> kafkaOpts = E2eBench.splitOptions(a.string("kafka-opts", "-Xmx512m"));
         a.checkAllUsed();
         if (devices % units != 0) {
             throw new IllegalArgumentException("--devices must be a multiple of --units");
@@ -331,10 +330,6 @@ public final class ModbusBench {
             }
         }
         return Double.NaN;
-    }
-
-    private static List<String> split(String options) {
-        return options.isBlank() ? List.of() : Arrays.asList(options.trim().split("\\s+"));
     }
 
     private static int freePort() throws java.io.IOException {

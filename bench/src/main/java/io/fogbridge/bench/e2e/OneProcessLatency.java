@@ -78,24 +78,17 @@ public final class OneProcessLatency {
                 "one-process harness: %d clients, %.0f msg/s, %d B, %d s (+%d s warm-up), fsync %s, %d run(s);"
                         + " load average %s%n",
                 clients, rate, size, duration, warmup, fsync, runs, machine.loadAverage());
-        try (KafkaProcess kafka = new KafkaProcess(
-                benchClasspath,
-                List.of("-Xmx1g"),
-                work.resolve("kafka"),
-                E2eBench.freePort(),
-                work.resolve("kafka.log"))) {
-            kafka.start();
+        try (KafkaProcess kafka = KafkaProcess.startIn(benchClasspath, work)) {
             for (int run = 1; run <= runs; run++) {
                 String tenant = "one" + run + Long.toString(System.currentTimeMillis() % 100_000, 36);
-                String topic = "fog.telemetry." + tenant;
-                kafka.createTopic(topic, 1);
-                List<String> opts = gatewayOpts.isBlank()
-                        ? List.of()
-                        : List.of(gatewayOpts.trim().split("\\s+"));
-                try (GatewayProcess gateway = GatewayProcess.start(
-                        gatewayClasspath, opts, work.resolve(tenant), kafka.bootstrapServers(), fsync)) {
+                try (GatewayProcess gateway = GatewayProcess.startForTenant(
+                        gatewayClasspath, E2eBench.splitOptions(gatewayOpts), work, kafka, tenant, fsync)) {
                     Result r = new OneProcessLatency(clients, rate, size, duration * 1000L, warmup * 1000L)
-                            .measure(gateway.mqttPort(), kafka.bootstrapServers(), topic, tenant);
+                            .measure(
+                                    gateway.mqttPort(),
+                                    kafka.bootstrapServers(),
+                                    GatewayProcess.telemetryTopic(tenant),
+                                    tenant);
                     System.out.printf(
                             "run %d (load average %s): %s%n",
                             run, Machine.current().loadAverage(), r);

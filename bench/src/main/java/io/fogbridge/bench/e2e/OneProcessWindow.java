@@ -95,23 +95,14 @@ public final class OneProcessWindow {
             Result first = bench.againstMosquitto(work.resolve("mosquitto-1"));
             System.out.println("mosquitto-1: " + first);
             broken = first.broken();
-            try (KafkaProcess kafka = new KafkaProcess(
-                    benchClasspath,
-                    List.of("-Xmx1g"),
-                    work.resolve("kafka"),
-                    E2eBench.freePort(),
-                    work.resolve("kafka.log"))) {
-                kafka.start();
+            try (KafkaProcess kafka = KafkaProcess.startIn(benchClasspath, work)) {
                 String tenant = "win" + Long.toString(System.currentTimeMillis() % 100_000, 36);
-                String topic = "fog.telemetry." + tenant;
-                kafka.createTopic(topic, 1);
-                List<String> opts = gatewayOpts.isBlank()
-                        ? List.of()
-                        : List.of(gatewayOpts.trim().split("\\s+"));
-                try (GatewayProcess gateway = GatewayProcess.start(
-                        gatewayClasspath, opts, work.resolve(tenant), kafka.bootstrapServers(), fsync)) {
+                try (GatewayProcess gateway = GatewayProcess.startForTenant(
+                        gatewayClasspath, E2eBench.splitOptions(gatewayOpts), work, kafka, tenant, fsync)) {
                     Result r = bench.measure(
-                            gateway.mqttPort(), tenant, bench.new Verifier(kafka.bootstrapServers(), topic));
+                            gateway.mqttPort(),
+                            tenant,
+                            bench.new Verifier(kafka.bootstrapServers(), GatewayProcess.telemetryTopic(tenant)));
                     System.out.println("gateway: " + r);
                     broken |= r.broken();
                 }

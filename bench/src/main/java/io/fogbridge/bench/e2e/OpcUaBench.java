@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +59,8 @@ public final class OpcUaBench {
             throw new IllegalArgumentException("--server is milo or node, not " + serverKind);
         }
         Path workDir = Path.of(a.string("work-dir", "bench/target/opcua-bench"));
-        List<String> gatewayOpts = split(E2eBench.gatewayOpts(a));
-        List<String> kafkaOpts = split(a.string("kafka-opts", "-Xmx512m"));
+        List<String> gatewayOpts = E2eBench.splitOptions(E2eBench.gatewayOpts(a));
+        List<String> kafkaOpts = E2eBench.splitOptions(a.string("kafka-opts", "-Xmx512m"));
         a.checkAllUsed();
         String classpath = System.getProperty("java.class.path");
         Files.createDirectories(workDir);
@@ -374,10 +373,6 @@ public final class OpcUaBench {
         public void close() {
             running = false; // the polling thread ends at its next poll; the process exits after the report
         }
-    }
-
-    private static List<String> split(String options) {
-        return options.isBlank() ? List.of() : Arrays.asList(options.trim().split("\\s+"));
     }
 
     private static int freePort() throws java.io.IOException {
