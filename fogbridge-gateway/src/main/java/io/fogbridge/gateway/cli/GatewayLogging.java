@@ -15,16 +15,21 @@ import java.util.Locale;
 /**
  * The gateway's logging, set up in code: everything to stderr (stdout stays for command output: a config check, the
  * demo's status), one line per event, the root at {@code FOGBRIDGE_LOG_LEVEL} (INFO unless set) and a few chatty
- * libraries held quieter. Logback finds it as a service ({@code META-INF/services}) before it looks for any file.
+ * libraries held quieter. Logback finds it as a service ({@code META-INF/services}) before it looks for any file; it
+ * acts only in a JVM that {@link Main#run} started ({@link #enable}), since the operator and the benchmarks have the
+ * gateway's jar on their class path and their own logging files.
  *
  * <p>Why in code: logback's XML reader (Joran, its model and its handlers) is about 250 classes that stay loaded for the
  * gateway's life, ~1.5 MB of class metadata with 1,000 devices, to read a file that never changed (BENCHMARKS.md,
  * "Session 21"). It also spares logback the choice between our file and the {@code logback.xml} the HiveMQ jar
- * carries. A file still wins when one is asked for: {@code -Dlogback.configurationFile=...}, or a
- * {@code logback-test.xml} on the class path (the modules' tests). Then this steps aside and Joran reads it.
+ * carries. A file still wins when one is asked for with {@code -Dlogback.configurationFile=...}: then this steps aside
+ * and Joran reads it.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class GatewayLogging extends ContextAwareBase implements Configurator {
+
+    /** The system property {@link #enable} sets. */
+    static final String ENABLED = "fogbridge.logging.gateway";
 
     /** The environment variable that sets the root level. */
     static final String LEVEL_VARIABLE = "FOGBRIDGE_LOG_LEVEL";
@@ -63,10 +68,14 @@ public final class GatewayLogging extends ContextAwareBase implements Configurat
             new Quieter("org.eclipse.milo.opcua.sdk.server.OpcUaServer", Level.WARN),
             new Quieter("org.eclipse.milo.opcua.sdk.server.diagnostics", Level.ERROR));
 
+    /** Lets this set up logback when it starts, that is when the JVM logs for the first time. */
+    static void enable() {
+        System.setProperty(ENABLED, "true");
+    }
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null
-                || GatewayLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
+        if (!Boolean.getBoolean(ENABLED) || System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         apply(context, System.getenv(LEVEL_VARIABLE));

@@ -33,6 +33,7 @@ public final class Main {
      * on any thread halts the process ({@link FatalErrorHandler}).
      */
     public static void run(CommandLine cli, String[] args) {
+        GatewayLogging.enable();
         FatalErrorHandler.install();
         System.exit(cli.execute(args));
     }

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Proves, in a JVM on the gateway's distribution class path ({@code target/classes} and {@code target/lib}, without the
- * tests' logback-test.xml): an event logs to stderr in the gateway's pattern without loading logback's XML reader
- * (Joran), FOGBRIDGE_LOG_LEVEL sets the root level, and a file named by {@code -Dlogback.configurationFile} is read
- * instead.
+ * tests' logback-test.xml) that logs as {@link Main#run} would (GatewayLogging enabled): an event logs to stderr in the
+ * gateway's pattern without loading logback's XML reader (Joran), FOGBRIDGE_LOG_LEVEL sets the root level, and a file
+ * named by {@code -Dlogback.configurationFile} is read instead; a JVM that did not enable it (the operator, the
+ * benchmarks) keeps logback's own search for a file.
  */
 class GatewayLoggingIT {
 
@@ -43,6 +44,13 @@ class GatewayLoggingIT {
     }
 
     @Test
+    void notEnabledLeavesLogbackToItsFiles() throws Exception {
+        Run run = logOnce(List.of(), null, false);
+        assertThat(run.classes()).contains("ch.qos.logback.classic.joran.JoranConfigurator");
+        assertThat(run.stderr()).doesNotContain("INFO  [main] probe - hello");
+    }
+
+    @Test
     void aNamedFileIsReadInstead() throws Exception {
         Path file = dir.resolve("mine.xml");
         Files.writeString(file, """
@@ -61,18 +69,28 @@ class GatewayLoggingIT {
 
     private record Run(String stderr, String classes) {}
 
-    /** Runs a one-file program that logs "hello" at INFO and "debug line" at DEBUG through slf4j. */
     private Run logOnce(List<String> options, String level) throws Exception {
+        return logOnce(options, level, true);
+    }
+
+    /**
+     * Runs a one-file program that logs "hello" at INFO and "debug line" at DEBUG through slf4j, after enabling
+     * GatewayLogging as Main.run does when {@code enabled}.
+     */
+    private Run logOnce(List<String> options, String level, boolean enabled) throws Exception {
         Path source = dir.resolve("LogOnce.java");
         Files.writeString(source, """
                 public class LogOnce {
                     public static void main(String[] args) {
+                        if (args.length > 0) {
+                            System.setProperty("%s", "true");
+                        }
                         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("probe");
                         log.info("hello");
                         log.debug("debug line");
                     }
                 }
-                """);
+                """.formatted(GatewayLogging.ENABLED));
         Path target = Path.of("target").toAbsolutePath();
         assertThat(target.resolve("lib"))
                 .as("the distribution's lib (mvn package)")
@@ -85,6 +103,9 @@ class GatewayLoggingIT {
         command.add("-cp");
         command.add(target.resolve("classes") + File.pathSeparator + target.resolve("lib") + File.separator + "*");
         command.add(source.toString());
+        if (enabled) {
+            command.add("enable");
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().remove(GatewayLogging.LEVEL_VARIABLE);
         if (level != null) {

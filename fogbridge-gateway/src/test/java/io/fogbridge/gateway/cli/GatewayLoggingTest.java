@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Proves: {@link GatewayLogging} sets up what the gateway's logback.xml used to (stderr, the pattern, the root level
- * from {@code FOGBRIDGE_LOG_LEVEL}, the quieter libraries), says so when that variable names no level, steps aside
- * when a file is asked for, and is registered as logback's service.
+ * from {@code FOGBRIDGE_LOG_LEVEL}, the quieter libraries), says so when that variable names no level, acts only when
+ * enabled and no file is asked for, and is registered as logback's service.
  */
 class GatewayLoggingTest {
 
@@ -69,14 +69,41 @@ class GatewayLoggingTest {
     }
 
     @Test
-    void stepsAsideForAFile() {
-        // The test class path has a logback-test.xml: Joran reads it, as it would a -Dlogback.configurationFile.
+    void actsOnlyWhenEnabledAndNoFileIsNamed() {
+        String enabled = System.getProperty(GatewayLogging.ENABLED);
+        String file = System.getProperty("logback.configurationFile");
+        try {
+            System.clearProperty(GatewayLogging.ENABLED);
+            System.clearProperty("logback.configurationFile");
+            assertThat(configureFresh()).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+            GatewayLogging.enable();
+            System.setProperty("logback.configurationFile", "mine.xml");
+            assertThat(configureFresh()).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+            System.clearProperty("logback.configurationFile");
+            assertThat(configureFresh()).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        } finally {
+            restore(GatewayLogging.ENABLED, enabled);
+            restore("logback.configurationFile", file);
+        }
+    }
+
+    /** What {@link GatewayLogging#configure} answers for a new context; the STDERR appender is there when it acted. */
+    private static Configurator.ExecutionStatus configureFresh() {
         LoggerContext context = new LoggerContext();
         GatewayLogging logging = new GatewayLogging();
         logging.setContext(context);
-        assertThat(logging.configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR"))
-                .isNull();
+        Configurator.ExecutionStatus status = logging.configure(context);
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR") != null)
+                .isEqualTo(status == Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        return status;
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
     }
 
     @Test
