@@ -4,11 +4,12 @@
 # own class path (pom.xml beside this file), FootprintClients in another; the broker's VmRSS/RssAnon/RssFile (MB) every
 # 10 s, then, with the clients still connected, its loaded classes and its live heap after a full collection.
 #   docs/decisions/0002-broker-footprint/probe.sh [--clients 1000] [--rate 1000] [--seconds 60] [--runs 2]
-#                                                 [--brokers hivemq,moquette] [--nmt]
+#                                                 [--brokers hivemq,moquette] [--nmt DIR]
+# --nmt DIR: native memory tracking on, each broker's summary written to DIR (taken with the clients connected).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../.." && pwd)
 here="$root/docs/decisions/0002-broker-footprint"
-clients=1000 rate=1000 seconds=60 runs=2 brokers=hivemq,moquette nmt=""
+clients=1000 rate=1000 seconds=60 runs=2 brokers=hivemq,moquette nmt="" nmt_dir=""
 while [ $# -gt 0 ]; do
   case $1 in
     --clients) clients=$2; shift 2 ;;
@@ -16,7 +17,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --brokers) brokers=$2; shift 2 ;;
-    --nmt) nmt="-XX:NativeMemoryTracking=summary"; shift ;;
+    --nmt) nmt="-XX:NativeMemoryTracking=summary"; nmt_dir=$2; mkdir -p "$nmt_dir"; shift 2 ;;
     *) echo "probe.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -26,7 +27,7 @@ work=$(mktemp -d /tmp/broker-footprint.XXXXXX)
 trap 'pkill -f -- "-Dprobe.work=$work" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 for profile in hivemq moquette clients; do
-  (cd "$root" && ./mvnw -B -q -f "$here/pom.xml" dependency:build-classpath -P "$profile" \
+  (cd "$root" && ./mvnw -B -q -f "$here/pom.xml" dependency:build-classpath -P "$profile" -DincludeScope=runtime \
     -Dmdep.outputFile="$work/cp-$profile.txt") >&2
 done
 mkdir -p "$work/hivemq" "$work/moquette" "$work/clients"
@@ -50,7 +51,7 @@ for run in $(seq 1 "$runs"); do
     "$JAVA_HOME/bin/java" "${opts[@]}" $nmt -Dprobe.work="$work" -Dlogback.configurationFile="$here/logback.xml" \
       -cp "$work/$broker:$(cat "$work/cp-$broker.txt")" "$main" "$port" "$work/data" > "$work/broker.out" 2>&1 &
     pid=$!
-    for _ in $(seq 1 300); do grep -q '^ready' "$work/broker.out" && break; sleep 0.1; done
+    for _ in $(seq 1 300); do grep -qs '^ready' "$work/broker.out" && break; sleep 0.1; done
     grep -q '^ready' "$work/broker.out" || { echo "$broker did not start:"; cat "$work/broker.out"; exit 1; }
     "$JAVA_HOME/bin/java" -Xmx512m -Dprobe.work="$work" -Dlogback.configurationFile="$here/logback.xml" \
       -cp "$work/clients:$(cat "$work/cp-clients.txt")" FootprintClients "$port" "$clients" "$rate" "$((seconds + 20))" \
@@ -64,7 +65,7 @@ for run in $(seq 1 "$runs"); do
     # While the clients are still connected (they run 20 s longer than the samples).
     classes=$("$JAVA_HOME/bin/jcmd" "$pid" PerfCounter.print | awk -F= '/java.cls.loadedClasses=/{l=$2} /java.cls.sharedLoadedClasses=/{s=$2} END{print l " loaded (" s " from the CDS archive)"}')
     live=$("$JAVA_HOME/bin/jcmd" "$pid" GC.class_histogram | awk '/^Total/{printf "%.1f MB", $3/1048576}')
-    [ -n "$nmt" ] && "$JAVA_HOME/bin/jcmd" "$pid" VM.native_memory summary > "$here/results/$broker-$clients-$run.nmt" 2>/dev/null || true
+    [ -n "$nmt" ] && "$JAVA_HOME/bin/jcmd" "$pid" VM.native_memory summary > "$nmt_dir/$broker-$clients-$run.nmt"
     wait "$cpid" || { echo "$broker: the clients failed:"; cat "$work/clients.out"; kill "$pid"; exit 1; }
     kill "$pid"; wait "$pid" 2>/dev/null || true
     echo "$broker run $run: RSS/10s:$samples classes $classes, live heap $live; $(tail -1 "$work/clients.out")"

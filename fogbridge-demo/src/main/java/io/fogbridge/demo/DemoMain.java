@@ -8,6 +8,7 @@ public final class DemoMain {
     private DemoMain() {}
 
     public static void main(String[] args) {
+        Main.enableLogging();
         Main.run(Main.commandLine(new DemoCommand()), args);
     }
 }

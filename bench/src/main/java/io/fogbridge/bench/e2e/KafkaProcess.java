@@ -44,7 +44,11 @@ final class KafkaProcess implements AutoCloseable {
         try {
             kafka.start();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            kafka.close();
+            try {
+                kafka.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         return kafka;

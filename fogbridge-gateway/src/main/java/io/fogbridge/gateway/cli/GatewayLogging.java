@@ -10,14 +10,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The gateway's logging, set up in code: everything to stderr (stdout stays for command output: a config check, the
  * demo's status), one line per event, the root at {@code FOGBRIDGE_LOG_LEVEL} (INFO unless set) and a few chatty
  * libraries held quieter. Logback finds it as a service ({@code META-INF/services}) before it looks for any file; it
- * acts only in a JVM that {@link Main#run} started ({@link #enable}), since the operator and the benchmarks have the
- * gateway's jar on their class path and their own logging files.
+ * acts only in a JVM whose main went through {@link Main} ({@link Main#enableLogging}), since the operator and the
+ * benchmarks have the gateway's jar on their class path and their own logging files.
  *
  * <p>Why in code: logback's XML reader (Joran, its model and its handlers) is about 250 classes that stay loaded for the
  * gateway's life, ~1.5 MB of class metadata with 1,000 devices, to read a file that never changed (BENCHMARKS.md,
@@ -28,15 +27,14 @@ import java.util.Locale;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class GatewayLogging extends ContextAwareBase implements Configurator {
 
-    /** The system property {@link #enable} sets. */
     static final String ENABLED = "fogbridge.logging.gateway";
 
-    /** The environment variable that sets the root level. */
+    /** An environment variable, or a system property as logback's file allowed (${FOGBRIDGE_LOG_LEVEL:-INFO}). */
     static final String LEVEL_VARIABLE = "FOGBRIDGE_LOG_LEVEL";
 
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n";
 
-    /** A logger set below the root's verbosity, and why. */
+    /** A logger held below the root's verbosity (the comment above each says why). */
     record Quieter(String logger, Level level) {}
 
     static final List<Quieter> QUIETER = List.of(
@@ -68,7 +66,10 @@ public final class GatewayLogging extends ContextAwareBase implements Configurat
             new Quieter("org.eclipse.milo.opcua.sdk.server.OpcUaServer", Level.WARN),
             new Quieter("org.eclipse.milo.opcua.sdk.server.diagnostics", Level.ERROR));
 
-    /** Lets this set up logback when it starts, that is when the JVM logs for the first time. */
+    /**
+     * Lets this set up logback when logback sets itself up: at the JVM's first {@code LoggerFactory.getLogger}, so
+     * before any class with a static logger is loaded.
+     */
     static void enable() {
         System.setProperty(ENABLED, "true");
     }
@@ -78,7 +79,7 @@ public final class GatewayLogging extends ContextAwareBase implements Configurat
         if (!Boolean.getBoolean(ENABLED) || System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        apply(context, System.getenv(LEVEL_VARIABLE));
+        apply(context, System.getProperty(LEVEL_VARIABLE, System.getenv(LEVEL_VARIABLE)));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -109,20 +110,8 @@ public final class GatewayLogging extends ContextAwareBase implements Configurat
         }
     }
 
-    /** The level {@code name} names, INFO when it is null or blank, null when it names none. */
+    /** The level {@code name} names (any case), INFO when it is null or blank, null when it names none. */
     static Level rootLevel(String name) {
-        if (name == null || name.isBlank()) {
-            return Level.INFO;
-        }
-        return switch (name.strip().toUpperCase(Locale.ROOT)) {
-            case "ALL" -> Level.ALL;
-            case "TRACE" -> Level.TRACE;
-            case "DEBUG" -> Level.DEBUG;
-            case "INFO" -> Level.INFO;
-            case "WARN" -> Level.WARN;
-            case "ERROR" -> Level.ERROR;
-            case "OFF" -> Level.OFF;
-            default -> null;
-        };
+        return name == null || name.isBlank() ? Level.INFO : Level.toLevel(name.strip(), null);
     }
 }

@@ -11,7 +11,21 @@ import picocli.CommandLine;
  */
 public final class Main {
 
+    static {
+        // Before any command class is loaded: logback sets itself up at the first LoggerFactory.getLogger, and a
+        // static logger anywhere in the CLI would otherwise do it before GatewayLogging is enabled.
+        enableLogging();
+    }
+
     private Main() {}
+
+    /**
+     * Lets {@link GatewayLogging} set up logback in this JVM. Main's own class initialiser calls it; a main that builds
+     * a command before it touches this class (the demo's) calls it first.
+     */
+    public static void enableLogging() {
+        GatewayLogging.enable();
+    }
 
     public static void main(String[] args) {
         run(args.length > 0 && args[0].equals("run") ? runOnly() : commandLine(), args);
@@ -33,7 +47,6 @@ public final class Main {
      * on any thread halts the process ({@link FatalErrorHandler}).
      */
     public static void run(CommandLine cli, String[] args) {
-        GatewayLogging.enable();
         FatalErrorHandler.install();
         System.exit(cli.execute(args));
     }

@@ -36,10 +36,8 @@ class GatewayLoggingTest {
         assertThat(context.getLogger("org.eclipse.milo.opcua.stack.transport.client.uasc.UascClientMessageHandler")
                         .getLevel())
                 .isEqualTo(Level.OFF);
-        assertThat(GatewayLogging.QUIETER).hasSize(13);
-        for (GatewayLogging.Quieter quieter : GatewayLogging.QUIETER) {
-            assertThat(context.getLogger(quieter.logger()).getLevel()).isEqualTo(quieter.level());
-        }
+        assertThat(context.getLogger("org.apache.kafka").getLevel()).isEqualTo(Level.WARN);
+        assertThat(context.getLogger("io.fogbridge").getLevel()).isNull();
     }
 
     @Test
@@ -84,6 +82,24 @@ class GatewayLoggingTest {
         } finally {
             restore(GatewayLogging.ENABLED, enabled);
             restore("logback.configurationFile", file);
+        }
+    }
+
+    @Test
+    void theLevelMayBeASystemPropertyAsInLogbacksFile() {
+        String enabled = System.getProperty(GatewayLogging.ENABLED);
+        String level = System.getProperty(GatewayLogging.LEVEL_VARIABLE);
+        try {
+            GatewayLogging.enable();
+            System.setProperty(GatewayLogging.LEVEL_VARIABLE, "error");
+            LoggerContext context = new LoggerContext();
+            GatewayLogging logging = new GatewayLogging();
+            logging.setContext(context);
+            logging.configure(context);
+            assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.ERROR);
+        } finally {
+            restore(GatewayLogging.ENABLED, enabled);
+            restore(GatewayLogging.LEVEL_VARIABLE, level);
         }
     }
 
