@@ -46,7 +46,7 @@ final class E2eRun {
         System.out.printf(
                 "%n== %s: %d clients x %d B, %s, fsync %s%n",
                 spec.name(), spec.clients(), spec.size(), spec.offered(), spec.fsync());
-        String topic = "fog.telemetry." + spec.tenant();
+        String topic = GatewayProcess.telemetryTopic(spec.tenant());
         env.kafka().createTopic(topic, env.partitions());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
