@@ -57,6 +57,9 @@ final class GroupCommitWindow {
         this.maxDelayNanos = maxDelayNanos;
     }
 
+    /** Shortest park of a hold: below this a timed park costs about as much as a turn. */
+    static final long MIN_PARK_NANOS = 100_000;
+
     /** The appends per second the window currently assumes (for tests and diagnostics). */
     double perSecond() {
         return perSecond;
@@ -89,6 +92,24 @@ final class GroupCommitWindow {
             shutFor = Math.min(MAX_SHUT_TURNS, Math.max(1, shutFor * 2));
             shutLeft = shutFor;
         }
+    }
+
+    /**
+     * The first park of a hold: about two expected arrival gaps, long enough that an open load almost surely brings
+     * company within it (nothing arrives with probability e<sup>-2</sup> ≈ 14 %), short enough that a closed loop,
+     * where nothing can arrive, loses little.
+     */
+    long probeNanos() {
+        return Math.max(MIN_PARK_NANOS, (long) (2e9 / Math.max(1, perSecond)));
+    }
+
+    /**
+     * After a park that brought company, with {@code inHand} appends: the rest of the time the target batch is
+     * expected to take at the current rate, in one park. The caller bounds it by what is left of the hold.
+     */
+    long restNanos(int inHand) {
+        double wanted = Math.max(0, TARGET_BATCH - inHand) * 1e9 / Math.max(1, perSecond);
+        return Math.max(MIN_PARK_NANOS, (long) wanted);
     }
 
     /**

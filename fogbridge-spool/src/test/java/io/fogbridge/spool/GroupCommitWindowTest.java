@@ -99,4 +99,23 @@ class GroupCommitWindowTest {
         assertThat(w.holdNanos(1)).isEqualTo(MAX);
         assertThat(w.holdNanos(1)).isEqualTo(MAX);
     }
+
+    @Test
+    void theFirstParkIsTwoArrivalGapsThenTheRestOfTheHoldInOne() {
+        // 5,000 appends/s: a gap is 200 µs
+        GroupCommitWindow w = atRate(1, TimeUnit.MICROSECONDS.toNanos(200), 20);
+        assertThat(w.probeNanos()).isBetween(TimeUnit.MICROSECONDS.toNanos(395), TimeUnit.MICROSECONDS.toNanos(405));
+        // 4 in hand: 12 more are expected in 2.4 ms, waited for in one park, not in six slices of two gaps
+        assertThat(w.restNanos(4))
+                .isBetween(TimeUnit.MICROSECONDS.toNanos(2_380), TimeUnit.MICROSECONDS.toNanos(2_420));
+        assertThat(w.restNanos(4)).isGreaterThan(3 * w.probeNanos());
+    }
+
+    @Test
+    void parksNeverShrinkBelowTheShortestWorthATurn() {
+        GroupCommitWindow fast = atRate(100, TimeUnit.MICROSECONDS.toNanos(10), 20); // 10 M appends/s
+        assertThat(fast.probeNanos()).isEqualTo(GroupCommitWindow.MIN_PARK_NANOS);
+        assertThat(fast.restNanos(GroupCommitWindow.TARGET_BATCH - 1)).isEqualTo(GroupCommitWindow.MIN_PARK_NANOS);
+        assertThat(fast.restNanos(GroupCommitWindow.TARGET_BATCH + 5)).isEqualTo(GroupCommitWindow.MIN_PARK_NANOS);
+    }
 }
