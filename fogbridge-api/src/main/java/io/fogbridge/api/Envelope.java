@@ -1,7 +1,5 @@
 package io.fogbridge.api;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,7 +10,8 @@ import java.util.Objects;
  *
  * @param topic        Kafka topic, already resolved from the route template
  * @param key          Kafka record key (the device id for device routes), may be null
- * @param headers      record headers in insertion order (see ARCHITECTURE.md, "Kafka records")
+ * @param headers      record headers in insertion order (see ARCHITECTURE.md, "Kafka records"); kept as a
+ *                     {@link HeaderList}, copied unless it is one
  * @param payload      the payload bytes, as the device sent them
  * @param creationTime ms since epoch, set at the edge on arrival
  * @param qos          the guarantee the sender asked for
@@ -26,7 +25,7 @@ public record Envelope(
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(qos, "qos");
         Objects.requireNonNull(lane, "lane");
-        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers == null ? Map.of() : headers));
+        headers = HeaderList.copyOf(headers); // the list itself when it is one: immutable already
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.fogbridge.pipeline;
 
+import io.fogbridge.api.HeaderList;
 import io.fogbridge.api.Headers;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.QoS;
@@ -80,7 +81,7 @@ public final class Enricher implements UplinkStage {
 
     private Map<String, String> headers(
             InboundMessage message, String tenant, String device, Map<String, String> routeHeaders, QoS effectiveQos) {
-        Map<String, String> headers = new LinkedHashMap<>(16 + labels.size() * 2);
+        HeaderList.Builder headers = HeaderList.builder(10 + labels.size());
         if (device != null) {
             headers.put(Headers.DEVICE_ID, device);
         }
@@ -103,6 +104,6 @@ public final class Enricher implements UplinkStage {
         }
         headers.putAll(routeHeaders);
         headers.putAll(labels);
-        return headers;
+        return headers.build();
     }
 }

@@ -1,12 +1,12 @@
 package io.fogbridge.spool;
 
 import io.fogbridge.api.Envelope;
+import io.fogbridge.api.HeaderList;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
 import io.fogbridge.api.SpooledRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
@@ -40,17 +40,16 @@ final class RecordFormat {
         byte[] topic = utf8(e.topic());
         byte[] key = e.key() == null ? null : utf8(e.key());
         int headerBytes = 2;
-        byte[][] hk = new byte[e.headers().size()][];
-        byte[][] hv = new byte[e.headers().size()][];
-        int i = 0;
-        for (Map.Entry<String, String> h : e.headers().entrySet()) {
-            hk[i] = utf8(h.getKey());
-            hv[i] = utf8(h.getValue() == null ? "" : h.getValue());
+        HeaderList headers = HeaderList.copyOf(e.headers()); // the envelope's own list: no copy
+        byte[][] hk = new byte[headers.size()][];
+        byte[][] hv = new byte[headers.size()][];
+        for (int i = 0; i < hk.length; i++) {
+            hk[i] = utf8(headers.name(i));
+            hv[i] = utf8(headers.value(i) == null ? "" : headers.value(i));
             if (hk[i].length > 0xFFFF) {
                 throw new IllegalArgumentException("header name longer than 65535 bytes");
             }
             headerBytes += 2 + hk[i].length + 4 + hv[i].length;
-            i++;
         }
         if (topic.length > 0xFFFF) {
             throw new IllegalArgumentException("topic longer than 65535 bytes");
@@ -156,7 +155,6 @@ final class RecordFormat {
         private final StringCache keys = new StringCache(256);
         private final StringCache[] names = new StringCache[CACHED_POSITIONS];
         private final StringCache[] values = new StringCache[CACHED_POSITIONS];
-        private final DecodedHeaders scratch = new DecodedHeaders();
 
         /** Decodes the record at {@code off}, which {@link #check} accepted. */
         SpooledRecord decode(ByteBuffer buf, int off) {
@@ -175,25 +173,22 @@ final class RecordFormat {
             p += 4 + Math.max(0, keyLen);
             int count = buf.getShort(p) & 0xFFFF;
             p += 2;
-            // Envelope copies its headers, so one scratch map serves every record
-            scratch.reset();
+            // names are distinct (the record was encoded from a map): added without a lookup; Envelope keeps the list
+            HeaderList.Builder headers = HeaderList.builder(count);
             for (int i = 0; i < count; i++) {
                 int nl = buf.getShort(p) & 0xFFFF;
                 int at = Math.min(i, CACHED_POSITIONS - 1);
                 String name = names(at).get(buf, p + 2, nl);
                 p += 2 + nl;
                 int vl = buf.getInt(p);
-                scratch.add(name, values(at).get(buf, p + 4, vl));
+                headers.add(name, values(at).get(buf, p + 4, vl));
                 p += 4 + vl;
             }
             int payloadLen = buf.getInt(p);
             byte[] payload = new byte[payloadLen];
             buf.get(p + 4, payload);
             return new SpooledRecord(
-                    lane,
-                    seq,
-                    arrival,
-                    new Envelope(topic, key, count == 0 ? Map.of() : scratch, payload, creation, qos, lane));
+                    lane, seq, arrival, new Envelope(topic, key, headers.build(), payload, creation, qos, lane));
         }
 
         private StringCache names(int position) {

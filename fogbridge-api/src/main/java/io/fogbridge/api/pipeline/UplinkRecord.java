@@ -1,7 +1,7 @@
 package io.fogbridge.api.pipeline;
 
+import io.fogbridge.api.HeaderList;
 import io.fogbridge.api.InboundMessage;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,7 +28,7 @@ public final class UplinkRecord implements Verdict {
 
     /** A record that no stage has seen yet: not routed, no headers, the payload as received. */
     public static UplinkRecord of(InboundMessage message) {
-        return new UplinkRecord(Objects.requireNonNull(message, "message"), message.payload(), null, Map.of());
+        return new UplinkRecord(Objects.requireNonNull(message, "message"), message.payload(), null, HeaderList.of());
     }
 
     /** The message as the adapter received it: sender, MQTT topic, QoS asked for, arrival time; never changed. */
@@ -64,10 +64,10 @@ public final class UplinkRecord implements Verdict {
      * This record with other headers. A stage that replaces the headers keeps the contract ones (ARCHITECTURE.md,
      * "Kafka records"): consumers rely on them.
      *
-     * @param headers in order; not copied, so must not be modified afterwards
+     * @param headers in order; copied unless it is a {@link HeaderList} (which is immutable)
      */
     public UplinkRecord withHeaders(Map<String, String> headers) {
-        return new UplinkRecord(message, payload, destination, Collections.unmodifiableMap(headers));
+        return new UplinkRecord(message, payload, destination, HeaderList.copyOf(headers));
     }
 
     /**
