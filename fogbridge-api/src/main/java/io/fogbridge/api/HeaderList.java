@@ -16,9 +16,9 @@ import java.util.function.BiConsumer;
  * <p>Why not {@code Collections.unmodifiableMap(new LinkedHashMap<>(…))}: every message's ~10 headers are built by the
  * enricher on the device's event loop and copied by {@link Envelope}; the forwarder decodes them again from the spool
  * and the envelope copies them once more. A linked map costs a node per header and a table for each of those copies
- * (1.5-2 % of the gateway's CPU at 5,000 msg/s, BENCHMARKS.md, session 22). Here a list is two arrays, is built once,
- * and {@link #copyOf} passes it on as it is. A lookup by name is a scan, which for ten headers is as fast as a hash.
- * Null names and values are kept, as the linked map kept them.
+ * (BENCHMARKS.md, session 22). Here a list is two arrays, is built once, and {@link #copyOf} passes it on as it is. A
+ * lookup by name is a scan, which for ten headers is as fast as a hash. Null names and values are kept, as the
+ * linked map kept them.
  */
 public final class HeaderList extends AbstractMap<String, String> {
 
@@ -49,7 +49,7 @@ public final class HeaderList extends AbstractMap<String, String> {
             return EMPTY;
         }
         Builder builder = new Builder(headers.size());
-        headers.forEach(builder::add);
+        headers.forEach(builder::put); // put, not add: a map that compares names otherwise (by identity) may repeat one
         return builder.build();
     }
 
@@ -140,7 +140,7 @@ public final class HeaderList extends AbstractMap<String, String> {
     /**
      * Collects headers in order. {@link #put} replaces the value of a name already put, in its place, as a
      * {@code LinkedHashMap} does; {@link #add} appends without looking, for names known to be distinct (a decoded
-     * record's, a map's). Single use: {@link #build} hands the arrays over. Not thread-safe.
+     * record's, which was encoded from a map). A name added twice would break the map's contract. Single use: {@link #build} hands the arrays over. Not thread-safe.
      */
     public static final class Builder {
         private String[] names;
@@ -180,10 +180,6 @@ public final class HeaderList extends AbstractMap<String, String> {
             values[size] = value;
             size++;
             return this;
-        }
-
-        public boolean containsKey(String name) {
-            return indexOf(open(), size, name) >= 0;
         }
 
         /** The list; the builder cannot be used afterwards. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,15 @@ class HeaderListTest {
 
         assertThat(HeaderList.copyOf(null)).isEmpty();
         assertThat(HeaderList.copyOf(new HashMap<>())).isSameAs(HeaderList.of());
+    }
+
+    @Test
+    void copyOfAMapThatComparesNamesByIdentityKeepsEachNameOnce() {
+        Map<String, String> byIdentity = new IdentityHashMap<>();
+        byIdentity.put(new String("qos"), "0");
+        byIdentity.put(new String("qos"), "1");
+        HeaderList copy = HeaderList.copyOf(byIdentity);
+        assertThat(copy).hasSize(1).containsKey("qos");
     }
 
     @Test

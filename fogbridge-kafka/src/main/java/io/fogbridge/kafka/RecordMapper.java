@@ -64,9 +64,8 @@ final class RecordMapper {
     }
 
     /**
-     * Copies the envelope's headers through {@code Map.forEach}, which walks the map's own entries, where
-     * iterating {@code entrySet()} of the envelope's unmodifiable map allocates a wrapper per header. One
-     * instance, reused for every record.
+     * Copies the envelope's headers through {@code Map.forEach}, which walks the {@code HeaderList}'s arrays, where
+     * iterating its {@code entrySet()} allocates an entry per header. One instance, reused for every record.
      */
     private final class HeaderCopier implements BiConsumer<String, String> {
         private RecordHeaders target;

@@ -46,6 +46,9 @@ final class GroupCommitWindow {
     /** After fruitless holds the window stays shut for at most this many turns before it tries again. */
     static final int MAX_SHUT_TURNS = 64;
 
+    /** Shortest park of a hold: below this a timed park costs about as much as a turn. */
+    static final long MIN_PARK_NANOS = 100_000;
+
     private final long maxDelayNanos;
     private double perSecond;
     private int shutFor;
@@ -56,9 +59,6 @@ final class GroupCommitWindow {
     GroupCommitWindow(long maxDelayNanos) {
         this.maxDelayNanos = maxDelayNanos;
     }
-
-    /** Shortest park of a hold: below this a timed park costs about as much as a turn. */
-    static final long MIN_PARK_NANOS = 100_000;
 
     /** The appends per second the window currently assumes (for tests and diagnostics). */
     double perSecond() {
@@ -104,11 +104,16 @@ final class GroupCommitWindow {
     }
 
     /**
-     * After a park that brought company, with {@code inHand} appends: the rest of the time the target batch is
-     * expected to take at the current rate, in one park. The caller bounds it by what is left of the hold.
+     * After a park of a hold that brought {@code gathered} appends, with {@code inHand} appends in the batch: how long
+     * the next park is, 0 to end the hold. A park that brought none ends it (a closed loop, or the load stopped), and
+     * so does a full batch; otherwise the next park is the rest of the time the target batch is expected to take at
+     * the current rate, in one park rather than in more probes. The caller bounds it by what is left of the hold.
      */
-    long restNanos(int inHand) {
-        double wanted = Math.max(0, TARGET_BATCH - inHand) * 1e9 / Math.max(1, perSecond);
+    long nextParkNanos(int gathered, int inHand) {
+        if (gathered <= 0 || inHand >= TARGET_BATCH) {
+            return 0;
+        }
+        double wanted = (TARGET_BATCH - inHand) * 1e9 / Math.max(1, perSecond);
         return Math.max(MIN_PARK_NANOS, (long) wanted);
     }
 

@@ -174,7 +174,7 @@ final class RecordFormat {
             int count = buf.getShort(p) & 0xFFFF;
             p += 2;
             // names are distinct (the record was encoded from a map): added without a lookup; Envelope keeps the list
-            HeaderList.Builder headers = HeaderList.builder(count);
+            HeaderList.Builder headers = count == 0 ? null : HeaderList.builder(count);
             for (int i = 0; i < count; i++) {
                 int nl = buf.getShort(p) & 0xFFFF;
                 int at = Math.min(i, CACHED_POSITIONS - 1);
@@ -188,7 +188,11 @@ final class RecordFormat {
             byte[] payload = new byte[payloadLen];
             buf.get(p + 4, payload);
             return new SpooledRecord(
-                    lane, seq, arrival, new Envelope(topic, key, headers.build(), payload, creation, qos, lane));
+                    lane,
+                    seq,
+                    arrival,
+                    new Envelope(
+                            topic, key, count == 0 ? HeaderList.of() : headers.build(), payload, creation, qos, lane));
         }
 
         private StringCache names(int position) {

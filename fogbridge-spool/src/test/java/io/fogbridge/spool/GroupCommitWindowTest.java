@@ -105,17 +105,24 @@ class GroupCommitWindowTest {
         // 5,000 appends/s: a gap is 200 µs
         GroupCommitWindow w = atRate(1, TimeUnit.MICROSECONDS.toNanos(200), 20);
         assertThat(w.probeNanos()).isBetween(TimeUnit.MICROSECONDS.toNanos(395), TimeUnit.MICROSECONDS.toNanos(405));
-        // 4 in hand: 12 more are expected in 2.4 ms, waited for in one park, not in six slices of two gaps
-        assertThat(w.restNanos(4))
+        // the probe brought 3, 4 in hand: the 12 still wanted are expected within 2.4 ms, waited for in one park
+        assertThat(w.nextParkNanos(3, 4))
                 .isBetween(TimeUnit.MICROSECONDS.toNanos(2_380), TimeUnit.MICROSECONDS.toNanos(2_420));
-        assertThat(w.restNanos(4)).isGreaterThan(3 * w.probeNanos());
+    }
+
+    @Test
+    void aParkThatBroughtNoAppendOrFilledTheBatchEndsTheHold() {
+        GroupCommitWindow w = atRate(1, TimeUnit.MICROSECONDS.toNanos(200), 20);
+        assertThat(w.nextParkNanos(0, 4)).isZero(); // only wake-ups (commits, sync ticks) came, or nothing
+        assertThat(w.nextParkNanos(12, GroupCommitWindow.TARGET_BATCH)).isZero();
+        assertThat(w.nextParkNanos(1, 5)).isPositive();
     }
 
     @Test
     void parksNeverShrinkBelowTheShortestWorthATurn() {
         GroupCommitWindow fast = atRate(100, TimeUnit.MICROSECONDS.toNanos(10), 20); // 10 M appends/s
         assertThat(fast.probeNanos()).isEqualTo(GroupCommitWindow.MIN_PARK_NANOS);
-        assertThat(fast.restNanos(GroupCommitWindow.TARGET_BATCH - 1)).isEqualTo(GroupCommitWindow.MIN_PARK_NANOS);
-        assertThat(fast.restNanos(GroupCommitWindow.TARGET_BATCH + 5)).isEqualTo(GroupCommitWindow.MIN_PARK_NANOS);
+        assertThat(fast.nextParkNanos(1, GroupCommitWindow.TARGET_BATCH - 1))
+                .isEqualTo(GroupCommitWindow.MIN_PARK_NANOS);
     }
 }

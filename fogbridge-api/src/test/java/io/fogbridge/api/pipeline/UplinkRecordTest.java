@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fogbridge.api.DeviceRef;
+import io.fogbridge.api.HeaderList;
 import io.fogbridge.api.InboundMessage;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.QoS;
@@ -47,6 +48,17 @@ class UplinkRecordTest {
     void headersCannotBeChangedThroughTheRecord() {
         UplinkRecord record = UplinkRecord.of(MESSAGE).withHeaders(new LinkedHashMap<>(Map.of("a", "1")));
         assertThatThrownBy(() -> record.headers().put("b", "2")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void headersAreCopiedUnlessTheyAreAHeaderListAlready() {
+        Map<String, String> source = new LinkedHashMap<>(Map.of("a", "1"));
+        UplinkRecord copied = UplinkRecord.of(MESSAGE).withHeaders(source);
+        source.put("b", "2"); // the caller's map changes afterwards: the record does not
+        assertThat(copied.headers()).containsExactly(Map.entry("a", "1"));
+
+        HeaderList list = HeaderList.builder(1).put("a", "1").build();
+        assertThat(UplinkRecord.of(MESSAGE).withHeaders(list).headers()).isSameAs(list);
     }
 
     @Test

@@ -1,14 +1,13 @@
 package io.fogbridge.pipeline.reduction;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.fogbridge.api.HeaderList;
 import io.fogbridge.api.Headers;
 import io.fogbridge.api.pipeline.UplinkRecord;
 import io.fogbridge.api.pipeline.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -123,8 +122,10 @@ final class WindowStream extends Stream {
     }
 
     private UplinkRecord aggregateRecord() {
-        Map<String, String> headers = new LinkedHashMap<>(latest.headers());
-        headers.put(Headers.CONTENT_TYPE, "application/json");
+        HeaderList headers = HeaderList.builder(latest.headers().size())
+                .putAll(latest.headers())
+                .put(Headers.CONTENT_TYPE, "application/json")
+                .build();
         return latest.withPayload(payload()).withHeaders(headers);
     }
 
