@@ -113,8 +113,7 @@ final class GroupCommitWindow {
         if (gathered <= 0 || inHand >= TARGET_BATCH) {
             return 0;
         }
-        double wanted = (TARGET_BATCH - inHand) * 1e9 / Math.max(1, perSecond);
-        return Math.max(MIN_PARK_NANOS, (long) wanted);
+        return Math.max(MIN_PARK_NANOS, (long) nanosToTarget(inHand));
     }
 
     /**
@@ -133,7 +132,11 @@ final class GroupCommitWindow {
         if (expectedWithinCap < 1) {
             return 0;
         }
-        double wanted = (TARGET_BATCH - inHand) * 1e9 / perSecond;
-        return (long) Math.min(maxDelayNanos, wanted);
+        return (long) Math.min(maxDelayNanos, nanosToTarget(inHand));
+    }
+
+    /** How long the rest of the target batch takes to arrive at the current rate, with {@code inHand} in the batch. */
+    private double nanosToTarget(int inHand) {
+        return (TARGET_BATCH - inHand) * 1e9 / Math.max(1, perSecond);
     }
 }

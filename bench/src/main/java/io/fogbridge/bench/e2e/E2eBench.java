@@ -318,7 +318,11 @@ public final class E2eBench {
         }
     }
 
+    /** Deletes {@code dir} and everything under it; a missing {@code dir} is not an error. */
     static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

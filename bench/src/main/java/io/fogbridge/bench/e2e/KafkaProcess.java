@@ -39,8 +39,22 @@ final class KafkaProcess implements AutoCloseable {
      * with a 1 GiB heap, on a free port.
      */
     static KafkaProcess startIn(String classpath, Path work) throws IOException, InterruptedException {
-        KafkaProcess kafka = new KafkaProcess(
-                classpath, List.of("-Xmx1g"), work.resolve("kafka"), E2eBench.freePort(), work.resolve("kafka.log"));
+        return started(new KafkaProcess(
+                classpath, List.of("-Xmx1g"), work.resolve("kafka"), E2eBench.freePort(), work.resolve("kafka.log")));
+    }
+
+    /**
+     * The field benchmarks' broker: started under {@code work} with {@code jvmOptions} on a free port, its data
+     * ({@code kafka-data/}) deleted first so that every run starts from empty topics; log in {@code kafka.log}.
+     */
+    static KafkaProcess startFresh(String classpath, List<String> jvmOptions, Path work)
+            throws IOException, InterruptedException {
+        E2eBench.deleteTree(work.resolve("kafka-data"));
+        return started(new KafkaProcess(
+                classpath, jvmOptions, work.resolve("kafka-data"), E2eBench.freePort(), work.resolve("kafka.log")));
+    }
+
+    private static KafkaProcess started(KafkaProcess kafka) throws IOException, InterruptedException {
         try {
             kafka.start();
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -1,7 +1,5 @@
 package io.fogbridge.bench.e2e;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,11 +90,8 @@ public final class ModbusBench {
                     "bare client, unpaced (one request in flight per connection): %,.0f reads/s, client CPU %.1f us/read%n",
                     maxRate, max.get("cpuMs") * 1000 / max.get("reads"));
 
-            try (KafkaProcess kafka = new KafkaProcess(
-                    classpath, kafkaOpts, workDir.resolve("kafka-data"), freePort(), workDir.resolve("kafka.log"))) {
-                deleteRecursively(workDir.resolve("kafka-data"));
-                deleteRecursively(workDir.resolve("gateway-data"));
-                kafka.start();
+            try (KafkaProcess kafka = KafkaProcess.startFresh(classpath, kafkaOpts, workDir)) {
+                E2eBench.deleteTree(workDir.resolve("gateway-data"));
                 kafka.createTopic("fog.telemetry.bench", 4);
                 kafka.createTopic("fog.event.bench", 1);
                 Path config = workDir.resolve("gateway.yaml");
@@ -330,23 +325,6 @@ public final class ModbusBench {
             }
         }
         return Double.NaN;
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** The gateway's Prometheus endpoint. */

@@ -5,10 +5,7 @@ import com.digitalpetri.modbus.server.ProcessImage;
 import com.digitalpetri.modbus.server.ReadOnlyModbusServices;
 import com.digitalpetri.modbus.tcp.server.NettyTcpServerTransport;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +40,7 @@ public final class ModbusFarm {
                 portImages.add(new ProcessImage());
             }
             images.addAll(portImages);
-            int port = freePort();
+            int port = E2eBench.freePort(); // the transport binds the port it is given and does not tell what 0 became
             NettyTcpServerTransport transport = NettyTcpServerTransport.create(cfg -> {
                 cfg.setBindAddress("127.0.0.1");
                 cfg.setPort(port);
@@ -87,12 +84,5 @@ public final class ModbusFarm {
             server.stop();
         }
         System.exit(0);
-    }
-
-    // The transport binds the port it is given and does not tell what port 0 became: ask the OS for free ones.
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

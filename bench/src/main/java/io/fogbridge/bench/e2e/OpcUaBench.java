@@ -1,7 +1,5 @@
 package io.fogbridge.bench.e2e;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +84,7 @@ public final class OpcUaBench {
                 machine.java(),
                 Machine.currentLoadAverage());
 
-        int port = freePort();
+        int port = E2eBench.freePort();
         String url = "opc.tcp://127.0.0.1:" + port + "/load";
         ChildProcess server = startServer(serverKind, classpath, port, items, intervalMs, workDir);
         try {
@@ -100,11 +98,8 @@ public final class OpcUaBench {
                     bare.get("ageP99Ms"),
                     bare.get("cpuMs") * 1000 / bare.get("notifications"));
 
-            try (KafkaProcess kafka = new KafkaProcess(
-                    classpath, kafkaOpts, workDir.resolve("kafka-data"), freePort(), workDir.resolve("kafka.log"))) {
-                deleteRecursively(workDir.resolve("kafka-data"));
-                deleteRecursively(workDir.resolve("gateway-data"));
-                kafka.start();
+            try (KafkaProcess kafka = KafkaProcess.startFresh(classpath, kafkaOpts, workDir)) {
+                E2eBench.deleteTree(workDir.resolve("gateway-data"));
                 kafka.createTopic(TOPIC, 1);
                 kafka.createTopic("fog.event.bench", 1);
                 Path config = workDir.resolve("gateway.yaml");
@@ -372,23 +367,6 @@ public final class OpcUaBench {
         @Override
         public void close() {
             running = false; // the polling thread ends at its next poll; the process exits after the report
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
