@@ -8,9 +8,9 @@
 #      process); the producer process's CPU per message.
 # CPU comes from /proc/<pid>/task/*/stat (bench/proc-watch.sh) over WINDOW s after WARMUP s, divided by
 # rate x WINDOW (the rate is fixed; the load generator's and ProducerPerformance's achieved rates are printed).
-# The defaults are the gateway's own window in BENCHMARKS.md (50 s after 20 s): ProducerPerformance runs on a tiered
-# JIT that is still compiling in its first 25 s, and measured 15 s after 10 s it cost 34.9 us per message at 5,000/s
-# against 20.9 us 50 s after 20 s, 145.3 against 93.0 us at 1,000/s (session 23).
+# The defaults are the gateway's own window in BENCHMARKS.md (50 s after 20 s), so both sides are measured once
+# settled: a fresh ProducerPerformance JVM costs markedly more per message in its first half minute (BENCHMARKS.md,
+# "Session 23"). Before session 23 the defaults were 10 and 15.
 #   bench/cpu-reference.sh RATE [CLIENTS=100] [WARMUP=20] [WINDOW=50]
 set -euo pipefail
 rate=$1 clients=${2:-100} warmup=${3:-20} window=${4:-50}
