@@ -214,7 +214,7 @@ final class DemoCommand implements Callable<Integer> {
         long received = (long) gateway.registry().find("fogbridge.mqtt.received").counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();
-        var spool = gateway.spool().stats();
+        var spool = gateway.spool().glance();
         long deadbanded = (long) gateway.registry().find("fogbridge.reduction.suppressed").counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();

@@ -52,7 +52,7 @@ final class ConsoleStage {
         ChartHistory charts = new ChartHistory(
                 functionCounter(registry, "fogbridge.spool.appended"),
                 functionCounter(registry, "fogbridge.forwarder.acked"),
-                () -> gateway.spool().stats().records());
+                () -> gateway.spool().glance().records());
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fogbridge-console-sampler");
             t.setDaemon(true);
@@ -83,7 +83,7 @@ final class ConsoleStage {
                 functionCounter(registry, "fogbridge.pipeline.unrouted"),
                 gateway::commandRouter,
                 consoleCommands(gateway),
-                () -> gateway.spool().stats(),
+                () -> gateway.spool().glance(),
                 gateway.spool().parked(),
                 new SpoolReport(gateway.spool().options().directory(), sampler, System::currentTimeMillis),
                 () -> converterFigures(registry),
@@ -185,7 +185,7 @@ final class ConsoleStage {
 
     /** As the {@code fogbridge.spool.oldest.age.seconds} gauge, but NaN when nothing waits (the gauge says 0). */
     private static double oldestAgeSeconds(Gateway gateway) {
-        long oldest = gateway.spool().stats().oldestArrival();
+        long oldest = gateway.spool().glance().oldestArrival();
         return oldest < 0 ? Double.NaN : Math.max(0, gateway.clock().millis() - oldest) / 1000.0;
     }
 }

@@ -11,7 +11,9 @@ import io.fogbridge.kafka.command.CommandConsumerState;
 import io.fogbridge.kafka.command.KafkaCommandConsumer;
 import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.spool.SegmentedSpool;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The operations endpoints ({@code http.*}: {@code /healthz}, {@code /readyz}, {@code /metrics}, the {@link ConsoleStage console}), started last so
@@ -24,8 +26,17 @@ import java.util.List;
  * for it, devices keep being served and the clients retry by themselves. Only a forwarder or command consumer
  * whose thread has stopped (an {@link Error} such as out of memory) fails {@code /readyz}, so an orchestrator
  * restarts the process.
+ *
+ * <p>A disk that stops answering (a dying SD card, a frozen or hung filesystem) fails nothing by itself: appends wait
+ * for it, so devices get no acknowledgement meanwhile. The spool line warns from {@link #DISK_SLOW} and fails from
+ * {@link #DISK_STALLED}, so that an orchestrator sends devices elsewhere; every line still answers at once (the spool
+ * is only glanced at), where it used to wait with the disk.
  */
 final class OpsEndpoints {
+    /** A disk write or fsync taking this long makes the spool line a warning: a working disk takes milliseconds. */
+    static final Duration DISK_SLOW = Duration.ofSeconds(1);
+    /** Taking this long, the spool line fails readiness. */
+    static final Duration DISK_STALLED = Duration.ofSeconds(10);
 
     private OpsEndpoints() {}
 
@@ -72,7 +83,7 @@ final class OpsEndpoints {
     }
 
     private static Status adapter(AdapterSlot slot) {
-        java.util.Optional<ProtocolAdapter> running = slot.running();
+        Optional<ProtocolAdapter> running = slot.running();
         if (running.isEmpty()) {
             return slot.failure().map(Status::notReady).orElse(Status.ok("off"));
         }
@@ -84,16 +95,26 @@ final class OpsEndpoints {
     }
 
     private static Status spool(SegmentedSpool spool) {
-        var stats = spool.stats();
+        var stats = spool.glance();
         String waiting = stats.records() + " records / " + stats.bytes() + " B waiting";
         if (spool.readOnly()) {
             return Status.notReady("read-only data dir: forwarding " + stats.records()
                     + " records already on disk, refusing new data; commits are not persisted");
         }
         // appends fail (retriable) until a write works again, which the spool notices by itself
-        return spool.writeFailure()
-                .map(failure -> Status.notReady(failure + "; " + waiting))
-                .orElseGet(() -> Status.ok("open, " + waiting));
+        Optional<String> failure = spool.writeFailure();
+        if (failure.isPresent()) {
+            return Status.notReady(failure.get() + "; " + waiting);
+        }
+        Duration stuck = spool.diskWait();
+        if (stuck.compareTo(DISK_SLOW) >= 0) {
+            // nothing fails: every append waits for the disk, so no device gets an acknowledgement meanwhile
+            String detail = String.format(
+                    "a disk write or fsync has not returned for %.1f s; appends wait for it (%s when last seen)",
+                    stuck.toMillis() / 1000.0, waiting);
+            return stuck.compareTo(DISK_STALLED) >= 0 ? Status.notReady(detail) : Status.degraded(detail);
+        }
+        return Status.ok("open, " + waiting);
     }
 
     /**
@@ -128,7 +149,7 @@ final class OpsEndpoints {
             return () -> externalBroker(bridge);
         }
         return () -> {
-            java.util.Optional<String> attention = adapter.attention();
+            Optional<String> attention = adapter.attention();
             if (!adapter.ready()) {
                 return Status.notReady(attention.orElse("not accepting"));
             }

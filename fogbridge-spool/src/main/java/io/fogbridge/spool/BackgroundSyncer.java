@@ -136,6 +136,7 @@ final class BackgroundSyncer {
 
     private void syncInBackground(
             SegmentAppender.Unsynced written, FileChannel[] commitChannels, Path[] commitFiles, long[] positions) {
+        spool.diskWait.syncBegins();
         try {
             List<SegmentFile> segs = written.segments();
             if (!segs.isEmpty()) {
@@ -156,6 +157,8 @@ final class BackgroundSyncer {
             syncedCommit = positions;
         } catch (IOException | RuntimeException e) {
             failure = e;
+        } finally {
+            spool.diskWait.syncEnds();
         }
         done = true;
         wakeWriter.run();

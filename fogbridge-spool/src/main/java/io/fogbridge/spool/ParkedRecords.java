@@ -40,7 +40,9 @@ import java.util.zip.CRC32C;
  * <p><b>Bound.</b> At most {@code maxBytes} on disk; beyond it a record is not parked and {@link #park} reports
  * how many were refused (the caller counts them as dropped, reason {@code parked-full}).
  *
- * <p><b>Threads.</b> Thread-safe (synchronized): the forwarder parks, scrapes and probes read the summary.
+ * <p><b>Threads.</b> Thread-safe: changes are synchronized (the forwarder parks, the CLI replays); the summary
+ * ({@link #records}, {@link #bytes}, {@link #byTopic}) is published after each change and read without the monitor,
+ * so that scrapes and probes answer while a park waits on a stalled disk.
  */
 public final class ParkedRecords implements AutoCloseable {
     static final String DIR = "parked";
@@ -61,8 +63,12 @@ public final class ParkedRecords implements AutoCloseable {
     private final SpoolDisk disk;
     private final long maxBytes;
     private FileChannel channel;
-    private long size;
-    private long records;
+    // volatile for the readers; written only under the monitor
+    private volatile long size;
+    private volatile long records;
+    /** {@link #byTopic()} as of the last change. */
+    private volatile List<TopicSummary> summary = List.of();
+
     private final long tornBytes;
     private final Map<String, long[]> countByTopic = new LinkedHashMap<>();
     private final Map<String, String> reasonByTopic = new LinkedHashMap<>();
@@ -78,6 +84,7 @@ public final class ParkedRecords implements AutoCloseable {
         for (Entry e : entries) {
             note(e.record().envelope().topic(), e.reason());
         }
+        summarize();
     }
 
     /**
@@ -243,6 +250,7 @@ public final class ParkedRecords implements AutoCloseable {
                 note(batch.get(i).envelope().topic(), reason);
             }
         }
+        summarize();
         return refused;
     }
 
@@ -275,6 +283,7 @@ public final class ParkedRecords implements AutoCloseable {
         for (Entry e : rest) {
             note(e.record().envelope().topic(), e.reason());
         }
+        summarize();
     }
 
     private void writeFully(FileChannel ch, Path path, byte[] bytes, long position) throws IOException {
@@ -292,11 +301,11 @@ public final class ParkedRecords implements AutoCloseable {
     }
 
     /** Records parked now (since the last replay). */
-    public synchronized long records() {
+    public long records() {
         return records;
     }
 
-    public synchronized long bytes() {
+    public long bytes() {
         return size;
     }
 
@@ -306,10 +315,15 @@ public final class ParkedRecords implements AutoCloseable {
     }
 
     /** Parked records by topic, with the latest reason, in the order topics were first parked. */
-    public synchronized List<TopicSummary> byTopic() {
+    public List<TopicSummary> byTopic() {
+        return summary;
+    }
+
+    /** Monitor held (or in the constructor). */
+    private void summarize() {
         List<TopicSummary> out = new ArrayList<>();
         countByTopic.forEach((t, n) -> out.add(new TopicSummary(t, n[0], reasonByTopic.get(t))));
-        return out;
+        summary = List.copyOf(out);
     }
 
     @Override

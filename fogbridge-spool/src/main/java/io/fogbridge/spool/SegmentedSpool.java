@@ -10,6 +10,7 @@ import io.fogbridge.api.SpoolStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +69,8 @@ public final class SegmentedSpool implements Spool {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedSpool.class);
     static final String MARKER_FILE = "fogbridge-spool";
     static final String READ_ONLY = "spool: data dir is read-only";
+    /** How long {@link #glance()} waits for the writer before it answers with what it saw last. */
+    static final long GLANCE_WAIT_MILLIS = 100;
 
     final SpoolOptions options;
     /** Every segment write, fsync, truncate and delete goes through it; {@link SpoolDisk#PLAIN} outside tests. */
@@ -88,6 +91,8 @@ public final class SegmentedSpool implements Spool {
     final LongAdder batches = new LongAdder();
     /** Failing writes as episodes: logged once, counted, shown by {@link #writeFailure()}. */
     final WriteOutage outage;
+    /** How long the disk work running now has taken: {@link #diskWait()}. */
+    final DiskWait diskWait;
     /**
      * Segment bytes on disk, all lanes, including written-but-unsynced ones. Guarded by {@link #lock};
      * only the writer thread changes it.
@@ -105,6 +110,8 @@ public final class SegmentedSpool implements Spool {
     private final DirectoryLock directoryLock;
     /** Null when read-only. */
     private final ParkedRecords parked;
+    /** What {@link #stats()} or {@link #glance()} found last. */
+    private volatile SpoolStats lastStats;
 
     private SegmentedSpool(
             SpoolOptions options,
@@ -118,6 +125,7 @@ public final class SegmentedSpool implements Spool {
         this.parked = parked;
         this.disk = disk;
         this.outage = new WriteOutage(options.clock());
+        this.diskWait = new DiskWait(options.ticker());
         this.readOnly = readOnly;
         this.lanes = lanes;
         this.drops = drops;
@@ -126,6 +134,7 @@ public final class SegmentedSpool implements Spool {
             bytes += l.bytes();
         }
         this.cursor = new ForwarderCursor(this);
+        this.lastStats = stats();
         this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "fogbridge-spool-ack"));
         if (readOnly) {
             this.writer = null;
@@ -274,13 +283,46 @@ public final class SegmentedSpool implements Spool {
         }
     }
 
+    /** Exact: waits for the writer to let go of the spool (for as long as a disk write it is in takes). */
     @Override
     public SpoolStats stats() {
+        lock.lock();
+        return statsAndUnlock();
+    }
+
+    /**
+     * {@link #stats()} for probes, scrapes and status lines, which must answer while the disk hangs: waits at most
+     * {@link #GLANCE_WAIT_MILLIS} ms for the writer, else returns what the last look found ({@link #diskWait()} then
+     * says how long the disk has been stuck). Any thread.
+     */
+    public SpoolStats glance() {
+        try {
+            if (lock.tryLock(GLANCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return statsAndUnlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lastStats;
+    }
+
+    /**
+     * How long the disk work running now (the writer's writes and group fsync, or the background fsync) has taken so
+     * far; zero when none runs. Over a second means a slow or stalled disk: appends wait for it, and so does
+     * everything that needs the spool's lock. Cheap; any thread.
+     */
+    public Duration diskWait() {
+        return Duration.ofNanos(diskWait.nanos());
+    }
+
+    /** Lock held on entry; released before a probe may touch the disk. */
+    private SpoolStats statsAndUnlock() {
         long records = 0;
         long oldest = -1;
+        long bytesNow;
         List<ArrivalProbe> probes = new ArrayList<>();
-        lock.lock();
         try {
+            bytesNow = bytes;
             for (LaneLog l : lanes) {
                 records += l.uncommitted();
                 long floor = l.settledThrough();
@@ -298,21 +340,14 @@ public final class SegmentedSpool implements Spool {
         } finally {
             lock.unlock();
         }
-        // read outside the lock: the probe may touch the disk
         for (ArrivalProbe probe : probes) {
             long a = probe.read();
             oldest = oldest < 0 ? a : Math.min(oldest, a);
         }
-        return new SpoolStats(records, bytes(), oldest, appended.sum(), committedRecords.sum(), drops.snapshot());
-    }
-
-    private long bytes() {
-        lock.lock();
-        try {
-            return bytes;
-        } finally {
-            lock.unlock();
-        }
+        SpoolStats stats =
+                new SpoolStats(records, bytesNow, oldest, appended.sum(), committedRecords.sum(), drops.snapshot());
+        lastStats = stats;
+        return stats;
     }
 
     /**

@@ -7,26 +7,34 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Spool meters: {@code fogbridge.spool.records} (uncommitted), {@code .bytes},
  * {@code .oldest.age.seconds}, {@code .appended}, {@code .committed}, {@code .dropped{reason,qos}},
- * {@code .parked.records}, {@code .parked.bytes}, {@code .write.failing{reason}} (1 while writes fail for that reason: {@code disk-full}, {@code
+ * {@code .parked.records}, {@code .parked.bytes}, {@code .disk.wait.seconds}, {@code .write.failing{reason}} (1 while writes fail for that reason: {@code disk-full}, {@code
  * io-error}) and {@code .write.errors{reason}} (appends failed by write errors).
- * Gauges read {@link SegmentedSpool#stats()} at scrape time; nothing is counted twice.
+ * Gauges read {@link SegmentedSpool#glance()} at scrape time (a scrape answers while the disk hangs); nothing is
+ * counted twice.
  */
 final class SpoolMetrics {
     private SpoolMetrics() {}
 
     static void bind(SegmentedSpool spool, MeterRegistry r) {
-        Gauge.builder("fogbridge.spool.records", spool, s -> s.stats().records())
+        Gauge.builder("fogbridge.spool.records", spool, s -> s.glance().records())
                 .description("records appended and not yet committed")
                 .register(r);
-        Gauge.builder("fogbridge.spool.bytes", spool, s -> s.stats().bytes())
+        Gauge.builder("fogbridge.spool.bytes", spool, s -> s.glance().bytes())
                 .baseUnit("bytes")
                 .description("segment bytes on disk")
                 .register(r);
         Gauge.builder("fogbridge.spool.oldest.age.seconds", spool, s -> {
-                    long oldest = s.stats().oldestArrival();
+                    long oldest = s.glance().oldestArrival();
                     return oldest < 0 ? 0 : Math.max(0, s.options.clock().millis() - oldest) / 1000.0;
                 })
                 .description("age of the oldest uncommitted record")
+                .register(r);
+        Gauge.builder(
+                        "fogbridge.spool.disk.wait.seconds",
+                        spool,
+                        s -> s.diskWait().toNanos() / 1e9)
+                .description("how long the disk write or fsync running now has taken (0 when none runs); over a"
+                        + " second: a slow or stalled disk, and appends wait for it")
                 .register(r);
         FunctionCounter.builder("fogbridge.spool.appended", spool, s -> s.appended.sum())
                 .register(r);

@@ -166,10 +166,13 @@ final class SpoolWriter implements Runnable {
         List<PendingAppend> placed = new ArrayList<>(batch.size());
         List<PendingAppend> refused = new ArrayList<>();
         revealed = false;
+        spool.diskWait.writerBegins();
         try {
             turn(placed, refused);
         } catch (RuntimeException | Error e) {
             onUnexpectedFailure(placed, refused, e);
+        } finally {
+            spool.diskWait.writerEnds();
         }
     }
 
@@ -242,6 +245,7 @@ final class SpoolWriter implements Runnable {
             }
         }
         publish(syncer.tick(), failure == null);
+        spool.diskWait.writerEnds(); // the disk work is done; completing the appends is not waiting on it
         if (failure != null) {
             onWriteFailure(placed, failure);
         } else {

@@ -15,7 +15,8 @@ import java.util.Random;
  * own seeded stream, so the writer's faults do not depend on when the background sync runs), on
  * the n-th call of an operation, or on every write while the disk is "full". Faults are ENOSPC and
  * EIO, short writes (a prefix is written, then ENOSPC) and failed renames and deletes; reads fail
- * only on the n-th call. Every injected fault is counted and described in {@link #injected()}.
+ * only on the n-th call. Every injected fault is counted and described in {@link #injected()}. A stalled operation
+ * ({@link #stall}) does not fail: its calls wait, like a hung disk's, until {@link #resume}.
  *
  * <p>Thread-safe.
  */
@@ -49,6 +50,10 @@ final class FaultyDisk implements SpoolDisk {
     private double rate;
     /** Every write fails with ENOSPC, some after a short write. */
     private boolean full;
+    /** Operations whose calls wait until {@link #resume}. */
+    private final java.util.Set<Op> stalled = java.util.EnumSet.noneOf(Op.class);
+    /** Calls waiting in a stall now. */
+    private int waiting;
 
     FaultyDisk(long seed) {
         this.seed = seed;
@@ -57,6 +62,40 @@ final class FaultyDisk implements SpoolDisk {
     synchronized FaultyDisk rate(double r) {
         this.rate = r;
         return this;
+    }
+
+    /** From now, calls of {@code op} wait (without failing) until {@link #resume}: a hung disk. */
+    synchronized FaultyDisk stall(Op op) {
+        stalled.add(op);
+        return this;
+    }
+
+    /** Ends every stall: waiting calls go on. */
+    synchronized void resume() {
+        stalled.clear();
+        notifyAll();
+    }
+
+    /** Calls waiting in a stall now. */
+    synchronized int waiting() {
+        return waiting;
+    }
+
+    private synchronized void waitIfStalled(Op op) throws IOException {
+        if (!stalled.contains(op)) {
+            return;
+        }
+        waiting++;
+        try {
+            while (stalled.contains(op)) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted in a stalled " + op);
+        } finally {
+            waiting--;
+        }
     }
 
     synchronized FaultyDisk full(boolean f) {
@@ -128,6 +167,7 @@ final class FaultyDisk implements SpoolDisk {
 
     @Override
     public int write(FileChannel channel, Path file, ByteBuffer src, long position) throws IOException {
+        waitIfStalled(Op.WRITE);
         String fault = decide(Op.WRITE, file);
         if (fault == null) {
             return SpoolDisk.PLAIN.write(channel, file, src, position);
@@ -156,6 +196,7 @@ final class FaultyDisk implements SpoolDisk {
 
     @Override
     public void force(FileChannel channel, Path file) throws IOException {
+        waitIfStalled(Op.FORCE);
         fail(Op.FORCE, file);
         long size = channel.size();
         SpoolDisk.PLAIN.force(channel, file);
