@@ -54,8 +54,8 @@ public final class ReadOnlyMount implements AutoCloseable {
         }
     }
 
-    /** Runs a command; returns null on success, else what went wrong. */
-    private static String run(String... command) throws IOException, InterruptedException {
+    /** Runs a command (30 s at most); returns null on success, else what went wrong. Also for {@link FreezableMount}. */
+    static String run(String... command) throws IOException, InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).start();
