@@ -13,6 +13,7 @@ import io.fogbridge.mqtt.ExternalMqttBridge;
 import io.fogbridge.spool.SegmentedSpool;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -110,8 +111,10 @@ final class OpsEndpoints {
         if (stuck.compareTo(DISK_SLOW) >= 0) {
             // nothing fails: every append waits for the disk, so no device gets an acknowledgement meanwhile
             String detail = String.format(
+                    Locale.ROOT,
                     "a disk write or fsync has not returned for %.1f s; appends wait for it (%s when last seen)",
-                    stuck.toMillis() / 1000.0, waiting);
+                    stuck.toMillis() / 1000.0,
+                    waiting);
             return stuck.compareTo(DISK_STALLED) >= 0 ? Status.notReady(detail) : Status.degraded(detail);
         }
         return Status.ok("open, " + waiting);
