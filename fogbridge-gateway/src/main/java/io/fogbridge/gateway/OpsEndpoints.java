@@ -30,13 +30,16 @@ import java.util.Optional;
  *
  * <p>A disk that stops answering (a dying SD card, a frozen or hung filesystem) fails nothing by itself: appends wait
  * for it, so devices get no acknowledgement meanwhile. The spool line warns from {@link #DISK_SLOW} and fails from
- * {@link #DISK_STALLED}, so that an orchestrator sends devices elsewhere; every line still answers at once (the spool
- * is only glanced at), where it used to wait with the disk.
+ * {@link #DISK_STALLED}, so that an orchestrator sends devices elsewhere; every line still answers, within about
+ * 100 ms (the spool is only glanced at), where it used to wait with the disk.
  */
 final class OpsEndpoints {
     /** A disk write or fsync taking this long makes the spool line a warning: a working disk takes milliseconds. */
     static final Duration DISK_SLOW = Duration.ofSeconds(1);
-    /** Taking this long, the spool line fails readiness. */
+    /**
+     * Taking this long, the spool line fails readiness: it is the default {@code devices.ackTimeout}, after which
+     * devices get 0x83 for what they send anyway, so another gateway serves them better.
+     */
     static final Duration DISK_STALLED = Duration.ofSeconds(10);
 
     private OpsEndpoints() {}

@@ -62,8 +62,8 @@ class DiskStallIT {
                 publish(device, "before").get(30, TimeUnit.SECONDS);
 
                 CompletableFuture<Mqtt5PublishResult> during;
-                disk.freeze(Duration.ofSeconds(120));
                 try {
+                    disk.freeze(Duration.ofSeconds(120));
                     during = publish(device, "during");
                     await("/readyz warns of the hung disk, and answers")
                             .atMost(Duration.ofSeconds(60))
@@ -99,7 +99,8 @@ class DiskStallIT {
                     assertThat(readyz.ready()).as(readyz.body()).isTrue();
                     assertThat(readyz.line("spool")).startsWith("[ok]");
                 });
-                assertThat(diskWaitSeconds(gateway.httpPort())).isZero();
+                // an fsync may be running at the scrape: milliseconds, not the stall
+                assertThat(diskWaitSeconds(gateway.httpPort())).isLessThan(1.0);
 
                 await("every record reaches Kafka")
                         .atMost(Duration.ofSeconds(60))

@@ -59,15 +59,16 @@ public final class ParkedRecords implements AutoCloseable {
     /** Per topic: how many records are parked and the latest reason. */
     public record TopicSummary(String topic, long records, String reason) {}
 
+    private record Summary(long records, long bytes, List<TopicSummary> byTopic) {}
+
     private final Path file;
     private final SpoolDisk disk;
     private final long maxBytes;
     private FileChannel channel;
-    // volatile for the readers; written only under the monitor
-    private volatile long size;
-    private volatile long records;
-    /** {@link #byTopic()} as of the last change. */
-    private volatile List<TopicSummary> summary = List.of();
+    private long size;
+    private long records;
+    /** What the readers see, published whole after each change. */
+    private volatile Summary summary;
 
     private final long tornBytes;
     private final Map<String, long[]> countByTopic = new LinkedHashMap<>();
@@ -302,11 +303,11 @@ public final class ParkedRecords implements AutoCloseable {
 
     /** Records parked now (since the last replay). */
     public long records() {
-        return records;
+        return summary.records();
     }
 
     public long bytes() {
-        return size;
+        return summary.bytes();
     }
 
     /** Bytes cut from a torn or damaged tail when this was opened. */
@@ -316,14 +317,14 @@ public final class ParkedRecords implements AutoCloseable {
 
     /** Parked records by topic, with the latest reason, in the order topics were first parked. */
     public List<TopicSummary> byTopic() {
-        return summary;
+        return summary.byTopic();
     }
 
     /** Monitor held (or in the constructor). */
     private void summarize() {
         List<TopicSummary> out = new ArrayList<>();
         countByTopic.forEach((t, n) -> out.add(new TopicSummary(t, n[0], reasonByTopic.get(t))));
-        summary = List.copyOf(out);
+        summary = new Summary(records, size, List.copyOf(out));
     }
 
     @Override

@@ -287,23 +287,34 @@ public final class SegmentedSpool implements Spool {
     @Override
     public SpoolStats stats() {
         lock.lock();
-        return statsAndUnlock();
+        return statsAndUnlock(true);
     }
 
     /**
-     * {@link #stats()} for probes, scrapes and status lines, which must answer while the disk hangs: waits at most
-     * {@link #GLANCE_WAIT_MILLIS} ms for the writer, else returns what the last look found ({@link #diskWait()} then
-     * says how long the disk has been stuck). Any thread.
+     * {@link #stats()} for probes, scrapes and status lines, which must answer while the disk hangs. On a working disk
+     * it waits at most {@link #GLANCE_WAIT_MILLIS} ms for the writer; once the disk work running now has taken longer
+     * than that it does not wait at all, and it reads nothing from the disk (the oldest record's arrival then comes
+     * from the segment index, up to one index stride early): a disk that hangs writes often hangs reads too, and the
+     * ops endpoint has one thread. When the writer holds the spool, the counts of records and bytes are what the last
+     * look found ({@link #diskWait()} says how long the disk has been stuck); the counters are current. Any thread.
      */
     public SpoolStats glance() {
+        boolean diskSlow = diskWait.nanos() >= TimeUnit.MILLISECONDS.toNanos(GLANCE_WAIT_MILLIS);
         try {
-            if (lock.tryLock(GLANCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                return statsAndUnlock();
+            if (diskSlow ? lock.tryLock() : lock.tryLock(GLANCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return statsAndUnlock(!diskSlow);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return lastStats;
+        SpoolStats last = lastStats;
+        return new SpoolStats(
+                last.records(),
+                last.bytes(),
+                last.oldestArrival(),
+                appended.sum(),
+                committedRecords.sum(),
+                drops.snapshot());
     }
 
     /**
@@ -315,8 +326,12 @@ public final class SegmentedSpool implements Spool {
         return Duration.ofNanos(diskWait.nanos());
     }
 
-    /** Lock held on entry; released before a probe may touch the disk. */
-    private SpoolStats statsAndUnlock() {
+    /**
+     * Lock held on entry; released before a probe may touch the disk.
+     *
+     * @param readDisk find the oldest arrival on disk; else take the segment index's (a close lower bound)
+     */
+    private SpoolStats statsAndUnlock(boolean readDisk) {
         long records = 0;
         long oldest = -1;
         long bytesNow;
@@ -341,7 +356,7 @@ public final class SegmentedSpool implements Spool {
             lock.unlock();
         }
         for (ArrivalProbe probe : probes) {
-            long a = probe.read();
+            long a = readDisk ? probe.read() : probe.indexArrival();
             oldest = oldest < 0 ? a : Math.min(oldest, a);
         }
         SpoolStats stats =

@@ -378,6 +378,7 @@ final class SpoolWriter implements Runnable {
             p.sequence = PendingAppend.CLOSED;
         }
         acks.refuse(rest);
+        spool.diskWait.writerBegins();
         try {
             spool.lock.lock();
             try {
@@ -391,6 +392,8 @@ final class SpoolWriter implements Runnable {
             LOG.error("spool: final sync at close failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            spool.diskWait.writerEnds();
         }
     }
 }

@@ -8,9 +8,12 @@ import static org.awaitility.Awaitility.await;
 import io.fogbridge.api.Lane;
 import io.fogbridge.api.SpoolStats;
 import io.fogbridge.api.SpooledRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,13 +41,20 @@ class SpoolDiskStallTest {
         prober.shutdownNow();
     }
 
-    /** A spool on the hanging disk; closing it lets the disk go on first, so a failed check cannot hang the close. */
-    private SegmentedSpool open() throws java.io.IOException {
-        return SegmentedSpool.open(SpoolOptions.builder(dir).build(), disk);
+    /**
+     * A spool on the hanging disk. Each test opens it with {@code disk::resume} as the later resource, which closes
+     * first: a failed check must not leave the spool's close waiting for the disk.
+     */
+    private SegmentedSpool open() throws IOException {
+        return open(SpoolOptions.builder(dir).build());
+    }
+
+    private SegmentedSpool open(SpoolOptions options) throws IOException {
+        return SegmentedSpool.open(options, disk);
     }
 
     /** Runs {@code look} on another thread; fails if it does not come back while the disk hangs. */
-    private <T> T meanwhile(java.util.concurrent.Callable<T> look) throws Exception {
+    private <T> T meanwhile(Callable<T> look) throws Exception {
         Future<T> f = prober.submit(look);
         return f.get(30, TimeUnit.SECONDS);
     }
@@ -100,6 +110,27 @@ class SpoolDiskStallTest {
     }
 
     @Test
+    void underIntervalFsyncAHungBackgroundSyncShowsInTheDiskWait() throws Exception {
+        try (SegmentedSpool spool = open(SpoolOptions.builder(dir)
+                        .fsync(new FsyncPolicy.Interval(50))
+                        .build());
+                AutoCloseable resumeBeforeClose = disk::resume) {
+            disk.stall(FaultyDisk.Op.FORCE);
+            // acknowledged once written: the fsync comes later, on the sync thread, and hangs there
+            long seq = spool.append(envelope(Lane.BULK, "written")).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> disk.waiting() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> spool.diskWait().compareTo(Duration.ofMillis(300)) >= 0);
+            assertThat(meanwhile(spool::glance).records()).isEqualTo(1);
+
+            disk.resume();
+            await().atMost(Duration.ofSeconds(10)).until(() -> spool.diskWait().isZero());
+            assertThat(drainAll(spool.cursor()))
+                    .extracting(SpooledRecord::sequence)
+                    .containsExactly(seq);
+        }
+    }
+
+    @Test
     void theParkedSummaryAnswersWhileAParkWaitsForTheDisk() throws Exception {
         try (SegmentedSpool spool = open();
                 AutoCloseable resumeBeforeClose = disk::resume) {
@@ -109,8 +140,8 @@ class SpoolDiskStallTest {
             CompletableFuture<Integer> parking = CompletableFuture.supplyAsync(() -> {
                 try {
                     return parked.park(List.of(poison), "UnknownTopic: no such topic", 1);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> disk.waiting() == 1);

@@ -65,7 +65,8 @@ public final class FreezableMount implements AutoCloseable {
                 .start();
         String failure = run("fsfreeze", "-f", dir.toString());
         if (failure != null) {
-            watchdog.destroy();
+            // it may have frozen all the same (a timeout): thaw; the watchdog stays in case that fails too
+            run("fsfreeze", "-u", dir.toString());
             String message = "cannot freeze " + dir + " (needs fsfreeze and root): " + failure;
             if (TestEnv.ci()) {
                 throw new AssertionError(message);
@@ -74,12 +75,21 @@ public final class FreezableMount implements AutoCloseable {
         }
     }
 
-    /** Thaws the filesystem (a no-op when it is not frozen): waiting writes go on. */
+    /**
+     * Thaws the filesystem (a no-op when it is not frozen): waiting writes go on. The watchdog is stopped only once
+     * the filesystem is known to be thawed.
+     */
     public void thaw() throws IOException, InterruptedException {
-        run("fsfreeze", "-u", dir.toString()); // fails when not frozen (the watchdog was first): fine
-        if (watchdog != null) {
+        String failure = run("fsfreeze", "-u", dir.toString());
+        // "Invalid argument": not frozen (the watchdog was first, or it never froze)
+        boolean thawed = failure == null || failure.contains("Invalid argument");
+        if (watchdog != null && thawed) {
+            watchdog.descendants().forEach(ProcessHandle::destroy); // its sleep, else left for the whole bound
             watchdog.destroy();
             watchdog = null;
+        }
+        if (!thawed) {
+            throw new IOException("could not thaw " + dir + " (the watchdog will): " + failure);
         }
     }
 
