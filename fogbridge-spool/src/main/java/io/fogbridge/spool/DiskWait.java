@@ -40,6 +40,15 @@ final class DiskWait {
         syncSince = IDLE;
     }
 
+    /**
+     * Nanoseconds the writer's current turn has taken so far; 0 between turns. Only the writer holds the spool's lock
+     * while it waits on the disk (the background fsync never takes it).
+     */
+    long writerNanos() {
+        long writer = writerSince;
+        return writer == IDLE ? 0 : Math.max(0, ticker.nanoTime() - writer);
+    }
+
     /** Nanoseconds the oldest disk operation running now has taken so far; 0 when none runs. */
     long nanos() {
         long writer = writerSince;

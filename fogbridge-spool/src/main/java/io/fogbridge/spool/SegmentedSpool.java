@@ -292,16 +292,19 @@ public final class SegmentedSpool implements Spool {
 
     /**
      * {@link #stats()} for probes, scrapes and status lines, which must answer while the disk hangs. On a working disk
-     * it waits at most {@link #GLANCE_WAIT_MILLIS} ms for the writer; once the disk work running now has taken longer
-     * than that it does not wait at all, and it reads nothing from the disk (the oldest record's arrival then comes
-     * from the segment index, up to one index stride early): a disk that hangs writes often hangs reads too, and the
-     * ops endpoint has one thread. When the writer holds the spool, the counts of records and bytes are what the last
+     * it waits at most {@link #GLANCE_WAIT_MILLIS} ms for the writer; once the writer's turn has taken longer than that
+     * it does not wait at all, and once any disk work has, it reads nothing from the disk (the oldest record's arrival
+     * then comes from the segment index, up to one index stride early): a disk that hangs writes often hangs reads
+     * too, and the ops endpoint has one thread. When the writer holds the spool, the counts of records and bytes are what the last
      * look found ({@link #diskWait()} says how long the disk has been stuck); the counters are current. Any thread.
      */
     public SpoolStats glance() {
-        boolean diskSlow = diskWait.nanos() >= TimeUnit.MILLISECONDS.toNanos(GLANCE_WAIT_MILLIS);
+        long slow = TimeUnit.MILLISECONDS.toNanos(GLANCE_WAIT_MILLIS);
+        // waiting helps only when the writer, who holds the lock, is not the one stuck
+        boolean writerStuck = diskWait.writerNanos() >= slow;
+        boolean diskSlow = writerStuck || diskWait.nanos() >= slow;
         try {
-            if (diskSlow ? lock.tryLock() : lock.tryLock(GLANCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (writerStuck ? lock.tryLock() : lock.tryLock(GLANCE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 return statsAndUnlock(!diskSlow);
             }
         } catch (InterruptedException e) {

@@ -59,7 +59,8 @@ public final class FreezableMount implements AutoCloseable {
 
     /** Freezes the filesystem: writes wait until {@link #thaw}, or until {@code atMost} passed (the watchdog). */
     public void freeze(Duration atMost) throws IOException, InterruptedException {
-        watchdog = new ProcessBuilder("sh", "-c", "sleep " + atMost.toSeconds() + "; exec fsfreeze -u '" + dir + "'")
+        // "&&": stopping the sleep (thaw) must not thaw by itself
+        watchdog = new ProcessBuilder("sh", "-c", "sleep " + atMost.toSeconds() + " && exec fsfreeze -u '" + dir + "'")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -80,10 +81,13 @@ public final class FreezableMount implements AutoCloseable {
      * the filesystem is known to be thawed.
      */
     public void thaw() throws IOException, InterruptedException {
+        if (watchdog == null) {
+            return; // not frozen by this object, or thawed already
+        }
         String failure = run("fsfreeze", "-u", dir.toString());
         // "Invalid argument": not frozen (the watchdog was first, or it never froze)
         boolean thawed = failure == null || failure.contains("Invalid argument");
-        if (watchdog != null && thawed) {
+        if (thawed) {
             watchdog.descendants().forEach(ProcessHandle::destroy); // its sleep, else left for the whole bound
             watchdog.destroy();
             watchdog = null;

@@ -58,7 +58,9 @@ public final class ReadOnlyMount implements AutoCloseable {
     static String run(String... command) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().put("LC_ALL", "C"); // callers match the tools' English messages
+            p = pb.start();
         } catch (IOException e) {
             return e.getMessage();
         }
