@@ -8,15 +8,12 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import io.fogbridge.gateway.fault.GatewayYaml;
+import io.fogbridge.gateway.fault.OpsMetrics;
 import io.fogbridge.gateway.fault.Readyz;
 import io.fogbridge.gateway.fault.TelemetryTopic;
 import io.fogbridge.gateway.fault.TelemetryTopic.Delivered;
 import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.testkit.FreezableMount;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +38,6 @@ class DiskStallIT {
     private static final String TOPIC = "fog.telemetry.t1";
     private static final Pattern DISK_WAIT =
             Pattern.compile("(?m)^fogbridge_spool_disk_wait_seconds(?:\\{[^}]*})? (\\S+)$");
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
     Path dir;
@@ -115,12 +110,7 @@ class DiskStallIT {
     }
 
     private static double diskWaitSeconds(int httpPort) throws Exception {
-        String metrics = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
-                                .timeout(Duration.ofSeconds(30))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = OpsMetrics.fetch(httpPort);
         Matcher m = DISK_WAIT.matcher(metrics);
         assertThat(m.find()).as("fogbridge_spool_disk_wait_seconds in /metrics").isTrue();
         return Double.parseDouble(m.group(1));

@@ -3,15 +3,12 @@ package io.fogbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fogbridge.gateway.fault.OpsMetrics;
 import io.fogbridge.gateway.fault.Readyz;
 import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.testkit.KcatConsumer;
 import io.fogbridge.testkit.MosquittoBroker;
 import io.fogbridge.testkit.TestEnv;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,11 +106,6 @@ class ExternalBrokerDropsIT {
     }
 
     private static String metrics(int httpPort) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        return OpsMetrics.fetch(httpPort);
     }
 }

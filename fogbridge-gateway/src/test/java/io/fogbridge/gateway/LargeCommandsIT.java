@@ -9,14 +9,11 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.fogbridge.gateway.fault.CommandDevice;
 import io.fogbridge.gateway.fault.GatewayProcess;
+import io.fogbridge.gateway.fault.OpsMetrics;
 import io.fogbridge.gateway.fault.Readyz;
 import io.fogbridge.localkafka.KafkaBroker;
 import io.fogbridge.registry.PasswordHasher;
 import io.fogbridge.testkit.TestEnv;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -285,12 +282,7 @@ class LargeCommandsIT {
     }
 
     private static double metric(int httpPort, String nameRegex) throws Exception {
-        String body = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String body = OpsMetrics.fetch(httpPort);
         Matcher m = Pattern.compile("(?m)^" + nameRegex + "(\\{[^}]*})? ([0-9.eE+-]+)$")
                 .matcher(body);
         assertThat(m.find()).as("metric %s in%n%s", nameRegex, body).isTrue();
@@ -308,12 +300,7 @@ class LargeCommandsIT {
 
         void sample() {
             try {
-                String body = HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body();
+                String body = OpsMetrics.fetch(httpPort);
                 Matcher m = Pattern.compile("(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+-]+)$")
                         .matcher(body);
                 long used = 0;

@@ -9,10 +9,6 @@ import io.fogbridge.testkit.TestEnv;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -303,12 +299,7 @@ class QosZeroFloodIT {
     }
 
     private static String metrics(int httpPort) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        return OpsMetrics.fetch(httpPort);
     }
 
     /** The value of the first sample of {@code name} whose labels include every one of {@code labels}; 0 if none. */
